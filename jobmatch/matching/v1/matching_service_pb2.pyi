@@ -32,17 +32,24 @@ class ContractType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONTRACT_TYPE_TEMPORARY_AGENCY: _ClassVar[ContractType]
     CONTRACT_TYPE_FREELANCE: _ClassVar[ContractType]
     CONTRACT_TYPE_INTERNSHIP: _ClassVar[ContractType]
-    CONTRACT_TYPE_ON_CALL: _ClassVar[ContractType]
+    CONTRACT_TYPE_APPRENTICESHIP: _ClassVar[ContractType]
+    CONTRACT_TYPE_VOLUNTEER: _ClassVar[ContractType]
 
 class EducationLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EDUCATION_LEVEL_UNSPECIFIED: _ClassVar[EducationLevel]
-    EDUCATION_LEVEL_BASISONDERWIJS: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_NONE: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_PRIMARY: _ClassVar[EducationLevel]
     EDUCATION_LEVEL_VMBO: _ClassVar[EducationLevel]
-    EDUCATION_LEVEL_MBO: _ClassVar[EducationLevel]
-    EDUCATION_LEVEL_HAVO_VWO: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_MBO_1: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_MBO_2: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_MBO_3: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_MBO_4: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_HAVO: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_VWO: _ClassVar[EducationLevel]
     EDUCATION_LEVEL_HBO: _ClassVar[EducationLevel]
     EDUCATION_LEVEL_WO: _ClassVar[EducationLevel]
+    EDUCATION_LEVEL_DOCTORATE: _ClassVar[EducationLevel]
 
 class ProfileStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -83,14 +90,21 @@ CONTRACT_TYPE_TEMPORARY: ContractType
 CONTRACT_TYPE_TEMPORARY_AGENCY: ContractType
 CONTRACT_TYPE_FREELANCE: ContractType
 CONTRACT_TYPE_INTERNSHIP: ContractType
-CONTRACT_TYPE_ON_CALL: ContractType
+CONTRACT_TYPE_APPRENTICESHIP: ContractType
+CONTRACT_TYPE_VOLUNTEER: ContractType
 EDUCATION_LEVEL_UNSPECIFIED: EducationLevel
-EDUCATION_LEVEL_BASISONDERWIJS: EducationLevel
+EDUCATION_LEVEL_NONE: EducationLevel
+EDUCATION_LEVEL_PRIMARY: EducationLevel
 EDUCATION_LEVEL_VMBO: EducationLevel
-EDUCATION_LEVEL_MBO: EducationLevel
-EDUCATION_LEVEL_HAVO_VWO: EducationLevel
+EDUCATION_LEVEL_MBO_1: EducationLevel
+EDUCATION_LEVEL_MBO_2: EducationLevel
+EDUCATION_LEVEL_MBO_3: EducationLevel
+EDUCATION_LEVEL_MBO_4: EducationLevel
+EDUCATION_LEVEL_HAVO: EducationLevel
+EDUCATION_LEVEL_VWO: EducationLevel
 EDUCATION_LEVEL_HBO: EducationLevel
 EDUCATION_LEVEL_WO: EducationLevel
+EDUCATION_LEVEL_DOCTORATE: EducationLevel
 PROFILE_STATUS_UNSPECIFIED: ProfileStatus
 PROFILE_STATUS_ACTIVE: ProfileStatus
 PROFILE_STATUS_PAUSED: ProfileStatus
