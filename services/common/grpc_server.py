@@ -1,0 +1,111 @@
+"""The gRPC server every service runs: health, reflection and the platform interceptor.
+
+`create_grpc_server` builds and starts a server (tests bind port 0); `serve_forever`
+blocks until SIGTERM/SIGINT and then shuts down gracefully.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from concurrent import futures
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.common.interceptor import MethodPolicy, PlatformInterceptor
+from services.common.processing_log import ProcessingLog
+from services.common.settings import Settings
+
+__all__ = ["MethodPolicy", "create_grpc_server", "serve_forever", "MAX_MESSAGE_BYTES"]
+
+log = logging.getLogger("jobmatch.server")
+
+# Large enough for an ingest batch of a few thousand vacancies, small enough to refuse abuse.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+_health_of: dict[int, health.HealthServicer] = {}
+
+
+def create_grpc_server(
+    address: str,
+    *,
+    settings: Settings,
+    service_names: Iterable[str],
+    register: Callable[[grpc.Server], None],
+    access: dict[str, MethodPolicy],
+    processing_log: ProcessingLog,
+    max_workers: int = 32,
+) -> tuple[grpc.Server, int]:
+    names = list(service_names)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
+        interceptors=[PlatformInterceptor(settings, access, processing_log, _short_name(names))],
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+        maximum_concurrent_rpcs=max_workers * 8,
+    )
+    register(server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ["", *names]:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection(
+        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        server,
+    )
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise RuntimeError(f"could not bind {address}")
+    server.start()
+    _health_of[id(server)] = health_servicer
+    log.info("listening", extra={"address": address, "port": port, "services": names})
+    return server, port
+
+
+def _short_name(names: list[str]) -> str:
+    # "jobmatch.vacancies.v1.VacancyService" -> "vacancies"
+    parts = names[0].split(".") if names else ["jobmatch"]
+    return parts[1] if len(parts) > 2 else parts[0]
+
+
+def shutdown(server: grpc.Server, grace: float) -> None:
+    """Report NOT_SERVING, let running calls finish within `grace`, then stop."""
+    health_servicer = _health_of.pop(id(server), None)
+    if health_servicer is not None:
+        health_servicer.enter_graceful_shutdown()
+    server.stop(grace).wait()
+
+
+def serve_forever(
+    server: grpc.Server,
+    port: int,
+    name: str,
+    *,
+    grace: float = 5.0,
+    on_stop: Iterable[Callable[[], None]] = (),
+) -> None:
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.info("stopping", extra={"signal": signal.Signals(signum).name, "service": name})
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    log.info("serving", extra={"service": name, "port": port})
+    while not stop.wait(0.5):
+        pass
+    shutdown(server, grace)
+    for callback in on_stop:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - keep shutting the rest down
+            log.exception("error while stopping", extra={"service": name})
+    log.info("stopped", extra={"service": name})

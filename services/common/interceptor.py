@@ -1,0 +1,278 @@
+"""One interceptor for every service: request ids and JSON access logs, authentication,
+the client_id / caseworker_id authorization rule, the processing log, deadlines, and the
+mapping of domain errors to `google.rpc.Status`."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+
+from services.common import auth
+from services.common import errors as e
+from services.common.processing_log import (
+    CallContext,
+    ProcessingLog,
+    call_context,
+    parse_traceparent,
+    write_record,
+)
+from services.common.rpc_errors import internal_status, to_status
+from services.common.settings import Settings
+
+log = logging.getLogger("jobmatch.rpc")
+
+PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+@dataclass(frozen=True)
+class MethodPolicy:
+    """Who may call a method, and which processing activity a call on a client's data is."""
+
+    roles: frozenset[str]
+    activity: str | None = None
+
+
+def _has_field(message: Any, name: str) -> bool:
+    return name in getattr(getattr(message, "DESCRIPTOR", None), "fields_by_name", {})
+
+
+class _Call:
+    """State of one RPC as it passes the interceptor."""
+
+    def __init__(self, method: str, metadata: tuple[Any, ...], service: str) -> None:
+        md = {k.lower(): v for k, v in metadata or ()}
+        self.method = method
+        self.metadata = metadata or ()
+        self.request_id = str(md.get("x-request-id") or uuid.uuid4())
+        self.trace_id, self.span_id = parse_traceparent(md.get("traceparent"))
+        self.service = service
+        self.started = time.perf_counter()
+        self.start_time = datetime.now(UTC)
+        self.principal: auth.Principal | None = None
+        self.subjects: set[str] = set()
+
+
+class PlatformInterceptor(grpc.ServerInterceptor):
+    def __init__(
+        self,
+        settings: Settings,
+        access: dict[str, MethodPolicy],
+        processing_log: ProcessingLog,
+        service: str,
+    ) -> None:
+        self._settings = settings
+        self._access = access
+        self._log = processing_log
+        self._service = service
+
+    def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(PUBLIC_PREFIXES):
+            return handler
+        policy = self._access.get(method)
+        metadata = handler_call_details.invocation_metadata
+
+        def start(context: grpc.ServicerContext) -> _Call:
+            call = _Call(method, metadata, self._service)
+            context.set_trailing_metadata((("x-request-id", call.request_id),))
+            return call
+
+        if handler.unary_unary:
+            inner_uu = handler.unary_unary
+
+            def unary_unary(request: Any, context: grpc.ServicerContext) -> Any:
+                call = start(context)
+                return self._run(call, policy, context, lambda: inner_uu(self._check(call, policy, request), context))
+
+            return grpc.unary_unary_rpc_method_handler(
+                unary_unary, handler.request_deserializer, handler.response_serializer
+            )
+        if handler.unary_stream:
+            inner_us = handler.unary_stream
+
+            def unary_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                call = start(context)
+                yield from self._run_stream(
+                    call, policy, context, lambda: inner_us(self._check(call, policy, request), context)
+                )
+
+            return grpc.unary_stream_rpc_method_handler(
+                unary_stream, handler.request_deserializer, handler.response_serializer
+            )
+        if handler.stream_unary:
+            inner_su = handler.stream_unary
+
+            def stream_unary(requests: Iterator[Any], context: grpc.ServicerContext) -> Any:
+                call = start(context)
+                checked = (self._check(call, policy, r) for r in requests)
+                return self._run(call, policy, context, lambda: inner_su(checked, context))
+
+            return grpc.stream_unary_rpc_method_handler(
+                stream_unary, handler.request_deserializer, handler.response_serializer
+            )
+        inner_ss = handler.stream_stream
+
+        def stream_stream(requests: Iterator[Any], context: grpc.ServicerContext) -> Iterator[Any]:
+            call = start(context)
+            checked = (self._check(call, policy, r) for r in requests)
+            yield from self._run_stream(call, policy, context, lambda: inner_ss(checked, context))
+
+        return grpc.stream_stream_rpc_method_handler(
+            stream_stream, handler.request_deserializer, handler.response_serializer
+        )
+
+    # -- the checks -------------------------------------------------------------------------
+
+    def _authenticate(self, call: _Call, policy: MethodPolicy | None) -> auth.Principal:
+        principal = auth.principal_from_metadata(self._settings, call.metadata)
+        call.principal = principal
+        if policy is None or principal.role not in policy.roles:
+            raise e.PermissionDenied(
+                e.t(
+                    "Met uw rol mag u deze functie niet gebruiken.",
+                    "Your role may not use this function.",
+                )
+            )
+        return principal
+
+    def _check(self, call: _Call, policy: MethodPolicy | None, request: Any) -> Any:
+        """The one authorization rule, applied to every request message."""
+        principal = call.principal
+        assert principal is not None
+        if _has_field(request, "client_id"):
+            if not request.client_id:
+                raise e.InvalidArgument(
+                    [e.FieldViolation("client_id", e.t("Vul het klantnummer in.", "Enter the client id."))]
+                )
+            call.subjects.add(request.client_id)
+            try:
+                auth.check_client_access(principal, request.client_id)
+            except e.PermissionDenied:
+                self._record(call, policy, request.client_id, "denied")
+                call.subjects.discard(request.client_id)
+                raise
+        if _has_field(request, "caseworker_id"):
+            if not request.caseworker_id:
+                raise e.InvalidArgument(
+                    [
+                        e.FieldViolation(
+                            "caseworker_id", e.t("Vul het nummer van de klantmanager in.", "Enter the caseworker id.")
+                        )
+                    ]
+                )
+            auth.check_caseworker_access(principal, request.caseworker_id)
+        return request
+
+    def _record(self, call: _Call, policy: MethodPolicy | None, subject: str, status: str) -> None:
+        if policy is None or policy.activity is None or call.principal is None:
+            return
+        write_record(self._context(call), policy.activity, subject, status)  # type: ignore[arg-type]
+
+    def _context(self, call: _Call) -> CallContext:
+        return CallContext(
+            log=self._log,
+            service=self._service,
+            name=call.method.rsplit("/", 1)[-1],
+            trace_id=call.trace_id,
+            span_id=call.span_id,
+            actor=call.principal.actor if call.principal else "anonymous",
+            start_time=call.start_time,
+        )
+
+    # -- running the handler -------------------------------------------------------------
+
+    def _prepare(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext) -> None:
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= 0:
+            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before start")
+        self._authenticate(call, policy)
+
+    def _run(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Any]) -> Any:
+        outcome = "OK"
+        token = None
+        try:
+            self._prepare(call, policy, context)
+            token = auth.set_current_principal(call.principal)
+            with call_context(self._context(call)):
+                result = body()
+            for subject in call.subjects:
+                self._record(call, policy, subject, "ok")
+            return result
+        except e.DomainError as error:
+            outcome = self._fail(call, policy, context, error)
+        except Exception as error:  # noqa: BLE001 - the boundary: nothing unexpected leaks out
+            outcome = self._crash(call, policy, context, error)
+        finally:
+            if token is not None:
+                auth.reset_current_principal(token)
+            self._access_log(call, outcome)
+
+    def _run_stream(
+        self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Iterator[Any]]
+    ) -> Iterator[Any]:
+        outcome = "OK"
+        try:
+            self._prepare(call, policy, context)
+            token = auth.set_current_principal(call.principal)
+            try:
+                with call_context(self._context(call)):
+                    yield from body()
+            finally:
+                auth.reset_current_principal(token)
+            for subject in call.subjects:
+                self._record(call, policy, subject, "ok")
+        except e.DomainError as error:
+            outcome = self._fail(call, policy, context, error)
+        except Exception as error:  # noqa: BLE001
+            outcome = self._crash(call, policy, context, error)
+        finally:
+            self._access_log(call, outcome)
+
+    def _fail(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, error: e.DomainError) -> str:
+        for subject in call.subjects:
+            self._record(call, policy, subject, "error")
+        status = to_status(error)
+        self._access_log(call, status.code.name)
+        call.logged = True  # type: ignore[attr-defined]
+        context.abort_with_status(status)
+        return status.code.name  # pragma: no cover - abort raises
+
+    def _crash(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, error: Exception) -> str:
+        if isinstance(error, grpc.RpcError) or type(error).__name__ == "_AbortedError":
+            raise error  # context.abort() inside the handler: already a status
+        if context.code() is not None:  # aborted by the handler itself
+            raise error
+        for subject in call.subjects:
+            self._record(call, policy, subject, "error")
+        log.exception("unhandled error", extra={"request_id": call.request_id, "method": call.method})
+        self._access_log(call, "INTERNAL")
+        call.logged = True  # type: ignore[attr-defined]
+        context.abort_with_status(internal_status())
+        return "INTERNAL"  # pragma: no cover
+
+    def _access_log(self, call: _Call, outcome: str) -> None:
+        if getattr(call, "logged", False):
+            return
+        call.logged = True  # type: ignore[attr-defined]
+        log.info(
+            "rpc",
+            extra={
+                "request_id": call.request_id,
+                "trace_id": call.trace_id,
+                "method": call.method,
+                "code": outcome,
+                "role": call.principal.role if call.principal else None,
+                "duration_ms": round((time.perf_counter() - call.started) * 1000, 2),
+            },
+        )

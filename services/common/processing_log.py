@@ -1,0 +1,243 @@
+"""Processing log after the Logius standard "Logboek Dataverwerkingen" (LDV).
+
+Every read or change of a client's data leaves one record: trace and span id (from the
+request's W3C trace context), name, start and end time, status, the processing activity
+(a URI from the register below), the data subject's pseudonymous id and its type, and the
+actor. The record's attribute names follow LDV's `dpl.core.*` vocabulary when exported.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel
+
+REGISTER_BASE = "urn:jobmatch:verwerkingsactiviteit:"
+
+
+@dataclass(frozen=True)
+class ProcessingActivity:
+    key: str
+    name_nl: str
+    name_en: str
+
+    @property
+    def uri(self) -> str:
+        return REGISTER_BASE + self.key
+
+
+ACTIVITIES: dict[str, ProcessingActivity] = {
+    a.key: a
+    for a in (
+        ProcessingActivity("manage-search-profile", "Zoekprofiel beheren", "Manage search profile"),
+        ProcessingActivity("tailored-vacancy-feed", "Vacatures op maat tonen", "Tailored vacancy feed"),
+        ProcessingActivity(
+            "reverse-vacancy-matching", "Vacature koppelen aan werkzoekenden", "Match a vacancy to job seekers"
+        ),
+        ProcessingActivity(
+            "record-feed-feedback", "Reactie op vacature vastleggen", "Record feedback on a vacancy"
+        ),
+        ProcessingActivity(
+            "log-sollicitatie-activity", "Sollicitatieactiviteit vastleggen", "Log a job-application activity"
+        ),
+        ProcessingActivity(
+            "read-sollicitatie-activities", "Sollicitatieactiviteiten inzien", "Read job-application activities"
+        ),
+        ProcessingActivity(
+            "set-obligation-policy", "Sollicitatieplicht vaststellen", "Set the job-search obligation"
+        ),
+        ProcessingActivity(
+            "obligation-status", "Stand sollicitatieplicht bepalen", "Assess the job-search obligation"
+        ),
+        ProcessingActivity(
+            "verify-sollicitatie-activity",
+            "Sollicitatieactiviteit controleren",
+            "Verify a job-application activity",
+        ),
+        ProcessingActivity("caseload-overview", "Caseload overzien", "Caseload overview"),
+        ProcessingActivity("subject-access-request", "Inzageverzoek behandelen", "Subject access request"),
+        ProcessingActivity("erase-client-data", "Gegevens van klant wissen", "Erase client data"),
+        ProcessingActivity("retention-sweep", "Bewaartermijn toepassen", "Apply the retention period"),
+    )
+}
+
+Status = Literal["ok", "error", "denied"]
+
+
+class ProcessingRecord(BaseModel):
+    trace_id: str
+    span_id: str
+    name: str
+    start_time: datetime
+    end_time: datetime
+    status: Status
+    processing_activity_id: str
+    data_subject_id: str
+    data_subject_id_type: str = "jobmatch-client-id"
+    actor: str
+    service: str
+
+    def as_ldv_attributes(self) -> dict[str, str]:
+        return {
+            "dpl.core.processing_activity_id": self.processing_activity_id,
+            "dpl.core.data_subject_id": self.data_subject_id,
+            "dpl.core.data_subject_id_type": self.data_subject_id_type,
+            "dpl.core.user_id": self.actor,
+        }
+
+
+class ProcessingLog(Protocol):
+    def write(self, record: ProcessingRecord) -> None: ...
+
+    def list_for_subject(self, data_subject_id: str, limit: int = 1000) -> list[ProcessingRecord]: ...
+
+    def erase_subject(self, data_subject_id: str) -> int: ...
+
+
+class SqliteProcessingLog:
+    """Embedded adapter: one table in a file under the service's data dir."""
+
+    _FIELDS = tuple(ProcessingRecord.model_fields)
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS processing_log ("
+            "seq INTEGER PRIMARY KEY AUTOINCREMENT, trace_id TEXT, span_id TEXT, name TEXT,"
+            " start_time TEXT, end_time TEXT, status TEXT, processing_activity_id TEXT,"
+            " data_subject_id TEXT, data_subject_id_type TEXT, actor TEXT, service TEXT)"
+        )
+        self._conn.execute(
+            "CREATE INDEX IF NOT EXISTS processing_log_subject ON processing_log(data_subject_id, seq)"
+        )
+        self._lock = threading.Lock()
+
+    def write(self, record: ProcessingRecord) -> None:
+        values = record.model_dump(mode="json")
+        with self._lock:
+            self._conn.execute(
+                f"INSERT INTO processing_log ({', '.join(self._FIELDS)}) "
+                f"VALUES ({', '.join('?' for _ in self._FIELDS)})",
+                [values[f] for f in self._FIELDS],
+            )
+
+    def list_for_subject(self, data_subject_id: str, limit: int = 1000) -> list[ProcessingRecord]:
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {', '.join(self._FIELDS)} FROM processing_log "
+                "WHERE data_subject_id = ? ORDER BY seq LIMIT ?",
+                (data_subject_id, limit),
+            ).fetchall()
+        return [ProcessingRecord(**dict(zip(self._FIELDS, row, strict=True))) for row in rows]
+
+    def erase_subject(self, data_subject_id: str) -> int:
+        with self._lock:
+            return self._conn.execute(
+                "DELETE FROM processing_log WHERE data_subject_id = ?", (data_subject_id,)
+            ).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What the interceptor knows about the running RPC, for records the app layer writes."""
+
+    log: ProcessingLog
+    service: str
+    name: str
+    trace_id: str
+    span_id: str
+    actor: str
+    start_time: datetime
+
+
+_call: contextvars.ContextVar[CallContext | None] = contextvars.ContextVar("jobmatch_call", default=None)
+
+
+def parse_traceparent(value: str | None) -> tuple[str, str]:
+    """Trace id from a W3C `traceparent` header, a fresh span id for this service's work."""
+    span_id = secrets.token_hex(8)
+    if value:
+        parts = value.strip().split("-")
+        if len(parts) == 4 and len(parts[1]) == 32 and len(parts[2]) == 16:
+            try:
+                int(parts[1], 16)
+                return parts[1], span_id
+            except ValueError:
+                pass
+    return secrets.token_hex(16), span_id
+
+
+@contextmanager
+def call_context(ctx: CallContext) -> Iterator[CallContext]:
+    token = _call.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _call.reset(token)
+
+
+def current_call() -> CallContext | None:
+    return _call.get()
+
+
+def write_record(ctx: CallContext, activity: str, subject_id: str, status: Status) -> None:
+    ctx.log.write(
+        ProcessingRecord(
+            trace_id=ctx.trace_id,
+            span_id=ctx.span_id,
+            name=ctx.name,
+            start_time=ctx.start_time,
+            end_time=datetime.now(UTC),
+            status=status,
+            processing_activity_id=ACTIVITIES[activity].uri,
+            data_subject_id=subject_id,
+            actor=ctx.actor,
+            service=ctx.service,
+        )
+    )
+
+
+def record_processing(activity: str, subject_id: str, status: Status = "ok") -> None:
+    """For use cases that touch several clients in one call (caseload, reverse matching)."""
+    if activity not in ACTIVITIES:
+        raise KeyError(f"unknown processing activity {activity!r}")
+    ctx = _call.get()
+    if ctx is None:
+        # Outside an RPC (a consumer or sweeper): nobody reads data on someone's behalf.
+        return
+    write_record(ctx, activity, subject_id, status)
+
+
+@contextmanager
+def background_context(log: ProcessingLog, service: str, name: str) -> Iterator[CallContext]:
+    """Processing done by the system itself (consumers, sweepers) is logged as well."""
+    trace_id, span_id = parse_traceparent(None)
+    with call_context(
+        CallContext(
+            log=log,
+            service=service,
+            name=name,
+            trace_id=trace_id,
+            span_id=span_id,
+            actor=f"system:{service}",
+            start_time=datetime.now(UTC),
+        )
+    ) as ctx:
+        yield ctx

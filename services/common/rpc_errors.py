@@ -1,0 +1,85 @@
+"""Map domain errors to `google.rpc.Status` with BadRequest and LocalizedMessage details."""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from services.common import errors as e
+
+_CODES: dict[type[e.DomainError], int] = {
+    e.InvalidArgument: code_pb2.INVALID_ARGUMENT,
+    e.NotFound: code_pb2.NOT_FOUND,
+    e.AlreadyExists: code_pb2.ALREADY_EXISTS,
+    e.FailedPrecondition: code_pb2.FAILED_PRECONDITION,
+    e.PermissionDenied: code_pb2.PERMISSION_DENIED,
+    e.Unauthenticated: code_pb2.UNAUTHENTICATED,
+    e.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,
+    e.Aborted: code_pb2.ABORTED,
+}
+
+
+def _packed(message: object) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def to_status(error: e.DomainError) -> grpc.Status:
+    code = next((c for cls, c in _CODES.items() if isinstance(error, cls)), code_pb2.UNKNOWN)
+    details = []
+    violations = getattr(error, "violations", None)
+    if violations:
+        bad_request = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                for v in violations
+            ]
+        )
+        if code == code_pb2.FAILED_PRECONDITION:
+            details.append(
+                _packed(
+                    error_details_pb2.PreconditionFailure(
+                        violations=[
+                            error_details_pb2.PreconditionFailure.Violation(
+                                type="STATE", subject=v.field, description=v.description
+                            )
+                            for v in violations
+                        ]
+                    )
+                )
+            )
+        details.append(_packed(bad_request))
+    nl, _, en = error.message.partition(" (EN: ")
+    details.append(_packed(error_details_pb2.LocalizedMessage(locale="nl-NL", message=nl)))
+    if en:
+        details.append(_packed(error_details_pb2.LocalizedMessage(locale="en-GB", message=en.rstrip(")"))))
+    return rpc_status.to_status(status_pb2.Status(code=code, message=str(error), details=details))
+
+
+def internal_status() -> grpc.Status:
+    return rpc_status.to_status(
+        status_pb2.Status(
+            code=code_pb2.INTERNAL,
+            message=e.t(
+                "Er ging bij ons iets mis. Probeer het later opnieuw.",
+                "Something went wrong on our side. Try again later.",
+            ),
+        )
+    )
+
+
+def field_violations(error: grpc.RpcError) -> list[tuple[str, str]]:
+    """Client side: the (field, description) pairs of a failed call (tests, CLI)."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    if status is None:
+        return []
+    found = []
+    for detail in status.details:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+            found.extend((v.field, v.description) for v in bad_request.field_violations)
+    return found

