@@ -1,0 +1,102 @@
+"""Hand-checked facts about the shipped GeoNames places and the province mapping."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from services.common.reference import places
+
+
+class TestPlaceLookup:
+    def test_utrecht_has_its_known_coordinates_and_province(self) -> None:
+        utrecht = places.lookup("Utrecht")
+        assert utrecht is not None
+        assert utrecht.latitude == pytest.approx(52.09, abs=0.01)
+        assert utrecht.longitude == pytest.approx(5.12, abs=0.01)
+        assert utrecht.province_code == "09"
+        assert utrecht.province_name == "Utrecht"
+
+    @pytest.mark.parametrize("name", ["den haag", "Den Haag", "'s-Gravenhage", "s gravenhage", "The Hague"])
+    def test_every_common_name_of_the_hague_finds_it(self, name: str) -> None:
+        found = places.lookup(name)
+        assert found is not None
+        assert found.geonameid == 2747373
+        assert found.province_code == "11"
+
+    @pytest.mark.parametrize(
+        "name", ["'s-Hertogenbosch", "'s Hertogenbosch", "\u2019s-Hertogenbosch", "s-hertogenbosch", "Den Bosch"]
+    )
+    def test_s_hertogenbosch_is_found_however_the_prefix_is_written(self, name: str) -> None:
+        found = places.lookup(name)
+        assert found is not None and found.name == "'s-Hertogenbosch"
+
+    def test_case_accents_and_spaces_do_not_matter(self) -> None:
+        found = places.lookup("  sint   ODILIENBERG ")
+        assert found is not None and found.name == "Sint Odiliënberg"
+
+    def test_an_ambiguous_name_gives_the_most_populous_place(self) -> None:
+        # Hengelo (Overijssel, ~82 000) and Hengelo (Gelderland, ~4 500).
+        found = places.lookup("Hengelo")
+        assert found is not None
+        assert found.province_code == "15"
+
+    def test_almere_means_almere_stad(self) -> None:
+        found = places.lookup("Almere")
+        assert found is not None and found.province_name == "Flevoland"
+
+    @pytest.mark.parametrize("name", ["", "   ", "Atlantis", "Antwerpen"])
+    def test_an_unknown_or_empty_name_finds_nothing(self, name: str) -> None:
+        assert places.lookup(name) is None
+
+
+class TestAllPlaces:
+    def test_all_places_of_the_file_are_there_most_populous_first(self) -> None:
+        every = places.all_places()
+        assert len(every) == 1524
+        assert every[0].name == "Rotterdam"
+        populations = [place.population for place in every]
+        assert populations == sorted(populations, reverse=True)
+
+    def test_every_place_lies_in_the_netherlands_and_a_known_province(self) -> None:
+        for place in places.all_places():
+            assert 50.7 < place.latitude < 53.7
+            assert 3.3 < place.longitude < 7.3
+            assert place.province_code in places.provinces()
+
+    def test_places_cannot_be_changed(self) -> None:
+        utrecht = places.lookup("Utrecht")
+        assert utrecht is not None
+        with pytest.raises(pydantic.ValidationError):
+            utrecht.population = 0  # type: ignore[misc]
+
+
+class TestProvinces:
+    def test_there_are_twelve_provinces(self) -> None:
+        assert len(places.provinces()) == 12
+        assert places.provinces()["06"] == "Noord-Brabant"
+
+    @pytest.mark.parametrize(
+        ("code", "largest_place"),
+        [("01", "Assen"), ("02", "Leeuwarden"), ("05", "Maastricht"), ("07", "Amsterdam"),
+         ("10", "Middelburg"), ("15", "Enschede"), ("16", "Almere Stad")],
+    )
+    def test_the_code_mapping_matches_the_largest_place_of_each_province(
+        self, code: str, largest_place: str
+    ) -> None:
+        in_province = [p for p in places.all_places() if p.province_code == code]
+        assert max(in_province, key=lambda p: p.population).name == largest_place
+
+    @pytest.mark.parametrize("value", ["02", "2", "Friesland", "Fryslân", "fryslan", "NL-FR"])
+    def test_friesland_is_found_by_code_dutch_or_frisian_name(self, value: str) -> None:
+        province = places.province_by_name_or_code(value)
+        assert province is not None
+        assert (province.code, province.name, province.iso_code) == ("02", "Friesland", "NL-FR")
+
+    def test_a_hyphenated_name_is_found_without_the_hyphen(self) -> None:
+        province = places.province_by_name_or_code("noord holland")
+        assert province is not None and province.code == "07"
+
+    @pytest.mark.parametrize("value", ["08", "", "Vlaanderen", "NL-XX"])
+    def test_an_unknown_province_finds_nothing(self, value: str) -> None:
+        assert places.province_by_name_or_code(value) is None
