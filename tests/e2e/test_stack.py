@@ -1,0 +1,130 @@
+"""The one-command stack: `jobmatch up` brings up broker and three services, answers health
+and reflection on every port, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+SERVICES = {
+    "vacancies": "jobmatch.vacancies.v1.VacancyService",
+    "matching": "jobmatch.matching.v1.MatchingService",
+    "activities": "jobmatch.activities.v1.ActivityService",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], list[str]]]:
+    ports = {name: free_port() for name in SERVICES}
+    env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
+    env.update(
+        {
+            "JOBMATCH_DATA_DIR": str(tmp_path_factory.mktemp("stack") / "data"),
+            "JOBMATCH_VACANCIES_PORT": str(ports["vacancies"]),
+            "JOBMATCH_MATCHING_PORT": str(ports["matching"]),
+            "JOBMATCH_ACTIVITIES_PORT": str(ports["activities"]),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "up"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    banner: list[str] = []
+    deadline = time.monotonic() + 180
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line.rstrip("\n"))
+        if "Ctrl-C" in line:
+            break
+    try:
+        yield process, ports, banner
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+class TestStack:
+    def test_banner_names_every_endpoint_and_a_grpcurl_call(self, stack) -> None:
+        process, ports, banner = stack
+        text = "\n".join(banner)
+        assert process.poll() is None, text
+        for name, port in ports.items():
+            assert f"localhost:{port}" in text
+        assert "grpcurl -plaintext" in text and "authorization: Bearer" in text
+
+    @pytest.mark.parametrize("name", list(SERVICES))
+    def test_every_service_is_serving_and_lists_itself_by_reflection(self, stack, name: str) -> None:
+        _, ports, _ = stack
+        with grpc.insecure_channel(f"localhost:{ports[name]}") as channel:
+            health = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=SERVICES[name]), timeout=10
+            )
+            assert health.status == health_pb2.HealthCheckResponse.SERVING
+            replies = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=10
+            )
+            names = {s.name for reply in replies for s in reply.list_services_response.service}
+        assert {SERVICES[name], "grpc.health.v1.Health"} <= names
+
+    def test_ctrl_c_stops_everything_and_leaves_no_process(self, stack) -> None:
+        process, _, _ = stack
+        children = descendants(process.pid)
+        assert len(children) >= 4, "broker and three services run as child processes"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in children if alive(pid)]
