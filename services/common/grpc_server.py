@@ -16,7 +16,10 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from jobmatch.privacy.v1 import privacy_pb2_grpc
+from services.common import privacy as privacy_module
 from services.common.interceptor import MethodPolicy, PlatformInterceptor
+from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
 
@@ -39,8 +42,13 @@ def create_grpc_server(
     access: dict[str, MethodPolicy],
     processing_log: ProcessingLog,
     max_workers: int = 32,
+    privacy: PrivacyServicer | None = None,
 ) -> tuple[grpc.Server, int]:
+    """Build and start a server; with `privacy`, it also serves jobmatch.privacy.v1."""
     names = list(service_names)
+    if privacy is not None:
+        names.append(privacy_module.SERVICE_NAME)
+        access = {**access, **privacy_module.ACCESS}
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
         interceptors=[PlatformInterceptor(settings, access, processing_log, _short_name(names))],
@@ -52,6 +60,8 @@ def create_grpc_server(
         maximum_concurrent_rpcs=max_workers * 8,
     )
     register(server)
+    if privacy is not None:
+        privacy_pb2_grpc.add_PrivacyServiceServicer_to_server(privacy, server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in ["", *names]:

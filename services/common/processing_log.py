@@ -98,7 +98,9 @@ class ProcessingRecord(BaseModel):
 class ProcessingLog(Protocol):
     def write(self, record: ProcessingRecord) -> None: ...
 
-    def list_for_subject(self, data_subject_id: str, limit: int = 1000) -> list[ProcessingRecord]: ...
+    def list_for_subject(
+        self, data_subject_id: str, limit: int = 1000, offset: int = 0
+    ) -> list[ProcessingRecord]: ...
 
     def erase_subject(self, data_subject_id: str) -> int: ...
 
@@ -134,12 +136,14 @@ class SqliteProcessingLog:
                 [values[f] for f in self._FIELDS],
             )
 
-    def list_for_subject(self, data_subject_id: str, limit: int = 1000) -> list[ProcessingRecord]:
+    def list_for_subject(
+        self, data_subject_id: str, limit: int = 1000, offset: int = 0
+    ) -> list[ProcessingRecord]:
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT {', '.join(self._FIELDS)} FROM processing_log "
-                "WHERE data_subject_id = ? ORDER BY seq LIMIT ?",
-                (data_subject_id, limit),
+                "WHERE data_subject_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+                (data_subject_id, limit, offset),
             ).fetchall()
         return [ProcessingRecord(**dict(zip(self._FIELDS, row, strict=True))) for row in rows]
 

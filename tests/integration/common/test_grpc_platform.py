@@ -15,11 +15,22 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from services.common.auth import mint_token
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.grpc_server import MethodPolicy, create_grpc_server, shutdown
+from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
+from services.common.privacy import ErasureReport, PrivacyServicer
 from services.common.processing_log import SqliteProcessingLog, record_processing
 from services.common.rpc_errors import field_violations
 from services.common.settings import Settings
 
 SERVICE = "jobmatch.probe.v1.ProbeService"
+
+
+class RecordingEraser:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def erase_client_data(self, client_id: str, reason: str) -> ErasureReport:
+        self.calls.append((client_id, reason))
+        return ErasureReport(erased={"search_profile": 1}, retained={"activity": 3}, retained_reason="wettelijke bewaartermijn")
 
 
 def _probe_messages() -> tuple[type, type]:
@@ -74,6 +85,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings, SqliteProcessingLog]
         register=register,
         access={f"/{SERVICE}/GetThing": MethodPolicy(frozenset({"client", "caseworker"}), "tailored-vacancy-feed")},
         processing_log=plog,
+        privacy=PrivacyServicer(plog, RecordingEraser()),
     )
     yield f"127.0.0.1:{port}", settings, plog
     shutdown(srv, 0)
@@ -198,3 +210,54 @@ class TestErrorMapping:
         assert info.value.code() == grpc.StatusCode.INTERNAL
         assert "secret" not in info.value.details()
         assert plog.list_for_subject("c-1")[0].status == "error"
+
+
+class TestPrivacyService:
+    def test_client_reads_own_processing_log_page_by_page(self, server) -> None:
+        address, settings, _ = server
+        metadata = _bearer(settings, "client", "c-1")
+        for _ in range(3):
+            _call(address, Request(client_id="c-1"), metadata)
+        with grpc.insecure_channel(address) as channel:
+            stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
+            first = stub.ListProcessingLog(privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_size=2), metadata=metadata, timeout=5)
+            second = stub.ListProcessingLog(
+                privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_size=2, page_token=first.next_page_token),
+                metadata=metadata,
+                timeout=5,
+            )
+        names = [r.name for r in first.records] + [r.name for r in second.records]
+        # Reading the log is itself processing, so the first read shows up on the second page.
+        assert names == ["GetThing", "GetThing", "GetThing", "ListProcessingLog"]
+        assert first.records[0].processing_activity_name_nl == "Vacatures op maat tonen"
+        assert second.next_page_token == ""
+
+    def test_page_token_of_another_client_is_refused(self, server) -> None:
+        address, settings, _ = server
+        with grpc.insecure_channel(address) as channel:
+            stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
+            metadata = _bearer(settings, "service", "privacy-desk")
+            for _ in range(2):
+                _call(address, Request(client_id="c-2"), _bearer(settings, "client", "c-2"))
+            page = stub.ListProcessingLog(privacy_pb2.ListProcessingLogRequest(client_id="c-2", page_size=1), metadata=metadata, timeout=5)
+            with pytest.raises(grpc.RpcError) as info:
+                stub.ListProcessingLog(
+                    privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_token=page.next_page_token),
+                    metadata=metadata,
+                    timeout=5,
+                )
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert field_violations(info.value)[0][0] == "page_token"
+
+    def test_client_cannot_erase_data_but_the_privacy_desk_can(self, server) -> None:
+        address, settings, plog = server
+        request = privacy_pb2.EraseClientDataRequest(client_id="c-1", reason="verzoek van klant")
+        with grpc.insecure_channel(address) as channel:
+            stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
+            with pytest.raises(grpc.RpcError) as info:
+                stub.EraseClientData(request, metadata=_bearer(settings, "client", "c-1"), timeout=5)
+            assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+            reply = stub.EraseClientData(request, metadata=_bearer(settings, "service", "privacy-desk"), timeout=5)
+        assert [(e.kind, e.count) for e in reply.erased] == [("search_profile", 1)]
+        assert [(e.kind, e.count) for e in reply.retained] == [("activity", 3)]
+        assert plog.list_for_subject("c-1")[-1].processing_activity_id.endswith("erase-client-data")
