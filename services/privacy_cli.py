@@ -1,0 +1,81 @@
+"""`jobmatch privacy log --client ID`: one client's processing log gathered from every service
+(for an inzageverzoek / subject access request)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import grpc
+from google.protobuf import json_format
+
+from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
+from services.common.auth import mint_token
+from services.common.settings import Settings
+
+SERVICES = ("vacancies", "matching", "activities")
+
+
+def gather_processing_log(settings: Settings, client_id: str, host: str = "localhost") -> tuple[list[privacy_pb2.ProcessingLogRecord], list[str]]:
+    """All records of one client from every service, oldest first, and the services that did not answer."""
+    token = mint_token(settings, subject="privacy-desk", role="service", ttl_seconds=300)
+    metadata = (("authorization", f"Bearer {token}"),)
+    records: list[privacy_pb2.ProcessingLogRecord] = []
+    unreachable: list[str] = []
+    for name in SERVICES:
+        address = f"{host}:{settings.port_of(name)}"
+        with grpc.insecure_channel(address) as channel:
+            stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
+            token_page = ""
+            try:
+                while True:
+                    reply = stub.ListProcessingLog(
+                        privacy_pb2.ListProcessingLogRequest(client_id=client_id, page_size=1000, page_token=token_page),
+                        metadata=metadata,
+                        timeout=10,
+                    )
+                    records.extend(reply.records)
+                    token_page = reply.next_page_token
+                    if not token_page:
+                        break
+            except grpc.RpcError as error:
+                unreachable.append(f"{name} ({address}): {error.code().name}")
+    records.sort(key=lambda r: (r.start_time.ToDatetime(), r.service))
+    return records, unreachable
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    records, unreachable = gather_processing_log(Settings(), args.client, args.host)
+    if args.json:
+        print(json.dumps({"client_id": args.client, "records": [json_format.MessageToDict(r) for r in records], "unreachable": unreachable}, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"Verwerkingen van / processing of {args.client}")
+        for column in ("wanneer / when", "dienst / service", "wat / what", "waarom / why", "wie / who", "status"):
+            table.add_column(column)
+        for r in records:
+            table.add_row(
+                r.start_time.ToDatetime().isoformat(timespec="seconds"),
+                r.service,
+                r.name,
+                r.processing_activity_name_nl or r.processing_activity_id,
+                r.actor,
+                r.status,
+            )
+        Console().print(table)
+    for problem in unreachable:
+        print(f"niet bereikbaar / unreachable: {problem}", file=sys.stderr)
+    return 1 if unreachable else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    privacy = sub.add_parser("privacy", help="privacy: processing log per client")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    log = privacy_sub.add_parser("log", help="one client's processing log from every service")
+    log.add_argument("--client", required=True, help="pseudonymous client id")
+    log.add_argument("--host", default="localhost")
+    log.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    log.set_defaults(func=_cmd_log)
