@@ -23,6 +23,7 @@ from services.common.processing_log import (
     parse_traceparent,
     write_record,
 )
+from services.common.rate_limit import TokenBuckets, is_write
 from services.common.rpc_errors import internal_status, to_status
 from services.common.settings import Settings
 
@@ -71,6 +72,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         self._access = access
         self._log = processing_log
         self._service = service
+        self._write_buckets = TokenBuckets(settings.write_rate_per_minute, settings.write_burst)
 
     def intercept_service(
         self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
@@ -144,6 +146,15 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                     "Your role may not use this function.",
                 )
             )
+        # Integrations (service tokens) are trusted and batch their writes; people are limited.
+        if principal.role != "service" and is_write(call.method):
+            if not self._write_buckets.allow(principal.actor):
+                raise e.ResourceExhausted(
+                    e.t(
+                        "U heeft in korte tijd te veel wijzigingen gestuurd. Wacht een minuut en probeer het opnieuw.",
+                        "You sent too many changes in a short time. Wait a minute and try again.",
+                    )
+                )
         return principal
 
     def _check(self, call: _Call, policy: MethodPolicy | None, request: Any) -> Any:

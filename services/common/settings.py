@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     seed_sample_data: bool = Field(
         False, validation_alias=_env("JOBMATCH_SEED_SAMPLE_DATA", "seed_sample_data")
     )
+    write_rate_per_minute: int = Field(
+        120, ge=1, validation_alias=_env("JOBMATCH_WRITE_RATE_PER_MINUTE", "write_rate_per_minute")
+    )
+    write_burst: int = Field(30, ge=1, validation_alias=_env("JOBMATCH_WRITE_BURST", "write_burst"))
     log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
 

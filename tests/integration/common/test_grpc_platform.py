@@ -261,3 +261,45 @@ class TestPrivacyService:
         assert [(e.kind, e.count) for e in reply.erased] == [("search_profile", 1)]
         assert [(e.kind, e.count) for e in reply.retained] == [("activity", 3)]
         assert plog.list_for_subject("c-1")[-1].processing_activity_id.endswith("erase-client-data")
+
+
+class TestWriteRateLimit:
+    def test_a_client_sending_too_many_writes_gets_resource_exhausted(self, tmp_path: Path) -> None:
+        settings = Settings(data_dir=tmp_path, write_rate_per_minute=1, write_burst=2)
+        plog = SqliteProcessingLog(tmp_path / "plog.sqlite")
+
+        def register(srv: grpc.Server) -> None:
+            handlers = {
+                name: grpc.unary_unary_rpc_method_handler(get_thing, Request.FromString, Response.SerializeToString)
+                for name in ("UpdateThing", "GetThing")
+            }
+            srv.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
+
+        roles = MethodPolicy(frozenset({"client", "service"}))
+        srv, port = create_grpc_server(
+            "127.0.0.1:0",
+            settings=settings,
+            service_names=[SERVICE],
+            register=register,
+            access={f"/{SERVICE}/UpdateThing": roles, f"/{SERVICE}/GetThing": roles},
+            processing_log=plog,
+        )
+
+        def outcome(method: str, role: str) -> grpc.StatusCode:
+            stub = channel.unary_unary(f"/{SERVICE}/{method}", Request.SerializeToString, Response.FromString)
+            try:
+                stub(Request(client_id="c-1"), metadata=_bearer(settings, role, "c-1"), timeout=5)
+            except grpc.RpcError as error:
+                return error.code()
+            return grpc.StatusCode.OK
+
+        try:
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                writes = [outcome("UpdateThing", "client") for _ in range(3)]
+                reads = [outcome("GetThing", "client") for _ in range(3)]
+                service_writes = [outcome("UpdateThing", "service") for _ in range(3)]
+        finally:
+            shutdown(srv, 0)
+        assert writes == [grpc.StatusCode.OK, grpc.StatusCode.OK, grpc.StatusCode.RESOURCE_EXHAUSTED]
+        assert reads == [grpc.StatusCode.OK] * 3
+        assert service_writes == [grpc.StatusCode.OK] * 3
