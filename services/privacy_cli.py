@@ -12,6 +12,7 @@ from google.protobuf import json_format
 
 from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
 from services.common.auth import mint_token
+from services.common.grpc_server import open_channel
 from services.common.settings import Settings
 
 SERVICES = ("vacancies", "matching", "activities")
@@ -25,7 +26,7 @@ def gather_processing_log(settings: Settings, client_id: str, host: str = "local
     unreachable: list[str] = []
     for name in SERVICES:
         address = f"{host}:{settings.port_of(name)}"
-        with grpc.insecure_channel(address) as channel:
+        with open_channel(settings, address) as channel:
             stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
             token_page = ""
             try:

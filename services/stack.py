@@ -20,6 +20,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.auth import mint_token
+from services.common.grpc_server import open_channel
 from services.common.settings import Settings
 
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -39,9 +40,9 @@ class RunningService:
     process: subprocess.Popen[bytes]
 
 
-def wait_until_serving(address: str, service: str, timeout: float) -> bool:
+def wait_until_serving(settings: Settings, address: str, service: str, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(address) as channel:
+    with open_channel(settings, address) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             try:
@@ -127,7 +128,7 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
             running.append(RunningService(name, full_name, settings.port_of(name), _start_service(name, env)))
         for service in running:
             address = f"127.0.0.1:{service.port}"
-            if not wait_until_serving(address, service.full_name, startup_timeout):
+            if not wait_until_serving(settings, address, service.full_name, startup_timeout):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
         print(_banner(settings, running, bootstrap, broker is not None), flush=True)

@@ -23,7 +23,7 @@ from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
 
-__all__ = ["MethodPolicy", "create_grpc_server", "serve_forever", "MAX_MESSAGE_BYTES"]
+__all__ = ["MethodPolicy", "create_grpc_server", "open_channel", "serve_forever", "MAX_MESSAGE_BYTES"]
 
 log = logging.getLogger("jobmatch.server")
 
@@ -70,13 +70,38 @@ def create_grpc_server(
         [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
         server,
     )
-    port = server.add_insecure_port(address)
+    port = _add_port(server, address, settings)
     if port == 0:
         raise RuntimeError(f"could not bind {address}")
     server.start()
     _health_of[id(server)] = health_servicer
     log.info("listening", extra={"address": address, "port": port, "services": names})
     return server, port
+
+
+def _add_port(server: grpc.Server, address: str, settings: Settings) -> int:
+    if settings.tls_cert_file is None or settings.tls_key_file is None:
+        return server.add_insecure_port(address)
+    client_ca = settings.tls_client_ca_file.read_bytes() if settings.tls_client_ca_file else None
+    credentials = grpc.ssl_server_credentials(
+        [(settings.tls_key_file.read_bytes(), settings.tls_cert_file.read_bytes())],
+        root_certificates=client_ca,
+        require_client_auth=client_ca is not None,
+    )
+    return server.add_secure_port(address, credentials)
+
+
+def open_channel(settings: Settings, address: str) -> grpc.Channel:
+    """A client channel to one of our services, with TLS/mTLS when configured."""
+    options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES), ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+    if settings.tls_ca_file is None:
+        return grpc.insecure_channel(address, options=options)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=settings.tls_ca_file.read_bytes(),
+        private_key=settings.tls_client_key_file.read_bytes() if settings.tls_client_key_file else None,
+        certificate_chain=settings.tls_client_cert_file.read_bytes() if settings.tls_client_cert_file else None,
+    )
+    return grpc.secure_channel(address, credentials, options=options)
 
 
 def _short_name(names: list[str]) -> str:

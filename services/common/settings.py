@@ -54,6 +54,20 @@ class Settings(BaseSettings):
         120, ge=1, validation_alias=_env("JOBMATCH_WRITE_RATE_PER_MINUTE", "write_rate_per_minute")
     )
     write_burst: int = Field(30, ge=1, validation_alias=_env("JOBMATCH_WRITE_BURST", "write_burst"))
+    # Optional TLS: server certificate and key; with a client CA, clients must present a
+    # certificate signed by it (mTLS). Clients trust `tls_ca_file`.
+    tls_cert_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_TLS_CERT_FILE", "tls_cert_file"))
+    tls_key_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_TLS_KEY_FILE", "tls_key_file"))
+    tls_client_ca_file: Path | None = Field(
+        None, validation_alias=_env("JOBMATCH_TLS_CLIENT_CA_FILE", "tls_client_ca_file")
+    )
+    tls_ca_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_TLS_CA_FILE", "tls_ca_file"))
+    tls_client_cert_file: Path | None = Field(
+        None, validation_alias=_env("JOBMATCH_TLS_CLIENT_CERT_FILE", "tls_client_cert_file")
+    )
+    tls_client_key_file: Path | None = Field(
+        None, validation_alias=_env("JOBMATCH_TLS_CLIENT_KEY_FILE", "tls_client_key_file")
+    )
     log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
 
