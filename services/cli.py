@@ -46,9 +46,19 @@ def _cmd_events_tail(args: argparse.Namespace) -> int:
     from services.common.bus.topics import ALL_TOPICS
 
     import_event_types()
-    bootstrap = Settings().kafka_bootstrap_servers or args.bootstrap
+    from services.stack import broker_address_file
+
+    settings = Settings()
+    bootstrap = args.bootstrap or settings.kafka_bootstrap_servers
+    address_file = broker_address_file(settings)
+    if not bootstrap and address_file.exists():
+        bootstrap = address_file.read_text().strip()
     if not bootstrap:
-        print("Set KAFKA_BOOTSTRAP_SERVERS or --bootstrap (the address `jobmatch up` prints).", file=sys.stderr)
+        print(
+            "Geen broker gevonden. Start eerst `jobmatch up`, of geef --bootstrap HOST:PORT.\n"
+            "No broker found. Start `jobmatch up` first, or pass --bootstrap HOST:PORT.",
+            file=sys.stderr,
+        )
         return 2
     topics = args.topic or list(ALL_TOPICS)
     try:

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -38,6 +39,10 @@ class RunningService:
     full_name: str
     port: int
     process: subprocess.Popen[bytes]
+
+
+def broker_address_file(settings: Settings) -> Path:
+    return settings.data_dir / "broker.address"
 
 
 def wait_until_serving(settings: Settings, address: str, service: str, timeout: float) -> bool:
@@ -110,6 +115,8 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
         broker = EmbeddedBroker(log_path=settings.data_dir / "broker.log")
         bootstrap = broker.start()
         ensure_topics(bootstrap, list(ALL_TOPICS))
+    # `jobmatch events tail` and other tools find the embedded broker through this file.
+    broker_address_file(settings).write_text(bootstrap + "\n")
     env = dict(os.environ)
     env.update(
         {
@@ -150,6 +157,7 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
                 service.process.wait()
         if broker is not None:
             broker.stop()
+            broker_address_file(settings).unlink(missing_ok=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print("jobmatch stopped / gestopt.", flush=True)
