@@ -1,0 +1,3 @@
+from services.activities.bootstrap import main
+
+main()

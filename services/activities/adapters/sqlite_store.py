@@ -1,0 +1,287 @@
+"""The embedded SQLite adapter: activities, policies, caseload, signals and the vacancy
+projection in one file (`<data_dir>/activities/activities.db`), next to the event outbox so
+a change and its events commit together.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from google.protobuf.message import Message
+
+from services.activities.domain.model import (
+    Activity, ActivityType, Channel, Evidence, Outcome, Verification,
+)
+from services.activities.domain.periods import ActivityFact
+from services.activities.domain.policy import PolicyVersion
+from services.activities.domain.vacancy import VacancySummary
+from services.activities.service_layer.ports import PendingEvent
+from services.common.errors import Aborted, t
+
+TOPIC = "jobmatch.activities.v1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS activity (
+    activity_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, request_id TEXT NOT NULL,
+    type TEXT NOT NULL, type_description TEXT NOT NULL, date TEXT NOT NULL,
+    employer TEXT NOT NULL, position TEXT NOT NULL, channel TEXT NOT NULL, vacancy_id TEXT NOT NULL,
+    contact_role TEXT NOT NULL, outcome TEXT NOT NULL, evidence_name TEXT, evidence_digest TEXT,
+    evidence_url TEXT, note TEXT NOT NULL, verification TEXT NOT NULL, verification_reason TEXT NOT NULL,
+    verified_by TEXT NOT NULL, logged_at TEXT NOT NULL, logged_on TEXT NOT NULL, withdrawn_at TEXT,
+    UNIQUE (client_id, request_id)
+);
+CREATE INDEX IF NOT EXISTS activity_by_client_date ON activity (client_id, date, activity_id);
+CREATE INDEX IF NOT EXISTS activity_by_date ON activity (date);
+CREATE TABLE IF NOT EXISTS policy_version (
+    client_id TEXT NOT NULL, version INTEGER NOT NULL, start_date TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (client_id, version)
+);
+CREATE TABLE IF NOT EXISTS caseload (
+    caseworker_id TEXT NOT NULL, client_id TEXT NOT NULL, PRIMARY KEY (caseworker_id, client_id)
+);
+CREATE TABLE IF NOT EXISTS period_signal (
+    client_id TEXT NOT NULL, period_start TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (client_id, period_start, kind)
+);
+CREATE TABLE IF NOT EXISTS vacancy_projection (
+    vacancy_id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,
+    channel TEXT NOT NULL, open INTEGER NOT NULL
+);
+"""
+
+_COLUMNS = (
+    "activity_id, client_id, request_id, type, type_description, date, employer, position, channel, "
+    "vacancy_id, contact_role, outcome, evidence_name, evidence_digest, evidence_url, note, verification, "
+    "verification_reason, verified_by, logged_at, logged_on, withdrawn_at"
+)
+
+
+class Outbox(Protocol):
+    def create_schema(self, conn: sqlite3.Connection) -> None: ...
+
+    def add(self, conn: sqlite3.Connection, *, topic: str, key: str, event_type: str, subject: str,
+            message: Message) -> Any: ...
+
+
+def _row(a: Activity) -> tuple[Any, ...]:
+    e = a.evidence
+    return (
+        a.activity_id, a.client_id, a.request_id, a.type.value, a.type_description, a.date.isoformat(),
+        a.employer, a.position, a.channel.value, a.vacancy_id, a.contact_role, a.outcome.value,
+        e.document_name if e else None, e.sha256_digest if e else None, e.url if e else None, a.note,
+        a.verification.value, a.verification_reason, a.verified_by, a.logged_at.isoformat(),
+        a.logged_at.date().isoformat(), a.withdrawn_at.isoformat() if a.withdrawn_at else None,
+    )
+
+
+def _activity(r: sqlite3.Row) -> Activity:
+    has_evidence = r["evidence_name"] is not None or r["evidence_url"] is not None
+    return Activity(
+        activity_id=r["activity_id"], client_id=r["client_id"], request_id=r["request_id"],
+        type=ActivityType(r["type"]), type_description=r["type_description"], date=date.fromisoformat(r["date"]),
+        employer=r["employer"], position=r["position"], channel=Channel(r["channel"]), vacancy_id=r["vacancy_id"],
+        contact_role=r["contact_role"], outcome=Outcome(r["outcome"]),
+        evidence=Evidence(document_name=r["evidence_name"] or "", sha256_digest=r["evidence_digest"] or "",
+                          url=r["evidence_url"] or "") if has_evidence else None,
+        note=r["note"], verification=Verification(r["verification"]), verification_reason=r["verification_reason"],
+        verified_by=r["verified_by"], logged_at=datetime.fromisoformat(r["logged_at"]),
+        withdrawn_at=datetime.fromisoformat(r["withdrawn_at"]) if r["withdrawn_at"] else None,
+    )
+
+
+def _placeholders(items: Sequence[Any]) -> str:
+    return ",".join("?" * len(items))
+
+
+class SqliteActivitiesStore:
+    """Implements ActivityStore, ObligationStore and VacancyProjection on one SQLite file."""
+
+    def __init__(self, path: Path, outbox: Outbox | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._outbox = outbox
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA busy_timeout = 10000")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.executescript(_SCHEMA)
+        if outbox is not None:
+            outbox.create_schema(self._conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _emit(self, conn: sqlite3.Connection, events: Sequence[PendingEvent]) -> None:
+        if self._outbox is None:
+            return
+        for event in events:
+            self._outbox.add(conn, topic=TOPIC, key=event.client_id, event_type=event.event_type,
+                             subject=event.subject, message=event.message)
+
+    # -- ActivityStore -----------------------------------------------------------------
+    def add_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> tuple[Activity, bool]:
+        with self._transaction() as conn:
+            found = conn.execute(f"SELECT {_COLUMNS} FROM activity WHERE client_id = ? AND request_id = ?",
+                                 (activity.client_id, activity.request_id)).fetchone()
+            if found is not None:
+                return _activity(found), False
+            conn.execute(f"INSERT INTO activity ({_COLUMNS}) VALUES ({_placeholders(_COLUMNS.split(','))})",
+                         _row(activity))
+            self._emit(conn, events)
+        return activity, True
+
+    def get_activity(self, client_id: str, activity_id: str) -> Activity | None:
+        rows = self._query(f"SELECT {_COLUMNS} FROM activity WHERE activity_id = ? AND client_id = ?",
+                           (activity_id, client_id))
+        return _activity(rows[0]) if rows else None
+
+    def save_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> None:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                """UPDATE activity SET outcome = ?, verification = ?, verification_reason = ?, verified_by = ?,
+                       withdrawn_at = ? WHERE activity_id = ? AND client_id = ?""",
+                (activity.outcome.value, activity.verification.value, activity.verification_reason,
+                 activity.verified_by, activity.withdrawn_at.isoformat() if activity.withdrawn_at else None,
+                 activity.activity_id, activity.client_id))
+            if cursor.rowcount != 1:
+                raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
+            self._emit(conn, events)
+
+    def list_activities(self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
+                        after: tuple[date, str] | None = None) -> list[Activity]:
+        sql = f"SELECT {_COLUMNS} FROM activity WHERE client_id = ? AND withdrawn_at IS NULL"
+        params: list[Any] = [client_id]
+        if from_date:
+            sql += " AND date >= ?"
+            params.append(from_date.isoformat())
+        if to_date:
+            sql += " AND date <= ?"
+            params.append(to_date.isoformat())
+        if after:
+            sql += " AND (date < ? OR (date = ? AND activity_id < ?))"
+            params += [after[0].isoformat(), after[0].isoformat(), after[1]]
+        sql += " ORDER BY date DESC, activity_id DESC LIMIT ?"
+        return [_activity(r) for r in self._query(sql, [*params, limit])]
+
+    def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
+        for start in range(0, len(client_ids), 500):
+            chunk = list(client_ids[start:start + 500])
+            rows = self._query(
+                f"""SELECT client_id, activity_id, type, date, logged_on, verification FROM activity
+                    WHERE client_id IN ({_placeholders(chunk)}) AND date >= ? AND withdrawn_at IS NULL""",
+                [*chunk, since.isoformat()])
+            for r in rows:
+                result[r[0]].append(ActivityFact(r[1], ActivityType(r[2]), date.fromisoformat(r[3]),
+                                                 date.fromisoformat(r[4]), Verification(r[5])))
+        return result
+
+    def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
+        result: dict[str, date] = {}
+        for start in range(0, len(client_ids), 500):
+            chunk = list(client_ids[start:start + 500])
+            rows = self._query(
+                f"""SELECT client_id, MAX(date) FROM activity WHERE client_id IN ({_placeholders(chunk)})
+                    AND withdrawn_at IS NULL AND verification != 'rejected' GROUP BY client_id""", chunk)
+            result.update({r[0]: date.fromisoformat(r[1]) for r in rows})
+        return result
+
+    def erase_before(self, cutoff: date) -> int:
+        with self._transaction() as conn:
+            return conn.execute("DELETE FROM activity WHERE date < ?", (cutoff.isoformat(),)).rowcount
+
+    # -- ObligationStore ---------------------------------------------------------------
+    def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
+        with self._transaction() as conn:
+            try:
+                conn.execute("INSERT INTO policy_version VALUES (?, ?, ?, ?)",
+                             (policy.client_id, policy.version, policy.start_date.isoformat(),
+                              policy.model_dump_json()))
+            except sqlite3.IntegrityError:
+                raise Aborted() from None
+            if caseworker_id:
+                conn.execute("INSERT OR IGNORE INTO caseload VALUES (?, ?)", (caseworker_id, policy.client_id))
+
+    def policy_versions(self, client_ids: Sequence[str]) -> dict[str, list[PolicyVersion]]:
+        result: dict[str, list[PolicyVersion]] = {c: [] for c in client_ids}
+        for start in range(0, len(client_ids), 500):
+            chunk = list(client_ids[start:start + 500])
+            for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
+                                 f"({_placeholders(chunk)}) ORDER BY version", chunk):
+                result[r[0]].append(PolicyVersion.model_validate(json.loads(r[1])))
+        return result
+
+    def clients_with_policy(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT DISTINCT client_id FROM policy_version ORDER BY client_id")]
+
+    def assign(self, caseworker_id: str, client_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO caseload VALUES (?, ?)", (caseworker_id, client_id))
+
+    def caseload(self, caseworker_id: str) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT client_id FROM caseload WHERE caseworker_id = ? ORDER BY client_id", (caseworker_id,))]
+
+    def record_signal(self, client_id: str, period_start: date, kind: str, events: Sequence[PendingEvent]) -> bool:
+        with self._transaction() as conn:
+            cursor = conn.execute("INSERT OR IGNORE INTO period_signal VALUES (?, ?, ?)",
+                                  (client_id, period_start.isoformat(), kind))
+            if cursor.rowcount == 0:
+                return False
+            self._emit(conn, events)
+        return True
+
+    def recorded_signals(self, client_ids: Sequence[str]) -> dict[str, set[tuple[date, str]]]:
+        result: dict[str, set[tuple[date, str]]] = {c: set() for c in client_ids}
+        for start in range(0, len(client_ids), 500):
+            chunk = list(client_ids[start:start + 500])
+            for r in self._query(f"SELECT client_id, period_start, kind FROM period_signal WHERE client_id IN "
+                                 f"({_placeholders(chunk)})", chunk):
+                result[r[0]].add((date.fromisoformat(r[1]), r[2]))
+        return result
+
+    # -- VacancyProjection ---------------------------------------------------------------
+    def upsert_vacancy(self, vacancy: VacancySummary) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO vacancy_projection VALUES (?, ?, ?, ?, ?) ON CONFLICT (vacancy_id) DO UPDATE SET
+                   title = excluded.title, employer = excluded.employer, channel = excluded.channel,
+                   open = excluded.open""",
+                (vacancy.vacancy_id, vacancy.title, vacancy.employer, vacancy.channel.value, int(vacancy.open)))
+
+    def close_vacancy(self, vacancy_id: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("UPDATE vacancy_projection SET open = 0 WHERE vacancy_id = ?", (vacancy_id,))
+
+    def vacancy(self, vacancy_id: str) -> VacancySummary | None:
+        rows = self._query("SELECT vacancy_id, title, employer, channel, open FROM vacancy_projection "
+                           "WHERE vacancy_id = ?", (vacancy_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return VacancySummary(vacancy_id=r[0], title=r[1], employer=r[2], channel=Channel(r[3]), open=bool(r[4]))

@@ -1,0 +1,138 @@
+"""Wire the activities service from Settings: store, outbox, handlers, consumers, sweeper, server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+
+from jobmatch.activities.v1 import activities_pb2_grpc
+from services.activities.adapters.sqlite_store import SqliteActivitiesStore
+from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, ActivityServicer
+from services.activities.entrypoints.vacancy_events import VacancyEventHandler
+from services.activities.service_layer.activity_handlers import ActivityHandlers
+from services.activities.service_layer.obligation_handlers import ObligationHandlers, SweepReport
+from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.topics import VACANCIES
+from services.common.processing_log import SqliteProcessingLog, background_context, record_processing
+from services.common.settings import Settings
+
+log = logging.getLogger("jobmatch.activities")
+Clock = Callable[[], datetime]
+SOURCE_SYSTEM = "jobmatch-activities"
+SWEEP_INTERVAL_SECONDS = 60.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: SqliteActivitiesStore
+    outbox: SqliteOutbox
+    processing_log: SqliteProcessingLog
+    activities: ActivityHandlers
+    obligations: ObligationHandlers
+    clock: Clock
+    background: list[Any] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def sweep(self) -> SweepReport:
+        with background_context(self.processing_log, "activities", "sweep"):
+            return self.obligations.sweep()
+
+    def start_background(self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS) -> None:
+        """Outbox relay and vacancy consumer (with a broker) and the period sweeper."""
+        bootstrap = self.settings.kafka_bootstrap_servers
+        if bootstrap:
+            from services.common.bus.relay import OutboxRelay
+
+            relay = OutboxRelay(self.outbox, bootstrap)
+            relay.start()
+            self.background.append(relay)
+            consumer = _vacancy_consumer(self, bootstrap)
+            if consumer is not None:
+                consumer.start()
+                self.background.append(consumer)
+        if sweep_interval > 0:
+            sweeper = threading.Thread(target=self._sweep_loop, args=(sweep_interval,), name="activities-sweeper",
+                                       daemon=True)
+            sweeper.start()
+
+    def _sweep_loop(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.sweep()
+            except Exception:  # noqa: BLE001 - a failed sweep is retried next round
+                log.exception("period sweep failed")
+
+    def relay(self) -> Any | None:
+        return next((b for b in self.background if hasattr(b, "flush")), None)
+
+    def close(self) -> None:
+        self._stop.set()
+        for part in reversed(self.background):
+            try:
+                part.stop()
+            except Exception:  # noqa: BLE001 - keep closing the rest
+                log.exception("error while stopping %s", part)
+        self.background.clear()
+        self.store.close()
+        self.processing_log.close()
+
+
+def _vacancy_consumer(app: App, bootstrap: str) -> Any | None:
+    try:
+        from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
+    except ImportError:
+        log.warning("no EventConsumer in services.common.bus yet; vacancy projection not fed")
+        return None
+    processed = SqliteProcessedEvents(app.store.path)
+    return EventConsumer(bootstrap, [VACANCIES], "jobmatch-activities-vacancies",
+                         VacancyEventHandler(app.store), processed)
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    clock = clock or utc_now
+    data_dir = settings.service_data_dir("activities")
+    outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
+                          settings.outbox_retention_days)
+    store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
+    processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
+    activities = ActivityHandlers(store, store, store, clock)
+    obligations = ObligationHandlers(store, store, clock, record=record_processing)
+    return App(settings, store, outbox, processing_log, activities, obligations, clock)
+
+
+def create_server(settings: Settings, address: str = "127.0.0.1:0",
+                  app: App | None = None) -> tuple[grpc.Server, int, App]:
+    from services.common.grpc_server import create_grpc_server
+
+    app = app or build_app(settings)
+    servicer = ActivityServicer(app.activities, app.obligations)
+    server, port = create_grpc_server(
+        address, settings=settings, service_names=[SERVICE_NAME],
+        register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),
+        access=ACCESS, processing_log=app.processing_log)
+    return server, port, app
+
+
+def main() -> None:
+    from services.common.grpc_server import serve_forever
+
+    settings = Settings()
+    app = build_app(settings)
+    if settings.seed_sample_data:
+        from services.activities.seed import seed_sample_data
+
+        seed_sample_data(app)
+    app.start_background()
+    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.activities_port}", app)
+    serve_forever(server, port, "activities", grace=settings.grace_seconds, on_stop=[app.close])

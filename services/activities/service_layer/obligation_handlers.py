@@ -1,0 +1,136 @@
+"""Use cases around the obligation: set a policy, status per client, caseload, period sweep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from services.activities.domain.model import RETENTION
+from services.activities.domain.periods import (
+    STATUS_ORDER, PeriodAssessment, PeriodStatus, assess, assess_history, period_containing, periods_until,
+)
+from services.activities.domain.policy import PolicyVersion, build_rule, check_new_version
+from services.activities.service_layer import commands as c
+from services.activities.service_layer import events
+from services.activities.service_layer.paging import decode_token, encode_token, page_size
+from services.activities.service_layer.ports import ActivityStore, ObligationStore
+from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
+
+Clock = Callable[[], datetime]
+Recorder = Callable[[str, str], None]
+AT_RISK, ASSESSED = "at_risk", "assessed"
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    client_id: str
+    current: PeriodAssessment | None
+    last_activity: date | None
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    at_risk_signals: int
+    assessed_signals: int
+    erased_activities: int
+
+
+def _no_policy() -> NotFound:
+    return NotFound(t("Voor deze klant is nog geen sollicitatieplicht vastgesteld.",
+                      "No job-search obligation has been set for this client yet."))
+
+
+@dataclass
+class ObligationHandlers:
+    activities: ActivityStore
+    obligations: ObligationStore
+    clock: Clock
+    # Writes a processing-log record per client a caseload call shows (record_processing).
+    record: Recorder = lambda activity, subject: None
+
+    def set_policy(self, cmd: c.SetObligationPolicy) -> PolicyVersion:
+        now = self.clock()
+        if not cmd.client_id:
+            raise InvalidArgument([FieldViolation("client_id", t("Kies een klant.", "Choose a client."))])
+        versions = self.obligations.policy_versions([cmd.client_id])[cmd.client_id]
+        template, rule = build_rule(cmd.template, cmd.rule_override)
+        current = period_containing(versions, now.date())
+        policy = PolicyVersion(
+            client_id=cmd.client_id, version=max((v.version for v in versions), default=0) + 1,
+            template=template, rule=rule, start_date=cmd.start_date or now.date(), exemptions=cmd.exemptions,
+            deviation_reason=cmd.deviation_reason.strip(), set_by=cmd.caseworker_id, set_at=now)
+        check_new_version(versions, policy, current_period_start=current.start if current else None)
+        self.obligations.add_policy_version(policy, cmd.caseworker_id or None)
+        return policy
+
+    def status(self, q: c.GetObligationStatus) -> tuple[list[PeriodAssessment], PolicyVersion]:
+        """Every period up to today (oldest first) and the policy in force."""
+        today = self.clock().date()
+        versions = self.obligations.policy_versions([q.client_id])[q.client_id]
+        if not versions:
+            raise _no_policy()
+        first = min(v.start_date for v in versions)
+        facts = self.activities.facts_for([q.client_id], first)[q.client_id]
+        history = assess_history(versions, facts, today)
+        if not history:  # the first policy starts in the future
+            future = periods_until(versions, max(v.start_date for v in versions))[0]
+            history = [assess(future, [], future.start)]
+        return history, history[-1].period.policy
+
+    def caseload_rows(self, caseworker_id: str, today: date) -> list[CaseloadRow]:
+        """Every client of the caseworker with the current period, at-risk first."""
+        clients = self.obligations.caseload(caseworker_id)
+        versions = self.obligations.policy_versions(clients)
+        periods = {cid: period_containing(versions[cid], today) for cid in clients}
+        starts = [p.start for p in periods.values() if p is not None]
+        facts = self.activities.facts_for(clients, min(starts)) if starts else {}
+        last = self.activities.last_activity_dates(clients)
+        rows = []
+        for cid in clients:
+            period = periods[cid]
+            current = assess(period, facts.get(cid, []), today, last.get(cid)) if period else None
+            rows.append(CaseloadRow(cid, current, last.get(cid)))
+        rows.sort(key=lambda r: (STATUS_ORDER[r.current.status] if r.current else 9,
+                                 r.last_activity or date.min, r.client_id))
+        return rows
+
+    def caseload(self, q: c.GetCaseload) -> tuple[list[CaseloadRow], str]:
+        size = page_size(q.page_size)
+        token = decode_token(q.page_token, 1)
+        offset = int(token[0]) if token and token[0].isdigit() else 0
+        rows = self.caseload_rows(q.caseworker_id, self.clock().date())
+        page = rows[offset:offset + size]
+        if q.record:
+            for row in page:
+                self.record("caseload-overview", row.client_id)
+        return page, encode_token(str(offset + size)) if offset + size < len(rows) else ""
+
+    def sweep(self) -> SweepReport:
+        """At-risk signal once per period, period-assessed once when a period closes; retention."""
+        now = self.clock()
+        today = now.date()
+        at_risk = assessed = 0
+        clients = self.obligations.clients_with_policy()
+        for start in range(0, len(clients), 200):
+            chunk = clients[start:start + 200]
+            versions = self.obligations.policy_versions(chunk)
+            sent = self.obligations.recorded_signals(chunk)
+            lasts = self.activities.last_activity_dates(chunk)
+            for cid in chunk:
+                periods = [p for p in periods_until(versions[cid], today)
+                           if (p.start, ASSESSED) not in sent[cid]
+                           and (p.closed(today) or (p.start, AT_RISK) not in sent[cid])]
+                if not periods:
+                    continue
+                facts = self.activities.facts_for([cid], periods[0].start)[cid]
+                for period in periods:
+                    result = assess(period, facts, today, lasts.get(cid))
+                    if period.closed(today):
+                        assessed += self.obligations.record_signal(
+                            cid, period.start, ASSESSED, [events.period_assessed(cid, result, now)])
+                    elif result.status is PeriodStatus.AT_RISK:
+                        at_risk += self.obligations.record_signal(
+                            cid, period.start, AT_RISK, [events.obligation_at_risk(cid, result, now)])
+        erased = self.activities.erase_before(today - RETENTION)
+        return SweepReport(at_risk, assessed, erased)

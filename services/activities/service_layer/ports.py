@@ -1,0 +1,84 @@
+"""Ports of the activities service: what the use cases need from storage and the outside."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from google.protobuf.message import Message
+
+from services.activities.domain.model import Activity
+from services.activities.domain.periods import ActivityFact
+from services.activities.domain.policy import PolicyVersion
+from services.activities.domain.vacancy import VacancySummary
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event to store in the outbox in the same transaction as the change it reports."""
+
+    event_type: str
+    client_id: str  # the Kafka key
+    subject: str
+    message: Message
+
+
+class ActivityStore(Protocol):
+    def add_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> tuple[Activity, bool]:
+        """Store a new activity; on a known (client_id, request_id) return the stored one and False."""
+        ...
+
+    def get_activity(self, client_id: str, activity_id: str) -> Activity | None: ...
+
+    def save_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> None:
+        """Store the changed outcome, verification or withdrawal of an existing activity."""
+        ...
+
+    def list_activities(
+        self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
+        after: tuple[date, str] | None = None,
+    ) -> list[Activity]:
+        """Not withdrawn, newest first (date, activity_id descending), after the cursor."""
+        ...
+
+    def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        """Compact facts of not-withdrawn activities dated on or after `since`, per client."""
+        ...
+
+    def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]: ...
+
+    def erase_before(self, cutoff: date) -> int:
+        """Retention: delete activities dated before the cutoff; returns how many."""
+        ...
+
+
+class ObligationStore(Protocol):
+    def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
+        """Store a new version (Aborted when that version number exists) and assign the caseload."""
+        ...
+
+    def policy_versions(self, client_ids: Sequence[str]) -> dict[str, list[PolicyVersion]]: ...
+
+    def clients_with_policy(self) -> list[str]: ...
+
+    def assign(self, caseworker_id: str, client_id: str) -> None: ...
+
+    def caseload(self, caseworker_id: str) -> list[str]: ...
+
+    def record_signal(self, client_id: str, period_start: date, kind: str, events: Sequence[PendingEvent]) -> bool:
+        """Record that a signal was sent for a period, with its events; False when it already was."""
+        ...
+
+    def recorded_signals(self, client_ids: Sequence[str]) -> dict[str, set[tuple[date, str]]]:
+        """(period_start, kind) of every signal already sent, per client."""
+        ...
+
+
+class VacancyProjection(Protocol):
+    def upsert_vacancy(self, vacancy: VacancySummary) -> None: ...
+
+    def close_vacancy(self, vacancy_id: str) -> None: ...
+
+    def vacancy(self, vacancy_id: str) -> VacancySummary | None: ...

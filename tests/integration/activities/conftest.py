@@ -1,0 +1,54 @@
+"""Fixtures for the activities service: an app on a temp dir with a clock the test moves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import grpc
+import pytest
+
+from jobmatch.activities.v1 import activities_pb2_grpc
+from services.activities.bootstrap import App, build_app, create_server
+from services.common.settings import Settings
+
+TODAY = date(2026, 3, 2)  # a Monday
+
+
+@dataclass
+class MovableClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, days: int = 0, hours: int = 0) -> None:
+        self.now += timedelta(days=days, hours=hours)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=10))
+
+
+@pytest.fixture
+def offline_app(offline_settings: Settings, clock: MovableClock) -> Iterator[App]:
+    app = build_app(offline_settings, clock=clock)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def served(offline_settings: Settings, offline_app: App) -> Iterator[tuple[activities_pb2_grpc.ActivityServiceStub, App]]:
+    server, port, app = create_server(offline_settings, "127.0.0.1:0", offline_app)
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield activities_pb2_grpc.ActivityServiceStub(channel), app
+    finally:
+        channel.close()
+        server.stop(0).wait()
