@@ -52,3 +52,18 @@ def served(offline_settings: Settings, offline_app: App) -> Iterator[tuple[activ
     finally:
         channel.close()
         server.stop(0).wait()
+
+
+ES_SKIP_REASON = "no Elasticsearch adapter for the activities stores yet (SQLite is the default; ES comes later)"
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def store(request: pytest.FixtureRequest, tmp_path):
+    """Every adapter of the activities store ports; the contract suites run against each."""
+    if request.param == "elasticsearch":
+        pytest.skip(ES_SKIP_REASON)
+    from services.activities.adapters.sqlite_store import SqliteActivitiesStore
+
+    adapter = SqliteActivitiesStore(tmp_path / "activities.db")
+    yield adapter
+    adapter.close()

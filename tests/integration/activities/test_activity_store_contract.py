@@ -1,0 +1,74 @@
+"""Contract of the ActivityStore port, run against every adapter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from services.activities.domain.model import Activity, ActivityType, Channel, Evidence, Outcome, Verification
+
+DAY = date(2026, 3, 2)
+
+
+def activity(n: int, client: str = "c-1", *, day: date = DAY, **changes) -> Activity:
+    base = dict(activity_id=f"a-{client}-{n:03d}", client_id=client, request_id=f"r-{n}",
+                type=ActivityType.OPEN_APPLICATION, date=day, employer="Werkgever B.V.", position="Monteur",
+                channel=Channel.LETTER, logged_at=datetime.combine(day, datetime.min.time(), UTC))
+    return Activity(**(base | changes))
+
+
+class TestActivityStoreContract:
+    def test_an_added_activity_reads_back_equal(self, store):
+        original = activity(1, evidence=Evidence(document_name="brief.pdf", sha256_digest="0" * 64), note="notitie",
+                            contact_role="recruiter", vacancy_id="v-1")
+        stored, created = store.add_activity(original, [])
+        assert created and stored == original
+        assert store.get_activity("c-1", original.activity_id) == original
+
+    def test_the_same_request_id_returns_the_first_activity(self, store):
+        first, _ = store.add_activity(activity(1), [])
+        again, created = store.add_activity(activity(2, request_id="r-1"), [])
+        assert (again, created) == (first, False)
+        assert store.get_activity("c-1", "a-c-1-002") is None
+
+    def test_another_client_may_use_the_same_request_id(self, store):
+        assert store.add_activity(activity(1, client="c-2"), [])[1]
+        assert store.add_activity(activity(1), [])[1]
+
+    def test_an_activity_is_read_only_by_its_own_client(self, store):
+        store.add_activity(activity(1), [])
+        assert store.get_activity("c-2", "a-c-1-001") is None
+
+    def test_saved_changes_read_back(self, store):
+        original, _ = store.add_activity(activity(1), [])
+        changed = original.model_copy(update={"outcome": Outcome.INVITED, "verification": Verification.REJECTED,
+                                              "verification_reason": "onvindbaar", "verified_by": "cw-1"})
+        store.save_activity(changed, [])
+        assert store.get_activity("c-1", original.activity_id) == changed
+
+    def test_list_is_newest_first_within_range_without_withdrawn_and_pages_by_cursor(self, store):
+        for n in range(6):
+            store.add_activity(activity(n, day=DAY - timedelta(days=n)), [])
+        gone = store.get_activity("c-1", "a-c-1-002")
+        store.save_activity(gone.model_copy(update={"withdrawn_at": datetime.now(UTC)}), [])
+        listed = store.list_activities("c-1", from_date=DAY - timedelta(days=4), to_date=DAY - timedelta(days=1),
+                                       limit=10)
+        assert [a.activity_id for a in listed] == ["a-c-1-001", "a-c-1-003", "a-c-1-004"]
+        page = store.list_activities("c-1", from_date=None, to_date=None, limit=2, after=(listed[0].date, "a-c-1-001"))
+        assert [a.activity_id for a in page] == ["a-c-1-003", "a-c-1-004"]
+
+    def test_facts_and_last_dates_cover_only_what_counts_as_done(self, store):
+        store.add_activity(activity(1, day=DAY - timedelta(days=10)), [])
+        store.add_activity(activity(2, day=DAY - timedelta(days=3)), [])
+        rejected, _ = store.add_activity(activity(3, day=DAY), [])
+        store.save_activity(rejected.model_copy(update={"verification": Verification.REJECTED}), [])
+        facts = store.facts_for(["c-1", "c-9"], DAY - timedelta(days=5))
+        assert sorted(f.activity_id for f in facts["c-1"]) == ["a-c-1-002", "a-c-1-003"]
+        assert facts["c-9"] == []
+        assert store.last_activity_dates(["c-1", "c-9"]) == {"c-1": DAY - timedelta(days=3)}
+
+    def test_retention_erases_activities_dated_before_the_cutoff(self, store):
+        store.add_activity(activity(1, day=DAY - timedelta(days=800)), [])
+        store.add_activity(activity(2, day=DAY), [])
+        assert store.erase_before(DAY - timedelta(days=730)) == 1
+        assert store.get_activity("c-1", "a-c-1-001") is None
+        assert store.get_activity("c-1", "a-c-1-002") is not None
