@@ -1,0 +1,49 @@
+"""Event bus platform: CloudEvents over Kafka with a transactional SQLite outbox.
+
+Producers: `SqliteOutbox.add()` inside the store's transaction + one `OutboxRelay` thread.
+Consumers: `EventConsumer` with `SqliteProcessedEvents` for dedupe. Local broker:
+`EmbeddedBroker` (Tansu). See README.md in this folder for the guarantees.
+"""
+
+from __future__ import annotations
+
+from . import topics
+from .broker import BrokerStartError, EmbeddedBroker, ensure_topics, free_loopback_port
+from .cloudevents import (
+    DEAD_LETTER_REASON_HEADER,
+    CloudEvent,
+    InvalidEvent,
+    from_kafka,
+    to_kafka,
+)
+from .consumer import EventConsumer, EventHandler, SqliteProcessedEvents
+from .outbox import OutboxEntry, SqliteOutbox
+from .relay import OutboxRelay
+from .tail import tail_events
+from .topics import ACTIVITIES, ALL_TOPICS, MATCHING, PRIVACY, VACANCIES, dead_letter
+
+__all__ = [
+    "ACTIVITIES",
+    "ALL_TOPICS",
+    "DEAD_LETTER_REASON_HEADER",
+    "MATCHING",
+    "PRIVACY",
+    "VACANCIES",
+    "BrokerStartError",
+    "CloudEvent",
+    "EmbeddedBroker",
+    "EventConsumer",
+    "EventHandler",
+    "InvalidEvent",
+    "OutboxEntry",
+    "OutboxRelay",
+    "SqliteOutbox",
+    "SqliteProcessedEvents",
+    "dead_letter",
+    "ensure_topics",
+    "free_loopback_port",
+    "from_kafka",
+    "tail_events",
+    "to_kafka",
+    "topics",
+]

@@ -1,0 +1,269 @@
+"""Transactional outbox in the service's own SQLite file.
+
+The store calls `add()` inside its own transaction, so the business change and the event
+commit (or roll back) together. `OutboxRelay` later publishes pending rows from a
+connection of its own; rows stay for `retention_days` after publishing so they can be sent
+again if the (memory-only) broker loses them.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from google.protobuf.message import Message
+
+from .cloudevents import CloudEvent, format_time, parse_time
+
+Clock = Callable[[], datetime]
+
+# Reverse-DNS type with a version suffix, e.g. nl.werk.vacancy-published.v1
+_EVENT_TYPE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+\.v[0-9]+$")
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS event_outbox (
+        event_id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        message_key TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        event_time TEXT NOT NULL,
+        data BLOB NOT NULL,
+        datacontenttype TEXT NOT NULL,
+        dataschema TEXT,
+        published_at TEXT,
+        kafka_partition INTEGER,
+        kafka_offset INTEGER,
+        kafka_cluster_id TEXT,
+        UNIQUE (source, sequence)
+    )""",
+    """CREATE INDEX IF NOT EXISTS event_outbox_pending
+        ON event_outbox (source, sequence) WHERE published_at IS NULL""",
+    """CREATE INDEX IF NOT EXISTS event_outbox_published
+        ON event_outbox (published_at) WHERE published_at IS NOT NULL""",
+    # The counter lives apart from the rows: purging old rows must not restart the sequence.
+    """CREATE TABLE IF NOT EXISTS event_outbox_sequence (
+        source TEXT PRIMARY KEY,
+        last_sequence INTEGER NOT NULL
+    )""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One stored event plus where it goes."""
+
+    topic: str
+    key: str
+    event: CloudEvent
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def configure_connection(conn: sqlite3.Connection, busy_timeout_ms: int = 10_000) -> None:
+    """WAL + busy_timeout so the store's and the relay's connections share the file."""
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    if not conn.in_transaction:
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+class SqliteOutbox:
+    def __init__(
+        self,
+        db_path: Path,
+        source: str,
+        retention_days: int = 7,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        if not source.startswith("urn:"):
+            raise ValueError(f"source must be a URN (urn:nld:oin:<OIN>:systeem:<system>), got {source!r}")
+        if retention_days < 0:
+            raise ValueError("retention_days must be >= 0")
+        self.db_path = Path(db_path)
+        self.source = source
+        self.retention = timedelta(days=retention_days)
+        self._clock: Clock = clock or utc_now
+
+    # -- store side (caller's connection and transaction) ---------------------------
+    def create_schema(self, conn: sqlite3.Connection) -> None:
+        """Create the outbox tables in the store's DB (idempotent) and switch on WAL."""
+        configure_connection(conn)
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.commit()
+
+    def add(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        topic: str,
+        key: str,
+        event_type: str,
+        subject: str,
+        message: Message,
+    ) -> CloudEvent:
+        """Store one event in the caller's open transaction; it is published after commit.
+
+        The sequence number comes from a counter row updated in the same transaction, so
+        a rollback gives the number back and the sequence stays gapless.
+        """
+        if conn.isolation_level is None and not conn.in_transaction:
+            # Autocommit with no BEGIN: the event would commit apart from the business change.
+            raise RuntimeError("SqliteOutbox.add must run inside the caller's transaction")
+        if not topic:
+            raise ValueError("topic is required")
+        if not key:
+            raise ValueError("key (the aggregate id) is required")
+        if not _EVENT_TYPE.match(event_type):
+            raise ValueError(f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {event_type!r}")
+        (sequence,) = conn.execute(
+            """INSERT INTO event_outbox_sequence (source, last_sequence) VALUES (?, 1)
+               ON CONFLICT (source) DO UPDATE SET last_sequence = last_sequence + 1
+               RETURNING last_sequence""",
+            (self.source,),
+        ).fetchone()
+        event = CloudEvent(
+            id=str(uuid.uuid4()),
+            source=self.source,
+            type=event_type,
+            subject=subject,
+            time=self._clock(),
+            sequence=int(sequence),
+            data=message.SerializeToString(),
+            dataschema="proto:" + message.DESCRIPTOR.full_name,
+        )
+        conn.execute(
+            """INSERT INTO event_outbox (event_id, source, sequence, topic, message_key,
+                   event_type, subject, event_time, data, datacontenttype, dataschema)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (event.id, event.source, event.sequence, topic, key, event.type, event.subject,
+             format_time(event.time), event.data, event.datacontenttype, event.dataschema),
+        )
+        return event
+
+    # -- relay side (its own connection) -------------------------------------------
+    def connect(self) -> sqlite3.Connection:
+        """A connection for the relay: autocommit, WAL, busy_timeout."""
+        conn = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False)
+        configure_connection(conn)
+        return conn
+
+    def pending(self, conn: sqlite3.Connection, limit: int = 500) -> list[OutboxEntry]:
+        """Unpublished events of this source, oldest sequence first."""
+        rows = conn.execute(
+            """SELECT topic, message_key, event_id, event_type, subject, event_time,
+                      sequence, data, datacontenttype, dataschema
+               FROM event_outbox WHERE source = ? AND published_at IS NULL
+               ORDER BY sequence LIMIT ?""",
+            (self.source, limit),
+        ).fetchall()
+        return [
+            OutboxEntry(
+                topic=row[0],
+                key=row[1],
+                event=CloudEvent(
+                    id=row[2], source=self.source, type=row[3], subject=row[4],
+                    time=parse_time(row[5]), sequence=row[6], data=bytes(row[7]),
+                    datacontenttype=row[8], dataschema=row[9],
+                ),
+            )
+            for row in rows
+        ]
+
+    def pending_count(self, conn: sqlite3.Connection) -> int:
+        (count,) = conn.execute(
+            "SELECT COUNT(*) FROM event_outbox WHERE source = ? AND published_at IS NULL",
+            (self.source,),
+        ).fetchone()
+        return int(count)
+
+    def mark_published(
+        self,
+        conn: sqlite3.Connection,
+        acks: Iterable[tuple[str, int, int]],
+        cluster_id: str | None = None,
+    ) -> None:
+        """Record broker acks as (event_id, partition, offset) from cluster `cluster_id`."""
+        now = format_time(self._clock())
+        with _transaction(conn):
+            conn.executemany(
+                """UPDATE event_outbox SET published_at = ?, kafka_partition = ?, kafka_offset = ?,
+                          kafka_cluster_id = ?
+                   WHERE event_id = ?""",
+                [(now, partition, offset, cluster_id, event_id) for event_id, partition, offset in acks],
+            )
+
+    def published_topics(self, conn: sqlite3.Connection) -> set[str]:
+        rows = conn.execute(
+            "SELECT DISTINCT topic FROM event_outbox WHERE source = ? AND published_at IS NOT NULL",
+            (self.source,),
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def republish_unless_cluster(self, conn: sqlite3.Connection, cluster_id: str) -> int:
+        """Make retained events pending again that were acked by another broker incarnation."""
+        with _transaction(conn):
+            cursor = conn.execute(
+                """UPDATE event_outbox SET published_at = NULL, kafka_partition = NULL,
+                          kafka_offset = NULL, kafka_cluster_id = NULL
+                   WHERE source = ? AND published_at IS NOT NULL
+                     AND kafka_cluster_id IS NOT NULL AND kafka_cluster_id != ?""",
+                (self.source, cluster_id),
+            )
+        return cursor.rowcount
+
+    def acked_high_water(self, conn: sqlite3.Connection) -> dict[tuple[str, int], int]:
+        """Highest acked offset per (topic, partition) among the retained rows."""
+        rows = conn.execute(
+            """SELECT topic, kafka_partition, MAX(kafka_offset) FROM event_outbox
+               WHERE source = ? AND published_at IS NOT NULL AND kafka_offset IS NOT NULL
+               GROUP BY topic, kafka_partition""",
+            (self.source,),
+        ).fetchall()
+        return {(topic, int(partition)): int(offset) for topic, partition, offset in rows}
+
+    def republish_topic(self, conn: sqlite3.Connection, topic: str) -> int:
+        """Make every retained event of `topic` pending again (the broker lost them)."""
+        with _transaction(conn):
+            cursor = conn.execute(
+                """UPDATE event_outbox SET published_at = NULL, kafka_partition = NULL,
+                          kafka_offset = NULL, kafka_cluster_id = NULL
+                   WHERE source = ? AND topic = ? AND published_at IS NOT NULL""",
+                (self.source, topic),
+            )
+        return cursor.rowcount
+
+    def purge(self, conn: sqlite3.Connection) -> int:
+        """Delete published rows older than the retention window; returns how many."""
+        cutoff = format_time(self._clock() - self.retention)
+        with _transaction(conn):
+            cursor = conn.execute(
+                """DELETE FROM event_outbox
+                   WHERE source = ? AND published_at IS NOT NULL AND published_at < ?""",
+                (self.source, cutoff),
+            )
+        return cursor.rowcount
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT on an autocommit connection (relay side)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._conn.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,223 @@
+"""Publishes outbox rows to Kafka, in sequence order, marking them only after the ack.
+
+Fault model: the broker may be down (keep retrying with backoff, lose nothing) or come
+back empty (Tansu keeps topics in memory). The relay notices the second case when a
+partition's offsets go backwards compared with the offsets it recorded for its retained
+rows, and then sends those rows again. Consumers dedupe on the event id, so the
+duplicates this causes are harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from typing import Any
+
+from .cloudevents import to_kafka
+from .outbox import OutboxEntry, SqliteOutbox
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay(threading.Thread):
+    def __init__(
+        self,
+        outbox: SqliteOutbox,
+        bootstrap_servers: str,
+        *,
+        poll_interval: float = 0.05,
+        batch_size: int = 500,
+        check_interval: float = 1.0,
+        purge_interval: float = 600.0,
+        max_backoff: float = 2.0,
+        request_timeout_ms: int = 3000,
+    ) -> None:
+        super().__init__(name=f"outbox-relay[{outbox.source}]", daemon=True)
+        self.outbox = outbox
+        self.bootstrap_servers = bootstrap_servers
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        self.check_interval = check_interval
+        self.purge_interval = purge_interval
+        self.max_backoff = max_backoff
+        self.request_timeout_ms = request_timeout_ms
+        self._stopping = threading.Event()
+        self._producer: Any = None
+        self._admin: Any = None
+        self._needs_check = True  # at start the broker may have lost what we sent before
+        self._last_check = 0.0
+        self._last_purge = 0.0
+        self._cluster_id: str | None = None  # incarnation seen at the last check
+        self.published_count = 0
+        self.republished_count = 0
+
+    # -- public API ------------------------------------------------------------------
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until no row is pending; True when that happened within `timeout`."""
+        deadline = time.monotonic() + timeout
+        conn = self.outbox.connect()
+        try:
+            while True:
+                if self.outbox.pending_count(conn) == 0:
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.02)
+        finally:
+            conn.close()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread and close the Kafka clients. Safe to call twice."""
+        self._stopping.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout)
+
+    # -- thread ------------------------------------------------------------------
+    def run(self) -> None:
+        conn = self.outbox.connect()
+        backoff = 0.1
+        try:
+            while not self._stopping.is_set():
+                try:
+                    sent = self._cycle(conn)
+                    backoff = 0.1
+                    if sent == 0:
+                        self._stopping.wait(self.poll_interval)
+                except Exception as exc:  # broker down, timeouts, busy DB: retry later
+                    log.warning(
+                        "outbox relay cannot publish yet, retrying in %.1fs: %s: %s",
+                        backoff, type(exc).__name__, exc,
+                    )
+                    self._reset_clients()
+                    self._needs_check = True
+                    self._stopping.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+        finally:
+            self._reset_clients()
+            conn.close()
+
+    def _cycle(self, conn: sqlite3.Connection) -> int:
+        now = time.monotonic()
+        if now - self._last_purge >= self.purge_interval:
+            purged = self.outbox.purge(conn)
+            self._last_purge = now
+            if purged:
+                log.info("outbox purged %d published events past retention", purged)
+        if self._needs_check or now - self._last_check >= self.check_interval:
+            self._resend_what_the_broker_lost(conn)
+            self._needs_check = False
+            self._last_check = time.monotonic()
+        entries = self.outbox.pending(conn, self.batch_size)
+        if not entries:
+            return 0
+        return self._publish(conn, entries)
+
+    def _publish(self, conn: sqlite3.Connection, entries: list[OutboxEntry]) -> int:
+        producer = self._get_producer()
+        high_water = self.outbox.acked_high_water(conn)
+        futures: list[tuple[OutboxEntry, Any]] = []
+        failure: Exception | None = None
+        try:
+            for entry in entries:
+                headers, value = to_kafka(entry.event)
+                futures.append(
+                    (entry, producer.send(entry.topic, key=entry.key.encode(), value=value, headers=headers))
+                )
+            producer.flush(timeout=self.request_timeout_ms * 3 / 1000)
+        except Exception as exc:
+            failure = exc
+        acks: list[tuple[str, int, int]] = []
+        lost_topics: set[str] = set()
+        for entry, future in futures:
+            # Only the acked prefix counts as published: never leave a hole in the order.
+            if not future.is_done or future.failed():
+                failure = failure or (future.exception if future.is_done else TimeoutError("no ack"))
+                break
+            metadata = future.value
+            acks.append((entry.event.id, metadata.partition, metadata.offset))
+            if high_water.get((entry.topic, metadata.partition), -1) >= metadata.offset:
+                lost_topics.add(entry.topic)  # offsets went backwards: a new, empty broker
+        if acks:
+            self.outbox.mark_published(conn, acks, self._cluster_id)
+            self.published_count += len(acks)
+        for topic in sorted(lost_topics):
+            self._republish(conn, topic, "acked offset went backwards")
+        if failure is not None:
+            raise failure
+        return len(acks)
+
+    def _resend_what_the_broker_lost(self, conn: sqlite3.Connection) -> None:
+        """Resend retained events a new, empty broker incarnation does not have.
+
+        Signals: the cluster id changed since the ack (EmbeddedBroker gives each start its
+        own id), or a topic we published to is gone. Tansu's ListOffsets reports the base
+        offset of the last batch rather than the log end, so end offsets are not used.
+        """
+        admin = self._get_admin()
+        cluster_id = admin.describe_cluster().get("cluster_id")
+        self._cluster_id = cluster_id
+        if cluster_id:
+            count = self.outbox.republish_unless_cluster(conn, cluster_id)
+            if count:
+                self.republished_count += count
+                log.warning(
+                    "broker is a new incarnation (cluster %s): sending %d retained events again",
+                    cluster_id, count,
+                )
+        published = self.outbox.published_topics(conn)
+        if published:
+            existing = set(admin.list_topics())
+            for topic in sorted(published - existing):
+                self._republish(conn, topic, "topic is missing on the broker")
+
+    def _republish(self, conn: sqlite3.Connection, topic: str, why: str) -> None:
+        count = self.outbox.republish_topic(conn, topic)
+        self.republished_count += count
+        log.warning("broker lost events of %s (%s): sending %d retained events again", topic, why, count)
+
+    # -- Kafka clients -------------------------------------------------------------------
+    def _get_producer(self) -> Any:
+        if self._producer is None:
+            from kafka import KafkaProducer
+
+            self._producer = KafkaProducer(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id=f"outbox-relay-{self.outbox.source.rsplit(':', 1)[-1]}",
+                acks="all",
+                retries=3,
+                # Idempotence ties the producer to a broker session; after a broker restart
+                # it fails with UnknownProducerId. Consumers dedupe instead.
+                enable_idempotence=False,
+                max_in_flight_requests_per_connection=1,  # retries must not reorder
+                linger_ms=2,
+                request_timeout_ms=self.request_timeout_ms,
+                delivery_timeout_ms=self.request_timeout_ms * 2 + 2,
+                max_block_ms=self.request_timeout_ms,
+                reconnect_backoff_max_ms=1000,
+            )
+        return self._producer
+
+    def _get_admin(self) -> Any:
+        if self._admin is None:
+            from kafka import KafkaAdminClient
+
+            self._admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id="outbox-relay-check",
+                request_timeout_ms=self.request_timeout_ms,
+                reconnect_backoff_max_ms=1000,
+            )
+        return self._admin
+
+    def _reset_clients(self) -> None:
+        producer, self._producer = self._producer, None
+        admin, self._admin = self._admin, None
+        for client in (producer, admin):
+            if client is None:
+                continue
+            try:
+                client.close(timeout=0) if client is producer else client.close()
+            except Exception:  # closing a client of a dead broker may fail; we drop it anyway
+                log.debug("closing kafka client failed", exc_info=True)
