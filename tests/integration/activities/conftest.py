@@ -67,3 +67,45 @@ def store(request: pytest.FixtureRequest, tmp_path):
     adapter = SqliteActivitiesStore(tmp_path / "activities.db")
     yield adapter
     adapter.close()
+
+
+def read_all_events(bootstrap: str, topic: str, key: str, timeout: float = 30.0) -> list:
+    """Every CloudEvent on `topic` with Kafka key `key`, read up to the current end offsets."""
+    import time
+
+    from kafka import KafkaConsumer, TopicPartition
+
+    from services.common.bus.cloudevents import from_kafka
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             auto_offset_reset="earliest")
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        found = []
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(p) < end[p] for p in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} up to its end offsets")
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    if record.key is not None and record.key.decode() == key:
+                        found.append(from_kafka(record.headers, record.value))
+        return found
+    finally:
+        consumer.close()
+
+
+@pytest.fixture
+def online_app(settings: Settings, clock: MovableClock) -> Iterator[App]:
+    """An app with the real broker: outbox relay (and vacancy consumer when available), no sweeper thread."""
+    from services.common.bus.broker import ensure_topics
+    from services.common.bus.topics import ALL_TOPICS
+
+    ensure_topics(settings.kafka_bootstrap_servers, list(ALL_TOPICS))
+    app = build_app(settings, clock=clock)
+    app.start_background(sweep_interval=0)
+    yield app
+    app.close()
