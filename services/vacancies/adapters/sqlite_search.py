@@ -1,0 +1,140 @@
+"""Search over the SQLite store: SQL narrows (FTS5, indexed filters, bounding box), Python
+finishes (exact haversine radius, facets, ordering, keyset paging).
+
+The candidate rows are slim tuples; documents are read only for the page returned.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from services.common.reference import geo, occupations, places
+
+from ..domain.model import CONTRACT_TYPE_LABELS, Vacancy
+from ..domain.search import FacetCount, SearchCriteria, SearchHit, SearchPage, TextQuery, TextTerm
+
+SortKey = tuple[float, float]
+LoadVacancies = Callable[[Sequence[tuple[str, bytes, str]]], list[Vacancy]]
+
+# Title words weigh more than description words.
+_BM25 = "-bm25(vacancy_text, 5.0, 1.0)"
+_NO_END_DATE = 99_999_999
+
+
+def _fts_term(term: TextTerm) -> str:
+    # Words are \w+ only (no quotes), so quoting them as an FTS5 string is always safe.
+    return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+
+
+def match_expressions(text: TextQuery) -> tuple[str | None, str | None]:
+    include = " AND ".join(_fts_term(term) for term in text.include) or None
+    exclude = " OR ".join(_fts_term(term) for term in text.exclude) or None
+    return include, exclude
+
+
+def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
+    include, exclude = match_expressions(c.text)
+    params: list[object] = []
+    if include:
+        source = (f"(SELECT rowid AS rid, {_BM25} AS score FROM vacancy_text WHERE vacancy_text MATCH ?) t "
+                  "JOIN vacancies v ON v.id = t.rid")
+        params.append(include)
+        score = "t.score"
+    else:
+        source, score = "vacancies v", "0.0"
+    where = ["v.is_open = 1"]
+    if exclude:
+        where.append("v.id NOT IN (SELECT rowid FROM vacancy_text WHERE vacancy_text MATCH ?)")
+        params.append(exclude)
+    occupation = []
+    if c.esco_uris:
+        occupation.append(f"v.esco_uri IN ({','.join('?' * len(c.esco_uris))})")
+        params.extend(c.esco_uris)
+    for prefix in c.isco_prefixes:
+        occupation.append("v.isco_code LIKE ?")
+        params.append(prefix + "%")
+    if occupation:
+        where.append("(" + " OR ".join(occupation) + ")")
+    for column, values in (("province_code", c.province_codes), ("workplace_type", c.workplace_types),
+                           ("contract_type", c.contract_types), ("education_level", c.education_levels)):
+        if values:
+            where.append(f"v.{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    if c.geo is not None:
+        box = geo.bounding_box(c.geo.latitude, c.geo.longitude, c.geo.radius_km)
+        where.append("v.latitude BETWEEN ? AND ? AND v.longitude BETWEEN ? AND ?")
+        params.extend((box.min_lat, box.max_lat, box.min_lon, box.max_lon))
+    # Hours overlap; a vacancy without hours cannot be said to fit a window.
+    if c.hours_min is not None:
+        where.append("v.hours_max >= ?")
+        params.append(c.hours_min)
+    if c.hours_max is not None:
+        where.append("v.hours_min <= ?")
+        params.append(c.hours_max)
+    if c.driving_licence_required is not None:
+        where.append("v.driving_licence = ?")
+        params.append(int(c.driving_licence_required))
+    if c.posted_since:
+        where.append("v.date_posted >= ?")
+        params.append(c.posted_since)
+    sql = (f"SELECT v.id, {score}, v.date_posted, v.valid_through, v.latitude, v.longitude, v.isco_code, "
+           f"v.province_code, v.contract_type FROM {source} WHERE {' AND '.join(where)}")
+    return sql, params
+
+
+def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: str) -> SortKey:
+    if sort == "relevance":
+        return (-score, row_id)
+    if sort == "valid_through":
+        return (int(valid_through.replace("-", "")) if valid_through else _NO_END_DATE, row_id)
+    return (-int(posted.replace("-", "")), -row_id)  # newest first
+
+
+def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
+           load: LoadVacancies) -> SearchPage:
+    sql, params = _candidates_sql(c)
+    matches: list[tuple[SortKey, int, float, float | None, tuple[str, str, str]]] = []
+    for row_id, score, posted, valid_through, lat, lon, isco, province, contract in conn.execute(sql, params):
+        distance = None
+        if c.geo is not None:
+            distance = geo.haversine_km(c.geo.latitude, c.geo.longitude, lat, lon)
+            if distance > c.geo.radius_km:
+                continue
+        key = _sort_key(c.sort, row_id, score, posted, valid_through)
+        matches.append((key, row_id, score, distance, (isco, province, contract)))
+    facets = _facets([m[4] for m in matches]) if c.include_facets else {}
+    total = len(matches)
+    if after is not None:
+        matches = [m for m in matches if m[0] > after]
+    matches.sort(key=lambda m: m[0])
+    page = matches[:page_size]
+    docs = {}
+    if page:
+        ids = [m[1] for m in page]
+        docs = {row[0]: row[1:] for row in conn.execute(
+            f"SELECT id, vacancy_id, doc, fingerprint FROM vacancies WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    vacancies = load([docs[m[1]] for m in page])
+    hits = tuple(
+        SearchHit(vacancy=vacancy, score=round(m[2], 6), distance_km=None if m[3] is None else round(m[3], 3),
+                  sort_key=m[0])
+        for m, vacancy in zip(page, vacancies, strict=True)
+    )
+    return SearchPage(hits=hits, total_count=total, facets=facets, has_more=len(matches) > page_size)
+
+
+def _facets(values: list[tuple[str, str, str]]) -> dict[str, tuple[FacetCount, ...]]:
+    major = Counter(isco[:1] for isco, _, _ in values if isco)
+    province = Counter(p for _, p, _ in values if p)
+    contract = Counter(ct for _, _, ct in values if ct)
+
+    def ordered(counts: Counter[str], label: Callable[[str], str]) -> tuple[FacetCount, ...]:
+        return tuple(FacetCount(value=value, label=label(value), count=count)
+                     for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    return {
+        "isco_major_group": ordered(major, lambda code: occupations.isco_group_label(code) or code),
+        "province": ordered(province, lambda code: places.PROVINCES.get(code, code)),
+        "contract_type": ordered(contract, lambda value: CONTRACT_TYPE_LABELS.get(value, value)),
+    }

@@ -1,0 +1,136 @@
+"""Wire the vacancies service from Settings: store + outbox, use cases, relay, expiry sweeper, server."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+
+from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
+from services.common.bus.outbox import SqliteOutbox
+from services.common.processing_log import SqliteProcessingLog
+from services.common.settings import Settings
+
+from .adapters.sqlite_store import SqliteVacancyStore
+from .entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, VacancyServicer
+from .service_layer.ingest import IngestVacancies, UpsertVacancy
+from .service_layer.lifecycle import ExpireVacancies, GetVacancy, WithdrawVacancy
+from .service_layer.page_tokens import PageTokens
+from .service_layer.search import ListVacancyChanges, SearchVacancies
+
+log = logging.getLogger("jobmatch.vacancies")
+Clock = Callable[[], datetime]
+SOURCE_SYSTEM = "jobmatch-vacancies"
+EXPIRY_INTERVAL_SECONDS = 60.0
+EXPIRY_INTERVAL_ENV = "JOBMATCH_VACANCY_EXPIRY_INTERVAL_SECONDS"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: SqliteVacancyStore
+    outbox: SqliteOutbox
+    processing_log: SqliteProcessingLog
+    clock: Clock
+    ingest: IngestVacancies
+    upsert: UpsertVacancy
+    get: GetVacancy
+    withdraw: WithdrawVacancy
+    expire: ExpireVacancies
+    search: SearchVacancies
+    changes: ListVacancyChanges
+    background: list[Any] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start_background(self, *, expiry_interval: float = EXPIRY_INTERVAL_SECONDS) -> None:
+        """The outbox relay (when a broker is configured) and the expiry sweeper."""
+        if self.settings.kafka_bootstrap_servers:
+            from services.common.bus.relay import OutboxRelay
+
+            relay = OutboxRelay(self.outbox, self.settings.kafka_bootstrap_servers)
+            relay.start()
+            self.background.append(relay)
+        if expiry_interval > 0:
+            sweeper = threading.Thread(target=self._expiry_loop, args=(expiry_interval,),
+                                       name="vacancies-expiry", daemon=True)
+            sweeper.start()
+
+    def _expiry_loop(self, interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                closed = self.expire()
+                if closed:
+                    log.info("expired vacancies closed", extra={"count": len(closed)})
+            except Exception:  # noqa: BLE001 - a failed sweep is retried next round
+                log.exception("expiry sweep failed")
+            self._stop.wait(interval)
+
+    def relay(self) -> Any | None:
+        return next((b for b in self.background if hasattr(b, "flush")), None)
+
+    def close(self) -> None:
+        self._stop.set()
+        for part in reversed(self.background):
+            try:
+                part.stop()
+            except Exception:  # noqa: BLE001 - keep closing the rest
+                log.exception("error while stopping %s", part)
+        self.background.clear()
+        self.store.close_store()
+        self.processing_log.close()
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    clock = clock or utc_now
+    data_dir = settings.service_data_dir("vacancies")
+    db_path = data_dir / "vacancies.db"
+    outbox = SqliteOutbox(db_path, settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
+    store = SqliteVacancyStore(db_path, outbox)
+    # Page tokens are signed with a key derived from the token secret (not the secret itself).
+    tokens = PageTokens(hashlib.sha256(b"vacancy-page-tokens:" + settings.token_secret.get_secret_value().encode()).digest())
+    ingest = IngestVacancies(store, clock)
+    return App(
+        settings=settings, store=store, outbox=outbox,
+        processing_log=SqliteProcessingLog(data_dir / "processing_log.db"), clock=clock,
+        ingest=ingest, upsert=UpsertVacancy(ingest, store), get=GetVacancy(store),
+        withdraw=WithdrawVacancy(store, clock), expire=ExpireVacancies(store, clock),
+        search=SearchVacancies(store, tokens), changes=ListVacancyChanges(store, tokens),
+    )
+
+
+def create_server(settings: Settings, address: str = "127.0.0.1:0",
+                  app: App | None = None) -> tuple[grpc.Server, int, App]:
+    from services.common.grpc_server import create_grpc_server
+
+    app = app or build_app(settings)
+    servicer = VacancyServicer(app)
+    server, port = create_grpc_server(
+        address, settings=settings, service_names=[SERVICE_NAME],
+        register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(servicer, s),
+        access=ACCESS, processing_log=app.processing_log)
+    return server, port, app
+
+
+def main() -> None:
+    from services.common.grpc_server import serve_forever
+
+    settings = Settings()
+    app = build_app(settings)
+    if settings.seed_sample_data:
+        from .seed import seed_sample_data
+
+        seed_sample_data(app)
+    app.start_background(expiry_interval=float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS)))
+    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.vacancies_port}", app)
+    serve_forever(server, port, "vacancies", grace=settings.grace_seconds, on_stop=[app.close])

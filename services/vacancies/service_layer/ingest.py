@@ -1,0 +1,84 @@
+"""Use cases that write vacancy content: bulk ingest (the fast path) and single upsert."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from services.common.errors import InvalidArgument, NotFound
+
+from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
+from ..domain.model import IngestStatus, Vacancy, VacancyContent
+from ..domain.rules import check_content, content_hash, fingerprint
+from .ports import Clock, VacancyStore
+
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def new_vacancy_id() -> str:
+    return "vac_" + uuid.uuid4().hex
+
+
+def today_in_nl(clock: Clock) -> date:
+    """Closing dates are Dutch calendar days."""
+    return clock().astimezone(DUTCH_TIME).date()
+
+
+class IngestVacancies:
+    """Check, deduplicate and store one batch; one result per item, in order.
+
+    A bad item is rejected with field violations; the rest of the batch goes on.
+    """
+
+    def __init__(self, store: VacancyStore, clock: Clock, new_id: Callable[[], str] = new_vacancy_id) -> None:
+        self._store = store
+        self._clock = clock
+        self._new_id = new_id
+
+    def __call__(self, batch: Sequence[VacancyContent], field_prefix: str = "vacancies[{index}].") -> list[ItemResult]:
+        now = self._clock()
+        today = now.astimezone(DUTCH_TIME).date()
+        results: dict[int, ItemResult] = {}
+        prepared: list[PreparedItem] = []
+        for index, content in enumerate(batch):
+            cleaned, violations = check_content(content, today=today, prefix=field_prefix.format(index=index))
+            if cleaned is None:
+                results[index] = ItemResult(index, content.source, content.external_id, "rejected",
+                                            violations=tuple(violations))
+                continue
+            prepared.append(PreparedItem(index, cleaned, fingerprint(cleaned), content_hash(cleaned)))
+        known = self._store.known_sources([item.content.key for item in prepared])
+        unknown = [item.fingerprint for item in prepared if item.content.key not in known]
+        by_fingerprint = self._store.open_by_fingerprint(unknown) if unknown else {}
+        plan, decided = plan_ingest(prepared, known, by_fingerprint, self._new_id)
+        self._store.apply_ingest(plan, now)
+        for result in decided:
+            results[result.index] = result
+        return [results[index] for index in range(len(batch))]
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    vacancy: Vacancy
+    status: IngestStatus
+    duplicate_of: str
+
+
+class UpsertVacancy:
+    """One vacancy through the same rules as ingest; bad input is an InvalidArgument error."""
+
+    def __init__(self, ingest: IngestVacancies, store: VacancyStore) -> None:
+        self._ingest = ingest
+        self._store = store
+
+    def __call__(self, content: VacancyContent) -> UpsertResult:
+        (result,) = self._ingest([content], field_prefix="vacancy.")
+        if result.status == "rejected":
+            raise InvalidArgument(result.violations)
+        vacancy = self._store.get(result.vacancy_id)
+        if vacancy is None:  # pragma: no cover - the store just wrote it
+            raise NotFound()
+        return UpsertResult(vacancy, result.status, result.duplicate_of)
