@@ -191,7 +191,11 @@ class OutboxRelay(threading.Thread):
                 # it fails with UnknownProducerId. Consumers dedupe instead.
                 enable_idempotence=False,
                 max_in_flight_requests_per_connection=1,  # retries must not reorder
-                linger_ms=2,
+                linger_ms=0,
+                # One record per batch: Tansu answers ListOffsets(latest) with the base offset
+                # of the last batch + 1, so multi-record batches make every reader's
+                # end_offsets() too low. ~1.6k events/s per partition is plenty here.
+                batch_size=1,
                 request_timeout_ms=self.request_timeout_ms,
                 delivery_timeout_ms=self.request_timeout_ms * 2 + 2,
                 max_block_ms=self.request_timeout_ms,
