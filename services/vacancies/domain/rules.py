@@ -141,7 +141,8 @@ def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> 
     location = _check_location(c.location, v)
     if v:
         return None, [FieldViolation(f"{prefix}{x.field}", x.description) for x in v]
-    cleaned = c.model_copy(update={
+    # Every value was checked above, so the cleaned copy skips re-validation.
+    cleaned = VacancyContent.model_construct(**{**c.__dict__,
         **text,
         "required_skills": lists["required_skills"], "optional_skills": lists["optional_skills"],
         "languages": languages, "hours_min": hours_min, "hours_max": hours_max,
@@ -237,7 +238,7 @@ def _check_location(location: Location, v: list[FieldViolation]) -> Location:
             update["province_code"] = province or place.province_code
             if lat is None and lon is None:
                 update["latitude"], update["longitude"] = place.latitude, place.longitude
-    return location.model_copy(update=update)
+    return Location.model_construct(**{**location.__dict__, **update})
 
 
 def fold(text: str) -> str:

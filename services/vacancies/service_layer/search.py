@@ -46,10 +46,11 @@ class SearchRequest(BaseModel):
 
 
 def _page_size(value: int, default: int, maximum: int) -> int:
-    if value < 0 or value > maximum:
+    """0 means the default; more than the maximum is capped (as Google's AIP-158 advises)."""
+    if value < 0:
         raise InvalidArgument([FieldViolation("page_size", t(
             f"Kies een paginagrootte van 1 tot {maximum}.", f"Choose a page size from 1 to {maximum}."))])
-    return value or default
+    return min(value or default, maximum)
 
 
 def _geo(request: SearchRequest) -> GeoFilter | None:
