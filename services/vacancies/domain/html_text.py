@@ -40,8 +40,6 @@ class _TextCollector(HTMLParser):
             self._dropping = max(0, self._dropping - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n\n")
-        elif tag == "li":
-            self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._dropping:
@@ -67,6 +65,4 @@ def html_to_text(text: str) -> str:
     joined = "".join(collector.parts)
     lines = [_SPACES.sub(" ", line).strip() for line in joined.split("\n")]
     cleaned = "\n".join(lines)
-    # "- " items that were separated by blank lines (ul + li) stay on consecutive lines.
-    cleaned = re.sub(r"\n\n+(?=- )", "\n", cleaned)
     return _MANY_BLANK_LINES.sub("\n\n", cleaned).strip()
