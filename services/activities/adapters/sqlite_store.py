@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS activity (
 );
 CREATE INDEX IF NOT EXISTS activity_by_client_date ON activity (client_id, date, activity_id);
 CREATE INDEX IF NOT EXISTS activity_by_date ON activity (date);
+-- Last activity per client: one index seek per client instead of a scan.
+CREATE INDEX IF NOT EXISTS activity_done_by_client_date ON activity (client_id, date)
+    WHERE withdrawn_at IS NULL AND verification != 'rejected';
 CREATE TABLE IF NOT EXISTS policy_version (
     client_id TEXT NOT NULL, version INTEGER NOT NULL, start_date TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (client_id, version)
@@ -96,6 +99,10 @@ def _activity(r: sqlite3.Row) -> Activity:
     )
 
 
+_TYPES = {t.value: t for t in ActivityType}
+_VERIFICATIONS = {v.value: v for v in Verification}
+
+
 def _placeholders(items: Sequence[Any]) -> str:
     return ",".join("?" * len(items))
 
@@ -108,6 +115,8 @@ class SqliteActivitiesStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._outbox = outbox
         self._lock = threading.RLock()
+        # Parsed policy versions per client; this process is the only writer of policies.
+        self._policies: dict[str, list[PolicyVersion]] = {}
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA busy_timeout = 10000")
@@ -197,8 +206,8 @@ class SqliteActivitiesStore:
                     WHERE client_id IN ({_placeholders(chunk)}) AND date >= ? AND withdrawn_at IS NULL""",
                 [*chunk, since.isoformat()])
             for r in rows:
-                result[r[0]].append(ActivityFact(r[1], ActivityType(r[2]), date.fromisoformat(r[3]),
-                                                 date.fromisoformat(r[4]), Verification(r[5])))
+                result[r[0]].append(ActivityFact(r[1], _TYPES[r[2]], date.fromisoformat(r[3]),
+                                                 date.fromisoformat(r[4]), _VERIFICATIONS[r[5]]))
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
@@ -206,9 +215,11 @@ class SqliteActivitiesStore:
         for start in range(0, len(client_ids), 500):
             chunk = list(client_ids[start:start + 500])
             rows = self._query(
-                f"""SELECT client_id, MAX(date) FROM activity WHERE client_id IN ({_placeholders(chunk)})
-                    AND withdrawn_at IS NULL AND verification != 'rejected' GROUP BY client_id""", chunk)
-            result.update({r[0]: date.fromisoformat(r[1]) for r in rows})
+                f"""SELECT c.value, (SELECT date FROM activity INDEXED BY activity_done_by_client_date
+                        WHERE client_id = c.value AND withdrawn_at IS NULL AND verification != 'rejected'
+                        ORDER BY date DESC LIMIT 1)
+                    FROM json_each(?) AS c""", [json.dumps(chunk)])
+            result.update({r[0]: date.fromisoformat(r[1]) for r in rows if r[1] is not None})
         return result
 
     def erase_before(self, cutoff: date) -> int:
@@ -226,15 +237,20 @@ class SqliteActivitiesStore:
                 raise Aborted() from None
             if caseworker_id:
                 conn.execute("INSERT OR IGNORE INTO caseload VALUES (?, ?)", (caseworker_id, policy.client_id))
+            self._policies.pop(policy.client_id, None)
 
     def policy_versions(self, client_ids: Sequence[str]) -> dict[str, list[PolicyVersion]]:
-        result: dict[str, list[PolicyVersion]] = {c: [] for c in client_ids}
-        for start in range(0, len(client_ids), 500):
-            chunk = list(client_ids[start:start + 500])
+        cached = self._policies
+        missing = [c for c in client_ids if c not in cached]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            found: dict[str, list[PolicyVersion]] = {c: [] for c in chunk}
             for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
                                  f"({_placeholders(chunk)}) ORDER BY version", chunk):
-                result[r[0]].append(PolicyVersion.model_validate(json.loads(r[1])))
-        return result
+                found[r[0]].append(PolicyVersion.model_validate_json(r[1]))
+            with self._lock:
+                cached.update(found)
+        return {c: list(cached.get(c, [])) for c in client_ids}
 
     def clients_with_policy(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT client_id FROM policy_version ORDER BY client_id")]

@@ -119,28 +119,33 @@ def assess(
     period: Period, facts: Iterable[ActivityFact], today: date, last_activity: date | None = None
 ) -> PeriodAssessment:
     policy, rule = period.policy, period.policy.rule
-    days = _days(period.start, period.end)
-    exempt = {d for d in days if policy.exempt_on(d)}
+    start, end, deadline = period.start, period.end, period.deadline
+    period_length = (end - start).days + 1
+    # Day lists only when something depends on single days (exemptions, weekly minimum).
+    days = _days(start, end) if policy.exemptions or rule.min_per_week else []
+    exempt = {d for d in days if policy.exempt_on(d)} if policy.exemptions else set()
     in_period = sorted(
-        (f for f in facts if period.start <= f.date <= period.end and f.verification is not Verification.REJECTED),
+        (f for f in facts if start <= f.date <= end and f.verification is not Verification.REJECTED),
         # Approved ones first, so a cap keeps the activities that are certain to count.
         key=lambda f: (f.verification is not Verification.APPROVED, f.date, f.activity_id),
     )
     logged: dict[ActivityType, int] = {}
     counted_per_type: dict[ActivityType, int] = {}
     counted: list[ActivityFact] = []
+    counting_types, caps = rule.counting_types, rule.caps
     for fact in in_period:
         logged[fact.type] = logged.get(fact.type, 0) + 1
-        if fact.type not in rule.counting_types or fact.logged_on > period.deadline:
+        if fact.type not in counting_types or fact.logged_on > deadline:
             continue
-        if counted_per_type.get(fact.type, 0) >= rule.caps.get(fact.type, 10**6):
+        so_far = counted_per_type.get(fact.type, 0)
+        if fact.type in caps and so_far >= caps[fact.type]:
             continue
-        counted_per_type[fact.type] = counted_per_type.get(fact.type, 0) + 1
+        counted_per_type[fact.type] = so_far + 1
         counted.append(fact)
     counts = {k: (v, counted_per_type.get(k, 0)) for k, v in logged.items()}
     unverified = sum(1 for f in counted if f.verification is Verification.UNVERIFIED)
     ids = frozenset(f.activity_id for f in counted)
-    if len(exempt) == len(days):
+    if len(exempt) == period_length:
         return PeriodAssessment(period, PeriodStatus.EXEMPT, 0, len(counted), unverified, 0, counts, ids)
 
     required = _required(period, len(exempt))

@@ -7,7 +7,7 @@ import base64
 from services.common.errors import FieldViolation, InvalidArgument, t
 
 DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+MAX_PAGE_SIZE = 500
 
 
 def page_size(requested: int) -> int:

@@ -99,6 +99,12 @@ def read_all_events(bootstrap: str, topic: str, key: str, timeout: float = 30.0)
 
 
 @pytest.fixture
+def read_events():
+    """read_events(bootstrap, topic, key) -> every CloudEvent with that key up to the end offsets."""
+    return read_all_events
+
+
+@pytest.fixture
 def online_app(settings: Settings, clock: MovableClock) -> Iterator[App]:
     """An app with the real broker: outbox relay (and vacancy consumer when available), no sweeper thread."""
     from services.common.bus.broker import ensure_topics

@@ -20,8 +20,6 @@ from services.activities.service_layer.events import ACTIVITY_LOGGED
 from services.common.bus.cloudevents import CloudEvent, to_kafka
 from services.common.bus.topics import ACTIVITIES, VACANCIES
 
-from .conftest import read_all_events
-
 
 def publish_vacancy(bootstrap: str, vacancy: vacancy_pb2.Vacancy) -> None:
     """What the vacancies service puts on its topic when a vacancy is published."""
@@ -51,7 +49,7 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
 
 class TestApplyFromFeed:
     def test_i_applied_with_only_a_vacancy_id_fills_employer_and_position_and_tells_matching(
-        self, settings, online_app, clock, broker, token_for
+        self, settings, online_app, clock, broker, token_for, read_events
     ):
         client, vacancy_id = f"c-{uuid.uuid4().hex[:8]}", f"v-{uuid.uuid4().hex[:8]}"
         online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww",
@@ -76,7 +74,7 @@ class TestApplyFromFeed:
             pb.ACTIVITY_TYPE_VACANCY_APPLICATION, pb.CHANNEL_ONLINE, clock.today.isoformat())
 
         assert online_app.relay().flush(30)
-        [logged] = [e for e in read_all_events(broker, ACTIVITIES, client) if e.type == ACTIVITY_LOGGED]
+        [logged] = [e for e in read_events(broker, ACTIVITIES, client) if e.type == ACTIVITY_LOGGED]
         message = ev.ActivityLogged.FromString(logged.data)
         assert (message.vacancy_id, message.client_id) == (vacancy_id, client)
 

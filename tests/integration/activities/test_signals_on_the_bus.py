@@ -14,15 +14,13 @@ from services.activities.service_layer.events import (
 )
 from services.common.bus.topics import ACTIVITIES
 
-from .conftest import read_all_events
-
 
 def by_type(events, kind):
     return [e for e in events if e.type == kind]
 
 
 class TestObligationSignals:
-    def test_at_risk_and_assessed_appear_once_per_period_however_often_the_sweep_runs(self, online_app, clock, broker):
+    def test_at_risk_and_assessed_appear_once_per_period_however_often_the_sweep_runs(self, online_app, clock, broker, read_events):
         client = f"c-{uuid.uuid4().hex[:8]}"
         start = clock.today - timedelta(days=14)
         online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww", start_date=start))
@@ -42,7 +40,7 @@ class TestObligationSignals:
         assert (closing.assessed_signals, online_app.sweep().assessed_signals) == (1, 0)
         assert online_app.relay().flush(30)
 
-        events = read_all_events(broker, ACTIVITIES, client)
+        events = read_events(broker, ACTIVITIES, client)
         at_risk = by_type(events, OBLIGATION_AT_RISK)
         assessed = by_type(events, OBLIGATION_PERIOD_ASSESSED)
         # Period 1 at risk once; period 2 (quiet since day 1) at risk once as well.
@@ -55,7 +53,7 @@ class TestObligationSignals:
         assert len(by_type(events, ACTIVITY_LOGGED)) == 1
         assert all(e.source.endswith(":systeem:jobmatch-activities") for e in events)
 
-    def test_events_carry_no_employer_position_or_note(self, online_app, clock, broker):
+    def test_events_carry_no_employer_position_or_note(self, online_app, clock, broker, read_events):
         client = f"c-{uuid.uuid4().hex[:8]}"
         online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "weekly",
                                                                 start_date=clock.today - timedelta(days=3)))
@@ -63,6 +61,6 @@ class TestObligationSignals:
             request_id="r-1", type=ActivityType.VACANCY_APPLICATION, date=clock.today, employer="Geheim B.V.",
             position="Geheime functie", channel=Channel.ONLINE, note="persoonlijke notitie")))
         assert online_app.relay().flush(30)
-        [logged] = read_all_events(broker, ACTIVITIES, client)
+        [logged] = read_events(broker, ACTIVITIES, client)
         assert b"Geheim" not in logged.data and b"persoonlijke" not in logged.data
         assert ev.ActivityLogged.FromString(logged.data).client_id == client

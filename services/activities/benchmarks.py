@@ -1,0 +1,178 @@
+"""Benchmarks of the activities service for the bench harness (issue #8):
+
+- `log-activity`: LogActivity unary RPCs from 4 client threads; baseline: an empty unary
+  LogActivity (same server setup, same interceptor chain, servicer returns at once).
+- `caseload`: GetCaseload for 300 clients with a year of activities each.
+
+Each returns metric dicts (name, value, unit, baseline, ratio, size); `python -m
+services.activities.benchmarks [--quick]` prints them as JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from jobmatch.activities.v1 import activities_pb2 as pb
+from jobmatch.activities.v1 import activities_pb2_grpc
+from services.activities.bootstrap import build_app, create_server
+from services.activities.domain.model import Activity, ActivityType, Channel, Verification
+from services.activities.domain.policy import TEMPLATES, PolicyVersion
+from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
+from services.common.auth import mint_token
+from services.common.grpc_server import create_grpc_server
+from services.common.processing_log import SqliteProcessingLog
+from services.common.reference import occupations
+from services.common.settings import Settings
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _hammer(call: Callable[[int, int], None], threads: int, per_thread: int) -> tuple[float, list[float]]:
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+
+    def worker(t: int) -> None:
+        for i in range(per_thread):
+            started = time.perf_counter()
+            call(t, i)
+            latencies[t].append(time.perf_counter() - started)
+
+    workers = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    return threads * per_thread / elapsed, [x for part in latencies for x in part]
+
+
+class _EmptyServicer(activities_pb2_grpc.ActivityServiceServicer):
+    def LogActivity(self, request: pb.LogActivityRequest, context: grpc.ServicerContext) -> pb.LogActivityResponse:
+        return pb.LogActivityResponse()
+
+
+def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
+        app = build_app(settings)
+        today = app.clock().date()
+        clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
+        for cid in clients:
+            app.store.add_policy_version(PolicyVersion(
+                client_id=cid, version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"],
+                start_date=today - timedelta(days=30), set_by="cw-bench", set_at=app.clock()), "cw-bench")
+        server, port, _ = create_server(settings, "127.0.0.1:0", app)
+        empty_log = SqliteProcessingLog(Path(tmp) / "empty_log.db")
+        empty, empty_port = create_grpc_server(
+            "127.0.0.1:0", settings=settings, service_names=[SERVICE_NAME], access=ACCESS, processing_log=empty_log,
+            register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(_EmptyServicer(), s))
+        # A service token: people's writes are rate limited, which is not what we measure.
+        metadata = (("authorization", f"Bearer {mint_token(settings, subject='bench', role='service')}"),)
+        labels = [o.label_nl for o in occupations.by_isco_prefix("5223")]
+        per_thread = calls // threads
+        try:
+            results = {}
+            for name, target in (("empty", empty_port), ("log", port)):
+                channel = grpc.insecure_channel(f"127.0.0.1:{target}")
+                stub = activities_pb2_grpc.ActivityServiceStub(channel)
+                rng = random.Random(7)
+
+                def call(t: int, i: int, stub: Any = stub, rng: random.Random = rng, name: str = name) -> None:
+                    stub.LogActivity(pb.LogActivityRequest(
+                        client_id=clients[(t * per_thread + i) % len(clients)], request_id=f"{name}-{t}-{i}",
+                        type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+                        date=(today - timedelta(days=i % 20)).isoformat(), employer="Winkelketen Voorbeeld",
+                        position=rng.choice(labels), channel=pb.CHANNEL_ONLINE), metadata=metadata)
+
+                _hammer(call, threads, max(per_thread // 10, 5))  # warm-up
+                results[name] = _hammer(call, threads, per_thread)
+                channel.close()
+        finally:
+            server.stop(0).wait()
+            empty.stop(0).wait()
+            app.close()
+            empty_log.close()
+    (rate, latencies), (base_rate, base_latencies) = results["log"], results["empty"]
+    size = threads * per_thread
+    return [
+        {"name": "log-activity.throughput", "value": round(rate, 1), "unit": "rpc/s", "baseline": round(base_rate, 1),
+         "ratio": round(rate / base_rate, 3), "size": size},
+        {"name": "log-activity.p99", "value": round(_percentile(latencies, 0.99) * 1000, 2), "unit": "ms",
+         "baseline": round(_percentile(base_latencies, 0.99) * 1000, 2), "ratio": None, "size": size},
+    ]
+
+
+def seed_caseload(app: Any, clients: int, days: int) -> list[str]:
+    rng = random.Random(42)
+    now = app.clock()
+    start = now.date() - timedelta(days=days)
+    labels = [o.label_nl for o in occupations.by_isco_prefix("4110")] or ["medewerker"]
+    ids = [f"c-load-{i:04d}" for i in range(clients)]
+    kinds = list(ActivityType)
+    for cid in ids:
+        app.store.add_policy_version(PolicyVersion(
+            client_id=cid, version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"], start_date=start,
+            set_by="cw-load", set_at=now), "cw-load")
+        for n in range(int(days / 7 * 1.5)):
+            day = start + timedelta(days=rng.randrange(days))
+            app.store.add_activity(Activity(
+                activity_id=f"act-{cid}-{n}", client_id=cid, request_id=f"r-{n}", type=rng.choice(kinds),
+                date=day, employer="Werkgever", position=rng.choice(labels), channel=Channel.ONLINE,
+                verification=rng.choice(list(Verification)),
+                logged_at=datetime.combine(day, datetime.min.time(), UTC)), [])
+    return ids
+
+
+def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
+        app = build_app(settings)
+        ids = seed_caseload(app, clients, days)
+        server, port, _ = create_server(settings, "127.0.0.1:0", app)
+        token = mint_token(settings, subject="cw-load", role="caseworker", caseload=ids)
+        metadata = (("authorization", f"Bearer {token}"),)
+        try:
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                stub = activities_pb2_grpc.ActivityServiceStub(channel)
+                request = pb.GetCaseloadRequest(caseworker_id="cw-load", page_size=clients)
+                assert len(stub.GetCaseload(request, metadata=metadata).entries) == clients
+                latencies = []
+                for _ in range(calls):
+                    started = time.perf_counter()
+                    stub.GetCaseload(request, metadata=metadata)
+                    latencies.append(time.perf_counter() - started)
+        finally:
+            server.stop(0).wait()
+            app.close()
+    return [{"name": "caseload.p99", "value": round(_percentile(latencies, 0.99) * 1000, 2), "unit": "ms",
+             "baseline": None, "ratio": None, "size": clients},
+            {"name": "caseload.p50", "value": round(_percentile(latencies, 0.5) * 1000, 2), "unit": "ms",
+             "baseline": None, "ratio": None, "size": clients}]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    metrics = (bench_log_activity(200) + bench_caseload(20, 60, 10)) if args.quick else (
+        bench_log_activity() + bench_caseload())
+    for metric in metrics:
+        print(json.dumps(metric))
+
+
+if __name__ == "__main__":
+    main()
