@@ -17,6 +17,7 @@ from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, 
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.obligation_handlers import ObligationHandlers, SweepReport
+from services.activities.service_layer.privacy import ActivitiesEraser
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import VACANCIES
 from services.common.processing_log import SqliteProcessingLog, background_context, record_processing
@@ -115,12 +116,15 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
                   app: App | None = None) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
 
+    from services.common.privacy import PrivacyServicer
+
     app = app or build_app(settings)
     servicer = ActivityServicer(app.activities, app.obligations)
+    privacy = PrivacyServicer(app.processing_log, ActivitiesEraser(app.store, app.clock))
     server, port = create_grpc_server(
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log)
+        access=ACCESS, processing_log=app.processing_log, privacy=privacy)
     return server, port, app
 
 

@@ -25,7 +25,6 @@ from services.activities.domain.vacancy import VacancySummary
 from services.activities.service_layer.ports import PendingEvent
 from services.common.errors import Aborted, t
 
-TOPIC = "jobmatch.activities.v1"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS activity (
@@ -149,7 +148,7 @@ class SqliteActivitiesStore:
         if self._outbox is None:
             return
         for event in events:
-            self._outbox.add(conn, topic=TOPIC, key=event.client_id, event_type=event.event_type,
+            self._outbox.add(conn, topic=event.topic, key=event.client_id, event_type=event.event_type,
                              subject=event.subject, message=event.message)
 
     # -- ActivityStore -----------------------------------------------------------------
@@ -225,6 +224,16 @@ class SqliteActivitiesStore:
     def erase_before(self, cutoff: date) -> int:
         with self._transaction() as conn:
             return conn.execute("DELETE FROM activity WHERE date < ?", (cutoff.isoformat(),)).rowcount
+
+    def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
+        with self._transaction() as conn:
+            erased = conn.execute("DELETE FROM activity WHERE client_id = ? AND date < ?",
+                                  (client_id, cutoff.isoformat())).rowcount
+            self._emit(conn, events)
+        return erased
+
+    def count_for_client(self, client_id: str) -> int:
+        return int(self._query("SELECT COUNT(*) FROM activity WHERE client_id = ?", (client_id,))[0][0])
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:

@@ -23,6 +23,7 @@ class PendingEvent:
     client_id: str  # the Kafka key
     subject: str
     message: Message
+    topic: str = "jobmatch.activities.v1"
 
 
 class ActivityStore(Protocol):
@@ -51,6 +52,14 @@ class ActivityStore(Protocol):
 
     def erase_before(self, cutoff: date) -> int:
         """Retention: delete activities dated before the cutoff; returns how many."""
+        ...
+
+    def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
+        """Erasure on request: one client's activities dated before the cutoff, with the events."""
+        ...
+
+    def count_for_client(self, client_id: str) -> int:
+        """How many activities (withdrawn ones included) are stored for the client."""
         ...
 
 

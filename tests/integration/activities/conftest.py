@@ -44,14 +44,21 @@ def offline_app(offline_settings: Settings, clock: MovableClock) -> Iterator[App
 
 
 @pytest.fixture
-def served(offline_settings: Settings, offline_app: App) -> Iterator[tuple[activities_pb2_grpc.ActivityServiceStub, App]]:
+def served_channel(offline_settings: Settings, offline_app: App) -> Iterator[tuple[grpc.Channel, App]]:
+    """A real server on port 0 around the offline app, and a channel to it."""
     server, port, app = create_server(offline_settings, "127.0.0.1:0", offline_app)
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:
-        yield activities_pb2_grpc.ActivityServiceStub(channel), app
+        yield channel, app
     finally:
         channel.close()
         server.stop(0).wait()
+
+
+@pytest.fixture
+def served(served_channel: tuple[grpc.Channel, App]) -> tuple[activities_pb2_grpc.ActivityServiceStub, App]:
+    channel, app = served_channel
+    return activities_pb2_grpc.ActivityServiceStub(channel), app
 
 
 ES_SKIP_REASON = "no Elasticsearch adapter for the activities stores yet (SQLite is the default; ES comes later)"
