@@ -68,11 +68,16 @@ class App:
             sweeper.start()
 
     def _sweep_loop(self, interval: float) -> None:
-        while not self._stop.wait(interval):
+        while not self._stop.is_set():
             try:
-                self.sweep()
+                report = self.sweep()
+                if report.at_risk_signals or report.assessed_signals or report.erased_activities:
+                    log.info("period sweep", extra={"at_risk": report.at_risk_signals,
+                                                    "assessed": report.assessed_signals,
+                                                    "erased": report.erased_activities})
             except Exception:  # noqa: BLE001 - a failed sweep is retried next round
                 log.exception("period sweep failed")
+            self._stop.wait(interval)
 
     def relay(self) -> Any | None:
         return next((b for b in self.background if hasattr(b, "flush")), None)
@@ -131,7 +136,10 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
 def main() -> None:
     from services.common.grpc_server import serve_forever
 
+    from services.common.logs import configure_logging
+
     settings = Settings()
+    configure_logging("activities", settings.log_level)
     app = build_app(settings)
     if settings.seed_sample_data:
         from services.activities.seed import seed_sample_data
