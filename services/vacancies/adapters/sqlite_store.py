@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
@@ -24,10 +26,13 @@ from ..domain.model import ChangeType, SourceReference, Vacancy
 from ..domain.search import SearchCriteria, SearchPage
 from ..service_layer.ports import VacancyChange
 from . import sqlite_search
+from .outbox_batch import OutboxBatch, wrap_vacancy
 from .proto_codec import content_to_proto, timestamp, vacancy_from_proto
 from .sqlite_schema import SCHEMA
 
 PUBLISHED = "nl.werk.vacancy-published.v1"
+PUBLISHED_SCHEMA = events_pb.VacancyPublished.DESCRIPTOR.full_name
+UPDATED_SCHEMA = events_pb.VacancyUpdated.DESCRIPTOR.full_name
 UPDATED = "nl.werk.vacancy-updated.v1"
 CLOSED = "nl.werk.vacancy-closed.v1"
 _LOOKUP_CHUNK = 500  # stay below SQLite's bound-parameter limit
@@ -119,9 +124,11 @@ class SqliteVacancyStore:
         if plan.is_empty():
             return
         stamp = _iso(now)
+        events = OutboxBatch(self._outbox, topics.VACANCIES)
         with self._transaction() as conn:
-            self._insert_new(conn, plan, now, stamp)
-            self._apply_changes(conn, plan, now, stamp)
+            self._insert_new(conn, plan, now, stamp, events)
+            self._apply_changes(conn, plan, now, stamp, events)
+            events.write(conn, now)
             if plan.links:
                 conn.executemany(
                     """INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical)
@@ -130,20 +137,21 @@ class SqliteVacancyStore:
                     [(*link.item.content.key, link.vacancy_id, link.item.content_hash) for link in plan.links],
                 )
 
-    def _insert_new(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str) -> None:
+    def _insert_new(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str,
+                    events: OutboxBatch) -> None:
         if not plan.new:
             return
         (last_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM vacancies").fetchone()
         rows, texts, sources, changes = [], [], [], []
+        moment = timestamp(now)
         for offset, new in enumerate(plan.new, start=1):
             item, row_id = new.item, last_id + offset
-            msg = self._document(new.vacancy_id, item, now, now)
-            rows.append((row_id, new.vacancy_id, *item.content.key, *_filter_columns(item), stamp, msg.SerializeToString()))
+            doc = self._document(new.vacancy_id, item, moment, moment).SerializeToString()
+            rows.append((row_id, new.vacancy_id, *item.content.key, *_filter_columns(item), stamp, doc))
             texts.append((row_id, item.content.title, item.content.description))
             sources.append((*item.content.key, new.vacancy_id, item.content_hash))
             changes.append((new.vacancy_id, "published", stamp))
-            self._outbox.add(conn, topic=topics.VACANCIES, key=new.vacancy_id, event_type=PUBLISHED,
-                             subject=new.vacancy_id, message=events_pb.VacancyPublished(vacancy=msg))
+            events.add(new.vacancy_id, PUBLISHED, wrap_vacancy(doc), PUBLISHED_SCHEMA)
         conn.executemany(_INSERT_VACANCY, rows)
         conn.executemany("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)", texts)
         conn.executemany(
@@ -151,7 +159,9 @@ class SqliteVacancyStore:
             sources)
         conn.executemany("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)", changes)
 
-    def _apply_changes(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str) -> None:
+    def _apply_changes(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str,
+                       events: OutboxBatch) -> None:
+        moment = timestamp(now)
         for changed in plan.changed:
             row = conn.execute(
                 "SELECT id, title, description, created_at, doc FROM vacancies WHERE vacancy_id = ?",
@@ -159,9 +169,10 @@ class SqliteVacancyStore:
             ).fetchone()
             row_id, old_title, old_description, created_at, old_doc = row
             old = pb.Vacancy.FromString(old_doc)
-            msg = self._document(changed.vacancy_id, changed.item, datetime.fromisoformat(created_at), now)
+            msg = self._document(changed.vacancy_id, changed.item, timestamp(datetime.fromisoformat(created_at)), moment)
             msg.status, msg.closed_reason = old.status, old.closed_reason
-            conn.execute(_UPDATE_VACANCY, (*_filter_columns(changed.item), msg.SerializeToString(), row_id))
+            doc = msg.SerializeToString()
+            conn.execute(_UPDATE_VACANCY, (*_filter_columns(changed.item), doc, row_id))
             conn.execute("INSERT INTO vacancy_text (vacancy_text, rowid, title, description) VALUES ('delete', ?, ?, ?)",
                          (row_id, old_title, old_description))
             conn.execute("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)",
@@ -171,16 +182,15 @@ class SqliteVacancyStore:
             if changed.is_open:
                 conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'updated', ?)",
                              (changed.vacancy_id, stamp))
-                self._outbox.add(conn, topic=topics.VACANCIES, key=changed.vacancy_id, event_type=UPDATED,
-                                 subject=changed.vacancy_id, message=events_pb.VacancyUpdated(vacancy=msg))
+                events.add(changed.vacancy_id, UPDATED, wrap_vacancy(doc), UPDATED_SCHEMA)
 
     @staticmethod
-    def _document(vacancy_id: str, item: PreparedItem, created: datetime, now: datetime) -> pb.Vacancy:
+    def _document(vacancy_id: str, item: PreparedItem, created: Timestamp, now: Timestamp) -> pb.Vacancy:
         msg = content_to_proto(item.content)
         msg.vacancy_id = vacancy_id
         msg.status = pb.VACANCY_STATUS_OPEN
-        msg.created_at.CopyFrom(timestamp(created))
-        msg.updated_at.CopyFrom(timestamp(now))
+        msg.created_at.CopyFrom(created)
+        msg.updated_at.CopyFrom(now)
         return msg
 
     # -- lifecycle ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from services.common.bus import topics
 from services.common.settings import Settings
 from services.vacancies.bootstrap import App, build_app
 
-from .conftest import MovableClock, read_all_events, vacancy
+from vacancies_support import MovableClock, read_all_events, vacancy
 
 
 @pytest.fixture

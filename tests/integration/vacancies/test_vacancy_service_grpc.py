@@ -10,7 +10,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from services.common.rpc_errors import field_violations
 from services.vacancies.adapters.proto_codec import content_to_proto
 
-from .conftest import SOFTWARE_DEVELOPER, software_job, vacancy
+from vacancies_support import SOFTWARE_DEVELOPER, software_job, vacancy
 
 
 def proto(content) -> pb.Vacancy:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from services.common.reference import places
 from services.vacancies.domain.search import GeoFilter, SearchCriteria, parse_text_query
 from services.vacancies.service_layer.ingest import IngestVacancies
 
-from .conftest import MovableClock, software_job, vacancy
+from vacancies_support import MovableClock, software_job, vacancy
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 UTRECHT = places.lookup("Utrecht")

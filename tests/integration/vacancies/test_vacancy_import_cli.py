@@ -10,7 +10,7 @@ import pytest
 
 from services.vacancies.entrypoints.cli import register
 
-from .conftest import FIXTURES
+from vacancies_support import FIXTURES
 
 ALL_FILES = [FIXTURES / "werkbank_graph.jsonld", FIXTURES / "malformed.json", FIXTURES / "jobboard_array.json",
              FIXTURES / "feed.ndjson"]
