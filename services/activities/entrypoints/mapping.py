@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobmatch.activities.v1 import activities_pb2 as pb
-from services.activities.domain.model import (
-    Activity, ActivityDraft, ActivityType, Channel, Evidence, Outcome, parse_date,
-)
+from services.activities.domain.model import Activity, ActivityDraft, Evidence, Outcome, parse_date
 from services.activities.domain.periods import PeriodAssessment
 from services.activities.domain.policy import Exemption, ExemptionReason, ObligationRule, PolicyVersion
 from services.activities.service_layer import commands as c
@@ -115,6 +113,3 @@ def caseload_entry_pb(row: CaseloadRow) -> pb.CaseloadEntry:
         entry.current.CopyFrom(period_pb(row.current))
     return entry
 
-
-__all__ = ["ActivityType", "Channel", "log_command", "policy_command", "activity_pb", "policy_pb", "period_pb",
-           "caseload_entry_pb", "OUTCOME_FROM_PB"]

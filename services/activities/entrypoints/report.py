@@ -13,7 +13,6 @@ from html import escape
 from services.activities.domain.model import TYPE_LABELS, Activity, Verification
 from services.activities.domain.periods import PeriodAssessment, PeriodStatus
 from services.activities.service_layer import commands as c
-from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.obligation_handlers import ObligationHandlers
 from services.activities.service_layer.ports import ActivityStore
 
@@ -136,5 +135,3 @@ def caseload_report(activities: ActivityStore, handlers: ObligationHandlers, cas
                     today: date) -> str:
     return render(collect(activities, handlers, caseworker_id, today), caseworker_id, today)
 
-
-__all__ = ["ActivityHandlers", "caseload_report", "collect", "render"]

@@ -203,3 +203,55 @@ class TestObligationAndVerification:
         with pytest.raises(grpc.RpcError) as caught:
             stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id="cw-2"), metadata=token_for("caseworker", CW))
         assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+class TestPolicyVersionsOverGrpc:
+    def test_a_new_version_mid_period_applies_from_its_start_and_prorates_the_running_period(self, stub, token_for, clock):
+        cw = token_for("caseworker", CW, caseload=[CLIENT])
+        reply = stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
+            caseworker_id=CW, client_id=CLIENT, template="weekly", start_date=clock.today.isoformat()), metadata=cw)
+        assert (reply.policy.version, reply.policy.template) == (2, "weekly")
+        status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=CLIENT), metadata=cw)
+        assert (status.current.policy_version, status.current.required) == (2, 1)
+        [shortened] = status.previous
+        # Version 1 ran 14 of its 28 days: 2 of 4 activities.
+        assert (shortened.policy_version, shortened.required) == (1, 2)
+        assert shortened.end_date == (clock.today - timedelta(days=1)).isoformat()
+
+    def test_a_version_may_not_start_inside_a_closed_period(self, stub, token_for, clock):
+        cw = token_for("caseworker", CW, caseload=[CLIENT])
+        clock.advance(days=40)  # period 1 (and its grace) is over, period 2 runs
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
+                caseworker_id=CW, client_id=CLIENT, template="weekly",
+                start_date=(clock.today - timedelta(days=30)).isoformat()), metadata=cw)
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert "start_date" in violations(caught.value)
+
+    def test_a_deviation_from_the_template_is_stored_with_its_reason(self, stub, token_for, clock):
+        cw = token_for("caseworker", CW, caseload=[CLIENT])
+        rule = pb.ObligationRule(required_activities=2, period_weeks=4, grace_days=7,
+                                 counting_types=[pb.ACTIVITY_TYPE_VACANCY_APPLICATION, pb.ACTIVITY_TYPE_TRAINING],
+                                 caps=[pb.TypeCap(type=pb.ACTIVITY_TYPE_TRAINING, max_per_period=1)])
+        reply = stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
+            caseworker_id=CW, client_id=CLIENT, template="uwv-ww", rule=rule, start_date=clock.today.isoformat(),
+            deviation_reason="Werkt 20 uur per week"), metadata=cw)
+        assert (reply.policy.template, reply.policy.deviation_reason) == ("custom", "Werkt 20 uur per week")
+        assert reply.policy.rule.required_activities == 2
+
+    def test_status_of_a_policy_that_starts_later_shows_the_first_period_open(self, served, token_for, clock):
+        stub, _app = served
+        cw = token_for("caseworker", CW, caseload=[OTHER])
+        stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
+            caseworker_id=CW, client_id=OTHER, template="uwv-ww",
+            start_date=(clock.today + timedelta(days=7)).isoformat()), metadata=cw)
+        status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=OTHER), metadata=cw)
+        assert (status.current.status, status.current.start_date) == (
+            pb.PERIOD_STATUS_OPEN, (clock.today + timedelta(days=7)).isoformat())
+
+    def test_status_without_any_policy_is_not_found(self, served, token_for):
+        stub, _app = served
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id="c-none"),
+                                     metadata=token_for("client", "c-none"))
+        assert caught.value.code() is grpc.StatusCode.NOT_FOUND

@@ -1,0 +1,16 @@
+"""The activities benchmarks run at a tiny size so they never rot (no timing assertions)."""
+
+from __future__ import annotations
+
+from services.activities.benchmarks import bench_caseload, bench_log_activity
+
+
+class TestBenchmarksQuick:
+    def test_log_activity_reports_throughput_against_the_empty_rpc_and_p99(self):
+        metrics = {m["name"]: m for m in bench_log_activity(calls=40)}
+        assert set(metrics) == {"log-activity.throughput", "log-activity.p99"}
+        assert metrics["log-activity.throughput"]["baseline"] > 0 and metrics["log-activity.throughput"]["size"] == 40
+
+    def test_caseload_reports_percentiles_for_the_requested_size(self):
+        metrics = {m["name"]: m for m in bench_caseload(clients=5, days=30, calls=3)}
+        assert metrics["caseload.p99"]["size"] == 5 and metrics["caseload.p99"]["unit"] == "ms"
