@@ -1,0 +1,101 @@
+"""Why a vacancy is in a client's feed: structured facts plus plain Dutch (B1) and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.reference import skills as skill_reference
+from services.common.reference.skills import normalise_skill
+from services.matching.domain.model import Criterion, OccupationMatch, OpenVacancy
+from services.matching.domain.rules import ProfileCriteria, RuleMatch
+from services.matching.domain.scoring import ScoreParts
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    matched_criteria: tuple[Criterion, ...]
+    occupation_match: OccupationMatch
+    distance_km: float | None
+    skills_in_common: tuple[str, ...]
+    skills_missing: tuple[str, ...]
+    text_nl: str
+    text_en: str
+    parts: ScoreParts
+
+
+def _display(skill: str) -> str:
+    """A skill as people read it: a known ESCO URI becomes its label."""
+    if "://" in skill:
+        known = skill_reference.by_uri(skill)
+        if known is not None:
+            return known.label
+    return skill.strip()
+
+
+def _hours(low: float, high: float) -> str:
+    low_text, high_text = f"{low:g}", f"{high:g}"
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
+def _occupation_text(vacancy: OpenVacancy, match: OccupationMatch) -> tuple[str, str]:
+    if match == OccupationMatch.EXACT:
+        return "Dit is het beroep dat u zoekt.", "This is the occupation you are looking for."
+    if match == OccupationMatch.UNIT_GROUP:
+        return (
+            f"Dit beroep lijkt erg op wat u zoekt (zelfde beroepsgroep, ISCO {vacancy.isco_code[:4]}).",
+            f"This occupation is very close to what you want (same ISCO unit group {vacancy.isco_code[:4]}).",
+        )
+    return (
+        f"Dit beroep hoort bij dezelfde bredere groep als wat u zoekt (ISCO {vacancy.isco_code[:3]}).",
+        f"This occupation is in the same wider group as what you want (ISCO minor group {vacancy.isco_code[:3]}).",
+    )
+
+
+def explain(profile: ProfileCriteria, home_place_name: str, vacancy: OpenVacancy, match: RuleMatch, parts: ScoreParts) -> Explanation:
+    common = [s for s in (*vacancy.required_skills, *vacancy.optional_skills) if normalise_skill(s) in profile.skills]
+    missing = [s for s in vacancy.required_skills if normalise_skill(s) not in profile.skills]
+    common_display = tuple(dict.fromkeys(_display(s) for s in common))
+    missing_display = tuple(dict.fromkeys(_display(s) for s in missing))
+    nl, en = _occupation_text(vacancy, match.occupation_match)
+    lines_nl, lines_en = [nl], [en]
+    if Criterion.REMOTE in match.criteria:
+        lines_nl.append("U kunt dit werk op afstand doen, dat wilde u ook.")
+        lines_en.append("You can do this work remotely, as you wanted.")
+    elif match.distance_km is not None:
+        km = f"{match.distance_km:.0f}"
+        lines_nl.append(f"Het werk is {km} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km.")
+        lines_en.append(f"The work is {km} km from {home_place_name}, within your limit of {profile.max_km} km.")
+    if Criterion.HOURS in match.criteria:
+        hours = _hours(vacancy.hours_min or vacancy.hours_max, vacancy.hours_max or vacancy.hours_min)
+        lines_nl.append(f"Het werk is {hours} uur per week. U zoekt {profile.hours_min}–{profile.hours_max} uur.")
+        lines_en.append(f"The job is {hours} hours a week; you want {profile.hours_min}–{profile.hours_max} hours.")
+    other_nl = {
+        Criterion.CONTRACT_TYPE: "het soort contract", Criterion.EDUCATION: "uw opleiding",
+        Criterion.LANGUAGES: "de talen die u spreekt", Criterion.DRIVING_LICENCE: "uw rijbewijs",
+        Criterion.SALARY: "uw minimumsalaris",
+    }
+    other_en = {
+        Criterion.CONTRACT_TYPE: "the contract type", Criterion.EDUCATION: "your education",
+        Criterion.LANGUAGES: "the languages you speak", Criterion.DRIVING_LICENCE: "your driving licence",
+        Criterion.SALARY: "your minimum salary",
+    }
+    also = [c for c in match.criteria if c in other_nl]
+    if also:
+        lines_nl.append("Het past ook bij " + ", ".join(other_nl[c] for c in also) + ".")
+        lines_en.append("It also fits " + ", ".join(other_en[c] for c in also) + ".")
+    if common_display:
+        lines_nl.append("Dit kunt u al: " + ", ".join(common_display) + ".")
+        lines_en.append("Skills you have: " + ", ".join(common_display) + ".")
+    if missing_display:
+        lines_nl.append("Dit vragen ze ook: " + ", ".join(missing_display) + ".")
+        lines_en.append("Skills they also ask for: " + ", ".join(missing_display) + ".")
+    return Explanation(
+        matched_criteria=match.criteria,
+        occupation_match=match.occupation_match,
+        distance_km=match.distance_km,
+        skills_in_common=common_display,
+        skills_missing=missing_display,
+        text_nl=" ".join(lines_nl),
+        text_en=" ".join(lines_en),
+        parts=parts,
+    )

@@ -1,0 +1,130 @@
+"""The tailored feed: rank the vacancies that pass a profile, apply feedback, paginate."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from services.common.errors import FieldViolation, InvalidArgument, t
+from services.matching.domain.explanation import Explanation, explain
+from services.matching.domain.model import FeedbackKind, OpenVacancy
+from services.matching.domain.ranking import score_rule_match
+from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
+from services.matching.domain.scoring import FEEDBACK_APPLIED, FEEDBACK_SAVED
+from services.matching.domain.vacancy_index import VacancyIndex
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RankedVacancy:
+    vac: VacancyCriteria
+    match: RuleMatch
+    score: float
+    is_new: bool
+    saved: bool
+    applied: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    vacancy: OpenVacancy
+    score: float
+    is_new: bool
+    saved: bool
+    applied: bool
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    items: tuple[FeedItem, ...]
+    next_page_token: str
+    total_size: int
+    new_count: int
+    previous_visit_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCursor:
+    """Where the next page starts, and which visit "new" is measured against (kept across pages)."""
+
+    offset: int
+    previous_visit_at: datetime | None
+
+
+def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> int:
+    if page_size == 0:
+        return default
+    if not 0 < page_size <= maximum:
+        raise InvalidArgument([FieldViolation(field, t(
+            f"Kies een paginagrootte van 1 tot {maximum}.", f"Choose a page size from 1 to {maximum}."))])
+    return page_size
+
+
+def encode_cursor(cursor: FeedCursor) -> str:
+    payload = {"o": cursor.offset, "v": cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None}
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+
+
+def decode_cursor(token: str) -> FeedCursor:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
+        offset = int(payload["o"])
+        visit = datetime.fromisoformat(payload["v"]) if payload["v"] else None
+        if offset < 0:
+            raise ValueError(offset)
+        return FeedCursor(offset, visit)
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidArgument([FieldViolation("page_token", t(
+            "Deze paginacode klopt niet. Vraag de eerste pagina opnieuw op.",
+            "This page token is not valid. Ask for the first page again."))]) from exc
+
+
+def rank(
+    profile: ProfileCriteria,
+    index: VacancyIndex,
+    feedback: dict[str, set[FeedbackKind]],
+    today: date,
+    previous_visit_at: datetime | None,
+) -> list[RankedVacancy]:
+    """Every vacancy in the feed, best first: score, then newest posted, then vacancy id."""
+    ranked = []
+    for vac, match in index.matches(profile):
+        kinds = feedback.get(vac.vacancy.vacancy_id, set())
+        if FeedbackKind.DISMISS in kinds:
+            continue
+        saved, applied = FeedbackKind.SAVE in kinds, FeedbackKind.APPLIED in kinds
+        bonus = (FEEDBACK_SAVED if saved else 0.0) + (FEEDBACK_APPLIED if applied else 0.0)
+        score = score_rule_match(profile, vac, match, today, bonus).total
+        is_new = previous_visit_at is not None and vac.vacancy.received_at > previous_visit_at
+        ranked.append(RankedVacancy(vac, match, score, is_new, saved, applied))
+    # Newest first among equal scores: ISO dates sort as text, so negate via a reversed key.
+    ranked.sort(key=lambda r: r.vac.vacancy.vacancy_id)
+    ranked.sort(key=lambda r: r.vac.vacancy.date_posted, reverse=True)
+    ranked.sort(key=lambda r: -r.score)
+    return ranked
+
+
+def page(
+    profile: ProfileCriteria,
+    home_place_name: str,
+    ranked: list[RankedVacancy],
+    cursor: FeedCursor,
+    page_size: int,
+    today: date,
+) -> FeedPage:
+    """One page of `ranked`, with explanations built only for the items on it."""
+    window = ranked[cursor.offset:cursor.offset + page_size]
+    items = []
+    for r in window:
+        parts = score_rule_match(profile, r.vac, r.match, today,
+                                 (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0))
+        items.append(FeedItem(r.vac.vacancy, r.score, r.is_new, r.saved, r.applied,
+                              explain(profile, home_place_name, r.vac.vacancy, r.match, parts)))
+    end = cursor.offset + len(window)
+    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at)) if end < len(ranked) else ""
+    return FeedPage(tuple(items), next_token, len(ranked), sum(1 for r in ranked if r.is_new), cursor.previous_visit_at)

@@ -1,0 +1,55 @@
+"""Scoring one rule match, shared by the brute-force path, the feed and the index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.matching.domain.model import OccupationMatch
+from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, evaluate
+from services.matching.domain.scoring import ScoreParts, score_parts
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileMatch:
+    """One profile a vacancy matches (the reverse match); ids and numbers only."""
+
+    client_id: str
+    score: float
+    occupation_match: OccupationMatch
+    distance_km: float | None
+
+
+def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: RuleMatch, today: date, feedback: float = 0.0) -> ScoreParts:
+    return score_parts(
+        occupation_match=match.occupation_match,
+        common_required=sum(1 for s in vac.required_skills if s in profile.skills),
+        required=len(vac.required_skills),
+        common_optional=sum(1 for s in vac.optional_skills if s in profile.skills),
+        optional=len(vac.optional_skills),
+        distance_km=match.distance_km,
+        via_remote=match.via_remote,
+        hours_low=vac.hours_low,
+        hours_high=vac.hours_high,
+        window_min=profile.hours_min,
+        window_max=profile.hours_max,
+        date_posted=vac.vacancy.date_posted,
+        today=today,
+        feedback=feedback,
+    )
+
+
+def sort_profile_matches(matches: list[ProfileMatch]) -> list[ProfileMatch]:
+    """Best first; equal scores by client id, so every run gives the same order."""
+    return sorted(matches, key=lambda m: (-m.score, m.client_id))
+
+
+def brute_force_matches(profiles: list[ProfileCriteria], vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+    """Evaluate the rules against every profile: the reference the index must equal."""
+    found = []
+    for profile in profiles:
+        match = evaluate(profile, vac)
+        if match is not None:
+            score = score_rule_match(profile, vac, match, today).total
+            found.append(ProfileMatch(profile.client_id, score, match.occupation_match, match.distance_km))
+    return sort_profile_matches(found)

@@ -1,0 +1,57 @@
+"""The indexes give exactly the answers of brute-force rule evaluation."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from services.common.reference import places
+from services.matching.domain.profile_index import ProfileMatchIndex
+from services.matching.domain.ranking import brute_force_matches
+from services.matching.domain.rules import compile_profile, compile_vacancy, evaluate
+from services.matching.domain.vacancy_index import VacancyIndex
+from matching_strategies import TODAY, scenarios
+
+
+class TestProfileIndexEquivalence:
+    @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_reverse_match_equals_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        criteria = [compile_profile(p) for p in profile_list]
+        index = ProfileMatchIndex()
+        for profile in criteria:
+            index.upsert(profile)
+        for vacancy in vacancy_list:
+            vac = compile_vacancy(vacancy)
+            expected = brute_force_matches(criteria, vac, TODAY)
+            assert index.find_matching(vac, TODAY) == expected
+            assert index.scan(vac, TODAY) == expected
+
+
+class TestVacancyIndexEquivalence:
+    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_feed_candidates_equal_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        index = VacancyIndex()
+        compiled = [compile_vacancy(v) for v in vacancy_list]
+        for vac in compiled:
+            index.upsert(vac)
+        for profile in map(compile_profile, profile_list):
+            expected = {v.vacancy.vacancy_id for v in compiled if evaluate(profile, v) is not None}
+            assert {vac.vacancy.vacancy_id for vac, _ in index.matches(profile)} == expected
+
+
+class TestIndexUpdates:
+    def test_updated_and_paused_profiles_are_matched_by_their_latest_version(self) -> None:
+        from test_matching_rules import profile, vacancy
+
+        index = ProfileMatchIndex()
+        index.upsert(compile_profile(profile(client_id="c-1", max_travel_km=10)))
+        far = compile_vacancy(vacancy(place="Amersfoort"))  # ~20 km from Utrecht
+        assert index.find_matching(far, TODAY) == []
+        index.upsert(compile_profile(profile(client_id="c-1", max_travel_km=30)))
+        assert [m.client_id for m in index.find_matching(far, TODAY)] == ["c-1"]
+        index.upsert(compile_profile(profile(client_id="c-1", max_travel_km=30, status=2)))
+        assert index.find_matching(far, TODAY) == []
+        assert len(index) == 0 and places.lookup("Amersfoort") is not None
