@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -91,6 +92,14 @@ class App:
         self.processing_log.close()
 
 
+def tune_garbage_collection() -> None:
+    """Ingest makes many short-lived objects; with the default threshold (700 allocations) the
+    cyclic collector runs every few vacancies and costs about a quarter of the ingest time.
+    Freeze what startup built and collect less often (nothing here relies on prompt cycle collection)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
+
+
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
     data_dir = settings.service_data_dir("vacancies")
@@ -131,6 +140,7 @@ def main() -> None:
         from .seed import seed_sample_data
 
         seed_sample_data(app)
+    tune_garbage_collection()
     app.start_background(expiry_interval=float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS)))
     server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.vacancies_port}", app)
     serve_forever(server, port, "vacancies", grace=settings.grace_seconds, on_stop=[app.close])

@@ -22,7 +22,7 @@ from services.common.auth import mint_token
 from services.common.settings import Settings
 
 from .adapters.proto_codec import content_to_proto
-from .bootstrap import create_server
+from .bootstrap import create_server, tune_garbage_collection
 from .seed import sample_vacancies
 
 
@@ -42,6 +42,7 @@ def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
         server, port, app = create_server(settings)
+        tune_garbage_collection()  # as the service's main() does
         try:
             requests = batches(n, batch_size, datetime.now(UTC).date())
             token = mint_token(settings, subject="bench", role="service")

@@ -43,21 +43,19 @@ def timestamp(moment: datetime) -> Timestamp:
 
 
 def content_from_proto(msg: pb.Vacancy) -> VacancyContent:
-    """Proto fields already have the right types, so the models are built without re-validation
-    (this runs once per ingested vacancy); `check_content` still checks every value."""
     loc = msg.location
     has_point = loc.has_coordinates or bool(loc.latitude or loc.longitude)
-    return VacancyContent.model_construct(
+    return VacancyContent(
         source=msg.source,
         external_id=msg.external_id,
         title=msg.title,
         description=msg.description,
         employer=msg.employer,
-        occupation=Occupation.model_construct(esco_uri=msg.occupation.esco_uri, isco_code=msg.occupation.isco_code,
+        occupation=Occupation(esco_uri=msg.occupation.esco_uri, isco_code=msg.occupation.isco_code,
                                               label=""),
         required_skills=tuple(msg.required_skills),
         optional_skills=tuple(msg.optional_skills),
-        location=Location.model_construct(
+        location=Location(
             place_name=loc.place_name, postal_code=loc.postal_code, country_code=loc.country_code,
             province_code=loc.province_code,
             latitude=loc.latitude if has_point else None, longitude=loc.longitude if has_point else None,

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from services.common.errors import FieldViolation, t
 from services.common.reference import occupations, places
@@ -141,8 +142,7 @@ def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> 
     location = _check_location(c.location, v)
     if v:
         return None, [FieldViolation(f"{prefix}{x.field}", x.description) for x in v]
-    # Every value was checked above, so the cleaned copy skips re-validation.
-    cleaned = VacancyContent.model_construct(**{**c.__dict__,
+    cleaned = VacancyContent(**{**c.__dict__,
         **text,
         "required_skills": lists["required_skills"], "optional_skills": lists["optional_skills"],
         "languages": languages, "hours_min": hours_min, "hours_max": hours_max,
@@ -232,13 +232,19 @@ def _check_location(location: Location, v: list[FieldViolation]) -> Location:
                                  "postal_code": location.postal_code.strip().upper()}
     if name and country in ("", "NL"):
         # Only a Dutch place we know is placed; anything else keeps its address and no coordinates.
-        place = places.lookup(name)
+        place = _dutch_place(name)
         if place is not None:
             update["country_code"] = "NL"
             update["province_code"] = province or place.province_code
             if lat is None and lon is None:
                 update["latitude"], update["longitude"] = place.latitude, place.longitude
-    return Location.model_construct(**{**location.__dict__, **update})
+    return Location(**{**location.__dict__, **update})
+
+
+@lru_cache(maxsize=8192)
+def _dutch_place(name: str) -> places.Place | None:
+    # Ingest sees the same few thousand place names over and over; folding them each time is costly.
+    return places.lookup(name)
 
 
 def fold(text: str) -> str:
