@@ -18,7 +18,7 @@ from services.activities.service_layer.ports import ActivityStore, ObligationSto
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
 
 Clock = Callable[[], datetime]
-Recorder = Callable[[str, str], None]
+Recorder = Callable[[str, list[str]], None]
 AT_RISK, ASSESSED = "at_risk", "assessed"
 
 
@@ -47,7 +47,7 @@ class ObligationHandlers:
     obligations: ObligationStore
     clock: Clock
     # Writes a processing-log record per client a caseload call shows (record_processing).
-    record: Recorder = lambda activity, subject: None
+    record: Recorder = lambda activity, subjects: None
 
     def set_policy(self, cmd: c.SetObligationPolicy) -> PolicyVersion:
         now = self.clock()
@@ -102,8 +102,7 @@ class ObligationHandlers:
         rows = self.caseload_rows(q.caseworker_id, self.clock().date())
         page = rows[offset:offset + size]
         if q.record:
-            for row in page:
-                self.record("caseload-overview", row.client_id)
+            self.record("caseload-overview", [row.client_id for row in page])
         return page, encode_token(str(offset + size)) if offset + size < len(rows) else ""
 
     def sweep(self) -> SweepReport:

@@ -196,8 +196,10 @@ class TestObligationAndVerification:
         assert [e.client_id for e in entries] == [OTHER, CLIENT]
         assert entries[0].current.status == pb.PERIOD_STATUS_AT_RISK
         assert entries[1].last_activity_date == (clock.today - timedelta(days=1)).isoformat()
-        assert {r.processing_activity_id.rsplit(":", 1)[-1] for r in app.processing_log.list_for_subject(OTHER)} >= {
-            "caseload-overview"}
+        for client in (OTHER, CLIENT):
+            shown = [r for r in app.processing_log.list_for_subject(client)
+                     if r.processing_activity_id.endswith(":caseload-overview")]
+            assert [(r.actor, r.name) for r in shown] == [("caseworker:cw-1", "GetCaseload")]
 
     def test_a_caseworker_sees_only_their_own_caseload(self, stub, token_for):
         with pytest.raises(grpc.RpcError) as caught:
