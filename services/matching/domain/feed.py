@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,7 +14,6 @@ from services.matching.domain.model import FeedbackKind, OpenVacancy
 from services.matching.domain.ranking import score_rule_match
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
 from services.matching.domain.scoring import FEEDBACK_APPLIED, FEEDBACK_SAVED
-from services.matching.domain.vacancy_index import VacancyIndex
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -86,14 +86,14 @@ def decode_cursor(token: str) -> FeedCursor:
 
 def rank(
     profile: ProfileCriteria,
-    index: VacancyIndex,
+    matches: Iterable[tuple[VacancyCriteria, RuleMatch]],
     feedback: dict[str, set[FeedbackKind]],
     today: date,
     previous_visit_at: datetime | None,
 ) -> list[RankedVacancy]:
     """Every vacancy in the feed, best first: score, then newest posted, then vacancy id."""
     ranked = []
-    for vac, match in index.matches(profile):
+    for vac, match in matches:
         kinds = feedback.get(vac.vacancy.vacancy_id, set())
         if FeedbackKind.DISMISS in kinds:
             continue

@@ -1,0 +1,3 @@
+from services.matching.bootstrap import main
+
+main()

@@ -1,0 +1,203 @@
+"""Embedded SQLite store of the matching service: one file `<data_dir>/matching/matching.db`.
+
+Holds profiles (with the in-memory ProfileMatchIndex for reverse matching), the projection of
+open vacancies (with the in-memory VacancyIndex for feeds), the current match set per vacancy,
+feedback, feed visits and the event outbox. Rows are JSON documents of the domain models; the
+indexes are rebuilt from them at start. One lock serialises writers and index access.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from google.protobuf import timestamp_pb2
+
+from jobmatch.events.v1 import matching_events_pb2 as events
+from services.common.bus.outbox import SqliteOutbox, configure_connection
+from services.common.bus.topics import MATCHING
+from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
+from services.matching.domain.profile_index import ProfileMatchIndex
+from services.matching.domain.ranking import ProfileMatch
+from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy
+from services.matching.domain.vacancy_index import VacancyIndex
+
+EVENT_MATCHED = "nl.werk.vacancy-matched.v1"
+EVENT_UNMATCHED = "nl.werk.vacancy-unmatched.v1"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS search_profile (client_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS open_vacancy (vacancy_id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS vacancy_match (vacancy_id TEXT NOT NULL, client_id TEXT NOT NULL,
+           score REAL NOT NULL, PRIMARY KEY (vacancy_id, client_id))""",
+    "CREATE INDEX IF NOT EXISTS vacancy_match_client ON vacancy_match (client_id)",
+    """CREATE TABLE IF NOT EXISTS feedback (client_id TEXT NOT NULL, vacancy_id TEXT NOT NULL, kind INTEGER NOT NULL,
+           recorded_at TEXT NOT NULL, PRIMARY KEY (client_id, vacancy_id, kind))""",
+    "CREATE TABLE IF NOT EXISTS feed_state (client_id TEXT PRIMARY KEY, last_visit_at TEXT NOT NULL)",
+)
+
+
+def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+class SqliteMatchingStore:
+    """Implements ProfileStore, VacancyProjectionStore and FeedStateStore."""
+
+    def __init__(self, path: Path, outbox: SqliteOutbox) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._outbox = outbox
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        configure_connection(self._conn)
+        for statement in _SCHEMA:
+            self._conn.execute(statement)
+        self._conn.commit()
+        outbox.create_schema(self._conn)
+        self._profiles = ProfileMatchIndex()
+        self._vacancies = VacancyIndex()
+        self._load()
+
+    def _load(self) -> None:
+        for (body,) in self._conn.execute("SELECT body FROM search_profile"):
+            self._profiles.upsert(compile_profile(SearchProfile.model_validate_json(body)))
+        for (body,) in self._conn.execute("SELECT body FROM open_vacancy"):
+            self._vacancies.upsert(compile_vacancy(OpenVacancy.model_validate_json(body)))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- ProfileStore ------------------------------------------------------------
+    def get_profile(self, client_id: str) -> SearchProfile | None:
+        with self._lock:
+            row = self._conn.execute("SELECT body FROM search_profile WHERE client_id = ?", (client_id,)).fetchone()
+        return SearchProfile.model_validate_json(row[0]) if row else None
+
+    def save_profile(self, profile: SearchProfile) -> None:
+        with self._lock, self._conn:
+            self._conn.execute(
+                """INSERT INTO search_profile (client_id, body, updated_at) VALUES (?, ?, ?)
+                   ON CONFLICT (client_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at""",
+                (profile.client_id, profile.model_dump_json(), profile.updated_at.isoformat()),
+            )
+            self._profiles.upsert(compile_profile(profile))
+
+    def delete_profile(self, client_id: str) -> bool:
+        with self._lock, self._conn:
+            deleted = self._conn.execute("DELETE FROM search_profile WHERE client_id = ?", (client_id,)).rowcount
+            self._profiles.remove(client_id)
+        return bool(deleted)
+
+    def all_profiles(self) -> Iterator[SearchProfile]:
+        with self._lock:
+            rows = self._conn.execute("SELECT body FROM search_profile ORDER BY client_id").fetchall()
+        for (body,) in rows:
+            yield SearchProfile.model_validate_json(body)
+
+    def profile_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM search_profile").fetchone()[0])
+
+    def find_matching(self, vacancy: VacancyCriteria, today: date) -> list[ProfileMatch]:
+        with self._lock:
+            return self._profiles.find_matching(vacancy, today)
+
+    # -- VacancyProjectionStore ---------------------------------------------------
+    def get_vacancy(self, vacancy_id: str) -> OpenVacancy | None:
+        with self._lock:
+            vac = self._vacancies.get(vacancy_id)
+        return vac.vacancy if vac else None
+
+    def vacancy_index(self) -> VacancyIndex:
+        """The live index (for benchmarks and tests; use `matching_vacancies` from threads)."""
+        return self._vacancies
+
+    def matching_vacancies(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
+        with self._lock:
+            return self._vacancies.matches(profile)
+
+    def open_vacancy_count(self) -> int:
+        with self._lock:
+            return len(self._vacancies)
+
+    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], now: datetime) -> None:
+        with self._lock, self._conn as conn:
+            conn.execute(
+                "INSERT INTO open_vacancy (vacancy_id, body) VALUES (?, ?) ON CONFLICT (vacancy_id) DO UPDATE SET body = excluded.body",
+                (vacancy.vacancy_id, vacancy.model_dump_json()),
+            )
+            before = dict(conn.execute("SELECT client_id, score FROM vacancy_match WHERE vacancy_id = ?", (vacancy.vacancy_id,)))
+            after = {m.client_id: m.score for m in matches}
+            conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy.vacancy_id,))
+            conn.executemany("INSERT INTO vacancy_match (vacancy_id, client_id, score) VALUES (?, ?, ?)",
+                             [(vacancy.vacancy_id, client_id, score) for client_id, score in after.items()])
+            for match in matches:
+                change = events.VACANCY_MATCH_CHANGE_UPDATED if match.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED
+                self._emit_matched(conn, match.client_id, vacancy.vacancy_id, match.score, change, now)
+            for client_id in sorted(set(before) - set(after)):
+                self._emit_unmatched(conn, client_id, vacancy.vacancy_id, events.VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES, now)
+            self._vacancies.upsert(compile_vacancy(vacancy))
+
+    def close_vacancy(self, vacancy_id: str, now: datetime) -> bool:
+        with self._lock, self._conn as conn:
+            removed = conn.execute("DELETE FROM open_vacancy WHERE vacancy_id = ?", (vacancy_id,)).rowcount
+            clients = [row[0] for row in conn.execute(
+                "SELECT client_id FROM vacancy_match WHERE vacancy_id = ? ORDER BY client_id", (vacancy_id,))]
+            conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,))
+            for client_id in clients:
+                self._emit_unmatched(conn, client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now)
+            self._vacancies.remove(vacancy_id)
+        return bool(removed)
+
+    def _emit_matched(self, conn: sqlite3.Connection, client_id: str, vacancy_id: str, score: float,
+                      change: int, now: datetime) -> None:
+        message = events.VacancyMatched(client_id=client_id, vacancy_id=vacancy_id, score=score,
+                                        change=change, matched_at=_timestamp(now))  # type: ignore[arg-type]
+        self._outbox.add(conn, topic=MATCHING, key=client_id, event_type=EVENT_MATCHED, subject=vacancy_id, message=message)
+
+    def _emit_unmatched(self, conn: sqlite3.Connection, client_id: str, vacancy_id: str, reason: int, now: datetime) -> None:
+        message = events.VacancyUnmatched(client_id=client_id, vacancy_id=vacancy_id, reason=reason,  # type: ignore[arg-type]
+                                          unmatched_at=_timestamp(now))
+        self._outbox.add(conn, topic=MATCHING, key=client_id, event_type=EVENT_UNMATCHED, subject=vacancy_id, message=message)
+
+    # -- FeedStateStore -------------------------------------------------------------
+    def record_visit(self, client_id: str, at: datetime) -> datetime | None:
+        with self._lock, self._conn as conn:
+            row = conn.execute("SELECT last_visit_at FROM feed_state WHERE client_id = ?", (client_id,)).fetchone()
+            conn.execute("""INSERT INTO feed_state (client_id, last_visit_at) VALUES (?, ?)
+                            ON CONFLICT (client_id) DO UPDATE SET last_visit_at = excluded.last_visit_at""",
+                         (client_id, at.isoformat()))
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def feedback_of(self, client_id: str) -> dict[str, set[FeedbackKind]]:
+        with self._lock:
+            rows = self._conn.execute("SELECT vacancy_id, kind FROM feedback WHERE client_id = ?", (client_id,)).fetchall()
+        found: dict[str, set[FeedbackKind]] = {}
+        for vacancy_id, kind in rows:
+            found.setdefault(vacancy_id, set()).add(FeedbackKind(kind))
+        return found
+
+    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime) -> None:
+        with self._lock, self._conn as conn:
+            conn.execute("INSERT OR IGNORE INTO feedback (client_id, vacancy_id, kind, recorded_at) VALUES (?, ?, ?, ?)",
+                         (client_id, vacancy_id, int(kind), at.isoformat()))
+
+    # -- privacy ---------------------------------------------------------------------
+    def erase_client(self, client_id: str) -> dict[str, int]:
+        """Remove everything about one client (profile, feedback, visits, match rows)."""
+        with self._lock, self._conn as conn:
+            counts = {
+                "search_profile": conn.execute("DELETE FROM search_profile WHERE client_id = ?", (client_id,)).rowcount,
+                "feedback": conn.execute("DELETE FROM feedback WHERE client_id = ?", (client_id,)).rowcount,
+                "feed_state": conn.execute("DELETE FROM feed_state WHERE client_id = ?", (client_id,)).rowcount,
+                "vacancy_match": conn.execute("DELETE FROM vacancy_match WHERE client_id = ?", (client_id,)).rowcount,
+            }
+            self._profiles.remove(client_id)
+        return counts

@@ -1,0 +1,142 @@
+"""Use cases of the matching service: small handlers taking commands, talking to ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
+from services.matching.domain import feed
+from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile, SearchProfileInput, make_search_profile
+from services.matching.domain.ranking import ProfileMatch
+from services.matching.domain.rules import compile_profile, compile_vacancy
+from services.matching.service_layer.ports import FeedStateStore, ProfileStore, VacancyProjectionStore
+
+Clock = Callable[[], datetime]
+MAX_MATCH_PAGE_SIZE = 1000
+DEFAULT_MATCH_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class GetFeed:
+    client_id: str
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class RecordFeedback:
+    client_id: str
+    vacancy_id: str
+    kind: int
+
+
+@dataclass(frozen=True)
+class ListMatchingProfiles:
+    vacancy_id: str
+    page_size: int = 0
+    page_token: str = ""
+    caseload: frozenset[str] | None = None  # None: every client (service role)
+
+
+@dataclass(frozen=True)
+class MatchingProfilesPage:
+    matches: tuple[ProfileMatch, ...]
+    next_page_token: str
+    total_size: int
+
+
+def _no_profile(client_id: str) -> NotFound:
+    return NotFound(t(f"Klant {client_id} heeft nog geen zoekprofiel. Maak eerst een zoekprofiel.",
+                      f"Client {client_id} has no search profile yet. Set one first."))
+
+
+class MatchingHandlers:
+    def __init__(self, profiles: ProfileStore, vacancies: VacancyProjectionStore, feed_state: FeedStateStore,
+                 clock: Clock) -> None:
+        self._profiles = profiles
+        self._vacancies = vacancies
+        self._feed_state = feed_state
+        self._clock = clock
+
+    # -- profiles ----------------------------------------------------------------------
+    def set_search_profile(self, draft: SearchProfileInput) -> SearchProfile:
+        profile = make_search_profile(draft, now=self._clock())
+        self._profiles.save_profile(profile)
+        return profile
+
+    def get_search_profile(self, client_id: str) -> SearchProfile:
+        profile = self._profiles.get_profile(client_id)
+        if profile is None:
+            raise _no_profile(client_id)
+        return profile
+
+    # -- feed --------------------------------------------------------------------------
+    def get_feed(self, command: GetFeed) -> feed.FeedPage:
+        page_size = feed.check_page_size(command.page_size)
+        cursor = feed.decode_cursor(command.page_token) if command.page_token else None
+        profile = self.get_search_profile(command.client_id)
+        now = self._clock()
+        if cursor is None:
+            # A first page is a visit: "new" means arrived after the previous visit.
+            cursor = feed.FeedCursor(0, self._feed_state.record_visit(command.client_id, now))
+        criteria = compile_profile(profile)
+        ranked = feed.rank(criteria, self._vacancies.matching_vacancies(criteria),
+                           self._feed_state.feedback_of(command.client_id), now.date(), cursor.previous_visit_at)
+        return feed.page(criteria, profile.home_place_name, ranked, cursor, page_size, now.date())
+
+    def record_feedback(self, command: RecordFeedback) -> datetime:
+        violations = []
+        if command.kind not in {k.value for k in FeedbackKind if k}:
+            violations.append(FieldViolation("kind", t("Kies bewaren, verbergen of gesolliciteerd.",
+                                                       "Choose save, dismiss or applied.")))
+        if not command.vacancy_id.strip():
+            violations.append(FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy.")))
+        if violations:
+            raise InvalidArgument(violations)
+        self.get_search_profile(command.client_id)
+        if self._vacancies.get_vacancy(command.vacancy_id) is None:
+            raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
+                             f"Vacancy {command.vacancy_id} is not (or no longer) open."))
+        at = self._clock()
+        self._feed_state.add_feedback(command.client_id, command.vacancy_id, FeedbackKind(command.kind), at)
+        return at
+
+    # -- reverse matching ------------------------------------------------------------
+    def list_matching_profiles(self, command: ListMatchingProfiles) -> MatchingProfilesPage:
+        page_size = feed.check_page_size(command.page_size, maximum=MAX_MATCH_PAGE_SIZE, default=DEFAULT_MATCH_PAGE_SIZE)
+        offset = feed.decode_cursor(command.page_token).offset if command.page_token else 0
+        vacancy = self._vacancies.get_vacancy(command.vacancy_id)
+        if vacancy is None:
+            raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
+                             f"Vacancy {command.vacancy_id} is not (or no longer) open."))
+        matches = self._profiles.find_matching(compile_vacancy(vacancy), self._clock().date())
+        if command.caseload is not None:
+            matches = [m for m in matches if m.client_id in command.caseload]
+        window = matches[offset:offset + page_size]
+        end = offset + len(window)
+        token = feed.encode_cursor(feed.FeedCursor(end, None)) if end < len(matches) else ""
+        return MatchingProfilesPage(tuple(window), token, len(matches))
+
+    # -- events ------------------------------------------------------------------------
+    def vacancy_opened_or_changed(self, vacancy: OpenVacancy) -> list[ProfileMatch]:
+        """Projection upsert + reverse match; emits match events through the store's outbox."""
+        now = self._clock()
+        known = self._vacancies.get_vacancy(vacancy.vacancy_id)
+        if known is not None:
+            # An update is not news to the client: keep when we first saw the vacancy.
+            vacancy = vacancy.model_copy(update={"received_at": known.received_at})
+        matches = self._profiles.find_matching(compile_vacancy(vacancy), now.date())
+        self._vacancies.apply_vacancy(vacancy, matches, now)
+        return matches
+
+    def vacancy_closed(self, vacancy_id: str) -> bool:
+        return self._vacancies.close_vacancy(vacancy_id, self._clock())
+
+    def client_applied(self, client_id: str, vacancy_id: str) -> None:
+        """The activities service logged an application to a feed vacancy."""
+        self._feed_state.add_feedback(client_id, vacancy_id, FeedbackKind.APPLIED, self._clock())
+
+    def profiles(self) -> Iterable[SearchProfile]:
+        return self._profiles.all_profiles()

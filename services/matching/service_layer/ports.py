@@ -1,0 +1,54 @@
+"""The ports the matching use cases talk to. SQLite adapters implement them today; an
+Elasticsearch ProfileStore (separate issue) will index profiles with the travel area as a
+geo shape and hours as a range field, so `find_matching` becomes one query there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Protocol
+
+from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
+from services.matching.domain.ranking import ProfileMatch
+from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
+
+
+class ProfileStore(Protocol):
+    def get_profile(self, client_id: str) -> SearchProfile | None: ...
+
+    def save_profile(self, profile: SearchProfile) -> None: ...
+
+    def delete_profile(self, client_id: str) -> bool: ...
+
+    def all_profiles(self) -> Iterable[SearchProfile]: ...
+
+    def find_matching(self, vacancy: VacancyCriteria, today: date) -> list[ProfileMatch]:
+        """Every active profile the vacancy matches, best first (the reverse match)."""
+        ...
+
+
+class VacancyProjectionStore(Protocol):
+    """Open vacancies as seen through the vacancies topic, plus who they were matched to."""
+
+    def get_vacancy(self, vacancy_id: str) -> OpenVacancy | None: ...
+
+    def matching_vacancies(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
+        """Every open vacancy that passes the profile's hard criteria (unordered)."""
+        ...
+
+    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], now: datetime) -> None:
+        """Upsert the vacancy and its match set; emit VacancyMatched/VacancyUnmatched for the
+        difference with the previous match set, all in one transaction."""
+        ...
+
+    def close_vacancy(self, vacancy_id: str, now: datetime) -> bool: ...
+
+
+class FeedStateStore(Protocol):
+    def record_visit(self, client_id: str, at: datetime) -> datetime | None:
+        """Store this visit; return the previous one (None on the first visit)."""
+        ...
+
+    def feedback_of(self, client_id: str) -> dict[str, set[FeedbackKind]]: ...
+
+    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime) -> None: ...
