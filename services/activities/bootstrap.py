@@ -76,6 +76,7 @@ class App:
                     log.info("period sweep", extra={"at_risk": report.at_risk_signals,
                                                     "assessed": report.assessed_signals,
                                                     "erased": report.erased_activities})
+                self.store.checkpoint()
             except Exception:  # noqa: BLE001 - a failed sweep is retried next round
                 log.exception("period sweep failed")
             self._stop.wait(interval)

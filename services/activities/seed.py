@@ -75,7 +75,7 @@ def _activity(rng: random.Random, client: str, n: int, day: date, now: datetime,
         contact_role=rng.choice(["recruiter", "teamleider", "HR-adviseur"]) if kind is not ActivityType.OPEN_APPLICATION else "",
         channel=channel, outcome=outcome, evidence=evidence, verification=verification,
         verification_reason=reason, verified_by=CASEWORKER if verification is not Verification.UNVERIFIED else "",
-        logged_at=datetime.combine(day + timedelta(days=rng.choice([0, 0, 1])), time(19, 30), now.tzinfo),
+        logged_at=min(now, datetime.combine(day + timedelta(days=rng.choice([0, 0, 1])), time(19, 30), now.tzinfo)),
     )
 
 
