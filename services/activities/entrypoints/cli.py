@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -33,6 +34,10 @@ def _cmd_report_caseload(args: argparse.Namespace) -> int:
 
     app = build_app(Settings())
     try:
+        if not app.store.caseload(args.caseworker):
+            print(f"Klantmanager {args.caseworker} heeft geen klanten in deze gegevens; er is niets geschreven.\n"
+                  f"Caseworker {args.caseworker} has no clients in this data; nothing was written.", file=sys.stderr)
+            return 1
         html = caseload_report(app.store, app.obligations, args.caseworker, app.clock().date())
     finally:
         app.close()

@@ -86,3 +86,13 @@ class TestCaseloadReport:
         assert dom.count('<svg class="timeline"') == len(CLIENTS)
         assert "<circle" in dom and "<rect" in dom
         shutil.rmtree(tmp_path / "chromium", ignore_errors=True)
+
+
+class TestCaseloadReportBadInput:
+    def test_an_unknown_caseworker_is_a_clear_error_and_writes_nothing(self, offline_settings, tmp_path, monkeypatch,
+                                                                        capsys):
+        monkeypatch.setenv("JOBMATCH_DATA_DIR", str(offline_settings.data_dir))
+        out = tmp_path / "none.html"
+        assert jobmatch(["report", "caseload", "--caseworker", "cw-nobody", "--out", str(out)]) == 1
+        assert not out.exists()
+        assert "cw-nobody" in capsys.readouterr().err
