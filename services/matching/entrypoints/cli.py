@@ -1,0 +1,66 @@
+"""CLI of the matching service: `jobmatch feed --client ID [--json] [--target HOST:PORT]`.
+
+Calls the running service over gRPC with a token minted for a caseworker who has the client
+in their caseload (development tokens; the secret comes from the settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from google.protobuf.json_format import MessageToDict
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    feed = subparsers.add_parser("feed", help="tailored vacancy feed of one client (via gRPC)")
+    feed.add_argument("--client", required=True, help="pseudonymous client id, e.g. c-demo-001")
+    feed.add_argument("--json", action="store_true", help="print the raw response as JSON")
+    feed.add_argument("--target", default=None, help="HOST:PORT of the matching service")
+    feed.add_argument("--page-size", type=int, default=20)
+    feed.set_defaults(func=_cmd_feed)
+
+
+def _cmd_feed(args: argparse.Namespace) -> int:
+    import grpc
+
+    from jobmatch.matching.v1 import matching_service_pb2 as pb
+    from jobmatch.matching.v1 import matching_service_pb2_grpc as pb_grpc
+    from services.common.auth import mint_token
+    from services.common.grpc_server import open_channel
+    from services.common.settings import Settings
+
+    settings = Settings()
+    target = args.target or f"{settings.bind_host}:{settings.matching_port}"
+    token = mint_token(settings, subject="cw-cli", role="caseworker", caseload=[args.client])
+    with open_channel(settings, target) as channel:
+        stub = pb_grpc.MatchingServiceStub(channel)
+        try:
+            response = stub.GetFeed(pb.GetFeedRequest(client_id=args.client, page_size=args.page_size),
+                                    metadata=(("authorization", f"Bearer {token}"),), timeout=10)
+        except grpc.RpcError as error:
+            print(f"{error.code().name}: {error.details()}", file=sys.stderr)  # type: ignore[attr-defined]
+            return 1
+    if args.json:
+        print(json.dumps(MessageToDict(response, preserving_proto_field_name=True), ensure_ascii=False, indent=2))
+        return 0
+    print(render_feed(args.client, response))
+    return 0
+
+
+def render_feed(client_id: str, response: object) -> str:
+    """A plain-text feed for people: one block per vacancy, best first."""
+    items = list(getattr(response, "items"))
+    lines = [f"Vacatures voor {client_id}: {getattr(response, 'total_size')} totaal, "
+             f"{getattr(response, 'new_count')} nieuw / vacancies: {getattr(response, 'total_size')} total"]
+    for rank, item in enumerate(items, start=1):
+        v = item.vacancy
+        new = " [NIEUW]" if item.is_new else ""
+        marks = (" [bewaard]" if item.saved else "") + (" [gesolliciteerd]" if item.applied else "")
+        lines.append(f"{rank:>3}. {v.title} — {v.employer}, {v.place_name or 'op afstand'} "
+                     f"(score {item.score:.3f}){new}{marks}")
+        lines.append(f"     {item.explanation.explanation_nl}")
+    if not items:
+        lines.append("Nog geen passende vacatures. / No matching vacancies yet.")
+    return "\n".join(lines)
