@@ -34,7 +34,10 @@ SCHEMA = (
         WHERE is_open = 1 AND valid_through != ''""",
     "CREATE INDEX IF NOT EXISTS vacancies_open_geo ON vacancies (latitude, longitude) WHERE is_open = 1",
     "CREATE INDEX IF NOT EXISTS vacancies_isco ON vacancies (isco_code)",
-    "CREATE INDEX IF NOT EXISTS vacancies_posted ON vacancies (date_posted)",
+    # Closing date first, no end date last: the expression of sqlite_search.CLOSING_ORDER.
+    """CREATE INDEX IF NOT EXISTS vacancies_open_closing ON vacancies
+        ((CASE valid_through WHEN '' THEN '9999-99-99' ELSE valid_through END), id) WHERE is_open = 1""",
+    "CREATE INDEX IF NOT EXISTS vacancies_open_posted ON vacancies (date_posted, id) WHERE is_open = 1",
     # Every (source, external_id) we know: the vacancy's own (canonical) and links from
     # other sources that published the same vacancy.
     """CREATE TABLE IF NOT EXISTS vacancy_sources (

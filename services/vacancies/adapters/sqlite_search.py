@@ -34,7 +34,8 @@ def match_expressions(text: TextQuery) -> tuple[str | None, str | None]:
     return include, exclude
 
 
-def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
+def _filters_sql(c: SearchCriteria) -> tuple[str, str, list[object], str]:
+    """FROM clause, WHERE clause, parameters and the relevance expression for `c`."""
     include, exclude = match_expressions(c.text)
     params: list[object] = []
     if include:
@@ -53,8 +54,9 @@ def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
         occupation.append(f"v.esco_uri IN ({','.join('?' * len(c.esco_uris))})")
         params.extend(c.esco_uris)
     for prefix in c.isco_prefixes:
-        occupation.append("v.isco_code LIKE ?")
-        params.append(prefix + "%")
+        # A range instead of LIKE so the isco_code index is used (":" sorts right after "9").
+        occupation.append("(v.isco_code >= ? AND v.isco_code < ?)")
+        params.extend((prefix, prefix + ":"))
     if occupation:
         where.append("(" + " OR ".join(occupation) + ")")
     for column, values in (("province_code", c.province_codes), ("workplace_type", c.workplace_types),
@@ -79,9 +81,69 @@ def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
     if c.posted_since:
         where.append("v.date_posted >= ?")
         params.append(c.posted_since)
+    return source, " AND ".join(where), params, score
+
+
+def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
+    source, where, params, score = _filters_sql(c)
     sql = (f"SELECT v.id, {score}, v.date_posted, v.valid_through, v.latitude, v.longitude, v.isco_code, "
-           f"v.province_code, v.contract_type FROM {source} WHERE {' AND '.join(where)}")
+           f"v.province_code, v.contract_type FROM {source} WHERE {where}")
     return sql, params
+
+
+# The sort key as SQL, identical to `_sort_key` (ascending order, ties by row id).
+_SQL_SORT_KEYS = {
+    "relevance": ("-({score})", "v.id"),
+    "date_posted": ("-CAST(replace(v.date_posted, '-', '') AS INTEGER)", "-v.id"),
+    "valid_through": (f"CASE v.valid_through WHEN '' THEN {_NO_END_DATE} "
+                      "ELSE CAST(replace(v.valid_through, '-', '') AS INTEGER) END", "v.id"),
+}
+
+
+def _search_in_sql(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
+                   load: LoadVacancies) -> SearchPage:
+    """Without a radius everything (count, facets, order, keyset page) is done by SQLite."""
+    source, where, params, score = _filters_sql(c)
+    first, second = (part.format(score=score) for part in _SQL_SORT_KEYS[c.sort])
+    (total,) = conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    if c.include_facets:
+        rows = conn.execute(
+            f"SELECT v.isco_code, v.province_code, v.contract_type, COUNT(*) FROM {source} WHERE {where} "
+            "GROUP BY substr(v.isco_code, 1, 1), v.province_code, v.contract_type", params).fetchall()
+        facets = _facets_weighted(rows)
+    keyset, keyset_params = "", []
+    if c.sort == "date_posted":
+        # Plain columns (newest first) so the (date_posted, id) index gives the order without sorting.
+        order = "v.date_posted DESC, v.id DESC"
+        if after is not None:
+            keyset, keyset_params = " AND (v.date_posted, v.id) < (?, ?)", [_key_to_date(after[0]), -after[1]]
+    elif c.sort == "valid_through":
+        # Same expression as the index vacancies_open_closing, so the order needs no sort step.
+        order = f"{CLOSING_ORDER}, v.id"
+        if after is not None:
+            keyset, keyset_params = f" AND ({CLOSING_ORDER}, v.id) > (?, ?)", [_key_to_date(-after[0]), after[1]]
+    else:
+        order = f"{first}, {second}"
+        if after is not None:
+            keyset, keyset_params = f" AND ({first}, {second}) > (?, ?)", [after[0], after[1]]
+    rows = conn.execute(
+        f"SELECT v.id, {score}, {first}, {second}, v.vacancy_id, v.doc, v.fingerprint FROM {source} "
+        f"WHERE {where}{keyset} ORDER BY {order} LIMIT ?", [*params, *keyset_params, page_size + 1],
+    ).fetchall()
+    page = rows[:page_size]
+    vacancies = load([(row[4], row[5], row[6]) for row in page])
+    hits = tuple(SearchHit(vacancy=vacancy, score=round(row[1], 6), sort_key=(row[2], row[3]))
+                 for row, vacancy in zip(page, vacancies, strict=True))
+    return SearchPage(hits=hits, total_count=total, facets=facets, has_more=len(rows) > page_size)
+
+
+CLOSING_ORDER = "(CASE v.valid_through WHEN '' THEN '9999-99-99' ELSE v.valid_through END)"
+
+
+def _key_to_date(value: float) -> str:
+    digits = f"{int(-value):08d}"
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
 
 
 def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: str) -> SortKey:
@@ -94,6 +156,9 @@ def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: 
 
 def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
            load: LoadVacancies) -> SearchPage:
+    if c.geo is None:
+        return _search_in_sql(conn, c, page_size, after, load)
+    # With a radius, SQLite narrows to the bounding box and Python keeps the points inside the circle.
     sql, params = _candidates_sql(c)
     matches: list[tuple[SortKey, int, float, float | None, tuple[str, str, str]]] = []
     for row_id, score, posted, valid_through, lat, lon, isco, province, contract in conn.execute(sql, params):
@@ -125,9 +190,20 @@ def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: S
 
 
 def _facets(values: list[tuple[str, str, str]]) -> dict[str, tuple[FacetCount, ...]]:
-    major = Counter(isco[:1] for isco, _, _ in values if isco)
-    province = Counter(p for _, p, _ in values if p)
-    contract = Counter(ct for _, _, ct in values if ct)
+    return _facets_weighted([(isco, province, contract, 1) for isco, province, contract in values])
+
+
+def _facets_weighted(rows: Sequence[tuple[str, str, str, int]]) -> dict[str, tuple[FacetCount, ...]]:
+    major: Counter[str] = Counter()
+    province: Counter[str] = Counter()
+    contract: Counter[str] = Counter()
+    for isco, prov, kind, count in rows:
+        if isco:
+            major[isco[:1]] += count
+        if prov:
+            province[prov] += count
+        if kind:
+            contract[kind] += count
 
     def ordered(counts: Counter[str], label: Callable[[str], str]) -> tuple[FacetCount, ...]:
         return tuple(FacetCount(value=value, label=label(value), count=count)

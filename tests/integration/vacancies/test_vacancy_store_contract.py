@@ -174,18 +174,32 @@ class TestSearch:
                           "contract_type": {"permanent": 2, "temporary": 1}}
         assert page.total_count == 3 and len(page.hits) == 1
 
-    def test_paging_by_sort_key_returns_every_match_once(self, store) -> None:  # type: ignore[no-untyped-def]
-        ingest(store, *[vacancy(str(n), date_posted=f"2026-11-{10 + n % 5:02d}") for n in range(7)])
+    @pytest.mark.parametrize("sort", ["date_posted", "valid_through", "relevance"])
+    @pytest.mark.parametrize("radius", [None, 50.0])
+    def test_paging_by_sort_key_returns_every_match_once_in_order(self, store, sort, radius) -> None:  # type: ignore[no-untyped-def]
+        ingest(store, *[vacancy(str(n), title="Kok" if n % 2 else "Kok en kok", date_posted=f"2026-11-{10 + n % 5:02d}",
+                                valid_through="" if n % 3 == 0 else f"2026-12-{10 + n % 4:02d}") for n in range(9)],
+               *[vacancy(f"other-{n}", title="Lasser") for n in range(20)])
+        geo = None if radius is None else GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=radius)
+        criteria = SearchCriteria(sort=sort, geo=geo, text=parse_text_query("kok"))
+        everything = store.search(criteria, 100, None).hits
         seen, after = [], None
         while True:
-            page = store.search(SearchCriteria(sort="date_posted"), 3, after)
+            page = store.search(criteria, 2, after)
             seen += [h.vacancy.content.external_id for h in page.hits]
             if not page.has_more:
                 break
             after = page.hits[-1].sort_key
-        assert sorted(seen) == [str(n) for n in range(7)] and len(seen) == 7
-        dates = [store.search(SearchCriteria(), 10, None).hits[i].vacancy.content.date_posted for i in range(7)]
-        assert dates == sorted(dates, reverse=True)
+        assert seen == [h.vacancy.content.external_id for h in everything] and len(seen) == 9
+        if sort == "date_posted":
+            dates = [h.vacancy.content.date_posted for h in everything]
+            assert dates == sorted(dates, reverse=True)
+        elif sort == "valid_through":
+            closing = [h.vacancy.content.valid_through or "9999" for h in everything]
+            assert closing == sorted(closing)
+        else:
+            scores = [h.score for h in everything]
+            assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
 class TestChangeStream:
