@@ -1,0 +1,81 @@
+"""Contract of the ProfileStore port, run against every adapter.
+
+The Elasticsearch adapter is a separate issue; its leg is skipped until it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import make_vacancy
+from services.common.bus.outbox import SqliteOutbox
+from services.matching.adapters.sqlite_store import SqliteMatchingStore
+from services.matching.domain.model import OccupationWishInput, SearchProfile, SearchProfileInput, make_search_profile
+from services.matching.domain.rules import compile_vacancy
+from services.matching.service_layer.ports import ProfileStore
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 25)
+
+
+def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 1) -> SearchProfile:
+    return make_search_profile(SearchProfileInput(
+        client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+        home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36, status=status), now=NOW)
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileStore]:
+    if request.param == "elasticsearch":
+        pytest.skip("Elasticsearch ProfileStore adapter is a separate issue (not built yet)")
+    outbox = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching")
+    sqlite_store = SqliteMatchingStore(tmp_path / "matching.db", outbox)
+    yield sqlite_store
+    sqlite_store.close()
+
+
+class TestProfileStoreContract:
+    def test_a_saved_profile_reads_back_equal(self, store: ProfileStore) -> None:
+        saved = profile("c-1")
+        store.save_profile(saved)
+        assert store.get_profile("c-1") == saved
+        assert store.get_profile("c-unknown") is None
+
+    def test_saving_again_replaces_the_profile(self, store: ProfileStore) -> None:
+        store.save_profile(profile("c-1", km=10))
+        store.save_profile(profile("c-1", km=40))
+        assert store.get_profile("c-1").max_travel_km == 40
+        assert [p.client_id for p in store.all_profiles()] == ["c-1"]
+
+    def test_find_matching_returns_the_active_profiles_in_reach_best_first(self, store: ProfileStore) -> None:
+        store.save_profile(profile("c-near", "Utrecht"))
+        store.save_profile(profile("c-zeist", "Zeist"))
+        store.save_profile(profile("c-far", "Groningen"))
+        store.save_profile(profile("c-paused", "Utrecht", status=2))
+        found = store.find_matching(compile_vacancy(make_vacancy("vac-1", "Utrecht")), TODAY)
+        assert [m.client_id for m in found] == ["c-near", "c-zeist"]
+        assert found[0].score > found[1].score and found[0].distance_km == 0.0
+
+    def test_a_changed_or_deleted_profile_no_longer_matches_as_before(self, store: ProfileStore) -> None:
+        vacancy = compile_vacancy(make_vacancy("vac-1", "Amersfoort"))  # ~20 km from Utrecht
+        store.save_profile(profile("c-1", km=10))
+        assert store.find_matching(vacancy, TODAY) == []
+        store.save_profile(profile("c-1", km=30))
+        assert [m.client_id for m in store.find_matching(vacancy, TODAY)] == ["c-1"]
+        assert store.delete_profile("c-1") and not store.delete_profile("c-1")
+        assert store.find_matching(vacancy, TODAY) == [] and store.get_profile("c-1") is None
+
+    def test_profiles_survive_a_restart_and_are_matched_again(self, store: ProfileStore, tmp_path: Path) -> None:
+        store.save_profile(profile("c-1"))
+        if not isinstance(store, SqliteMatchingStore):
+            pytest.skip("restart is adapter-specific")
+        reopened = SqliteMatchingStore(store.path, SqliteOutbox(store.path, "urn:nld:oin:0:systeem:jobmatch-matching"))
+        try:
+            found = reopened.find_matching(compile_vacancy(make_vacancy("vac-1", "Utrecht")), TODAY)
+            assert [m.client_id for m in found] == ["c-1"]
+        finally:
+            reopened.close()
