@@ -133,8 +133,10 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
 
 def main() -> None:
     from services.common.grpc_server import serve_forever
+    from services.common.logs import configure_logging
 
     settings = Settings()
+    configure_logging("vacancies", settings.log_level)
     app = build_app(settings)
     if settings.seed_sample_data:
         from .seed import seed_sample_data

@@ -7,6 +7,7 @@ every vacancy is stored and its event is in the outbox (no broker: the relay is 
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import time
@@ -42,6 +43,7 @@ def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
         server, port, app = create_server(settings)
+        thresholds = gc.get_threshold()
         tune_garbage_collection()  # as the service's main() does
         try:
             requests = batches(n, batch_size, datetime.now(UTC).date())
@@ -63,6 +65,8 @@ def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
         finally:
             server.stop(None)
             app.close()
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
     return {"vacancies": n, "seconds": elapsed, "per_second": n / elapsed,
             "accepted": statuses.get(svc.INGEST_STATUS_ACCEPTED, 0), "events_in_outbox": outbox}
 
