@@ -72,6 +72,11 @@ class SqliteVacancyStore:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._conn.execute("PRAGMA busy_timeout = 10000")
+        # Bulk ingest writes many pages per batch: keep hot B-tree pages in memory and
+        # checkpoint the WAL less often, so pages written by several batches are copied once.
+        self._conn.execute("PRAGMA cache_size = -65536")
+        self._conn.execute("PRAGMA wal_autocheckpoint = 16384")
+        self._conn.execute("PRAGMA temp_store = MEMORY")
         for statement in SCHEMA:
             self._conn.execute(statement)
         outbox.create_schema(self._conn)
@@ -90,16 +95,20 @@ class SqliteVacancyStore:
     # -- ingest -----------------------------------------------------------------
     def known_sources(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], KnownSource]:
         found: dict[tuple[str, str], KnownSource] = {}
+        by_source: dict[str, list[str]] = {}
+        for source, external_id in keys:
+            by_source.setdefault(source, []).append(external_id)
         with self._lock:
-            for start in range(0, len(keys), _LOOKUP_CHUNK):
-                chunk = keys[start:start + _LOOKUP_CHUNK]
-                # Row values: one indexed lookup per key on the (source, external_id) key.
-                placeholders = ",".join("(?, ?)" for _ in chunk)
+            for source, external_ids, start in (
+                (source, ids, start) for source, ids in by_source.items() for start in range(0, len(ids), _LOOKUP_CHUNK)
+            ):
+                chunk = external_ids[start:start + _LOOKUP_CHUNK]
+                # source = ? AND external_id IN (...): index lookups on the primary key.
                 rows = self._conn.execute(
                     f"""SELECT s.source, s.external_id, s.vacancy_id, s.content_hash, s.canonical, v.is_open
                         FROM vacancy_sources s JOIN vacancies v ON v.vacancy_id = s.vacancy_id
-                        WHERE (s.source, s.external_id) IN (VALUES {placeholders})""",
-                    [part for key in chunk for part in key],
+                        WHERE s.source = ? AND s.external_id IN ({",".join("?" * len(chunk))})""",
+                    [source, *chunk],
                 ).fetchall()
                 for source, external_id, vacancy_id, content_hash, canonical, is_open in rows:
                     found[(source, external_id)] = KnownSource(vacancy_id, content_hash, bool(canonical), bool(is_open))
