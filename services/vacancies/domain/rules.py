@@ -247,6 +247,7 @@ def _dutch_place(name: str) -> places.Place | None:
     return places.lookup(name)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents off, punctuation to single spaces: one spelling of "the same words"."""
     plain = text.casefold()
@@ -258,12 +259,18 @@ def fold(text: str) -> str:
 
 def fingerprint(content: VacancyContent) -> str:
     """Same job, whoever posts it: normalised title, employer, place (postcode first) and occupation."""
-    title = fold(_GENDER_MARKER.sub(" ", content.title.casefold()))
+    title = _folded_title(content.title)
     postcode = content.location.postal_code.replace(" ", "")[:4]
     place = postcode or fold(content.location.place_name)
     occupation = content.occupation.esco_uri or content.occupation.isco_code
     key = "\x1f".join((title, fold(content.employer), place, occupation))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def _folded_title(title: str) -> str:
+    # Titles repeat a lot in bulk feeds (same job in many places): cached like `fold`.
+    return fold(_GENDER_MARKER.sub(" ", title.casefold()))
 
 
 def content_hash(content: VacancyContent) -> str:
