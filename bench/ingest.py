@@ -1,0 +1,117 @@
+"""`ingest`: N vacancies streamed in batches through VacancyService.IngestVacancies on the
+embedded stack (Tansu broker, outbox relay running), timed from the first batch sent until
+every result is back AND the relay has published every event (outbox empty).
+
+Baseline: a streaming servicer on the same server setup (`create_grpc_server` with the
+shared interceptor chain, same token, same channel options) that receives and decodes the
+same batches and answers one result per vacancy, storing nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import grpc
+
+from bench.report import Goal, Metric
+from bench.stack import GRPC_OPTIONS, embedded_broker, service_metadata, temp_settings
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
+from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
+from services.common.grpc_server import create_grpc_server
+from services.vacancies.bootstrap import create_server, tune_garbage_collection
+from services.vacancies.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
+from services.vacancies.adapters.proto_codec import content_to_proto
+from services.vacancies.seed import sample_vacancies
+
+GOAL_SIZE = 50_000
+QUICK_SIZE = 500
+BATCH_SIZE = 500
+GOAL = Goal(min_value=10_000, min_ratio=0.3)
+
+
+def vacancy_batches(n: int, today: date, *, seed: int, source: str) -> list[svc.IngestVacanciesRequest]:
+    """The seeded sample vacancies of the vacancies service (real ESCO occupations, places by
+    population) as IngestVacancies requests of BATCH_SIZE."""
+    requests: list[svc.IngestVacanciesRequest] = []
+    current = svc.IngestVacanciesRequest(batch_id="0")
+    for content in sample_vacancies(n, today=today, seed=seed, source=source):
+        content_to_proto(content, current.vacancies.add())
+        if len(current.vacancies) == BATCH_SIZE:
+            requests.append(current)
+            current = svc.IngestVacanciesRequest(batch_id=str(len(requests)))
+    if current.vacancies:
+        requests.append(current)
+    return requests
+
+
+class DecodeOnlyServicer(vacancy_service_pb2_grpc.VacancyServiceServicer):
+    """Receives the batches (protobuf decoding happens in the transport), stores nothing."""
+
+    def IngestVacancies(self, request_iterator: Iterator[svc.IngestVacanciesRequest],
+                        context: grpc.ServicerContext) -> Iterator[svc.IngestVacanciesResponse]:
+        for request in request_iterator:
+            results = [svc.IngestResult(index=i, source=v.source, external_id=v.external_id,
+                                        status=svc.INGEST_STATUS_ACCEPTED)
+                       for i, v in enumerate(request.vacancies)]
+            yield svc.IngestVacanciesResponse(batch_id=request.batch_id, results=results)
+
+
+def _stream(port: int, requests: list[svc.IngestVacanciesRequest], metadata: tuple[tuple[str, str], ...]) -> dict[int, int]:
+    statuses: dict[int, int] = {}
+    with grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS) as channel:
+        stub = vacancy_service_pb2_grpc.VacancyServiceStub(channel)
+        for response in stub.IngestVacancies(iter(requests), metadata=metadata):
+            for result in response.results:
+                statuses[result.status] = statuses.get(result.status, 0) + 1
+    return statuses
+
+
+def run(size: int) -> list[Metric]:
+    tune_garbage_collection()  # as the service's main() does
+    today = datetime.now(UTC).date()
+    requests = vacancy_batches(size, today, seed=7, source="bench")
+    # Another seed and source: the warm-up must not make the measured vacancies duplicates.
+    warmup = vacancy_batches(min(size, 1000), today, seed=8, source="bench-warmup")
+    with embedded_broker() as bootstrap, temp_settings(bootstrap) as settings:
+        metadata = service_metadata(settings)
+        # Baseline first: same server setup, nothing stored.
+        from services.common.processing_log import SqliteProcessingLog
+
+        empty_log = SqliteProcessingLog(settings.data_dir / "baseline_log.db")
+        baseline_server, baseline_port = create_grpc_server(
+            "127.0.0.1:0", settings=settings, service_names=[SERVICE_NAME], access=ACCESS, processing_log=empty_log,
+            register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(DecodeOnlyServicer(), s))
+        try:
+            _stream(baseline_port, warmup, metadata)
+            started = time.perf_counter()
+            _stream(baseline_port, requests, metadata)
+            baseline_seconds = time.perf_counter() - started
+        finally:
+            baseline_server.stop(0).wait()
+            empty_log.close()
+
+        server, port, app = create_server(settings)
+        app.start_background(expiry_interval=0)
+        relay = app.relay()
+        assert relay is not None, "no outbox relay: the broker address did not reach the vacancies app"
+        try:
+            _stream(port, warmup, metadata)
+            relay.flush(60)
+            started = time.perf_counter()
+            statuses = _stream(port, requests, metadata)
+            stored_seconds = time.perf_counter() - started
+            published = relay.flush(300)
+            seconds = time.perf_counter() - started
+            published_count = relay.published_count
+        finally:
+            server.stop(0).wait()
+            app.close()
+    accepted = statuses.get(svc.INGEST_STATUS_ACCEPTED, 0)
+    rate, baseline_rate = size / seconds, size / baseline_seconds
+    return [Metric("ingest.throughput", rate, "vacancies/s", size, baseline_value=baseline_rate,
+                   ratio=rate / baseline_rate, goal=GOAL,
+                   notes={"batch_size": BATCH_SIZE, "accepted": accepted, "all_published": published,
+                          "events_published_total": published_count,
+                          "stored_only_per_s": round(size / stored_seconds, 1)})]

@@ -1,0 +1,82 @@
+"""`reverse-match`: which of N active profiles does one vacancy match?
+
+Measures `ProfileMatchIndex.find_matching` (the matching service's in-memory index, the
+same call `SqliteMatchingStore.find_matching` makes under its lock) for many vacancies, and
+against the baseline `ranking.brute_force_matches` (evaluate the rules on every profile) on a
+subset of the same vacancies, timed pair by pair. Both answers are compared: the benchmark
+fails loudly if the index ever disagrees with brute force. Index memory is the growth of the
+process RSS while the index is built (the profiles' client ids, shared with the criteria
+objects the baseline needs, are added by size).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench.data import profile_criteria, vacancy_criteria
+from bench.report import Goal, Metric, percentile, rss_bytes
+from services.matching.domain.profile_index import ProfileMatchIndex
+from services.matching.domain.ranking import brute_force_matches
+
+GOAL_SIZE = 1_000_000
+QUICK_SIZE = 2_000
+QUERIES = 500
+BRUTE_FORCE_QUERIES = 8
+MIB = 1 << 20
+
+
+def run(size: int) -> list[Metric]:
+    now = datetime.now(UTC)
+    today = now.date()
+    started = time.perf_counter()
+    profiles = list(profile_criteria(size, now))
+    generated_seconds = time.perf_counter() - started
+    queries = list(vacancy_criteria(QUERIES if size >= 10_000 else 50, now, seed=13, prefix="v-rev"))
+
+    gc.collect()
+    rss_before = rss_bytes()
+    started = time.perf_counter()
+    index = ProfileMatchIndex()
+    for profile in profiles:
+        index.upsert(profile)
+    build_seconds = time.perf_counter() - started
+    gc.collect()
+    index_bytes = rss_bytes() - rss_before + sum(sys.getsizeof(p.client_id) for p in profiles)
+
+    for vac in queries[:20]:  # warm-up
+        index.find_matching(vac, today)
+    latencies, found = [], []
+    for vac in queries:
+        t0 = time.perf_counter()
+        matches = index.find_matching(vac, today)
+        latencies.append(time.perf_counter() - t0)
+        found.append(len(matches))
+
+    paired_index, paired_brute = 0.0, 0.0
+    for vac in queries[:BRUTE_FORCE_QUERIES]:
+        t0 = time.perf_counter()
+        expected = brute_force_matches(profiles, vac, today)
+        paired_brute += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        got = index.find_matching(vac, today)
+        paired_index += time.perf_counter() - t0
+        if [m.client_id for m in got] != [m.client_id for m in expected]:
+            raise AssertionError(f"index and brute force disagree for {vac.vacancy.vacancy_id}")
+
+    n_pairs = min(BRUTE_FORCE_QUERIES, len(queries))
+    index_ms, brute_ms = paired_index / n_pairs * 1000, paired_brute / n_pairs * 1000
+    notes = {"queries": len(queries), "matches_per_query_mean": round(sum(found) / len(found), 1),
+             "matches_per_query_max": max(found), "profile_generation_s": round(generated_seconds, 1),
+             "index_build_s": round(build_seconds, 1)}
+    return [
+        Metric("reverse-match.p99", percentile(latencies, 0.99) * 1000, "ms", size,
+               goal=Goal(max_value=5), notes=notes),
+        Metric("reverse-match.p50", percentile(latencies, 0.50) * 1000, "ms", size),
+        Metric("reverse-match.vs-brute-force", index_ms, "ms", size, baseline_value=brute_ms,
+               ratio=brute_ms / index_ms if index_ms else None, goal=Goal(min_ratio=1000),
+               notes={"paired_queries": n_pairs}),
+        Metric("reverse-match.index-rss", index_bytes / MIB, "MiB", size, goal=Goal(max_value=1024)),
+    ]
