@@ -11,14 +11,17 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from services.common.reference import occupations, places, sampling, skills
+from services.common.reference.skills import normalise_skill
 from services.matching.domain.model import (
     ContractType,
     EducationLevel,
     OccupationBreadth,
+    OccupationMatch,
     OccupationWishInput,
     OpenVacancy,
     SearchProfileInput,
 )
+from services.matching.domain.rules import OccupationKey, ProfileCriteria, wish_keys
 
 TRAVEL_KM_CHOICES = (5, 10, 15, 20, 25, 30, 40, 50, 75)
 LANGUAGE_SETS = (("nl",), ("nl", "en"), ("nl", "en", "de"), ("en",), ("nl", "pl"), ("nl", "tr"), ("nl", "ar"))
@@ -115,3 +118,34 @@ def place_named(name: str) -> places.Place:
     if place is None:
         raise LookupError(name)
     return place
+
+
+def random_profile_criteria(rng: random.Random, client_id: str) -> ProfileCriteria:
+    """Like `compile_profile(make_search_profile(random_profile_input(...)))` without pydantic,
+    so a benchmark can build a million profiles in reasonable time."""
+    home = sampling.weighted_places(rng, 1)[0]
+    hours_min, hours_max = rng.choice(HOUR_WINDOWS)
+    keys: dict[OccupationKey, OccupationMatch] = {}
+    for occupation in sampling.random_occupations(rng, rng.choice((1, 1, 1, 2, 2, 3))):
+        breadth = rng.choice((OccupationBreadth.EXACT, OccupationBreadth.UNIT_GROUP, OccupationBreadth.MINOR_GROUP))
+        uri = "" if rng.random() < 0.2 else occupation.uri
+        for key, match in wish_keys(uri, occupation.isco_code, breadth).items():
+            if key not in keys or match < keys[key]:
+                keys[key] = match
+    return ProfileCriteria(
+        client_id=client_id,
+        active=True,
+        keys=keys,
+        latitude=home.latitude,
+        longitude=home.longitude,
+        max_km=rng.choice(TRAVEL_KM_CHOICES) if rng.random() < 0.9 else rng.randint(1, 300),
+        hours_min=hours_min,
+        hours_max=hours_max,
+        contract_types=frozenset(rng.choice(((), (), (1,), (1, 2), (1, 2, 3), (4,)))),
+        education_level=rng.choice((0, 3, 5, 6, 7, 8, 10, 11)),
+        languages=frozenset(rng.choice(LANGUAGE_SETS)),
+        has_driving_licence=rng.random() < 0.6,
+        remote_acceptable=rng.random() < 0.3,
+        min_salary=rng.choice((0, 0, 0, 2000, 2500, 3000, 4000)),
+        skills=frozenset(normalise_skill(s) for s in rng.sample(_skill_pool(), rng.randint(0, 6))),
+    )

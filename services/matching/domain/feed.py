@@ -13,7 +13,7 @@ from services.matching.domain.explanation import Explanation, explain
 from services.matching.domain.model import FeedbackKind, OpenVacancy
 from services.matching.domain.ranking import score_rule_match
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
-from services.matching.domain.scoring import FEEDBACK_APPLIED, FEEDBACK_SAVED
+from services.matching.domain.scoring import FEEDBACK_APPLIED, FEEDBACK_SAVED, recency_part
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -93,13 +93,18 @@ def rank(
 ) -> list[RankedVacancy]:
     """Every vacancy in the feed, best first: score, then newest posted, then vacancy id."""
     ranked = []
+    recency_of: dict[str, float] = {}  # many vacancies share a posting date
     for vac, match in matches:
         kinds = feedback.get(vac.vacancy.vacancy_id, set())
         if FeedbackKind.DISMISS in kinds:
             continue
         saved, applied = FeedbackKind.SAVE in kinds, FeedbackKind.APPLIED in kinds
         bonus = (FEEDBACK_SAVED if saved else 0.0) + (FEEDBACK_APPLIED if applied else 0.0)
-        score = score_rule_match(profile, vac, match, today, bonus).total
+        posted = vac.vacancy.date_posted
+        recency = recency_of.get(posted)
+        if recency is None:
+            recency = recency_of[posted] = recency_part(posted, today)
+        score = score_rule_match(profile, vac, match, today, bonus, recency).total
         is_new = previous_visit_at is not None and vac.vacancy.received_at > previous_visit_at
         ranked.append(RankedVacancy(vac, match, score, is_new, saved, applied))
     # Newest first among equal scores: ISO dates sort as text, so negate via a reversed key.

@@ -27,7 +27,7 @@ from datetime import date
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, sort_profile_matches
 from services.matching.domain.rules import ProfileCriteria, VacancyCriteria, distance_km
-from services.matching.domain.scoring import score_parts
+from services.matching.domain.scoring import OCCUPATION_CLOSENESS, combine, distance_part, hours_part, recency_part, skills_part
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
 # Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
@@ -211,8 +211,13 @@ class ProfileMatchIndex:
         education = int(v.education_level)
         language_mask = self._language_mask_or_none(vac.languages)
         salary = max(v.salary_max, v.salary_min)
-        required = [self._skill_ids.get(s) for s in vac.required_skills]
-        optional = [self._skill_ids.get(s) for s in vac.optional_skills]
+        # Skills no profile has cannot be in common; counts still use the vacancy's full lists.
+        required = [i for s in vac.required_skills if (i := self._skill_ids.get(s)) is not None]
+        optional = [i for s in vac.optional_skills if (i := self._skill_ids.get(s)) is not None]
+        n_required, n_optional = len(vac.required_skills), len(vac.optional_skills)
+        known_skills = bool(required or optional)
+        recency = recency_part(v.date_posted, today)
+        closeness_value = OCCUPATION_CLOSENESS
         flags_of, max_km_of = self._flags, self._max_km
         found = []
         for slot, closeness in pairs:
@@ -238,26 +243,23 @@ class ProfileMatchIndex:
             minimum = self._min_salary[slot]
             if minimum and salary and salary < minimum:
                 continue
-            start = self._skill_start[slot]
-            skills = set(self._skill_pool[start:start + self._skill_count[slot]])
-            parts = score_parts(
-                occupation_match=closeness,
-                common_required=sum(1 for s in required if s in skills),
-                required=len(required),
-                common_optional=sum(1 for s in optional if s in skills),
-                optional=len(optional),
-                distance_km=distance,
-                via_remote=via_remote,
-                hours_low=hours_low,
-                hours_high=hours_high,
-                window_min=self._hours_min[slot],
-                window_max=self._hours_max[slot],
-                date_posted=v.date_posted,
-                today=today,
+            if known_skills:
+                start = self._skill_start[slot]
+                skills = set(self._skill_pool[start:start + self._skill_count[slot]])
+                common_required = sum(1 for s in required if s in skills)
+                common_optional = sum(1 for s in optional if s in skills)
+            else:
+                common_required = common_optional = 0
+            score = combine(
+                closeness_value[closeness],
+                skills_part(common_required, n_required, common_optional, n_optional),
+                distance_part(distance, via_remote),
+                hours_part(hours_low, hours_high, self._hours_min[slot], self._hours_max[slot]),
+                recency,
             )
             client_id = self._client_ids[slot]
             assert client_id is not None
-            found.append(ProfileMatch(client_id, parts.total, closeness, distance))
+            found.append(ProfileMatch(client_id, score, closeness, distance))
         return sort_profile_matches(found)
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:

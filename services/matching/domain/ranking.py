@@ -20,8 +20,10 @@ class ProfileMatch:
     distance_km: float | None
 
 
-def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: RuleMatch, today: date, feedback: float = 0.0) -> ScoreParts:
-    return score_parts(
+def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: RuleMatch, today: date, feedback: float = 0.0,
+                     recency: float | None = None) -> ScoreParts:
+    """The score parts; pass `recency` when already known for this vacancy and day (saves parsing the date)."""
+    parts = score_parts(
         occupation_match=match.occupation_match,
         common_required=sum(1 for s in vac.required_skills if s in profile.skills),
         required=len(vac.required_skills),
@@ -36,7 +38,9 @@ def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: Rule
         date_posted=vac.vacancy.date_posted,
         today=today,
         feedback=feedback,
+        recency=recency,
     )
+    return parts
 
 
 def sort_profile_matches(matches: list[ProfileMatch]) -> list[ProfileMatch]:

@@ -53,15 +53,20 @@ class ScoreParts:
 
     @property
     def total(self) -> float:
-        return round(
-            WEIGHT_OCCUPATION * self.occupation
-            + WEIGHT_SKILLS * self.skills
-            + WEIGHT_DISTANCE * self.distance
-            + WEIGHT_HOURS * self.hours
-            + WEIGHT_RECENCY * self.recency
-            + self.feedback,
-            6,
-        )
+        return combine(self.occupation, self.skills, self.distance, self.hours, self.recency, self.feedback)
+
+
+def combine(occupation: float, skills: float, distance: float, hours: float, recency: float, feedback: float = 0.0) -> float:
+    """The weighted sum; the one place it is computed, so every path gives the same float."""
+    return round(
+        WEIGHT_OCCUPATION * occupation
+        + WEIGHT_SKILLS * skills
+        + WEIGHT_DISTANCE * distance
+        + WEIGHT_HOURS * hours
+        + WEIGHT_RECENCY * recency
+        + feedback,
+        6,
+    )
 
 
 def skills_part(common_required: int, required: int, common_optional: int, optional: int) -> float:
@@ -111,12 +116,13 @@ def score_parts(
     date_posted: str,
     today: date,
     feedback: float = 0.0,
+    recency: float | None = None,
 ) -> ScoreParts:
     return ScoreParts(
         occupation=OCCUPATION_CLOSENESS[occupation_match],
         skills=skills_part(common_required, required, common_optional, optional),
         distance=distance_part(distance_km, via_remote),
         hours=hours_part(hours_low, hours_high, window_min, window_max),
-        recency=recency_part(date_posted, today),
+        recency=recency_part(date_posted, today) if recency is None else recency,
         feedback=feedback,
     )
