@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from services.common.errors import InvalidArgument, NotFound
@@ -27,6 +27,16 @@ def today_in_nl(clock: Clock) -> date:
     return clock().astimezone(DUTCH_TIME).date()
 
 
+@dataclass
+class CheckedBatch:
+    """A batch after the pure work (checks, hashes), before the store is consulted."""
+
+    now: datetime
+    size: int
+    rejected: dict[int, ItemResult]
+    prepared: list[PreparedItem]
+
+
 class IngestVacancies:
     """Check, deduplicate and store one batch; one result per item, in order.
 
@@ -39,25 +49,35 @@ class IngestVacancies:
         self._new_id = new_id
 
     def __call__(self, batch: Sequence[VacancyContent], field_prefix: str = "vacancies[{index}].") -> list[ItemResult]:
+        return self.store(self.check(batch, field_prefix))
+
+    def check(self, batch: Sequence[VacancyContent], field_prefix: str = "vacancies[{index}].") -> CheckedBatch:
+        """The pure half: validate and hash every item (no store access)."""
         now = self._clock()
         today = now.astimezone(DUTCH_TIME).date()
-        results: dict[int, ItemResult] = {}
+        rejected: dict[int, ItemResult] = {}
         prepared: list[PreparedItem] = []
         for index, content in enumerate(batch):
             cleaned, violations = check_content(content, today=today, prefix=field_prefix.format(index=index))
             if cleaned is None:
-                results[index] = ItemResult(index, content.source, content.external_id, "rejected",
-                                            violations=tuple(violations))
+                rejected[index] = ItemResult(index, content.source, content.external_id, "rejected",
+                                             violations=tuple(violations))
                 continue
             prepared.append(PreparedItem(index, cleaned, fingerprint(cleaned), content_hash(cleaned)))
+        return CheckedBatch(now, len(batch), rejected, prepared)
+
+    def store(self, checked: CheckedBatch) -> list[ItemResult]:
+        """The store half: look up what is known, decide, write in one transaction."""
+        prepared = checked.prepared
         known = self._store.known_sources([item.content.key for item in prepared])
         unknown = [item.fingerprint for item in prepared if item.content.key not in known]
         by_fingerprint = self._store.open_by_fingerprint(unknown) if unknown else {}
         plan, decided = plan_ingest(prepared, known, by_fingerprint, self._new_id)
-        self._store.apply_ingest(plan, now)
+        self._store.apply_ingest(plan, checked.now)
+        results = dict(checked.rejected)
         for result in decided:
             results[result.index] = result
-        return [results[index] for index in range(len(batch))]
+        return [results[index] for index in range(checked.size)]
 
 
 @dataclass(frozen=True)
