@@ -1,4 +1,4 @@
-"""Checking and normalising incoming vacancy content, and the two hashes ingest relies on.
+"""Checking and normalising incoming vacancy content.
 
 `check_content` returns either a clean, enriched `VacancyContent` or precise field
 violations; nothing invalid gets past it. Pure: "today" is passed in.
@@ -6,10 +6,8 @@ violations; nothing invalid gets past it. Pure: "today" is passed in.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -42,8 +40,6 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # "(m/v/x)", "m/v", "(v/m)", "(m/w/d)": gender markers differ between sources of one vacancy.
-_GENDER_MARKER = re.compile(r"\(?\b[mvwx]\s*/\s*[mvwx](\s*/\s*[mvwxd])?\b\)?")
-_NON_WORD = re.compile(r"[^\w]+")
 
 _SINGLE_LINE_FIELDS = ("source", "external_id", "title", "employer", "application_url", "application_email")
 _ENUMS = (
@@ -245,34 +241,3 @@ def _check_location(location: Location, v: list[FieldViolation]) -> Location:
 def _dutch_place(name: str) -> places.Place | None:
     # Ingest sees the same few thousand place names over and over; folding them each time is costly.
     return places.lookup(name)
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case, accents off, punctuation to single spaces: one spelling of "the same words"."""
-    plain = text.casefold()
-    if not plain.isascii():
-        decomposed = unicodedata.normalize("NFKD", plain)
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", plain).split())
-
-
-def fingerprint(content: VacancyContent) -> str:
-    """Same job, whoever posts it: normalised title, employer, place (postcode first) and occupation."""
-    title = _folded_title(content.title)
-    postcode = content.location.postal_code.replace(" ", "")[:4]
-    place = postcode or fold(content.location.place_name)
-    occupation = content.occupation.esco_uri or content.occupation.isco_code
-    key = "\x1f".join((title, fold(content.employer), place, occupation))
-    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-@lru_cache(maxsize=65536)
-def _folded_title(title: str) -> str:
-    # Titles repeat a lot in bulk feeds (same job in many places): cached like `fold`.
-    return fold(_GENDER_MARKER.sub(" ", title.casefold()))
-
-
-def content_hash(content: VacancyContent) -> str:
-    """Changes whenever anything the source sent changes (unchanged re-sends are detected by it)."""
-    return hashlib.blake2b(content.model_dump_json().encode(), digest_size=16).hexdigest()

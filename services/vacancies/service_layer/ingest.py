@@ -12,7 +12,8 @@ from services.common.errors import InvalidArgument, NotFound
 
 from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
 from ..domain.model import IngestStatus, Vacancy, VacancyContent
-from ..domain.rules import check_content, content_hash, fingerprint
+from ..domain.fingerprints import content_hash, fingerprint
+from ..domain.rules import check_content
 from .ports import Clock, VacancyStore
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
-from services.vacancies.domain.rules import check_content, content_hash, fingerprint
+from services.vacancies.domain.fingerprints import content_hash, fingerprint
+from services.vacancies.domain.rules import check_content
 
 TODAY = date(2026, 11, 25)
 SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
