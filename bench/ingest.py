@@ -25,7 +25,7 @@ from services.vacancies.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
 from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.seed import sample_vacancies
 
-GOAL_SIZE = 50_000
+GOAL_SIZE = 20_000
 QUICK_SIZE = 500
 BATCH_SIZE = 500
 GOAL = Goal(min_value=10_000, min_ratio=0.3)
@@ -113,5 +113,8 @@ def run(size: int) -> list[Metric]:
     return [Metric("ingest.throughput", rate, "vacancies/s", size, baseline_value=baseline_rate,
                    ratio=rate / baseline_rate, goal=GOAL,
                    notes={"batch_size": BATCH_SIZE, "accepted": accepted, "all_published": published,
-                          "events_published_total": published_count,
-                          "stored_only_per_s": round(size / stored_seconds, 1)})]
+                          "events_published_total": published_count}),
+            # Until every result is back (stored, events in the outbox), relay not waited for:
+            # separates the service's own cost from the relay's.
+            Metric("ingest.stored-throughput", size / stored_seconds, "vacancies/s", size,
+                   baseline_value=baseline_rate, ratio=size / stored_seconds / baseline_rate)]

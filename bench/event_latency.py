@@ -1,0 +1,149 @@
+"""`event-latency`: a vacancy ingested through the vacancies gRPC service until its
+VacancyMatched event is consumed from the broker, the whole path:
+
+  UpsertVacancy RPC -> vacancies SQLite + outbox -> outbox relay -> Tansu -> matching
+  consumer -> reverse match -> matching outbox -> relay -> Tansu -> a kafka-python consumer here.
+
+Both services run in this process from their own bootstrap (`create_server`, `build_app`,
+`start_background`), next to an embedded Tansu broker. The matching service holds a
+background of random profiles plus, for every measured vacancy, one profile that wants its
+occupation near its place, so every measured vacancy causes at least one match event.
+Vacancies are sent one at a time (the next after the previous one's match arrived).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from datetime import UTC, datetime
+
+import grpc
+
+from bench.report import Goal, Metric, percentile
+from bench.stack import GRPC_OPTIONS, embedded_broker, service_metadata, temp_settings
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
+from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
+from services.common.bus.cloudevents import from_kafka
+from services.common.bus.topics import MATCHING
+from services.matching import bootstrap as matching
+from services.matching.domain.model import OccupationWishInput, SearchProfileInput
+from services.matching.sample_data import random_profile_input
+from services.matching.adapters.sqlite_store import EVENT_MATCHED
+from services.vacancies import bootstrap as vacancies
+from services.vacancies.adapters.proto_codec import content_to_proto
+from services.vacancies.seed import sample_vacancies
+
+GOAL_SIZE = 100  # vacancies measured
+QUICK_SIZE = 3
+BACKGROUND_PROFILES = 10_000
+ARRIVAL_TIMEOUT_S = 15.0
+
+
+class MatchEventWatcher(threading.Thread):
+    """Reads the matching topic from its end and notes when each vacancy's first match arrives."""
+
+    def __init__(self, bootstrap: str) -> None:
+        super().__init__(name="bench-match-watcher", daemon=True)
+        from kafka import KafkaConsumer, TopicPartition
+
+        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                       auto_offset_reset="latest", fetch_max_wait_ms=100)
+        partitions = [TopicPartition(MATCHING, p) for p in sorted(self._consumer.partitions_for_topic(MATCHING) or {0})]
+        self._consumer.assign(partitions)
+        self._consumer.seek_to_end(*partitions)
+        for partition in partitions:
+            self._consumer.position(partition)  # resolve "end" now, before anything is sent
+        self.arrived: dict[str, float] = {}
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                for records in self._consumer.poll(timeout_ms=100).values():
+                    now = time.perf_counter()
+                    for record in records:
+                        event = from_kafka(record.headers, record.value)
+                        if event.type == EVENT_MATCHED and event.subject not in self.arrived:
+                            with self._changed:
+                                self.arrived[event.subject] = now
+                                self._changed.notify_all()
+        finally:
+            self._consumer.close()
+
+    def wait_for(self, vacancy_id: str, timeout: float) -> float | None:
+        with self._changed:
+            self._changed.wait_for(lambda: vacancy_id in self.arrived, timeout)
+            return self.arrived.get(vacancy_id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(10)
+
+
+def _profile_for(client_id: str, content: object) -> SearchProfileInput:
+    """A client who wants exactly this vacancy's occupation, living at its place."""
+    return SearchProfileInput(
+        client_id=client_id,
+        occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=1)],  # type: ignore[attr-defined]
+        home_place_name=content.location.place_name,  # type: ignore[attr-defined]
+        max_travel_km=50, hours_min=0, hours_max=40, languages=["nl", "en"],
+        has_driving_licence=True, remote_acceptable=True, status=1)
+
+
+def run(size: int) -> list[Metric]:
+    today = datetime.now(UTC).date()
+    contents = list(sample_vacancies(size, today=today, seed=31, source="bench-latency"))
+    background = BACKGROUND_PROFILES if size >= 20 else 200
+    latencies: list[float] = []
+    skipped = missing = 0
+    with embedded_broker() as bootstrap, temp_settings(bootstrap) as settings:
+        matching_app = matching.build_app(settings)
+        vacancy_server, vacancy_port, vacancy_app = vacancies.create_server(settings)
+        watcher = None
+        try:
+            rng = random.Random(32)
+            for i in range(background):
+                draft = random_profile_input(rng, f"c-bg-{i:06d}")
+                matching_app.handlers.set_search_profile(draft)
+            for i, content in enumerate(contents):
+                matching_app.handlers.set_search_profile(_profile_for(f"c-lat-{i:04d}", content))
+            vacancy_app.start_background(expiry_interval=0)
+            matching_app.start_background()
+            consumer = matching_app.consumer()
+            if consumer is None or not consumer.wait_until_assigned(60):
+                raise RuntimeError("the matching consumer got no partition within 60 s")
+            watcher = MatchEventWatcher(bootstrap)
+            watcher.start()
+            metadata = service_metadata(settings)
+            with grpc.insecure_channel(f"127.0.0.1:{vacancy_port}", options=GRPC_OPTIONS) as channel:
+                stub = vacancy_service_pb2_grpc.VacancyServiceStub(channel)
+                for content in contents:
+                    request = svc.UpsertVacancyRequest()
+                    content_to_proto(content, request.vacancy)
+                    sent = time.perf_counter()
+                    response = stub.UpsertVacancy(request, metadata=metadata, timeout=10)
+                    if response.status != svc.INGEST_STATUS_ACCEPTED:
+                        skipped += 1  # a duplicate publishes nothing new
+                        continue
+                    arrived = watcher.wait_for(response.vacancy.vacancy_id, ARRIVAL_TIMEOUT_S)
+                    if arrived is None:
+                        missing += 1
+                        continue
+                    latencies.append(arrived - sent)
+                    time.sleep(rng.uniform(0.02, 0.1))  # do not line up with the pollers' rhythm
+        finally:
+            if watcher is not None:
+                watcher.stop()
+            vacancy_server.stop(0).wait()
+            vacancy_app.close()
+            matching_app.close()
+    if not latencies:
+        raise RuntimeError(f"no match event arrived (skipped {skipped}, missing {missing})")
+    notes = {"measured": len(latencies), "not_accepted": skipped, "no_event_within_s": missing,
+             "background_profiles": background, "max_ms": round(max(latencies) * 1000, 1)}
+    return [
+        Metric("event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=500), notes=notes),
+        Metric("event-latency.p50", percentile(latencies, 0.50) * 1000, "ms", size),
+    ]
