@@ -92,3 +92,29 @@ class TestSearchCommand:
         args = parser.parse_args(["vacancies", "search", "--near", "Atlantis", "--target", f"127.0.0.1:{served[1]}"])
         assert args.func(args) == 2
         assert "near_place" in capsys.readouterr().err
+
+
+class TestReadingFiles:
+    def test_undecodable_bytes_reject_only_their_record(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.vacancies.entrypoints.jsonld import read_file
+
+        path = tmp_path / "mixed.json"
+        path.write_bytes(b'[{"@type": "JobPosting", "title": "Caf\xe9 medewerker", "url": "https://x.example/1"},'
+                         b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2"}]')
+        records = list(read_file(path))
+        assert [(r.record, r.error) for r in records] == [(1, "title: invalid UTF-8"), (2, "")]
+
+    def test_one_object_per_line_in_a_json_file_is_read_as_ndjson(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.vacancies.entrypoints.jsonld import read_file
+
+        path = tmp_path / "lines.json"
+        path.write_text('{"@type": "JobPosting", "title": "A", "url": "https://x.example/a"}\n'
+                        '{"@type": "JobPosting", "title": "B", "url": "https://x.example/b"}\n', encoding="utf-8")
+        assert [r.vacancy.title for r in read_file(path) if r.vacancy] == ["A", "B"]
+
+    def test_a_missing_file_is_reported_and_the_next_file_is_still_read(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.vacancies.entrypoints.jsonld import read_files
+
+        records = list(read_files([tmp_path / "missing.json", FIXTURES / "feed.ndjson"]))
+        assert records[0].error.startswith("cannot read file")
+        assert [r.vacancy.external_id for r in records[1:] if r.vacancy] == ["F-1", "F-3"]
