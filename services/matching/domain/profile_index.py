@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from itertools import repeat
 from collections.abc import Iterable
 from datetime import date
 
@@ -162,25 +163,30 @@ class ProfileMatchIndex:
         return found
 
     def candidates(self, vac: VacancyCriteria) -> dict[int, OccupationMatch]:
-        """Slots that may match, with their occupation closeness (not yet checked exactly)."""
+        """Slots that may match, with their occupation closeness (not yet checked exactly).
+
+        Keys are visited from the loosest closeness to the closest, and a later update
+        overwrites, so each slot ends with its closest match (dict.update runs in C).
+        """
         v = vac.vacancy
         seen: dict[int, OccupationMatch] = {}
         geo, remote = self._geo, self._remote
-        for key_id, closeness in self._query_keys(vac):
-            if v.has_coordinates:
-                for class_index in range(_N_CLASSES):
-                    cy, cx = _cell(v.latitude, v.longitude, class_index)
-                    for dy in (-1, 0, 1):
-                        for dx in (-1, 0, 1):
-                            posting = geo.get(_geo_key(key_id, class_index, cy + dy, cx + dx))
-                            if posting:
-                                for slot in posting:
-                                    if slot not in seen:
-                                        seen[slot] = closeness
+        cells = []  # (class part shift, cell part) for the 3x3 cells of every radius class
+        if v.has_coordinates:
+            for class_index in range(_N_CLASSES):
+                cy, cx = _cell(v.latitude, v.longitude, class_index)
+                cells.append((class_index, [((cy + dy) << 16) | (cx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]))
+        for key_id, closeness in reversed(self._query_keys(vac)):
+            for class_index, cell_parts in cells:
+                base = (key_id * _N_CLASSES + class_index) << 32
+                for cell_part in cell_parts:
+                    posting = geo.get(base | cell_part)
+                    if posting:
+                        seen.update(zip(posting, repeat(closeness)))
             if v.remote:
-                for slot in remote.get(key_id, ()):
-                    if slot not in seen:
-                        seen[slot] = closeness
+                posting = remote.get(key_id)
+                if posting:
+                    seen.update(zip(posting, repeat(closeness)))
         return seen
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
@@ -220,28 +226,43 @@ class ProfileMatchIndex:
         closeness_value = OCCUPATION_CLOSENESS
         flags_of, max_km_of = self._flags, self._max_km
         found = []
+        lat_of, lon_of = self._lat, self._lon
+        hours_min_of, hours_max_of = self._hours_min, self._hours_max
+        contracts_of, education_of, languages_of, min_salary_of = self._contracts, self._education, self._languages, self._min_salary
+        needs_languages, needs_licence = bool(vac.languages), v.driving_licence_required
+        found = []
+        # Cheap array checks first; the trigonometry only for profiles that pass them.
         for slot, closeness in pairs:
             flags = flags_of[slot]
             if not flags:
                 continue
-            distance = distance_km(self._lat[slot], self._lon[slot], lat, lon) if has_coordinates else None
+            if hours_high > 0 and (hours_low > hours_max_of[slot] or hours_high < hours_min_of[slot]):
+                continue
+            if contract_bit:
+                contracts = contracts_of[slot]
+                if contracts and not contracts & contract_bit:
+                    continue
+            if education:
+                level = education_of[slot]
+                if level and education > level:
+                    continue
+            if needs_languages and (language_mask is None or language_mask & ~languages_of[slot]):
+                continue
+            if needs_licence and not flags & _LICENCE:
+                continue
+            if salary:
+                minimum = min_salary_of[slot]
+                if minimum and salary < minimum:
+                    continue
             via_remote = remote and bool(flags & _REMOTE)
+            if has_coordinates:
+                home_lat = lat_of[slot]
+                if not via_remote and abs(home_lat - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km_of[slot]:
+                    continue  # farther north/south alone than the limit: no need for the exact distance
+                distance: float | None = distance_km(home_lat, lon_of[slot], lat, lon)
+            else:
+                distance = None
             if not via_remote and (distance is None or distance > max_km_of[slot]):
-                continue
-            if hours_high > 0 and (hours_low > self._hours_max[slot] or hours_high < self._hours_min[slot]):
-                continue
-            contracts = self._contracts[slot]
-            if contracts and contract_bit and not contracts & contract_bit:
-                continue
-            level = self._education[slot]
-            if education and level and education > level:
-                continue
-            if vac.languages and (language_mask is None or language_mask & ~self._languages[slot]):
-                continue
-            if v.driving_licence_required and not flags & _LICENCE:
-                continue
-            minimum = self._min_salary[slot]
-            if minimum and salary and salary < minimum:
                 continue
             if known_skills:
                 start = self._skill_start[slot]
