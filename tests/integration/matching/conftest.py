@@ -44,14 +44,22 @@ def matching_app(offline_settings: Settings, clock: MovableClock) -> Iterator[Ap
 
 
 @pytest.fixture
-def matching_stub(offline_settings: Settings, matching_app: App) -> Iterator[matching_service_pb2_grpc.MatchingServiceStub]:
+def matching_target(offline_settings: Settings, matching_app: App) -> Iterator[str]:
+    """HOST:PORT of a real server on port 0 around the offline app."""
     server, port, _ = create_server(offline_settings, "127.0.0.1:0", matching_app)
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop(None)
+
+
+@pytest.fixture
+def matching_stub(matching_target: str) -> Iterator[matching_service_pb2_grpc.MatchingServiceStub]:
+    channel = grpc.insecure_channel(matching_target)
     try:
         yield matching_service_pb2_grpc.MatchingServiceStub(channel)
     finally:
         channel.close()
-        server.stop(None)
 
 
 def make_vacancy(vacancy_id: str, place: str, isco: str = "2512", hours: tuple[float, float] = (32, 36),

@@ -189,3 +189,58 @@ class TestListMatchingProfiles:
             matching_stub.ListMatchingProfiles(pb.ListMatchingProfilesRequest(caseworker_id=CLIENT, vacancy_id="vac-zeist"),
                                                metadata=token_for("client", CLIENT))
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+class TestProcessingLog:
+    def test_listing_matching_profiles_logs_one_reverse_matching_record_per_client_shown(
+            self, matching_stub, matching_app, token_for) -> None:
+        set_profile(matching_stub, token_for, CLIENT)
+        set_profile(matching_stub, token_for, OTHER)
+        open_utrecht_vacancies(matching_app)
+        matching_stub.ListMatchingProfiles(pb.ListMatchingProfilesRequest(caseworker_id="cw-1", vacancy_id="vac-zeist"),
+                                           metadata=token_for("caseworker", "cw-1", caseload=[OTHER]))
+        activities = lambda client: [r.processing_activity_id for r in matching_app.processing_log.list_for_subject(client)]  # noqa: E731
+        assert sum("reverse-vacancy-matching" in a for a in activities(OTHER)) == 1
+        assert not any("reverse-vacancy-matching" in a for a in activities(CLIENT))
+
+    def test_reading_the_feed_is_logged_for_that_client(self, matching_stub, matching_app, token_for) -> None:
+        set_profile(matching_stub, token_for)
+        feed(matching_stub, token_for)
+        records = matching_app.processing_log.list_for_subject(CLIENT)
+        assert any("tailored-vacancy-feed" in r.processing_activity_id for r in records)
+
+
+class TestFeedCli:
+    def test_jobmatch_feed_prints_the_feed_with_explanations_and_json(self, matching_stub, matching_app, matching_target,
+                                                                      token_for, capsys, monkeypatch, tmp_path) -> None:
+        import argparse
+        import json
+
+        from services.matching.entrypoints import cli
+
+        monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path))  # the CLI mints with the same (default) secret
+        set_profile(matching_stub, token_for)
+        open_utrecht_vacancies(matching_app)
+        parser = argparse.ArgumentParser()
+        cli.register(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["feed", "--client", CLIENT, "--target", matching_target])
+        assert args.func(args) == 0
+        text = capsys.readouterr().out
+        assert "3 totaal" in text and "(Zeist)" in text and "Dit is het beroep dat u zoekt." in text
+        args = parser.parse_args(["feed", "--client", CLIENT, "--target", matching_target, "--json"])
+        assert args.func(args) == 0
+        as_json = json.loads(capsys.readouterr().out)
+        assert [i["vacancy"]["vacancy_id"] for i in as_json["items"]] == ["vac-utrecht", "vac-zeist", "vac-amersfoort"]
+
+    def test_jobmatch_feed_for_a_client_without_profile_says_so_and_fails(self, matching_target, capsys, monkeypatch,
+                                                                         tmp_path) -> None:
+        import argparse
+
+        from services.matching.entrypoints import cli
+
+        monkeypatch.setenv("JOBMATCH_DATA_DIR", str(tmp_path))
+        parser = argparse.ArgumentParser()
+        cli.register(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["feed", "--client", "c-nobody", "--target", matching_target])
+        assert args.func(args) == 1
+        assert "NOT_FOUND" in capsys.readouterr().err

@@ -1,0 +1,91 @@
+"""Feed ranking, pages and explanations (pure domain, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services.common.errors import InvalidArgument
+from services.matching.domain import feed
+from services.matching.domain.model import Criterion, FeedbackKind
+from services.matching.domain.rules import compile_profile, compile_vacancy
+from services.matching.domain.vacancy_index import VacancyIndex
+from test_matching_rules import NOW, TODAY, profile, vacancy
+
+
+def index_of(*vacancies) -> VacancyIndex:
+    index = VacancyIndex()
+    for v in vacancies:
+        index.upsert(compile_vacancy(v))
+    return index
+
+
+def ranked_ids(p, index, feedback=None, previous=None) -> list[str]:
+    criteria = compile_profile(p)
+    return [r.vac.vacancy.vacancy_id for r in feed.rank(criteria, index.matches(criteria), feedback or {}, TODAY, previous)]
+
+
+class TestRanking:
+    def test_equal_scores_are_ordered_by_newest_posting_then_id(self) -> None:
+        index = index_of(vacancy(vacancy_id="vac-b"), vacancy(vacancy_id="vac-a"),
+                         vacancy(vacancy_id="vac-c", date_posted="2026-11-24"))
+        assert ranked_ids(profile(), index) == ["vac-c", "vac-a", "vac-b"]
+
+    def test_dismissed_vacancies_are_left_out(self) -> None:
+        index = index_of(vacancy(vacancy_id="vac-a"), vacancy(vacancy_id="vac-b"))
+        assert ranked_ids(profile(), index, {"vac-a": {FeedbackKind.DISMISS, FeedbackKind.SAVE}}) == ["vac-b"]
+
+    def test_applied_vacancies_sink_below_equal_ones(self) -> None:
+        index = index_of(vacancy(vacancy_id="vac-a"), vacancy(vacancy_id="vac-b"))
+        assert ranked_ids(profile(), index, {"vac-a": {FeedbackKind.APPLIED}}) == ["vac-b", "vac-a"]
+
+    def test_closed_vacancies_leave_the_index(self) -> None:
+        index = index_of(vacancy(vacancy_id="vac-a"), vacancy(vacancy_id="vac-b", remote=True))
+        index.remove("vac-b")
+        assert ranked_ids(profile(remote_acceptable=True), index) == ["vac-a"] and "vac-b" not in index
+
+    def test_only_vacancies_received_after_the_previous_visit_are_new(self) -> None:
+        index = index_of(vacancy(vacancy_id="vac-old", received_at=NOW - timedelta(days=2)),
+                         vacancy(vacancy_id="vac-new", received_at=NOW))
+        criteria = compile_profile(profile())
+        ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, NOW - timedelta(days=1))
+        assert {r.vac.vacancy.vacancy_id for r in ranked if r.is_new} == {"vac-new"}
+
+
+class TestPages:
+    def test_a_token_carries_offset_and_visit_and_bad_tokens_are_refused(self) -> None:
+        cursor = feed.FeedCursor(40, NOW)
+        assert feed.decode_cursor(feed.encode_cursor(cursor)) == cursor
+        for bad in ("x", "eyJvIjogLTF9", feed.encode_cursor(feed.FeedCursor(0, None))[:-4]):
+            with pytest.raises(InvalidArgument):
+                feed.decode_cursor(bad)
+
+    @pytest.mark.parametrize("size", [-1, 101, 10_000])
+    def test_page_sizes_outside_1_to_100_are_refused(self, size: int) -> None:
+        with pytest.raises(InvalidArgument) as caught:
+            feed.check_page_size(size)
+        assert caught.value.violations[0].field == "page_size"
+
+    def test_zero_means_the_default_page_size(self) -> None:
+        assert feed.check_page_size(0) == feed.DEFAULT_PAGE_SIZE
+
+
+class TestExplanation:
+    def test_explanation_names_criteria_distance_and_skills_in_dutch_and_english(self) -> None:
+        criteria = compile_profile(profile(skills=["Python"]))
+        index = index_of(vacancy(place="Zeist", required_skills=("Python", "Kubernetes")))
+        ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
+        item = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0]
+        e = item.explanation
+        assert {Criterion.OCCUPATION, Criterion.TRAVEL_DISTANCE, Criterion.HOURS} <= set(e.matched_criteria)
+        assert e.skills_in_common == ("Python",) and e.skills_missing == ("Kubernetes",)
+        assert "km van Utrecht" in e.text_nl and "Dit vragen ze ook: Kubernetes." in e.text_nl
+        assert "km from Utrecht" in e.text_en and "Skills you have: Python." in e.text_en
+
+    def test_a_remote_match_says_so_instead_of_a_distance(self) -> None:
+        criteria = compile_profile(profile(remote_acceptable=True))
+        index = index_of(vacancy(place="Groningen", remote=True))
+        ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
+        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0].explanation
+        assert Criterion.REMOTE in e.matched_criteria and "op afstand" in e.text_nl and "remotely" in e.text_en
