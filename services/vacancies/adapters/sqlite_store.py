@@ -188,7 +188,8 @@ class SqliteVacancyStore:
                          (row_id, changed.item.content.title, changed.item.content.description))
             conn.execute("UPDATE vacancy_sources SET content_hash = ? WHERE source = ? AND external_id = ?",
                          (changed.item.content_hash, *changed.item.content.key))
-            if changed.is_open:
+            # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
+            if old.status == pb.VACANCY_STATUS_OPEN:
                 conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'updated', ?)",
                              (changed.vacancy_id, stamp))
                 events.add(changed.vacancy_id, UPDATED, wrap_vacancy(doc), UPDATED_SCHEMA)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ class IngestVacancies:
         self._store = store
         self._clock = clock
         self._new_id = new_id
+        # Look-up, decision and write must not interleave between two concurrent streams,
+        # or both would take the same new (source, external_id) for theirs.
+        self._storing = threading.Lock()
 
     def __call__(self, batch: Sequence[VacancyContent], field_prefix: str = "vacancies[{index}].") -> list[ItemResult]:
         return self.store(self.check(batch, field_prefix))
@@ -70,11 +74,12 @@ class IngestVacancies:
     def store(self, checked: CheckedBatch) -> list[ItemResult]:
         """The store half: look up what is known, decide, write in one transaction."""
         prepared = checked.prepared
-        known = self._store.known_sources([item.content.key for item in prepared])
-        unknown = [item.fingerprint for item in prepared if item.content.key not in known]
-        by_fingerprint = self._store.open_by_fingerprint(unknown) if unknown else {}
-        plan, decided = plan_ingest(prepared, known, by_fingerprint, self._new_id)
-        self._store.apply_ingest(plan, checked.now)
+        with self._storing:
+            known = self._store.known_sources([item.content.key for item in prepared])
+            unknown = [item.fingerprint for item in prepared if item.content.key not in known]
+            by_fingerprint = self._store.open_by_fingerprint(unknown) if unknown else {}
+            plan, decided = plan_ingest(prepared, known, by_fingerprint, self._new_id)
+            self._store.apply_ingest(plan, checked.now)
         results = dict(checked.rejected)
         for result in decided:
             results[result.index] = result

@@ -211,3 +211,16 @@ class TestChangeStreamOverGrpc:
         with pytest.raises(grpc.RpcError) as error:
             stub.ListVacancyChanges(svc.ListVacancyChangesRequest(since_cursor="abc"), metadata=service)
         assert [f for f, _ in field_violations(error.value)] == ["since_cursor"]
+
+
+class TestConcurrentStreams:
+    def test_two_streams_sending_the_same_vacancies_store_each_once(self, stub, service) -> None:  # type: ignore[no-untyped-def]
+        from concurrent.futures import ThreadPoolExecutor
+
+        batches = [[town_vacancy(f"{b}-{n}", "Utrecht", title=f"Functie {b}-{n}") for n in range(50)] for b in range(6)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = list(pool.map(lambda _: ingest(stub, service, *batches), range(2)))
+        statuses = sorted(status_name(r.status) for run in runs for response in run for r in response.results)
+        assert statuses.count("accepted") == 300 and statuses.count("unchanged") == 300
+        everything = stub.SearchVacancies(svc.SearchVacanciesRequest(page_size=1), metadata=service)
+        assert everything.total_count == 300

@@ -122,3 +122,34 @@ class TestLifecycle:
     def test_expiry_uses_the_dutch_date_of_now(self, store) -> None:  # type: ignore[no-untyped-def]
         ExpireVacancies(store, lambda: at("2026-11-30T23:30+00:00"))()
         assert store.expired_before == ["2026-12-01"]
+
+
+class TestConcurrentIngest:
+    def test_two_batches_never_look_up_and_write_at_the_same_time(self, store) -> None:  # type: ignore[no-untyped-def]
+        import threading
+
+        inside, peak, second_arrived = [0], [0], threading.Event()
+        lookup = store.known_sources
+
+        def slow_lookup(keys):  # type: ignore[no-untyped-def]
+            inside[0] += 1
+            peak[0] = max(peak[0], inside[0])
+            if inside[0] == 1:
+                # Give the other batch every chance to come in while this one is between look-up and write.
+                second_arrived.wait(timeout=0.5)
+            else:
+                second_arrived.set()
+            try:
+                return lookup(keys)
+            finally:
+                inside[0] -= 1
+
+        store.known_sources = slow_lookup
+        ingest = IngestVacancies(store, lambda: at("2026-11-25T10:00+00:00"))
+        threads = [threading.Thread(target=ingest, args=([content("same")],)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert peak[0] == 1
+        assert len(store.vacancies) == 1
