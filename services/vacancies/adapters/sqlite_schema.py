@@ -11,6 +11,7 @@ SCHEMA = (
         external_id TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
         is_open INTEGER NOT NULL,
+        closed_reason TEXT NOT NULL DEFAULT '',
         title TEXT NOT NULL,
         description TEXT NOT NULL,
         esco_uri TEXT NOT NULL,
@@ -60,3 +61,7 @@ SCHEMA = (
         changed_at TEXT NOT NULL
     )""",
 )
+
+
+# Columns added after the first release: (name, definition) for ALTER TABLE on older files.
+ADDED_COLUMNS = (("closed_reason", "TEXT NOT NULL DEFAULT ''"),)

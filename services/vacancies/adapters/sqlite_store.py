@@ -22,13 +22,13 @@ from services.common.bus import topics
 from services.common.bus.outbox import SqliteOutbox
 
 from ..domain.ingest import IngestPlan, KnownSource, PreparedItem
-from ..domain.model import ChangeType, SourceReference, Vacancy
+from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
 from ..domain.search import SearchCriteria, SearchPage
 from ..service_layer.ports import VacancyChange
 from . import sqlite_search
 from .outbox_batch import OutboxBatch, wrap_vacancy
 from .proto_codec import content_to_proto, timestamp, vacancy_from_proto
-from .sqlite_schema import SCHEMA
+from .sqlite_schema import ADDED_COLUMNS, SCHEMA
 
 PUBLISHED = "nl.werk.vacancy-published.v1"
 PUBLISHED_SCHEMA = events_pb.VacancyPublished.DESCRIPTOR.full_name
@@ -79,6 +79,10 @@ class SqliteVacancyStore:
         self._conn.execute("PRAGMA temp_store = MEMORY")
         for statement in SCHEMA:
             self._conn.execute(statement)
+        existing = {row[1] for row in self._conn.execute("PRAGMA table_info(vacancies)")}
+        for name, definition in ADDED_COLUMNS:
+            if name not in existing:
+                self._conn.execute(f"ALTER TABLE vacancies ADD COLUMN {name} {definition}")
         outbox.create_schema(self._conn)
 
     @contextmanager
@@ -105,13 +109,15 @@ class SqliteVacancyStore:
                 chunk = external_ids[start:start + _LOOKUP_CHUNK]
                 # source = ? AND external_id IN (...): index lookups on the primary key.
                 rows = self._conn.execute(
-                    f"""SELECT s.source, s.external_id, s.vacancy_id, s.content_hash, s.canonical, v.is_open
+                    f"""SELECT s.source, s.external_id, s.vacancy_id, s.content_hash, s.canonical, v.is_open,
+                               v.closed_reason
                         FROM vacancy_sources s JOIN vacancies v ON v.vacancy_id = s.vacancy_id
                         WHERE s.source = ? AND s.external_id IN ({",".join("?" * len(chunk))})""",
                     [source, *chunk],
                 ).fetchall()
-                for source, external_id, vacancy_id, content_hash, canonical, is_open in rows:
-                    found[(source, external_id)] = KnownSource(vacancy_id, content_hash, bool(canonical), bool(is_open))
+                for source, external_id, vacancy_id, content_hash, canonical, is_open, closed_reason in rows:
+                    found[(source, external_id)] = KnownSource(vacancy_id, content_hash, bool(canonical),
+                                                               bool(is_open), closed_reason)
         return found
 
     def open_by_fingerprint(self, fingerprints: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
@@ -179,20 +185,27 @@ class SqliteVacancyStore:
             row_id, old_title, old_description, created_at, old_doc = row
             old = pb.Vacancy.FromString(old_doc)
             msg = self._document(changed.vacancy_id, changed.item, timestamp(datetime.fromisoformat(created_at)), moment)
-            msg.status, msg.closed_reason = old.status, old.closed_reason
+            # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
+            was_open = old.status == pb.VACANCY_STATUS_OPEN
+            reopen = changed.reopen and not was_open and old.closed_reason == EXPIRED
+            if not (was_open or reopen):
+                msg.status, msg.closed_reason = old.status, old.closed_reason
             doc = msg.SerializeToString()
             conn.execute(_UPDATE_VACANCY, (*_filter_columns(changed.item), doc, row_id))
+            if reopen:
+                conn.execute("UPDATE vacancies SET is_open = 1, closed_reason = '' WHERE id = ?", (row_id,))
             conn.execute("INSERT INTO vacancy_text (vacancy_text, rowid, title, description) VALUES ('delete', ?, ?, ?)",
                          (row_id, old_title, old_description))
             conn.execute("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)",
                          (row_id, changed.item.content.title, changed.item.content.description))
             conn.execute("UPDATE vacancy_sources SET content_hash = ? WHERE source = ? AND external_id = ?",
                          (changed.item.content_hash, *changed.item.content.key))
-            # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
-            if old.status == pb.VACANCY_STATUS_OPEN:
-                conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'updated', ?)",
-                             (changed.vacancy_id, stamp))
-                events.add(changed.vacancy_id, UPDATED, wrap_vacancy(doc), UPDATED_SCHEMA)
+            if was_open or reopen:
+                change, event_type, schema = (("published", PUBLISHED, PUBLISHED_SCHEMA) if reopen
+                                              else ("updated", UPDATED, UPDATED_SCHEMA))
+                conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)",
+                             (changed.vacancy_id, change, stamp))
+                events.add(changed.vacancy_id, event_type, wrap_vacancy(doc), schema)
 
     @staticmethod
     def _document(vacancy_id: str, item: PreparedItem, created: Timestamp, now: Timestamp) -> pb.Vacancy:
@@ -245,7 +258,8 @@ class SqliteVacancyStore:
         msg = pb.Vacancy.FromString(doc)
         msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
         msg.updated_at.CopyFrom(timestamp(now))
-        conn.execute("UPDATE vacancies SET is_open = 0, doc = ? WHERE id = ?", (msg.SerializeToString(), row_id))
+        conn.execute("UPDATE vacancies SET is_open = 0, closed_reason = ?, doc = ? WHERE id = ?",
+                     (reason, msg.SerializeToString(), row_id))
         conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'removed', ?)",
                      (vacancy_id, _iso(now)))
         self._outbox.add(conn, topic=topics.VACANCIES, key=vacancy_id, event_type=CLOSED, subject=vacancy_id,
@@ -257,7 +271,7 @@ class SqliteVacancyStore:
                 """SELECT vacancy_id, id, doc FROM vacancies
                    WHERE is_open = 1 AND valid_through != '' AND valid_through < ? ORDER BY id""", (today,)).fetchall()
             for vacancy_id, row_id, doc in rows:
-                self._close_row(conn, vacancy_id, row_id, doc, "expired", now)
+                self._close_row(conn, vacancy_id, row_id, doc, EXPIRED, now)
         return [row[0] for row in rows]
 
     # -- reading ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from services.common.errors import FieldViolation, t
 
-from .model import IngestStatus, VacancyContent
+from .model import EXPIRED, IngestStatus, VacancyContent
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,7 @@ class KnownSource:
     content_hash: str
     canonical: bool  # False: a link from another source onto an existing vacancy
     is_open: bool
+    closed_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class ChangedVacancy:
     vacancy_id: str
     item: PreparedItem
     is_open: bool  # only open vacancies announce the change
+    reopen: bool = False  # expired, and the source sent it again (so with a closing date still ahead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,8 @@ def plan_ingest(
                 results.append(ItemResult(item.index, source, external_id, "unchanged",
                                           existing.vacancy_id, duplicate_of))
             elif existing.canonical:
-                plan.changed.append(ChangedVacancy(existing.vacancy_id, item, existing.is_open))
+                reopen = not existing.is_open and existing.closed_reason == EXPIRED
+                plan.changed.append(ChangedVacancy(existing.vacancy_id, item, existing.is_open, reopen))
                 results.append(ItemResult(item.index, source, external_id, "updated", existing.vacancy_id))
             else:
                 # A linked source changed its copy: the canonical vacancy stays as it is.

@@ -26,6 +26,9 @@ CONTRACT_TYPE_LABELS = {
     "freelance": "Freelance / zzp", "internship": "Stage", "apprenticeship": "Leerwerkbaan", "volunteer": "Vrijwilligerswerk",
 }
 
+# Closed because valid_through passed; such a vacancy opens again when its source sends a new closing date.
+EXPIRED = "expired"
+
 IngestStatus = Literal["accepted", "updated", "unchanged", "duplicate", "rejected"]
 VacancyStatus = Literal["open", "closed"]
 ChangeType = Literal["published", "updated", "removed"]

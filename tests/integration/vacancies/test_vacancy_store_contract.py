@@ -92,6 +92,26 @@ class TestClosing:
         assert [store.get(i).content.external_id for i in expired] == ["ends-30"]
         assert {h.vacancy.content.external_id for h in search(store).hits} == {"ends-1dec", "no-end"}
 
+    def test_an_expired_vacancy_sent_again_with_a_later_closing_date_opens_again(self, store) -> None:  # type: ignore[no-untyped-def]
+        (result,) = ingest(store, vacancy("1", valid_through="2026-11-30"))
+        store.expire("2026-12-01", NOW)
+        december = MovableClock(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+        (again,) = ingest(store, vacancy("1", valid_through="2026-12-31"), clock=december)
+        assert (again.status, again.vacancy_id) == ("updated", result.vacancy_id)
+        reopened = store.get(result.vacancy_id)
+        assert (reopened.status, reopened.closed_reason) == ("open", "")
+        assert [c.change_type for c in store.changes_after(0, 10)] == ["published", "removed", "published"]
+        assert search(store).total_count == 1
+
+    def test_a_withdrawn_vacancy_sent_again_with_changes_stays_closed_and_quiet(self, store) -> None:  # type: ignore[no-untyped-def]
+        (result,) = ingest(store, vacancy("1"))
+        store.close(result.vacancy_id, "vervuld", NOW)
+        (again,) = ingest(store, vacancy("1", title="Andere titel"))
+        assert again.status == "updated"
+        stored = store.get(result.vacancy_id)
+        assert (stored.status, stored.closed_reason, stored.content.title) == ("closed", "vervuld", "Andere titel")
+        assert [c.change_type for c in store.changes_after(0, 10)] == ["published", "removed"]
+
     def test_a_closed_vacancy_is_not_found_by_search(self, store) -> None:  # type: ignore[no-untyped-def]
         (result,) = ingest(store, vacancy("1"))
         store.close(result.vacancy_id, "withdrawn", NOW)
@@ -220,3 +240,22 @@ class TestChangeStream:
         first = store.open_vacancies_after(0, 1)
         rest = store.open_vacancies_after(first[-1][0], 10)
         assert [v.content.external_id for _, v in first + rest] == ["1", "3"]
+
+
+class TestSqliteFileUpgrade:
+    def test_a_file_from_before_closed_reason_gets_the_column_and_keeps_working(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        import sqlite3
+
+        from services.common.bus.outbox import SqliteOutbox
+        from services.vacancies.adapters.sqlite_schema import SCHEMA
+        from services.vacancies.adapters.sqlite_store import SqliteVacancyStore
+
+        db = tmp_path / "old.db"
+        with sqlite3.connect(db) as conn:
+            conn.execute(SCHEMA[0].replace("closed_reason TEXT NOT NULL DEFAULT '',", ""))
+        store = SqliteVacancyStore(db, SqliteOutbox(db, "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"))
+        try:
+            (result,) = ingest(store, vacancy("1"))
+            assert store.close(result.vacancy_id, "vervuld", NOW).closed_reason == "vervuld"
+        finally:
+            store.close_store()

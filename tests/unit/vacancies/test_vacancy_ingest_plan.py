@@ -41,6 +41,16 @@ class TestPlanIngest:
         assert results[0].status == "updated"
         assert [(c.vacancy_id, c.is_open) for c in decided.changed] == [("vac_9", True)]
 
+    def test_an_expired_vacancy_with_new_content_is_planned_to_open_again(self) -> None:
+        known = {("werkbank", "1"): KnownSource("vac_9", "old", canonical=True, is_open=False, closed_reason="expired")}
+        decided, _ = plan([item(0)], known)
+        assert [(c.is_open, c.reopen) for c in decided.changed] == [(False, True)]
+
+    def test_a_withdrawn_vacancy_with_new_content_is_not_opened_again(self) -> None:
+        known = {("werkbank", "1"): KnownSource("vac_9", "old", canonical=True, is_open=False, closed_reason="vervuld")}
+        decided, _ = plan([item(0)], known)
+        assert [c.reopen for c in decided.changed] == [False]
+
     def test_the_same_fingerprint_from_another_source_is_linked_as_duplicate(self) -> None:
         decided, results = plan([item(0, source="jobboard")], by_fp={"fp-a": [("vac_9", "werkbank")]})
         assert [(r.status, r.duplicate_of) for r in results] == [("duplicate", "vac_9")]
