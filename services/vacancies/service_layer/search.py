@@ -115,7 +115,8 @@ class SearchVacancies:
         """The page and the token for the next one ("" when this is the last)."""
         page_size = _page_size(request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         criteria = self.criteria(request)
-        scope = scope_of("search", criteria.model_dump_json(exclude={"include_facets"}), str(page_size))
+        # The page size may change from page to page (keyset positions do not depend on it).
+        scope = scope_of("search", criteria.model_dump_json(exclude={"include_facets"}))
         after = None
         if request.page_token:
             position = self._tokens.read(request.page_token, scope)
