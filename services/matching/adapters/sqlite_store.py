@@ -8,6 +8,7 @@ indexes are rebuilt from them at start. One lock serialises writers and index ac
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -69,6 +70,9 @@ class SqliteMatchingStore:
             self._profiles.upsert(compile_profile(SearchProfile.model_validate_json(body)))
         for (body,) in self._conn.execute("SELECT body FROM open_vacancy"):
             self._vacancies.upsert(compile_vacancy(OpenVacancy.model_validate_json(body)))
+        # The indexes live as long as the process: keep the collector from rescanning them.
+        gc.collect()
+        gc.freeze()
 
     def close(self) -> None:
         with self._lock:
