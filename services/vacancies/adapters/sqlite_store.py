@@ -169,8 +169,11 @@ class SqliteVacancyStore:
             events.add(new.vacancy_id, PUBLISHED, wrap_vacancy(doc), PUBLISHED_SCHEMA)
         conn.executemany(_INSERT_VACANCY, rows)
         conn.executemany("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)", texts)
+        # A former link (of a closed vacancy) becomes the source of its own vacancy.
         conn.executemany(
-            "INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical) VALUES (?, ?, ?, ?, 1)",
+            """INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical)
+               VALUES (?, ?, ?, ?, 1) ON CONFLICT (source, external_id) DO UPDATE
+               SET vacancy_id = excluded.vacancy_id, content_hash = excluded.content_hash, canonical = 1""",
             sources)
         conn.executemany("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)", changes)
 

@@ -122,6 +122,12 @@ def plan_ingest(
                 reopen = not existing.is_open and existing.closed_reason == EXPIRED
                 plan.changed.append(ChangedVacancy(existing.vacancy_id, item, existing.is_open, reopen))
                 results.append(ItemResult(item.index, source, external_id, "updated", existing.vacancy_id))
+            elif not existing.is_open:
+                # The vacancy it was linked to is closed, but this source still changes its copy:
+                # from now on it is a vacancy of its own.
+                vacancy_id = new_id()
+                plan.new.append(NewVacancy(vacancy_id, item))
+                results.append(ItemResult(item.index, source, external_id, "accepted", vacancy_id))
             else:
                 # A linked source changed its copy: the canonical vacancy stays as it is.
                 plan.links.append(SourceLink(existing.vacancy_id, item))

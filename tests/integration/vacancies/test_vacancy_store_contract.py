@@ -68,6 +68,16 @@ class TestStoringAndDeduplicating:
         assert search(store).total_count == 1
         assert len(store.changes_after(0, 10)) == 1
 
+    def test_a_linked_copy_changed_after_the_vacancy_closed_is_stored_as_its_own_vacancy(self, store) -> None:  # type: ignore[no-untyped-def]
+        (own,) = ingest(store, vacancy("WB-1", employer="Bakkerij Zwolle"))
+        ingest(store, vacancy("JB-1", source="jobboard", employer="Bakkerij Zwolle"))
+        store.close(own.vacancy_id, "vervuld", NOW)
+        (again,) = ingest(store, vacancy("JB-1", source="jobboard", employer="Bakkerij Zwolle", hours_min=32))
+        assert again.status == "accepted" and again.vacancy_id != own.vacancy_id
+        assert store.get(own.vacancy_id).linked_sources == ()
+        assert store.get(again.vacancy_id).content.source == "jobboard"
+        assert search(store).total_count == 1
+
     def test_the_updated_text_is_what_text_search_finds(self, store) -> None:  # type: ignore[no-untyped-def]
         ingest(store, vacancy("1", title="Kok"))
         ingest(store, vacancy("1", title="Bakker"))

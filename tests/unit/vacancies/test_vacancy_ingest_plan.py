@@ -75,3 +75,9 @@ class TestPlanIngest:
         known = {("jobboard", "1"): KnownSource("vac_9", "h1", canonical=False, is_open=True)}
         _, results = plan([item(0, source="jobboard")], known)
         assert [(r.status, r.duplicate_of) for r in results] == [("unchanged", "vac_9")]
+
+    def test_a_linked_copy_that_changes_after_its_vacancy_closed_becomes_a_vacancy_of_its_own(self) -> None:
+        known = {("jobboard", "1"): KnownSource("vac_9", "old", canonical=False, is_open=False, closed_reason="vervuld")}
+        decided, results = plan([item(0, source="jobboard")], known)
+        assert [(r.status, r.vacancy_id, r.duplicate_of) for r in results] == [("accepted", "vac_1", "")]
+        assert [n.vacancy_id for n in decided.new] == ["vac_1"]
