@@ -37,7 +37,12 @@ def _cmd_token(args: argparse.Namespace) -> int:
     from services.common.auth import mint_token
 
     caseload = [c for c in (args.caseload or "").split(",") if c]
-    print(mint_token(Settings(), subject=args.subject, role=args.role, caseload=caseload, ttl_seconds=args.ttl))
+    scopes = [x for part in (args.scope or ["*"]) for x in part.replace(",", " ").split()]
+    print(
+        mint_token(
+            Settings(), subject=args.subject, role=args.role, caseload=caseload, ttl_seconds=args.ttl, scopes=scopes
+        )
+    )
     return 0
 
 
@@ -95,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=["client", "caseworker", "service"])
     token.add_argument("--subject", required=True, help="client id, caseworker id or service name")
     token.add_argument("--caseload", help="comma-separated client ids (caseworker tokens)")
+    token.add_argument(
+        "--scope",
+        action="append",
+        help='service tokens: what the system may do, e.g. "vacancies:write matching:read" (default: *)',
+    )
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token stays valid")
     token.set_defaults(func=_cmd_token)
 

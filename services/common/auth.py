@@ -27,6 +27,11 @@ class Principal:
     subject: str
     role: Role
     caseload: frozenset[str] = field(default_factory=frozenset)
+    # Service tokens name what they may do ("vacancies:write", "matching:read", or "*").
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    def has_scope(self, scope: str) -> bool:
+        return "*" in self.scopes or scope in self.scopes
 
     @property
     def actor(self) -> str:
@@ -62,6 +67,7 @@ def mint_token(
     caseload: Iterable[str] = (),
     ttl_seconds: int = 8 * 3600,
     audience: str | None = None,
+    scopes: Iterable[str] = ("*",),
 ) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {sorted(ROLES)}")
@@ -78,6 +84,8 @@ def mint_token(
     }
     if role == "caseworker":
         claims["caseload"] = sorted(set(caseload))
+    if role == "service":
+        claims["scope"] = " ".join(sorted(set(scopes)))
     return jwt.encode(claims, settings.token_secret.get_secret_value(), algorithm=ALGORITHM)
 
 
@@ -109,7 +117,10 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise Unauthenticated(_REFUSED)
     if not isinstance(caseload, list) or not all(isinstance(c, str) for c in caseload):
         raise Unauthenticated(_REFUSED)
-    return Principal(subject=subject, role=role, caseload=frozenset(caseload))
+    scope = claims.get("scope", "")
+    if not isinstance(scope, str):
+        raise Unauthenticated(_REFUSED)
+    return Principal(subject=subject, role=role, caseload=frozenset(caseload), scopes=frozenset(scope.split()))
 
 
 def principal_from_metadata(settings: Settings, metadata: Iterable[tuple[str, str | bytes]]) -> Principal:

@@ -40,6 +40,14 @@ class MethodPolicy:
     activity: str | None = None
 
 
+def required_scope(method: str) -> str:
+    """Scope a service token needs: "/jobmatch.vacancies.v1.VacancyService/IngestVacancies"
+    needs "vacancies:write", a Get/List/Search method "<package>:read"."""
+    package = method.lstrip("/").split(".")
+    area = package[1] if len(package) > 2 else package[0]
+    return f"{area}:{'write' if is_write(method) else 'read'}"
+
+
 def _has_field(message: Any, name: str) -> bool:
     return name in getattr(getattr(message, "DESCRIPTOR", None), "fields_by_name", {})
 
@@ -144,6 +152,13 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 e.t(
                     "Met uw rol mag u deze functie niet gebruiken.",
                     "Your role may not use this function.",
+                )
+            )
+        if principal.role == "service" and not principal.has_scope(required_scope(call.method)):
+            raise e.PermissionDenied(
+                e.t(
+                    f"Dit systeem mag deze functie niet gebruiken (nodig: {required_scope(call.method)}).",
+                    f"This system may not use this function (needs scope {required_scope(call.method)}).",
                 )
             )
         # Integrations (service tokens) are trusted and batch their writes; people are limited.

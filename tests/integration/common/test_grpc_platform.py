@@ -303,3 +303,17 @@ class TestWriteRateLimit:
         assert writes == [grpc.StatusCode.OK, grpc.StatusCode.OK, grpc.StatusCode.RESOURCE_EXHAUSTED]
         assert reads == [grpc.StatusCode.OK] * 3
         assert service_writes == [grpc.StatusCode.OK] * 3
+
+
+class TestServiceScopes:
+    def test_service_token_without_the_needed_scope_is_denied(self, server) -> None:
+        address, settings, _ = server
+        request = privacy_pb2.EraseClientDataRequest(client_id="c-1", reason="verzoek")
+        reader = _bearer(settings, "service", "auditor", scopes=["privacy:read"])
+        with grpc.insecure_channel(address) as channel:
+            stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
+            stub.ListProcessingLog(privacy_pb2.ListProcessingLogRequest(client_id="c-1"), metadata=reader, timeout=5)
+            with pytest.raises(grpc.RpcError) as info:
+                stub.EraseClientData(request, metadata=reader, timeout=5)
+        assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert "privacy:write" in info.value.details()

@@ -76,3 +76,33 @@ class TestClientRule:
             check_caseworker_access(Principal("cw-1", "caseworker"), "cw-2")
         with pytest.raises(PermissionDenied):
             check_caseworker_access(Principal("c-1", "client"), "cw-1")
+
+
+class TestServiceScopes:
+    def test_service_token_carries_only_the_scopes_it_was_given(self) -> None:
+        token = mint_token(SETTINGS, subject="job-board", role="service", scopes=["vacancies:write"])
+        principal = verify_token(SETTINGS, token)
+        assert principal.has_scope("vacancies:write")
+        assert not principal.has_scope("activities:read")
+
+    def test_service_token_without_scope_claim_may_do_nothing(self) -> None:
+        bare = jwt.encode(
+            {"sub": "svc", "role": "service", "aud": "jobmatch", "exp": 4_000_000_000},
+            SETTINGS.token_secret.get_secret_value(),
+            algorithm="HS256",
+        )
+        assert not verify_token(SETTINGS, bare).has_scope("vacancies:read")
+
+    @pytest.mark.parametrize(
+        ("method", "scope"),
+        [
+            ("/jobmatch.vacancies.v1.VacancyService/IngestVacancies", "vacancies:write"),
+            ("/jobmatch.vacancies.v1.VacancyService/SearchVacancies", "vacancies:read"),
+            ("/jobmatch.matching.v1.MatchingService/ListMatchingProfiles", "matching:read"),
+            ("/jobmatch.privacy.v1.PrivacyService/EraseClientData", "privacy:write"),
+        ],
+    )
+    def test_scope_follows_from_the_method(self, method: str, scope: str) -> None:
+        from services.common.interceptor import required_scope
+
+        assert required_scope(method) == scope
