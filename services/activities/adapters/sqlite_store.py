@@ -10,15 +10,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from google.protobuf.message import Message
 
-from services.activities.domain.model import (
-    Activity, ActivityType, Channel, Evidence, Outcome, Verification,
+from services.activities.adapters.sqlite_rows import (
+    COLUMNS, SCHEMA, TYPES, VERIFICATIONS, activity_from_row, activity_row, placeholders,
 )
+from services.activities.domain.model import Activity, Channel
 from services.activities.domain.periods import ActivityFact
 from services.activities.domain.policy import PolicyVersion
 from services.activities.domain.vacancy import VacancySummary
@@ -26,84 +27,11 @@ from services.activities.service_layer.ports import PendingEvent
 from services.common.errors import Aborted, t
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS activity (
-    activity_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, request_id TEXT NOT NULL,
-    type TEXT NOT NULL, type_description TEXT NOT NULL, date TEXT NOT NULL,
-    employer TEXT NOT NULL, position TEXT NOT NULL, channel TEXT NOT NULL, vacancy_id TEXT NOT NULL,
-    contact_role TEXT NOT NULL, outcome TEXT NOT NULL, evidence_name TEXT, evidence_digest TEXT,
-    evidence_url TEXT, note TEXT NOT NULL, verification TEXT NOT NULL, verification_reason TEXT NOT NULL,
-    verified_by TEXT NOT NULL, logged_at TEXT NOT NULL, logged_on TEXT NOT NULL, withdrawn_at TEXT,
-    UNIQUE (client_id, request_id)
-);
-CREATE INDEX IF NOT EXISTS activity_by_client_date ON activity (client_id, date, activity_id);
-CREATE INDEX IF NOT EXISTS activity_by_date ON activity (date);
--- Last activity per client: one index seek per client instead of a scan.
-CREATE INDEX IF NOT EXISTS activity_done_by_client_date ON activity (client_id, date)
-    WHERE withdrawn_at IS NULL AND verification != 'rejected';
-CREATE TABLE IF NOT EXISTS policy_version (
-    client_id TEXT NOT NULL, version INTEGER NOT NULL, start_date TEXT NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (client_id, version)
-);
-CREATE TABLE IF NOT EXISTS caseload (
-    caseworker_id TEXT NOT NULL, client_id TEXT NOT NULL, PRIMARY KEY (caseworker_id, client_id)
-);
-CREATE TABLE IF NOT EXISTS period_signal (
-    client_id TEXT NOT NULL, period_start TEXT NOT NULL, kind TEXT NOT NULL,
-    PRIMARY KEY (client_id, period_start, kind)
-);
-CREATE TABLE IF NOT EXISTS vacancy_projection (
-    vacancy_id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,
-    channel TEXT NOT NULL, open INTEGER NOT NULL
-);
-"""
-
-_COLUMNS = (
-    "activity_id, client_id, request_id, type, type_description, date, employer, position, channel, "
-    "vacancy_id, contact_role, outcome, evidence_name, evidence_digest, evidence_url, note, verification, "
-    "verification_reason, verified_by, logged_at, logged_on, withdrawn_at"
-)
-
-
 class Outbox(Protocol):
     def create_schema(self, conn: sqlite3.Connection) -> None: ...
 
     def add(self, conn: sqlite3.Connection, *, topic: str, key: str, event_type: str, subject: str,
             message: Message) -> Any: ...
-
-
-def _row(a: Activity) -> tuple[Any, ...]:
-    e = a.evidence
-    return (
-        a.activity_id, a.client_id, a.request_id, a.type.value, a.type_description, a.date.isoformat(),
-        a.employer, a.position, a.channel.value, a.vacancy_id, a.contact_role, a.outcome.value,
-        e.document_name if e else None, e.sha256_digest if e else None, e.url if e else None, a.note,
-        a.verification.value, a.verification_reason, a.verified_by, a.logged_at.isoformat(),
-        a.logged_at.date().isoformat(), a.withdrawn_at.isoformat() if a.withdrawn_at else None,
-    )
-
-
-def _activity(r: sqlite3.Row) -> Activity:
-    has_evidence = r["evidence_name"] is not None or r["evidence_url"] is not None
-    return Activity(
-        activity_id=r["activity_id"], client_id=r["client_id"], request_id=r["request_id"],
-        type=ActivityType(r["type"]), type_description=r["type_description"], date=date.fromisoformat(r["date"]),
-        employer=r["employer"], position=r["position"], channel=Channel(r["channel"]), vacancy_id=r["vacancy_id"],
-        contact_role=r["contact_role"], outcome=Outcome(r["outcome"]),
-        evidence=Evidence(document_name=r["evidence_name"] or "", sha256_digest=r["evidence_digest"] or "",
-                          url=r["evidence_url"] or "") if has_evidence else None,
-        note=r["note"], verification=Verification(r["verification"]), verification_reason=r["verification_reason"],
-        verified_by=r["verified_by"], logged_at=datetime.fromisoformat(r["logged_at"]),
-        withdrawn_at=datetime.fromisoformat(r["withdrawn_at"]) if r["withdrawn_at"] else None,
-    )
-
-
-_TYPES = {t.value: t for t in ActivityType}
-_VERIFICATIONS = {v.value: v for v in Verification}
-
-
-def _placeholders(items: Sequence[Any]) -> str:
-    return ",".join("?" * len(items))
 
 
 class SqliteActivitiesStore:
@@ -124,7 +52,7 @@ class SqliteActivitiesStore:
         # A checkpoint (with fsync) inside a request adds milliseconds to its latency; the
         # sweeper checkpoints from its own connection instead. The large limit is the safety net.
         self._conn.execute("PRAGMA wal_autocheckpoint = 20000")
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(SCHEMA)
         if outbox is not None:
             outbox.create_schema(self._conn)
 
@@ -165,19 +93,19 @@ class SqliteActivitiesStore:
     # -- ActivityStore -----------------------------------------------------------------
     def add_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> tuple[Activity, bool]:
         with self._transaction() as conn:
-            found = conn.execute(f"SELECT {_COLUMNS} FROM activity WHERE client_id = ? AND request_id = ?",
+            found = conn.execute(f"SELECT {COLUMNS} FROM activity WHERE client_id = ? AND request_id = ?",
                                  (activity.client_id, activity.request_id)).fetchone()
             if found is not None:
-                return _activity(found), False
-            conn.execute(f"INSERT INTO activity ({_COLUMNS}) VALUES ({_placeholders(_COLUMNS.split(','))})",
-                         _row(activity))
+                return activity_from_row(found), False
+            conn.execute(f"INSERT INTO activity ({COLUMNS}) VALUES ({placeholders(COLUMNS.split(','))})",
+                         activity_row(activity))
             self._emit(conn, events)
         return activity, True
 
     def get_activity(self, client_id: str, activity_id: str) -> Activity | None:
-        rows = self._query(f"SELECT {_COLUMNS} FROM activity WHERE activity_id = ? AND client_id = ?",
+        rows = self._query(f"SELECT {COLUMNS} FROM activity WHERE activity_id = ? AND client_id = ?",
                            (activity_id, client_id))
-        return _activity(rows[0]) if rows else None
+        return activity_from_row(rows[0]) if rows else None
 
     def save_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> None:
         with self._transaction() as conn:
@@ -193,7 +121,7 @@ class SqliteActivitiesStore:
 
     def list_activities(self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
                         after: tuple[date, str] | None = None) -> list[Activity]:
-        sql = f"SELECT {_COLUMNS} FROM activity WHERE client_id = ? AND withdrawn_at IS NULL"
+        sql = f"SELECT {COLUMNS} FROM activity WHERE client_id = ? AND withdrawn_at IS NULL"
         params: list[Any] = [client_id]
         if from_date:
             sql += " AND date >= ?"
@@ -205,7 +133,7 @@ class SqliteActivitiesStore:
             sql += " AND (date < ? OR (date = ? AND activity_id < ?))"
             params += [after[0].isoformat(), after[0].isoformat(), after[1]]
         sql += " ORDER BY date DESC, activity_id DESC LIMIT ?"
-        return [_activity(r) for r in self._query(sql, [*params, limit])]
+        return [activity_from_row(r) for r in self._query(sql, [*params, limit])]
 
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
         result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
@@ -213,11 +141,11 @@ class SqliteActivitiesStore:
             chunk = list(client_ids[start:start + 500])
             rows = self._query(
                 f"""SELECT client_id, activity_id, type, date, logged_on, verification FROM activity
-                    WHERE client_id IN ({_placeholders(chunk)}) AND date >= ? AND withdrawn_at IS NULL""",
+                    WHERE client_id IN ({placeholders(chunk)}) AND date >= ? AND withdrawn_at IS NULL""",
                 [*chunk, since.isoformat()])
             for r in rows:
-                result[r[0]].append(ActivityFact(r[1], _TYPES[r[2]], date.fromisoformat(r[3]),
-                                                 date.fromisoformat(r[4]), _VERIFICATIONS[r[5]]))
+                result[r[0]].append(ActivityFact(r[1], TYPES[r[2]], date.fromisoformat(r[3]),
+                                                 date.fromisoformat(r[4]), VERIFICATIONS[r[5]]))
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
@@ -266,7 +194,7 @@ class SqliteActivitiesStore:
             chunk = missing[start:start + 500]
             found: dict[str, list[PolicyVersion]] = {c: [] for c in chunk}
             for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
-                                 f"({_placeholders(chunk)}) ORDER BY version", chunk):
+                                 f"({placeholders(chunk)}) ORDER BY version", chunk):
                 found[r[0]].append(PolicyVersion.model_validate_json(r[1]))
             with self._lock:
                 cached.update(found)
@@ -297,7 +225,7 @@ class SqliteActivitiesStore:
         for start in range(0, len(client_ids), 500):
             chunk = list(client_ids[start:start + 500])
             for r in self._query(f"SELECT client_id, period_start, kind FROM period_signal WHERE client_id IN "
-                                 f"({_placeholders(chunk)})", chunk):
+                                 f"({placeholders(chunk)})", chunk):
                 result[r[0]].add((date.fromisoformat(r[1]), r[2]))
         return result
 
