@@ -51,14 +51,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(func=_cmd_search)
 
 
-def _connect(target: str | None) -> tuple[Any, grpc.Channel, list[tuple[str, str]]]:
+def _connect(target: str | None, scope: str) -> tuple[Any, grpc.Channel, list[tuple[str, str]]]:
     from services.common.auth import mint_token
     from services.common.grpc_server import open_channel
     from services.common.settings import Settings
 
     settings = Settings()
     channel = open_channel(settings, target or f"localhost:{settings.vacancies_port}")
-    token = mint_token(settings, subject="cli", role="service")
+    # Only the scope the command needs ("vacancies:write" to import, "vacancies:read" to search).
+    token = mint_token(settings, subject="cli", role="service", scopes=[scope])
     return vacancy_service_pb2_grpc.VacancyServiceStub(channel), channel, [("authorization", f"Bearer {token}")]
 
 
@@ -111,7 +112,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     records = list(read_files(args.files, args.source))
-    stub, channel, metadata = _connect(args.target)
+    stub, channel, metadata = _connect(args.target, "vacancies:write")
     err = Console(stderr=True)
     try:
         with Progress(console=err, disable=args.json, transient=True) as progress:
@@ -153,7 +154,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         request.radius_km = args.radius  # the service explains that a radius needs a place
     if args.isco:
         request.isco_prefixes.append(args.isco)
-    stub, channel, metadata = _connect(args.target)
+    stub, channel, metadata = _connect(args.target, "vacancies:read")
     try:
         response = stub.SearchVacancies(request, metadata=metadata)
     except grpc.RpcError as error:
