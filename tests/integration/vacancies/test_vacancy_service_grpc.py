@@ -224,3 +224,17 @@ class TestConcurrentStreams:
         assert statuses.count("accepted") == 300 and statuses.count("unchanged") == 300
         everything = stub.SearchVacancies(svc.SearchVacanciesRequest(page_size=1), metadata=service)
         assert everything.total_count == 300
+
+
+class TestServiceScopes:
+    def test_a_read_scoped_system_may_search_and_follow_changes_but_not_ingest(self, stub, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.common.auth import mint_token
+        from services.common.settings import Settings
+
+        token = mint_token(Settings(data_dir=tmp_path), subject="matching", role="service", scopes=["vacancies:read"])
+        reader = (("authorization", f"Bearer {token}"),)
+        stub.SearchVacancies(svc.SearchVacanciesRequest(), metadata=reader)
+        stub.ListVacancyChanges(svc.ListVacancyChangesRequest(snapshot=True), metadata=reader)
+        with pytest.raises(grpc.RpcError) as error:
+            ingest(stub, reader, [town_vacancy("1", "Utrecht")])
+        assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
