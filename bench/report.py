@@ -120,15 +120,16 @@ def _fmt(x: float | None) -> str:
     return f"{x:.3g}"
 
 
-def print_table(metrics: list[Metric], title: str, out: IO[str] = sys.stderr) -> None:
+def print_table(rows: list[dict[str, Any]], title: str, out: IO[str] = sys.stderr) -> None:
+    """The metrics (as their JSON objects) as a readable table."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title)
     for column in ("metric", "value", "unit", "baseline", "ratio", "size", "goal", "met"):
         table.add_column(column, justify="right" if column in ("value", "baseline", "ratio", "size") else "left")
-    for m in metrics:
-        met = "-" if m.met is None else ("yes" if m.met else "NO")
-        table.add_row(m.name, _fmt(m.value), m.unit, _fmt(m.baseline_value), _fmt(m.ratio), f"{m.size:,}",
-                      m.goal.describe(m.unit) if m.goal else "", met)
+    for m in rows:
+        met = "-" if m["met"] is None else ("yes" if m["met"] else "NO")
+        table.add_row(m["name"], _fmt(m["value"]), m["unit"], _fmt(m["baseline_value"]), _fmt(m["ratio"]),
+                      f"{m['size']:,}", m["goal"] or "", met)
     Console(file=out, width=140).print(table)
