@@ -257,3 +257,29 @@ class TestPolicyVersionsOverGrpc:
             stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id="c-none"),
                                      metadata=token_for("client", "c-none"))
         assert caught.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+class TestListingBadInput:
+    @pytest.mark.parametrize(
+        ("fields", "field"),
+        [
+            ({"from_date": "2026-03-01", "to_date": "2026-02-01"}, "to_date"),
+            ({"page_token": "not-a-token"}, "page_token"),
+            ({"page_size": -1}, "page_size"),
+            ({"from_date": "gisteren"}, "from_date"),
+        ],
+    )
+    def test_a_bad_list_request_names_the_field(self, stub, token_for, fields, field):
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT, **fields),
+                                metadata=token_for("client", CLIENT))
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert field in violations(caught.value)
+
+    def test_an_activity_of_another_client_is_not_found(self, stub, token_for, clock):
+        activity = stub.LogActivity(log_request(clock), metadata=token_for("client", CLIENT)).activity
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.UpdateActivityOutcome(pb.UpdateActivityOutcomeRequest(
+                client_id=OTHER, activity_id=activity.activity_id, outcome=pb.OUTCOME_INVITED),
+                metadata=token_for("client", OTHER))
+        assert caught.value.code() is grpc.StatusCode.NOT_FOUND
