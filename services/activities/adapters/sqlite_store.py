@@ -193,10 +193,11 @@ class SqliteActivitiesStore:
         for start in range(0, len(missing), 500):
             chunk = missing[start:start + 500]
             found: dict[str, list[PolicyVersion]] = {c: [] for c in chunk}
-            for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
-                                 f"({placeholders(chunk)}) ORDER BY version", chunk):
-                found[r[0]].append(PolicyVersion.model_validate_json(r[1]))
+            # Read and fill under the lock, so a version added meanwhile cannot be cached stale.
             with self._lock:
+                for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
+                                     f"({placeholders(chunk)}) ORDER BY version", chunk):
+                    found[r[0]].append(PolicyVersion.model_validate_json(r[1]))
                 cached.update(found)
         return {c: list(cached.get(c, [])) for c in client_ids}
 
