@@ -12,7 +12,6 @@ from typing import Any
 import grpc
 
 from jobmatch.activities.v1 import activities_pb2_grpc
-from services.activities.adapters.processing_log import BatchingProcessingLog, record_processing_many
 from services.activities.adapters.sqlite_store import SqliteActivitiesStore
 from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, ActivityServicer
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
@@ -21,7 +20,7 @@ from services.activities.service_layer.obligation_handlers import ObligationHand
 from services.activities.service_layer.privacy import ActivitiesEraser
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import VACANCIES
-from services.common.processing_log import background_context
+from services.common.processing_log import SqliteProcessingLog, background_context, record_processing_many
 from services.common.settings import Settings
 
 log = logging.getLogger("jobmatch.activities")
@@ -39,7 +38,7 @@ class App:
     settings: Settings
     store: SqliteActivitiesStore
     outbox: SqliteOutbox
-    processing_log: BatchingProcessingLog
+    processing_log: SqliteProcessingLog
     activities: ActivityHandlers
     obligations: ObligationHandlers
     clock: Clock
@@ -113,7 +112,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
                           settings.outbox_retention_days)
     store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
-    processing_log = BatchingProcessingLog(data_dir / "processing_log.db")
+    processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     activities = ActivityHandlers(store, store, store, clock)
     obligations = ObligationHandlers(store, store, clock, record=record_processing_many)
     return App(settings, store, outbox, processing_log, activities, obligations, clock)

@@ -12,7 +12,7 @@ import contextvars
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,6 +98,8 @@ class ProcessingRecord(BaseModel):
 class ProcessingLog(Protocol):
     def write(self, record: ProcessingRecord) -> None: ...
 
+    def write_many(self, records: Sequence[ProcessingRecord]) -> None: ...
+
     def list_for_subject(
         self, data_subject_id: str, limit: int = 1000, offset: int = 0
     ) -> list[ProcessingRecord]: ...
@@ -127,14 +129,24 @@ class SqliteProcessingLog:
         )
         self._lock = threading.Lock()
 
+    _INSERT = (
+        f"INSERT INTO processing_log ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"
+    )
+
     def write(self, record: ProcessingRecord) -> None:
-        values = record.model_dump(mode="json")
+        self.write_many([record])
+
+    def write_many(self, records: Sequence[ProcessingRecord]) -> None:
+        """One transaction for all records: a caseload of 300 clients is one write, not 300."""
+        rows = [[values[f] for f in self._FIELDS] for values in (r.model_dump(mode="json") for r in records)]
         with self._lock:
-            self._conn.execute(
-                f"INSERT INTO processing_log ({', '.join(self._FIELDS)}) "
-                f"VALUES ({', '.join('?' for _ in self._FIELDS)})",
-                [values[f] for f in self._FIELDS],
-            )
+            self._conn.execute("BEGIN")
+            try:
+                self._conn.executemany(self._INSERT, rows)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def list_for_subject(
         self, data_subject_id: str, limit: int = 1000, offset: int = 0
@@ -201,32 +213,46 @@ def current_call() -> CallContext | None:
     return _call.get()
 
 
-def write_record(ctx: CallContext, activity: str, subject_id: str, status: Status) -> None:
-    ctx.log.write(
-        ProcessingRecord(
-            trace_id=ctx.trace_id,
-            span_id=ctx.span_id,
-            name=ctx.name,
-            start_time=ctx.start_time,
-            end_time=datetime.now(UTC),
-            status=status,
-            processing_activity_id=ACTIVITIES[activity].uri,
-            data_subject_id=subject_id,
-            actor=ctx.actor,
-            service=ctx.service,
-        )
+def write_records(ctx: CallContext, activity: str, subject_ids: Sequence[str], status: Status) -> None:
+    end = datetime.now(UTC)
+    uri = ACTIVITIES[activity].uri
+    ctx.log.write_many(
+        [
+            ProcessingRecord(
+                trace_id=ctx.trace_id,
+                span_id=ctx.span_id,
+                name=ctx.name,
+                start_time=ctx.start_time,
+                end_time=end,
+                status=status,
+                processing_activity_id=uri,
+                data_subject_id=subject_id,
+                actor=ctx.actor,
+                service=ctx.service,
+            )
+            for subject_id in subject_ids
+        ]
     )
 
 
-def record_processing(activity: str, subject_id: str, status: Status = "ok") -> None:
-    """For use cases that touch several clients in one call (caseload, reverse matching)."""
+def write_record(ctx: CallContext, activity: str, subject_id: str, status: Status) -> None:
+    write_records(ctx, activity, [subject_id], status)
+
+
+def record_processing_many(activity: str, subject_ids: Sequence[str], status: Status = "ok") -> None:
+    """For use cases that touch several clients in one call (caseload, reverse matching):
+    one record per client, written together. Consumers and sweepers set a
+    `background_context` so their processing is logged too."""
     if activity not in ACTIVITIES:
         raise KeyError(f"unknown processing activity {activity!r}")
     ctx = _call.get()
-    if ctx is None:
-        # Outside an RPC (a consumer or sweeper): nobody reads data on someone's behalf.
+    if ctx is None or not subject_ids:
         return
-    write_record(ctx, activity, subject_id, status)
+    write_records(ctx, activity, subject_ids, status)
+
+
+def record_processing(activity: str, subject_id: str, status: Status = "ok") -> None:
+    record_processing_many(activity, [subject_id], status)
 
 
 @contextmanager
