@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.reference import skills as skill_reference
-from services.common.reference.skills import normalise_skill
 from services.matching.domain.model import Criterion, OccupationMatch, OpenVacancy
-from services.matching.domain.rules import ProfileCriteria, RuleMatch
+from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
 from services.matching.domain.scoring import ScoreParts
 
 
@@ -21,15 +19,6 @@ class Explanation:
     text_nl: str
     text_en: str
     parts: ScoreParts
-
-
-def _display(skill: str) -> str:
-    """A skill as people read it: a known ESCO URI becomes its label."""
-    if "://" in skill:
-        known = skill_reference.by_uri(skill)
-        if known is not None:
-            return known.label
-    return skill.strip()
 
 
 def _hours(low: float, high: float) -> str:
@@ -51,11 +40,11 @@ def _occupation_text(vacancy: OpenVacancy, match: OccupationMatch) -> tuple[str,
     )
 
 
-def explain(profile: ProfileCriteria, home_place_name: str, vacancy: OpenVacancy, match: RuleMatch, parts: ScoreParts) -> Explanation:
-    common = [s for s in (*vacancy.required_skills, *vacancy.optional_skills) if normalise_skill(s) in profile.skills]
-    missing = [s for s in vacancy.required_skills if normalise_skill(s) not in profile.skills]
-    common_display = tuple(dict.fromkeys(_display(s) for s in common))
-    missing_display = tuple(dict.fromkeys(_display(s) for s in missing))
+def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria, match: RuleMatch, parts: ScoreParts) -> Explanation:
+    vacancy = vac.vacancy
+    labels = vac.skill_labels
+    common_display = tuple(labels[s] for s in (*vac.required_skills, *vac.optional_skills) if s in profile.skills)
+    missing_display = tuple(labels[s] for s in vac.required_skills if s not in profile.skills)
     nl, en = _occupation_text(vacancy, match.occupation_match)
     lines_nl, lines_en = [nl], [en]
     if Criterion.REMOTE in match.criteria:

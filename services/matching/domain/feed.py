@@ -13,7 +13,16 @@ from services.matching.domain.explanation import Explanation, explain
 from services.matching.domain.model import FeedbackKind, OpenVacancy
 from services.matching.domain.ranking import score_rule_match
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
-from services.matching.domain.scoring import FEEDBACK_APPLIED, FEEDBACK_SAVED, recency_part
+from services.matching.domain.scoring import (
+    FEEDBACK_APPLIED,
+    FEEDBACK_SAVED,
+    OCCUPATION_CLOSENESS,
+    combine,
+    distance_part,
+    hours_part,
+    recency_part,
+    skills_part,
+)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -104,7 +113,16 @@ def rank(
         recency = recency_of.get(posted)
         if recency is None:
             recency = recency_of[posted] = recency_part(posted, today)
-        score = score_rule_match(profile, vac, match, today, bonus, recency).total
+        skills = profile.skills
+        score = combine(  # the same parts as ranking.score_rule_match, without building them
+            OCCUPATION_CLOSENESS[match.occupation_match],
+            skills_part(sum(1 for s in vac.required_skills if s in skills), len(vac.required_skills),
+                        sum(1 for s in vac.optional_skills if s in skills), len(vac.optional_skills)),
+            distance_part(match.distance_km, match.via_remote),
+            hours_part(vac.hours_low, vac.hours_high, profile.hours_min, profile.hours_max),
+            recency,
+            bonus,
+        )
         is_new = previous_visit_at is not None and vac.vacancy.received_at > previous_visit_at
         ranked.append(RankedVacancy(vac, match, score, is_new, saved, applied))
     # Newest first among equal scores: ISO dates sort as text, so negate via a reversed key.
@@ -129,7 +147,7 @@ def page(
         parts = score_rule_match(profile, r.vac, r.match, today,
                                  (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0))
         items.append(FeedItem(r.vac.vacancy, r.score, r.is_new, r.saved, r.applied,
-                              explain(profile, home_place_name, r.vac.vacancy, r.match, parts)))
+                              explain(profile, home_place_name, r.vac, r.match, parts)))
     end = cursor.offset + len(window)
     next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at)) if end < len(ranked) else ""
     return FeedPage(tuple(items), next_token, len(ranked), sum(1 for r in ranked if r.is_new), cursor.previous_visit_at)

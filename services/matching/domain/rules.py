@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from services.common.reference import skills as skill_reference
 from services.common.reference.skills import normalise_skill
 from services.matching.domain.model import Criterion, OccupationBreadth, OccupationMatch, OpenVacancy, SearchProfile
 
@@ -38,6 +39,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def skill_label(skill: str) -> str:
+    """A skill as people read it: a known ESCO URI becomes its label."""
+    if "://" in skill:
+        known = skill_reference.by_uri(skill)
+        if known is not None:
+            return known.label
+    return skill.strip()
 
 
 def wish_keys(esco_uri: str, isco_code: str, breadth: OccupationBreadth) -> dict[OccupationKey, OccupationMatch]:
@@ -133,11 +143,16 @@ class VacancyCriteria:
     languages: frozenset[str]
     required_skills: tuple[str, ...]  # normalised, unique, in the vacancy's order
     optional_skills: tuple[str, ...]
+    skill_labels: dict[str, str]  # normalised -> as people read it (explanations)
 
 
 def compile_vacancy(vacancy: OpenVacancy) -> VacancyCriteria:
     low = vacancy.hours_min or vacancy.hours_max
     high = vacancy.hours_max or vacancy.hours_min
+    labels: dict[str, str] = {}
+    for skill in (*vacancy.required_skills, *vacancy.optional_skills):
+        if skill.strip():
+            labels.setdefault(normalise_skill(skill), skill_label(skill))
     required = tuple(dict.fromkeys(normalise_skill(s) for s in vacancy.required_skills if s.strip()))
     optional = tuple(s for s in dict.fromkeys(normalise_skill(s) for s in vacancy.optional_skills if s.strip()) if s not in required)
     return VacancyCriteria(
@@ -148,6 +163,7 @@ def compile_vacancy(vacancy: OpenVacancy) -> VacancyCriteria:
         languages=frozenset(code.strip().lower() for code in vacancy.languages if code.strip()),
         required_skills=required,
         optional_skills=optional,
+        skill_labels=labels,
     )
 
 

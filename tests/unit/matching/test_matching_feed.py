@@ -89,3 +89,16 @@ class TestExplanation:
         ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
         e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0].explanation
         assert Criterion.REMOTE in e.matched_criteria and "op afstand" in e.text_nl and "remotely" in e.text_en
+
+
+class TestFeedScore:
+    def test_the_feed_score_equals_the_documented_score_parts_plus_feedback(self) -> None:
+        from services.matching.domain.ranking import score_rule_match
+
+        criteria = compile_profile(profile(skills=["Python", "SQL"]))
+        index = index_of(vacancy(place="Zeist", required_skills=("Python", "Kubernetes"), optional_skills=("SQL",)),
+                         vacancy(vacancy_id="vac-2", place="Amersfoort", hours_min=20, hours_max=40))
+        ranked = feed.rank(criteria, index.matches(criteria), {"vac-2": {FeedbackKind.SAVE}}, TODAY, None)
+        for r in ranked:
+            bonus = 0.05 if r.saved else 0.0
+            assert r.score == score_rule_match(criteria, r.vac, r.match, TODAY, bonus).total
