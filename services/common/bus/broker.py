@@ -52,6 +52,17 @@ def _die_with_parent() -> None:
         pass
 
 
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:port (TIME_WAIT leftovers do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def kafka_metadata_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     """True when a Kafka MetadataRequest v0 on host:port gets a well-formed answer.
 
@@ -190,6 +201,9 @@ class EmbeddedBroker:
 
     def _spawn_and_wait(self) -> None:
         assert self.port is not None
+        # Otherwise the readiness probe would be answered by whoever holds the port.
+        if not port_is_free(self.port):
+            raise BrokerStartError(f"port {self.port} on 127.0.0.1 is already in use")
         try:
             command = self._command()
         except Exception as exc:  # TansuBinaryNotFound and friends

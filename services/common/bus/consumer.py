@@ -70,6 +70,16 @@ class SqliteProcessedEvents:
 
 
 class EventConsumer(threading.Thread):
+    """One thread, one KafkaConsumer: decode, dedupe, handle, commit; retries, then DLQ.
+
+    It takes every partition of its topics itself (`assign`) and commits offsets under
+    `group_id`, instead of joining a consumer group: Tansu's group coordinator stalls
+    after a broker restart (SyncGroup loops), and our services run one instance per
+    group anyway. So two consumers with the same group_id both read everything.
+    `session_timeout_ms`/`heartbeat_interval_ms` are accepted for the agreed API; they
+    have no effect without group membership.
+    """
+
     def __init__(
         self,
         bootstrap_servers: str,
@@ -85,6 +95,8 @@ class EventConsumer(threading.Thread):
         auto_offset_reset: str = "earliest",
         retry_backoff: float = 0.05,
         max_backoff: float = 2.0,
+        partition_refresh_interval: float = 1.0,
+        stall_timeout: float = 5.0,
     ) -> None:
         super().__init__(name=f"event-consumer[{group_id}]", daemon=True)
         if max_attempts < 1:
@@ -101,9 +113,12 @@ class EventConsumer(threading.Thread):
         self.auto_offset_reset = auto_offset_reset
         self.retry_backoff = retry_backoff
         self.max_backoff = max_backoff
+        self.partition_refresh_interval = partition_refresh_interval
+        self.stall_timeout = stall_timeout
         self._stopping = threading.Event()
         self._assigned = threading.Event()
         self._dead_letter_producer: Any = None
+        self._rewind_pending = False
         self.handled_count = 0
         self.dead_lettered_count = 0
 
@@ -126,6 +141,18 @@ class EventConsumer(threading.Thread):
                 consumer = self._new_consumer()
                 self._consume(consumer)
                 backoff = 0.1
+            except _Stalled as stalled:
+                log.warning("consumer %s restarts its Kafka client: %s", self.group_id, stalled)
+            except _LogReplaced as replaced:
+                # A fresh client: the old one keeps fetch state of the lost broker and can
+                # stall; the new one starts from the beginning (see _consume).
+                log.warning("broker lost the log of %s: consumer %s starts again from the "
+                            "beginning (already processed events are skipped)",
+                            sorted(replaced.topics), self.group_id)
+                self._rewind_pending = True
+                # Its metadata names the lost topics: it would write into nothing.
+                _close_quietly(self._dead_letter_producer)
+                self._dead_letter_producer = None
             except Exception as exc:  # broker gone, coordinator lost, ...: start over
                 log.warning("event consumer %s restarting in %.1fs: %s: %s",
                             self.group_id, backoff, type(exc).__name__, exc)
@@ -139,39 +166,47 @@ class EventConsumer(threading.Thread):
 
     def _new_consumer(self) -> Any:
         from kafka import KafkaConsumer
-        from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
-        outer = self
-
-        class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]
-            def on_partitions_revoked(self, revoked: Any) -> None:
-                outer._assigned.clear()
-
-            def on_partitions_assigned(self, assigned: Any) -> None:
-                if assigned:
-                    outer._assigned.set()
-
-        consumer = KafkaConsumer(
+        return KafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
-            group_id=self.group_id,
+            group_id=self.group_id,  # only for committed offsets: no group membership
             client_id=f"consumer-{self.group_id}",
             enable_auto_commit=False,
             auto_offset_reset=self.auto_offset_reset,
-            session_timeout_ms=self.session_timeout_ms,
-            heartbeat_interval_ms=self.heartbeat_interval_ms,
             reconnect_backoff_max_ms=1000,
-            # Discover topics that (re)appear after a broker restart quickly.
-            metadata_max_age_ms=2000,
+            metadata_max_age_ms=2000,  # see (re)created topics and partitions quickly
             fetch_max_wait_ms=200,
+            # A fetch that Tansu never answers (seen after restarts) is given up quickly.
+            request_timeout_ms=5000,
+            allow_auto_create_topics=False,  # topics belong to their producers
         )
-        consumer.subscribe(self.topics, listener=_Listener())
-        return consumer
 
     def _consume(self, consumer: Any) -> None:
         from kafka import OffsetAndMetadata
 
+        incarnation = _BrokerIncarnation()
+        # After the broker lost its log, offsets committed before the loss point into a
+        # log that no longer exists: this client reads every partition from the start.
+        from_beginning, self._rewind_pending = self._rewind_pending, False
+        assigned: set[Any] = set()
+        last_refresh = float("-inf")
+        stall = _StallWatch(self.stall_timeout)
         while not self._stopping.is_set():
+            if time.monotonic() - last_refresh >= self.partition_refresh_interval:
+                assigned = self._assign(consumer, assigned, from_beginning)
+                last_refresh = time.monotonic()
+            replaced = incarnation.replaced_topics(consumer, self.topics)
+            if replaced:
+                raise _LogReplaced(replaced)
+            if not assigned:
+                self._stopping.wait(0.1)
+                continue
             batches = consumer.poll(timeout_ms=200)
+            if batches or not stall.behind(consumer, assigned):
+                stall.progress()
+            elif stall.stalled():
+                self._rewind_pending = from_beginning  # a fresh client, same starting point
+                raise _Stalled(f"no records for {self.stall_timeout:.0f}s while behind the log end")
             for tp, records in batches.items():
                 done_offset: int | None = None
                 for record in records:
@@ -184,6 +219,26 @@ class EventConsumer(threading.Thread):
                     done_offset = record.offset + 1
                 if done_offset is not None:
                     self._commit(consumer, {tp: OffsetAndMetadata(done_offset, "", -1)})
+
+    def _assign(self, consumer: Any, assigned: set[Any], from_beginning: bool) -> set[Any]:
+        """Take every partition of our topics. New partitions start at the committed
+        offset of the group (kafka-python looks it up), else per auto_offset_reset."""
+        from kafka import TopicPartition
+
+        wanted = {
+            TopicPartition(topic, partition)
+            for topic in self.topics
+            for partition in consumer.partitions_for_topic(topic)
+        }
+        if wanted != assigned:
+            consumer.assign(sorted(wanted))
+            added = wanted - assigned
+            if from_beginning and added:
+                consumer.seek_to_beginning(*added)
+            log.info("consumer %s reads partitions %s", self.group_id, sorted(wanted))
+        if wanted:
+            self._assigned.set()
+        return wanted
 
     def _commit(self, consumer: Any, offsets: dict[Any, Any]) -> None:
         try:
@@ -255,6 +310,78 @@ class EventConsumer(threading.Thread):
                 reconnect_backoff_max_ms=1000,
             )
         return self._dead_letter_producer
+
+
+class _Stalled(Exception):
+    pass
+
+
+class _StallWatch:
+    """Notices a client that gets no records although the log has more for it.
+
+    Seen with Tansu after a restart: a fetch that never returns. The cure is a new client.
+    Checking the end offsets costs a request, so it is done at most once a second.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._since = time.monotonic()
+        self._last_check = float("-inf")
+        self._behind = False
+
+    def progress(self) -> None:
+        self._since = time.monotonic()
+
+    def behind(self, consumer: Any, assigned: set[Any]) -> bool:
+        if time.monotonic() - self._last_check < 1.0:
+            return self._behind
+        self._last_check = time.monotonic()
+        ends = consumer.end_offsets(sorted(assigned))
+        self._behind = any((ends.get(tp) or 0) > consumer.position(tp) for tp in assigned)
+        return self._behind
+
+    def stalled(self) -> bool:
+        return time.monotonic() - self._since >= self.timeout
+
+
+class _LogReplaced(Exception):
+    def __init__(self, topics: set[str]) -> None:
+        super().__init__(", ".join(sorted(topics)))
+        self.topics = topics
+
+
+class _BrokerIncarnation:
+    """Notices that the broker's log was replaced under a running consumer.
+
+    After a restart of the memory-only broker the committed offsets are gone, but the
+    client keeps each partition's in-memory position, so it would go on at its old
+    offset in a new log and skip events. The metadata the client refreshes anyway tells
+    us: a new cluster id (EmbeddedBroker gives each start one) or a new topic id.
+    """
+
+    def __init__(self) -> None:
+        self.cluster_id: str | None = None
+        self.topic_ids: dict[str, object] = {}
+
+    def replaced_topics(self, consumer: Any, topics: Sequence[str]) -> set[str]:
+        cluster = getattr(getattr(consumer, "_client", None), "cluster", None)
+        if cluster is None:  # pragma: no cover - kafka-python internals changed
+            return set()
+        subscribed = set(topics)
+        replaced: set[str] = set()
+        cluster_id = getattr(cluster, "cluster_id", None)
+        if cluster_id is not None:
+            if self.cluster_id is not None and cluster_id != self.cluster_id:
+                replaced |= subscribed
+            self.cluster_id = cluster_id
+        for topic in subscribed:
+            topic_id = cluster.topic_id(topic)
+            if topic_id is None:
+                continue  # topic missing right now: wait until it is back
+            if self.topic_ids.get(topic) not in (None, topic_id):
+                replaced.add(topic)
+            self.topic_ids[topic] = topic_id
+        return replaced
 
 
 def _close_quietly(client: Any) -> None:

@@ -144,6 +144,8 @@ class OutboxRelay(threading.Thread):
             self.published_count += len(acks)
         for topic in sorted(lost_topics):
             self._republish(conn, topic, "acked offset went backwards")
+        if lost_topics:
+            self._reset_clients()
         if failure is not None:
             raise failure
         return len(acks)
@@ -157,10 +159,12 @@ class OutboxRelay(threading.Thread):
         """
         admin = self._get_admin()
         cluster_id = admin.describe_cluster().get("cluster_id")
+        stale_clients = self._cluster_id is not None and cluster_id != self._cluster_id
         self._cluster_id = cluster_id
         if cluster_id:
             count = self.outbox.republish_unless_cluster(conn, cluster_id)
             if count:
+                stale_clients = True
                 self.republished_count += count
                 log.warning(
                     "broker is a new incarnation (cluster %s): sending %d retained events again",
@@ -170,9 +174,15 @@ class OutboxRelay(threading.Thread):
         if published:
             existing = set(admin.list_topics())
             for topic in sorted(published - existing):
+                stale_clients = True
                 self._republish(conn, topic, "topic is missing on the broker")
+        if stale_clients:
+            self._reset_clients()
 
     def _republish(self, conn: sqlite3.Connection, topic: str, why: str) -> None:
+        """Send the topic's retained events again. Callers then drop the Kafka clients:
+        a producer that still has the lost topic's metadata (topic id) writes into
+        nothing on the new broker, yet gets acks."""
         count = self.outbox.republish_topic(conn, topic)
         self.republished_count += count
         log.warning("broker lost events of %s (%s): sending %d retained events again", topic, why, count)
