@@ -175,3 +175,69 @@ class TestDeliveryThroughABrokerCrash:
         assert set(counts.values()) == {1}
         assert sorted(event.sequence for event in calls) == list(range(1, total + 1))
         assert {event.source for event in calls} == {SOURCE}
+
+
+def add_events(outbox: SqliteOutbox, store: sqlite3.Connection, topic: str, count: int) -> None:
+    with store:
+        for number in range(1, count + 1):
+            outbox.add(store, topic=topic, key=f"key-{number}", event_type="nl.werk.crash-test.v1",
+                       subject=str(number), message=StringValue(value=f"event {number}"))
+
+
+class TestRelayAgainstAnUnavailableBroker:
+    @pytest.fixture
+    def producer_side(self, tmp_path: Path) -> Iterator[tuple[SqliteOutbox, sqlite3.Connection]]:
+        outbox = SqliteOutbox(tmp_path / "producer.db", SOURCE)
+        store = sqlite3.connect(outbox.db_path)
+        outbox.create_schema(store)
+        yield outbox, store
+        store.close()
+
+    def consume_all(self, bootstrap: str, topic: str, tmp_path: Path, count: int) -> list[CloudEvent]:
+        calls: list[CloudEvent] = []
+        processed = SqliteProcessedEvents(tmp_path / f"consumer-{uuid.uuid4().hex[:6]}.db")
+        consumer = EventConsumer(bootstrap, [topic], f"g-{uuid.uuid4().hex[:6]}", calls.append, processed)
+        consumer.start()
+        try:
+            wait_for(lambda: len(calls) >= count, timeout=30)
+        finally:
+            consumer.stop()
+            processed.close()
+        return calls
+
+    def test_an_idle_relay_sends_retained_events_again_after_an_empty_restart(
+        self, own_broker: EmbeddedBroker, producer_side: tuple[SqliteOutbox, sqlite3.Connection], tmp_path: Path
+    ) -> None:
+        outbox, store = producer_side
+        topic = f"idle.{uuid.uuid4().hex[:8]}"
+        add_events(outbox, store, topic, 5)
+        relay = OutboxRelay(outbox, own_broker.bootstrap, check_interval=0.2)
+        relay.start()
+        try:
+            assert relay.flush(30)
+            own_broker.restart()  # nothing new is added: only the periodic check can notice
+            assert wait_for(lambda: relay.republished_count >= 5, timeout=30)
+            assert relay.flush(30)
+            calls = self.consume_all(own_broker.bootstrap, topic, tmp_path, 5)
+        finally:
+            relay.stop()
+        assert sorted(event.sequence for event in calls) == [1, 2, 3, 4, 5]
+
+    def test_events_added_while_the_broker_is_down_wait_and_then_go_out(
+        self, own_broker: EmbeddedBroker, producer_side: tuple[SqliteOutbox, sqlite3.Connection], tmp_path: Path
+    ) -> None:
+        outbox, store = producer_side
+        topic = f"down.{uuid.uuid4().hex[:8]}"
+        own_broker.kill()
+        relay = OutboxRelay(outbox, own_broker.bootstrap)
+        relay.start()
+        try:
+            add_events(outbox, store, topic, 3)
+            assert not relay.flush(0.5)  # nothing can be acked: rows stay pending
+            own_broker.start()
+            assert relay.flush(60)
+            calls = self.consume_all(own_broker.bootstrap, topic, tmp_path, 3)
+        finally:
+            relay.stop()
+            own_broker.start()
+        assert sorted(event.sequence for event in calls) == [1, 2, 3]

@@ -246,3 +246,17 @@ class TestTail:
         assert first["data"] == {"subject": "tailed"}
         assert second["data_base64"] == "AAE="
         assert "missing header" in second["error"]
+
+
+class TestConsumerStartingFirst:
+    def test_a_topic_created_after_the_consumer_started_is_picked_up(
+        self, broker: str, start_consumer: Callable[..., EventConsumer]
+    ) -> None:
+        topic = f"test.bus.late.{uuid.uuid4().hex[:10]}"
+        handler = Recorder()
+        consumer = start_consumer(topic, handler)
+        assert not consumer.wait_until_assigned(0.3)  # nothing to read yet
+        ensure_topics(broker, [topic])
+        produce_raw(broker, topic, [to_kafka(a_cloud_event("late", 1))])
+        assert consumer.wait_until_assigned(30)
+        assert wait_for(lambda: len(handler.handled) == 1, timeout=30)
