@@ -8,65 +8,23 @@ after the handler succeeded (or the event went to the dead-letter topic).
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
-from .outbox import configure_connection
+from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
+from .processed import SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
+
+__all__ = ["EventConsumer", "EventHandler", "SqliteProcessedEvents", "wait_for"]
 
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[CloudEvent], None]
 
-
-class SqliteProcessedEvents:
-    """Ids of events this consumer already handled (table in the service's own DB)."""
-
-    def __init__(self, db_path: Path, *, retention_days: int = 30) -> None:
-        self.db_path = Path(db_path)
-        self.retention = timedelta(days=retention_days)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False)
-        configure_connection(self._conn)
-        self._conn.execute(
-            """CREATE TABLE IF NOT EXISTS processed_event (
-                   event_id TEXT PRIMARY KEY,
-                   processed_at TEXT NOT NULL
-               )"""
-        )
-
-    def seen(self, event_id: str) -> bool:
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT 1 FROM processed_event WHERE event_id = ?", (event_id,)
-            ).fetchone()
-        return row is not None
-
-    def mark(self, event_id: str) -> None:
-        now = datetime.now(UTC)
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)",
-                (event_id, now.isoformat()),
-            )
-
-    def purge(self) -> int:
-        """Forget ids older than the retention (keep it longer than the outbox retention)."""
-        cutoff = (datetime.now(UTC) - self.retention).isoformat()
-        with self._lock:
-            cursor = self._conn.execute("DELETE FROM processed_event WHERE processed_at < ?", (cutoff,))
-        return cursor.rowcount
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+PROCESSED_PURGE_INTERVAL = 3600.0  # seconds between clean-ups of old processed ids
 
 
 class EventConsumer(threading.Thread):
@@ -119,12 +77,13 @@ class EventConsumer(threading.Thread):
         self._assigned = threading.Event()
         self._dead_letter_producer: Any = None
         self._rewind_pending = False
+        self._last_purge = float("-inf")
         self.handled_count = 0
         self.dead_lettered_count = 0
 
     # -- public API ------------------------------------------------------------------
     def wait_until_assigned(self, timeout: float = 30.0) -> bool:
-        """For tests: True once the group gave this consumer at least one partition."""
+        """For tests: True once this consumer reads at least one partition."""
         return self._assigned.wait(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -138,12 +97,13 @@ class EventConsumer(threading.Thread):
         while not self._stopping.is_set():
             consumer = None
             try:
+                self._purge_processed()
                 consumer = self._new_consumer()
                 self._consume(consumer)
                 backoff = 0.1
-            except _Stalled as stalled:
+            except Stalled as stalled:
                 log.warning("consumer %s restarts its Kafka client: %s", self.group_id, stalled)
-            except _LogReplaced as replaced:
+            except LogReplaced as replaced:
                 # A fresh client: the old one keeps fetch state of the lost broker and can
                 # stall; the new one starts from the beginning (see _consume).
                 log.warning("broker lost the log of %s: consumer %s starts again from the "
@@ -163,6 +123,14 @@ class EventConsumer(threading.Thread):
                     _close_quietly(consumer)
         if self._dead_letter_producer is not None:
             _close_quietly(self._dead_letter_producer)
+
+    def _purge_processed(self) -> None:
+        if time.monotonic() - self._last_purge < PROCESSED_PURGE_INTERVAL:
+            return
+        self._last_purge = time.monotonic()
+        forgotten = self.processed.purge()
+        if forgotten:
+            log.info("consumer %s forgot %d processed event ids past retention", self.group_id, forgotten)
 
     def _new_consumer(self) -> Any:
         from kafka import KafkaConsumer
@@ -184,20 +152,20 @@ class EventConsumer(threading.Thread):
     def _consume(self, consumer: Any) -> None:
         from kafka import OffsetAndMetadata
 
-        incarnation = _BrokerIncarnation()
+        incarnation = BrokerIncarnation()
         # After the broker lost its log, offsets committed before the loss point into a
         # log that no longer exists: this client reads every partition from the start.
         from_beginning, self._rewind_pending = self._rewind_pending, False
         assigned: set[Any] = set()
         last_refresh = float("-inf")
-        stall = _StallWatch(self.stall_timeout)
+        stall = StallWatch(self.stall_timeout)
         while not self._stopping.is_set():
             if time.monotonic() - last_refresh >= self.partition_refresh_interval:
                 assigned = self._assign(consumer, assigned, from_beginning)
                 last_refresh = time.monotonic()
             replaced = incarnation.replaced_topics(consumer, self.topics)
             if replaced:
-                raise _LogReplaced(replaced)
+                raise LogReplaced(replaced)
             if not assigned:
                 self._stopping.wait(0.1)
                 continue
@@ -206,7 +174,8 @@ class EventConsumer(threading.Thread):
                 stall.progress()
             elif stall.stalled():
                 self._rewind_pending = from_beginning  # a fresh client, same starting point
-                raise _Stalled(f"no records for {self.stall_timeout:.0f}s while behind the log end")
+                raise Stalled(f"no records for {self.stall_timeout:.0f}s while behind the log end")
+            self._purge_processed()
             for tp, records in batches.items():
                 done_offset: int | None = None
                 for record in records:
@@ -310,78 +279,6 @@ class EventConsumer(threading.Thread):
                 reconnect_backoff_max_ms=1000,
             )
         return self._dead_letter_producer
-
-
-class _Stalled(Exception):
-    pass
-
-
-class _StallWatch:
-    """Notices a client that gets no records although the log has more for it.
-
-    Seen with Tansu after a restart: a fetch that never returns. The cure is a new client.
-    Checking the end offsets costs a request, so it is done at most once a second.
-    """
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self._since = time.monotonic()
-        self._last_check = float("-inf")
-        self._behind = False
-
-    def progress(self) -> None:
-        self._since = time.monotonic()
-
-    def behind(self, consumer: Any, assigned: set[Any]) -> bool:
-        if time.monotonic() - self._last_check < 1.0:
-            return self._behind
-        self._last_check = time.monotonic()
-        ends = consumer.end_offsets(sorted(assigned))
-        self._behind = any((ends.get(tp) or 0) > consumer.position(tp) for tp in assigned)
-        return self._behind
-
-    def stalled(self) -> bool:
-        return time.monotonic() - self._since >= self.timeout
-
-
-class _LogReplaced(Exception):
-    def __init__(self, topics: set[str]) -> None:
-        super().__init__(", ".join(sorted(topics)))
-        self.topics = topics
-
-
-class _BrokerIncarnation:
-    """Notices that the broker's log was replaced under a running consumer.
-
-    After a restart of the memory-only broker the committed offsets are gone, but the
-    client keeps each partition's in-memory position, so it would go on at its old
-    offset in a new log and skip events. The metadata the client refreshes anyway tells
-    us: a new cluster id (EmbeddedBroker gives each start one) or a new topic id.
-    """
-
-    def __init__(self) -> None:
-        self.cluster_id: str | None = None
-        self.topic_ids: dict[str, object] = {}
-
-    def replaced_topics(self, consumer: Any, topics: Sequence[str]) -> set[str]:
-        cluster = getattr(getattr(consumer, "_client", None), "cluster", None)
-        if cluster is None:  # pragma: no cover - kafka-python internals changed
-            return set()
-        subscribed = set(topics)
-        replaced: set[str] = set()
-        cluster_id = getattr(cluster, "cluster_id", None)
-        if cluster_id is not None:
-            if self.cluster_id is not None and cluster_id != self.cluster_id:
-                replaced |= subscribed
-            self.cluster_id = cluster_id
-        for topic in subscribed:
-            topic_id = cluster.topic_id(topic)
-            if topic_id is None:
-                continue  # topic missing right now: wait until it is back
-            if self.topic_ids.get(topic) not in (None, topic_id):
-                replaced.add(topic)
-            self.topic_ids[topic] = topic_id
-        return replaced
 
 
 def _close_quietly(client: Any) -> None:
