@@ -96,7 +96,8 @@ class SqliteOutbox:
 
     # -- store side (caller's connection and transaction) ---------------------------
     def create_schema(self, conn: sqlite3.Connection) -> None:
-        """Create the outbox tables in the store's DB (idempotent) and switch on WAL."""
+        """Create the outbox tables in the store's DB (idempotent), switch on WAL and
+        commit. Call it once when the store opens, outside a business transaction."""
         configure_connection(conn)
         for statement in _SCHEMA:
             conn.execute(statement)
