@@ -231,9 +231,17 @@ def stop_stack(stack: Stack) -> None:
 
 @dataclass(frozen=True)
 class Baseline:
-    vacancy_id: str
-    activity_id: str
-    other_activity_id: str
+    vacancy_ids: tuple[str, ...]
+    activity_ids: tuple[str, ...]  # of c-1
+    other_activity_id: str  # of c-2
+
+    @property
+    def vacancy_id(self) -> str:
+        return self.vacancy_ids[0]
+
+    @property
+    def activity_id(self) -> str:
+        return self.activity_ids[0]
 
 
 def good_vacancy(external_id: str, **fields: Any) -> Any:
@@ -263,28 +271,32 @@ def good_profile_request(client_id: str) -> matching_service_pb2.SetSearchProfil
 
 
 def seed_baseline(stack: Stack) -> Baseline:
-    """A little real data in every store, so bad calls have something they could damage:
-    a vacancy (also known to matching), profiles and policies for c-1 and c-2, one activity each."""
+    """A little real data in every store, so bad calls have something they could damage and
+    every list has a second page: two vacancies (also known to matching), profiles and
+    policies for c-1 and c-2, two activities of c-1 and one of c-2."""
     from services.matching.domain.model import OpenVacancy
 
-    def ok(outcome: Outcome) -> Message:
+    def ok(outcome: Outcome) -> Any:
         assert outcome.code == grpc.StatusCode.OK, outcome
         return outcome.responses[0]
 
-    upserted = ok(stack.call(method(VACANCY_SERVICE, "UpsertVacancy"),
-                             vacancy_service_pb2.UpsertVacancyRequest(vacancy=good_vacancy("v-1")), SERVICE))
-    vacancy_id = upserted.vacancy.vacancy_id  # type: ignore[attr-defined]
-    stack.services["matching"].app.handlers.vacancy_opened_or_changed(OpenVacancy(
-        vacancy_id=vacancy_id, title="Softwareontwikkelaar", employer="Voorbeeld B.V.", esco_uri=SOFTWARE_DEVELOPER,
-        isco_code="2512", place_name="Utrecht", latitude=52.09, longitude=5.12, has_coordinates=True,
-        hours_min=32, hours_max=36, date_posted="2026-11-20", received_at=NOW))
-    activity_ids = []
-    for client in (CLIENT, OTHER_CLIENT):
+    vacancy_ids = []
+    for external_id, place, lat, lon in (("v-1", "Utrecht", 52.09, 5.12), ("v-2", "Amersfoort", 52.16, 5.39)):
+        upserted = ok(stack.call(method(VACANCY_SERVICE, "UpsertVacancy"), vacancy_service_pb2.UpsertVacancyRequest(
+            vacancy=good_vacancy(external_id, location={"place_name": place})), SERVICE))
+        vacancy_ids.append(upserted.vacancy.vacancy_id)
+        stack.services["matching"].app.handlers.vacancy_opened_or_changed(OpenVacancy(
+            vacancy_id=upserted.vacancy.vacancy_id, title="Softwareontwikkelaar", employer="Voorbeeld B.V.",
+            esco_uri=SOFTWARE_DEVELOPER, isco_code="2512", place_name=place, latitude=lat, longitude=lon,
+            has_coordinates=True, hours_min=32, hours_max=36, date_posted="2026-11-20", received_at=NOW))
+    activity_ids: dict[str, list[str]] = {}
+    for client, count in ((CLIENT, 2), (OTHER_CLIENT, 1)):
         ok(stack.call(method(MATCHING_SERVICE, "SetSearchProfile"), good_profile_request(client.subject), client))
         ok(stack.call(method(ACTIVITY_SERVICE, "SetObligationPolicy"), activities_pb2.SetObligationPolicyRequest(
             caseworker_id="cw-1", client_id=client.subject, template="uwv-ww", start_date="2026-11-02"),
             Caller("caseworker", "cw-1", (client.subject,))))
-        logged = ok(stack.call(method(ACTIVITY_SERVICE, "LogActivity"),
-                               good_log_request(client.subject, f"seed-{client.subject}"), client))
-        activity_ids.append(logged.activity.activity_id)  # type: ignore[attr-defined]
-    return Baseline(vacancy_id, activity_ids[0], activity_ids[1])
+        for number in range(count):
+            logged = ok(stack.call(method(ACTIVITY_SERVICE, "LogActivity"),
+                                   good_log_request(client.subject, f"seed-{client.subject}-{number}"), client))
+            activity_ids.setdefault(client.subject, []).append(logged.activity.activity_id)
+    return Baseline(tuple(vacancy_ids), tuple(activity_ids[CLIENT.subject]), activity_ids[OTHER_CLIENT.subject][0])
