@@ -111,8 +111,20 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     data_dir = settings.service_data_dir("activities")
     outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
                           settings.outbox_retention_days)
-    store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
-    processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
+    store: Any
+    processing_log: Any
+    if settings.elasticsearch_url:
+        # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
+        from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
+        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+
+        es = client_from_settings(settings)
+        store = ElasticsearchActivitiesStore(es, index_prefix(), outbox)
+        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+    else:
+        store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
+        processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     activities = ActivityHandlers(store, store, store, clock)
     obligations = ObligationHandlers(store, store, clock, record=record_processing_many)
     return App(settings, store, outbox, processing_log, activities, obligations, clock)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from services.activities.domain.model import Activity, ActivityType, Channel, Evidence, Outcome, Verification
 
@@ -14,6 +19,29 @@ def activity(n: int, client: str = "c-1", *, day: date = DAY, **changes) -> Acti
                 type=ActivityType.OPEN_APPLICATION, date=day, employer="Werkgever B.V.", position="Monteur",
                 channel=Channel.LETTER, logged_at=datetime.combine(day, datetime.min.time(), UTC))
     return Activity(**(base | changes))
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Every adapter of the activities store ports. The Elasticsearch leg runs with
+    ELASTICSEARCH_URL set or under testcontainers with Docker; otherwise it is skipped with why."""
+    if request.param == "elasticsearch":
+        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
+        from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
+        from services.common.bus.outbox import SqliteOutbox
+        from services.common.elasticsearch.testing import elasticsearch_leg
+
+        with elasticsearch_leg(list(INDEX_SPECS)) as (client, prefix):
+            outbox = SqliteOutbox(tmp_path / "outbox.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities")
+            adapter: Any = ElasticsearchActivitiesStore(client, prefix, outbox)
+            yield adapter
+            adapter.close()
+        return
+    from services.activities.adapters.sqlite_store import SqliteActivitiesStore
+
+    adapter = SqliteActivitiesStore(tmp_path / "activities.db")
+    yield adapter
+    adapter.close()
 
 
 class TestActivityStoreContract:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from services.activities.domain.model import Channel
 from services.activities.domain.vacancy import VacancySummary
 
+from test_activity_store_contract import store  # noqa: F401 - the same adapters (SQLite, Elasticsearch)
+
 
 class TestVacancyProjectionContract:
     def test_an_upserted_vacancy_reads_back_and_updates_replace_it(self, store):
