@@ -27,13 +27,12 @@ from datetime import date
 
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, sort_profile_matches
-from services.matching.domain.rules import ProfileCriteria, VacancyCriteria, distance_km
+from services.matching.domain.rules import KM_PER_DEGREE_LAT_LOWER_BOUND, ProfileCriteria, VacancyCriteria, distance_km
 from services.matching.domain.scoring import OCCUPATION_CLOSENESS, combine, distance_part, hours_part, recency_part, skills_part
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
 # Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
 # 60 degrees north (1 degree longitude is 55.6 km there); homes are Dutch places (< 54 N).
-KM_PER_DEGREE_LAT_LOWER_BOUND = 111.0
 KM_PER_DEGREE_LON_LOWER_BOUND = 55.0
 _CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOWER_BOUND) for r in RADIUS_CLASSES_KM)
 _N_CLASSES = len(RADIUS_CLASSES_KM)

@@ -29,6 +29,9 @@ from services.common.reference.skills import normalise_skill
 from services.matching.domain.model import Criterion, OccupationBreadth, OccupationMatch, OpenVacancy, SearchProfile
 
 EARTH_RADIUS_KM = 6371.0088
+# One degree of latitude is 111.195 km on this sphere; a slightly smaller number keeps the
+# "north-south gap is already too far" shortcut on the safe side.
+KM_PER_DEGREE_LAT_LOWER_BOUND = 111.0
 
 # An occupation key: ("u", esco_uri) | ("g4", unit group) | ("g3", minor group).
 OccupationKey = tuple[str, str]
@@ -176,10 +179,13 @@ class RuleMatch:
 
 
 def evaluate(profile: ProfileCriteria, vac: VacancyCriteria) -> RuleMatch | None:
-    """The match of one vacancy for one profile, or None when a hard criterion fails."""
+    """The match of one vacancy for one profile, or None when a hard criterion fails.
+
+    Cheap comparisons run first and the distance last (it needs trigonometry); the result
+    does not depend on that order.
+    """
     if not profile.active:
         return None
-    v = vac.vacancy
     best: OccupationMatch | None = None
     for key in vac.keys:
         match = profile.keys.get(key)
@@ -187,37 +193,45 @@ def evaluate(profile: ProfileCriteria, vac: VacancyCriteria) -> RuleMatch | None
             best = match
     if best is None:
         return None
-    criteria = [Criterion.OCCUPATION]
-    distance = distance_km(profile.latitude, profile.longitude, v.latitude, v.longitude) if v.has_coordinates else None
-    via_remote = v.remote and profile.remote_acceptable
-    if via_remote:
-        criteria.append(Criterion.REMOTE)
-    elif distance is not None and distance <= profile.max_km:
-        criteria.append(Criterion.TRAVEL_DISTANCE)
-    else:
+    v = vac.vacancy
+    hours = vac.hours_high > 0
+    if hours and (vac.hours_low > profile.hours_max or vac.hours_high < profile.hours_min):
         return None
-    if vac.hours_high > 0:
-        if vac.hours_low > profile.hours_max or vac.hours_high < profile.hours_min:
+    contract = bool(profile.contract_types and v.contract_type)
+    if contract and int(v.contract_type) not in profile.contract_types:
+        return None
+    education = bool(v.education_level and profile.education_level)
+    if education and int(v.education_level) > profile.education_level:
+        return None
+    languages = bool(vac.languages)
+    if languages and not vac.languages <= profile.languages:
+        return None
+    if v.driving_licence_required and not profile.has_driving_licence:
+        return None
+    salary = max(v.salary_max, v.salary_min)
+    salary_checked = bool(profile.min_salary and salary)
+    if salary_checked and salary < profile.min_salary:
+        return None
+    via_remote = v.remote and profile.remote_acceptable
+    distance: float | None = None
+    if v.has_coordinates:
+        # The north-south gap alone is a lower bound of the distance: skip the trigonometry.
+        if not via_remote and abs(profile.latitude - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND > profile.max_km:
             return None
+        distance = distance_km(profile.latitude, profile.longitude, v.latitude, v.longitude)
+    if not via_remote and (distance is None or distance > profile.max_km):
+        return None
+    criteria = [Criterion.OCCUPATION, Criterion.REMOTE if via_remote else Criterion.TRAVEL_DISTANCE]
+    if hours:
         criteria.append(Criterion.HOURS)
-    if profile.contract_types and v.contract_type:
-        if int(v.contract_type) not in profile.contract_types:
-            return None
+    if contract:
         criteria.append(Criterion.CONTRACT_TYPE)
-    if v.education_level and profile.education_level:
-        if int(v.education_level) > profile.education_level:
-            return None
+    if education:
         criteria.append(Criterion.EDUCATION)
-    if vac.languages:
-        if not vac.languages <= profile.languages:
-            return None
+    if languages:
         criteria.append(Criterion.LANGUAGES)
     if v.driving_licence_required:
-        if not profile.has_driving_licence:
-            return None
         criteria.append(Criterion.DRIVING_LICENCE)
-    if profile.min_salary and (v.salary_max or v.salary_min):
-        if max(v.salary_max, v.salary_min) < profile.min_salary:
-            return None
+    if salary_checked:
         criteria.append(Criterion.SALARY)
     return RuleMatch(best, distance, via_remote, tuple(criteria))

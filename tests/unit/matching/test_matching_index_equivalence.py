@@ -55,3 +55,37 @@ class TestIndexUpdates:
         index.upsert(compile_profile(profile(client_id="c-1", max_travel_km=30, status=2)))
         assert index.find_matching(far, TODAY) == []
         assert len(index) == 0 and places.lookup("Amersfoort") is not None
+
+
+def plain_evaluate(p, vac):
+    """The hard criteria written as plainly as possible (no shortcuts, no ordering tricks)."""
+    from services.matching.domain.rules import distance_km
+
+    v = vac.vacancy
+    closeness = [p.keys[k] for k in vac.keys if k in p.keys]
+    if not p.active or not closeness:
+        return None
+    distance = distance_km(p.latitude, p.longitude, v.latitude, v.longitude) if v.has_coordinates else None
+    place_ok = (v.remote and p.remote_acceptable) or (distance is not None and distance <= p.max_km)
+    hours_ok = vac.hours_high == 0 or (vac.hours_low <= p.hours_max and vac.hours_high >= p.hours_min)
+    contract_ok = not p.contract_types or not v.contract_type or int(v.contract_type) in p.contract_types
+    education_ok = not v.education_level or not p.education_level or int(v.education_level) <= p.education_level
+    languages_ok = set(vac.languages) <= set(p.languages)
+    licence_ok = not v.driving_licence_required or p.has_driving_licence
+    salary = max(v.salary_min, v.salary_max)
+    salary_ok = not p.min_salary or not salary or salary >= p.min_salary
+    if all((place_ok, hours_ok, contract_ok, education_ok, languages_ok, licence_ok, salary_ok)):
+        return min(closeness), distance
+    return None
+
+
+class TestRulesAgainstAPlainStatement:
+    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_evaluate_with_its_shortcuts_equals_the_plain_rules(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        for p in map(compile_profile, profile_list):
+            for vac in map(compile_vacancy, vacancy_list):
+                found = evaluate(p, vac)
+                expected = plain_evaluate(p, vac)
+                assert (None if found is None else (found.occupation_match, found.distance_km)) == expected
