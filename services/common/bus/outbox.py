@@ -48,6 +48,10 @@ _SCHEMA = (
         ON event_outbox (source, sequence) WHERE published_at IS NULL""",
     """CREATE INDEX IF NOT EXISTS event_outbox_published
         ON event_outbox (published_at) WHERE published_at IS NOT NULL""",
+    # The relay asks for the highest acked offset per partition before every batch.
+    """CREATE INDEX IF NOT EXISTS event_outbox_acked_offsets
+        ON event_outbox (source, topic, kafka_partition, kafka_offset)
+        WHERE kafka_offset IS NOT NULL""",
     # The counter lives apart from the rows: purging old rows must not restart the sequence.
     """CREATE TABLE IF NOT EXISTS event_outbox_sequence (
         source TEXT PRIMARY KEY,
