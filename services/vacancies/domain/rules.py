@@ -17,6 +17,7 @@ from services.common.reference import occupations, places
 from .model import (
     CONTRACT_TYPES, EDUCATION_LEVELS, SALARY_PERIODS, WORKPLACE_TYPES, Location, Occupation, VacancyContent,
 )
+from .personal_numbers import mask_bsn
 
 MAX_DESCRIPTION_BYTES = 64 * 1024
 MAX_SHORT_TEXT = 300
@@ -85,6 +86,8 @@ def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> 
     v: list[FieldViolation] = []
     c = content
     text = {name: getattr(c, name).strip() for name in (*_SINGLE_LINE_FIELDS, "description")}
+    for name in ("title", "employer", "description"):  # a BSN never travels in a public job ad
+        text[name] = mask_bsn(text[name])
     single_lines = "".join(text[name] for name in _SINGLE_LINE_FIELDS)
     if _SUSPICIOUS.search(single_lines) or _SUSPICIOUS_MULTI_LINE.search(text["description"]):
         for name, value in text.items():
