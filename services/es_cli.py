@@ -16,6 +16,7 @@ from services.common.elasticsearch.indices import IndexSpec
 # Each module exposes INDEX_SPECS: the indices its ES adapters use.
 SPEC_MODULES = (
     "services.common.elasticsearch.processing_log",
+    "services.common.elasticsearch.counters",
     "services.vacancies.adapters.elasticsearch_mappings",
     "services.matching.adapters.elasticsearch_mappings",
     "services.activities.adapters.elasticsearch_mappings",

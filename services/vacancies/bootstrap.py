@@ -105,13 +105,27 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     data_dir = settings.service_data_dir("vacancies")
     db_path = data_dir / "vacancies.db"
     outbox = SqliteOutbox(db_path, settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
-    store = SqliteVacancyStore(db_path, outbox)
+    store: Any
+    processing_log: Any
+    if settings.elasticsearch_url:
+        # Elasticsearch stores; the outbox stays in the local file (relay unchanged).
+        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+
+        from .adapters.elasticsearch_store import ElasticsearchVacancyStore
+
+        es = client_from_settings(settings)
+        store = ElasticsearchVacancyStore(es, index_prefix(), outbox)
+        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+    else:
+        store = SqliteVacancyStore(db_path, outbox)
+        processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     # Page tokens are signed with a key derived from the token secret (not the secret itself).
     tokens = PageTokens(hashlib.sha256(b"vacancy-page-tokens:" + settings.token_secret.get_secret_value().encode()).digest())
     ingest = IngestVacancies(store, clock)
     return App(
         settings=settings, store=store, outbox=outbox,
-        processing_log=SqliteProcessingLog(data_dir / "processing_log.db"), clock=clock,
+        processing_log=processing_log, clock=clock,
         ingest=ingest, upsert=UpsertVacancy(ingest, store), get=GetVacancy(store),
         withdraw=WithdrawVacancy(store, clock), expire=ExpireVacancies(store, clock),
         search=SearchVacancies(store, tokens), changes=ListVacancyChanges(store, tokens),

@@ -74,3 +74,19 @@ def elasticsearch_leg(specs: list[IndexSpec]) -> Iterator[tuple[Any, str]]:
         pytest.skip(f"Elasticsearch leg skipped: {reason}")
     with isolated_indices(url, specs) as (client, prefix):
         yield client, prefix
+
+
+@contextmanager
+def fake_leg(specs: list[IndexSpec]) -> Iterator[tuple[Any, str]]:
+    """(FakeElasticsearch, prefix) with `specs` migrated: the adapters' code paths without a cluster."""
+    from .fake import FakeElasticsearch
+
+    client = FakeElasticsearch()
+    prefix = "jobmatch-fake"
+    migrate(client, specs, prefix)
+    yield client, prefix
+
+
+def adapter_leg(kind: str, specs: list[IndexSpec]) -> Any:
+    """The context manager for a contract param: "elasticsearch" (a real cluster) or "es-fake"."""
+    return fake_leg(specs) if kind == "es-fake" else elasticsearch_leg(specs)

@@ -8,7 +8,9 @@ IJsselstein 9.56, Hilversum 15.19, Amersfoort 19.47, Amsterdam 35.25.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,32 @@ from vacancies_support import MovableClock, software_job, vacancy
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 UTRECHT = places.lookup("Utrecht")
 assert UTRECHT is not None
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch", "es-fake"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """Every adapter of the VacancyStore port. The Elasticsearch leg runs with ELASTICSEARCH_URL
+    set or under testcontainers with Docker; otherwise it is skipped with the reason."""
+    from services.common.bus.outbox import SqliteOutbox
+
+    urn = "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"
+    if request.param in ("elasticsearch", "es-fake"):
+        from services.common.elasticsearch.counters import COUNTERS_INDEX
+        from services.common.elasticsearch.testing import adapter_leg
+        from services.vacancies.adapters.elasticsearch_mappings import INDEX_SPECS
+        from services.vacancies.adapters.elasticsearch_store import ElasticsearchVacancyStore
+
+        with adapter_leg(request.param, [*INDEX_SPECS, COUNTERS_INDEX]) as (client, prefix):
+            es_store = ElasticsearchVacancyStore(client, prefix, SqliteOutbox(tmp_path / "outbox.db", urn))
+            yield es_store
+            es_store.close_store()
+        return
+    from services.vacancies.adapters.sqlite_store import SqliteVacancyStore
+
+    db = tmp_path / "vacancies.db"
+    adapter = SqliteVacancyStore(db, SqliteOutbox(db, urn))
+    yield adapter
+    adapter.close_store()
 
 
 def ingest(store, *contents, clock=None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,305 @@
+"""The Elasticsearch `VacancyStore`: vacancies, their sources and the change stream in three
+indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_search`).
+
+- Writes go in `_bulk` requests with refresh="wait_for" (search, the change stream and the
+  next batch's fingerprint look-up must see them) and per-item error handling: what was
+  stored gets its change entries and events; failed items raise BulkError afterwards.
+- Changing an existing vacancy (update, close, expire) writes with the `if_seq_no`/
+  `if_primary_term` read with it; on a conflict (a withdrawal raced an update) the change is
+  decided again on the fresh document, as the SQLite adapter decides on the stored status.
+- Storage position and change sequence numbers come from counters reserved with if_seq_no.
+  With several writers, a reader may see sequence n+1 before n is stored; run ingest on one
+  instance (the use case already serialises batches within an instance).
+- Events: after the documents, in the local SQLite outbox (services.common.elasticsearch.events).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
+from jobmatch.vacancies.v1 import vacancy_pb2 as pb
+from services.common.bus import topics
+from services.common.bus.outbox import SqliteOutbox
+from services.common.elasticsearch.bulk import BulkError, ItemFailure, bulk_write, index_op, item_failures
+from services.common.elasticsearch.counters import Counters
+from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
+from services.common.elasticsearch.reading import search_all
+
+from ..domain.ingest import ChangedVacancy, IngestPlan, KnownSource, PreparedItem
+from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
+from ..domain.search import SearchCriteria, SearchHit, SearchPage
+from ..service_layer.ports import VacancyChange
+from . import elasticsearch_mappings as m
+from . import elasticsearch_search as s
+from .proto_codec import content_to_proto, timestamp, vacancy_from_proto
+
+PUBLISHED = "nl.werk.vacancy-published.v1"
+UPDATED = "nl.werk.vacancy-updated.v1"
+CLOSED = "nl.werk.vacancy-closed.v1"
+_MGET_CHUNK = 1000
+_ATTEMPTS = 5
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _document(vacancy_id: str, item: PreparedItem, created: Timestamp, now: Timestamp) -> pb.Vacancy:
+    msg = content_to_proto(item.content)
+    msg.vacancy_id = vacancy_id
+    msg.status = pb.VACANCY_STATUS_OPEN
+    msg.created_at.CopyFrom(created)
+    msg.updated_at.CopyFrom(now)
+    return msg
+
+
+def _proto(source: dict[str, Any]) -> pb.Vacancy:
+    return pb.Vacancy.FromString(base64.b64decode(source["doc"]))
+
+
+class ElasticsearchVacancyStore:
+    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox) -> None:
+        self._es = client
+        self._vacancies = m.VACANCIES.alias(prefix)
+        self._sources = m.VACANCY_SOURCES.alias(prefix)
+        self._changes = m.VACANCY_CHANGES.alias(prefix)
+        self._counters = Counters(client, prefix)
+        self._outbox = LocalOutbox(outbox)
+        self.path: Path = outbox.db_path
+
+    # -- look-ups ---------------------------------------------------------------------
+    def _mget(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """id -> the raw get answer (with _source, _seq_no, _primary_term) of the ids that exist."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), _MGET_CHUNK):
+            for doc in self._es.mget(index=index, ids=list(ids[start:start + _MGET_CHUNK]))["docs"]:
+                if doc.get("found"):
+                    found[doc["_id"]] = doc
+        return found
+
+    def known_sources(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], KnownSource]:
+        sources = [d["_source"] for d in self._mget(self._sources, [m.source_doc_id(*k) for k in keys]).values()]
+        states = self._mget(self._vacancies, list({src["vacancy_id"] for src in sources}))
+        found = {}
+        for src in sources:
+            state = states.get(src["vacancy_id"])
+            if state is not None:
+                found[(src["source"], src["external_id"])] = KnownSource(
+                    src["vacancy_id"], src["content_hash"], src["canonical"], state["_source"]["is_open"],
+                    state["_source"]["closed_reason"])
+        return found
+
+    def open_by_fingerprint(self, fingerprints: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = {}
+        unique = list(dict.fromkeys(fingerprints))
+        for start in range(0, len(unique), _MGET_CHUNK):
+            query = m.open_by_fingerprint_query(unique[start:start + _MGET_CHUNK])
+            for hit in search_all(self._es, self._vacancies, query, m.BY_POSITION,
+                                  source=["fingerprint", "vacancy_id", "source"]):
+                src = hit["_source"]
+                found.setdefault(src["fingerprint"], []).append((src["vacancy_id"], src["source"]))
+        return found
+
+    # -- ingest -----------------------------------------------------------------------
+    def apply_ingest(self, plan: IngestPlan, now: datetime) -> None:
+        if plan.is_empty():
+            return
+        stamp, moment = _iso(now), timestamp(now)
+        ops: list[dict[str, Any]] = []
+        announced: dict[str, tuple[str, str, pb.Vacancy]] = {}  # vacancy_id -> (change, event type, doc)
+        if plan.new:
+            first = self._counters.reserve(m.POSITION_COUNTER, len(plan.new))
+            for offset, new in enumerate(plan.new):
+                item, msg = new.item, _document(new.vacancy_id, new.item, moment, moment)
+                ops += index_op(self._vacancies, new.vacancy_id, m.vacancy_document(
+                    new.vacancy_id, first + offset, item, True, "", stamp, msg.SerializeToString()))
+                # A former link (of a closed vacancy) becomes the source of its own vacancy.
+                ops += index_op(self._sources, m.source_doc_id(*item.content.key), m.source_document(
+                    *item.content.key, new.vacancy_id, item.content_hash, True))
+                announced[new.vacancy_id] = ("published", PUBLISHED, msg)
+        for link in plan.links:
+            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*link.item.content.key)}},
+                    {"doc": {"content_hash": link.item.content_hash},
+                     "upsert": m.source_document(*link.item.content.key, link.vacancy_id, link.item.content_hash, False)}]
+        failures = self._write(ops)
+        failed_ids = {f.id for f in failures}
+        announced = {vid: a for vid, a in announced.items() if vid not in failed_ids}
+        pending = list(plan.changed)
+        for _ in range(_ATTEMPTS):
+            if not pending:
+                break
+            pending = self._apply_changes(pending, now, announced, failures)
+        if pending:
+            failures += [ItemFailure("index", self._vacancies, c.vacancy_id, 409, "kept conflicting") for c in pending]
+        self._record(announced, stamp)
+        if failures:
+            raise BulkError(failures)
+
+    def _write(self, ops: list[dict[str, Any]]) -> list[ItemFailure]:
+        if not ops:
+            return []
+        response = self._es.bulk(operations=ops, refresh="wait_for").body
+        return item_failures(response) if response.get("errors") else []
+
+    def _apply_changes(self, changed: list[ChangedVacancy], now: datetime,
+                       announced: dict[str, tuple[str, str, pb.Vacancy]], failures: list[ItemFailure]) -> list[ChangedVacancy]:
+        """Write the changes on the stored documents; returns those that met a concurrent write."""
+        stored = self._mget(self._vacancies, [c.vacancy_id for c in changed])
+        moment = timestamp(now)
+        ops: list[dict[str, Any]] = []
+        decided: dict[str, tuple[str, str, pb.Vacancy] | None] = {}
+        for change in changed:
+            raw = stored[change.vacancy_id]
+            old = _proto(raw["_source"])
+            msg = _document(change.vacancy_id, change.item, old.created_at, moment)
+            # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
+            was_open = old.status == pb.VACANCY_STATUS_OPEN
+            reopen = change.reopen and not was_open and old.closed_reason == EXPIRED
+            if not (was_open or reopen):
+                msg.status, msg.closed_reason = old.status, old.closed_reason
+            is_open = msg.status == pb.VACANCY_STATUS_OPEN
+            ops += index_op(self._vacancies, change.vacancy_id, m.vacancy_document(
+                change.vacancy_id, raw["_source"]["position"], change.item, is_open, msg.closed_reason,
+                raw["_source"]["created_at"], msg.SerializeToString()),
+                if_seq_no=raw["_seq_no"], if_primary_term=raw["_primary_term"])
+            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*change.item.content.key)}},
+                    {"doc": {"content_hash": change.item.content_hash}}]
+            decided[change.vacancy_id] = (("published", PUBLISHED, msg) if reopen else ("updated", UPDATED, msg)
+                                          if was_open else None)
+        retry: list[ChangedVacancy] = []
+        item_errors = self._write(ops)
+        conflicts = {f.id for f in item_errors if f.status == 409 and f.action == "index"}
+        failures += [f for f in item_errors if f.id not in conflicts]
+        failed = {f.id for f in item_errors}
+        for change in changed:
+            if change.vacancy_id in conflicts:
+                retry.append(change)
+            elif change.vacancy_id not in failed and decided[change.vacancy_id] is not None:
+                announced[change.vacancy_id] = decided[change.vacancy_id]  # type: ignore[assignment]
+        return retry
+
+    def _record(self, announced: dict[str, tuple[str, str, pb.Vacancy]], stamp: str) -> None:
+        """Change-stream entries and events for what was stored."""
+        if not announced:
+            return
+        first = self._counters.reserve(m.CHANGE_COUNTER, len(announced))
+        ops: list[dict[str, Any]] = []
+        events: list[OutgoingEvent] = []
+        for offset, (vacancy_id, (change, event_type, msg)) in enumerate(announced.items()):
+            ops += index_op(self._changes, str(first + offset), m.change_document(first + offset, vacancy_id, change, stamp))
+            wrapper = (events_pb.VacancyPublished if event_type == PUBLISHED else events_pb.VacancyUpdated)(vacancy=msg)
+            events.append(OutgoingEvent(topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrapper))
+        bulk_write(self._es, ops, refresh="wait_for")
+        self._outbox.emit(events)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def get(self, vacancy_id: str) -> Vacancy | None:
+        found = self._mget(self._vacancies, [vacancy_id])
+        if vacancy_id not in found:
+            return None
+        return self._with_links([found[vacancy_id]["_source"]])[0]
+
+    def _with_links(self, sources: Sequence[dict[str, Any]]) -> list[Vacancy]:
+        ids = [src["vacancy_id"] for src in sources]
+        links: dict[str, list[SourceReference]] = {}
+        for start in range(0, len(ids), _MGET_CHUNK):
+            for hit in search_all(self._es, self._sources, m.links_query(ids[start:start + _MGET_CHUNK]), m.LINK_SORT):
+                link = hit["_source"]
+                links.setdefault(link["vacancy_id"], []).append(
+                    SourceReference(source=link["source"], external_id=link["external_id"]))
+        result = []
+        for src in sources:
+            vacancy = vacancy_from_proto(_proto(src), src["fingerprint"])
+            if src["vacancy_id"] in links:
+                vacancy = vacancy.model_copy(update={"linked_sources": tuple(links[src["vacancy_id"]])})
+            result.append(vacancy)
+        return result
+
+    def _close_one(self, vacancy_id: str, reason: str, now: datetime) -> bool | None:
+        """Close if open: True when this call closed it, False when already closed, None when unknown."""
+        from elasticsearch import ConflictError
+
+        for _ in range(_ATTEMPTS):
+            found = self._mget(self._vacancies, [vacancy_id]).get(vacancy_id)
+            if found is None:
+                return None
+            if not found["_source"]["is_open"]:
+                return False
+            msg = _proto(found["_source"])
+            msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
+            msg.updated_at.CopyFrom(timestamp(now))
+            try:
+                self._es.update(index=self._vacancies, id=vacancy_id, refresh="wait_for",
+                                if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
+                                doc={"is_open": False, "closed_reason": reason,
+                                     "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")})
+            except ConflictError:
+                continue
+            sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
+            self._es.index(index=self._changes, id=str(sequence), refresh="wait_for",
+                           document=m.change_document(sequence, vacancy_id, "removed", _iso(now)))
+            self._outbox.emit([OutgoingEvent(topics.VACANCIES, vacancy_id, CLOSED, vacancy_id, events_pb.VacancyClosed(
+                vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))])
+            return True
+        raise RuntimeError(f"vacancy {vacancy_id} kept changing while closing it")
+
+    def close(self, vacancy_id: str, reason: str, now: datetime) -> Vacancy | None:
+        if self._close_one(vacancy_id, reason, now) is None:
+            return None
+        return self.get(vacancy_id)
+
+    def expire(self, today: str, now: datetime) -> list[str]:
+        due = [hit["_source"]["vacancy_id"] for hit in search_all(
+            self._es, self._vacancies, m.expired_query(today), m.BY_POSITION, source=["vacancy_id"])]
+        return [vacancy_id for vacancy_id in due if self._close_one(vacancy_id, EXPIRED, now)]
+
+    # -- reading ------------------------------------------------------------------------
+    def search(self, criteria: SearchCriteria, page_size: int, after: tuple[float, int] | None) -> SearchPage:
+        body = s.search_request(criteria, page_size, after)
+        answer = self._es.search(index=self._vacancies, track_scores=True, **body)
+        hits = answer["hits"]["hits"]
+        page = hits[:page_size]
+        vacancies = self._with_links([hit["_source"] for hit in page])
+        found = tuple(
+            SearchHit(vacancy=vacancy, score=round(hit.get("_score") or 0.0, 6),
+                      distance_km=s.distance_of(criteria, hit["_source"]), sort_key=s.sort_key_of(criteria.sort, hit["sort"]))
+            for hit, vacancy in zip(page, vacancies, strict=True))
+        facets = s.facets_of(answer["aggregations"]) if criteria.include_facets else {}
+        return SearchPage(hits=found, total_count=answer["hits"]["total"]["value"], facets=facets,
+                          has_more=len(hits) > page_size)
+
+    def changes_after(self, sequence: int, limit: int) -> list[VacancyChange]:
+        rows = [hit["_source"] for hit in self._es.search(
+            index=self._changes, **m.changes_after_request(sequence, limit))["hits"]["hits"]]
+        docs = self._mget(self._vacancies, list({row["vacancy_id"] for row in rows}))
+        rows = [row for row in rows if row["vacancy_id"] in docs]
+        vacancies = self._with_links([docs[row["vacancy_id"]]["_source"] for row in rows])
+        return [VacancyChange(row["sequence"], _change_type(row["change_type"]), row["vacancy_id"],
+                              datetime.fromisoformat(row["changed_at"]), vacancy)
+                for row, vacancy in zip(rows, vacancies, strict=True)]
+
+    def open_vacancies_after(self, position: int, limit: int) -> list[tuple[int, Vacancy]]:
+        hits = self._es.search(index=self._vacancies, **m.open_after_request(position, limit))["hits"]["hits"]
+        docs = self._mget(self._vacancies, [hit["_source"]["vacancy_id"] for hit in hits])
+        sources = [docs[hit["_source"]["vacancy_id"]]["_source"] for hit in hits]
+        return [(src["position"], vacancy) for src, vacancy in zip(sources, self._with_links(sources), strict=True)]
+
+    def last_change_sequence(self) -> int:
+        value = self._es.search(index=self._changes, **m.LAST_CHANGE_REQUEST)["aggregations"]["last"]["value"]
+        return int(value or 0)
+
+    def close_store(self) -> None:
+        self._outbox.close()
+
+
+def _change_type(value: str) -> ChangeType:
+    if value not in ("published", "updated", "removed"):
+        raise ValueError(f"unknown change type in store: {value!r}")
+    return value  # type: ignore[return-value]
