@@ -86,6 +86,7 @@ class Stack:
     bootstrap: str
     ports: dict[str, int] = field(default_factory=lambda: {name: free_loopback_port() for name in SERVICES})
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"
@@ -94,7 +95,8 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMATCH_")}
         env.update({"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JOBMATCH_DATA_DIR": str(self.data_dir),
                     "JOBMATCH_SEED_SAMPLE_DATA": "1", "PYTHONUNBUFFERED": "1",
-                    **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()}})
+                    **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
+                    **self.extra_env})
         for name in SERVICES:
             with open(self.log_path(name), "wb") as log:
                 self.processes[name] = subprocess.Popen(  # noqa: S603 - our interpreter and module
