@@ -172,7 +172,7 @@ def _check_range(
     low = low or None
     high = high or None
     for field, value in ((f"{name}_min", low), (f"{name}_max", high)):
-        if value is not None and (math.isnan(value) or value < 0 or (limit is not None and value > limit)):
+        if value is not None and (not math.isfinite(value) or value < 0 or (limit is not None and value > limit)):
             upper = f" en hoogstens {limit:g}" if limit else ""
             upper_en = f" and at most {limit:g}" if limit else ""
             v.append(FieldViolation(field, t(f"Moet 0 of meer zijn{upper}.", f"Must be 0 or more{upper_en}.")))
