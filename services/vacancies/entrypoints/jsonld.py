@@ -32,6 +32,7 @@ EMPLOYMENT_TYPES: dict[str, int] = {
     "INTERN": pb.CONTRACT_TYPE_INTERNSHIP, "VOLUNTEER": pb.CONTRACT_TYPE_VOLUNTEER,
     "PER_DIEM": pb.CONTRACT_TYPE_TEMPORARY, "PERMANENT": pb.CONTRACT_TYPE_PERMANENT,
 }
+TOO_DEEP = "malformed JSON: nested too deeply"
 SALARY_UNITS = {"HOUR": pb.SALARY_PERIOD_HOUR, "MONTH": pb.SALARY_PERIOD_MONTH, "YEAR": pb.SALARY_PERIOD_YEAR}
 
 
@@ -72,6 +73,9 @@ def read_file(path: Path, source: str | None = None) -> Iterator[ImportRecord]:
         else:
             yield ImportRecord(name, 0, error=f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}")
         return
+    except RecursionError:  # the json module gives up on very deep nesting instead of a JSONDecodeError
+        yield ImportRecord(name, 0, error=TOO_DEEP)
+        return
     for number, item in enumerate(_items(document), start=1):
         yield _record(name, number, item, source)
 
@@ -84,6 +88,9 @@ def _read_lines(name: str, text: str, source: str | None) -> Iterator[ImportReco
             document = json.loads(line)
         except json.JSONDecodeError as error:
             yield ImportRecord(name, number, error=f"malformed JSON at column {error.colno}: {error.msg}")
+            continue
+        except RecursionError:
+            yield ImportRecord(name, number, error=TOO_DEEP)
             continue
         items = _items(document)
         for item in items:
