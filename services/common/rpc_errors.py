@@ -9,6 +9,32 @@ from grpc_status import rpc_status
 
 from services.common import errors as e
 
+# The status travels in the trailers, which gRPC caps (8 KiB soft, 16 KiB hard): beyond that
+# the client gets a bare RESOURCE_EXHAUSTED instead of our answer. An error that echoes a huge
+# bad value, or names thousands of items, is therefore clipped to these sizes (UTF-8 bytes).
+MAX_VIOLATIONS = 10
+MAX_FIELD_BYTES = 100
+MAX_DESCRIPTION_BYTES = 250
+MAX_MESSAGE_BYTES = 1000
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes (on a character boundary), marked with "…"."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    return data[: limit - 3].decode("utf-8", "ignore") + "…"
+
+
+def _clipped(violations: list[e.FieldViolation]) -> list[e.FieldViolation]:
+    kept = [e.FieldViolation(clip(v.field, MAX_FIELD_BYTES), clip(v.description, MAX_DESCRIPTION_BYTES))
+            for v in violations[:MAX_VIOLATIONS]]
+    if len(violations) > MAX_VIOLATIONS:
+        more = len(violations) - MAX_VIOLATIONS
+        kept.append(e.FieldViolation(kept[-1].field, e.t(f"En nog {more} fouten.", f"And {more} more errors.")))
+    return kept
+
+
 _CODES: dict[type[e.DomainError], int] = {
     e.InvalidArgument: code_pb2.INVALID_ARGUMENT,
     e.NotFound: code_pb2.NOT_FOUND,
@@ -30,7 +56,7 @@ def _packed(message: object) -> any_pb2.Any:
 def to_status(error: e.DomainError) -> grpc.Status:
     code = next((c for cls, c in _CODES.items() if isinstance(error, cls)), code_pb2.UNKNOWN)
     details = []
-    violations = getattr(error, "violations", None)
+    violations = _clipped(list(getattr(error, "violations", None) or []))
     if violations:
         bad_request = error_details_pb2.BadRequest(
             field_violations=[
@@ -53,10 +79,12 @@ def to_status(error: e.DomainError) -> grpc.Status:
             )
         details.append(_packed(bad_request))
     nl, _, en = error.message.partition(" (EN: ")
-    details.append(_packed(error_details_pb2.LocalizedMessage(locale="nl-NL", message=nl)))
+    details.append(_packed(error_details_pb2.LocalizedMessage(locale="nl-NL", message=clip(nl, MAX_MESSAGE_BYTES // 2))))
     if en:
-        details.append(_packed(error_details_pb2.LocalizedMessage(locale="en-GB", message=en.rstrip(")"))))
-    return rpc_status.to_status(status_pb2.Status(code=code, message=str(error), details=details))
+        details.append(_packed(error_details_pb2.LocalizedMessage(
+            locale="en-GB", message=clip(en.rstrip(")"), MAX_MESSAGE_BYTES // 2))))
+    return rpc_status.to_status(status_pb2.Status(code=code, message=clip(str(error), MAX_MESSAGE_BYTES),
+                                                  details=details))
 
 
 def internal_status() -> grpc.Status:

@@ -602,6 +602,7 @@ ALSO_RIGHT: dict[str, tuple[grpc.StatusCode, ...]] = {
     "GetVacancy/1mb-id": (NOT_FOUND,),
     "GetVacancy/control-chars-id": (NOT_FOUND,),
     "UpdateActivityOutcome/1mb-activity-id": (NOT_FOUND,),
+    "RecordFeedback/1mb-vacancy-id": (NOT_FOUND,),
 }
 
 _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per item): the status details "
@@ -616,10 +617,6 @@ KNOWN_BUGS: dict[str, str] = {
     "GetVacancy/garbage-bytes-on-the-wire": _RAW,
     "SearchVacancies/control-chars-query": "vacancies: control characters in the query are not refused",
     "SearchVacancies/unknown-sort": "vacancies: an unknown sort value silently becomes the default",
-    "SearchVacancies/huge-isco-list": _TOO_BIG_ERROR,
-    "SetSearchProfile/1mb-home-place": _TOO_BIG_ERROR,
-    "RecordFeedback/1mb-vacancy-id": _TOO_BIG_ERROR,
-    "SetObligationPolicy/huge-exemption-list": _TOO_BIG_ERROR,
     "SetSearchProfile/control-chars-skill": "matching: control characters in a skill are stored",
     "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
     "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,
