@@ -48,6 +48,28 @@ def required_scope(method: str) -> str:
     return f"{area}:{'write' if is_write(method) else 'read'}"
 
 
+class _Undecodable:
+    """Stands in for a request message that could not be decoded (invalid UTF-8 in a string,
+    a broken wire format). grpc-python would answer those with INTERNAL before any
+    interceptor runs; `_check` answers INVALID_ARGUMENT instead, after authentication."""
+
+
+_UNDECODABLE = _Undecodable()
+
+
+def _tolerant(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def decode(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except Exception:  # noqa: BLE001 - DecodeError and friends; reported by _check
+            return _UNDECODABLE
+
+    return decode
+
+
 def _has_field(message: Any, name: str) -> bool:
     return name in getattr(getattr(message, "DESCRIPTOR", None), "fields_by_name", {})
 
@@ -106,7 +128,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 return self._run(call, policy, context, lambda: inner_uu(self._check(call, policy, request), context))
 
             return grpc.unary_unary_rpc_method_handler(
-                unary_unary, handler.request_deserializer, handler.response_serializer
+                unary_unary, _tolerant(handler.request_deserializer), handler.response_serializer
             )
         if handler.unary_stream:
             inner_us = handler.unary_stream
@@ -118,7 +140,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 )
 
             return grpc.unary_stream_rpc_method_handler(
-                unary_stream, handler.request_deserializer, handler.response_serializer
+                unary_stream, _tolerant(handler.request_deserializer), handler.response_serializer
             )
         if handler.stream_unary:
             inner_su = handler.stream_unary
@@ -129,7 +151,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 return self._run(call, policy, context, lambda: inner_su(checked, context))
 
             return grpc.stream_unary_rpc_method_handler(
-                stream_unary, handler.request_deserializer, handler.response_serializer
+                stream_unary, _tolerant(handler.request_deserializer), handler.response_serializer
             )
         inner_ss = handler.stream_stream
 
@@ -139,7 +161,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             yield from self._run_stream(call, policy, context, lambda: inner_ss(checked, context))
 
         return grpc.stream_stream_rpc_method_handler(
-            stream_stream, handler.request_deserializer, handler.response_serializer
+            stream_stream, _tolerant(handler.request_deserializer), handler.response_serializer
         )
 
     # -- the checks -------------------------------------------------------------------------
@@ -176,6 +198,10 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         """The one authorization rule, applied to every request message."""
         principal = call.principal
         assert principal is not None
+        if request is _UNDECODABLE:
+            raise e.InvalidArgument([e.FieldViolation("request", e.t(
+                "Dit verzoek kunnen we niet lezen (geen geldige protobuf of UTF-8).",
+                "We cannot read this request (not valid protobuf or UTF-8)."))])
         if _has_field(request, "client_id"):
             if not request.client_id:
                 raise e.InvalidArgument(

@@ -237,9 +237,11 @@ def _vacancy_cases() -> list[Case]:
         Case("GetVacancy/control-chars-id", GET_VACANCY, _const(vsv.GetVacancyRequest(vacancy_id=CONTROL)), CLIENT,
              INVALID, "vacancy_id"),
         Case("GetVacancy/invalid-utf8-on-the-wire", GET_VACANCY, _const(_wire_string(1, b"vac_\xff\xfe")), CLIENT,
-             INVALID),
+             INVALID, "request"),
         Case("GetVacancy/garbage-bytes-on-the-wire", GET_VACANCY, _const(RawBytes(b"\x0a\xff\xff\xff\xff\x0f")),
-             CLIENT, INVALID),
+             CLIENT, INVALID, "request"),
+        Case("IngestVacancies/invalid-utf8-on-the-wire", INGEST, _const([_wire_string(1, b"batch-\xc3\x28")]),
+             SERVICE, INVALID, "request"),
         Case("WithdrawVacancy/empty", WITHDRAW_VACANCY, _const(vsv.WithdrawVacancyRequest()), SERVICE, INVALID,
              "vacancy_id"),
         Case("WithdrawVacancy/unknown-id", WITHDRAW_VACANCY,
@@ -425,6 +427,8 @@ def _activity_cases() -> list[Case]:
     ]
     cases = [Case(f"LogActivity/{name}", LOG, _const(request), CLIENT, INVALID, field) for name, request, field in log]
     cases += [
+        Case("LogActivity/invalid-utf8-on-the-wire", LOG, _const(_wire_string(1, b"c-1\xed\xa0\x80")), CLIENT,
+             INVALID, "request"),
         Case("LogActivity/missing-client-id", LOG, _const(act.LogActivityRequest()), CLIENT, INVALID, "client_id"),
         Case("LogActivity/client-without-obligation", LOG, _const(good_log_request("c-9", "corpus-no-policy")),
              Caller("client", "c-9"), PRECONDITION),
@@ -608,13 +612,9 @@ ALSO_RIGHT: dict[str, tuple[grpc.StatusCode, ...]] = {
 _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per item): the status details "
                   "exceed gRPC's 16 KiB trailer limit and the client gets RESOURCE_EXHAUSTED 'Stream removed' "
                   "without field violations (services.common.rpc_errors.to_status does not clip)")
-_RAW = ("grpc-python refuses an undecodable request (invalid UTF-8, broken wire format) with INTERNAL "
-        "'Exception deserializing request!' before the interceptor runs")
 _TOKEN_NOT_BOUND = "page token is a bare offset, not bound to the query/caller nor protected against change"
 _NOT_FOUND_FOR_MISSING = "an empty id gives NOT_FOUND instead of INVALID_ARGUMENT naming the field"
 KNOWN_BUGS: dict[str, str] = {
-    "GetVacancy/invalid-utf8-on-the-wire": _RAW,
-    "GetVacancy/garbage-bytes-on-the-wire": _RAW,
     "SearchVacancies/control-chars-query": "vacancies: control characters in the query are not refused",
     "SearchVacancies/unknown-sort": "vacancies: an unknown sort value silently becomes the default",
     "SetSearchProfile/control-chars-skill": "matching: control characters in a skill are stored",

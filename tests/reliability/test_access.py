@@ -301,3 +301,12 @@ class TestBadTokensAreRefused:
     def test_a_good_token_is_accepted(self, stack: Stack, baseline: Baseline) -> None:
         # The same calls as above with a proper token, so the refusals above mean something.
         assert CLIENT_DATA[7].call(stack, baseline, "c-1", CLIENT).code == grpc.StatusCode.OK
+
+
+class TestUndecodableRequests:
+    def test_an_undecodable_request_without_a_token_is_unauthenticated_first(self, stack: Stack) -> None:
+        from reliability_support import RawBytes
+
+        outcome = stack.call(VACANCY_SERVICE.methods_by_name["GetVacancy"], RawBytes(b"\x0a\x02\xff\xfe"),
+                             metadata=())
+        assert outcome.code == UNAUTHENTICATED
