@@ -13,7 +13,7 @@ from matching_strategies import TODAY, scenarios
 
 
 class TestProfileIndexEquivalence:
-    @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
     def test_reverse_match_equals_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
         profile_list, vacancy_list = scenario
@@ -29,7 +29,7 @@ class TestProfileIndexEquivalence:
 
 
 class TestVacancyIndexEquivalence:
-    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
     def test_feed_candidates_equal_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
         profile_list, vacancy_list = scenario
@@ -80,7 +80,7 @@ def plain_evaluate(p, vac):
 
 
 class TestRulesAgainstAPlainStatement:
-    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
     def test_evaluate_with_its_shortcuts_equals_the_plain_rules(self, scenario) -> None:
         profile_list, vacancy_list = scenario
