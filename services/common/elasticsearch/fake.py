@@ -198,6 +198,13 @@ class FakeElasticsearch:
             name = self._resolve(index)
             return Response(docs=[self._hit(name, i) or {"_index": name, "_id": i, "found": False} for i in ids])
 
+    def delete(self, index: str, id: str, refresh: Any = None) -> Response:
+        with self.lock:
+            name = self._resolve(index)
+            if self.store[name].docs.pop(id, None) is None:
+                raise _error("NotFoundError", 404, f"{id} not found")
+        return Response(result="deleted")
+
     def update(self, index: str, id: str, doc: dict[str, Any], refresh: Any = None, if_seq_no: int | None = None,
                if_primary_term: int | None = None, retry_on_conflict: int = 0) -> Response:
         with self.lock:
