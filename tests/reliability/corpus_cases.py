@@ -626,11 +626,6 @@ KNOWN_BUGS: dict[str, str] = {
     "UpdateActivityOutcome/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
     "WithdrawActivity/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
     "VerifyActivity/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
-    "ListActivities/tampered-page-token": "activities: " + _TOKEN_NOT_BOUND,
-    "ListActivities/page-token-of-another-client": "activities: " + _TOKEN_NOT_BOUND,
-    "ListActivities/page-token-of-another-date-range": "activities: " + _TOKEN_NOT_BOUND,
-    "GetCaseload/tampered-page-token": "activities: " + _TOKEN_NOT_BOUND,
-    "GetCaseload/page-token-of-another-caseworker": "activities: " + _TOKEN_NOT_BOUND,
     "SetObligationPolicy/1mb-deviation-reason": "activities: a 1 MB deviation_reason is accepted and stored",
 }
 

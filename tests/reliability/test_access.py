@@ -176,9 +176,6 @@ class TestACaseworkerReachesOnlyTheirCaseload:
                              act.GetCaseloadRequest(caseworker_id="cw-2"), CASEWORKER)
         assert outcome.code == DENIED
 
-    @pytest.mark.xfail(strict=True, reason="activities: GetCaseload lists every client the caseworker ever set a "
-                                           "policy for (stored), not the caseload in the token: after a client "
-                                           "moves to another caseworker the old one still sees their status")
     def test_the_caseload_overview_shows_only_clients_in_the_token_caseload(self, stack: Stack) -> None:
         # cw-1 set the policies of c-1 and c-2 (baseline); the token now holds only c-1.
         outcome = stack.call(ACTIVITY_SERVICE.methods_by_name["GetCaseload"],

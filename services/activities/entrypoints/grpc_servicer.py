@@ -11,6 +11,7 @@ from services.activities.entrypoints import mapping as m
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.obligation_handlers import ObligationHandlers
+from services.common.auth import current_principal
 from services.common.interceptor import MethodPolicy
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ActivityService"].full_name
@@ -80,5 +81,8 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         return pb.VerifyActivityResponse(activity=m.activity_pb(activity))
 
     def GetCaseload(self, request: pb.GetCaseloadRequest, context: grpc.ServicerContext) -> pb.GetCaseloadResponse:
-        rows, token = self._o.caseload(c.GetCaseload(request.caseworker_id, request.page_size, request.page_token))
+        principal = current_principal()
+        visible = principal.caseload if principal.role == "caseworker" else None
+        rows, token = self._o.caseload(c.GetCaseload(request.caseworker_id, request.page_size, request.page_token,
+                                                     visible=visible))
         return pb.GetCaseloadResponse(entries=[m.caseload_entry_pb(r) for r in rows], next_page_token=token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -89,7 +90,8 @@ class ActivityHandlers:
 
     def list_activities(self, q: c.ListActivities) -> tuple[list[Activity], str]:
         size = page_size(q.page_size)
-        cursor = decode_token(q.page_token, 2)
+        query = json.dumps([q.client_id, str(q.from_date or ""), str(q.to_date or "")])
+        cursor = decode_token(q.page_token, 2, query)
         after = (model.parse_date(cursor[0], "page_token"), cursor[1]) if cursor else None
         if q.from_date and q.to_date and q.from_date > q.to_date:
             raise InvalidArgument([FieldViolation("to_date", t(
@@ -97,7 +99,7 @@ class ActivityHandlers:
         found = self.activities.list_activities(q.client_id, from_date=q.from_date, to_date=q.to_date,
                                                 limit=size + 1, after=after)  # type: ignore[arg-type]
         page = found[:size]
-        token = encode_token(page[-1].date.isoformat(), page[-1].activity_id) if len(found) > size else ""
+        token = encode_token(page[-1].date.isoformat(), page[-1].activity_id, query=query) if len(found) > size else ""
         return page, token
 
     def counting_ids(self, client_id: str, activities: Iterable[Activity]) -> frozenset[str]:

@@ -71,3 +71,5 @@ class GetCaseload:
     page_token: str = ""
     # Write a processing-log record per client shown (off for the operator's report).
     record: bool = field(default=True)
+    # The clients the caller may see (a caseworker's caseload); None: all (service, report).
+    visible: frozenset[str] | None = None

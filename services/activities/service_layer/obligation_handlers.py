@@ -97,13 +97,15 @@ class ObligationHandlers:
 
     def caseload(self, q: c.GetCaseload) -> tuple[list[CaseloadRow], str]:
         size = page_size(q.page_size)
-        token = decode_token(q.page_token, 1)
+        token = decode_token(q.page_token, 1, query=q.caseworker_id)
         offset = int(token[0]) if token and token[0].isdigit() else 0
         rows = self.caseload_rows(q.caseworker_id, self.clock().date())
+        if q.visible is not None:  # a caseworker sees only the clients now in their caseload
+            rows = [row for row in rows if row.client_id in q.visible]
         page = rows[offset:offset + size]
         if q.record:
             self.record("caseload-overview", [row.client_id for row in page])
-        return page, encode_token(str(offset + size)) if offset + size < len(rows) else ""
+        return page, encode_token(str(offset + size), query=q.caseworker_id) if offset + size < len(rows) else ""
 
     def sweep(self) -> SweepReport:
         """At-risk signal once per period, period-assessed once when a period closes; retention."""
