@@ -420,6 +420,8 @@ def _activity_cases() -> list[Case]:
         ("1mb-note", _log(note=MEGABYTE), "note"),
         ("control-chars-employer", _log(employer=CONTROL), "employer"),
         ("control-chars-position", _log(position=CONTROL), "position"),
+        ("control-chars-note", _log(note="Gebeld.\x00\x1b[2J"), "note"),
+        ("control-chars-contact-role", _log(contact_role="HR\x07"), "contact_role"),
         ("other-without-description", _log(type=act.ACTIVITY_TYPE_OTHER), "type_description"),
         ("bad-evidence-digest", _log(evidence={"document_name": "brief.pdf", "sha256_digest": "xyz"}), "evidence"),
         ("javascript-evidence-url", _log(evidence={"document_name": "brief.pdf", "url": "javascript:alert(1)"}),
@@ -621,12 +623,6 @@ KNOWN_BUGS: dict[str, str] = {
     "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
     "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,
     "ListMatchingProfiles/missing-vacancy-id": "matching: " + _NOT_FOUND_FOR_MISSING,
-    "LogActivity/control-chars-employer": "activities: control characters in employer are stored",
-    "LogActivity/control-chars-position": "activities: control characters in position are stored",
-    "UpdateActivityOutcome/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
-    "WithdrawActivity/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
-    "VerifyActivity/missing-activity-id": "activities: " + _NOT_FOUND_FOR_MISSING,
-    "SetObligationPolicy/1mb-deviation-reason": "activities: a 1 MB deviation_reason is accepted and stored",
 }
 
 CASES: list[Case] = [

@@ -120,3 +120,14 @@ class TestBadInputCorpus:
         assert changed_tables(before, after) == [], f"{case.id} changed the store"
         _good_calls_succeed(stack, context.baseline)
         CORPUS_COUNT["passed"] += 1
+
+
+class TestWhatTheCorpusRefusesIsNotTooStrict:
+    def test_a_note_with_line_breaks_and_tabs_and_accents_is_accepted(self, stack: Stack, baseline: Baseline) -> None:
+        from reliability_support import good_log_request
+
+        request = good_log_request("c-1", "note-with-lines")
+        request.note = "Gesprek met Ömer:\n\t- vervolg volgende week\r\n- cv gestuurd 👍"
+        outcome = stack.call(ACTIVITY_SERVICE.methods_by_name["LogActivity"], request, CLIENT)
+        assert outcome.code == grpc.StatusCode.OK, outcome
+        assert outcome.responses[0].activity.note == request.note

@@ -20,6 +20,9 @@ RETENTION = timedelta(days=730)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MAX_TEXT = {"employer": 200, "position": 200, "contact_role": 100, "type_description": 200, "note": 2000}
+# Control characters have no place in these texts (a note may hold line breaks and tabs).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ActivityType(StrEnum):
@@ -187,6 +190,8 @@ def new_activity(
     for field, limit in _MAX_TEXT.items():
         if len(getattr(draft, field)) > limit:
             found.append(FieldViolation(field, t(f"Maximaal {limit} tekens.", f"At most {limit} characters.")))
+        elif (_CONTROL_IN_NOTE if field == "note" else _CONTROL).search(getattr(draft, field)):
+            found.append(FieldViolation(field, t("Gebruik geen stuurtekens.", "Do not use control characters.")))
     found += evidence_violations(draft.evidence)
     if found:
         raise InvalidArgument(found)

@@ -76,6 +76,7 @@ TEMPLATES: dict[str, ObligationRule] = {
     ),
 }
 CUSTOM = "custom"
+MAX_DEVIATION_REASON = 2000
 
 
 class PolicyVersion(BaseModel):
@@ -127,6 +128,9 @@ def check_new_version(
     if candidate.template == CUSTOM and not candidate.deviation_reason.strip():
         found.append(FieldViolation("deviation_reason", t(
             "Schrijf waarom u afwijkt van het sjabloon.", "Write why you deviate from the template.")))
+    if len(candidate.deviation_reason) > MAX_DEVIATION_REASON:
+        found.append(FieldViolation("deviation_reason", t(
+            f"Maximaal {MAX_DEVIATION_REASON} tekens.", f"At most {MAX_DEVIATION_REASON} characters.")))
     ordered = sorted(candidate.exemptions, key=lambda e: e.start_date)
     for i, exemption in enumerate(ordered):
         if exemption.end_date < exemption.start_date:

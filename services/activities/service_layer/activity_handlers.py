@@ -61,6 +61,9 @@ class ActivityHandlers:
         })
 
     def _own(self, client_id: str, activity_id: str) -> Activity:
+        if not activity_id:
+            raise InvalidArgument([FieldViolation("activity_id", t(
+                "Geef aan om welke activiteit het gaat.", "Say which activity this is about."))])
         activity = self.activities.get_activity(client_id, activity_id)
         if activity is None or activity.withdrawn_at is not None:
             raise _not_found()
