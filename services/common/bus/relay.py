@@ -33,6 +33,8 @@ class OutboxRelay(threading.Thread):
         purge_interval: float = 600.0,
         max_backoff: float = 2.0,
         request_timeout_ms: int = 3000,
+        linger_ms: int = 2,
+        producer_batch_bytes: int = 256 * 1024,
     ) -> None:
         super().__init__(name=f"outbox-relay[{outbox.source}]", daemon=True)
         self.outbox = outbox
@@ -43,6 +45,8 @@ class OutboxRelay(threading.Thread):
         self.purge_interval = purge_interval
         self.max_backoff = max_backoff
         self.request_timeout_ms = request_timeout_ms
+        self.linger_ms = linger_ms
+        self.producer_batch_bytes = producer_batch_bytes
         self._stopping = threading.Event()
         self._producer: Any = None
         self._admin: Any = None
@@ -201,11 +205,12 @@ class OutboxRelay(threading.Thread):
                 # it fails with UnknownProducerId. Consumers dedupe instead.
                 enable_idempotence=False,
                 max_in_flight_requests_per_connection=1,  # retries must not reorder
-                linger_ms=0,
-                # One record per batch: Tansu answers ListOffsets(latest) with the base offset
-                # of the last batch + 1, so multi-record batches make every reader's
-                # end_offsets() too low. ~1.6k events/s per partition is plenty here.
-                batch_size=1,
+                linger_ms=self.linger_ms,
+                # Records travel in batches: one record per request capped the relay at
+                # ~1k events/s. Tansu 0.6 answers ListOffsets(latest) with the base offset of
+                # the last batch + 1, so readers must not treat end_offsets() as exact (the
+                # relay itself does not use them).
+                batch_size=self.producer_batch_bytes,
                 request_timeout_ms=self.request_timeout_ms,
                 delivery_timeout_ms=self.request_timeout_ms * 2 + 2,
                 max_block_ms=self.request_timeout_ms,
