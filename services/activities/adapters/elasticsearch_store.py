@@ -1,7 +1,7 @@
 """The Elasticsearch adapter of the activities stores: ActivityStore, ObligationStore and
 VacancyProjection, on the indices of `elasticsearch_mappings` (behind their aliases).
 
-- Writes a person waits to see (log, change, policy, caseload) use refresh="wait_for".
+- Writes a person waits to see (log, change, policy, caseload) use refresh=self._refresh.
 - Uniqueness that two instances could race on is decided by Elasticsearch, not by a read
   first: `op_type=create` on deterministic ids (request id, policy version, period signal);
   a 409 answers "already there".
@@ -26,6 +26,7 @@ from services.activities.domain.vacancy import VacancySummary
 from services.activities.adapters.sqlite_rows import TYPES, VERIFICATIONS
 from services.activities.service_layer.ports import PendingEvent
 from services.common.bus.outbox import SqliteOutbox
+from services.common.elasticsearch.bulk import Refresh
 from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
 from services.common.elasticsearch.reading import get_source, search_all
 from services.common.errors import Aborted, t
@@ -34,8 +35,10 @@ _CHUNK = 1000  # client ids per terms query
 
 
 class ElasticsearchActivitiesStore:
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox | None = None) -> None:
+    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox | None = None, *,
+                 refresh: Refresh = "wait_for") -> None:
         self._es = client
+        self._refresh = refresh  # for writes that are read back by a search
         self._activities = m.ACTIVITIES.alias(prefix)
         self._requests = m.ACTIVITY_REQUESTS.alias(prefix)
         self._policies = m.POLICY_VERSIONS.alias(prefix)
@@ -58,12 +61,13 @@ class ElasticsearchActivitiesStore:
         if self._outbox is not None:
             self._outbox.emit([OutgoingEvent(e.topic, e.client_id, e.event_type, e.subject, e.message) for e in events])
 
-    def _create(self, index: str, doc_id: str, document: dict[str, Any]) -> bool:
+    def _create(self, index: str, doc_id: str, document: dict[str, Any], refresh: Refresh | None = None) -> bool:
         """Store a new document; False when one with this id exists (decided by the cluster)."""
         from elasticsearch import ConflictError
 
         try:
-            self._es.index(index=index, id=doc_id, document=document, op_type="create", refresh="wait_for")
+            self._es.index(index=index, id=doc_id, document=document, op_type="create",
+                           refresh=self._refresh if refresh is None else refresh)
         except ConflictError:
             return False
         return True
@@ -73,7 +77,8 @@ class ElasticsearchActivitiesStore:
         request_id = m.request_doc_id(activity.client_id, activity.request_id)
         claim = {"client_id": activity.client_id, "request_id": activity.request_id,
                  "activity_id": activity.activity_id, "date": activity.date.isoformat()}
-        if not self._create(self._requests, request_id, claim):
+        # Claims are only read by id (realtime get): no refresh to wait for.
+        if not self._create(self._requests, request_id, claim, refresh=False):
             first = get_source(self._es, self._requests, request_id) or claim
             stored = self.get_activity(activity.client_id, first["activity_id"])
             if stored is not None:
@@ -81,7 +86,7 @@ class ElasticsearchActivitiesStore:
             # The claim was stored but its activity not (a crash between the two): finish it.
             activity = activity.model_copy(update={"activity_id": first["activity_id"]})
         self._es.index(index=self._activities, id=activity.activity_id,
-                       document=m.activity_document(activity.model_dump(mode="json")), refresh="wait_for")
+                       document=m.activity_document(activity.model_dump(mode="json")), refresh=self._refresh)
         self._emit(events)
         return activity, True
 
@@ -110,7 +115,7 @@ class ElasticsearchActivitiesStore:
         try:
             self._es.index(index=self._activities, id=activity.activity_id,
                            document=m.activity_document(activity.model_dump(mode="json")),
-                           if_seq_no=seq_no, if_primary_term=primary_term, refresh="wait_for")
+                           if_seq_no=seq_no, if_primary_term=primary_term, refresh=self._refresh)
         except ConflictError:
             raise Aborted(t("De activiteit is net door iemand anders gewijzigd. Probeer het opnieuw.",
                             "The activity was just changed by someone else. Please try again.")) from None
@@ -187,7 +192,7 @@ class ElasticsearchActivitiesStore:
 
     def assign(self, caseworker_id: str, client_id: str) -> None:
         self._es.index(index=self._caseload, id=m.caseload_doc_id(caseworker_id, client_id),
-                       document={"caseworker_id": caseworker_id, "client_id": client_id}, refresh="wait_for")
+                       document={"caseworker_id": caseworker_id, "client_id": client_id}, refresh=self._refresh)
 
     def caseload(self, caseworker_id: str) -> list[str]:
         return [hit["_source"]["client_id"] for hit in search_all(
@@ -211,13 +216,13 @@ class ElasticsearchActivitiesStore:
     # -- VacancyProjection ---------------------------------------------------------------
     def upsert_vacancy(self, vacancy: VacancySummary) -> None:
         self._es.index(index=self._vacancies, id=vacancy.vacancy_id, document=vacancy.model_dump(mode="json"),
-                       refresh="wait_for")
+                       refresh=self._refresh)
 
     def close_vacancy(self, vacancy_id: str) -> None:
         from elasticsearch import NotFoundError
 
         try:
-            self._es.update(index=self._vacancies, id=vacancy_id, doc={"open": False}, refresh="wait_for",
+            self._es.update(index=self._vacancies, id=vacancy_id, doc={"open": False}, refresh=self._refresh,
                             retry_on_conflict=3)
         except NotFoundError:
             pass  # never seen: nothing to close

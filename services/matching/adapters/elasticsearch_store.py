@@ -4,7 +4,7 @@ FeedStateStore on the indices of `elasticsearch_mappings`.
 - Reverse and forward matching: Elasticsearch narrows with one bool filter query; the rules
   (`rules.evaluate`, `ranking.brute_force_matches`) decide and score the candidates, so the
   answer equals the in-memory index's (see the mappings module for why the query is a superset).
-- Profiles and the vacancy projection are written with refresh="wait_for": the next reverse
+- Profiles and the vacancy projection are written with refresh=self._refresh: the next reverse
   match (often the very next event) must see them.
 - Feed visits race (two devices of one client): the previous visit is read with its seq_no and
   the new one written with `if_seq_no`, retried on a conflict, so each call returns the visit
@@ -25,7 +25,7 @@ from google.protobuf import timestamp_pb2
 from jobmatch.events.v1 import matching_events_pb2 as events
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import MATCHING
-from services.common.elasticsearch.bulk import bulk_write, delete_op, index_op
+from services.common.elasticsearch.bulk import Refresh, bulk_write, delete_op, index_op
 from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
 from services.common.elasticsearch.reading import get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
@@ -44,8 +44,9 @@ def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
 
 
 class ElasticsearchMatchingStore:
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox) -> None:
+    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
         self._es = client
+        self._refresh = refresh  # for writes that are read back by a search
         self._profiles = m.SEARCH_PROFILES.alias(prefix)
         self._vacancies = m.MATCHING_VACANCIES.alias(prefix)
         self._matches = m.VACANCY_MATCHES.alias(prefix)
@@ -65,13 +66,13 @@ class ElasticsearchMatchingStore:
     def save_profile(self, profile: SearchProfile) -> None:
         document = m.profile_document(compile_profile(profile), profile.model_dump(mode="json"),
                                       profile.updated_at.isoformat())
-        self._es.index(index=self._profiles, id=profile.client_id, document=document, refresh="wait_for")
+        self._es.index(index=self._profiles, id=profile.client_id, document=document, refresh=self._refresh)
 
     def delete_profile(self, client_id: str) -> bool:
         from elasticsearch import NotFoundError
 
         try:
-            self._es.delete(index=self._profiles, id=client_id, refresh="wait_for")
+            self._es.delete(index=self._profiles, id=client_id, refresh=self._refresh)
         except NotFoundError:
             return False
         return True
@@ -125,7 +126,7 @@ class ElasticsearchMatchingStore:
                             {"vacancy_id": vacancy.vacancy_id, "client_id": client_id, "score": score})
         for client_id in sorted(set(before) - set(after)):
             ops += delete_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id))
-        bulk_write(self._es, ops, refresh="wait_for")
+        bulk_write(self._es, ops, refresh=self._refresh)
         out = []
         for match in matches:
             change = events.VACANCY_MATCH_CHANGE_UPDATED if match.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED
@@ -139,12 +140,12 @@ class ElasticsearchMatchingStore:
 
         clients = sorted(self._match_set(vacancy_id))
         try:
-            self._es.delete(index=self._vacancies, id=vacancy_id, refresh="wait_for")
+            self._es.delete(index=self._vacancies, id=vacancy_id, refresh=self._refresh)
             removed = True
         except NotFoundError:
             removed = False
         bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))],
-                   refresh="wait_for")
+                   refresh=self._refresh)
         self._outbox.emit([self._unmatched(c, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for c in clients])
         return removed
 
@@ -194,7 +195,7 @@ class ElasticsearchMatchingStore:
         try:
             self._es.index(index=self._feedback, id=m.feedback_doc_id(client_id, vacancy_id, int(kind)), op_type="create",
                            document={"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind),
-                                     "recorded_at": at.isoformat()}, refresh="wait_for")
+                                     "recorded_at": at.isoformat()}, refresh=self._refresh)
         except ConflictError:
             pass  # recorded before: the first time counts
 

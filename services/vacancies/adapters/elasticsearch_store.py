@@ -1,7 +1,7 @@
 """The Elasticsearch `VacancyStore`: vacancies, their sources and the change stream in three
 indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_search`).
 
-- Writes go in `_bulk` requests with refresh="wait_for" (search, the change stream and the
+- Writes go in `_bulk` requests with refresh=self._refresh (search, the change stream and the
   next batch's fingerprint look-up must see them) and per-item error handling: what was
   stored gets its change entries and events; failed items raise BulkError afterwards.
 - Changing an existing vacancy (update, close, expire) writes with the `if_seq_no`/
@@ -27,7 +27,7 @@ from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
 from services.common.bus.outbox import SqliteOutbox
-from services.common.elasticsearch.bulk import BulkError, ItemFailure, bulk_write, index_op, item_failures
+from services.common.elasticsearch.bulk import BulkError, ItemFailure, Refresh, bulk_write, index_op, item_failures
 from services.common.elasticsearch.counters import Counters
 from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
 from services.common.elasticsearch.reading import search_all
@@ -65,8 +65,9 @@ def _proto(source: dict[str, Any]) -> pb.Vacancy:
 
 
 class ElasticsearchVacancyStore:
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox) -> None:
+    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
         self._es = client
+        self._refresh = refresh  # for writes that are read back by a search
         self._vacancies = m.VACANCIES.alias(prefix)
         self._sources = m.VACANCY_SOURCES.alias(prefix)
         self._changes = m.VACANCY_CHANGES.alias(prefix)
@@ -145,7 +146,7 @@ class ElasticsearchVacancyStore:
     def _write(self, ops: list[dict[str, Any]]) -> list[ItemFailure]:
         if not ops:
             return []
-        response = self._es.bulk(operations=ops, refresh="wait_for").body
+        response = self._es.bulk(operations=ops, refresh=self._refresh).body
         return item_failures(response) if response.get("errors") else []
 
     def _apply_changes(self, changed: list[ChangedVacancy], now: datetime,
@@ -196,7 +197,7 @@ class ElasticsearchVacancyStore:
             ops += index_op(self._changes, str(first + offset), m.change_document(first + offset, vacancy_id, change, stamp))
             wrapper = (events_pb.VacancyPublished if event_type == PUBLISHED else events_pb.VacancyUpdated)(vacancy=msg)
             events.append(OutgoingEvent(topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrapper))
-        bulk_write(self._es, ops, refresh="wait_for")
+        bulk_write(self._es, ops, refresh=self._refresh)
         self._outbox.emit(events)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -236,14 +237,14 @@ class ElasticsearchVacancyStore:
             msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
             msg.updated_at.CopyFrom(timestamp(now))
             try:
-                self._es.update(index=self._vacancies, id=vacancy_id, refresh="wait_for",
+                self._es.update(index=self._vacancies, id=vacancy_id, refresh=self._refresh,
                                 if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
                                 doc={"is_open": False, "closed_reason": reason,
                                      "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")})
             except ConflictError:
                 continue
             sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
-            self._es.index(index=self._changes, id=str(sequence), refresh="wait_for",
+            self._es.index(index=self._changes, id=str(sequence), refresh=self._refresh,
                            document=m.change_document(sequence, vacancy_id, "removed", _iso(now)))
             self._outbox.emit([OutgoingEvent(topics.VACANCIES, vacancy_id, CLOSED, vacancy_id, events_pb.VacancyClosed(
                 vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))])
