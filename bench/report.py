@@ -83,6 +83,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
 
 
+REPEATS = 3  # timed rounds per latency benchmark; the median round is reported (shared, noisy machine)
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def rss_bytes() -> int:
     """Resident set size of this process now (Linux /proc)."""
     with open("/proc/self/statm") as statm:
