@@ -8,6 +8,7 @@ reason is returned and the leg is skipped with it. Each test gets its own index 
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ def _start_container() -> tuple[str | None, str]:
         return None, f"no ELASTICSEARCH_URL and no Docker engine for testcontainers ({type(error).__name__})"
     container = ElasticSearchContainer(ES_IMAGE, mem_limit="1g").with_env("xpack.security.enabled", "false")
     container.start()
+    atexit.register(container.stop)
     _session["container"] = container
     return container.get_url(), ""
 
