@@ -4,31 +4,15 @@ a real gRPC server on port 0, and helpers that open vacancies as the vacancy eve
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import grpc
 import pytest
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
-from services.common.reference import occupations, places
 from services.common.settings import Settings
 from services.matching.bootstrap import App, build_app, create_server
-from services.matching.domain.model import OpenVacancy
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class MovableClock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, hours: int = 0, days: int = 0) -> None:
-        self.now += timedelta(hours=hours, days=days)
+from matching_support import NOW, MovableClock, make_vacancy  # noqa: F401 - re-exported for fixtures
 
 
 @pytest.fixture
@@ -60,18 +44,3 @@ def matching_stub(matching_target: str) -> Iterator[matching_service_pb2_grpc.Ma
         yield matching_service_pb2_grpc.MatchingServiceStub(channel)
     finally:
         channel.close()
-
-
-def make_vacancy(vacancy_id: str, place: str, isco: str = "2512", hours: tuple[float, float] = (32, 36),
-                 received_at: datetime = NOW, **fields: Any) -> OpenVacancy:
-    occupation = occupations.by_isco_prefix(isco)[0]
-    where = places.lookup(place)
-    assert where is not None, place
-    values: dict[str, Any] = dict(
-        vacancy_id=vacancy_id, title=f"{occupation.label_nl} ({place})", employer="Voorbeeld B.V.",
-        esco_uri=occupation.uri, isco_code=occupation.isco_code, place_name=where.name,
-        latitude=where.latitude, longitude=where.longitude, has_coordinates=True,
-        hours_min=hours[0], hours_max=hours[1], date_posted="2026-11-20", received_at=received_at,
-    )
-    values.update(fields)
-    return OpenVacancy(**values)

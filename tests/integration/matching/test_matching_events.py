@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import MovableClock
+from matching_support import MovableClock
 from jobmatch.events.v1 import matching_events_pb2, vacancy_events_pb2
 from jobmatch.vacancies.v1 import vacancy_pb2
 from services.common.bus.broker import ensure_topics

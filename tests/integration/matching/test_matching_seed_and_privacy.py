@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_vacancy
+from matching_support import make_vacancy
 from services.matching.bootstrap import App, MatchingEraser
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.domain.rules import compile_vacancy

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_vacancy
+from matching_support import make_vacancy
 from services.common.bus.outbox import SqliteOutbox
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
 from services.matching.domain.model import OccupationWishInput, SearchProfile, SearchProfileInput, make_search_profile
