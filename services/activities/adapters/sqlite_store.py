@@ -153,7 +153,7 @@ class SqliteActivitiesStore:
         for start in range(0, len(client_ids), 500):
             chunk = list(client_ids[start:start + 500])
             rows = self._query(
-                f"""SELECT c.value, (SELECT date FROM activity INDEXED BY activity_done_by_client_date
+                """SELECT c.value, (SELECT date FROM activity INDEXED BY activity_done_by_client_date
                         WHERE client_id = c.value AND withdrawn_at IS NULL AND verification != 'rejected'
                         ORDER BY date DESC LIMIT 1)
                     FROM json_each(?) AS c""", [json.dumps(chunk)])

@@ -21,8 +21,6 @@ from kafka import KafkaConsumer, KafkaProducer
 from services.common.bus import (
     CloudEvent,
     EventConsumer,
-    OutboxRelay,
-    SqliteOutbox,
     SqliteProcessedEvents,
     ensure_topics,
     from_kafka,
