@@ -617,8 +617,6 @@ _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per it
 _TOKEN_NOT_BOUND = "page token is a bare offset, not bound to the query/caller nor protected against change"
 _NOT_FOUND_FOR_MISSING = "an empty id gives NOT_FOUND instead of INVALID_ARGUMENT naming the field"
 KNOWN_BUGS: dict[str, str] = {
-    "SearchVacancies/control-chars-query": "vacancies: control characters in the query are not refused",
-    "SearchVacancies/unknown-sort": "vacancies: an unknown sort value silently becomes the default",
     "SetSearchProfile/control-chars-skill": "matching: control characters in a skill are stored",
     "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
     "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +16,7 @@ MAX_QUERY_LENGTH = 500
 MAX_RADIUS_KM = 500.0
 FACETS = ("isco_major_group", "province", "contract_type")
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 
@@ -89,6 +90,19 @@ class SearchCriteria(_Frozen):
     posted_since: str = ""
     sort: SearchSort = "date_posted"
     include_facets: bool = False
+
+
+def check_query_text(text: str) -> None:
+    """Control characters in a search text are a mistake (or an attack), never a search."""
+    if _CONTROL.search(text):
+        raise InvalidArgument([FieldViolation("query", t(
+            "Gebruik geen stuurtekens in de zoektekst.", "Do not use control characters in the search text."))])
+
+
+def check_sort(sort: str | None) -> None:
+    """An unknown sort order is refused rather than quietly replaced by the default."""
+    if sort is not None and sort not in get_args(SearchSort):
+        raise InvalidArgument([FieldViolation("sort", t("Onbekende sortering.", "Unknown sort order."))])
 
 
 def check_criteria(criteria: SearchCriteria) -> None:

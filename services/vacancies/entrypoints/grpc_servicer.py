@@ -70,7 +70,8 @@ def search_request(r: svc.SearchVacanciesRequest) -> SearchRequest:
         contract_types=_enums(r.contract_types, codec.CONTRACT),
         education_levels=_enums(r.education_levels, codec.EDUCATION),
         driving_licence_required=r.driving_licence_required if r.HasField("driving_licence_required") else None,
-        posted_since=r.posted_since, sort=_SORT.get(r.sort), include_facets=r.include_facets,
+        posted_since=r.posted_since, sort=codec.enum_to_domain(r.sort, _SORT) or None,  # type: ignore[arg-type]
+        include_facets=r.include_facets,
         page_size=r.page_size, page_token=r.page_token)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict
 
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.reference import places
 
-from ..domain.search import GeoFilter, SearchCriteria, SearchPage, SearchSort, check_criteria, parse_text_query
+from ..domain.search import (
+    GeoFilter, SearchCriteria, SearchPage, SearchSort, check_criteria, check_query_text, check_sort,
+    parse_text_query,
+)
 from .page_tokens import PageTokens, scope_of
 from .ports import VacancyChange, VacancyStore
 
@@ -39,7 +43,7 @@ class SearchRequest(BaseModel):
     education_levels: tuple[str, ...] = ()
     driving_licence_required: bool | None = None
     posted_since: str = ""
-    sort: SearchSort | None = None
+    sort: str | None = None  # a SearchSort; anything else is refused by check_sort
     include_facets: bool = False
     page_size: int = 0
     page_token: str = ""
@@ -97,7 +101,9 @@ class SearchVacancies:
         self._tokens = tokens
 
     def criteria(self, request: SearchRequest) -> SearchCriteria:
+        check_query_text(request.query)
         text = parse_text_query(request.query)
+        check_sort(request.sort)
         criteria = SearchCriteria(
             text=text, esco_uris=tuple(u.strip() for u in request.esco_uris if u.strip()),
             isco_prefixes=tuple(p.strip() for p in request.isco_prefixes if p.strip()),
@@ -105,7 +111,7 @@ class SearchVacancies:
             workplace_types=request.workplace_types, hours_min=request.hours_min, hours_max=request.hours_max,
             contract_types=request.contract_types, education_levels=request.education_levels,
             driving_licence_required=request.driving_licence_required, posted_since=request.posted_since.strip(),
-            sort=request.sort or ("relevance" if text.include else "date_posted"),
+            sort=cast(SearchSort, request.sort) or ("relevance" if text.include else "date_posted"),
             include_facets=request.include_facets,
         )
         check_criteria(criteria)
