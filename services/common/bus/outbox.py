@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,6 +80,19 @@ def configure_connection(conn: sqlite3.Connection, busy_timeout_ms: int = 10_000
         conn.execute("PRAGMA journal_mode = WAL")
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event to store: `data` is the serialized protobuf message named by `schema`
+    (its full name, e.g. "jobmatch.events.v1.VacancyPublished")."""
+
+    topic: str
+    key: str
+    event_type: str
+    subject: str
+    data: bytes
+    schema: str
+
+
 class SqliteOutbox:
     def __init__(
         self,
@@ -117,44 +130,72 @@ class SqliteOutbox:
         subject: str,
         message: Message,
     ) -> CloudEvent:
-        """Store one event in the caller's open transaction; it is published after commit.
+        """Store one event in the caller's open transaction; it is published after commit."""
+        pending = PendingEvent(
+            topic=topic,
+            key=key,
+            event_type=event_type,
+            subject=subject,
+            data=message.SerializeToString(),
+            schema=message.DESCRIPTOR.full_name,
+        )
+        return self.add_many(conn, [pending])[0]
 
-        The sequence number comes from a counter row updated in the same transaction, so
-        a rollback gives the number back and the sequence stays gapless.
+    def add_many(self, conn: sqlite3.Connection, pending: Sequence[PendingEvent]) -> list[CloudEvent]:
+        """Store several events in the caller's open transaction, in order.
+
+        The sequence numbers come from a counter row updated in the same transaction (one
+        update for the whole batch), so a rollback gives them back and the sequence stays
+        gapless.
         """
+        if not pending:
+            return []
         if conn.isolation_level is None and not conn.in_transaction:
             # Autocommit with no BEGIN: the event would commit apart from the business change.
             raise RuntimeError("SqliteOutbox.add must run inside the caller's transaction")
-        if not topic:
-            raise ValueError("topic is required")
-        if not key:
-            raise ValueError("key (the aggregate id) is required")
-        if not _EVENT_TYPE.match(event_type):
-            raise ValueError(f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {event_type!r}")
-        (sequence,) = conn.execute(
-            """INSERT INTO event_outbox_sequence (source, last_sequence) VALUES (?, 1)
-               ON CONFLICT (source) DO UPDATE SET last_sequence = last_sequence + 1
+        for item in pending:
+            if not item.topic:
+                raise ValueError("topic is required")
+            if not item.key:
+                raise ValueError("key (the aggregate id) is required")
+            if not _EVENT_TYPE.match(item.event_type):
+                raise ValueError(
+                    f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {item.event_type!r}"
+                )
+        count = len(pending)
+        (last,) = conn.execute(
+            """INSERT INTO event_outbox_sequence (source, last_sequence) VALUES (?, ?)
+               ON CONFLICT (source) DO UPDATE SET last_sequence = last_sequence + excluded.last_sequence
                RETURNING last_sequence""",
-            (self.source,),
+            (self.source, count),
         ).fetchone()
-        event = CloudEvent(
-            id=str(uuid.uuid4()),
-            source=self.source,
-            type=event_type,
-            subject=subject,
-            time=self._clock(),
-            sequence=int(sequence),
-            data=message.SerializeToString(),
-            dataschema="proto:" + message.DESCRIPTOR.full_name,
-        )
-        conn.execute(
+        first = int(last) - count + 1
+        now = self._clock()
+        events = [
+            CloudEvent(
+                id=str(uuid.uuid4()),
+                source=self.source,
+                type=item.event_type,
+                subject=item.subject,
+                time=now,
+                sequence=first + n,
+                data=item.data,
+                dataschema="proto:" + item.schema,
+            )
+            for n, item in enumerate(pending)
+        ]
+        stamp = format_time(now)
+        conn.executemany(
             """INSERT INTO event_outbox (event_id, source, sequence, topic, message_key,
                    event_type, subject, event_time, data, datacontenttype, dataschema)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (event.id, event.source, event.sequence, topic, key, event.type, event.subject,
-             format_time(event.time), event.data, event.datacontenttype, event.dataschema),
+            [
+                (e.id, e.source, e.sequence, item.topic, item.key, e.type, e.subject, stamp, e.data,
+                 e.datacontenttype, e.dataschema)
+                for e, item in zip(events, pending, strict=True)
+            ],
         )
-        return event
+        return events
 
     # -- relay side (its own connection) -------------------------------------------
     def connect(self) -> sqlite3.Connection:

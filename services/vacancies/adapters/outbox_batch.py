@@ -1,20 +1,11 @@
-"""Many outbox events in one statement, for the ingest fast path.
-
-Workaround: the shared `SqliteOutbox.add` writes one event with two statements, which
-costs more than storing the vacancy itself. This writes the very same rows (same table,
-same gapless per-source sequence, same CloudEvent attributes) with one sequence update and
-one executemany per batch, inside the store's transaction. Rows are read and published by
-the shared `OutboxRelay` unchanged. To be replaced by an `add_many` on SqliteOutbox.
-"""
+"""The ingest fast path's events: collected per batch and written with one
+`SqliteOutbox.add_many` (one sequence update, one executemany), inside the store's
+transaction; the event wrapper's wire form is built directly from the stored vacancy bytes."""
 
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from datetime import datetime
-
-from services.common.bus.cloudevents import PROTOBUF_CONTENT_TYPE, format_time
-from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.outbox import PendingEvent, SqliteOutbox
 
 
 def varint(value: int) -> bytes:
@@ -35,36 +26,17 @@ def wrap_vacancy(serialized_vacancy: bytes) -> bytes:
 
 
 class OutboxBatch:
+    """Collects a batch's events, then stores them with one `SqliteOutbox.add_many`."""
+
     def __init__(self, outbox: SqliteOutbox, topic: str) -> None:
         self._outbox = outbox
         self._topic = topic
-        self._rows: list[tuple[str, str, str, str, bytes, str]] = []
+        self._pending: list[PendingEvent] = []
 
     def add(self, key: str, event_type: str, data: bytes, schema: str) -> None:
-        self._rows.append((key, event_type, key, schema, data, str(uuid.uuid4())))
+        self._pending.append(PendingEvent(self._topic, key, event_type, key, data, schema))
 
-    def write(self, conn: sqlite3.Connection, now: datetime) -> None:
+    def write(self, conn: sqlite3.Connection) -> None:
         """Insert the collected events in the caller's open transaction."""
-        if not self._rows:
-            return
-        if not conn.in_transaction:
-            raise RuntimeError("OutboxBatch.write must run inside the caller's transaction")
-        count = len(self._rows)
-        source = self._outbox.source
-        (last,) = conn.execute(
-            """INSERT INTO event_outbox_sequence (source, last_sequence) VALUES (?, ?)
-               ON CONFLICT (source) DO UPDATE SET last_sequence = last_sequence + excluded.last_sequence
-               RETURNING last_sequence""",
-            (source, count),
-        ).fetchone()
-        first = int(last) - count + 1
-        stamp = format_time(now)
-        conn.executemany(
-            """INSERT INTO event_outbox (event_id, source, sequence, topic, message_key,
-                   event_type, subject, event_time, data, datacontenttype, dataschema)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [(event_id, source, first + n, self._topic, key, event_type, subject, stamp, data,
-              PROTOBUF_CONTENT_TYPE, "proto:" + schema)
-             for n, (key, event_type, subject, schema, data, event_id) in enumerate(self._rows)],
-        )
-        self._rows.clear()
+        self._outbox.add_many(conn, self._pending)
+        self._pending.clear()

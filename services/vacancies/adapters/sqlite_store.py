@@ -143,7 +143,7 @@ class SqliteVacancyStore:
         with self._transaction() as conn:
             self._insert_new(conn, plan, now, stamp, events)
             self._apply_changes(conn, plan, now, stamp, events)
-            events.write(conn, now)
+            events.write(conn)
             if plan.links:
                 conn.executemany(
                     """INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical)

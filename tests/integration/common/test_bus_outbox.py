@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 
-from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.outbox import PendingEvent, SqliteOutbox
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-test"
 TYPE = "nl.werk.test-happened.v1"
@@ -77,6 +77,21 @@ class TestSequence:
             after = add(outbox, store_conn, "next")
         assert after == 2
         assert [e.event.subject for e in outbox.pending(relay_conn)] == ["kept", "next"]
+
+    def test_a_batch_gets_consecutive_numbers_after_single_adds(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
+    ) -> None:
+        batch = [
+            PendingEvent("t", f"key-{n}", TYPE, f"batch-{n}", StringValue(value=str(n)).SerializeToString(),
+                         "google.protobuf.StringValue")
+            for n in range(3)
+        ]
+        with store_conn:
+            add(outbox, store_conn, "single")
+            events = outbox.add_many(store_conn, batch)
+        assert [e.sequence for e in events] == [2, 3, 4]
+        assert [e.event.subject for e in outbox.pending(relay_conn)] == ["single", "batch-0", "batch-1", "batch-2"]
+        assert {e.event.dataschema for e in outbox.pending(relay_conn)} == {"proto:google.protobuf.StringValue"}
 
     def test_sources_sharing_a_file_count_separately(self, tmp_path: Path, store_conn: sqlite3.Connection,
                                                      outbox: SqliteOutbox) -> None:
