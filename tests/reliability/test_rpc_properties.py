@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proto_strategies import KNOWN_STRINGS, messages
-from reliability_support import SERVED, Baseline, Caller, Stack, full_name
+from reliability_support import CLIENT, SERVED, Baseline, Caller, Stack, changed_tables, full_name
 from services.activities.entrypoints.grpc_servicer import ACCESS as ACTIVITY_ACCESS
 from services.common.privacy import ACCESS as PRIVACY_ACCESS
 from services.matching.entrypoints.grpc_servicer import ACCESS as MATCHING_ACCESS
@@ -67,7 +67,10 @@ class TestGeneratedRequests:
         else:
             request = first = data.draw(requests)
         role = data.draw(st.sampled_from(sorted(ACCESS[full_name(rpc)].roles)))
+        before = stack.snapshot()
         outcome = stack.call(rpc, request, caller_for(first, role), service=process)
+        if outcome.code != grpc.StatusCode.OK:
+            assert changed_tables(before, stack.snapshot()) == [], f"refused {full_name(rpc)} changed the store"
         EXAMPLES["calls"] += 1
         EXAMPLES["methods"].add(f"{process}:{full_name(rpc)}")
         EXAMPLES["codes"][outcome.code.name] += 1
@@ -75,3 +78,27 @@ class TestGeneratedRequests:
         if outcome.code == grpc.StatusCode.INVALID_ARGUMENT:
             assert outcome.violations, f"{full_name(rpc)}: INVALID_ARGUMENT without field violations: {outcome.details!r}"
         assert stack.healthy()
+
+
+CLIENT_SCOPED: list[tuple[str, MethodDescriptor]] = [
+    (process, rpc) for process, rpc in RPCS
+    if "client_id" in rpc.input_type.fields_by_name and "client" in ACCESS[full_name(rpc)].roles]
+
+
+class TestGeneratedRequestsAboutAnotherClient:
+    @pytest.mark.parametrize(("process", "rpc"), CLIENT_SCOPED, ids=[f"{p}:{m.containing_service.name}/{m.name}"
+                                                                      for p, m in CLIENT_SCOPED])
+    @settings(max_examples=EXAMPLES_PER_RPC // 4, deadline=None, derandomize=DERANDOMIZE,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def test_are_always_denied_and_change_nothing(self, process: str, rpc: MethodDescriptor, stack: Stack,
+                                                  known_strings: list[str], data: st.DataObject) -> None:
+        request = data.draw(messages(rpc.input_type, known_strings))
+        request.client_id = data.draw(st.sampled_from(["c-2", "C-1", "c-1 ", "c-10", "*"]))
+        before = stack.snapshot()
+        outcome = stack.call(rpc, request, CLIENT, service=process)
+        EXAMPLES["calls"] += 1
+        EXAMPLES["codes"][outcome.code.name] += 1
+        assert outcome.code == grpc.StatusCode.PERMISSION_DENIED, outcome
+        assert changed_tables(before, stack.snapshot()) == []
