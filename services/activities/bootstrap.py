@@ -115,11 +115,15 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     processing_log: Any
     if settings.elasticsearch_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
+        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
+        from services.common.elasticsearch import processing_log as es_processing_log
         from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.indices import require_current
         from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
 
         es = client_from_settings(settings)
+        require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
         store = ElasticsearchActivitiesStore(es, index_prefix(), outbox)
         processing_log = ElasticsearchProcessingLog(es, index_prefix())
     else:

@@ -122,3 +122,19 @@ def migrate(client: Any, specs: list[IndexSpec], prefix: str) -> list[str]:
                 client.indices.update_aliases(actions=swap_alias_actions(alias, step.source, step.index))
                 done.append(f"alias {alias}: {step.source} -> {step.index}")
     return done
+
+
+def require_current(client: Any, specs: list[IndexSpec], prefix: str) -> None:
+    """At service start: every alias must point at the version this code expects.
+
+    Services never create or upgrade indices themselves (several instances would race);
+    `jobmatch es migrate` does, once, before they start.
+    """
+    wrong = []
+    for spec in specs:
+        found = current_indices(client, spec.alias(prefix))
+        if found != [spec.index(prefix)]:
+            wrong.append(f"{spec.alias(prefix)} -> {', '.join(found) or 'missing'} (expected {spec.index(prefix)})")
+    if wrong:
+        raise RuntimeError("Elasticsearch-indexen zijn niet bijgewerkt; voer `jobmatch es migrate` uit. / "
+                           "Elasticsearch indices are not up to date; run `jobmatch es migrate`: " + "; ".join(wrong))

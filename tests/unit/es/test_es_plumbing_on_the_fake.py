@@ -80,3 +80,16 @@ class TestProcessingLogOnAFakeCluster:
         assert [r.trace_id for r in log.list_for_subject("c-1", limit=1, offset=1)] == ["t1"]
         assert log.erase_subject("c-1") == 3
         assert log.list_for_subject("c-1") == [] and len(log.list_for_subject("c-2")) == 1
+
+
+class TestServicesRefuseToStartOnOldIndices:
+    def test_missing_or_older_indices_are_named_and_current_ones_pass(self) -> None:
+        from services.common.elasticsearch.indices import require_current
+
+        es = FakeElasticsearch()
+        with pytest.raises(RuntimeError, match="p-things -> missing"):
+            require_current(es, [V1], "p")
+        migrate(es, [V1], "p")
+        require_current(es, [V1], "p")
+        with pytest.raises(RuntimeError, match=r"p-things -> p-things-v1 \(expected p-things-v2\)"):
+            require_current(es, [V2], "p")

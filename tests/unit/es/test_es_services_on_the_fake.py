@@ -1,0 +1,85 @@
+"""Each service wired on Elasticsearch (ELASTICSEARCH_URL set), with the fake client standing in
+for the cluster: the same sample data, seeded through the use cases, reads back the same as on
+SQLite. (Each app still keeps its outbox in a SQLite file under tmp_path.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.common.elasticsearch import client as client_module
+from services.common.elasticsearch.fake import FakeElasticsearch
+from services.common.elasticsearch.indices import migrate
+from services.common.settings import Settings
+from services.es_cli import all_index_specs
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def on_fake_cluster(monkeypatch: pytest.MonkeyPatch) -> FakeElasticsearch:
+    fake = FakeElasticsearch()
+    migrate(fake, all_index_specs(), "jobmatch")
+    monkeypatch.delenv("JOBMATCH_ES_INDEX_PREFIX", raising=False)
+    monkeypatch.setattr(client_module, "client_from_settings", lambda settings: fake)
+    return fake
+
+
+def both_apps(module: Any, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    sqlite_app = module.build_app(Settings(data_dir=tmp_path / "sqlite"), clock=lambda: NOW)
+    es_app = module.build_app(Settings(data_dir=tmp_path / "es", elasticsearch_url="http://fake:9200"), clock=lambda: NOW)
+    try:
+        yield sqlite_app, es_app
+    finally:
+        es_app.close()
+        sqlite_app.close()
+
+
+class TestServicesOnElasticsearch:
+    def test_a_service_refuses_to_start_before_the_indices_are_migrated(self, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.activities import bootstrap
+
+        monkeypatch.setattr(client_module, "client_from_settings", lambda settings: FakeElasticsearch())
+        with pytest.raises(RuntimeError, match="jobmatch es migrate"):
+            bootstrap.build_app(Settings(data_dir=tmp_path, elasticsearch_url="http://fake:9200"))
+
+    def test_vacancies_seeded_on_both_stores_search_the_same(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.vacancies import bootstrap
+        from services.vacancies.domain.search import GeoFilter, SearchCriteria, parse_text_query
+        from services.vacancies.seed import seed_sample_data
+
+        for sqlite_app, es_app in both_apps(bootstrap, tmp_path):
+            assert type(es_app.store).__name__ == "ElasticsearchVacancyStore"
+            seed_sample_data(sqlite_app)
+            seed_sample_data(es_app)
+            seed_sample_data(es_app)  # idempotent there too
+            for criteria in (SearchCriteria(include_facets=True), SearchCriteria(isco_prefixes=("2",)),
+                             SearchCriteria(geo=GeoFilter(latitude=52.09, longitude=5.12, radius_km=30)),
+                             SearchCriteria(text=parse_text_query("medewerker"), hours_min=32)):
+                expected = sqlite_app.store.search(criteria, 20, None)
+                found = es_app.store.search(criteria, 20, None)
+                assert found.total_count == expected.total_count > 0
+                assert found.facets == expected.facets
+                if criteria.sort == "date_posted":
+                    assert [h.vacancy.content.date_posted for h in found.hits] == [
+                        h.vacancy.content.date_posted for h in expected.hits]
+            assert es_app.store.last_change_sequence() == sqlite_app.store.last_change_sequence()
+
+    def test_activities_seeded_on_both_stores_give_the_same_caseload_and_lists(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.activities import bootstrap
+        from services.activities.seed import CASEWORKER, seed_sample_data
+
+        for sqlite_app, es_app in both_apps(bootstrap, tmp_path):
+            seed_sample_data(sqlite_app)
+            seed_sample_data(es_app)
+            clients = sqlite_app.store.caseload(CASEWORKER)
+            assert es_app.store.caseload(CASEWORKER) == clients and clients
+            for client_id in clients[:5]:
+                expected = sqlite_app.store.list_activities(client_id, from_date=None, to_date=None, limit=50)
+                assert es_app.store.list_activities(client_id, from_date=None, to_date=None, limit=50) == expected
+            assert es_app.store.policy_versions(clients) == sqlite_app.store.policy_versions(clients)
+            assert es_app.store.last_activity_dates(clients) == sqlite_app.store.last_activity_dates(clients)
