@@ -356,6 +356,9 @@ def _matching_cases() -> list[Case]:
         Case("GetFeed/tampered-page-token", GET_FEED,
              lambda c: mat.GetFeedRequest(client_id="c-1", page_size=1, page_token=tampered(c.tokens.feed_c1)),
              CLIENT, INVALID, "page_token"),
+        Case("GetFeed/forged-page-token", GET_FEED,
+             _const(mat.GetFeedRequest(client_id="c-1", page_token=base64.urlsafe_b64encode(
+                 b'{"o": 0, "v": "2020-01-01T00:00:00+00:00"}').decode())), CLIENT, INVALID, "page_token"),
         Case("GetFeed/page-token-of-another-client", GET_FEED,
              lambda c: mat.GetFeedRequest(client_id="c-2", page_size=1, page_token=c.tokens.feed_c1),
              Caller("client", "c-2"), INVALID, "page_token"),
@@ -589,6 +592,12 @@ def _privacy_cases() -> list[Case]:
             Case(f"ListProcessingLog@{service}/page-token-of-another-client", PROCESSING_LOG,
                  (lambda token: lambda c: prv.ListProcessingLogRequest(client_id="c-2", page_token=token(c)))(
                      own_token), Caller("client", "c-2"), INVALID, "page_token", service),
+            Case(f"ListProcessingLog@{service}/tampered-page-token", PROCESSING_LOG,
+                 (lambda token: lambda c: prv.ListProcessingLogRequest(client_id="c-1", page_token=tampered(token(c))))(
+                     own_token), CLIENT, INVALID, "page_token", service),
+            Case(f"ListProcessingLog@{service}/forged-offset-token", PROCESSING_LOG,
+                 _const(prv.ListProcessingLogRequest(client_id="c-1", page_token=base64.urlsafe_b64encode(
+                     b"c-1\n5").decode())), CLIENT, INVALID, "page_token", service),
             Case(f"EraseClientData@{service}/missing-reason", ERASE,
                  _const(prv.EraseClientDataRequest(client_id="c-1")), SERVICE, INVALID, "reason", service),
             Case(f"EraseClientData@{service}/blank-reason", ERASE,
@@ -615,10 +624,15 @@ _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per it
                   "exceed gRPC's 16 KiB trailer limit and the client gets RESOURCE_EXHAUSTED 'Stream removed' "
                   "without field violations (services.common.rpc_errors.to_status does not clip)")
 _TOKEN_NOT_BOUND = "page token is a bare offset, not bound to the query/caller nor protected against change"
+_TOKEN_UNPROTECTED = ("page token is bound to the client but has no digest or signature: "
+                      "a changed offset is accepted")
 _NOT_FOUND_FOR_MISSING = "an empty id gives NOT_FOUND instead of INVALID_ARGUMENT naming the field"
 KNOWN_BUGS: dict[str, str] = {
     "SetSearchProfile/control-chars-skill": "matching: control characters in a skill are stored",
     "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
+    "GetFeed/forged-page-token": "matching: " + _TOKEN_NOT_BOUND + " (also carries the previous visit time)",
+    "ListProcessingLog@matching/forged-offset-token": "platform privacy.py: " + _TOKEN_UNPROTECTED,
+    "ListProcessingLog@activities/forged-offset-token": "platform privacy.py: " + _TOKEN_UNPROTECTED,
     "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,
     "ListMatchingProfiles/missing-vacancy-id": "matching: " + _NOT_FOUND_FOR_MISSING,
 }
