@@ -307,3 +307,34 @@ class TestUndecodableRequests:
         outcome = stack.call(VACANCY_SERVICE.methods_by_name["GetVacancy"], RawBytes(b"\x0a\x02\xff\xfe"),
                              metadata=())
         assert outcome.code == UNAUTHENTICATED
+
+
+class TestMethodsOutsideTheAccessTable:
+    def test_a_method_the_access_table_does_not_name_is_refused_for_every_role(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from jobmatch.activities.v1 import activities_pb2_grpc
+        from services.activities.bootstrap import build_app
+        from services.activities.entrypoints.grpc_servicer import ACCESS, ActivityServicer
+        from services.common.grpc_server import create_grpc_server
+
+        settings = Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None)
+        app = build_app(settings)
+        method = "/jobmatch.activities.v1.ActivityService/GetCaseload"
+        access = {name: policy for name, policy in ACCESS.items() if name != method}
+        servicer = ActivityServicer(app.activities, app.obligations)
+        server, port = create_grpc_server(
+            "127.0.0.1:0", settings=settings, service_names=["jobmatch.activities.v1.ActivityService"],
+            register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),
+            access=access, processing_log=app.processing_log)
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            stub = activities_pb2_grpc.ActivityServiceStub(channel)
+            for role, subject in (("service", "svc"), ("caseworker", "cw-1"), ("client", "c-1")):
+                token = mint_token(settings, subject=subject, role=role, caseload=["c-1"])
+                with pytest.raises(grpc.RpcError) as refused:
+                    stub.GetCaseload(act.GetCaseloadRequest(caseworker_id="cw-1"),
+                                     metadata=(("authorization", f"Bearer {token}"),), timeout=30)
+                assert refused.value.code() == DENIED, role
+        finally:
+            channel.close()
+            server.stop(None).wait()
+            app.close()
