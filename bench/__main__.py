@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(f"{name}: {type(exc).__name__}: {exc}")
     if not args.no_table:
         kind = "quick" if args.quick else ("size " + f"{args.size:,}" if args.size else "goal sizes")
-        print_table(rows, f"jobmatch benchmarks ({kind}, {time.perf_counter() - started:.0f} s)")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print_table(rows, f"jobmatch benchmarks ({kind}, {time.perf_counter() - started:.0f} s, load avg {load})")
     for failure in failed:
         print(f"bench: FAILED {failure}", file=sys.stderr)
     return 1 if failed else 0

@@ -68,6 +68,8 @@ class Metric:
             "goal": self.goal.describe(self.unit) if self.goal else None, "met": self.met,
             **({"notes": self.notes} if self.notes else {}),
             **environment(),
+            # Other work on this shared machine inflates wall-clock latencies: say how busy it was.
+            "load_avg_1m": round(os.getloadavg()[0], 2),
         }
 
 
