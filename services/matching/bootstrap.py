@@ -89,8 +89,24 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
     data_dir = settings.service_data_dir("matching")
     outbox = SqliteOutbox(data_dir / "matching.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
-    store = SqliteMatchingStore(data_dir / "matching.db", outbox)
-    processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
+    store: Any
+    processing_log: Any
+    if settings.elasticsearch_url:
+        # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
+        from services.common.elasticsearch import processing_log as es_processing_log
+        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.indices import require_current
+        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+        from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
+        from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
+
+        es = client_from_settings(settings)
+        require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
+        store = ElasticsearchMatchingStore(es, index_prefix(), outbox)
+        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+    else:
+        store = SqliteMatchingStore(data_dir / "matching.db", outbox)
+        processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     handlers = MatchingHandlers(store, store, store, clock)
     return App(settings, store, outbox, processing_log, handlers, clock)
 

@@ -1,6 +1,7 @@
-"""Contract of the ProfileStore port, run against every adapter.
-
-The Elasticsearch adapter is a separate issue; its leg is skipped until it exists.
+"""Contract of the matching store ports (ProfileStore, VacancyProjectionStore, FeedStateStore),
+run against every adapter: SQLite; Elasticsearch when ELASTICSEARCH_URL is set or Docker lets
+testcontainers start it (skipped with the reason otherwise); and "es-fake", the Elasticsearch
+adapter on the in-process fake client, which runs everywhere.
 """
 
 from __future__ import annotations
@@ -28,11 +29,19 @@ def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 
         home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36, status=status), now=NOW)
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
+@pytest.fixture(params=["sqlite", "elasticsearch", "es-fake"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileStore]:
-    if request.param == "elasticsearch":
-        pytest.skip("Elasticsearch ProfileStore adapter is a separate issue (not built yet)")
     outbox = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching")
+    if request.param in ("elasticsearch", "es-fake"):
+        from services.common.elasticsearch.testing import adapter_leg
+        from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
+        from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
+
+        with adapter_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
+            es_store = ElasticsearchMatchingStore(client, prefix, outbox)
+            yield es_store
+            es_store.close()
+        return
     sqlite_store = SqliteMatchingStore(tmp_path / "matching.db", outbox)
     yield sqlite_store
     sqlite_store.close()
@@ -79,3 +88,44 @@ class TestProfileStoreContract:
             assert [m.client_id for m in found] == ["c-1"]
         finally:
             reopened.close()
+
+
+class TestVacancyProjectionStoreContract:
+    def test_an_applied_vacancy_reads_back_and_its_match_set_is_announced_as_a_difference(self, store) -> None:  # type: ignore[no-untyped-def]
+        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], NOW)
+        assert store.get_vacancy("vac-1") == make_vacancy("vac-1", "Utrecht")
+        assert store.get_vacancy("vac-unknown") is None
+
+    def test_matching_vacancies_are_exactly_those_the_rules_accept(self, store) -> None:  # type: ignore[no-untyped-def]
+        from services.matching.domain.rules import compile_profile
+
+        for vacancy_id, place in (("vac-utrecht", "Utrecht"), ("vac-zeist", "Zeist"), ("vac-groningen", "Groningen")):
+            store.apply_vacancy(make_vacancy(vacancy_id, place), [], NOW)
+        store.apply_vacancy(make_vacancy("vac-nurse", "Utrecht", isco="2221"), [], NOW)
+        found = store.matching_vacancies(compile_profile(profile("c-1", km=25)))
+        assert sorted(v.vacancy.vacancy_id for v, _ in found) == ["vac-utrecht", "vac-zeist"]
+
+    def test_a_closed_vacancy_is_gone_and_closing_it_again_says_so(self, store) -> None:  # type: ignore[no-untyped-def]
+        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], NOW)
+        assert store.close_vacancy("vac-1", NOW)
+        assert store.get_vacancy("vac-1") is None and not store.close_vacancy("vac-1", NOW)
+
+
+class TestFeedStateStoreContract:
+    def test_a_visit_returns_the_previous_one(self, store) -> None:  # type: ignore[no-untyped-def]
+        from datetime import timedelta
+
+        assert store.record_visit("c-1", NOW) is None
+        assert store.record_visit("c-1", NOW + timedelta(hours=2)) == NOW
+        assert store.record_visit("c-2", NOW) is None
+
+    def test_feedback_is_kept_once_per_kind_and_per_client(self, store) -> None:  # type: ignore[no-untyped-def]
+        from services.matching.domain.model import FeedbackKind
+
+        store.add_feedback("c-1", "vac-1", FeedbackKind.SAVE, NOW)
+        store.add_feedback("c-1", "vac-1", FeedbackKind.SAVE, NOW)
+        store.add_feedback("c-1", "vac-1", FeedbackKind.APPLIED, NOW)
+        store.add_feedback("c-1", "vac-2", FeedbackKind.DISMISS, NOW)
+        assert store.feedback_of("c-1") == {"vac-1": {FeedbackKind.SAVE, FeedbackKind.APPLIED},
+                                            "vac-2": {FeedbackKind.DISMISS}}
+        assert store.feedback_of("c-2") == {}

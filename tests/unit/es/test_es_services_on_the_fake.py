@@ -83,3 +83,27 @@ class TestServicesOnElasticsearch:
                 assert es_app.store.list_activities(client_id, from_date=None, to_date=None, limit=50) == expected
             assert es_app.store.policy_versions(clients) == sqlite_app.store.policy_versions(clients)
             assert es_app.store.last_activity_dates(clients) == sqlite_app.store.last_activity_dates(clients)
+
+    def test_matching_profiles_seeded_on_both_stores_match_the_same_vacancies(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        import random
+
+        from services.common.reference import occupations
+        from services.matching import bootstrap
+        from services.matching.domain.rules import compile_vacancy
+        from services.matching.sample_data import random_vacancy
+        from services.matching.seed import seed_sample_data
+
+        rng = random.Random(7)
+        software = occupations.by_isco_prefix("2512")
+        vacancies = [random_vacancy(rng, f"vac-{n}", today=NOW.date(), received_at=NOW,
+                                    occupation=rng.choice(software) if n % 2 else None) for n in range(200)]
+        for sqlite_app, es_app in both_apps(bootstrap, tmp_path):
+            seed_sample_data(sqlite_app)
+            seed_sample_data(es_app)
+            assert [p.client_id for p in es_app.store.all_profiles()] == [p.client_id for p in sqlite_app.store.all_profiles()]
+            matched = 0
+            for vacancy in vacancies:
+                expected = sqlite_app.store.find_matching(compile_vacancy(vacancy), NOW.date())
+                assert es_app.store.find_matching(compile_vacancy(vacancy), NOW.date()) == expected
+                matched += len(expected)
+            assert matched > 0
