@@ -119,12 +119,21 @@ class Stack:
                 codes[name] = process.wait()
         return codes
 
-    def error_log_lines(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
+    def error_log_lines(self, stopped_at: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Error/critical JSON log lines per service: (while serving, after the SIGTERM at `stopped_at`)."""
+        serving: dict[str, list[str]] = {}
+        stopping: dict[str, list[str]] = {}
         for name in SERVICES:
-            lines = self.log_path(name).read_text(errors="replace").splitlines()
-            found[name] = [line for line in lines if '"level": "error"' in line or '"level": "critical"' in line]
-        return found
+            serving[name], stopping[name] = [], []
+            for line in self.log_path(name).read_text(errors="replace").splitlines():
+                if '"level": "error"' not in line and '"level": "critical"' not in line:
+                    continue
+                try:
+                    at = str(json.loads(line).get("time", ""))
+                except ValueError:
+                    at = ""
+                (stopping if at >= stopped_at else serving)[name].append(line)
+        return serving, stopping
 
 
 def wait_serving(address: str, service: str, timeout: float) -> bool:
@@ -145,8 +154,11 @@ def wait_serving(address: str, service: str, timeout: float) -> bool:
 class Traffic:
     """The request loops, one thread per kind, each at a steady rate."""
 
-    def __init__(self, stack: Stack, settings: Settings, stop: threading.Event) -> None:
+    def __init__(self, stack: Stack, settings: Settings, stop: threading.Event, pool: int = 0) -> None:
         self.stop = stop
+        self.pool = pool
+        self.pool_contents: list[Any] = []
+        self.ingest_results: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.error_samples: list[str] = []
@@ -165,7 +177,6 @@ class Traffic:
         self.client_tokens = {c: token(subject=c, role="client") for c in CLIENTS}
         self.caseworker_token = token(subject=CASEWORKER, role="caseworker", caseload=CLIENTS)
         self.rng = random.Random(20261125)
-        self.vacancy_ids: list[str] = []
         # (seen at, vacancy id) per client from its own feed: "I applied" is logged from the feed,
         # a few seconds later, as a person would (and after activities saw the vacancy event).
         self.feed_seen: dict[str, list[tuple[float, str]]] = {c: [] for c in CLIENTS}
@@ -186,11 +197,28 @@ class Traffic:
             self.requests[kind] += 1
         return result
 
+    def ingest_contents(self, number: int) -> list[Any]:
+        """New vacancies each batch or, with a pool, the pool's vacancies again with a changed salary
+        (updates: events and re-matching go on while the data set stays the same size)."""
+        today = datetime.now(UTC).date()
+        if not self.pool:
+            # The first sample vacancies of every seed are the same Utrecht software jobs: skip them.
+            return list(sample_vacancies(INGEST_BATCH + 8, today=today, seed=10_000 + number, source="soak"))[8:]
+        if not self.pool_contents:
+            self.pool_contents = list(sample_vacancies(self.pool + 8, today=today, seed=777, source="soak-pool"))[8:]
+        first = number * INGEST_BATCH
+        picked = []
+        for position in range(first, first + INGEST_BATCH):
+            content = self.pool_contents[position % self.pool]
+            raise_by = 10.0 * (position // self.pool)
+            picked.append(content.model_copy(update={"salary_min": content.salary_min + raise_by,
+                                                     "salary_max": content.salary_max + raise_by}))
+        return picked
+
     def ingest_batch(self) -> None:
         number = next(self.batch_numbers)
         request = vsvc.IngestVacanciesRequest(batch_id=f"soak-{number}")
-        today = datetime.now(UTC).date()
-        for content in sample_vacancies(INGEST_BATCH, today=today, seed=10_000 + number, source="soak"):
+        for content in self.ingest_contents(number):
             content_to_proto(content, request.vacancies.add())
 
         def send() -> list[vsvc.IngestVacanciesResponse]:
@@ -198,11 +226,12 @@ class Traffic:
 
         responses = self.call("ingest_batch", send)
         for response in responses or []:
-            rejected = [r for r in response.results if r.status == vsvc.INGEST_STATUS_REJECTED]
-            if rejected:
-                with self.lock:
+            with self.lock:
+                for result in response.results:
+                    self.ingest_results[vsvc.IngestStatus.Name(result.status)] += 1
+                rejected = [r for r in response.results if r.status == vsvc.INGEST_STATUS_REJECTED]
+                if rejected:
                     self.errors["ingest_item:REJECTED"] += len(rejected)
-            self.vacancy_ids.extend(r.vacancy_id for r in response.results if r.vacancy_id)
 
     def get_feed(self) -> None:
         client = self.rng.choice(CLIENTS)
@@ -252,7 +281,7 @@ class Traffic:
             channel.close()
 
 
-def run(minutes: float, sample_every: float, keep: Path | None) -> dict[str, Any]:
+def run(minutes: float, sample_every: float, keep: Path | None, pool: int = 0) -> dict[str, Any]:
     with embedded_broker() as bootstrap, tempfile.TemporaryDirectory(prefix="jobmatch-soak-") as tmp:
         data_dir = keep or Path(tmp)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -261,7 +290,7 @@ def run(minutes: float, sample_every: float, keep: Path | None) -> dict[str, Any
         stack.start()
         startup_s = time.monotonic() - started
         stop = threading.Event()
-        traffic = Traffic(stack, Settings(), stop)
+        traffic = Traffic(stack, Settings(), stop, pool)
         threads = [threading.Thread(target=traffic.loop, args=(kind, rate), name=f"soak-{kind}", daemon=True)
                    for kind, rate in RATES.items()]
         samples: list[dict[str, Any]] = []
@@ -283,9 +312,16 @@ def run(minutes: float, sample_every: float, keep: Path | None) -> dict[str, Any
             for thread in threads:
                 thread.join(60)
             traffic.close()
+            stopped_at = datetime.now(UTC).isoformat(timespec="milliseconds")
             exit_codes = stack.stop()
-        error_lines = stack.error_log_lines()
-    return summarize(minutes, startup_s, samples, traffic, exit_codes, error_lines)
+        error_lines, shutdown_lines = stack.error_log_lines(stopped_at)
+    result = summarize(minutes, startup_s, samples, traffic, exit_codes, error_lines)
+    # Reported apart: kafka-python logs "Metadata refresh: failed Cancelled" at ERROR now and then
+    # while a consumer closes on SIGTERM (a clean stop, exit code 0): noise, but shown, not hidden.
+    result["shutdown_error_log_lines"] = {name: len(lines) for name, lines in shutdown_lines.items()}
+    result["shutdown_error_log_samples"] = [line[:300] for lines in shutdown_lines.values() for line in lines[:3]]
+    result["ingest_pool"] = pool
+    return result
 
 
 def summarize(minutes: float, startup_s: float, samples: list[dict[str, Any]], traffic: Traffic,
@@ -311,6 +347,7 @@ def summarize(minutes: float, startup_s: float, samples: list[dict[str, Any]], t
         "startup_s": round(startup_s, 1),
         "rates_per_s": RATES,
         "requests": dict(traffic.requests),
+        "ingest_results": dict(traffic.ingest_results),
         "requests_per_s": round(sum(traffic.requests.values()) / elapsed, 2) if elapsed else 0.0,
         "errors": dict(traffic.errors),
         "error_samples": traffic.error_samples,
@@ -331,9 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="20 seconds, RSS every 2 s (smoke run)")
     parser.add_argument("--keep", type=Path, help="keep data and service logs in this folder")
+    parser.add_argument("--pool", type=int, default=0,
+                        help="re-send (update) a pool of this many vacancies instead of new ones: a data set "
+                             "of constant size, so memory growth is not data growth (0 = always new)")
     args = parser.parse_args(argv)
     minutes, sample_every = (20 / 60, 2.0) if args.quick else (args.minutes, 10.0)
-    result = run(minutes, sample_every, args.keep)
+    result = run(minutes, sample_every, args.keep, args.pool)
     print(json.dumps(result, indent=2))
     return 0 if result["ok"] else 1
 
