@@ -1,8 +1,8 @@
 """Where the contract suites get a cluster for their Elasticsearch leg.
 
-`ELASTICSEARCH_URL` set: that cluster. Otherwise, when the `testcontainers` package and a
-Docker engine are available: one Elasticsearch container per test session. Otherwise the
-reason is returned and the leg is skipped with it. Each test gets its own index prefix
+`JOBMATCH_TEST_ELASTICSEARCH_URL` or `ELASTICSEARCH_URL` set: that cluster. Otherwise, when the
+`testcontainers` package and a Docker engine are available: one Elasticsearch container per test
+session. Otherwise the reason is returned and the leg is skipped with it. Each test gets its own index prefix
 (migrated fresh, deleted afterwards), so legs never see each other's documents.
 """
 
@@ -27,8 +27,8 @@ def _start_container() -> tuple[str | None, str]:
     try:
         from testcontainers.elasticsearch import ElasticSearchContainer  # type: ignore[import-not-found]
     except ImportError:
-        return None, ("no ELASTICSEARCH_URL and the testcontainers package is not installed "
-                      "(set ELASTICSEARCH_URL=http://host:9200 to run the Elasticsearch leg)")
+        return None, ("no ELASTICSEARCH_URL and the testcontainers package is not installed (set "
+                      "JOBMATCH_TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL=http://host:9200 to run this leg)")
     try:
         import docker  # type: ignore[import-not-found]
 
@@ -45,7 +45,9 @@ def _start_container() -> tuple[str | None, str]:
 def cluster_url() -> tuple[str | None, str]:
     """(url, "") when a cluster is available, else (None, why not). Started once per session."""
     if "url" not in _session:
-        url = os.environ.get("ELASTICSEARCH_URL")
+        # JOBMATCH_TEST_ELASTICSEARCH_URL runs only these legs on a cluster; ELASTICSEARCH_URL
+        # also switches every app that reads Settings from the environment to Elasticsearch.
+        url = os.environ.get("JOBMATCH_TEST_ELASTICSEARCH_URL") or os.environ.get("ELASTICSEARCH_URL")
         reason = ""
         if not url:
             url, reason = _start_container()

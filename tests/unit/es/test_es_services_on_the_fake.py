@@ -29,6 +29,15 @@ def on_fake_cluster(monkeypatch: pytest.MonkeyPatch) -> FakeElasticsearch:
     return fake
 
 
+def outbox_event_types(app: Any) -> list[str]:
+    """The event types in the app's outbox, in outbox order."""
+    conn = app.outbox.connect()
+    try:
+        return [row[0] for row in conn.execute("SELECT event_type FROM event_outbox ORDER BY sequence")]
+    finally:
+        conn.close()
+
+
 def both_apps(module: Any, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     sqlite_app = module.build_app(Settings(data_dir=tmp_path / "sqlite"), clock=lambda: NOW)
     es_app = module.build_app(Settings(data_dir=tmp_path / "es", elasticsearch_url="http://fake:9200"), clock=lambda: NOW)
@@ -68,6 +77,7 @@ class TestServicesOnElasticsearch:
                     assert [h.vacancy.content.date_posted for h in found.hits] == [
                         h.vacancy.content.date_posted for h in expected.hits]
             assert es_app.store.last_change_sequence() == sqlite_app.store.last_change_sequence()
+            assert outbox_event_types(es_app) == outbox_event_types(sqlite_app)
 
     def test_activities_seeded_on_both_stores_give_the_same_caseload_and_lists(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from services.activities import bootstrap
@@ -83,6 +93,7 @@ class TestServicesOnElasticsearch:
                 assert es_app.store.list_activities(client_id, from_date=None, to_date=None, limit=50) == expected
             assert es_app.store.policy_versions(clients) == sqlite_app.store.policy_versions(clients)
             assert es_app.store.last_activity_dates(clients) == sqlite_app.store.last_activity_dates(clients)
+            assert sorted(outbox_event_types(es_app)) == sorted(outbox_event_types(sqlite_app))
 
     def test_matching_profiles_seeded_on_both_stores_match_the_same_vacancies(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
         import random
@@ -107,3 +118,39 @@ class TestServicesOnElasticsearch:
                 assert es_app.store.find_matching(compile_vacancy(vacancy), NOW.date()) == expected
                 matched += len(expected)
             assert matched > 0
+
+
+class TestBulkItemFailures:
+    def test_a_failed_item_is_named_and_the_others_are_stored_with_their_changes_and_events(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.common.elasticsearch.bulk import BulkError
+        from services.vacancies import bootstrap
+        from services.vacancies.domain.model import VacancyContent
+        from services.vacancies.domain.search import SearchCriteria
+
+        app = bootstrap.build_app(Settings(data_dir=tmp_path, elasticsearch_url="http://fake:9200"), clock=lambda: NOW)
+        real_write = on_fake_cluster._write
+
+        def refuse_the_second(index, doc_id, source, **options):  # type: ignore[no-untyped-def]
+            if source.get("external_id") == "2" and "title" in source:
+                raise on_fake_cluster_error()
+            return real_write(index, doc_id, source, **options)
+
+        on_fake_cluster._write = refuse_the_second
+        batch = [VacancyContent(source="werkbank", external_id=str(n), title=f"Kok {n}", employer="Hotel B.V.",
+                                date_posted="2026-11-20") for n in (1, 2, 3)]
+        try:
+            with pytest.raises(BulkError) as raised:
+                app.ingest(batch)
+            assert [f.status for f in raised.value.failures] == [400]
+            stored = app.store.search(SearchCriteria(), 10, None)
+            assert sorted(h.vacancy.content.external_id for h in stored.hits) == ["1", "3"]
+            assert [c.vacancy.content.external_id for c in app.store.changes_after(0, 10)] == ["1", "3"]
+            assert outbox_event_types(app) == ["nl.werk.vacancy-published.v1"] * 2
+        finally:
+            app.close()
+
+
+def on_fake_cluster_error() -> Exception:
+    from services.common.elasticsearch.fake import _error
+
+    return _error("BadRequestError", 400, "mapper_parsing_exception")
