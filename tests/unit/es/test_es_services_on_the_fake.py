@@ -154,3 +154,35 @@ def on_fake_cluster_error() -> Exception:
     from services.common.elasticsearch.fake import _error
 
     return _error("BadRequestError", 400, "mapper_parsing_exception")
+
+
+class TestOptimisticConcurrency:
+    def test_a_withdrawal_between_reading_and_writing_an_update_wins_and_the_update_stays_quiet(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from services.vacancies import bootstrap
+        from services.vacancies.domain.model import VacancyContent
+
+        app = bootstrap.build_app(Settings(data_dir=tmp_path, elasticsearch_url="http://fake:9200"), clock=lambda: NOW)
+        try:
+            (first,) = app.ingest([VacancyContent(source="werkbank", external_id="1", title="Kok", employer="Hotel B.V.",
+                                                  date_posted="2026-11-20")])
+            real_mget = on_fake_cluster.mget
+            reads: list[str] = []
+            raced = []
+
+            def mget_then_withdraw(index, ids):  # type: ignore[no-untyped-def]
+                found = real_mget(index=index, ids=ids)
+                if first.vacancy_id in ids and index.endswith("-vacancies"):
+                    reads.append(index)
+                    if len(reads) == 2 and not raced:  # the read right before the update is written
+                        raced.append(True)
+                        app.store.close(first.vacancy_id, "vervuld", NOW)  # the other writer, after our read
+                return found
+
+            on_fake_cluster.mget = mget_then_withdraw
+            app.ingest([VacancyContent(source="werkbank", external_id="1", title="Chef-kok", employer="Hotel B.V.",
+                                       date_posted="2026-11-20")])
+            stored = app.store.get(first.vacancy_id)
+            assert raced and (stored.status, stored.closed_reason, stored.content.title) == ("closed", "vervuld", "Chef-kok")
+            assert [c.change_type for c in app.store.changes_after(0, 10)] == ["published", "removed"]
+        finally:
+            app.close()
