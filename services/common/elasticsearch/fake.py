@@ -101,6 +101,9 @@ class FakeIndices:
             self._es.aliases.setdefault(alias, set()).add(index)
         return Response(acknowledged=True)
 
+    def get(self, index: str) -> Response:
+        return Response({name: {} for name in self._es.store if fnmatch.fnmatch(name, index)})
+
     def exists(self, index: str) -> bool:
         return index in self._es.store
 
@@ -124,7 +127,9 @@ class FakeIndices:
         return Response()
 
     def delete(self, index: str, ignore_unavailable: bool = False) -> Response:
-        for name in [n for n in self._es.store if fnmatch.fnmatch(n, index)]:
+        if "*" in index:
+            raise _error("BadRequestError", 400, "Wildcard expressions or all indices are not allowed")
+        for name in [n for n in index.split(",") if n in self._es.store]:
             del self._es.store[name]
             for members in self._es.aliases.values():
                 members.discard(name)

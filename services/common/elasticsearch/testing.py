@@ -64,7 +64,10 @@ def isolated_indices(url: str, specs: list[IndexSpec]) -> Iterator[tuple[Any, st
     try:
         yield client, prefix
     finally:
-        client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+        # Wildcard deletes are refused by default (action.destructive_requires_name): name them.
+        names = sorted(client.indices.get(index=f"{prefix}-*").body)
+        if names:
+            client.indices.delete(index=",".join(names))
         client.close()
 
 

@@ -93,3 +93,15 @@ class TestServicesRefuseToStartOnOldIndices:
         require_current(es, [V1], "p")
         with pytest.raises(RuntimeError, match=r"p-things -> p-things-v1 \(expected p-things-v2\)"):
             require_current(es, [V2], "p")
+
+
+class TestIsolatedTestIndices:
+    def test_a_leg_gets_fresh_indices_under_its_own_prefix_and_removes_them_by_name(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        from services.common.elasticsearch import testing
+
+        fake = FakeElasticsearch()
+        monkeypatch.setattr(testing, "create_client", lambda url: fake)
+        with testing.isolated_indices("http://fake:9200", [V1]) as (client, prefix):
+            assert client is fake and prefix.startswith("jobmatch-test-")
+            assert fake.indices.exists(index=f"{prefix}-things-v1")
+        assert fake.store == {}
