@@ -1,7 +1,7 @@
 """The Elasticsearch `VacancyStore`: vacancies, their sources and the change stream in three
 indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_search`).
 
-- Writes go in `_bulk` requests with refresh=self._refresh (search, the change stream and the
+- Writes go in `_bulk` requests with refresh="wait_for" (the default) (search, the change stream and the
   next batch's fingerprint look-up must see them) and per-item error handling: what was
   stored gets its change entries and events; failed items raise BulkError afterwards.
 - Changing an existing vacancy (update, close, expire) writes with the `if_seq_no`/
@@ -17,54 +17,32 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
 from services.common.bus.outbox import SqliteOutbox
-from services.common.elasticsearch.bulk import BulkError, ItemFailure, Refresh, bulk_write, index_op, item_failures
+from services.common.elasticsearch.bulk import Refresh
 from services.common.elasticsearch.counters import Counters
 from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
 from services.common.elasticsearch.reading import search_all
 
-from ..domain.ingest import ChangedVacancy, IngestPlan, KnownSource, PreparedItem
+from ..domain.ingest import KnownSource
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
 from ..domain.search import SearchCriteria, SearchHit, SearchPage
 from ..service_layer.ports import VacancyChange
 from . import elasticsearch_mappings as m
 from . import elasticsearch_search as s
-from .proto_codec import content_to_proto, timestamp, vacancy_from_proto
+from .elasticsearch_ingest import ATTEMPTS, CLOSED, IngestWrites, iso, proto_of
+from .proto_codec import timestamp, vacancy_from_proto
 
-PUBLISHED = "nl.werk.vacancy-published.v1"
-UPDATED = "nl.werk.vacancy-updated.v1"
-CLOSED = "nl.werk.vacancy-closed.v1"
 _MGET_CHUNK = 1000
-_ATTEMPTS = 5
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def _document(vacancy_id: str, item: PreparedItem, created: Timestamp, now: Timestamp) -> pb.Vacancy:
-    msg = content_to_proto(item.content)
-    msg.vacancy_id = vacancy_id
-    msg.status = pb.VACANCY_STATUS_OPEN
-    msg.created_at.CopyFrom(created)
-    msg.updated_at.CopyFrom(now)
-    return msg
-
-
-def _proto(source: dict[str, Any]) -> pb.Vacancy:
-    return pb.Vacancy.FromString(base64.b64decode(source["doc"]))
-
-
-class ElasticsearchVacancyStore:
+class ElasticsearchVacancyStore(IngestWrites):
     def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
         self._es = client
         self._refresh = refresh  # for writes that are read back by a search
@@ -108,98 +86,6 @@ class ElasticsearchVacancyStore:
                 found.setdefault(src["fingerprint"], []).append((src["vacancy_id"], src["source"]))
         return found
 
-    # -- ingest -----------------------------------------------------------------------
-    def apply_ingest(self, plan: IngestPlan, now: datetime) -> None:
-        if plan.is_empty():
-            return
-        stamp, moment = _iso(now), timestamp(now)
-        ops: list[dict[str, Any]] = []
-        announced: dict[str, tuple[str, str, pb.Vacancy]] = {}  # vacancy_id -> (change, event type, doc)
-        if plan.new:
-            first = self._counters.reserve(m.POSITION_COUNTER, len(plan.new))
-            for offset, new in enumerate(plan.new):
-                item, msg = new.item, _document(new.vacancy_id, new.item, moment, moment)
-                ops += index_op(self._vacancies, new.vacancy_id, m.vacancy_document(
-                    new.vacancy_id, first + offset, item, True, "", stamp, msg.SerializeToString()))
-                # A former link (of a closed vacancy) becomes the source of its own vacancy.
-                ops += index_op(self._sources, m.source_doc_id(*item.content.key), m.source_document(
-                    *item.content.key, new.vacancy_id, item.content_hash, True))
-                announced[new.vacancy_id] = ("published", PUBLISHED, msg)
-        for link in plan.links:
-            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*link.item.content.key)}},
-                    {"doc": {"content_hash": link.item.content_hash},
-                     "upsert": m.source_document(*link.item.content.key, link.vacancy_id, link.item.content_hash, False)}]
-        failures = self._write(ops)
-        failed_ids = {f.id for f in failures}
-        announced = {vid: a for vid, a in announced.items() if vid not in failed_ids}
-        pending = list(plan.changed)
-        for _ in range(_ATTEMPTS):
-            if not pending:
-                break
-            pending = self._apply_changes(pending, now, announced, failures)
-        if pending:
-            failures += [ItemFailure("index", self._vacancies, c.vacancy_id, 409, "kept conflicting") for c in pending]
-        self._record(announced, stamp)
-        if failures:
-            raise BulkError(failures)
-
-    def _write(self, ops: list[dict[str, Any]]) -> list[ItemFailure]:
-        if not ops:
-            return []
-        response = self._es.bulk(operations=ops, refresh=self._refresh).body
-        return item_failures(response) if response.get("errors") else []
-
-    def _apply_changes(self, changed: list[ChangedVacancy], now: datetime,
-                       announced: dict[str, tuple[str, str, pb.Vacancy]], failures: list[ItemFailure]) -> list[ChangedVacancy]:
-        """Write the changes on the stored documents; returns those that met a concurrent write."""
-        stored = self._mget(self._vacancies, [c.vacancy_id for c in changed])
-        moment = timestamp(now)
-        ops: list[dict[str, Any]] = []
-        decided: dict[str, tuple[str, str, pb.Vacancy] | None] = {}
-        for change in changed:
-            raw = stored[change.vacancy_id]
-            old = _proto(raw["_source"])
-            msg = _document(change.vacancy_id, change.item, old.created_at, moment)
-            # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
-            was_open = old.status == pb.VACANCY_STATUS_OPEN
-            reopen = change.reopen and not was_open and old.closed_reason == EXPIRED
-            if not (was_open or reopen):
-                msg.status, msg.closed_reason = old.status, old.closed_reason
-            is_open = msg.status == pb.VACANCY_STATUS_OPEN
-            ops += index_op(self._vacancies, change.vacancy_id, m.vacancy_document(
-                change.vacancy_id, raw["_source"]["position"], change.item, is_open, msg.closed_reason,
-                raw["_source"]["created_at"], msg.SerializeToString()),
-                if_seq_no=raw["_seq_no"], if_primary_term=raw["_primary_term"])
-            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*change.item.content.key)}},
-                    {"doc": {"content_hash": change.item.content_hash}}]
-            decided[change.vacancy_id] = (("published", PUBLISHED, msg) if reopen else ("updated", UPDATED, msg)
-                                          if was_open else None)
-        retry: list[ChangedVacancy] = []
-        item_errors = self._write(ops)
-        conflicts = {f.id for f in item_errors if f.status == 409 and f.action == "index"}
-        failures += [f for f in item_errors if f.id not in conflicts]
-        failed = {f.id for f in item_errors}
-        for change in changed:
-            if change.vacancy_id in conflicts:
-                retry.append(change)
-            elif change.vacancy_id not in failed and decided[change.vacancy_id] is not None:
-                announced[change.vacancy_id] = decided[change.vacancy_id]  # type: ignore[assignment]
-        return retry
-
-    def _record(self, announced: dict[str, tuple[str, str, pb.Vacancy]], stamp: str) -> None:
-        """Change-stream entries and events for what was stored."""
-        if not announced:
-            return
-        first = self._counters.reserve(m.CHANGE_COUNTER, len(announced))
-        ops: list[dict[str, Any]] = []
-        events: list[OutgoingEvent] = []
-        for offset, (vacancy_id, (change, event_type, msg)) in enumerate(announced.items()):
-            ops += index_op(self._changes, str(first + offset), m.change_document(first + offset, vacancy_id, change, stamp))
-            wrapper = (events_pb.VacancyPublished if event_type == PUBLISHED else events_pb.VacancyUpdated)(vacancy=msg)
-            events.append(OutgoingEvent(topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrapper))
-        bulk_write(self._es, ops, refresh=self._refresh)
-        self._outbox.emit(events)
-
     # -- lifecycle ----------------------------------------------------------------------
     def get(self, vacancy_id: str) -> Vacancy | None:
         found = self._mget(self._vacancies, [vacancy_id])
@@ -217,7 +103,7 @@ class ElasticsearchVacancyStore:
                     SourceReference(source=link["source"], external_id=link["external_id"]))
         result = []
         for src in sources:
-            vacancy = vacancy_from_proto(_proto(src), src["fingerprint"])
+            vacancy = vacancy_from_proto(proto_of(src), src["fingerprint"])
             if src["vacancy_id"] in links:
                 vacancy = vacancy.model_copy(update={"linked_sources": tuple(links[src["vacancy_id"]])})
             result.append(vacancy)
@@ -227,13 +113,13 @@ class ElasticsearchVacancyStore:
         """Close if open: True when this call closed it, False when already closed, None when unknown."""
         from elasticsearch import ConflictError
 
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             found = self._mget(self._vacancies, [vacancy_id]).get(vacancy_id)
             if found is None:
                 return None
             if not found["_source"]["is_open"]:
                 return False
-            msg = _proto(found["_source"])
+            msg = proto_of(found["_source"])
             msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
             msg.updated_at.CopyFrom(timestamp(now))
             try:
@@ -245,7 +131,7 @@ class ElasticsearchVacancyStore:
                 continue
             sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
             self._es.index(index=self._changes, id=str(sequence), refresh=self._refresh,
-                           document=m.change_document(sequence, vacancy_id, "removed", _iso(now)))
+                           document=m.change_document(sequence, vacancy_id, "removed", iso(now)))
             self._outbox.emit([OutgoingEvent(topics.VACANCIES, vacancy_id, CLOSED, vacancy_id, events_pb.VacancyClosed(
                 vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))])
             return True
