@@ -1,7 +1,7 @@
 """The Elasticsearch adapter of the activities stores: ActivityStore, ObligationStore and
 VacancyProjection, on the indices of `elasticsearch_mappings` (behind their aliases).
 
-- Writes a person waits to see (log, change, policy, caseload) use refresh=self._refresh.
+- Writes a person waits to see (log, change, policy, caseload) use refresh="wait_for" (the default).
 - Uniqueness that two instances could race on is decided by Elasticsearch, not by a read
   first: `op_type=create` on deterministic ids (request id, policy version, period signal);
   a 409 answers "already there".

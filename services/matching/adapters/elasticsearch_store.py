@@ -4,7 +4,7 @@ FeedStateStore on the indices of `elasticsearch_mappings`.
 - Reverse and forward matching: Elasticsearch narrows with one bool filter query; the rules
   (`rules.evaluate`, `ranking.brute_force_matches`) decide and score the candidates, so the
   answer equals the in-memory index's (see the mappings module for why the query is a superset).
-- Profiles and the vacancy projection are written with refresh=self._refresh: the next reverse
+- Profiles and the vacancy projection are written with refresh="wait_for" (default): the next reverse
   match (often the very next event) must see them.
 - Feed visits race (two devices of one client): the previous visit is read with its seq_no and
   the new one written with `if_seq_no`, retried on a conflict, so each call returns the visit

@@ -1,9 +1,10 @@
 """The Elasticsearch `VacancyStore`: vacancies, their sources and the change stream in three
 indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_search`).
 
-- Writes go in `_bulk` requests with refresh="wait_for" (the default) (search, the change stream and the
-  next batch's fingerprint look-up must see them) and per-item error handling: what was
-  stored gets its change entries and events; failed items raise BulkError afterwards.
+- Writes go in `_bulk` requests (ingest: `elasticsearch_ingest`) with refresh="wait_for" by
+  default (search, the change stream and the next batch's fingerprint look-up must see them)
+  and per-item error handling: what was stored gets its change entries and events; failed
+  items raise BulkError afterwards.
 - Changing an existing vacancy (update, close, expire) writes with the `if_seq_no`/
   `if_primary_term` read with it; on a conflict (a withdrawal raced an update) the change is
   decided again on the fresh document, as the SQLite adapter decides on the stored status.
