@@ -40,9 +40,19 @@ def all_index_specs() -> list[IndexSpec]:
     return specs
 
 
-def _cmd_migrate(args: argparse.Namespace) -> int:
+def migrate_all(url: str, prefix: str | None = None) -> list[str]:
+    """Create or upgrade every index the ES adapters use; returns what was done."""
     from services.common.elasticsearch.client import create_client, index_prefix
     from services.common.elasticsearch.indices import migrate
+
+    client: Any = create_client(url)
+    try:
+        return list(migrate(client, all_index_specs(), prefix or index_prefix()))
+    finally:
+        client.close()
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
     from services.common.settings import Settings
 
     url = args.url or Settings().elasticsearch_url
@@ -50,13 +60,8 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
         print("Geen Elasticsearch-adres: zet ELASTICSEARCH_URL of geef --url.\n"
               "No Elasticsearch address: set ELASTICSEARCH_URL or pass --url.", file=sys.stderr)
         return 2
-    prefix = args.prefix or index_prefix()
-    client: Any = create_client(url)
-    try:
-        for line in migrate(client, all_index_specs(), prefix):
-            print(line)
-    finally:
-        client.close()
+    for line in migrate_all(url, args.prefix):
+        print(line)
     return 0
 
 

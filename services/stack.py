@@ -106,6 +106,11 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
 
 def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.elasticsearch_url:
+        from services.es_cli import migrate_all
+
+        for line in migrate_all(settings.elasticsearch_url):
+            print(line, flush=True)
     broker = None
     bootstrap = settings.kafka_bootstrap_servers
     if not bootstrap:

@@ -46,13 +46,14 @@ def broker(_session_broker: tuple[object | None, str]) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, broker: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker)
+    # Explicitly no Elasticsearch: an exported ELASTICSEARCH_URL runs only the ES contract legs.
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker, elasticsearch_url=None)
 
 
 @pytest.fixture
 def offline_settings(tmp_path: Path) -> Settings:
     """Settings without a broker: for tests that need no events."""
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None)
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None, elasticsearch_url=None)
 
 
 TokenFactory = Callable[..., tuple[tuple[str, str], ...]]

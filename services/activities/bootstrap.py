@@ -55,7 +55,7 @@ class App:
         if bootstrap:
             from services.common.bus.relay import OutboxRelay
 
-            relay = OutboxRelay(self.outbox, bootstrap)
+            relay = OutboxRelay.from_settings(self.outbox, self.settings)
             relay.start()
             self.background.append(relay)
             consumer = _vacancy_consumer(self, bootstrap)

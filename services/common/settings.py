@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str | None = Field(
         None, validation_alias=_env("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
     )
+    # acks=all always; idempotence only where the broker keeps producer state (real Kafka).
+    kafka_idempotent_producer: bool = Field(
+        False, validation_alias=_env("KAFKA_IDEMPOTENT_PRODUCER", "kafka_idempotent_producer")
+    )
     elasticsearch_url: str | None = Field(
         None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url")
     )

@@ -52,7 +52,7 @@ class App:
         from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
         from services.common.bus.relay import OutboxRelay
 
-        relay = OutboxRelay(self.outbox, bootstrap)
+        relay = OutboxRelay.from_settings(self.outbox, self.settings)
         relay.start()
         self.background.append(relay)
         consumer = EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP, self.event_handler(),

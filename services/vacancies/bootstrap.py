@@ -59,7 +59,7 @@ class App:
         if self.settings.kafka_bootstrap_servers:
             from services.common.bus.relay import OutboxRelay
 
-            relay = OutboxRelay(self.outbox, self.settings.kafka_bootstrap_servers)
+            relay = OutboxRelay.from_settings(self.outbox, self.settings)
             relay.start()
             self.background.append(relay)
         if expiry_interval > 0:

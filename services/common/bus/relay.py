@@ -15,6 +15,8 @@ import threading
 import time
 from typing import Any
 
+from services.common.settings import Settings
+
 from .cloudevents import to_kafka
 from .outbox import OutboxEntry, SqliteOutbox
 
@@ -35,6 +37,7 @@ class OutboxRelay(threading.Thread):
         request_timeout_ms: int = 3000,
         linger_ms: int = 2,
         producer_batch_bytes: int = 256 * 1024,
+        idempotent: bool = False,
     ) -> None:
         super().__init__(name=f"outbox-relay[{outbox.source}]", daemon=True)
         self.outbox = outbox
@@ -46,6 +49,7 @@ class OutboxRelay(threading.Thread):
         self.max_backoff = max_backoff
         self.request_timeout_ms = request_timeout_ms
         self.linger_ms = linger_ms
+        self.idempotent = idempotent
         self.producer_batch_bytes = producer_batch_bytes
         self._stopping = threading.Event()
         self._producer: Any = None
@@ -56,6 +60,12 @@ class OutboxRelay(threading.Thread):
         self._cluster_id: str | None = None  # incarnation seen at the last check
         self.published_count = 0
         self.republished_count = 0
+
+    @classmethod
+    def from_settings(cls, outbox: SqliteOutbox, settings: Settings) -> OutboxRelay:
+        if not settings.kafka_bootstrap_servers:
+            raise ValueError("no KAFKA_BOOTSTRAP_SERVERS: nothing to relay to")
+        return cls(outbox, settings.kafka_bootstrap_servers, idempotent=settings.kafka_idempotent_producer)
 
     # -- public API ------------------------------------------------------------------
     def flush(self, timeout: float = 10.0) -> bool:
@@ -201,9 +211,10 @@ class OutboxRelay(threading.Thread):
                 client_id=f"outbox-relay-{self.outbox.source.rsplit(':', 1)[-1]}",
                 acks="all",
                 retries=3,
-                # Idempotence ties the producer to a broker session; after a broker restart
-                # it fails with UnknownProducerId. Consumers dedupe instead.
-                enable_idempotence=False,
+                # On a real Kafka cluster switch idempotence on (KAFKA_IDEMPOTENT_PRODUCER=1).
+                # Tansu loses producer ids on restart (UnknownProducerId), so the embedded
+                # broker runs without; consumers dedupe on the event id either way.
+                enable_idempotence=self.idempotent,
                 max_in_flight_requests_per_connection=1,  # retries must not reorder
                 linger_ms=self.linger_ms,
                 # Records travel in batches: one record per request capped the relay at
