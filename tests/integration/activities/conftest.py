@@ -61,21 +61,6 @@ def served(served_channel: tuple[grpc.Channel, App]) -> tuple[activities_pb2_grp
     return activities_pb2_grpc.ActivityServiceStub(channel), app
 
 
-ES_SKIP_REASON = "no Elasticsearch adapter for the activities stores yet (SQLite is the default; ES comes later)"
-
-
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def store(request: pytest.FixtureRequest, tmp_path):
-    """Every adapter of the activities store ports; the contract suites run against each."""
-    if request.param == "elasticsearch":
-        pytest.skip(ES_SKIP_REASON)
-    from services.activities.adapters.sqlite_store import SqliteActivitiesStore
-
-    adapter = SqliteActivitiesStore(tmp_path / "activities.db")
-    yield adapter
-    adapter.close()
-
-
 def read_all_events(bootstrap: str, topic: str, key: str, timeout: float = 30.0) -> list:
     """Every CloudEvent on `topic` with Kafka key `key`, read up to the current end offsets."""
     import time

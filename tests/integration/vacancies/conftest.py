@@ -1,19 +1,15 @@
-"""Fixtures for the vacancies integration tests: a movable clock, every store adapter,
-an app on SQLite, and a real gRPC server on 127.0.0.1 port 0."""
+"""Fixtures for the vacancies integration tests: a movable clock, an app on SQLite, and a real gRPC server on 127.0.0.1 port 0."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import grpc
 import pytest
-from vacancies_support import ES_SKIP_NO_ENGINE, ES_SKIP_NOT_BUILT, MovableClock
+from vacancies_support import MovableClock
 
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
-from services.common.bus.outbox import SqliteOutbox
 from services.common.settings import Settings
 from services.vacancies.bootstrap import App, build_app, create_server
 
@@ -21,19 +17,6 @@ from services.vacancies.bootstrap import App, build_app, create_server
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
-    """Every adapter of the VacancyStore port; the contract suite runs against each."""
-    if request.param == "elasticsearch":
-        pytest.skip(ES_SKIP_NOT_BUILT if os.environ.get("ELASTICSEARCH_URL") else ES_SKIP_NO_ENGINE)
-    from services.vacancies.adapters.sqlite_store import SqliteVacancyStore
-
-    db = tmp_path / "vacancies.db"
-    adapter = SqliteVacancyStore(db, SqliteOutbox(db, "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"))
-    yield adapter
-    adapter.close_store()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
 
-ES_SKIP_NO_ENGINE = "ELASTICSEARCH_URL not set and no Docker engine: Elasticsearch adapter leg skipped"
-ES_SKIP_NOT_BUILT = "Elasticsearch adapter not built yet"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "vacancies"
 SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
 
