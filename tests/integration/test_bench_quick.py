@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "ingest.throughput", "ingest.stored-throughput",
     "reverse-match.p99", "reverse-match.p50", "reverse-match.vs-brute-force", "reverse-match.index-rss",
+    "reverse-match.p99-with-updates",
     "feed.p99", "feed.p50",
     "log-activity.throughput", "log-activity.p99",
     "event-latency.p95", "event-latency.p50",
