@@ -1,44 +1,100 @@
 """In-memory reverse-matching index: which active profiles does one vacancy match?
 
-Built for a million profiles: profile fields live in flat `array`s indexed by a slot number
-(no object per profile), and candidates come from posting lists, so a query never scans all
-profiles:
+Built for a million profiles: each profile is one record (a "slot") in a numpy structured
+array, and candidates come from posting lists, so a query never scans all profiles:
 - every occupation key a profile accepts (`rules.wish_keys`, with its closeness) gets an id;
 - a profile is posted under (key id, radius class, grid cell of its home) where the radius
   class is the smallest of RADIUS_CLASSES_KM >= its max travel distance and the grid cell is
   at least that class's radius wide and high; so every profile within reach of a vacancy sits
   in the 3x3 cells around the vacancy in its class;
-- profiles that accept remote work are also posted under their key id alone, for remote vacancies.
-Candidates are then checked exactly (distance, hours, contract, ...) with the same numbers the
-rules use; `tests/unit/matching/test_index_equivalence.py` proves the answers equal
+- profiles that accept remote work are also posted under (key id, REMOTE_CLASS).
+A query looks up all those keys at once (`columns.PostingLists`), then checks every hard
+criterion on the candidates' records vectorised and scores the matches vectorised, giving
+exactly the numbers of `rules.evaluate` and `scoring` (see `vectorised` for how);
+`tests/unit/matching/test_matching_index_equivalence.py` proves the answers equal
 `ranking.brute_force_matches`.
 
-Updating a profile retires its slot (skipped by queries) and appends a new one; `compact()`
-rebuilds when retired slots pile up.
+Updating a profile retires its slot (skipped by queries) and appends a new one; postings of
+retired slots are dropped when the posting lists are merged.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
-from itertools import repeat
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 
+import numpy as np
+
+from services.matching.domain.columns import (
+    MERGE_THRESHOLD,
+    GrowableColumns,
+    PostingLists,
+)
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch, sort_profile_matches
-from services.matching.domain.rules import KM_PER_DEGREE_LAT_LOWER_BOUND, ProfileCriteria, VacancyCriteria, distance_km
-from services.matching.domain.scoring import OCCUPATION_CLOSENESS, combine, distance_part, hours_part, recency_part, skills_part
+from services.matching.domain.ranking import ProfileMatch
+from services.matching.domain.rules import (
+    KM_PER_DEGREE_LAT_LOWER_BOUND,
+    ProfileCriteria,
+    VacancyCriteria,
+)
+from services.matching.domain.scoring import (
+    OCCUPATION_CLOSENESS,
+    WEIGHT_DISTANCE,
+    WEIGHT_HOURS,
+    WEIGHT_OCCUPATION,
+    WEIGHT_RECENCY,
+    WEIGHT_SKILLS,
+    hours_part,
+    recency_part,
+    skills_part,
+)
+from services.matching.domain.vectorised import (
+    DISTANCE_MARGIN_KM,
+    SCORE_DECIMALS,
+    best_per_slot,
+    exact_distance_km,
+    exact_distance_parts,
+    haversine_km,
+    order_by,
+    per_unique,
+    round_like_python,
+    segment_counts,
+)
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
 # Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
 # 60 degrees north (1 degree longitude is 55.6 km there); homes are Dutch places (< 54 N).
 KM_PER_DEGREE_LON_LOWER_BOUND = 55.0
 _CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOWER_BOUND) for r in RADIUS_CLASSES_KM)
+_CELL_HEIGHTS = np.array([h for h, _ in _CELL_SIZES])
+_CELL_WIDTHS = np.array([w for _, w in _CELL_SIZES])
 _N_CLASSES = len(RADIUS_CLASSES_KM)
+REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote work
+_NEIGHBOURS = np.array([(dy << 16) + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)], dtype=np.int64)
 
 _ACTIVE, _LICENCE, _REMOTE = 1, 2, 4
 _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, OccupationMatch.MINOR_GROUP
+_CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
+_LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Python (never in practice)
+
+PROFILE_COLUMNS = {
+    "lat": "f8", "lon": "f8", "languages": "u8", "home": "i4", "min_salary": "u4",
+    "skill_start": "u4", "key_start": "u4", "max_km": "u2", "skill_count": "u2",
+    "hours_min": "u1", "hours_max": "u1", "contracts": "u1", "education": "u1", "flags": "u1", "key_count": "u1",
+}
+
+
+_OCCUPATION_MATCHES = [OccupationMatch(i) for i in range(4)]
+
+
+def _pick(items: list, positions: list[int]) -> list:
+    """[items[p] for p in positions], in C."""
+    if not positions:
+        return []
+    picked = itemgetter(*positions)(items)
+    return list(picked) if len(positions) > 1 else [picked]
 
 
 def radius_class(max_km: int) -> int:
@@ -53,36 +109,26 @@ def _cell(lat: float, lon: float, class_index: int) -> tuple[int, int]:
     return math.floor((lat + 90.0) / height), math.floor((lon + 180.0) / width)
 
 
-def _geo_key(key_id: int, class_index: int, cy: int, cx: int) -> int:
-    return ((key_id * _N_CLASSES + class_index) << 32) | (cy << 16) | cx
+def _posting_key(key_id: int, class_index: int, cy: int = 0, cx: int = 0) -> int:
+    return ((key_id * (_N_CLASSES + 1) + class_index) << 32) | (cy << 16) | cx
 
 
 class ProfileMatchIndex:
     def __init__(self) -> None:
         self._client_ids: list[str | None] = []
         self._slot_of: dict[str, int] = {}
-        self._lat = array("d")
-        self._lon = array("d")
-        self._max_km = array("H")
-        self._hours_min = array("B")
-        self._hours_max = array("B")
-        self._contracts = array("H")  # bit per contract type; 0 = any
-        self._education = array("B")
-        self._languages: list[int] = []  # bit per interned language; ints interned so equal masks share
-        self._flags = array("B")
-        self._min_salary = array("I")
-        self._skill_start = array("I")
-        self._skill_count = array("H")
-        self._skill_pool = array("I")
-        self._key_start = array("I")
-        self._key_count = array("B")
-        self._key_pool = array("I")  # key id * 4 + closeness
+        self._columns = GrowableColumns(PROFILE_COLUMNS)
+        self._languages: list[int] = []  # full masks (bit per interned language), ints shared
+        self._skill_pool = GrowableColumns({"skill": "i4"})
+        self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
         self._key_ids: dict[tuple[str, str, int], int] = {}  # (kind, code, closeness) -> id
+        self._key_closeness: list[OccupationMatch] = []
         self._skill_ids: dict[str, int] = {}
         self._language_bits: dict[str, int] = {}
         self._masks: dict[int, int] = {}
-        self._geo: dict[int, array] = {}
-        self._remote: dict[int, array] = {}
+        self._homes: dict[tuple[float, float], int] = {}  # distinct home coordinates -> id
+        self._home_columns = GrowableColumns({"lat": "f8", "lon": "f8"})
+        self._postings = PostingLists()
         self._retired = 0
 
     def __len__(self) -> int:
@@ -102,6 +148,12 @@ class ProfileMatchIndex:
             mask |= 1 << bit
         return self._masks.setdefault(mask, mask)
 
+    def _key_id(self, kind: str, code: str, closeness: OccupationMatch) -> int:
+        key_id = self._key_ids.setdefault((kind, code, int(closeness)), len(self._key_ids))
+        if key_id == len(self._key_closeness):
+            self._key_closeness.append(closeness)
+        return key_id
+
     def upsert(self, profile: ProfileCriteria) -> None:
         """Add or replace a profile; a profile that is not active is only removed."""
         self.remove(profile.client_id)
@@ -110,94 +162,93 @@ class ProfileMatchIndex:
         slot = len(self._client_ids)
         self._client_ids.append(profile.client_id)
         self._slot_of[profile.client_id] = slot
-        self._lat.append(profile.latitude)
-        self._lon.append(profile.longitude)
-        self._max_km.append(profile.max_km)
-        self._hours_min.append(profile.hours_min)
-        self._hours_max.append(profile.hours_max)
-        self._contracts.append(sum(1 << c for c in profile.contract_types))
-        self._education.append(profile.education_level)
-        self._languages.append(self._language_mask(profile.languages))
+        languages = self._language_mask(profile.languages)
+        self._languages.append(languages)
         flags = _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
-        self._flags.append(flags)
-        self._min_salary.append(profile.min_salary)
-        self._skill_start.append(len(self._skill_pool))
-        self._skill_count.append(len(profile.skills))
-        for skill in profile.skills:
-            self._skill_pool.append(self._skill_ids.setdefault(skill, len(self._skill_ids)))
-        self._key_start.append(len(self._key_pool))
-        self._key_count.append(len(profile.keys))
+        home = self._homes.setdefault((profile.latitude, profile.longitude), len(self._homes))
+        if home == len(self._home_columns):
+            self._home_columns.append(profile.latitude, profile.longitude)
+        skill_start = len(self._skill_pool)
+        self._skill_pool.extend("skill", [self._skill_ids.setdefault(skill, len(self._skill_ids)) for skill in profile.skills])
+        key_start = len(self._key_pool)
+        key_ids = []
         class_index = radius_class(profile.max_km)
         cy, cx = _cell(profile.latitude, profile.longitude, class_index)
-        for key, closeness in profile.keys.items():
-            key_id = self._key_ids.setdefault((key[0], key[1], int(closeness)), len(self._key_ids))
-            self._key_pool.append(key_id)
-            self._geo.setdefault(_geo_key(key_id, class_index, cy, cx), array("I")).append(slot)
+        for (kind, code), closeness in profile.keys.items():
+            key_id = self._key_id(kind, code, closeness)
+            key_ids.append(key_id)
+            self._postings.add(_posting_key(key_id, class_index, cy, cx), slot)
             if flags & _REMOTE:
-                self._remote.setdefault(key_id, array("I")).append(slot)
+                self._postings.add(_posting_key(key_id, REMOTE_CLASS), slot)
+        self._key_pool.extend("key", key_ids)
+        self._columns.append(
+            profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1), home, profile.min_salary,
+            skill_start, key_start, profile.max_km, len(profile.skills),
+            profile.hours_min, profile.hours_max, sum(1 << c for c in profile.contract_types), profile.education_level,
+            flags, len(profile.keys),
+        )
 
     def remove(self, client_id: str) -> None:
         slot = self._slot_of.pop(client_id, None)
         if slot is not None:
             self._client_ids[slot] = None
-            self._flags[slot] = 0
+            self._columns["flags"][slot] = 0
             self._retired += 1
 
+    def freeze(self) -> None:
+        """Merge recent postings into the sorted level (and drop retired slots' postings)."""
+        self._postings.merge(self._columns["flags"] != 0)
+
     def _query_keys(self, vac: VacancyCriteria) -> list[tuple[int, OccupationMatch]]:
-        """Key ids to look up, closest first, so the first hit of a profile is its best."""
-        wanted: list[tuple[str, str, OccupationMatch]] = []
-        for kind, code in vac.keys:
-            if kind == "u":
-                wanted.append((kind, code, _EXACT))
-            elif kind == "g4":
-                wanted += [(kind, code, _EXACT), (kind, code, _UNIT)]
-            else:
-                wanted.append((kind, code, _MINOR))
-        wanted.sort(key=lambda item: item[2])
+        """Key ids to look up, with the closeness a profile posted under them has."""
         found = []
-        for kind, code, closeness in wanted:
-            key_id = self._key_ids.get((kind, code, int(closeness)))
-            if key_id is not None:
-                found.append((key_id, closeness))
+        for kind, code in vac.keys:
+            wanted = (_EXACT,) if kind == "u" else (_EXACT, _UNIT) if kind == "g4" else (_MINOR,)
+            for closeness in wanted:
+                key_id = self._key_ids.get((kind, code, int(closeness)))
+                if key_id is not None:
+                    found.append((key_id, closeness))
         return found
 
-    def candidates(self, vac: VacancyCriteria) -> dict[int, OccupationMatch]:
-        """Slots that may match, with their occupation closeness (not yet checked exactly).
-
-        Keys are visited from the loosest closeness to the closest, and a later update
-        overwrites, so each slot ends with its closest match (dict.update runs in C).
-        """
+    def candidates(self, vac: VacancyCriteria) -> tuple[np.ndarray, np.ndarray]:
+        """Slots that may match with the closeness they were found under (a slot may repeat)."""
+        if self._postings.recent_size > MERGE_THRESHOLD:
+            self.freeze()
         v = vac.vacancy
-        seen: dict[int, OccupationMatch] = {}
-        geo, remote = self._geo, self._remote
-        cells = []  # (class part shift, cell part) for the 3x3 cells of every radius class
+        query_keys = self._query_keys(vac)
+        if not query_keys:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
+        key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
+        closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
+        parts = []
         if v.has_coordinates:
-            for class_index in range(_N_CLASSES):
-                cy, cx = _cell(v.latitude, v.longitude, class_index)
-                cells.append((class_index, [((cy + dy) << 16) | (cx + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]))
-        for key_id, closeness in reversed(self._query_keys(vac)):
-            for class_index, cell_parts in cells:
-                base = (key_id * _N_CLASSES + class_index) << 32
-                for cell_part in cell_parts:
-                    posting = geo.get(base | cell_part)
-                    if posting:
-                        seen.update(zip(posting, repeat(closeness)))
-            if v.remote:
-                posting = remote.get(key_id)
-                if posting:
-                    seen.update(zip(posting, repeat(closeness)))
-        return seen
+            # The same float operations as `_cell`, for every class at once.
+            cy = np.floor((v.latitude + 90.0) / _CELL_HEIGHTS).astype(np.int64)
+            cx = np.floor((v.longitude + 180.0) / _CELL_WIDTHS).astype(np.int64)
+            cells = ((cy << 16) | cx)[:, None] + _NEIGHBOURS[None, :]  # (class, 9)
+            classes = np.arange(_N_CLASSES, dtype=np.int64)[:, None]
+            per_key = (((key_ids[:, None, None] * (_N_CLASSES + 1) + classes[None]) << 32) | cells[None]).reshape(len(key_ids), -1)
+            parts.append(per_key)
+        if v.remote:
+            parts.append(((key_ids * (_N_CLASSES + 1) + REMOTE_CLASS) << 32)[:, None])
+        if not parts:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
+        lookup = np.concatenate(parts, axis=1)
+        slots, which = self._postings.lookup(lookup.ravel())
+        return slots, closeness[which // lookup.shape[1]]
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
-        return self._check(self.candidates(vac).items(), vac, today)
+        slots, closeness = self.candidates(vac)
+        return self._check(slots, closeness, vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot (no postings): the in-index brute force."""
-        wanted = {key_id: closeness for key_id, closeness in reversed(self._query_keys(vac))}
-        pairs = []
-        pool, starts, counts = self._key_pool, self._key_start, self._key_count
-        for slot in range(len(self._client_ids)):
+        wanted = {key_id: closeness for key_id, closeness in self._query_keys(vac)}
+        pool = self._key_pool["key"].tolist()
+        starts, counts = self._columns["key_start"].tolist(), self._columns["key_count"].tolist()
+        slots, best_of = [], []
+        for slot in range(len(self._columns)):
             best = None
             start = starts[slot]
             for key_id in pool[start:start + counts[slot]]:
@@ -205,82 +256,99 @@ class ProfileMatchIndex:
                 if closeness is not None and (best is None or closeness < best):
                     best = closeness
             if best is not None:
-                pairs.append((slot, best))
-        return self._check(pairs, vac, today)
+                slots.append(slot)
+                best_of.append(int(best))
+        return self._check(np.array(slots, dtype=np.int32), np.array(best_of, dtype=np.int8), vac, today)
 
-    def _check(self, pairs: Iterable[tuple[int, OccupationMatch]], vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+    def _check(self, slots: np.ndarray, closeness: np.ndarray, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+        """The hard criteria of `rules.evaluate` on the candidates, then their scores.
+
+        One-byte columns first (they stay in the CPU cache), narrowing the candidates before
+        the wider columns and the distance.
+        """
         v = vac.vacancy
-        lat, lon, has_coordinates, remote = v.latitude, v.longitude, v.has_coordinates, v.remote
+        columns = self._columns
+        flags = columns["flags"][slots]
+        keep = flags != 0
         hours_low, hours_high = vac.hours_low, vac.hours_high
-        contract_bit = 1 << int(v.contract_type) if v.contract_type else 0
-        education = int(v.education_level)
-        language_mask = self._language_mask_or_none(vac.languages)
+        if hours_high > 0:
+            keep &= (columns["hours_max"][slots] >= hours_low) & (columns["hours_min"][slots] <= hours_high)
+        if v.contract_type:
+            contracts = columns["contracts"][slots]
+            keep &= (contracts == 0) | (contracts & (1 << int(v.contract_type)) != 0)
+        if v.education_level:
+            education = columns["education"][slots]
+            keep &= (education == 0) | (education >= int(v.education_level))
+        if v.driving_licence_required:
+            keep &= flags & _LICENCE != 0
+        slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
+        if vac.languages:
+            language_mask = self._language_mask_or_none(vac.languages)
+            if language_mask is None:
+                return []
+            if language_mask < 2**_LANGUAGE_BITS:
+                keep = columns["languages"][slots] & np.uint64(language_mask) == np.uint64(language_mask)
+            else:
+                keep = np.array([not language_mask & ~self._languages[s] for s in slots.tolist()], dtype=bool)
+            slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
         salary = max(v.salary_max, v.salary_min)
-        # Skills no profile has cannot be in common; counts still use the vacancy's full lists.
-        required = [i for s in vac.required_skills if (i := self._skill_ids.get(s)) is not None]
-        optional = [i for s in vac.optional_skills if (i := self._skill_ids.get(s)) is not None]
+        if salary:
+            minimum = columns["min_salary"][slots]
+            keep = (minimum == 0) | (minimum <= salary)
+            slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
+        via_remote = (flags & _REMOTE != 0) if v.remote else np.zeros(len(slots), dtype=bool)
+        if v.has_coordinates:
+            lat, max_km = columns["lat"][slots], columns["max_km"][slots]
+            # As evaluate: the north-south gap alone already too far, then the distance
+            # (numpy's, with a margin; the exact distance decides below).
+            maybe = ~via_remote & (np.abs(lat - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND <= max_km)
+            within = maybe.copy()
+            within[maybe] = haversine_km(lat[maybe], columns["lon"][slots[maybe]], v.latitude, v.longitude) <= max_km[maybe] + DISTANCE_MARGIN_KM
+            keep = via_remote | within
+        else:
+            keep = via_remote
+        slots, closeness = best_per_slot(slots[keep], closeness[keep])
+        if len(slots) == 0:
+            return []
+        via_remote = (columns["flags"][slots] & _REMOTE != 0) if v.remote else np.zeros(len(slots), dtype=bool)
+        distances = None
+        if v.has_coordinates:
+            # Exact distances (the rules' own numbers), computed once per distinct home.
+            homes, inverse = np.unique(columns["home"][slots], return_inverse=True)
+            distances = exact_distance_km(self._home_columns["lat"][homes], self._home_columns["lon"][homes], v.latitude, v.longitude)[inverse]
+            exact = via_remote | (distances <= columns["max_km"][slots])
+            if not exact.all():
+                slots, closeness, via_remote, distances = slots[exact], closeness[exact], via_remote[exact], distances[exact]
+        return self._scored(slots, closeness, via_remote, distances, vac, today)
+
+    def _scored(self, slots: np.ndarray, closeness: np.ndarray, via_remote: np.ndarray, distances: np.ndarray | None,
+                vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+        """ProfileMatch for every checked slot, with `scoring.combine`'s score, best first."""
+        columns = self._columns
         n_required, n_optional = len(vac.required_skills), len(vac.optional_skills)
-        known_skills = bool(required or optional)
-        recency = recency_part(v.date_posted, today)
-        closeness_value = OCCUPATION_CLOSENESS
-        flags_of, max_km_of = self._flags, self._max_km
-        found = []
-        lat_of, lon_of = self._lat, self._lon
-        hours_min_of, hours_max_of = self._hours_min, self._hours_max
-        contracts_of, education_of, languages_of, min_salary_of = self._contracts, self._education, self._languages, self._min_salary
-        needs_languages, needs_licence = bool(vac.languages), v.driving_licence_required
-        found = []
-        # Cheap array checks first; the trigonometry only for profiles that pass them.
-        for slot, closeness in pairs:
-            flags = flags_of[slot]
-            if not flags:
-                continue
-            if hours_high > 0 and (hours_low > hours_max_of[slot] or hours_high < hours_min_of[slot]):
-                continue
-            if contract_bit:
-                contracts = contracts_of[slot]
-                if contracts and not contracts & contract_bit:
-                    continue
-            if education:
-                level = education_of[slot]
-                if level and education > level:
-                    continue
-            if needs_languages and (language_mask is None or language_mask & ~languages_of[slot]):
-                continue
-            if needs_licence and not flags & _LICENCE:
-                continue
-            if salary:
-                minimum = min_salary_of[slot]
-                if minimum and salary < minimum:
-                    continue
-            via_remote = remote and bool(flags & _REMOTE)
-            if has_coordinates:
-                home_lat = lat_of[slot]
-                if not via_remote and abs(home_lat - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km_of[slot]:
-                    continue  # farther north/south alone than the limit: no need for the exact distance
-                distance: float | None = distance_km(home_lat, lon_of[slot], lat, lon)
-            else:
-                distance = None
-            if not via_remote and (distance is None or distance > max_km_of[slot]):
-                continue
-            if known_skills:
-                start = self._skill_start[slot]
-                skills = set(self._skill_pool[start:start + self._skill_count[slot]])
-                common_required = sum(1 for s in required if s in skills)
-                common_optional = sum(1 for s in optional if s in skills)
-            else:
-                common_required = common_optional = 0
-            score = combine(
-                closeness_value[closeness],
-                skills_part(common_required, n_required, common_optional, n_optional),
-                distance_part(distance, via_remote),
-                hours_part(hours_low, hours_high, self._hours_min[slot], self._hours_max[slot]),
-                recency,
-            )
-            client_id = self._client_ids[slot]
-            assert client_id is not None
-            found.append(ProfileMatch(client_id, score, closeness, distance))
-        return sort_profile_matches(found)
+        required = np.array([i for s in vac.required_skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
+        optional = np.array([i for s in vac.optional_skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
+        if len(required) or len(optional):
+            starts, counts, pool = columns["skill_start"][slots], columns["skill_count"][slots], self._skill_pool["skill"]
+            stride = n_optional + 1
+            common = segment_counts(starts, counts, pool, required) * stride + segment_counts(starts, counts, pool, optional)
+            skills = per_unique(common, lambda code: skills_part(code // stride, n_required, code % stride, n_optional))
+        else:
+            skills = np.full(len(slots), skills_part(0, n_required, 0, n_optional))
+        distance = np.ones(len(slots)) if distances is None else np.where(via_remote, 1.0, exact_distance_parts(distances))
+        low, high = vac.hours_low, vac.hours_high
+        hours = per_unique(columns["hours_min"][slots].astype(np.int64) * 256 + columns["hours_max"][slots],
+                           lambda code: hours_part(low, high, code // 256, code % 256))
+        recency = recency_part(vac.vacancy.date_posted, today)
+        # scoring.combine's sum, term by term in its order (feedback 0.0 adds nothing).
+        totals = (WEIGHT_OCCUPATION * _CLOSENESS_VALUE[closeness] + WEIGHT_SKILLS * skills + WEIGHT_DISTANCE * distance
+                  + WEIGHT_HOURS * hours + WEIGHT_RECENCY * recency)
+        scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
+        names = _pick(self._client_ids, slots.tolist())
+        order = order_by((-scores,), names)
+        distance_list = distances[order].tolist() if distances is not None else [None] * len(order)
+        return list(map(ProfileMatch, _pick(names, order), scores[order].tolist(),
+                        _pick(_OCCUPATION_MATCHES, closeness[order].tolist()), distance_list))
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:
         """Mask of the vacancy's languages; None when one of them no profile speaks."""

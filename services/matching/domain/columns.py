@@ -1,0 +1,134 @@
+"""Column storage for the in-memory matching indexes: growable numpy columns and posting lists.
+
+Both indexes keep each field of a profile or vacancy in a numpy column indexed by its row
+("slot"), so a query gathers the candidates' fields with fancy indexing and checks them
+vectorised. Posting lists map an int64 key to the slots posted under it, stored as one
+sorted CSR level (keys, bounds, slots) plus the slots added since it was built.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+# Recent postings beyond this are merged into the sorted level at the next query; below it
+# they get their own small sorted level (rebuilt only after a change).
+MERGE_THRESHOLD = 32_768
+
+
+class GrowableColumns:
+    """Named numpy columns of one length that grow by doubling; row numbers never change.
+
+    Separate columns (not one structured array): a query gathers only the fields it checks,
+    and a gather from a 1-byte column of a million rows stays in the CPU cache.
+    """
+
+    def __init__(self, dtypes: dict[str, str], capacity: int = 1024) -> None:
+        self._names = tuple(dtypes)
+        self._data = {name: np.zeros(capacity, dtype=dtype) for name, dtype in dtypes.items()}
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, *values: object) -> int:
+        """Append one row, values in the order of the columns; returns its row number."""
+        row = self._size
+        if row == len(self._data[self._names[0]]):
+            for name, column in self._data.items():
+                # np.empty: pages beyond the copied part are untouched, so they cost no memory yet.
+                grown = np.empty(2 * len(column), dtype=column.dtype)
+                grown[:row] = column
+                self._data[name] = grown
+        for name, value in zip(self._names, values, strict=True):
+            self._data[name][row] = value
+        self._size += 1
+        return row
+
+    def extend(self, name: str, values: list) -> None:
+        """Append rows to a single-column table (a pool)."""
+        column = self._data[name]
+        end = self._size + len(values)
+        if end > len(column):
+            grown = np.empty(max(end, 2 * len(column)), dtype=column.dtype)
+            grown[:self._size] = column[:self._size]
+            self._data[name] = column = grown
+        column[self._size:end] = values
+        self._size = end
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The live part of a column (a view: do not keep it across appends)."""
+        return self._data[name][:self._size]
+
+
+def as_int32(values: array) -> np.ndarray:
+    """A copy of an `array('i')` (never a view: a view would forbid appends to it)."""
+    return np.array(values, dtype=np.int32) if len(values) else np.empty(0, dtype=np.int32)
+
+
+def _csr(keys: np.ndarray, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted unique keys, their start offsets (+ end), and the slots in key order (stable)."""
+    order = np.argsort(keys, kind="stable")
+    keys, slots = keys[order], slots[order]
+    if len(keys) == 0:
+        return keys, np.zeros(1, dtype=np.int64), slots
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    bounds = np.concatenate((starts, [len(keys)])).astype(np.int64)
+    return keys[starts], bounds, slots.astype(np.int32)
+
+
+def _lookup(level: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    level_keys, bounds, level_slots = level
+    if len(level_keys) == 0 or len(keys) == 0:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.intp)
+    pos = np.searchsorted(level_keys, keys)
+    found = np.flatnonzero(level_keys[np.minimum(pos, len(level_keys) - 1)] == keys)
+    starts, ends = bounds[pos[found]], bounds[pos[found] + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.intp)
+    # Offsets of every entry of the found ranges, concatenated: start of its range + rank in it.
+    first = np.cumsum(lengths) - lengths
+    offsets = np.repeat(starts - first, lengths) + np.arange(total)
+    return level_slots[offsets], np.repeat(found, lengths)
+
+
+class PostingLists:
+    """int64 key -> slots (int32). Entries of retired slots stay until `merge` drops them."""
+
+    def __init__(self) -> None:
+        self._sorted = _csr(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
+        self._recent_keys = array("q")
+        self._recent_slots = array("i")
+        self._recent: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # sorted form, None when stale
+
+    @property
+    def recent_size(self) -> int:
+        return len(self._recent_slots)
+
+    def add(self, key: int, slot: int) -> None:
+        self._recent_keys.append(key)
+        self._recent_slots.append(slot)
+        self._recent = None
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, i) for every entry under `keys`, where `keys[i]` is the key it was posted under."""
+        slots, which = _lookup(self._sorted, keys)
+        if self._recent_slots:
+            if self._recent is None:
+                self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots))
+            recent_slots, recent_which = _lookup(self._recent, keys)
+            if len(recent_slots):
+                slots, which = np.concatenate((slots, recent_slots)), np.concatenate((which, recent_which))
+        return slots, which
+
+    def merge(self, alive: np.ndarray) -> None:
+        """One sorted level of every posting whose slot is still alive (`alive[slot]`)."""
+        keys_, bounds, slots = self._sorted
+        keys = np.concatenate((np.repeat(keys_, np.diff(bounds)), np.array(self._recent_keys, dtype=np.int64)))
+        slots = np.concatenate((slots, as_int32(self._recent_slots)))
+        keep = alive[slots]
+        self._sorted = _csr(keys[keep], slots[keep])
+        self._recent_keys, self._recent_slots, self._recent = array("q"), array("i"), None

@@ -1,0 +1,136 @@
+"""Vectorised helpers that give bit-for-bit the numbers of the scalar rules and score.
+
+Exactness is the point: the indexes must return what `rules.evaluate` and `scoring.combine`
+return. numpy's +, -, *, / and comparisons are the same IEEE operations as Python's, but its
+sin/cos/exp may differ from `math` in the last bit, and `np.round` is not Python's `round`.
+So:
+- transcendental parts are computed with the scalar functions once per distinct input
+  (`per_unique`): few distinct hours windows, skill counts, homes, posting dates;
+- numpy's haversine is only a prefilter with a margin far above its error; the distances
+  themselves come from `exact_distance_km`: the rules' formula with numpy for the IEEE
+  operations and `math`'s functions mapped over the elements for the rest;
+- `round_like_python` rounds like `round(x, 6)` and falls back to it near a tie.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+from services.matching.domain.rules import EARTH_RADIUS_KM
+from services.matching.domain.scoring import DISTANCE_SCALE_KM
+
+SCORE_DECIMALS = 6  # as scoring.combine
+# numpy's haversine and exp are within a few ulps of math's: 1e-6 km and 1e-4 millionths
+# (1e-10 of a score) are orders of magnitude wider than that, and still rarely hit.
+DISTANCE_MARGIN_KM = 1e-6
+ROUNDING_MARGIN = 1e-4
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    """`rules.distance_km` on arrays, to within a few ulps (use as a prefilter with a margin)."""
+    phi1, phi2 = np.radians(lat), np.radians(lat2)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+_DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
+
+
+def _mapped(function: Callable[..., float], values: np.ndarray, *more: object) -> np.ndarray:
+    """`function` (from math) on every element, in C via map(): the exact libm result."""
+    arguments = [values.tolist()] + [repeat(m) for m in more]
+    return np.fromiter(map(function, *arguments), dtype=np.float64, count=len(values))
+
+
+def exact_distance_km(lat: np.ndarray, lon: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    """`rules.distance_km(lat[i], lon[i], lat2, lon2)` for every i, bit for bit.
+
+    The same operations in the same order: +, -, *, / and sqrt are IEEE in numpy as in
+    Python; sin, cos, asin and `** 2` go through the very functions Python uses.
+    """
+    if len(lat) == 0:
+        return np.empty(0, dtype=np.float64)
+    phi1 = lat * _DEGREES_TO_RADIANS
+    phi2 = lat2 * _DEGREES_TO_RADIANS
+    sin_half_phi = _mapped(operator.pow, _mapped(math.sin, (phi2 - phi1) / 2), 2)
+    sin_half_lambda = _mapped(operator.pow, _mapped(math.sin, ((lon2 - lon) * _DEGREES_TO_RADIANS) / 2), 2)
+    a = sin_half_phi + _mapped(math.cos, phi1) * math.cos(phi2) * sin_half_lambda
+    return 2 * EARTH_RADIUS_KM * _mapped(math.asin, np.minimum(1.0, np.sqrt(a)))
+
+
+def exact_distance_parts(distances: np.ndarray) -> np.ndarray:
+    """`scoring.distance_part(d, via_remote=False)` for every d, bit for bit."""
+    return _mapped(math.exp, -distances / DISTANCE_SCALE_KM)
+
+
+def per_unique(codes: np.ndarray, compute: Callable[[Any], float]) -> np.ndarray:
+    """`compute(code)` for every element, calling it once per distinct code."""
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.float64)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    values = np.array([compute(code) for code in distinct.tolist()], dtype=np.float64)
+    return values[inverse]
+
+
+def round_like_python(totals: np.ndarray, exact: Callable[[int], float]) -> np.ndarray:
+    """`round(x, 6)` for every x, as Python rounds it.
+
+    Python rounds the exact binary value half-even; `rint(x * 1e6)` gives the same integer
+    unless x * 1e6 lies within rounding error of a half (then `exact(i)` decides for item i);
+    the integer / 1e6 is then the same correctly rounded double. Inputs may themselves carry
+    ulp-level error (numpy's exp): that error is far below ROUNDING_MARGIN, so outside the
+    margin it cannot change the rounded value either.
+    """
+    scaled = totals * 10.0**SCORE_DECIMALS
+    rounded = np.rint(scaled) / 10.0**SCORE_DECIMALS
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < ROUNDING_MARGIN)
+    for i in near_half.tolist():
+        rounded[i] = exact(i)
+    return rounded
+
+
+def segment_counts(starts: np.ndarray, counts: np.ndarray, pool: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each segment pool[start:start + count], how many of its values are in `wanted`."""
+    total = int(counts.sum())
+    if total == 0 or len(wanted) == 0:
+        return np.zeros(len(starts), dtype=np.int64)
+    counts = counts.astype(np.int64)
+    first = np.cumsum(counts) - counts
+    offsets = np.repeat(starts.astype(np.int64) - first, counts) + np.arange(total)
+    hits = np.isin(pool[offsets], wanted)
+    owner = np.repeat(np.arange(len(starts)), counts)
+    return np.bincount(owner[hits], minlength=len(starts))
+
+
+def best_per_slot(slots: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct slot once, with its lowest (closest) closeness; slots ascending."""
+    order = np.lexsort((closeness, slots))
+    slots, closeness = slots[order], closeness[order]
+    first = np.concatenate(([True], slots[1:] != slots[:-1])) if len(slots) else np.empty(0, dtype=bool)
+    return slots[first], closeness[first]
+
+
+def order_by(keys: Sequence[np.ndarray], names: Sequence[str]) -> list[int]:
+    """Positions sorted ascending by `keys` (first is most significant), equal keys by name."""
+    order = np.lexsort(tuple(reversed(keys)))
+    if len(order) < 2:
+        return order.tolist()
+    same = np.ones(len(order) - 1, dtype=bool)
+    for key in keys:
+        ordered = key[order]
+        same &= ordered[1:] == ordered[:-1]
+    tied = np.flatnonzero(same)  # position p ties with p + 1
+    positions = order.tolist()
+    if len(tied):
+        breaks = np.diff(tied) != 1
+        run_starts = tied[np.concatenate(([True], breaks))].tolist()
+        run_ends = (tied[np.concatenate((breaks, [True]))] + 2).tolist()
+        for lo, hi in zip(run_starts, run_ends, strict=True):
+            positions[lo:hi] = sorted(positions[lo:hi], key=names.__getitem__)
+    return positions

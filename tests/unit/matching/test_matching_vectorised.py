@@ -1,0 +1,68 @@
+"""The vectorised helpers of the matching indexes give exactly the scalar rules' numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.common.reference import places
+from services.matching.domain.columns import PostingLists
+from services.matching.domain.rules import distance_km
+from services.matching.domain.scoring import distance_part
+from services.matching.domain.vectorised import exact_distance_km, exact_distance_parts, order_by, round_like_python
+
+PLACES = places.all_places()
+coordinates = st.tuples(st.floats(50.0, 54.0), st.floats(3.0, 8.0))
+
+
+class TestExactDistances:
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(coordinates, min_size=1, max_size=50), coordinates)
+    def test_distances_and_their_score_parts_equal_the_scalar_functions_bit_for_bit(self, homes, vacancy) -> None:
+        lat = np.array([h[0] for h in homes])
+        lon = np.array([h[1] for h in homes])
+        distances = exact_distance_km(lat, lon, *vacancy)
+        assert distances.tolist() == [distance_km(a, b, *vacancy) for a, b in homes]
+        assert exact_distance_parts(distances).tolist() == [distance_part(d, False) for d in distances.tolist()]
+
+    def test_distances_between_real_places_equal_the_rules(self) -> None:
+        lat = np.array([p.latitude for p in PLACES])
+        lon = np.array([p.longitude for p in PLACES])
+        for target in PLACES[::50]:
+            expected = [distance_km(p.latitude, p.longitude, target.latitude, target.longitude) for p in PLACES]
+            assert exact_distance_km(lat, lon, target.latitude, target.longitude).tolist() == expected
+
+
+class TestRounding:
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(-0.2, 1.2, allow_nan=False), min_size=1, max_size=30))
+    def test_scores_round_as_python_rounds(self, values) -> None:
+        totals = np.array(values)
+        assert round_like_python(totals, lambda i: round(values[i], 6)).tolist() == [round(v, 6) for v in values]
+
+    def test_values_next_to_a_half_millionth_round_as_python_rounds(self) -> None:
+        values = [k / 1e6 + 5e-7 for k in range(0, 1_000_000, 997)]
+        values += [np.nextafter(v, 2.0) for v in values] + [np.nextafter(v, -2.0) for v in values]
+        totals = np.array(values)
+        assert round_like_python(totals, lambda i: round(values[i], 6)).tolist() == [round(v, 6) for v in values]
+
+
+class TestOrder:
+    def test_equal_keys_are_ordered_by_name(self) -> None:
+        scores = np.array([0.5, 0.7, 0.5, 0.7, 0.1])
+        names = ["d", "c", "a", "b", "e"]
+        assert [names[i] for i in order_by((-scores,), names)] == ["b", "c", "a", "d", "e"]
+
+
+class TestPostingLists:
+    def test_lookup_finds_recent_and_merged_postings_and_merge_drops_retired_slots(self) -> None:
+        postings = PostingLists()
+        for slot, key in enumerate([7, 3, 7, 9, 3]):
+            postings.add(key, slot)
+        slots, which = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
+        assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 1), (0, 4), (1, 0), (1, 2)]
+        postings.merge(np.array([True, False, True, True, True]))
+        postings.add(8, 5)
+        slots, which = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
+        assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 4), (1, 0), (1, 2), (2, 5)]
