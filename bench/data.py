@@ -8,7 +8,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from services.matching.domain.model import make_search_profile
-from services.matching.domain.rules import ProfileCriteria, VacancyCriteria, compile_profile, compile_vacancy
+from services.matching.domain.rules import (
+    ProfileCriteria,
+    VacancyCriteria,
+    compile_profile,
+    compile_vacancy,
+)
 from services.matching.sample_data import random_profile_input, random_vacancy
 
 

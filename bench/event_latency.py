@@ -27,11 +27,12 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.cloudevents import from_kafka
 from services.common.bus.topics import MATCHING
 from services.matching import bootstrap as matching
+from services.matching.adapters.sqlite_store import EVENT_MATCHED
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.sample_data import random_profile_input
-from services.matching.adapters.sqlite_store import EVENT_MATCHED
 from services.vacancies import bootstrap as vacancies
 from services.vacancies.adapters.proto_codec import content_to_proto
+from services.vacancies.domain.model import VacancyContent
 from services.vacancies.seed import sample_vacancies
 
 GOAL_SIZE = 100  # vacancies measured
@@ -84,12 +85,12 @@ class MatchEventWatcher(threading.Thread):
         self.join(10)
 
 
-def _profile_for(client_id: str, content: object) -> SearchProfileInput:
+def _profile_for(client_id: str, content: VacancyContent) -> SearchProfileInput:
     """A client who wants exactly this vacancy's occupation, living at its place."""
     return SearchProfileInput(
         client_id=client_id,
-        occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=1)],  # type: ignore[attr-defined]
-        home_place_name=content.location.place_name,  # type: ignore[attr-defined]
+        occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=1)],
+        home_place_name=content.location.place_name,
         max_travel_km=50, hours_min=0, hours_max=40, languages=["nl", "en"],
         has_driving_licence=True, remote_acceptable=True, status=1)
 

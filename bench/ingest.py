@@ -20,9 +20,10 @@ from bench.stack import GRPC_OPTIONS, embedded_broker, service_metadata, temp_se
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.grpc_server import create_grpc_server
+from services.common.processing_log import SqliteProcessingLog
+from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.bootstrap import create_server, tune_garbage_collection
 from services.vacancies.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
-from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.seed import sample_vacancies
 
 GOAL_SIZE = 20_000
@@ -77,8 +78,6 @@ def run(size: int) -> list[Metric]:
     with embedded_broker() as bootstrap, temp_settings(bootstrap) as settings:
         metadata = service_metadata(settings)
         # Baseline first: same server setup, nothing stored.
-        from services.common.processing_log import SqliteProcessingLog
-
         empty_log = SqliteProcessingLog(settings.data_dir / "baseline_log.db")
         baseline_server, baseline_port = create_grpc_server(
             "127.0.0.1:0", settings=settings, service_names=[SERVICE_NAME], access=ACCESS, processing_log=empty_log,

@@ -8,6 +8,7 @@ is value / baseline, for a latency baseline / value. So "ratio >= 0.3" for inges
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
@@ -41,9 +42,7 @@ class Goal:
             return False
         if self.min_value is not None and value < self.min_value:
             return False
-        if self.min_ratio is not None and (ratio is None or ratio < self.min_ratio):
-            return False
-        return True
+        return self.min_ratio is None or (ratio is not None and ratio >= self.min_ratio)
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _round(x: float | None) -> float | None:
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..1) of a non-empty list."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 REPEATS = 3  # timed rounds per latency benchmark; the median round is reported (shared, noisy machine)
