@@ -13,7 +13,7 @@ import grpc
 from jobmatch.matching.v1 import matching_service_pb2_grpc
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import ACTIVITIES, VACANCIES
-from services.common.privacy import ErasureReport
+from services.common.privacy import ErasureReport, erased_event
 from services.common.processing_log import SqliteProcessingLog
 from services.common.settings import Settings
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
@@ -82,7 +82,12 @@ class MatchingEraser:
     store: SqliteMatchingStore
 
     def erase_client_data(self, client_id: str, reason: str) -> ErasureReport:
-        return ErasureReport(erased={k: v for k, v in self.store.erase_client(client_id).items() if v})
+        erased = {k: v for k, v in self.store.erase_client(client_id, self._announcement(client_id)).items() if v}
+        return ErasureReport(erased=erased)
+
+    @staticmethod
+    def _announcement(client_id: str) -> Any:
+        return erased_event(client_id, SOURCE_SYSTEM, ["search_profile", "feedback", "feed_state", "vacancy_match"])
 
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:

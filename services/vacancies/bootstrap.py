@@ -137,16 +137,28 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     )
 
 
+class NoClientData:
+    """Vacancies hold no client data (ads are not about clients), so erasure has nothing to do;
+    the privacy service still answers, so one request can go to every service."""
+
+    def erase_client_data(self, client_id: str, reason: str) -> Any:
+        from services.common.privacy import ErasureReport
+
+        return ErasureReport()
+
+
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
                   app: App | None = None) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
+    from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
     servicer = VacancyServicer(app)
     server, port = create_grpc_server(
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log)
+        access=ACCESS, processing_log=app.processing_log,
+        privacy=PrivacyServicer(app.processing_log, NoClientData()))
     return server, port, app
 
 

@@ -331,8 +331,6 @@ class TestProcessingLogPerClient:
         assert all(r.get("dataSubjectId") == "c-demo-002" for r in records)
         assert all(r.get("actor") and r.get("startTime") for r in records)  # who and when
 
-    @pytest.mark.xfail(strict=True, reason="vacancies does not register jobmatch.privacy.v1.PrivacyService in "
-                                            "create_server (bootstrap.py, owned by others): reported, not fixed here")
     def test_every_service_answers_the_privacy_log_so_the_command_succeeds(self, privacy_run: Run) -> None:
         assert privacy_run.vacancy_services_privacy == grpc.StatusCode.OK
         assert privacy_run.privacy_log_exit == 0, privacy_run.privacy_log_stderr
@@ -348,8 +346,7 @@ class TestErasure:
 
     @pytest.mark.parametrize("system", [
         "jobmatch-activities",
-        pytest.param("jobmatch-matching", marks=pytest.mark.xfail(strict=True, reason=(
-            "matching's erase_client deletes but puts no ClientDataErased in its outbox: reported to the lead"))),
+        "jobmatch-matching",
     ])
     def test_each_erasing_service_tells_the_others_with_a_client_data_erased_event(
         self, privacy_run: Run, system: str

@@ -26,7 +26,10 @@ from jobmatch.events.v1 import matching_events_pb2 as events
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import MATCHING
 from services.common.elasticsearch.bulk import Refresh, bulk_write, delete_op, index_op
+from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
+from services.common.bus.topics import PRIVACY
 from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
+from services.common.privacy import EVENT_TYPE_ERASED
 from services.common.elasticsearch.reading import get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.adapters.sqlite_store import EVENT_MATCHED, EVENT_UNMATCHED
@@ -200,12 +203,14 @@ class ElasticsearchMatchingStore:
             pass  # recorded before: the first time counts
 
     # -- privacy ---------------------------------------------------------------------------
-    def erase_client(self, client_id: str) -> dict[str, int]:
-        """Remove everything about one client (profile, feedback, visits, match rows)."""
+    def erase_client(self, client_id: str, erased: ClientDataErased) -> dict[str, int]:
+        """Remove everything about one client (profile, feedback, visits, match rows), then
+        announce it with a ClientDataErased event in the local outbox."""
         query = m.client_query(client_id)
         counts = {}
         for name, index in (("search_profile", self._profiles), ("feedback", self._feedback),
                             ("feed_state", self._feed_state), ("vacancy_match", self._matches)):
             counts[name] = int(self._es.delete_by_query(index=index, query=query, refresh=True,
                                                         conflicts="proceed")["deleted"])
+        self._outbox.emit([OutgoingEvent(PRIVACY, client_id, EVENT_TYPE_ERASED, f"client/{client_id}", erased)])
         return counts

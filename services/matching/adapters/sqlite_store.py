@@ -18,7 +18,10 @@ from pathlib import Path
 from google.protobuf import timestamp_pb2
 
 from jobmatch.events.v1 import matching_events_pb2 as events
+from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
 from services.common.bus.outbox import SqliteOutbox, configure_connection
+from services.common.bus.topics import PRIVACY
+from services.common.privacy import EVENT_TYPE_ERASED
 from services.common.bus.topics import MATCHING
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.profile_index import ProfileMatchIndex
@@ -194,8 +197,9 @@ class SqliteMatchingStore:
                          (client_id, vacancy_id, int(kind), at.isoformat()))
 
     # -- privacy ---------------------------------------------------------------------
-    def erase_client(self, client_id: str) -> dict[str, int]:
-        """Remove everything about one client (profile, feedback, visits, match rows)."""
+    def erase_client(self, client_id: str, erased: ClientDataErased) -> dict[str, int]:
+        """Remove everything about one client (profile, feedback, visits, match rows) and, in
+        the same transaction, tell the other systems with a ClientDataErased event."""
         with self._lock, self._conn as conn:
             counts = {
                 "search_profile": conn.execute("DELETE FROM search_profile WHERE client_id = ?", (client_id,)).rowcount,
@@ -203,5 +207,7 @@ class SqliteMatchingStore:
                 "feed_state": conn.execute("DELETE FROM feed_state WHERE client_id = ?", (client_id,)).rowcount,
                 "vacancy_match": conn.execute("DELETE FROM vacancy_match WHERE client_id = ?", (client_id,)).rowcount,
             }
+            self._outbox.add(conn, topic=PRIVACY, key=client_id, event_type=EVENT_TYPE_ERASED,
+                             subject=f"client/{client_id}", message=erased)
             self._profiles.remove(client_id)
         return counts

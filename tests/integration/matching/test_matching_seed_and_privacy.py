@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from matching_support import make_vacancy
+
+from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
+from services.common.privacy import EVENT_TYPE_ERASED
 from services.matching.bootstrap import App, MatchingEraser
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.domain.rules import compile_vacancy
@@ -38,3 +41,19 @@ class TestErasure:
         assert matching_app.store.feedback_of("c-1") == {}
         vacancy = compile_vacancy(matching_app.store.get_vacancy("vac-1"))
         assert matching_app.store.find_matching(vacancy, matching_app.clock().date()) == []
+
+    def test_erasing_a_client_announces_it_on_the_privacy_topic_without_personal_data(self, matching_app: App) -> None:
+        matching_app.handlers.set_search_profile(SearchProfileInput(
+            client_id="c-2", occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+            home_place_name="Utrecht", max_travel_km=25, hours_min=24, hours_max=36))
+        MatchingEraser(matching_app.store).erase_client_data("c-2", "verzoek van de klant")
+        conn = matching_app.outbox.connect()
+        try:
+            erased = [e.event for e in matching_app.outbox.pending(conn) if e.event.type == EVENT_TYPE_ERASED]
+        finally:
+            conn.close()
+        [event] = erased
+        message = ClientDataErased.FromString(event.data)
+        assert (message.client_id, message.system) == ("c-2", "jobmatch-matching")
+        assert "search_profile" in message.erased_kinds
+        assert "verzoek" not in event.data.decode(errors="ignore")  # the reason stays out of the event
