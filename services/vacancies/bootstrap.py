@@ -23,7 +23,7 @@ from .adapters.sqlite_store import SqliteVacancyStore
 from .entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, VacancyServicer
 from .service_layer.ingest import IngestVacancies, UpsertVacancy
 from .service_layer.lifecycle import ExpireVacancies, GetVacancy, WithdrawVacancy
-from .service_layer.page_tokens import PageTokens
+from services.common.page_tokens import PageTokens
 from .service_layer.search import ListVacancyChanges, SearchVacancies
 
 log = logging.getLogger("jobmatch.vacancies")

@@ -624,13 +624,10 @@ _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per it
                   "exceed gRPC's 16 KiB trailer limit and the client gets RESOURCE_EXHAUSTED 'Stream removed' "
                   "without field violations (services.common.rpc_errors.to_status does not clip)")
 _TOKEN_NOT_BOUND = "page token is a bare offset, not bound to the query/caller nor protected against change"
-_NOT_FOUND_FOR_MISSING = "an empty id gives NOT_FOUND instead of INVALID_ARGUMENT naming the field"
 KNOWN_BUGS: dict[str, str] = {
-    "SetSearchProfile/control-chars-skill": "matching: control characters in a skill are stored",
     "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
     "GetFeed/forged-page-token": "matching: " + _TOKEN_NOT_BOUND + " (also carries the previous visit time)",
     "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,
-    "ListMatchingProfiles/missing-vacancy-id": "matching: " + _NOT_FOUND_FOR_MISSING,
 }
 
 CASES: list[Case] = [

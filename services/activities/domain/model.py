@@ -11,7 +11,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, t
+from services.common.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    t,
+)
+from services.common.text import has_control_characters
 
 # A client may take back an activity logged by mistake for this long after logging it.
 WITHDRAW_GRACE = timedelta(days=7)
@@ -21,8 +27,6 @@ RETENTION = timedelta(days=730)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MAX_TEXT = {"employer": 200, "position": 200, "contact_role": 100, "type_description": 200, "note": 2000}
 # Control characters have no place in these texts (a note may hold line breaks and tabs).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ActivityType(StrEnum):
@@ -190,7 +194,7 @@ def new_activity(
     for field, limit in _MAX_TEXT.items():
         if len(getattr(draft, field)) > limit:
             found.append(FieldViolation(field, t(f"Maximaal {limit} tekens.", f"At most {limit} characters.")))
-        elif (_CONTROL_IN_NOTE if field == "note" else _CONTROL).search(getattr(draft, field)):
+        elif has_control_characters(getattr(draft, field), multiline=field == "note"):
             found.append(FieldViolation(field, t("Gebruik geen stuurtekens.", "Do not use control characters.")))
     found += evidence_violations(draft.evidence)
     if found:

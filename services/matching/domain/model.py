@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.reference import occupations, places
+from services.common.text import has_control_characters
 
 MAX_TRAVEL_KM = 300
 MAX_HOURS_PER_WEEK = 60  # the Arbeidstijdenwet maximum: more is a typing error
@@ -237,6 +238,9 @@ def make_search_profile(draft: SearchProfileInput, *, now: datetime) -> SearchPr
         if not skill.strip() or len(skill) > MAX_SKILL_LENGTH:
             out.append(FieldViolation(f"profile.skills[{i}]", t(
                 f"Een vaardigheid is 1 tot {MAX_SKILL_LENGTH} tekens.", f"A skill is 1 to {MAX_SKILL_LENGTH} characters.")))
+        elif has_control_characters(skill):
+            out.append(FieldViolation(f"profile.skills[{i}]", t(
+                "Gebruik geen stuurtekens in een vaardigheid.", "Do not use control characters in a skill.")))
     if not 0 <= draft.min_salary_monthly <= MAX_MIN_SALARY_MONTHLY:
         out.append(FieldViolation("profile.min_salary_monthly", t(
             f"Het minimumsalaris moet tussen 0 en {MAX_MIN_SALARY_MONTHLY} euro per maand liggen.",

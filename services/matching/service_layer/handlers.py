@@ -106,6 +106,8 @@ class MatchingHandlers:
     # -- reverse matching ------------------------------------------------------------
     def list_matching_profiles(self, command: ListMatchingProfiles) -> MatchingProfilesPage:
         page_size = feed.check_page_size(command.page_size, maximum=MAX_MATCH_PAGE_SIZE, default=DEFAULT_MATCH_PAGE_SIZE)
+        if not command.vacancy_id.strip():
+            raise InvalidArgument([FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy."))])
         offset = feed.decode_cursor(command.page_token).offset if command.page_token else 0
         vacancy = self._vacancies.get_vacancy(command.vacancy_id)
         if vacancy is None:

@@ -13,9 +13,16 @@ from functools import lru_cache
 
 from services.common.errors import FieldViolation, t
 from services.common.reference import occupations, places
+from services.common.text import has_control_characters
 
 from .model import (
-    CONTRACT_TYPES, EDUCATION_LEVELS, SALARY_PERIODS, WORKPLACE_TYPES, Location, Occupation, VacancyContent,
+    CONTRACT_TYPES,
+    EDUCATION_LEVELS,
+    SALARY_PERIODS,
+    WORKPLACE_TYPES,
+    Location,
+    Occupation,
+    VacancyContent,
 )
 from .personal_numbers import mask_bsn
 
@@ -28,8 +35,6 @@ MAX_HOURS_PER_WEEK = 80.0
 ESCO_OCCUPATION_PREFIX = "http://data.europa.eu/esco/occupation/"
 
 # Control characters are never valid; tab and line breaks only in the description.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 # Lone surrogates are what undecodable bytes become (errors="surrogateescape").
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # One scan for "anything suspicious" keeps the common, clean case cheap.
@@ -55,7 +60,7 @@ def _bad_text(field: str, value: str, single_line: bool, violations: list[FieldV
     if _SURROGATE.search(value):
         violations.append(FieldViolation(field, t("Deze tekst is geen geldige UTF-8.", "This text is not valid UTF-8.")))
         return True
-    if (_CONTROL_SINGLE_LINE if single_line else _CONTROL).search(value):
+    if has_control_characters(value, multiline=not single_line):
         violations.append(FieldViolation(field, t(
             "Deze tekst bevat verboden stuurtekens.", "This text contains forbidden control characters.")))
         return True

@@ -14,7 +14,7 @@ from ..domain.search import (
     GeoFilter, SearchCriteria, SearchPage, SearchSort, check_criteria, check_query_text, check_sort,
     parse_text_query,
 )
-from .page_tokens import PageTokens, scope_of
+from services.common.page_tokens import PageTokens, scope_of
 from .ports import VacancyChange, VacancyStore
 
 DEFAULT_PAGE_SIZE = 20

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.vacancies.service_layer.page_tokens import PageTokens, scope_of
+from services.common.page_tokens import PageTokens, scope_of
 
 TOKENS = PageTokens(b"test-secret")
 

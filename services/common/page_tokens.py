@@ -1,4 +1,7 @@
-"""Opaque page tokens, bound to the query that issued them and signed against tampering."""
+"""Opaque page tokens, bound to the query that issued them and signed against tampering.
+
+One implementation for every list RPC: a token from another query (another client,
+vacancy or filter) or a changed token is refused with INVALID_ARGUMENT on `page_token`."""
 
 from __future__ import annotations
 
@@ -31,6 +34,11 @@ def scope_of(*parts: str) -> str:
 class PageTokens:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+
+    @classmethod
+    def derived(cls, token_secret: str, purpose: str) -> PageTokens:
+        """Signing key derived from the deployment's token secret, one per purpose."""
+        return cls(hashlib.sha256(f"page-tokens:{purpose}:".encode() + token_secret.encode()).digest())
 
     def _sign(self, payload: bytes) -> str:
         return _b64(hmac.new(self._secret, payload, hashlib.sha256).digest()[:16])
