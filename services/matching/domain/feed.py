@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
+
+import numpy as np
 
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.matching.domain.explanation import Explanation, explain
@@ -17,12 +20,19 @@ from services.matching.domain.scoring import (
     FEEDBACK_APPLIED,
     FEEDBACK_SAVED,
     OCCUPATION_CLOSENESS,
+    WEIGHT_DISTANCE,
+    WEIGHT_HOURS,
+    WEIGHT_OCCUPATION,
+    WEIGHT_RECENCY,
+    WEIGHT_SKILLS,
     combine,
     distance_part,
     hours_part,
     recency_part,
     skills_part,
 )
+from services.matching.domain.vacancy_index import VacancyMatches
+from services.matching.domain.vectorised import SCORE_DECIMALS, order_by, round_like_python
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -93,14 +103,81 @@ def decode_cursor(token: str) -> FeedCursor:
             "This page token is not valid. Ask for the first page again."))]) from exc
 
 
+class RankedFeed(Sequence[RankedVacancy]):
+    """The ranked feed of `VacancyMatches`: order and scores as arrays, items built when read."""
+
+    def __init__(self, matches: VacancyMatches, positions: list[int], scores: list[float], is_new: np.ndarray,
+                 saved: np.ndarray, applied: np.ndarray) -> None:
+        self._matches, self._positions, self._scores = matches, positions, scores
+        self._is_new, self._saved, self._applied = is_new, saved, applied
+
+    @property
+    def new_count(self) -> int:
+        return int(self._is_new[self._positions].sum()) if self._positions else 0
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def _item(self, k: int) -> RankedVacancy:
+        i = self._positions[k]
+        vac, match = self._matches.pair(i)
+        return RankedVacancy(vac, match, self._scores[i], bool(self._is_new[i]), bool(self._saved[i]), bool(self._applied[i]))
+
+    @overload
+    def __getitem__(self, k: int) -> RankedVacancy: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[RankedVacancy]: ...
+    def __getitem__(self, k: int | slice) -> RankedVacancy | list[RankedVacancy]:
+        if isinstance(k, slice):
+            return [self._item(j) for j in range(*k.indices(len(self)))]
+        return self._item(range(len(self))[k])
+
+    def __iter__(self) -> Iterator[RankedVacancy]:
+        return (self._item(k) for k in range(len(self)))
+
+
+def _rank_vectorised(matches: VacancyMatches, feedback: dict[str, set[FeedbackKind]], today: date,
+                     previous_visit_at: datetime | None) -> RankedFeed:
+    """`rank` on arrays: the same scores (scoring.combine's sum, term by term, rounded as Python does)."""
+    n = len(matches)
+    bonus, dismissed = np.zeros(n), np.zeros(n, dtype=bool)
+    saved, applied = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if feedback:
+        position = {vac.vacancy.vacancy_id: i for i, vac in enumerate(matches.vacancies)}
+        for vacancy_id, kinds in feedback.items():
+            i = position.get(vacancy_id)
+            if i is not None and kinds:
+                dismissed[i] = FeedbackKind.DISMISS in kinds
+                saved[i], applied[i] = FeedbackKind.SAVE in kinds, FeedbackKind.APPLIED in kinds
+                bonus[i] = (FEEDBACK_SAVED if saved[i] else 0.0) + (FEEDBACK_APPLIED if applied[i] else 0.0)
+    texts = matches.date_texts
+    distinct = np.unique(matches.date_ids)
+    recency_of = np.zeros(len(texts))
+    recency_of[distinct] = [recency_part(texts[d], today) for d in distinct.tolist()]
+    totals = (WEIGHT_OCCUPATION * matches.occupation + WEIGHT_SKILLS * matches.skills + WEIGHT_DISTANCE * matches.distance
+              + WEIGHT_HOURS * matches.hours + WEIGHT_RECENCY * recency_of[matches.date_ids] + bonus)
+    scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
+    # Newest posted first among equal scores: ISO dates sort as text, so rank the texts.
+    date_rank = np.zeros(len(texts), dtype=np.int64)
+    date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
+    kept = np.flatnonzero(~dismissed)
+    vacancies = matches.vacancies
+    order = order_by((-scores[kept], -date_rank[matches.date_ids[kept]]),
+                     lambda k: vacancies[kept[k]].vacancy.vacancy_id)
+    is_new = matches.received_after(previous_visit_at) if previous_visit_at is not None else np.zeros(n, dtype=bool)
+    return RankedFeed(matches, kept[order].tolist(), scores.tolist(), is_new, saved, applied)
+
+
 def rank(
     profile: ProfileCriteria,
     matches: Iterable[tuple[VacancyCriteria, RuleMatch]],
     feedback: dict[str, set[FeedbackKind]],
     today: date,
     previous_visit_at: datetime | None,
-) -> list[RankedVacancy]:
+) -> Sequence[RankedVacancy]:
     """Every vacancy in the feed, best first: score, then newest posted, then vacancy id."""
+    if isinstance(matches, VacancyMatches) and matches.profile is profile:
+        return _rank_vectorised(matches, feedback, today, previous_visit_at)
     ranked = []
     recency_of: dict[str, float] = {}  # many vacancies share a posting date
     for vac, match in matches:
@@ -135,7 +212,7 @@ def rank(
 def page(
     profile: ProfileCriteria,
     home_place_name: str,
-    ranked: list[RankedVacancy],
+    ranked: Sequence[RankedVacancy],
     cursor: FeedCursor,
     page_size: int,
     today: date,
@@ -150,4 +227,5 @@ def page(
                               explain(profile, home_place_name, r.vac, r.match, parts)))
     end = cursor.offset + len(window)
     next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at)) if end < len(ranked) else ""
-    return FeedPage(tuple(items), next_token, len(ranked), sum(1 for r in ranked if r.is_new), cursor.previous_visit_at)
+    new_count = ranked.new_count if isinstance(ranked, RankedFeed) else sum(1 for r in ranked if r.is_new)
+    return FeedPage(tuple(items), next_token, len(ranked), new_count, cursor.previous_visit_at)

@@ -345,7 +345,7 @@ class ProfileMatchIndex:
                   + WEIGHT_HOURS * hours + WEIGHT_RECENCY * recency)
         scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
         names = _pick(self._client_ids, slots.tolist())
-        order = order_by((-scores,), names)
+        order = order_by((-scores,), names.__getitem__)
         distance_list = distances[order].tolist() if distances is not None else [None] * len(order)
         return list(map(ProfileMatch, _pick(names, order), scores[order].tolist(),
                         _pick(_OCCUPATION_MATCHES, closeness[order].tolist()), distance_list))

@@ -1,101 +1,260 @@
-"""In-memory index of open vacancies for feeds: occupation key -> grid cell -> vacancy ids.
+"""In-memory index of open vacancies for feeds: occupation key -> vacancy rows, fields in columns.
 
-A feed reads only the cells of the client's occupation keys that touch the box around the
-home place with the travel distance as radius (plus remote vacancies when the client accepts
-remote work), then checks those candidates exactly with `rules.evaluate`.
+Each open vacancy is one row of numpy columns (`columns.GrowableColumns`); every occupation
+key of a vacancy that can be reached (it has coordinates or is remote) posts its row. A feed
+looks up the rows of the client's keys at once, then applies every hard criterion of
+`rules.evaluate` vectorised (numpy's haversine only as a prefilter with a margin; the exact
+distance decides, see `vectorised`) and computes the score parts that do not depend on the
+day or on feedback. The answer (`VacancyMatches`) builds `(vacancy, RuleMatch)` pairs only
+for the items someone reads, with `rules.evaluate` itself.
+
+Replacing or closing a vacancy retires its row; the index rebuilds itself when retired rows
+outnumber the open ones.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import overload
 
-from services.common.reference.geo import bounding_box
-from services.matching.domain.rules import OccupationKey, ProfileCriteria, RuleMatch, VacancyCriteria, evaluate
+import numpy as np
 
-CELL_DEGREES_LAT = 0.1  # ~11 km
-CELL_DEGREES_LON = 0.15  # ~10 km at 52 N
-BOX_MARGIN = 1.01  # a little extra around the search box against rounding
+from services.matching.domain.columns import MERGE_THRESHOLD, GrowableColumns, PostingLists
+from services.matching.domain.model import OccupationMatch
+from services.matching.domain.rules import (
+    KM_PER_DEGREE_LAT_LOWER_BOUND,
+    OccupationKey,
+    ProfileCriteria,
+    RuleMatch,
+    VacancyCriteria,
+    evaluate,
+)
+from services.matching.domain.scoring import OCCUPATION_CLOSENESS, hours_part, skills_part
+from services.matching.domain.vectorised import (
+    DISTANCE_MARGIN_KM,
+    best_per_slot,
+    exact_distance_km,
+    exact_distance_parts,
+    haversine_km,
+    per_unique,
+    segment_counts,
+)
+
+_ALIVE, _COORDINATES, _REMOTE, _LICENCE, _RARE_LANGUAGE = 1, 2, 4, 8, 16
+_LANGUAGE_BITS = 64  # a vacancy needing a language beyond the 64th interned one is checked in Python
+_CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+MIN_ROWS_TO_COMPACT = 1024
+
+VACANCY_COLUMNS = {
+    "lat": "f8", "lon": "f8", "hours_low": "f8", "hours_high": "f8", "languages": "u8", "received_us": "i8",
+    "salary": "i8", "date": "i4", "skill_start": "u4", "required": "u2", "optional": "u2",
+    "contract": "u1", "education": "u1", "flags": "u1",
+}
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / CELL_DEGREES_LAT), math.floor(lon / CELL_DEGREES_LON)
+def _microseconds(at: datetime) -> int:
+    """A point in time as an exact integer (naive times are taken as they come, like comparisons)."""
+    return (at - (_EPOCH if at.tzinfo else _EPOCH.replace(tzinfo=None))) // _MICROSECOND
 
 
 class VacancyIndex:
     def __init__(self) -> None:
-        self._by_id: dict[str, VacancyCriteria] = {}
-        self._geo: dict[OccupationKey, dict[tuple[int, int], set[str]]] = {}
-        self._remote: dict[OccupationKey, set[str]] = {}
+        self._vacs: list[VacancyCriteria | None] = []
+        self._row_of: dict[str, int] = {}
+        self._columns = GrowableColumns(VACANCY_COLUMNS)
+        self._skill_pool = GrowableColumns({"skill": "i4"})
+        self._key_ids: dict[OccupationKey, int] = {}
+        self._skill_ids: dict[str, int] = {}
+        self._language_bits: dict[str, int] = {}
+        self._dates: dict[str, int] = {}  # date_posted text -> id
+        self._date_texts: list[str] = []
+        self._postings = PostingLists()
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._row_of)
 
     def __contains__(self, vacancy_id: str) -> bool:
-        return vacancy_id in self._by_id
+        return vacancy_id in self._row_of
 
     def get(self, vacancy_id: str) -> VacancyCriteria | None:
-        return self._by_id.get(vacancy_id)
+        row = self._row_of.get(vacancy_id)
+        return None if row is None else self._vacs[row]
 
     def all(self) -> list[VacancyCriteria]:
-        return list(self._by_id.values())
+        return [self._vacs[row] for row in self._row_of.values()]  # type: ignore[misc]
 
     def upsert(self, vac: VacancyCriteria) -> None:
         v = vac.vacancy
         self.remove(v.vacancy_id)
-        self._by_id[v.vacancy_id] = vac
-        for key in vac.keys:
-            if v.has_coordinates:
-                self._geo.setdefault(key, {}).setdefault(_cell(v.latitude, v.longitude), set()).add(v.vacancy_id)
-            if v.remote:
-                self._remote.setdefault(key, set()).add(v.vacancy_id)
+        row = len(self._vacs)
+        self._vacs.append(vac)
+        self._row_of[v.vacancy_id] = row
+        languages = 0
+        for code in vac.languages:
+            languages |= 1 << self._language_bits.setdefault(code, len(self._language_bits))
+        flags = (_ALIVE | (_COORDINATES if v.has_coordinates else 0) | (_REMOTE if v.remote else 0)
+                 | (_LICENCE if v.driving_licence_required else 0) | (_RARE_LANGUAGE if languages >> _LANGUAGE_BITS else 0))
+        date_id = self._dates.setdefault(v.date_posted, len(self._dates))
+        if date_id == len(self._date_texts):
+            self._date_texts.append(v.date_posted)
+        skill_start = len(self._skill_pool)
+        skills = [self._skill_ids.setdefault(s, len(self._skill_ids)) for s in (*vac.required_skills, *vac.optional_skills)]
+        self._skill_pool.extend("skill", skills)
+        self._columns.append(
+            v.latitude, v.longitude, vac.hours_low, vac.hours_high, languages & (2**_LANGUAGE_BITS - 1),
+            _microseconds(v.received_at), max(v.salary_max, v.salary_min), date_id, skill_start,
+            len(vac.required_skills), len(vac.optional_skills), int(v.contract_type), int(v.education_level), flags,
+        )
+        if v.has_coordinates or v.remote:  # otherwise no profile can reach it
+            for key in vac.keys:
+                self._postings.add(self._key_ids.setdefault(key, len(self._key_ids)), row)
 
     def remove(self, vacancy_id: str) -> VacancyCriteria | None:
-        vac = self._by_id.pop(vacancy_id, None)
-        if vac is None:
+        row = self._row_of.pop(vacancy_id, None)
+        if row is None:
             return None
-        v = vac.vacancy
-        for key in vac.keys:
-            if v.has_coordinates:
-                cells = self._geo[key]
-                cell = _cell(v.latitude, v.longitude)
-                cells[cell].discard(vacancy_id)
-                if not cells[cell]:
-                    del cells[cell]
-            if v.remote:
-                self._remote[key].discard(vacancy_id)
+        vac = self._vacs[row]
+        self._vacs[row] = None
+        self._columns["flags"][row] = 0
+        retired = len(self._vacs) - len(self._row_of)
+        if retired > len(self._row_of) and retired >= MIN_ROWS_TO_COMPACT:
+            self._compact()
         return vac
 
-    def candidate_ids(self, profile: ProfileCriteria) -> set[str]:
-        box = bounding_box(profile.latitude, profile.longitude, profile.max_km * BOX_MARGIN)
-        y0, x0 = _cell(box.min_lat, box.min_lon)
-        y1, x1 = _cell(box.max_lat, box.max_lon)
-        in_box = (y1 - y0 + 1) * (x1 - x0 + 1)
-        found: set[str] = set()
-        for key in profile.keys:
-            cells = self._geo.get(key)
-            if cells:
-                if in_box < len(cells):
-                    for cy in range(y0, y1 + 1):
-                        for cx in range(x0, x1 + 1):
-                            ids = cells.get((cy, cx))
-                            if ids:
-                                found |= ids
-                else:
-                    for (cy, cx), ids in cells.items():
-                        if y0 <= cy <= y1 and x0 <= cx <= x1:
-                            found |= ids
-            if profile.remote_acceptable:
-                found |= self._remote.get(key, set())
-        return found
+    def _compact(self) -> None:
+        """Rebuild from the open vacancies only (rows renumbered, retired rows dropped)."""
+        live = self.all()
+        self.__init__()  # type: ignore[misc]
+        for vac in live:
+            self.upsert(vac)
 
-    def matches(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
+    def matches(self, profile: ProfileCriteria) -> VacancyMatches:
         """Every open vacancy that passes the profile's hard criteria (unordered)."""
         if not profile.active:
-            return []
-        out = []
-        for vacancy_id in self.candidate_ids(profile):
-            vac = self._by_id[vacancy_id]
-            match = evaluate(profile, vac)
-            if match is not None:
-                out.append((vac, match))
-        return out
+            return VacancyMatches.empty(profile)
+        if self._postings.recent_size > MERGE_THRESHOLD:
+            self._postings.merge(self._columns["flags"] != 0)
+        wanted = [(key_id, int(c)) for key, c in profile.keys.items() if (key_id := self._key_ids.get(key)) is not None]
+        if not wanted:
+            return VacancyMatches.empty(profile)
+        rows, which = self._postings.lookup(np.array([key_id for key_id, _ in wanted], dtype=np.int64))
+        closeness = np.array([c for _, c in wanted], dtype=np.int8)[which]
+        rows, closeness = self._check(profile, rows, closeness)
+        return self._scored(profile, *best_per_slot(rows, closeness))
+
+    def _check(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The hard criteria of `rules.evaluate` except the exact distance (rows may repeat)."""
+        columns = self._columns
+        flags = columns["flags"][rows]
+        keep = flags != 0
+        high = columns["hours_high"][rows]
+        keep &= (high <= 0) | ((columns["hours_low"][rows] <= p.hours_max) & (high >= p.hours_min))
+        if p.contract_types:
+            accepted = np.zeros(256, dtype=bool)
+            accepted[[0, *p.contract_types]] = True
+            keep &= accepted[columns["contract"][rows]]
+        if p.education_level:
+            keep &= columns["education"][rows] <= p.education_level
+        if not p.has_driving_licence:
+            keep &= flags & _LICENCE == 0
+        if p.min_salary:
+            salary = columns["salary"][rows]
+            keep &= (salary == 0) | (salary >= p.min_salary)
+        rows, closeness, flags = rows[keep], closeness[keep], flags[keep]
+        spoken = sum(1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS)
+        keep = columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
+        rare = np.flatnonzero(flags & _RARE_LANGUAGE)
+        for i in rare.tolist():
+            keep[i] = self._vacs[rows[i]].languages <= p.languages  # type: ignore[union-attr]
+        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
+        lat = columns["lat"][rows]
+        # As evaluate: the north-south gap alone already too far, then the distance (numpy's,
+        # with a margin: the exact distance decides in `_scored`).
+        maybe = keep & ~via_remote & (flags & _COORDINATES != 0) & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
+        within = maybe.copy()
+        within[maybe] = haversine_km(lat[maybe], columns["lon"][rows[maybe]], p.latitude, p.longitude) <= p.max_km + DISTANCE_MARGIN_KM
+        keep &= via_remote | within
+        return rows[keep], closeness[keep]
+
+    def _scored(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> VacancyMatches:
+        columns = self._columns
+        flags = columns["flags"][rows]
+        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
+        has_coordinates = flags & _COORDINATES != 0
+        distances = np.full(len(rows), np.nan)
+        measured = np.flatnonzero(has_coordinates & ~via_remote)  # a remote match scores 1.0 at any distance
+        distances[measured] = exact_distance_km(p.latitude, p.longitude, columns["lat"][rows[measured]], columns["lon"][rows[measured]])
+        keep = via_remote | (distances <= p.max_km)  # nan (no coordinates) is never within reach
+        if not keep.all():
+            rows, closeness, via_remote, distances = rows[keep], closeness[keep], via_remote[keep], distances[keep]
+        distance_parts = np.ones(len(rows))
+        measured = np.flatnonzero(~via_remote & ~np.isnan(distances))
+        distance_parts[measured] = exact_distance_parts(distances[measured])
+        starts, required, optional = columns["skill_start"][rows], columns["required"][rows], columns["optional"][rows]
+        known = np.array([i for s in p.skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
+        pool = self._skill_pool["skill"]
+        common_required = segment_counts(starts, required, pool, known)
+        common_optional = segment_counts(starts.astype(np.int64) + required, optional, pool, known)
+        # One code per (common required, required, common optional, optional): few distinct.
+        m = int(max(required.max(), optional.max())) + 1 if len(rows) else 1
+        code = ((common_required * m + required.astype(np.int64)) * m + common_optional) * m + optional
+        skills = per_unique(code, lambda c: skills_part(c // m**3, c // m**2 % m, c // m % m, c % m))
+        low, high = columns["hours_low"][rows], columns["hours_high"][rows]
+        hours = per_unique(low + 1j * high, lambda lh: hours_part(lh.real, lh.imag, p.hours_min, p.hours_max))
+        return VacancyMatches(
+            profile=p,
+            vacancies=[self._vacs[r] for r in rows.tolist()],  # type: ignore[misc]
+            occupation=_CLOSENESS_VALUE[closeness], skills=skills, distance=distance_parts, hours=hours,
+            date_ids=columns["date"][rows], date_texts=list(self._date_texts),
+            received_us=columns["received_us"][rows],
+        )
+
+
+class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
+    """The vacancies a profile matches, with the score parts that do not depend on the day.
+
+    Reads as a sequence of `(vacancy, rules.evaluate(profile, vacancy))`; the pairs are built
+    when read, so ranking thousands of matches never builds thousands of RuleMatch objects.
+    Holds copies, not views: it stays valid while the index changes.
+    """
+
+    def __init__(self, *, profile: ProfileCriteria, vacancies: list[VacancyCriteria], occupation: np.ndarray,
+                 skills: np.ndarray, distance: np.ndarray, hours: np.ndarray, date_ids: np.ndarray,
+                 date_texts: list[str], received_us: np.ndarray) -> None:
+        self.profile = profile
+        self.vacancies = vacancies
+        self.occupation, self.skills, self.distance, self.hours = occupation, skills, distance, hours
+        self.date_ids, self.date_texts, self.received_us = date_ids, date_texts, received_us
+
+    @classmethod
+    def empty(cls, profile: ProfileCriteria) -> VacancyMatches:
+        nothing = np.empty(0)
+        return cls(profile=profile, vacancies=[], occupation=nothing, skills=nothing, distance=nothing, hours=nothing,
+                   date_ids=np.empty(0, dtype=np.int32), date_texts=[], received_us=np.empty(0, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.vacancies)
+
+    def pair(self, i: int) -> tuple[VacancyCriteria, RuleMatch]:
+        vac = self.vacancies[i]
+        match = evaluate(self.profile, vac)
+        assert match is not None, "the index and the rules disagree"
+        return vac, match
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[VacancyCriteria, RuleMatch]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[VacancyCriteria, RuleMatch]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[VacancyCriteria, RuleMatch] | list[tuple[VacancyCriteria, RuleMatch]]:
+        if isinstance(i, slice):
+            return [self.pair(j) for j in range(*i.indices(len(self)))]
+        return self.pair(range(len(self))[i])
+
+    def __iter__(self) -> Iterator[tuple[VacancyCriteria, RuleMatch]]:
+        return (self.pair(i) for i in range(len(self)))
+
+    def received_after(self, at: datetime) -> np.ndarray:
+        return self.received_us > _microseconds(at)

@@ -48,19 +48,25 @@ def _mapped(function: Callable[..., float], values: np.ndarray, *more: object) -
     return np.fromiter(map(function, *arguments), dtype=np.float64, count=len(values))
 
 
-def exact_distance_km(lat: np.ndarray, lon: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    """`rules.distance_km(lat[i], lon[i], lat2, lon2)` for every i, bit for bit.
+def _math(function: Callable[[float], float], values: np.ndarray | float) -> np.ndarray | float:
+    return function(float(values)) if np.ndim(values) == 0 else _mapped(function, values)
+
+
+def exact_distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
+                      lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+    """`rules.distance_km` element by element (any argument may be an array), bit for bit.
 
     The same operations in the same order: +, -, *, / and sqrt are IEEE in numpy as in
     Python; sin, cos, asin and `** 2` go through the very functions Python uses.
     """
-    if len(lat) == 0:
-        return np.empty(0, dtype=np.float64)
-    phi1 = lat * _DEGREES_TO_RADIANS
-    phi2 = lat2 * _DEGREES_TO_RADIANS
-    sin_half_phi = _mapped(operator.pow, _mapped(math.sin, (phi2 - phi1) / 2), 2)
-    sin_half_lambda = _mapped(operator.pow, _mapped(math.sin, ((lon2 - lon) * _DEGREES_TO_RADIANS) / 2), 2)
-    a = sin_half_phi + _mapped(math.cos, phi1) * math.cos(phi2) * sin_half_lambda
+    phi1 = np.multiply(lat1, _DEGREES_TO_RADIANS)
+    phi2 = np.multiply(lat2, _DEGREES_TO_RADIANS)
+    half_phi, half_lambda = np.broadcast_arrays((phi2 - phi1) / 2, np.multiply(np.subtract(lon2, lon1), _DEGREES_TO_RADIANS) / 2)
+    if half_phi.size == 0:
+        return np.empty(half_phi.shape, dtype=np.float64)
+    sin_half_phi = _mapped(operator.pow, _mapped(math.sin, np.ascontiguousarray(half_phi)), 2)
+    sin_half_lambda = _mapped(operator.pow, _mapped(math.sin, np.ascontiguousarray(half_lambda)), 2)
+    a = sin_half_phi + _math(math.cos, phi1) * _math(math.cos, phi2) * sin_half_lambda
     return 2 * EARTH_RADIUS_KM * _mapped(math.asin, np.minimum(1.0, np.sqrt(a)))
 
 
@@ -116,8 +122,8 @@ def best_per_slot(slots: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray,
     return slots[first], closeness[first]
 
 
-def order_by(keys: Sequence[np.ndarray], names: Sequence[str]) -> list[int]:
-    """Positions sorted ascending by `keys` (first is most significant), equal keys by name."""
+def order_by(keys: Sequence[np.ndarray], name_of: Callable[[int], str]) -> list[int]:
+    """Positions sorted ascending by `keys` (first is most significant), equal keys by `name_of(position)`."""
     order = np.lexsort(tuple(reversed(keys)))
     if len(order) < 2:
         return order.tolist()
@@ -132,5 +138,5 @@ def order_by(keys: Sequence[np.ndarray], names: Sequence[str]) -> list[int]:
         run_starts = tied[np.concatenate(([True], breaks))].tolist()
         run_ends = (tied[np.concatenate((breaks, [True]))] + 2).tolist()
         for lo, hi in zip(run_starts, run_ends, strict=True):
-            positions[lo:hi] = sorted(positions[lo:hi], key=names.__getitem__)
+            positions[lo:hi] = sorted(positions[lo:hi], key=name_of)
     return positions

@@ -24,6 +24,7 @@ class TestExactDistances:
         lon = np.array([h[1] for h in homes])
         distances = exact_distance_km(lat, lon, *vacancy)
         assert distances.tolist() == [distance_km(a, b, *vacancy) for a, b in homes]
+        assert exact_distance_km(*vacancy, lat, lon).tolist() == [distance_km(*vacancy, a, b) for a, b in homes]
         assert exact_distance_parts(distances).tolist() == [distance_part(d, False) for d in distances.tolist()]
 
     def test_distances_between_real_places_equal_the_rules(self) -> None:
@@ -52,7 +53,7 @@ class TestOrder:
     def test_equal_keys_are_ordered_by_name(self) -> None:
         scores = np.array([0.5, 0.7, 0.5, 0.7, 0.1])
         names = ["d", "c", "a", "b", "e"]
-        assert [names[i] for i in order_by((-scores,), names)] == ["b", "c", "a", "d", "e"]
+        assert [names[i] for i in order_by((-scores,), names.__getitem__)] == ["b", "c", "a", "d", "e"]
 
 
 class TestPostingLists:
