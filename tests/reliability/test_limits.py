@@ -84,8 +84,6 @@ class TestItemsPerIngestBatch:
         assert len(results) == 2_000 and {r.status for r in results} == {vsv.INGEST_STATUS_REJECTED}
         assert changed_tables(before, stack.snapshot()) == []
 
-    @pytest.mark.xfail(strict=True, reason="vacancies enforces no maximum number of items per ingest batch or "
-                                           "batches per stream (only the 32 MiB message size)")
     def test_a_batch_with_more_items_than_allowed_is_refused(self, stack: Stack, baseline: Baseline) -> None:
         batch = vsv.IngestVacanciesRequest(batch_id="too-many", vacancies=[vac.Vacancy()] * 50_000)
         outcome = stack.call(INGEST, [batch], SERVICE)

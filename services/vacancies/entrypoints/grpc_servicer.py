@@ -18,6 +18,7 @@ from services.common.interceptor import MethodPolicy
 from ..adapters import proto_codec as codec
 from ..domain.ingest import ItemResult
 from ..domain.search import SearchPage
+from ..service_layer.ingest import check_ingest_limits
 from ..service_layer.search import SearchRequest
 
 if TYPE_CHECKING:
@@ -94,7 +95,10 @@ class VacancyServicer(vacancy_service_pb2_grpc.VacancyServiceServicer):
 
     def IngestVacancies(self, request_iterator: Iterator[svc.IngestVacanciesRequest],
                         context: grpc.ServicerContext) -> Iterator[svc.IngestVacanciesResponse]:
+        streamed = 0
         for request in request_iterator:
+            streamed += len(request.vacancies)
+            check_ingest_limits(len(request.vacancies), streamed)
             results = self._app.ingest([codec.content_from_proto(v) for v in request.vacancies])
             yield svc.IngestVacanciesResponse(batch_id=request.batch_id, results=[_result(r) for r in results])
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from services.common.errors import InvalidArgument, NotFound
+from services.common.errors import InvalidArgument, NotFound, ResourceExhausted, t
 
 from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
 from ..domain.model import IngestStatus, Vacancy, VacancyContent
@@ -37,6 +37,24 @@ class CheckedBatch:
     size: int
     rejected: dict[int, ItemResult]
     prepared: list[PreparedItem]
+
+
+# A batch is one gRPC message: thousands fit the 32 MiB message limit and keep a batch's
+# SQLite transaction short. A stream may carry a large feed, but not an endless one.
+MAX_BATCH_ITEMS = 5_000
+MAX_STREAM_ITEMS = 1_000_000
+
+
+def check_ingest_limits(batch_items: int, streamed_items: int) -> None:
+    """ResourceExhausted when a batch or a whole stream carries more than we take at once."""
+    if batch_items > MAX_BATCH_ITEMS:
+        raise ResourceExhausted(t(
+            f"Stuur hoogstens {MAX_BATCH_ITEMS} vacatures per batch; deze batch had er {batch_items}.",
+            f"Send at most {MAX_BATCH_ITEMS} vacancies per batch; this batch had {batch_items}."))
+    if streamed_items > MAX_STREAM_ITEMS:
+        raise ResourceExhausted(t(
+            f"Stuur hoogstens {MAX_STREAM_ITEMS} vacatures per stream. Begin een nieuwe stream voor de rest.",
+            f"Send at most {MAX_STREAM_ITEMS} vacancies per stream. Start a new stream for the rest."))
 
 
 class IngestVacancies:
