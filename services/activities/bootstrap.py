@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,9 +17,12 @@ from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.obligation_handlers import ObligationHandlers, SweepReport
 from services.activities.service_layer.privacy import ActivitiesEraser
+from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
 from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import VACANCIES
 from services.common.processing_log import SqliteProcessingLog, background_context, record_processing_many
+from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 
 log = logging.getLogger("jobmatch.activities")
@@ -42,8 +44,7 @@ class App:
     activities: ActivityHandlers
     obligations: ObligationHandlers
     clock: Clock
-    background: list[Any] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    background: BackgroundWork = field(default_factory=lambda: BackgroundWork("activities"))
 
     def sweep(self) -> SweepReport:
         with background_context(self.processing_log, "activities", "sweep"):
@@ -53,57 +54,28 @@ class App:
         """Outbox relay and vacancy consumer (with a broker) and the period sweeper."""
         bootstrap = self.settings.kafka_bootstrap_servers
         if bootstrap:
-            from services.common.bus.relay import OutboxRelay
-
-            relay = OutboxRelay.from_settings(self.outbox, self.settings)
-            relay.start()
-            self.background.append(relay)
-            consumer = _vacancy_consumer(self, bootstrap)
-            if consumer is not None:
-                consumer.start()
-                self.background.append(consumer)
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
+            self.background.start(EventConsumer(bootstrap, [VACANCIES], "jobmatch-activities-vacancies",
+                                                VacancyEventHandler(self.store),
+                                                SqliteProcessedEvents(self.store.path)))
         if sweep_interval > 0:
-            sweeper = threading.Thread(target=self._sweep_loop, args=(sweep_interval,), name="activities-sweeper",
-                                       daemon=True)
-            sweeper.start()
+            self.background.every(sweep_interval, "sweeper", self._sweep_and_log)
 
-    def _sweep_loop(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                report = self.sweep()
-                if report.at_risk_signals or report.assessed_signals or report.erased_activities:
-                    log.info("period sweep", extra={"at_risk": report.at_risk_signals,
-                                                    "assessed": report.assessed_signals,
-                                                    "erased": report.erased_activities})
-                self.store.checkpoint()
-            except Exception:  # noqa: BLE001 - a failed sweep is retried next round
-                log.exception("period sweep failed")
-            self._stop.wait(interval)
+    def _sweep_and_log(self) -> None:
+        report = self.sweep()
+        if report.at_risk_signals or report.assessed_signals or report.erased_activities:
+            log.info("period sweep", extra={"at_risk": report.at_risk_signals,
+                                            "assessed": report.assessed_signals,
+                                            "erased": report.erased_activities})
+        self.store.checkpoint()
 
-    def relay(self) -> Any | None:
-        return next((b for b in self.background if hasattr(b, "flush")), None)
+    def relay(self) -> OutboxRelay | None:
+        return self.background.find(OutboxRelay)
 
     def close(self) -> None:
-        self._stop.set()
-        for part in reversed(self.background):
-            try:
-                part.stop()
-            except Exception:  # noqa: BLE001 - keep closing the rest
-                log.exception("error while stopping %s", part)
-        self.background.clear()
+        self.background.stop()
         self.store.close()
         self.processing_log.close()
-
-
-def _vacancy_consumer(app: App, bootstrap: str) -> Any | None:
-    try:
-        from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
-    except ImportError:
-        log.warning("no EventConsumer in services.common.bus yet; vacancy projection not fed")
-        return None
-    processed = SqliteProcessedEvents(app.store.path)
-    return EventConsumer(bootstrap, [VACANCIES], "jobmatch-activities-vacancies",
-                         VacancyEventHandler(app.store), processed)
 
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
@@ -151,17 +123,6 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
 
 
 def main() -> None:
-    from services.common.grpc_server import serve_forever
+    from services.activities.seed import seed_sample_data
 
-    from services.common.logs import configure_logging
-
-    settings = Settings()
-    configure_logging("activities", settings.log_level)
-    app = build_app(settings)
-    if settings.seed_sample_data:
-        from services.activities.seed import seed_sample_data
-
-        seed_sample_data(app)
-    app.start_background()
-    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.activities_port}", app)
-    serve_forever(server, port, "activities", grace=settings.grace_seconds, on_stop=[app.close])
+    run_service("activities", build_app, create_server, seed_sample_data)

@@ -11,10 +11,13 @@ from typing import Any
 import grpc
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
+from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
 from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import ACTIVITIES, VACANCIES
 from services.common.privacy import ErasureReport, erased_event
 from services.common.processing_log import SqliteProcessingLog
+from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
 from services.matching.entrypoints.events import MatchingEventHandler
@@ -39,7 +42,7 @@ class App:
     processing_log: SqliteProcessingLog
     handlers: MatchingHandlers
     clock: Clock
-    background: list[Any] = field(default_factory=list)
+    background: BackgroundWork = field(default_factory=lambda: BackgroundWork("matching"))
 
     def event_handler(self) -> MatchingEventHandler:
         return MatchingEventHandler(self.handlers, self.clock)
@@ -49,30 +52,18 @@ class App:
         bootstrap = self.settings.kafka_bootstrap_servers
         if not bootstrap:
             return
-        from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
-        from services.common.bus.relay import OutboxRelay
+        self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
+        self.background.start(EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
+                                            self.event_handler(), SqliteProcessedEvents(self.store.path)))
 
-        relay = OutboxRelay.from_settings(self.outbox, self.settings)
-        relay.start()
-        self.background.append(relay)
-        consumer = EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP, self.event_handler(),
-                                 SqliteProcessedEvents(self.store.path))
-        consumer.start()
-        self.background.append(consumer)
+    def relay(self) -> OutboxRelay | None:
+        return self.background.find(OutboxRelay)
 
-    def relay(self) -> Any | None:
-        return next((b for b in self.background if hasattr(b, "flush")), None)
-
-    def consumer(self) -> Any | None:
-        return next((b for b in self.background if hasattr(b, "wait_until_assigned")), None)
+    def consumer(self) -> EventConsumer | None:
+        return self.background.find(EventConsumer)
 
     def close(self) -> None:
-        for part in reversed(self.background):
-            try:
-                part.stop()
-            except Exception:  # noqa: BLE001 - keep closing the rest
-                log.exception("error while stopping %s", part)
-        self.background.clear()
+        self.background.stop()
         self.store.close()
         self.processing_log.close()
 
@@ -132,16 +123,6 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
 
 
 def main() -> None:
-    from services.common.grpc_server import serve_forever
-    from services.common.logs import configure_logging
+    from services.matching.seed import seed_sample_data
 
-    settings = Settings()
-    configure_logging("matching", settings.log_level)
-    app = build_app(settings)
-    if settings.seed_sample_data:
-        from services.matching.seed import seed_sample_data
-
-        seed_sample_data(app)
-    app.start_background()
-    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.matching_port}", app)
-    serve_forever(server, port, "matching", grace=settings.grace_seconds, on_stop=[app.close])
+    run_service("matching", build_app, create_server, seed_sample_data)

@@ -6,7 +6,6 @@ import gc
 import hashlib
 import logging
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +15,9 @@ import grpc
 
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.relay import OutboxRelay
 from services.common.processing_log import SqliteProcessingLog
+from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 
 from .adapters.sqlite_store import SqliteVacancyStore
@@ -51,43 +52,27 @@ class App:
     expire: ExpireVacancies
     search: SearchVacancies
     changes: ListVacancyChanges
-    background: list[Any] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    background: BackgroundWork = field(default_factory=lambda: BackgroundWork("vacancies"))
 
-    def start_background(self, *, expiry_interval: float = EXPIRY_INTERVAL_SECONDS) -> None:
+    def start_background(self, *, expiry_interval: float | None = None) -> None:
         """The outbox relay (when a broker is configured) and the expiry sweeper."""
+        if expiry_interval is None:
+            expiry_interval = float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS))
         if self.settings.kafka_bootstrap_servers:
-            from services.common.bus.relay import OutboxRelay
-
-            relay = OutboxRelay.from_settings(self.outbox, self.settings)
-            relay.start()
-            self.background.append(relay)
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
         if expiry_interval > 0:
-            sweeper = threading.Thread(target=self._expiry_loop, args=(expiry_interval,),
-                                       name="vacancies-expiry", daemon=True)
-            sweeper.start()
+            self.background.every(expiry_interval, "expiry", self._expire_and_log)
 
-    def _expiry_loop(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                closed = self.expire()
-                if closed:
-                    log.info("expired vacancies closed", extra={"count": len(closed)})
-            except Exception:  # noqa: BLE001 - a failed sweep is retried next round
-                log.exception("expiry sweep failed")
-            self._stop.wait(interval)
+    def _expire_and_log(self) -> None:
+        closed = self.expire()
+        if closed:
+            log.info("expired vacancies closed", extra={"count": len(closed)})
 
-    def relay(self) -> Any | None:
-        return next((b for b in self.background if hasattr(b, "flush")), None)
+    def relay(self) -> OutboxRelay | None:
+        return self.background.find(OutboxRelay)
 
     def close(self) -> None:
-        self._stop.set()
-        for part in reversed(self.background):
-            try:
-                part.stop()
-            except Exception:  # noqa: BLE001 - keep closing the rest
-                log.exception("error while stopping %s", part)
-        self.background.clear()
+        self.background.stop()
         self.store.close_store()
         self.processing_log.close()
 
@@ -163,17 +148,7 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
 
 
 def main() -> None:
-    from services.common.grpc_server import serve_forever
-    from services.common.logs import configure_logging
+    from .seed import seed_sample_data
 
-    settings = Settings()
-    configure_logging("vacancies", settings.log_level)
-    app = build_app(settings)
-    if settings.seed_sample_data:
-        from .seed import seed_sample_data
-
-        seed_sample_data(app)
     tune_garbage_collection()
-    app.start_background(expiry_interval=float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS)))
-    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.vacancies_port}", app)
-    serve_forever(server, port, "vacancies", grace=settings.grace_seconds, on_stop=[app.close])
+    run_service("vacancies", build_app, create_server, seed_sample_data)

@@ -1,0 +1,94 @@
+"""What every service runs beside its gRPC server, and how a service process starts.
+
+`BackgroundWork` holds the outbox relay, the event consumers and periodic sweeps of one
+service and stops them in reverse order; `run_service` is the body of each service's
+`main()`: JSON logs, the app, sample data on first start, background work, serve until
+SIGTERM/SIGINT, then close.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+import grpc
+
+from services.common.settings import Settings
+
+log = logging.getLogger("jobmatch.runtime")
+
+T = TypeVar("T")
+
+
+class Stoppable(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class BackgroundWork:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.parts: list[Any] = []
+        self._stop = threading.Event()
+
+    def start(self, part: T) -> T:
+        part.start()  # type: ignore[attr-defined]
+        self.parts.append(part)
+        return part
+
+    def every(self, interval: float, name: str, task: Callable[[], object]) -> None:
+        """Run `task` now and then every `interval` seconds until stopped; a failing round
+        is logged and retried next time."""
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    task()
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("%s failed", name, extra={"service": self.service})
+                self._stop.wait(interval)
+
+        threading.Thread(target=loop, name=f"{self.service}-{name}", daemon=True).start()
+
+    def find(self, kind: type[T]) -> T | None:
+        return next((p for p in self.parts if isinstance(p, kind)), None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for part in reversed(self.parts):
+            try:
+                part.stop()
+            except Exception:  # noqa: BLE001 - keep stopping the rest
+                log.exception("error while stopping %s", part, extra={"service": self.service})
+        self.parts.clear()
+
+
+class ServiceApp(Protocol):
+    def start_background(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+A = TypeVar("A", bound=ServiceApp)
+
+
+def run_service(
+    name: str,
+    build_app: Callable[[Settings], A],
+    create_server: Callable[[Settings, str, A], tuple[grpc.Server, int, A]],
+    seed: Callable[[A], None],
+) -> None:
+    from services.common.grpc_server import serve_forever
+    from services.common.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(name, settings.log_level)
+    app = build_app(settings)
+    if settings.seed_sample_data:
+        seed(app)
+    app.start_background()
+    server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.port_of(name)}", app)
+    serve_forever(server, port, name, grace=settings.grace_seconds, on_stop=[app.close])
