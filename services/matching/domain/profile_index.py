@@ -33,7 +33,7 @@ from services.matching.domain.columns import (
     PostingLists,
 )
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch
+from services.matching.domain.ranking import ProfileMatch, profile_matches
 from services.matching.domain.rules import (
     KM_PER_DEGREE_LAT_LOWER_BOUND,
     ProfileCriteria,
@@ -347,8 +347,8 @@ class ProfileMatchIndex:
         names = _pick(self._client_ids, slots.tolist())
         order = order_by((-scores,), names.__getitem__)
         distance_list = distances[order].tolist() if distances is not None else [None] * len(order)
-        return list(map(ProfileMatch, _pick(names, order), scores[order].tolist(),
-                        _pick(_OCCUPATION_MATCHES, closeness[order].tolist()), distance_list))
+        return profile_matches(_pick(names, order), scores[order].tolist(),
+                               _pick(_OCCUPATION_MATCHES, closeness[order].tolist()), distance_list)
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:
         """Mask of the vacancy's languages; None when one of them no profile speaks."""

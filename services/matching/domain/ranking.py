@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, evaluate
@@ -18,6 +20,23 @@ class ProfileMatch:
     score: float
     occupation_match: OccupationMatch
     distance_km: float | None
+
+
+_PROFILE_MATCH_SLOTS = (ProfileMatch.client_id, ProfileMatch.score, ProfileMatch.occupation_match, ProfileMatch.distance_km)
+
+
+def profile_matches(client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch],
+                    distances: list[float | None]) -> list[ProfileMatch]:
+    """`[ProfileMatch(*fields) for fields in zip(...)]`, for thousands at once.
+
+    A frozen dataclass sets each field through object.__setattr__ (~0.5 µs per object, a
+    fifth of a large reverse match); this sets the slots with their descriptors, in C.
+    The objects are the same: equal, hashable, frozen afterwards.
+    """
+    matches = list(map(object.__new__, repeat(ProfileMatch, len(client_ids))))
+    for slot, values in zip(_PROFILE_MATCH_SLOTS, (client_ids, scores, occupation_matches, distances), strict=True):
+        deque(map(slot.__set__, matches, values), maxlen=0)  # type: ignore[attr-defined]
+    return matches
 
 
 def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: RuleMatch, today: date, feedback: float = 0.0,

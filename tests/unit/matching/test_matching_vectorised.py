@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.common.reference import places
 from services.matching.domain.columns import PostingLists
+from services.matching.domain.model import OccupationMatch
+from services.matching.domain.ranking import ProfileMatch, profile_matches
 from services.matching.domain.rules import distance_km
 from services.matching.domain.scoring import distance_part
 from services.matching.domain.vectorised import exact_distance_km, exact_distance_parts, order_by, round_like_python
@@ -54,6 +59,15 @@ class TestOrder:
         scores = np.array([0.5, 0.7, 0.5, 0.7, 0.1])
         names = ["d", "c", "a", "b", "e"]
         assert [names[i] for i in order_by((-scores,), names.__getitem__)] == ["b", "c", "a", "d", "e"]
+
+
+class TestProfileMatchesInBulk:
+    def test_bulk_built_matches_equal_constructed_ones_and_stay_frozen(self) -> None:
+        built = profile_matches(["c-1", "c-2"], [0.5, 0.25], [OccupationMatch.EXACT, OccupationMatch.MINOR_GROUP], [1.5, None])
+        assert built == [ProfileMatch("c-1", 0.5, OccupationMatch.EXACT, 1.5), ProfileMatch("c-2", 0.25, OccupationMatch.MINOR_GROUP, None)]
+        assert hash(built[0]) == hash(ProfileMatch("c-1", 0.5, OccupationMatch.EXACT, 1.5))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built[0].score = 1.0  # type: ignore[misc]
 
 
 class TestPostingLists:
