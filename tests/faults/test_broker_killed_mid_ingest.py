@@ -106,3 +106,57 @@ def read_topic_ids(bootstrap: str, topic: str, wanted: set[str]) -> set[str]:
         return {from_kafka(r.headers, r.value).id for r in records}
 
     return ids(read_topic(bootstrap, topic, until=lambda records: wanted <= ids(records), timeout=60))
+
+
+class TestBrokerKilledWhileClientsLogActivities:
+    """The records benefit decisions rest on: accepted while the broker is gone, all on the bus after."""
+
+    def test_every_activity_accepted_while_the_broker_was_down_is_published_after_the_restart(
+        self, fault_broker, services, metadata_for
+    ) -> None:
+        from datetime import UTC, datetime, timedelta
+
+        from jobmatch.activities.v1 import activities_pb2 as apb
+        from jobmatch.activities.v1 import activities_pb2_grpc
+        from jobmatch.events.v1 import activity_events_pb2
+        from services.common.bus import ACTIVITIES
+
+        activities = services("activities", seed=True)  # demo clients with an obligation policy
+        clients = [f"c-demo-{i:03d}" for i in range(1, 11)]
+        yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+        accepted: dict[str, str] = {}  # activity id -> client
+
+        def log_round(stub, label: str) -> None:
+            for client in clients:
+                reply = stub.LogActivity(apb.LogActivityRequest(
+                    client_id=client, request_id=f"faults-{label}-{client}", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                    date=yesterday, employer="Bakkerij Het Korenaar", position="Verkoopmedewerker",
+                    channel=apb.CHANNEL_LETTER), metadata=metadata_for("client", client), timeout=10)
+                assert reply.created
+                accepted[reply.activity.activity_id] = client
+
+        with grpc.insecure_channel(activities.address) as channel:
+            stub = activities_pb2_grpc.ActivityServiceStub(channel)
+            log_round(stub, "before")
+            assert wait_until(lambda: pending(activities) == 0, 60)
+            fault_broker.kill()
+            for label in ("down-1", "down-2", "down-3"):
+                log_round(stub, label)
+            listed = stub.ListActivities(apb.ListActivitiesRequest(client_id=clients[0], page_size=100),
+                                         metadata=metadata_for("client", clients[0]), timeout=10)
+            assert {a.activity_id for a in listed.activities} >= {a for a, c in accepted.items() if c == clients[0]}
+            pending_while_down = pending(activities)
+            assert pending_while_down >= 3 * len(clients)
+            fault_broker.start()
+            log_round(stub, "after")
+
+        assert wait_until(lambda: pending(activities) == 0, 90), "activities outbox did not drain after restart"
+        records = read_topic(fault_broker.bootstrap, ACTIVITIES, timeout=60, until=lambda rs: set(accepted) <= {
+            activity_events_pb2.ActivityLogged.FromString(r.value).activity_id for r in rs
+            if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"})
+        on_bus = {activity_events_pb2.ActivityLogged.FromString(r.value).activity_id for r in records
+                  if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"}
+        lost = set(accepted) - on_bus
+        assert not lost, f"{len(lost)} accepted activities never reached the bus"
+        print(json.dumps({"fault": "broker-killed-while-logging-activities", "accepted": len(accepted),
+                          "pending_while_down": pending_while_down, "events_lost": len(lost)}))
