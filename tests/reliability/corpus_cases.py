@@ -625,9 +625,6 @@ _TOO_BIG_ERROR = ("the error echoes the whole bad value (or one violation per it
                   "without field violations (services.common.rpc_errors.to_status does not clip)")
 _TOKEN_NOT_BOUND = "page token is a bare offset, not bound to the query/caller nor protected against change"
 KNOWN_BUGS: dict[str, str] = {
-    "GetFeed/page-token-of-another-client": "matching: " + _TOKEN_NOT_BOUND,
-    "GetFeed/forged-page-token": "matching: " + _TOKEN_NOT_BOUND + " (also carries the previous visit time)",
-    "ListMatchingProfiles/page-token-of-another-vacancy": "matching: " + _TOKEN_NOT_BOUND,
 }
 
 CASES: list[Case] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,8 @@ class FeedCursor:
 
     offset: int
     previous_visit_at: datetime | None
+    # What the token belongs to ("client:<id>", "vacancy:<id>"): another's token is refused.
+    scope: str = ""
 
 
 def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> int:
@@ -84,20 +87,30 @@ def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX
     return page_size
 
 
+def _digest(payload: dict[str, object]) -> str:
+    # Not a secret: a changed token fails instead of quietly giving another page.
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def encode_cursor(cursor: FeedCursor) -> str:
-    payload = {"o": cursor.offset, "v": cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None}
+    payload: dict[str, object] = {"o": cursor.offset, "k": cursor.scope,
+                                  "v": cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None}
+    payload["d"] = _digest(payload)
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
 
 
-def decode_cursor(token: str) -> FeedCursor:
+def decode_cursor(token: str, scope: str = "") -> FeedCursor:
     try:
         payload = json.loads(base64.urlsafe_b64decode(token.encode()))
+        digest = payload.pop("d")
+        if digest != _digest(payload) or payload["k"] != scope:
+            raise ValueError("page token of another query, or changed")
         offset = int(payload["o"])
         visit = datetime.fromisoformat(payload["v"]) if payload["v"] else None
         if offset < 0:
             raise ValueError(offset)
-        return FeedCursor(offset, visit)
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return FeedCursor(offset, visit, scope)
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidArgument([FieldViolation("page_token", t(
             "Deze paginacode klopt niet. Vraag de eerste pagina opnieuw op.",
             "This page token is not valid. Ask for the first page again."))]) from exc
@@ -226,6 +239,6 @@ def page(
         items.append(FeedItem(r.vac.vacancy, r.score, r.is_new, r.saved, r.applied,
                               explain(profile, home_place_name, r.vac, r.match, parts)))
     end = cursor.offset + len(window)
-    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at)) if end < len(ranked) else ""
+    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at, cursor.scope)) if end < len(ranked) else ""
     new_count = ranked.new_count if isinstance(ranked, RankedFeed) else sum(1 for r in ranked if r.is_new)
     return FeedPage(tuple(items), next_token, len(ranked), new_count, cursor.previous_visit_at)

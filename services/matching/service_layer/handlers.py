@@ -75,12 +75,13 @@ class MatchingHandlers:
     # -- feed --------------------------------------------------------------------------
     def get_feed(self, command: GetFeed) -> feed.FeedPage:
         page_size = feed.check_page_size(command.page_size)
-        cursor = feed.decode_cursor(command.page_token) if command.page_token else None
+        scope = f"client:{command.client_id}"
+        cursor = feed.decode_cursor(command.page_token, scope) if command.page_token else None
         profile = self.get_search_profile(command.client_id)
         now = self._clock()
         if cursor is None:
             # A first page is a visit: "new" means arrived after the previous visit.
-            cursor = feed.FeedCursor(0, self._feed_state.record_visit(command.client_id, now))
+            cursor = feed.FeedCursor(0, self._feed_state.record_visit(command.client_id, now), scope)
         criteria = compile_profile(profile)
         ranked = feed.rank(criteria, self._vacancies.matching_vacancies(criteria),
                            self._feed_state.feedback_of(command.client_id), now.date(), cursor.previous_visit_at)
@@ -108,7 +109,8 @@ class MatchingHandlers:
         page_size = feed.check_page_size(command.page_size, maximum=MAX_MATCH_PAGE_SIZE, default=DEFAULT_MATCH_PAGE_SIZE)
         if not command.vacancy_id.strip():
             raise InvalidArgument([FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy."))])
-        offset = feed.decode_cursor(command.page_token).offset if command.page_token else 0
+        scope = f"vacancy:{command.vacancy_id}"
+        offset = feed.decode_cursor(command.page_token, scope).offset if command.page_token else 0
         vacancy = self._vacancies.get_vacancy(command.vacancy_id)
         if vacancy is None:
             raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
@@ -118,7 +120,7 @@ class MatchingHandlers:
             matches = [m for m in matches if m.client_id in command.caseload]
         window = matches[offset:offset + page_size]
         end = offset + len(window)
-        token = feed.encode_cursor(feed.FeedCursor(end, None)) if end < len(matches) else ""
+        token = feed.encode_cursor(feed.FeedCursor(end, None, scope)) if end < len(matches) else ""
         return MatchingProfilesPage(tuple(window), token, len(matches))
 
     # -- events ------------------------------------------------------------------------
