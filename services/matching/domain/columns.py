@@ -9,6 +9,7 @@ sorted CSR level (keys, bounds, slots) plus the slots added since it was built.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 
 import numpy as np
 
@@ -67,42 +68,53 @@ def as_int32(values: array) -> np.ndarray:
     return np.array(values, dtype=np.int32) if len(values) else np.empty(0, dtype=np.int32)
 
 
-def _csr(keys: np.ndarray, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted unique keys, their start offsets (+ end), and the slots in key order (stable)."""
+Payload = Callable[[np.ndarray], tuple[np.ndarray, ...]]
+Level = tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
+
+
+def _no_payload(slots: np.ndarray) -> tuple[np.ndarray, ...]:
+    return ()
+
+
+def _csr(keys: np.ndarray, slots: np.ndarray, payload: Payload) -> Level:
+    """Sorted unique keys, their start offsets (+ end), the slots in key order (stable), and
+    the payload columns of those slots in the same order."""
     order = np.argsort(keys, kind="stable")
-    keys, slots = keys[order], slots[order]
+    keys, slots = keys[order], slots[order].astype(np.int32)
     if len(keys) == 0:
-        return keys, np.zeros(1, dtype=np.int64), slots
+        return keys, np.zeros(1, dtype=np.int64), slots, payload(slots)
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     bounds = np.concatenate((starts, [len(keys)])).astype(np.int64)
-    return keys[starts], bounds, slots.astype(np.int32)
+    return keys[starts], bounds, slots, payload(slots)
 
 
-def _lookup(level: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    level_keys, bounds, level_slots = level
-    if len(level_keys) == 0 or len(keys) == 0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.intp)
+def _lookup(level: Level, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    level_keys, bounds, level_slots, payload = level
     pos = np.searchsorted(level_keys, keys)
-    found = np.flatnonzero(level_keys[np.minimum(pos, len(level_keys) - 1)] == keys)
+    found = np.flatnonzero(level_keys[np.minimum(pos, len(level_keys) - 1)] == keys) if len(level_keys) else pos[:0]
     starts, ends = bounds[pos[found]], bounds[pos[found] + 1]
     lengths = ends - starts
     total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.intp)
     # Offsets of every entry of the found ranges, concatenated: start of its range + rank in it.
     first = np.cumsum(lengths) - lengths
     offsets = np.repeat(starts - first, lengths) + np.arange(total)
-    return level_slots[offsets], np.repeat(found, lengths)
+    return level_slots[offsets], np.repeat(found, lengths), tuple(column[offsets] for column in payload)
 
 
 class PostingLists:
-    """int64 key -> slots (int32). Entries of retired slots stay until `merge` drops them."""
+    """int64 key -> slots (int32). Entries of retired slots stay until `merge` drops them.
 
-    def __init__(self) -> None:
-        self._sorted = _csr(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
+    `payload(slots)` gives columns stored next to the postings (a copy of slot fields that
+    never change for a slot): a query reads them as contiguous ranges instead of gathering
+    them from all over the slot columns, which is what makes the first filters cheap.
+    """
+
+    def __init__(self, payload: Payload = _no_payload) -> None:
+        self._payload = payload
+        self._sorted = _csr(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), payload)
         self._recent_keys = array("q")
         self._recent_slots = array("i")
-        self._recent: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # sorted form, None when stale
+        self._recent: Level | None = None  # sorted form, None when stale
 
     @property
     def recent_size(self) -> int:
@@ -113,22 +125,23 @@ class PostingLists:
         self._recent_slots.append(slot)
         self._recent = None
 
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(slots, i) for every entry under `keys`, where `keys[i]` is the key it was posted under."""
-        slots, which = _lookup(self._sorted, keys)
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        """(slots, i, payload) for every entry under `keys`, where `keys[i]` is the key it was posted under."""
+        slots, which, payload = _lookup(self._sorted, keys)
         if self._recent_slots:
             if self._recent is None:
-                self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots))
-            recent_slots, recent_which = _lookup(self._recent, keys)
+                self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload)
+            recent_slots, recent_which, recent_payload = _lookup(self._recent, keys)
             if len(recent_slots):
                 slots, which = np.concatenate((slots, recent_slots)), np.concatenate((which, recent_which))
-        return slots, which
+                payload = tuple(np.concatenate(pair) for pair in zip(payload, recent_payload, strict=True))
+        return slots, which, payload
 
     def merge(self, alive: np.ndarray) -> None:
         """One sorted level of every posting whose slot is still alive (`alive[slot]`)."""
-        keys_, bounds, slots = self._sorted
+        keys_, bounds, slots, _ = self._sorted
         keys = np.concatenate((np.repeat(keys_, np.diff(bounds)), np.array(self._recent_keys, dtype=np.int64)))
         slots = np.concatenate((slots, as_int32(self._recent_slots)))
         keep = alive[slots]
-        self._sorted = _csr(keys[keep], slots[keep])
+        self._sorted = _csr(keys[keep], slots[keep], self._payload)
         self._recent_keys, self._recent_slots, self._recent = array("q"), array("i"), None

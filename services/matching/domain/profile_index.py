@@ -60,7 +60,7 @@ from services.matching.domain.vectorised import (
     order_by,
     per_unique,
     round_like_python,
-    segment_counts,
+    segment_counts_by_group,
 )
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
@@ -80,7 +80,7 @@ _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] fo
 _LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Python (never in practice)
 
 PROFILE_COLUMNS = {
-    "lat": "f8", "lon": "f8", "languages": "u8", "home": "i4", "min_salary": "u4",
+    "attrs": "u8", "lat": "f8", "lon": "f8", "languages": "u8", "home": "i4", "min_salary": "u4",
     "skill_start": "u4", "key_start": "u4", "max_km": "u2", "skill_count": "u2",
     "hours_min": "u1", "hours_max": "u1", "contracts": "u1", "education": "u1", "flags": "u1", "key_count": "u1",
 }
@@ -128,7 +128,7 @@ class ProfileMatchIndex:
         self._masks: dict[int, int] = {}
         self._homes: dict[tuple[float, float], int] = {}  # distinct home coordinates -> id
         self._home_columns = GrowableColumns({"lat": "f8", "lon": "f8"})
-        self._postings = PostingLists()
+        self._postings = PostingLists(self._posting_payload)
         self._retired = 0
 
     def __len__(self) -> int:
@@ -181,10 +181,13 @@ class ProfileMatchIndex:
             if flags & _REMOTE:
                 self._postings.add(_posting_key(key_id, REMOTE_CLASS), slot)
         self._key_pool.extend("key", key_ids)
+        contracts = sum(1 << c for c in profile.contract_types)
+        attrs = (flags | profile.hours_min << 8 | profile.hours_max << 16 | contracts << 24
+                 | profile.education_level << 32 | profile.max_km << 40)
         self._columns.append(
-            profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1), home, profile.min_salary,
+            attrs, profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1), home, profile.min_salary,
             skill_start, key_start, profile.max_km, len(profile.skills),
-            profile.hours_min, profile.hours_max, sum(1 << c for c in profile.contract_types), profile.education_level,
+            profile.hours_min, profile.hours_max, contracts, profile.education_level,
             flags, len(profile.keys),
         )
 
@@ -194,6 +197,10 @@ class ProfileMatchIndex:
             self._client_ids[slot] = None
             self._columns["flags"][slot] = 0
             self._retired += 1
+
+    def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray, ...]:
+        """What the first filters read, stored along the postings (fixed for a slot's lifetime)."""
+        return self._columns["attrs"][slots], self._columns["lat"][slots], self._columns["lon"][slots]
 
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
@@ -210,14 +217,15 @@ class ProfileMatchIndex:
                     found.append((key_id, closeness))
         return found
 
-    def candidates(self, vac: VacancyCriteria) -> tuple[np.ndarray, np.ndarray]:
-        """Slots that may match with the closeness they were found under (a slot may repeat)."""
+    def candidates(self, vac: VacancyCriteria) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        """Slots that may match with the closeness they were found under (a slot may repeat),
+        and their (attrs, lat, lon) as stored along the postings."""
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
         v = vac.vacancy
         query_keys = self._query_keys(vac)
         if not query_keys:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
+            return self._no_candidates()
         key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
         closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
         parts = []
@@ -232,15 +240,18 @@ class ProfileMatchIndex:
         if v.remote:
             parts.append(((key_ids * (_N_CLASSES + 1) + REMOTE_CLASS) << 32)[:, None])
         if not parts:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int8)
+            return self._no_candidates()
         lookup = np.concatenate(parts, axis=1)
-        slots, which = self._postings.lookup(lookup.ravel())
-        return slots, closeness[which // lookup.shape[1]]
+        slots, which, payload = self._postings.lookup(lookup.ravel())
+        return slots, closeness[which // lookup.shape[1]], payload
+
+    def _no_candidates(self) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        slots = np.empty(0, dtype=np.int32)
+        return slots, np.empty(0, dtype=np.int8), self._posting_payload(slots)
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
-        slots, closeness = self.candidates(vac)
-        return self._check(slots, closeness, vac, today)
+        return self._check(*self.candidates(vac), vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot (no postings): the in-index brute force."""
@@ -258,55 +269,56 @@ class ProfileMatchIndex:
             if best is not None:
                 slots.append(slot)
                 best_of.append(int(best))
-        return self._check(np.array(slots, dtype=np.int32), np.array(best_of, dtype=np.int8), vac, today)
+        found = np.array(slots, dtype=np.int32)
+        return self._check(found, np.array(best_of, dtype=np.int8), self._posting_payload(found), vac, today)
 
-    def _check(self, slots: np.ndarray, closeness: np.ndarray, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+    def _check(self, slots: np.ndarray, closeness: np.ndarray, payload: tuple[np.ndarray, ...], vac: VacancyCriteria,
+               today: date) -> list[ProfileMatch]:
         """The hard criteria of `rules.evaluate` on the candidates, then their scores.
 
-        One-byte columns first (they stay in the CPU cache), narrowing the candidates before
-        the wider columns and the distance.
+        The packed attributes and coordinates stored along the postings first (contiguous
+        reads), then the survivors' other columns.
         """
         v = vac.vacancy
         columns = self._columns
-        flags = columns["flags"][slots]
-        keep = flags != 0
+        attrs, lat, lon = payload
+        keep = np.ones(len(slots), dtype=bool)
         hours_low, hours_high = vac.hours_low, vac.hours_high
         if hours_high > 0:
-            keep &= (columns["hours_max"][slots] >= hours_low) & (columns["hours_min"][slots] <= hours_high)
+            keep &= (((attrs >> 16) & 0xFF) >= hours_low) & (((attrs >> 8) & 0xFF) <= hours_high)
         if v.contract_type:
-            contracts = columns["contracts"][slots]
-            keep &= (contracts == 0) | (contracts & (1 << int(v.contract_type)) != 0)
+            contracts = (attrs >> 24) & 0xFF
+            keep &= (contracts == 0) | (((contracts >> int(v.contract_type)) & 1) == 1)
         if v.education_level:
-            education = columns["education"][slots]
+            education = (attrs >> 32) & 0xFF
             keep &= (education == 0) | (education >= int(v.education_level))
         if v.driving_licence_required:
-            keep &= flags & _LICENCE != 0
-        slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
+            keep &= (attrs & _LICENCE) != 0
+        via_remote = ((attrs & _REMOTE) != 0) if v.remote else np.zeros(len(slots), dtype=bool)
+        if v.has_coordinates:
+            max_km = (attrs >> 40) & 0xFFFF
+            # As evaluate: the north-south gap alone already too far, then the distance
+            # (numpy's, with a margin; the exact distance decides below).
+            maybe = keep & ~via_remote & (np.abs(lat - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND <= max_km)
+            within = maybe.copy()
+            within[maybe] = haversine_km(lat[maybe], lon[maybe], v.latitude, v.longitude) <= max_km[maybe] + DISTANCE_MARGIN_KM
+            keep &= via_remote | within
+        else:
+            keep &= via_remote
+        slots, closeness = slots[keep], closeness[keep]
+        keep = columns["flags"][slots] != 0  # the payload's flags are from when the postings were sorted
         if vac.languages:
             language_mask = self._language_mask_or_none(vac.languages)
             if language_mask is None:
                 return []
             if language_mask < 2**_LANGUAGE_BITS:
-                keep = columns["languages"][slots] & np.uint64(language_mask) == np.uint64(language_mask)
+                keep &= columns["languages"][slots] & np.uint64(language_mask) == np.uint64(language_mask)
             else:
-                keep = np.array([not language_mask & ~self._languages[s] for s in slots.tolist()], dtype=bool)
-            slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
+                keep &= np.array([not language_mask & ~self._languages[s] for s in slots.tolist()], dtype=bool)
         salary = max(v.salary_max, v.salary_min)
         if salary:
             minimum = columns["min_salary"][slots]
-            keep = (minimum == 0) | (minimum <= salary)
-            slots, closeness, flags = slots[keep], closeness[keep], flags[keep]
-        via_remote = (flags & _REMOTE != 0) if v.remote else np.zeros(len(slots), dtype=bool)
-        if v.has_coordinates:
-            lat, max_km = columns["lat"][slots], columns["max_km"][slots]
-            # As evaluate: the north-south gap alone already too far, then the distance
-            # (numpy's, with a margin; the exact distance decides below).
-            maybe = ~via_remote & (np.abs(lat - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND <= max_km)
-            within = maybe.copy()
-            within[maybe] = haversine_km(lat[maybe], columns["lon"][slots[maybe]], v.latitude, v.longitude) <= max_km[maybe] + DISTANCE_MARGIN_KM
-            keep = via_remote | within
-        else:
-            keep = via_remote
+            keep &= (minimum == 0) | (minimum <= salary)
         slots, closeness = best_per_slot(slots[keep], closeness[keep])
         if len(slots) == 0:
             return []
@@ -331,7 +343,8 @@ class ProfileMatchIndex:
         if len(required) or len(optional):
             starts, counts, pool = columns["skill_start"][slots], columns["skill_count"][slots], self._skill_pool["skill"]
             stride = n_optional + 1
-            common = segment_counts(starts, counts, pool, required) * stride + segment_counts(starts, counts, pool, optional)
+            common_required, common_optional = segment_counts_by_group(starts, counts, pool, (required, optional), len(self._skill_ids))
+            common = common_required * stride + common_optional
             skills = per_unique(common, lambda code: skills_part(code // stride, n_required, code % stride, n_optional))
         else:
             skills = np.full(len(slots), skills_part(0, n_required, 0, n_optional))

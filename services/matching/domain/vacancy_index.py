@@ -140,7 +140,7 @@ class VacancyIndex:
         wanted = [(key_id, int(c)) for key, c in profile.keys.items() if (key_id := self._key_ids.get(key)) is not None]
         if not wanted:
             return VacancyMatches.empty(profile)
-        rows, which = self._postings.lookup(np.array([key_id for key_id, _ in wanted], dtype=np.int64))
+        rows, which, _ = self._postings.lookup(np.array([key_id for key_id, _ in wanted], dtype=np.int64))
         closeness = np.array([c for _, c in wanted], dtype=np.int8)[which]
         rows, closeness = self._check(profile, rows, closeness)
         return self._scored(profile, *best_per_slot(rows, closeness))

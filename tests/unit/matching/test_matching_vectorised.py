@@ -15,7 +15,14 @@ from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, profile_matches
 from services.matching.domain.rules import distance_km
 from services.matching.domain.scoring import distance_part
-from services.matching.domain.vectorised import exact_distance_km, exact_distance_parts, order_by, round_like_python
+from services.matching.domain.vectorised import (
+    exact_distance_km,
+    exact_distance_parts,
+    order_by,
+    round_like_python,
+    segment_counts,
+    segment_counts_by_group,
+)
 
 PLACES = places.all_places()
 coordinates = st.tuples(st.floats(50.0, 54.0), st.floats(3.0, 8.0))
@@ -54,6 +61,15 @@ class TestRounding:
         assert round_like_python(totals, lambda i: round(values[i], 6)).tolist() == [round(v, 6) for v in values]
 
 
+class TestSkillCounts:
+    def test_counts_per_segment_and_group(self) -> None:
+        pool = np.array([1, 2, 3, 4, 2, 5, 1], dtype=np.int32)
+        starts, counts = np.array([0, 3, 3, 6]), np.array([3, 3, 0, 1])
+        assert segment_counts(starts, counts, pool, np.array([2, 1])).tolist() == [2, 1, 0, 1]
+        required, optional = segment_counts_by_group(starts, counts, pool, (np.array([2]), np.array([1, 5])), 6)
+        assert (required.tolist(), optional.tolist()) == ([1, 1, 0, 0], [1, 1, 0, 1])
+
+
 class TestOrder:
     def test_equal_keys_are_ordered_by_name(self) -> None:
         scores = np.array([0.5, 0.7, 0.5, 0.7, 0.1])
@@ -75,9 +91,9 @@ class TestPostingLists:
         postings = PostingLists()
         for slot, key in enumerate([7, 3, 7, 9, 3]):
             postings.add(key, slot)
-        slots, which = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
+        slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
         assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 1), (0, 4), (1, 0), (1, 2)]
         postings.merge(np.array([True, False, True, True, True]))
         postings.add(8, 5)
-        slots, which = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
+        slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
         assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 4), (1, 0), (1, 2), (2, 5)]
