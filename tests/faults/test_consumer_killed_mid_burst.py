@@ -110,10 +110,6 @@ class TestMatchingKilledMidBurst:
         pairs = {(client, vacancy) for client, vacancy, _ in burst_run.matches}
         assert pairs == {(c, v) for c in CLIENTS for v in burst_run.accepted}  # every match made once at least
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "EventConsumer marks the event id processed in its own transaction after the handler committed: "
-        "a crash between the two makes matching handle the event again (a second VacancyMatched, change "
-        "UPDATED, with a new event id). Reported to the lead; the fix belongs in the bus + matching store."))
     def test_no_event_is_handled_twice_across_the_crashes(self, burst_run: BurstRun) -> None:
         twice = {key: n for key, n in burst_run.matches.items() if n > 1 or key[2] != ADDED}
         print(json.dumps({"fault": "matching-sigkill-mid-burst", "kills": burst_run.kills,

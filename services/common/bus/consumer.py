@@ -15,6 +15,7 @@ from typing import Any
 
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
+from .handling import handling
 from .processed import SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
 
@@ -227,7 +228,8 @@ class EventConsumer(threading.Thread):
         while True:
             attempt += 1
             try:
-                self.handler(event)
+                with handling(event.id):
+                    self.handler(event)
             except Exception as exc:
                 if attempt >= self.max_attempts or self._stopping.is_set():
                     if self._stopping.is_set() and attempt < self.max_attempts:

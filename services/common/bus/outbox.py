@@ -19,6 +19,7 @@ from pathlib import Path
 from google.protobuf.message import Message
 
 from .cloudevents import CloudEvent, format_time, parse_time
+from .handling import PROCESSED_TABLE_DDL, mark_handled_in
 
 Clock = Callable[[], datetime]
 
@@ -116,7 +117,7 @@ class SqliteOutbox:
         """Create the outbox tables in the store's DB (idempotent), switch on WAL and
         commit. Call it once when the store opens, outside a business transaction."""
         configure_connection(conn)
-        for statement in _SCHEMA:
+        for statement in (*_SCHEMA, PROCESSED_TABLE_DDL):
             conn.execute(statement)
         conn.commit()
 
@@ -195,6 +196,7 @@ class SqliteOutbox:
                 for e, item in zip(events, pending, strict=True)
             ],
         )
+        mark_handled_in(conn)
         return events
 
     # -- relay side (its own connection) -------------------------------------------

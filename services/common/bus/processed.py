@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .handling import PROCESSED_TABLE_DDL
 from .outbox import configure_connection
 
 
@@ -28,12 +29,7 @@ class SqliteProcessedEvents:
         # Losing the last few marks on power loss only means handling those events again
         # (delivery is at-least-once anyway); a full fsync per event would cap throughput.
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.execute(
-            """CREATE TABLE IF NOT EXISTS processed_event (
-                   event_id TEXT PRIMARY KEY,
-                   processed_at TEXT NOT NULL
-               )"""
-        )
+        self._conn.execute(PROCESSED_TABLE_DDL)
 
     def seen(self, event_id: str) -> bool:
         with self._lock:

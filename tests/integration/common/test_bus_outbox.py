@@ -224,3 +224,23 @@ class TestPublishingAndRetention:
 
     def test_the_file_runs_in_wal_mode(self, outbox: SqliteOutbox, store_conn: sqlite3.Connection) -> None:
         assert store_conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+class TestTransactionalInbox:
+    def test_events_emitted_while_handling_mark_the_incoming_event_in_the_same_transaction(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection
+    ) -> None:
+        from services.common.bus.handling import handling
+
+        with handling("incoming-1"), pytest.raises(RuntimeError), store_conn:
+            add(outbox, store_conn, "rolled back")
+            raise RuntimeError("handler failed after emitting")
+        assert store_conn.execute("SELECT COUNT(*) FROM processed_event").fetchone() == (0,)
+        with handling("incoming-1"), store_conn:
+            add(outbox, store_conn, "committed")
+        assert store_conn.execute("SELECT event_id FROM processed_event").fetchall() == [("incoming-1",)]
+
+    def test_outside_a_handler_nothing_is_marked(self, outbox: SqliteOutbox, store_conn: sqlite3.Connection) -> None:
+        with store_conn:
+            add(outbox, store_conn, "from an RPC")
+        assert store_conn.execute("SELECT COUNT(*) FROM processed_event").fetchone() == (0,)
