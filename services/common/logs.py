@@ -37,5 +37,12 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # kafka-python is chatty at INFO about every connection attempt.
-    logging.getLogger("kafka").setLevel(logging.WARNING)
+    # kafka-python is chatty at INFO about every connection attempt, and on a clean shutdown
+    # it reports its own cancelled metadata refresh as an error: not one of ours.
+    kafka = logging.getLogger("kafka")
+    kafka.setLevel(logging.WARNING)
+    kafka.addFilter(_drop_cancelled_on_shutdown)
+
+
+def _drop_cancelled_on_shutdown(record: logging.LogRecord) -> bool:
+    return not ("Metadata refresh" in record.getMessage() and "Cancelled" in record.getMessage())
