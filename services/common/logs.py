@@ -34,15 +34,17 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.addFilter(_drop_cancelled_on_shutdown)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # kafka-python is chatty at INFO about every connection attempt, and on a clean shutdown
     # it reports its own cancelled metadata refresh as an error: not one of ours.
-    kafka = logging.getLogger("kafka")
-    kafka.setLevel(logging.WARNING)
-    kafka.addFilter(_drop_cancelled_on_shutdown)
+    logging.getLogger("kafka").setLevel(logging.WARNING)
 
 
 def _drop_cancelled_on_shutdown(record: logging.LogRecord) -> bool:
-    return not ("Metadata refresh" in record.getMessage() and "Cancelled" in record.getMessage())
+    if not record.name.startswith("kafka"):
+        return True
+    message = record.getMessage()
+    return not ("Metadata refresh" in message and "Cancelled" in message)
