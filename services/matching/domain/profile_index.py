@@ -79,10 +79,12 @@ _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, Occup
 _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Python (never in practice)
 
+# attrs packs what the first filters read: flags (bits 0-7), hours_min (8-15), hours_max
+# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55).
 PROFILE_COLUMNS = {
     "attrs": "u8", "lat": "f8", "lon": "f8", "languages": "u8", "home": "i4", "min_salary": "u4",
     "skill_start": "u4", "key_start": "u4", "max_km": "u2", "skill_count": "u2",
-    "hours_min": "u1", "hours_max": "u1", "contracts": "u1", "education": "u1", "flags": "u1", "key_count": "u1",
+    "hours_min": "u1", "hours_max": "u1", "flags": "u1", "key_count": "u1",
 }
 
 
@@ -187,8 +189,7 @@ class ProfileMatchIndex:
         self._columns.append(
             attrs, profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1), home, profile.min_salary,
             skill_start, key_start, profile.max_km, len(profile.skills),
-            profile.hours_min, profile.hours_max, contracts, profile.education_level,
-            flags, len(profile.keys),
+            profile.hours_min, profile.hours_max, flags, len(profile.keys),
         )
 
     def remove(self, client_id: str) -> None:
