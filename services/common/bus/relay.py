@@ -58,6 +58,9 @@ class OutboxRelay(threading.Thread):
         self._last_check = 0.0
         self._last_purge = 0.0
         self._cluster_id: str | None = None  # incarnation seen at the last check
+        self._reconciled_cluster_id: str | None = None  # rows of other incarnations re-queued
+        # Highest acked offset per (topic, partition), loaded once and kept from the acks.
+        self._high_water: dict[tuple[str, int], int] | None = None
         self.published_count = 0
         self.republished_count = 0
 
@@ -130,7 +133,9 @@ class OutboxRelay(threading.Thread):
 
     def _publish(self, conn: sqlite3.Connection, entries: list[OutboxEntry]) -> int:
         producer = self._get_producer()
-        high_water = self.outbox.acked_high_water(conn)
+        if self._high_water is None:
+            self._high_water = self.outbox.acked_high_water(conn)
+        high_water = self._high_water
         futures: list[tuple[OutboxEntry, Any]] = []
         failure: Exception | None = None
         try:
@@ -151,8 +156,10 @@ class OutboxRelay(threading.Thread):
                 break
             metadata = future.value
             acks.append((entry.event.id, metadata.partition, metadata.offset))
-            if high_water.get((entry.topic, metadata.partition), -1) >= metadata.offset:
+            key = (entry.topic, metadata.partition)
+            if high_water.get(key, -1) >= metadata.offset:
                 lost_topics.add(entry.topic)  # offsets went backwards: a new, empty broker
+            high_water[key] = metadata.offset
         if acks:
             self.outbox.mark_published(conn, acks, self._cluster_id)
             self.published_count += len(acks)
@@ -175,7 +182,11 @@ class OutboxRelay(threading.Thread):
         cluster_id = admin.describe_cluster().get("cluster_id")
         stale_clients = self._cluster_id is not None and cluster_id != self._cluster_id
         self._cluster_id = cluster_id
-        if cluster_id:
+        # Rows acked by another incarnation can only exist when the id is new to us: the
+        # UPDATE scans retained rows, so it runs once per incarnation, not every second.
+        if cluster_id and cluster_id != self._reconciled_cluster_id:
+            self._reconciled_cluster_id = cluster_id
+            self._high_water = None
             count = self.outbox.republish_unless_cluster(conn, cluster_id)
             if count:
                 stale_clients = True
@@ -194,6 +205,7 @@ class OutboxRelay(threading.Thread):
             self._reset_clients()
 
     def _republish(self, conn: sqlite3.Connection, topic: str, why: str) -> None:
+        self._high_water = None
         """Send the topic's retained events again. Callers then drop the Kafka clients:
         a producer that still has the lost topic's metadata (topic id) writes into
         nothing on the new broker, yet gets acks."""
