@@ -8,6 +8,7 @@ built the same way up to a small depth.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,9 @@ from hypothesis import strategies as st
 
 from reliability_support import SOFTWARE_DEVELOPER, message_class
 
+# Long texts (up to 300 000 characters) make a run several times slower as the stores fill:
+# on for a bug hunt only (RELIABILITY_LONG_TEXT=1); the corpus covers 1 MB values per field.
+LONG_TEXT = os.environ.get("RELIABILITY_LONG_TEXT") == "1"
 MAX_DEPTH = 3
 MAX_REPEATED = 4
 INT32 = (-(2**31), 2**31 - 1)
@@ -34,8 +38,15 @@ KNOWN_STRINGS = [
 
 def _text(known: Sequence[str]) -> st.SearchStrategy[str]:
     # Any code point except lone surrogates (protobuf strings must be valid UTF-8).
-    free = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-    return st.one_of(st.sampled_from(list(known)), free)
+    characters = st.characters(exclude_categories=("Cs",))
+    free = st.text(characters, max_size=40)
+    # Long texts (up to ~1 MB) are cheap as one repeated piece: they reach the length checks.
+    long = st.builds(lambda piece, times: piece * times, st.text(characters, min_size=1, max_size=3),
+                     st.sampled_from([101, 201, 301, 2_001, 70_000, 300_000]))
+    if not LONG_TEXT:
+        return st.one_of(st.sampled_from(list(known)), free)
+    # Short texts most of the time (one_of picks its branches about evenly).
+    return st.one_of(st.sampled_from(list(known)), free, st.sampled_from(list(known)), free, long)
 
 
 def _integers(low: int, high: int) -> st.SearchStrategy[int]:
