@@ -12,16 +12,28 @@ import grpc
 
 from jobmatch.activities.v1 import activities_pb2_grpc
 from services.activities.adapters.sqlite_store import SqliteActivitiesStore
-from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, ActivityServicer
+from services.activities.entrypoints.grpc_servicer import (
+    ACCESS,
+    SERVICE_NAME,
+    ActivityServicer,
+)
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
-from services.activities.service_layer.obligation_handlers import ObligationHandlers, SweepReport
+from services.activities.service_layer.obligation_handlers import (
+    ObligationHandlers,
+    SweepReport,
+)
 from services.activities.service_layer.privacy import ActivitiesEraser
+from services.common import page_tokens
 from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import VACANCIES
-from services.common.processing_log import SqliteProcessingLog, background_context, record_processing_many
+from services.common.processing_log import (
+    SqliteProcessingLog,
+    background_context,
+    record_processing_many,
+)
 from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 
@@ -80,6 +92,7 @@ class App:
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
+    page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("activities")
     outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
                           settings.outbox_retention_days)
@@ -88,11 +101,18 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     if settings.elasticsearch_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
-        from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
+        from services.activities.adapters.elasticsearch_store import (
+            ElasticsearchActivitiesStore,
+        )
         from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.client import (
+            client_from_settings,
+            index_prefix,
+        )
         from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+        from services.common.elasticsearch.processing_log import (
+            ElasticsearchProcessingLog,
+        )
 
         es = client_from_settings(settings)
         require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
@@ -109,7 +129,6 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
                   app: App | None = None) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
-
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 
 from services.common.errors import FieldViolation, InvalidArgument, t
 
@@ -60,3 +61,24 @@ class PageTokens:
             return data["p"]
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise InvalidArgument([FieldViolation(field, _INVALID)]) from None
+
+
+# The process-wide signer for list RPCs. Each service's bootstrap configures it from the
+# deployment's token secret, so every instance accepts the tokens of every other; until then
+# a random key keeps tokens valid inside this process only.
+_signer = PageTokens(secrets.token_bytes(32))
+
+
+def configure(token_secret: str) -> None:
+    global _signer
+    _signer = PageTokens.derived(token_secret, "list")
+
+
+def issue(scope: str, position: object) -> str:
+    """A signed token for `position` in the query named by `scope`."""
+    return _signer.issue(scope, position)
+
+
+def read(token: str, scope: str, field: str = "page_token") -> object:
+    """The position in `token`; INVALID_ARGUMENT on `field` for a token of another scope or a changed one."""
+    return _signer.read(token, scope, field)

@@ -3,9 +3,6 @@ log (subject access request) and erasure of the client's data on request."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,9 +13,15 @@ from google.protobuf import timestamp_pb2
 
 from jobmatch.events.v1 import privacy_events_pb2
 from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
+from services.common import page_tokens
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.interceptor import MethodPolicy
-from services.common.processing_log import ACTIVITIES, REGISTER_BASE, ProcessingLog, ProcessingRecord
+from services.common.processing_log import (
+    ACTIVITIES,
+    REGISTER_BASE,
+    ProcessingLog,
+    ProcessingRecord,
+)
 
 SERVICE_NAME = privacy_pb2.DESCRIPTOR.services_by_name["PrivacyService"].full_name
 EVENT_TYPE_ERASED = "nl.werk.client-data-erased.v1"
@@ -72,37 +75,19 @@ def _to_proto(record: ProcessingRecord) -> privacy_pb2.ProcessingLogRecord:
     )
 
 
-def _digest(body: str) -> str:
-    # Not a secret: it makes a changed token fail instead of quietly giving another page.
-    return hashlib.sha256(body.encode()).hexdigest()[:16]
-
-
 def _page_token(client_id: str, offset: int) -> str:
-    body = f"{client_id}\n{offset}"
-    return base64.urlsafe_b64encode(f"{body}\n{_digest(body)}".encode()).decode()
+    return page_tokens.issue(f"processing-log:{client_id}", offset)
 
 
 def _read_page_token(client_id: str, token: str) -> int:
     if not token:
         return 0
-    try:
-        body, _, digest = base64.urlsafe_b64decode(token.encode()).decode().rpartition("\n")
-        owner, _, offset = body.rpartition("\n")
-        if owner == client_id and offset.isdigit() and digest == _digest(body):
-            return int(offset)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise InvalidArgument(
-        [
-            FieldViolation(
-                "page_token",
-                t(
-                    "Deze paginacode hoort niet bij deze vraag. Begin opnieuw zonder paginacode.",
-                    "This page token does not belong to this request. Start again without a page token.",
-                ),
-            )
-        ]
-    )
+    offset = page_tokens.read(token, f"processing-log:{client_id}")
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidArgument([FieldViolation("page_token", t(
+            "Deze paginacode hoort niet bij deze vraag. Begin opnieuw zonder paginacode.",
+            "This page token does not belong to this request. Start again without a page token."))])
+    return offset
 
 
 class PrivacyServicer(privacy_pb2_grpc.PrivacyServiceServicer):

@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
+from services.common import page_tokens
 from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
@@ -21,7 +22,11 @@ from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
 from services.matching.entrypoints.events import MatchingEventHandler
-from services.matching.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, MatchingServicer
+from services.matching.entrypoints.grpc_servicer import (
+    ACCESS,
+    SERVICE_NAME,
+    MatchingServicer,
+)
 from services.matching.service_layer.handlers import MatchingHandlers
 
 log = logging.getLogger("jobmatch.matching")
@@ -83,6 +88,7 @@ class MatchingEraser:
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
+    page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("matching")
     outbox = SqliteOutbox(data_dir / "matching.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
     store: Any
@@ -90,11 +96,18 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     if settings.elasticsearch_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
         from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.client import (
+            client_from_settings,
+            index_prefix,
+        )
         from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+        from services.common.elasticsearch.processing_log import (
+            ElasticsearchProcessingLog,
+        )
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
-        from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
+        from services.matching.adapters.elasticsearch_store import (
+            ElasticsearchMatchingStore,
+        )
 
         es = client_from_settings(settings)
         require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())

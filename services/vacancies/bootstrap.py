@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -14,8 +13,10 @@ from typing import Any
 import grpc
 
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
+from services.common import page_tokens
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
+from services.common.page_tokens import PageTokens
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
@@ -24,7 +25,6 @@ from .adapters.sqlite_store import SqliteVacancyStore
 from .entrypoints.grpc_servicer import ACCESS, SERVICE_NAME, VacancyServicer
 from .service_layer.ingest import IngestVacancies, UpsertVacancy
 from .service_layer.lifecycle import ExpireVacancies, GetVacancy, WithdrawVacancy
-from services.common.page_tokens import PageTokens
 from .service_layer.search import ListVacancyChanges, SearchVacancies
 
 log = logging.getLogger("jobmatch.vacancies")
@@ -96,9 +96,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         # Elasticsearch stores; the outbox stays in the local file (relay unchanged).
         from services.common.elasticsearch import counters as es_counters
         from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import client_from_settings, index_prefix
+        from services.common.elasticsearch.client import (
+            client_from_settings,
+            index_prefix,
+        )
         from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import ElasticsearchProcessingLog
+        from services.common.elasticsearch.processing_log import (
+            ElasticsearchProcessingLog,
+        )
 
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
@@ -110,8 +115,9 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     else:
         store = SqliteVacancyStore(db_path, outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
-    # Page tokens are signed with a key derived from the token secret (not the secret itself).
-    tokens = PageTokens(hashlib.sha256(b"vacancy-page-tokens:" + settings.token_secret.get_secret_value().encode()).digest())
+    # Page tokens are signed with keys derived from the token secret (not the secret itself).
+    page_tokens.configure(settings.token_secret.get_secret_value())
+    tokens = PageTokens.derived(settings.token_secret.get_secret_value(), "vacancies")
     ingest = IngestVacancies(store, clock)
     return App(
         settings=settings, store=store, outbox=outbox,

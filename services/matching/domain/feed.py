@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +9,7 @@ from typing import overload
 
 import numpy as np
 
+from services.common import page_tokens
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.matching.domain.explanation import Explanation, explain
 from services.matching.domain.model import FeedbackKind, OpenVacancy
@@ -33,7 +31,11 @@ from services.matching.domain.scoring import (
     skills_part,
 )
 from services.matching.domain.vacancy_index import VacancyMatches
-from services.matching.domain.vectorised import SCORE_DECIMALS, order_by, round_like_python
+from services.matching.domain.vectorised import (
+    SCORE_DECIMALS,
+    order_by,
+    round_like_python,
+)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -87,33 +89,24 @@ def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX
     return page_size
 
 
-def _digest(payload: dict[str, object]) -> str:
-    # Not a secret: a changed token fails instead of quietly giving another page.
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-
-
 def encode_cursor(cursor: FeedCursor) -> str:
-    payload: dict[str, object] = {"o": cursor.offset, "k": cursor.scope,
-                                  "v": cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None}
-    payload["d"] = _digest(payload)
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    visit = cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None
+    return page_tokens.issue(cursor.scope, {"o": cursor.offset, "v": visit})
 
 
 def decode_cursor(token: str, scope: str = "") -> FeedCursor:
+    """Signed and bound to its client or vacancy (services/common/page_tokens.py)."""
+    position = page_tokens.read(token, scope)
     try:
-        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
-        digest = payload.pop("d")
-        if digest != _digest(payload) or payload["k"] != scope:
-            raise ValueError("page token of another query, or changed")
-        offset = int(payload["o"])
-        visit = datetime.fromisoformat(payload["v"]) if payload["v"] else None
+        offset = int(position["o"])  # type: ignore[index]
+        visit = datetime.fromisoformat(position["v"]) if position["v"] else None  # type: ignore[index]
         if offset < 0:
             raise ValueError(offset)
-        return FeedCursor(offset, visit, scope)
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise InvalidArgument([FieldViolation("page_token", t(
             "Deze paginacode klopt niet. Vraag de eerste pagina opnieuw op.",
             "This page token is not valid. Ask for the first page again."))]) from exc
+    return FeedCursor(offset, visit, scope)
 
 
 class RankedFeed(Sequence[RankedVacancy]):
