@@ -104,20 +104,11 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         from services.activities.adapters.elasticsearch_store import (
             ElasticsearchActivitiesStore,
         )
-        from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import (
-            client_from_settings,
-            index_prefix,
-        )
-        from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import (
-            ElasticsearchProcessingLog,
-        )
+        from services.common.elasticsearch.connect import connect
 
-        es = client_from_settings(settings)
-        require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
-        store = ElasticsearchActivitiesStore(es, index_prefix(), outbox)
-        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+        es = connect(settings, INDEX_SPECS)
+        store = ElasticsearchActivitiesStore(es.client, es.prefix, outbox)
+        processing_log = es.processing_log
     else:
         store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")

@@ -95,24 +95,15 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     processing_log: Any
     if settings.elasticsearch_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
-        from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import (
-            client_from_settings,
-            index_prefix,
-        )
-        from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import (
-            ElasticsearchProcessingLog,
-        )
+        from services.common.elasticsearch.connect import connect
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import (
             ElasticsearchMatchingStore,
         )
 
-        es = client_from_settings(settings)
-        require_current(es, [*INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
-        store = ElasticsearchMatchingStore(es, index_prefix(), outbox)
-        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+        es = connect(settings, INDEX_SPECS)
+        store = ElasticsearchMatchingStore(es.client, es.prefix, outbox)
+        processing_log = es.processing_log
     else:
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")

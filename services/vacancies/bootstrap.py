@@ -95,23 +95,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     if settings.elasticsearch_url:
         # Elasticsearch stores; the outbox stays in the local file (relay unchanged).
         from services.common.elasticsearch import counters as es_counters
-        from services.common.elasticsearch import processing_log as es_processing_log
-        from services.common.elasticsearch.client import (
-            client_from_settings,
-            index_prefix,
-        )
-        from services.common.elasticsearch.indices import require_current
-        from services.common.elasticsearch.processing_log import (
-            ElasticsearchProcessingLog,
-        )
+        from services.common.elasticsearch.connect import connect
 
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
 
-        es = client_from_settings(settings)
-        require_current(es, [*INDEX_SPECS, *es_counters.INDEX_SPECS, *es_processing_log.INDEX_SPECS], index_prefix())
-        store = ElasticsearchVacancyStore(es, index_prefix(), outbox)
-        processing_log = ElasticsearchProcessingLog(es, index_prefix())
+        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS])
+        store = ElasticsearchVacancyStore(es.client, es.prefix, outbox)
+        processing_log = es.processing_log
     else:
         store = SqliteVacancyStore(db_path, outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
