@@ -17,13 +17,20 @@ from typing import Any, Protocol
 from google.protobuf.message import Message
 
 from services.activities.adapters.sqlite_rows import (
-    COLUMNS, SCHEMA, TYPES, VERIFICATIONS, activity_from_row, activity_row, placeholders,
+    COLUMNS,
+    SCHEMA,
+    TYPES,
+    VERIFICATIONS,
+    activity_from_row,
+    activity_row,
+    placeholders,
 )
 from services.activities.domain.model import Activity, Channel
 from services.activities.domain.periods import ActivityFact
 from services.activities.domain.policy import PolicyVersion
 from services.activities.domain.vacancy import VacancySummary
 from services.activities.service_layer.ports import PendingEvent
+from services.common.bus.outbox import immediate_transaction
 from services.common.errors import Aborted, t
 
 
@@ -70,14 +77,8 @@ class SqliteActivitiesStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._lock, immediate_transaction(self._conn) as conn:
+            yield conn
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -243,7 +244,7 @@ class SqliteOutbox:
     ) -> None:
         """Record broker acks as (event_id, partition, offset) from cluster `cluster_id`."""
         now = format_time(self._clock())
-        with _transaction(conn):
+        with immediate_transaction(conn):
             conn.executemany(
                 """UPDATE event_outbox SET published_at = ?, kafka_partition = ?, kafka_offset = ?,
                           kafka_cluster_id = ?
@@ -260,7 +261,7 @@ class SqliteOutbox:
 
     def republish_unless_cluster(self, conn: sqlite3.Connection, cluster_id: str) -> int:
         """Make retained events pending again that were acked by another broker incarnation."""
-        with _transaction(conn):
+        with immediate_transaction(conn):
             cursor = conn.execute(
                 """UPDATE event_outbox SET published_at = NULL, kafka_partition = NULL,
                           kafka_offset = NULL, kafka_cluster_id = NULL
@@ -282,7 +283,7 @@ class SqliteOutbox:
 
     def republish_topic(self, conn: sqlite3.Connection, topic: str) -> int:
         """Make every retained event of `topic` pending again (the broker lost them)."""
-        with _transaction(conn):
+        with immediate_transaction(conn):
             cursor = conn.execute(
                 """UPDATE event_outbox SET published_at = NULL, kafka_partition = NULL,
                           kafka_offset = NULL, kafka_cluster_id = NULL
@@ -294,7 +295,7 @@ class SqliteOutbox:
     def purge(self, conn: sqlite3.Connection) -> int:
         """Delete published rows older than the retention window; returns how many."""
         cutoff = format_time(self._clock() - self.retention)
-        with _transaction(conn):
+        with immediate_transaction(conn):
             cursor = conn.execute(
                 """DELETE FROM event_outbox
                    WHERE source = ? AND published_at IS NOT NULL AND published_at < ?""",
@@ -303,15 +304,14 @@ class SqliteOutbox:
         return cursor.rowcount
 
 
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT on an autocommit connection (relay side)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._conn.execute("BEGIN IMMEDIATE")
-        return self._conn
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error) on an autocommit connection: the write
+    lock is taken at the start, so two writers never deadlock upgrading a read lock."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

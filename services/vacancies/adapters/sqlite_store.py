@@ -19,7 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
-from services.common.bus.outbox import SqliteOutbox
+from services.common.bus.outbox import SqliteOutbox, immediate_transaction
 
 from ..domain.ingest import IngestPlan, KnownSource, PreparedItem
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
@@ -87,14 +87,8 @@ class SqliteVacancyStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._lock, immediate_transaction(self._conn) as conn:
+            yield conn
 
     # -- ingest -----------------------------------------------------------------
     def known_sources(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], KnownSource]:
