@@ -51,9 +51,12 @@ def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria
         lines_nl.append("U kunt dit werk op afstand doen, dat wilde u ook.")
         lines_en.append("You can do this work remotely, as you wanted.")
     elif match.distance_km is not None:
-        km = f"{match.distance_km:.0f}"
-        lines_nl.append(f"Het werk is {km} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km.")
-        lines_en.append(f"The work is {km} km from {home_place_name}, within your limit of {profile.max_km} km.")
+        # "0 km" reads as a mistake; under a kilometre we say so.
+        near = match.distance_km < 1
+        km_nl = "minder dan 1" if near else f"{match.distance_km:.0f}"
+        km_en = "less than 1" if near else km_nl
+        lines_nl.append(f"Het werk is {km_nl} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km.")
+        lines_en.append(f"The work is {km_en} km from {home_place_name}, within your limit of {profile.max_km} km.")
     if Criterion.HOURS in match.criteria:
         hours = _hours(vacancy.hours_min or vacancy.hours_max, vacancy.hours_max or vacancy.hours_min)
         lines_nl.append(f"Het werk is {hours} uur per week. U zoekt {profile.hours_min}–{profile.hours_max} uur.")

@@ -83,6 +83,14 @@ class TestExplanation:
         assert "km van Utrecht" in e.text_nl and "Dit vragen ze ook: Kubernetes." in e.text_nl
         assert "km from Utrecht" in e.text_en and "Skills you have: Python." in e.text_en
 
+    def test_a_vacancy_in_the_home_town_is_less_than_a_kilometre_away_not_zero(self) -> None:
+        criteria = compile_profile(profile())
+        index = index_of(vacancy(place="Utrecht"))
+        ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
+        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0].explanation
+        assert "minder dan 1 km van Utrecht" in e.text_nl and "less than 1 km from Utrecht" in e.text_en
+        assert " 0 km" not in e.text_nl
+
     def test_a_remote_match_says_so_instead_of_a_distance(self) -> None:
         criteria = compile_profile(profile(remote_acceptable=True))
         index = index_of(vacancy(place="Groningen", remote=True))
