@@ -166,11 +166,3 @@ def check_caseworker_access(principal: Principal, caseworker_id: str) -> None:
             "You may only see your own caseload.",
         )
     )
-
-
-def may_see_client(principal: Principal, client_id: str) -> bool:
-    try:
-        check_client_access(principal, client_id)
-    except PermissionDenied:
-        return False
-    return True

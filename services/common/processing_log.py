@@ -209,10 +209,6 @@ def call_context(ctx: CallContext) -> Iterator[CallContext]:
         _call.reset(token)
 
 
-def current_call() -> CallContext | None:
-    return _call.get()
-
-
 def write_records(ctx: CallContext, activity: str, subject_ids: Sequence[str], status: Status) -> None:
     end = datetime.now(UTC)
     uri = ACTIVITIES[activity].uri

@@ -22,12 +22,6 @@ log = logging.getLogger("jobmatch.runtime")
 T = TypeVar("T")
 
 
-class Stoppable(Protocol):
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
 class BackgroundWork:
     def __init__(self, service: str) -> None:
         self.service = service

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -90,8 +89,3 @@ class Settings(BaseSettings):
             "matching": self.matching_port,
             "activities": self.activities_port,
         }[service]
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

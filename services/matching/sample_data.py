@@ -10,7 +10,7 @@ import random
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from services.common.reference import occupations, places, sampling, skills
+from services.common.reference import occupations, sampling, skills
 from services.common.reference.skills import normalise_skill
 from services.matching.domain.model import (
     ContractType,
@@ -111,13 +111,6 @@ def random_vacancy(
         application_url=f"https://werk.example.nl/vacature/{vacancy_id}",
         received_at=received_at,
     )
-
-
-def place_named(name: str) -> places.Place:
-    place = places.lookup(name)
-    if place is None:
-        raise LookupError(name)
-    return place
 
 
 def random_profile_criteria(rng: random.Random, client_id: str) -> ProfileCriteria:

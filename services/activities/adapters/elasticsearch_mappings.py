@@ -76,10 +76,6 @@ def activity_document(activity_json: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def activity_of_client_query(client_id: str, activity_id: str) -> dict[str, Any]:
-    return {"bool": {"filter": [{"term": {"client_id": client_id}}, {"term": {"activity_id": activity_id}}]}}
-
-
 def list_activities_request(client_id: str, from_date: date | None, to_date: date | None, limit: int,
                             after: tuple[date, str] | None) -> dict[str, Any]:
     """Not withdrawn, newest first (date, activity_id descending), strictly after the cursor."""

@@ -7,7 +7,7 @@ has closed.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 import pydantic
@@ -150,7 +150,3 @@ def check_new_version(
             f"A closed period cannot change. Choose {current_period_start.isoformat()} or later.")))
     if found:
         raise InvalidArgument(found)
-
-
-def week_starts(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=7 * i) for i in range(((end - start).days // 7) + 1)]

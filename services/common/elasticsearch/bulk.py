@@ -39,10 +39,6 @@ def index_op(index: str, doc_id: str, document: dict[str, Any], **meta: Any) -> 
     return [{"index": {"_index": index, "_id": doc_id, **meta}}, document]
 
 
-def create_op(index: str, doc_id: str, document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"create": {"_index": index, "_id": doc_id}}, document]
-
-
 def delete_op(index: str, doc_id: str) -> list[dict[str, Any]]:
     return [{"delete": {"_index": index, "_id": doc_id}}]
 

@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.common.errors import InvalidArgument, NotFound, ResourceExhausted, t
@@ -22,11 +22,6 @@ DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 def new_vacancy_id() -> str:
     return "vac_" + uuid.uuid4().hex
-
-
-def today_in_nl(clock: Clock) -> date:
-    """Closing dates are Dutch calendar days."""
-    return clock().astimezone(DUTCH_TIME).date()
 
 
 @dataclass
