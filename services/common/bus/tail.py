@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from google.protobuf import descriptor_pool, json_format, message_factory
 from google.protobuf.message import Message
 
-from .cloudevents import InvalidEvent, from_kafka, header_map
+from .cloudevents import CloudEvent, InvalidEvent, from_kafka, header_map
 
 _IMPORTED_PACKAGES: set[str] = set()
 
@@ -134,3 +134,38 @@ def tail_events(
     finally:
         consumer.close(autocommit=False)
     return printed
+
+
+def read_topic_events(
+    bootstrap: str, topic: str, *, quiet_seconds: float = 0.5, timeout: float = 30.0
+) -> list[tuple[str, CloudEvent]]:
+    """(Kafka key, CloudEvent) of every record on `topic`, from the beginning.
+
+    Tansu reports an end offset that can be lower than the real end (the base of the last
+    batch + 1), so the reported end is only a lower bound: read past it until the topic has
+    been quiet for `quiet_seconds`.
+    """
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        at_least = consumer.end_offsets(partitions)
+        found: list[tuple[str, CloudEvent]] = []
+        deadline = time.monotonic() + timeout
+        last_record = time.monotonic()
+        while True:
+            for records in consumer.poll(timeout_ms=100).values():
+                for record in records:
+                    found.append((record.key.decode() if record.key else "", from_kafka(record.headers, record.value)))
+                    last_record = time.monotonic()
+            reached = all(consumer.position(p) >= at_least[p] for p in partitions)
+            if reached and time.monotonic() - last_record >= quiet_seconds:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} to its end within {timeout:.0f} s")
+    finally:
+        consumer.close()

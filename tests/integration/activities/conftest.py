@@ -11,6 +11,8 @@ import pytest
 
 from jobmatch.activities.v1 import activities_pb2_grpc
 from services.activities.bootstrap import App, build_app, create_server
+from services.common.bus.cloudevents import CloudEvent
+from services.common.bus.tail import read_topic_events
 from services.common.settings import Settings
 
 TODAY = date(2026, 3, 2)  # a Monday
@@ -61,39 +63,14 @@ def served(served_channel: tuple[grpc.Channel, App]) -> tuple[activities_pb2_grp
     return activities_pb2_grpc.ActivityServiceStub(channel), app
 
 
-def read_all_events(bootstrap: str, topic: str, key: str, timeout: float = 30.0) -> list:
-    """Every CloudEvent on `topic` with Kafka key `key`, read up to the current end offsets."""
-    import time
-
-    from kafka import KafkaConsumer, TopicPartition
-
-    from services.common.bus.cloudevents import from_kafka
-
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest")
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        found = []
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(p) < end[p] for p in partitions):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"could not read {topic} up to its end offsets")
-            for records in consumer.poll(timeout_ms=500).values():
-                for record in records:
-                    if record.key is not None and record.key.decode() == key:
-                        found.append(from_kafka(record.headers, record.value))
-        return found
-    finally:
-        consumer.close()
-
-
 @pytest.fixture
 def read_events():
-    """read_events(bootstrap, topic, key) -> every CloudEvent with that key up to the end offsets."""
-    return read_all_events
+    """read_events(bootstrap, topic, key) -> every CloudEvent on `topic` with that Kafka key."""
+
+    def read(bootstrap: str, topic: str, key: str) -> list[CloudEvent]:
+        return [event for k, event in read_topic_events(bootstrap, topic) if k == key]
+
+    return read
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-
 from matching_support import MovableClock
+
 from jobmatch.events.v1 import matching_events_pb2, vacancy_events_pb2
 from jobmatch.vacancies.v1 import vacancy_pb2
 from services.common.bus.broker import ensure_topics
-from services.common.bus.cloudevents import CloudEvent, from_kafka
+from services.common.bus.cloudevents import CloudEvent
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
+from services.common.bus.tail import read_topic_events
 from services.common.bus.topics import ALL_TOPICS, MATCHING, VACANCIES
 from services.common.reference import occupations, places
 from services.common.settings import Settings
@@ -39,28 +40,8 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
 
 
 def read_matching_events(bootstrap: str, vacancy_id: str) -> list[tuple[str, CloudEvent]]:
-    """(Kafka key, event) of every event on the matching topic about `vacancy_id`, up to the end offsets."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest")
-    try:
-        partitions = [TopicPartition(MATCHING, p) for p in sorted(consumer.partitions_for_topic(MATCHING) or {0})]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        found = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(p) < end[p] for p in partitions):
-            assert time.monotonic() < deadline, "could not read the matching topic to its end"
-            for records in consumer.poll(timeout_ms=500).values():
-                for record in records:
-                    event = from_kafka(record.headers, record.value)
-                    if event.subject == vacancy_id:
-                        found.append((record.key.decode(), event))
-        return found
-    finally:
-        consumer.close()
+    """(Kafka key, event) of every event on the matching topic about `vacancy_id`."""
+    return [(key, event) for key, event in read_topic_events(bootstrap, MATCHING) if event.subject == vacancy_id]
 
 
 @pytest.fixture

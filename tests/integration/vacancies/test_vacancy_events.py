@@ -6,13 +6,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from vacancies_support import MovableClock, vacancy
 
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from services.common.bus import topics
+from services.common.bus.tail import read_topic_events
 from services.common.settings import Settings
 from services.vacancies.bootstrap import App, build_app
-
-from vacancies_support import MovableClock, read_all_events, vacancy
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def online_app(settings: Settings, clock: MovableClock) -> Iterator[App]:
 
 def events_for(bootstrap: str, vacancy_ids: set[str]) -> list[tuple[str, object]]:
     # The session broker is shared with other tests: keep only our vacancies.
-    return [(key, event) for key, event in read_all_events(bootstrap, topics.VACANCIES) if key in vacancy_ids]
+    return [(key, event) for key, event in read_topic_events(bootstrap, topics.VACANCIES) if key in vacancy_ids]
 
 
 class TestVacancyEventsOnTheBus:
