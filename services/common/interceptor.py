@@ -88,6 +88,7 @@ class _Call:
         self.start_time = datetime.now(UTC)
         self.principal: auth.Principal | None = None
         self.subjects: set[str] = set()
+        self.logged = False
 
 
 class PlatformInterceptor(grpc.ServerInterceptor):
@@ -296,7 +297,6 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             self._record(call, policy, subject, "error")
         status = to_status(error)
         self._access_log(call, status.code.name)
-        call.logged = True  # type: ignore[attr-defined]
         context.abort_with_status(status)
         return status.code.name  # pragma: no cover - abort raises
 
@@ -309,14 +309,13 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             self._record(call, policy, subject, "error")
         log.exception("unhandled error", extra={"request_id": call.request_id, "method": call.method})
         self._access_log(call, "INTERNAL")
-        call.logged = True  # type: ignore[attr-defined]
         context.abort_with_status(internal_status())
         return "INTERNAL"  # pragma: no cover
 
     def _access_log(self, call: _Call, outcome: str) -> None:
-        if getattr(call, "logged", False):
+        if call.logged:  # one line per call, whichever path ends it
             return
-        call.logged = True  # type: ignore[attr-defined]
+        call.logged = True
         log.info(
             "rpc",
             extra={
