@@ -16,7 +16,7 @@ SERVICE_COMMANDS = (
     "services.matching.entrypoints.cli",
     "services.activities.entrypoints.cli",
     "services.privacy_cli",
-    "services.es_cli",
+    "services.search_cli",
 )
 
 
@@ -24,7 +24,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     from services.stack import run_stack
 
     settings = Settings()
-    return run_stack(settings, seed=not args.no_seed)
+    return run_stack(settings, seed=not args.no_seed, store=args.store)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("up", help="run the whole stack on embedded defaults with sample data")
     up.add_argument("--no-seed", action="store_true", help="do not load sample data")
+    up.add_argument("--store", choices=["sqlite", "search"], default="sqlite",
+                    help="sqlite: embedded files (default); search: the search-engine adapters on an embedded "
+                         "OpenSearch-API server (osmem), or on JOBMATCH_SEARCH_URL when set")
     up.set_defaults(func=_cmd_up)
 
     serve = sub.add_parser("serve", help="run one service (its settings come from the environment)")

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -76,6 +77,8 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
     for service in running:
         lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name})")
     lines.append(f"  {'kafka':<11} {bootstrap}   ({'embedded Tansu broker' if embedded else 'external'})")
+    if settings.search_engine_url:
+        lines.append(f"  {'search':<11} {settings.search_engine_url}   ({settings.search_engine_kind})")
     lines.append(f"  {'data':<11} {settings.data_dir.resolve()}")
     matching_port = settings.matching_port
     activities_port = settings.activities_port
@@ -104,13 +107,29 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
     return "\n".join(lines)
 
 
-def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0) -> int:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if settings.elasticsearch_url:
-        from services.es_cli import migrate_all
+def _start_search_engine(settings: Settings, store: str) -> tuple[Settings, Any]:
+    """The search engine the stack's stores use: JOBMATCH_SEARCH_URL/ELASTICSEARCH_URL when set,
+    else with `--store search` an embedded osmem (OpenSearch API, memory only). Indices are
+    migrated before any service starts."""
+    from services.common.search.client import Connection
+    from services.search_cli import migrate_all
 
-        for line in migrate_all(settings.elasticsearch_url):
-            print(line, flush=True)
+    embedded = None
+    if not settings.search_engine_url:
+        if store != "search":
+            return settings, None
+        from osmem_server import OsmemServer
+
+        embedded = OsmemServer.start(japanese=False)
+        settings = settings.model_copy(update={"search_url": embedded.url, "search_engine": "opensearch"})
+    for line in migrate_all(Connection.from_settings(settings)):
+        print(line, flush=True)
+    return settings, embedded
+
+
+def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite") -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings, search_engine = _start_search_engine(settings, store)
     broker = None
     bootstrap = settings.kafka_bootstrap_servers
     if not bootstrap:
@@ -131,6 +150,9 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if settings.search_engine_url:
+        env.update({"JOBMATCH_SEARCH_URL": settings.search_engine_url,
+                    "JOBMATCH_SEARCH_ENGINE": settings.search_engine_kind})
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     running: list[RunningService] = []
@@ -163,6 +185,8 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
         if broker is not None:
             broker.stop()
             broker_address_file(settings).unlink(missing_ok=True)
+        if search_engine is not None:
+            search_engine.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print("jobmatch stopped / gestopt.", flush=True)

@@ -98,16 +98,16 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
                           settings.outbox_retention_days)
     store: Any
     processing_log: Any
-    if settings.elasticsearch_url:
+    if settings.search_engine_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.activities.adapters.elasticsearch_store import (
             ElasticsearchActivitiesStore,
         )
-        from services.common.elasticsearch.connect import connect
+        from services.common.search.connect import connect
 
         es = connect(settings, INDEX_SPECS)
-        store = ElasticsearchActivitiesStore(es.client, es.prefix, outbox)
+        store = ElasticsearchActivitiesStore(es.engine, es.prefix, outbox)
         processing_log = es.processing_log
     else:
         store = SqliteActivitiesStore(data_dir / "activities.db", outbox)

@@ -85,6 +85,15 @@ class ResourceExhausted(DomainError):
     )
 
 
+class Unavailable(DomainError):
+    """A store or engine behind the service cannot be reached for a moment; nothing was changed."""
+
+    default_message = t(
+        "Dit lukt nu even niet. Er is niets opgeslagen of gewijzigd. Probeer het over een minuut opnieuw.",
+        "This is not possible right now. Nothing was saved or changed. Try again in a minute.",
+    )
+
+
 class Aborted(DomainError):
     default_message = t(
         "Iemand anders wijzigde dit tegelijk met u. Probeer het opnieuw.",

@@ -24,6 +24,7 @@ from services.common.processing_log import (
     write_record,
 )
 from services.common.rate_limit import TokenBuckets, is_write
+from services.common.search.engine import EngineUnavailable
 from services.common.rpc_errors import internal_status, to_status
 from services.common.settings import Settings
 
@@ -305,6 +306,9 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             raise error  # context.abort() inside the handler: already a status
         if context.code() is not None:  # aborted by the handler itself
             raise error
+        if isinstance(error, EngineUnavailable):  # the search engine is down or refusing writes
+            log.warning("search engine unavailable: %s", error, extra={"request_id": call.request_id})
+            return self._fail(call, policy, context, e.Unavailable())
         for subject in call.subjects:
             self._record(call, policy, subject, "error")
         log.exception("unhandled error", extra={"request_id": call.request_id, "method": call.method})

@@ -44,6 +44,7 @@ _CODES: dict[type[e.DomainError], int] = {
     e.Unauthenticated: code_pb2.UNAUTHENTICATED,
     e.ResourceExhausted: code_pb2.RESOURCE_EXHAUSTED,
     e.Aborted: code_pb2.ABORTED,
+    e.Unavailable: code_pb2.UNAVAILABLE,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,22 @@ class Settings(BaseSettings):
     )
     elasticsearch_url: str | None = Field(
         None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url")
+    )
+    # The search engine: JOBMATCH_SEARCH_URL (ELASTICSEARCH_URL still works, as Elasticsearch).
+    search_url: str | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_URL", "search_url"))
+    search_engine: Literal["elasticsearch", "opensearch"] | None = Field(
+        None, validation_alias=_env("JOBMATCH_SEARCH_ENGINE", "search_engine")
+    )
+    search_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("JOBMATCH_SEARCH_API_KEY", "search_api_key")
+    )
+    search_username: str | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_USERNAME", "search_username"))
+    search_password: SecretStr | None = Field(
+        None, validation_alias=_env("JOBMATCH_SEARCH_PASSWORD", "search_password")
+    )
+    search_ca_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_CA_FILE", "search_ca_file"))
+    search_verify_certs: bool = Field(
+        True, validation_alias=_env("JOBMATCH_SEARCH_VERIFY_CERTS", "search_verify_certs")
     )
     bind_host: str = Field("127.0.0.1", validation_alias=_env("JOBMATCH_BIND_HOST", "bind_host"))
     vacancies_port: int = Field(
@@ -73,6 +90,15 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
+
+    @property
+    def search_engine_url(self) -> str | None:
+        """Where the search-engine stores live; None: the embedded SQLite stores."""
+        return self.search_url or self.elasticsearch_url
+
+    @property
+    def search_engine_kind(self) -> Literal["elasticsearch", "opensearch"]:
+        return self.search_engine or "elasticsearch"
 
     def source_urn(self, system: str) -> str:
         """CloudEvents `source` per the NL GOV profile: organisation (OIN) and system."""

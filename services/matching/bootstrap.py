@@ -93,16 +93,16 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     outbox = SqliteOutbox(data_dir / "matching.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
     store: Any
     processing_log: Any
-    if settings.elasticsearch_url:
+    if settings.search_engine_url:
         # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
-        from services.common.elasticsearch.connect import connect
+        from services.common.search.connect import connect
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import (
             ElasticsearchMatchingStore,
         )
 
         es = connect(settings, INDEX_SPECS)
-        store = ElasticsearchMatchingStore(es.client, es.prefix, outbox)
+        store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
         processing_log = es.processing_log
     else:
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)

@@ -92,16 +92,16 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     outbox = SqliteOutbox(db_path, settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
     store: Any
     processing_log: Any
-    if settings.elasticsearch_url:
+    if settings.search_engine_url:
         # Elasticsearch stores; the outbox stays in the local file (relay unchanged).
-        from services.common.elasticsearch import counters as es_counters
-        from services.common.elasticsearch.connect import connect
+        from services.common.search import counters as es_counters
+        from services.common.search.connect import connect
 
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
 
         es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS])
-        store = ElasticsearchVacancyStore(es.client, es.prefix, outbox)
+        store = ElasticsearchVacancyStore(es.engine, es.prefix, outbox)
         processing_log = es.processing_log
     else:
         store = SqliteVacancyStore(db_path, outbox)

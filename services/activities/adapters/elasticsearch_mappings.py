@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.common.elasticsearch.indices import IndexSpec
+from services.common.search.indices import IndexSpec
 
 KEYWORD = {"type": "keyword"}
 DAY = {"type": "date", "format": "strict_date"}

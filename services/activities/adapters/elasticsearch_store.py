@@ -8,7 +8,7 @@ VacancyProjection, on the indices of `elasticsearch_mappings` (behind their alia
 - Changing an activity uses the seq_no/primary_term read with it (`if_seq_no`), so a
   concurrent change is refused with Aborted instead of being overwritten.
 - Events go to the service's local SQLite outbox after the documents are stored
-  (see services.common.elasticsearch.events).
+  (see services.common.search.events).
 """
 
 from __future__ import annotations
@@ -26,18 +26,19 @@ from services.activities.domain.vacancy import VacancySummary
 from services.activities.adapters.sqlite_rows import TYPES, VERIFICATIONS
 from services.activities.service_layer.ports import PendingEvent
 from services.common.bus.outbox import SqliteOutbox
-from services.common.elasticsearch.bulk import Refresh
-from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
-from services.common.elasticsearch.reading import get_source, search_all
+from services.common.search.engine import Conflict, NotFound, SearchEngine
+from services.common.search.bulk import Refresh
+from services.common.search.events import LocalOutbox, OutgoingEvent
+from services.common.search.reading import get_source, search_all
 from services.common.errors import Aborted, t
 
 _CHUNK = 1000  # client ids per terms query
 
 
 class ElasticsearchActivitiesStore:
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox | None = None, *,
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox | None = None, *,
                  refresh: Refresh = "wait_for") -> None:
-        self._es = client
+        self._es = engine
         self._refresh = refresh  # for writes that are read back by a search
         self._activities = m.ACTIVITIES.alias(prefix)
         self._requests = m.ACTIVITY_REQUESTS.alias(prefix)
@@ -63,12 +64,10 @@ class ElasticsearchActivitiesStore:
 
     def _create(self, index: str, doc_id: str, document: dict[str, Any], refresh: Refresh | None = None) -> bool:
         """Store a new document; False when one with this id exists (decided by the cluster)."""
-        from elasticsearch import ConflictError
-
         try:
             self._es.index(index=index, id=doc_id, document=document, op_type="create",
                            refresh=self._refresh if refresh is None else refresh)
-        except ConflictError:
+        except Conflict:
             return False
         return True
 
@@ -91,11 +90,9 @@ class ElasticsearchActivitiesStore:
         return activity, True
 
     def _read(self, client_id: str, activity_id: str) -> tuple[Activity, int, int] | None:
-        from elasticsearch import NotFoundError
-
         try:
             found = self._es.get(index=self._activities, id=activity_id)
-        except NotFoundError:
+        except NotFound:
             return None
         if found["_source"]["client_id"] != client_id:
             return None
@@ -106,8 +103,6 @@ class ElasticsearchActivitiesStore:
         return found[0] if found else None
 
     def save_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> None:
-        from elasticsearch import ConflictError
-
         found = self._read(activity.client_id, activity.activity_id)
         if found is None:
             raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
@@ -116,7 +111,7 @@ class ElasticsearchActivitiesStore:
             self._es.index(index=self._activities, id=activity.activity_id,
                            document=m.activity_document(activity.model_dump(mode="json")),
                            if_seq_no=seq_no, if_primary_term=primary_term, refresh=self._refresh)
-        except ConflictError:
+        except Conflict:
             raise Aborted(t("De activiteit is net door iemand anders gewijzigd. Probeer het opnieuw.",
                             "The activity was just changed by someone else. Please try again.")) from None
         self._emit(events)
@@ -161,7 +156,7 @@ class ElasticsearchActivitiesStore:
         return erased
 
     def count_for_client(self, client_id: str) -> int:
-        return int(self._es.count(index=self._activities, query=m.client_query(client_id))["count"])
+        return self._es.count(index=self._activities, query=m.client_query(client_id))
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
@@ -219,12 +214,10 @@ class ElasticsearchActivitiesStore:
                        refresh=self._refresh)
 
     def close_vacancy(self, vacancy_id: str) -> None:
-        from elasticsearch import NotFoundError
-
         try:
             self._es.update(index=self._vacancies, id=vacancy_id, doc={"open": False}, refresh=self._refresh,
                             retry_on_conflict=3)
-        except NotFoundError:
+        except NotFound:
             pass  # never seen: nothing to close
 
     def vacancy(self, vacancy_id: str) -> VacancySummary | None:

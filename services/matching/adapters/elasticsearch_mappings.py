@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from services.common.elasticsearch.indices import IndexSpec
+from services.common.search.indices import IndexSpec
 from services.matching.domain.rules import EARTH_RADIUS_KM, ProfileCriteria, VacancyCriteria
 
 KEYWORD = {"type": "keyword"}

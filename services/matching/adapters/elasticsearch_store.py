@@ -25,12 +25,13 @@ from google.protobuf import timestamp_pb2
 from jobmatch.events.v1 import matching_events_pb2 as events
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.topics import MATCHING
-from services.common.elasticsearch.bulk import Refresh, bulk_write, delete_op, index_op
+from services.common.search.engine import Conflict, NotFound, SearchEngine
+from services.common.search.bulk import Refresh, bulk_write, delete_op, index_op
 from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
 from services.common.bus.topics import PRIVACY
-from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
+from services.common.search.events import LocalOutbox, OutgoingEvent
 from services.common.privacy import EVENT_TYPE_ERASED
-from services.common.elasticsearch.reading import get_source, search_all
+from services.common.search.reading import get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.adapters.sqlite_store import EVENT_MATCHED, EVENT_UNMATCHED
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
@@ -47,8 +48,8 @@ def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
 
 
 class ElasticsearchMatchingStore:
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
-        self._es = client
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
+        self._es = engine
         self._refresh = refresh  # for writes that are read back by a search
         self._profiles = m.SEARCH_PROFILES.alias(prefix)
         self._vacancies = m.MATCHING_VACANCIES.alias(prefix)
@@ -72,11 +73,9 @@ class ElasticsearchMatchingStore:
         self._es.index(index=self._profiles, id=profile.client_id, document=document, refresh=self._refresh)
 
     def delete_profile(self, client_id: str) -> bool:
-        from elasticsearch import NotFoundError
-
         try:
             self._es.delete(index=self._profiles, id=client_id, refresh=self._refresh)
-        except NotFoundError:
+        except NotFound:
             return False
         return True
 
@@ -85,7 +84,7 @@ class ElasticsearchMatchingStore:
             yield SearchProfile.model_validate(hit["_source"]["doc"])
 
     def profile_count(self) -> int:
-        return int(self._es.count(index=self._profiles, query={"match_all": {}})["count"])
+        return self._es.count(index=self._profiles, query={"match_all": {}})
 
     def find_matching(self, vacancy: VacancyCriteria, today: date) -> list[ProfileMatch]:
         query = m.reverse_match_query(vacancy)
@@ -101,7 +100,7 @@ class ElasticsearchMatchingStore:
         return OpenVacancy.model_validate(found["doc"]) if found else None
 
     def open_vacancy_count(self) -> int:
-        return int(self._es.count(index=self._vacancies, query={"match_all": {}})["count"])
+        return self._es.count(index=self._vacancies, query={"match_all": {}})
 
     def matching_vacancies(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
         query = m.forward_match_query(profile)
@@ -139,13 +138,11 @@ class ElasticsearchMatchingStore:
         self._outbox.emit(out)
 
     def close_vacancy(self, vacancy_id: str, now: datetime) -> bool:
-        from elasticsearch import NotFoundError
-
         clients = sorted(self._match_set(vacancy_id))
         try:
             self._es.delete(index=self._vacancies, id=vacancy_id, refresh=self._refresh)
             removed = True
-        except NotFoundError:
+        except NotFound:
             removed = False
         bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))],
                    refresh=self._refresh)
@@ -166,22 +163,20 @@ class ElasticsearchMatchingStore:
 
     # -- FeedStateStore -------------------------------------------------------------------
     def record_visit(self, client_id: str, at: datetime) -> datetime | None:
-        from elasticsearch import ConflictError, NotFoundError
-
         document = {"client_id": client_id, "last_visit_at": at.isoformat()}
         for _ in range(_ATTEMPTS):
             try:
                 found = self._es.get(index=self._feed_state, id=client_id)
-            except NotFoundError:
+            except NotFound:
                 try:
                     self._es.index(index=self._feed_state, id=client_id, document=document, op_type="create")
                     return None
-                except ConflictError:
+                except Conflict:
                     continue  # the other device's first visit came first
             try:
                 self._es.index(index=self._feed_state, id=client_id, document=document,
                                if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
-            except ConflictError:
+            except Conflict:
                 continue
             return datetime.fromisoformat(found["_source"]["last_visit_at"])
         raise RuntimeError(f"feed visits of {client_id} kept racing")
@@ -193,13 +188,11 @@ class ElasticsearchMatchingStore:
         return found
 
     def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime) -> None:
-        from elasticsearch import ConflictError
-
         try:
             self._es.index(index=self._feedback, id=m.feedback_doc_id(client_id, vacancy_id, int(kind)), op_type="create",
                            document={"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind),
                                      "recorded_at": at.isoformat()}, refresh=self._refresh)
-        except ConflictError:
+        except Conflict:
             pass  # recorded before: the first time counts
 
     # -- privacy ---------------------------------------------------------------------------

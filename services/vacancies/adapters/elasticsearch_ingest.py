@@ -18,9 +18,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
-from services.common.elasticsearch.bulk import BulkError, ItemFailure, Refresh, bulk_write, index_op, item_failures
-from services.common.elasticsearch.counters import Counters
-from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
+from services.common.search.bulk import BulkError, ItemFailure, Refresh, bulk_write, index_op, item_failures
+from services.common.search.counters import Counters
+from services.common.search.events import LocalOutbox, OutgoingEvent
 
 from ..domain.ingest import ChangedVacancy, IngestPlan, PreparedItem
 from ..domain.model import EXPIRED
@@ -101,7 +101,7 @@ class IngestWrites:
     def _write(self, ops: list[dict[str, Any]]) -> list[ItemFailure]:
         if not ops:
             return []
-        response = self._es.bulk(operations=ops, refresh=self._refresh).body
+        response = self._es.bulk(operations=ops, refresh=self._refresh)
         return item_failures(response) if response.get("errors") else []
 
     def _apply_changes(self, changed: list[ChangedVacancy], now: datetime,

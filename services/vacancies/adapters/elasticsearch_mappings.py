@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from services.common.elasticsearch.indices import IndexSpec
+from services.common.search.indices import IndexSpec
 
 from ..domain.ingest import PreparedItem
 

@@ -11,7 +11,7 @@ indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_se
 - Storage position and change sequence numbers come from counters reserved with if_seq_no.
   With several writers, a reader may see sequence n+1 before n is stored; run ingest on one
   instance (the use case already serialises batches within an instance).
-- Events: after the documents, in the local SQLite outbox (services.common.elasticsearch.events).
+- Events: after the documents, in the local SQLite outbox (services.common.search.events).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
 from services.common.bus.outbox import SqliteOutbox
-from services.common.elasticsearch.bulk import Refresh
-from services.common.elasticsearch.counters import Counters
-from services.common.elasticsearch.events import LocalOutbox, OutgoingEvent
-from services.common.elasticsearch.reading import search_all
+from services.common.search.engine import Conflict, SearchEngine
+from services.common.search.bulk import Refresh
+from services.common.search.counters import Counters
+from services.common.search.events import LocalOutbox, OutgoingEvent
+from services.common.search.reading import search_all
 
 from ..domain.ingest import KnownSource
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
@@ -44,13 +45,13 @@ _MGET_CHUNK = 1000
 
 
 class ElasticsearchVacancyStore(IngestWrites):
-    def __init__(self, client: Any, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
-        self._es = client
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
+        self._es = engine
         self._refresh = refresh  # for writes that are read back by a search
         self._vacancies = m.VACANCIES.alias(prefix)
         self._sources = m.VACANCY_SOURCES.alias(prefix)
         self._changes = m.VACANCY_CHANGES.alias(prefix)
-        self._counters = Counters(client, prefix)
+        self._counters = Counters(engine, prefix)
         self._outbox = LocalOutbox(outbox)
         self.path: Path = outbox.db_path
 
@@ -112,8 +113,6 @@ class ElasticsearchVacancyStore(IngestWrites):
 
     def _close_one(self, vacancy_id: str, reason: str, now: datetime) -> bool | None:
         """Close if open: True when this call closed it, False when already closed, None when unknown."""
-        from elasticsearch import ConflictError
-
         for _ in range(ATTEMPTS):
             found = self._mget(self._vacancies, [vacancy_id]).get(vacancy_id)
             if found is None:
@@ -128,7 +127,7 @@ class ElasticsearchVacancyStore(IngestWrites):
                                 if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
                                 doc={"is_open": False, "closed_reason": reason,
                                      "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")})
-            except ConflictError:
+            except Conflict:
                 continue
             sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
             self._es.index(index=self._changes, id=str(sequence), refresh=self._refresh,

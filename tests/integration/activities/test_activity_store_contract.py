@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from search_legs import SEARCH_LEGS, search_leg
 
 from services.activities.domain.model import Activity, ActivityType, Channel, Evidence, Outcome, Verification
 
@@ -21,17 +22,16 @@ def activity(n: int, client: str = "c-1", *, day: date = DAY, **changes) -> Acti
     return Activity(**(base | changes))
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch", "es-fake"])
+@pytest.fixture(params=["sqlite", "osmem", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Every adapter of the activities store ports. The Elasticsearch leg runs with
     ELASTICSEARCH_URL set or under testcontainers with Docker; otherwise it is skipped with why."""
-    if request.param in ("elasticsearch", "es-fake"):
+    if request.param in SEARCH_LEGS:
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
         from services.common.bus.outbox import SqliteOutbox
-        from services.common.elasticsearch.testing import adapter_leg
 
-        with adapter_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
+        with search_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
             outbox = SqliteOutbox(tmp_path / "outbox.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities")
             adapter: Any = ElasticsearchActivitiesStore(client, prefix, outbox)
             yield adapter

@@ -1,7 +1,7 @@
 """Contract of the matching store ports (ProfileStore, VacancyProjectionStore, FeedStateStore),
 run against every adapter: SQLite; Elasticsearch when ELASTICSEARCH_URL is set or Docker lets
-testcontainers start it (skipped with the reason otherwise); and "es-fake", the Elasticsearch
-adapter on the in-process fake client, which runs everywhere.
+testcontainers start it (skipped with the reason otherwise); and osmem, an OpenSearch-API
+server from PyPI started once per session, which runs everywhere and is never skipped.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from search_legs import SEARCH_LEGS, search_leg
 
 from matching_support import make_vacancy
 from services.common.bus.outbox import SqliteOutbox
@@ -29,15 +30,14 @@ def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 
         home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36, status=status), now=NOW)
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch", "es-fake"])
+@pytest.fixture(params=["sqlite", "osmem", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileStore]:
     outbox = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching")
-    if request.param in ("elasticsearch", "es-fake"):
-        from services.common.elasticsearch.testing import adapter_leg
+    if request.param in SEARCH_LEGS:
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
 
-        with adapter_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
+        with search_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
             es_store = ElasticsearchMatchingStore(client, prefix, outbox)
             yield es_store
             es_store.close()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.elasticsearch.bulk import BulkError, bulk_write, delete_op, index_op, item_failures
-from services.common.elasticsearch.indices import (
+from services.common.search.bulk import BulkError, bulk_write, delete_op, index_op, item_failures
+from services.common.search.indices import (
     IndexSpec, Step, create_body, migrate, plan_migration, swap_alias_actions,
 )
-from services.common.elasticsearch.processing_log import INDEX_SPECS, list_request
+from services.common.search.processing_log import INDEX_SPECS, list_request
 
 SPEC = IndexSpec(name="things", version=2, mappings={"dynamic": "strict", "properties": {"a": {"type": "keyword"}}},
                  settings={"number_of_shards": 1})

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from services.common.elasticsearch.fake import FakeElasticsearch, _in_polygon
-from services.common.elasticsearch.indices import migrate
+from services.common.search.fake import FakeElasticsearch, _in_polygon
+from services.common.search.indices import migrate
 from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.domain.model import OpenVacancy
 from services.matching.domain.ranking import brute_force_matches

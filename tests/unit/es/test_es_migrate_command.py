@@ -6,8 +6,8 @@ import pytest
 
 from services import es_cli
 from services.cli import main
-from services.common.elasticsearch import client as client_module
-from services.common.elasticsearch.fake import FakeElasticsearch
+from services.common.search import client as client_module
+from services.common.search.fake import FakeElasticsearch
 
 EXPECTED = {"processing-log", "counters", "vacancies", "vacancy-sources", "vacancy-changes", "search-profiles",
             "matching-vacancies", "vacancy-matches", "feedback", "feed-state", "activities", "activity-requests",

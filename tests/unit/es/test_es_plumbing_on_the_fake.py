@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common.elasticsearch.counters import COUNTERS_INDEX, Counters
-from services.common.elasticsearch.fake import FakeElasticsearch
-from services.common.elasticsearch.indices import IndexSpec, migrate
-from services.common.elasticsearch.processing_log import INDEX_SPECS, ElasticsearchProcessingLog
+from services.common.search.counters import COUNTERS_INDEX, Counters
+from services.common.search.fake import FakeElasticsearch
+from services.common.search.indices import IndexSpec, migrate
+from services.common.search.processing_log import INDEX_SPECS, ElasticsearchProcessingLog
 from services.common.processing_log import ProcessingRecord
 
 V1 = IndexSpec("things", 1, {"dynamic": "strict", "properties": {"a": {"type": "keyword"}}})
@@ -84,7 +84,7 @@ class TestProcessingLogOnAFakeCluster:
 
 class TestServicesRefuseToStartOnOldIndices:
     def test_missing_or_older_indices_are_named_and_current_ones_pass(self) -> None:
-        from services.common.elasticsearch.indices import require_current
+        from services.common.search.indices import require_current
 
         es = FakeElasticsearch()
         with pytest.raises(RuntimeError, match="p-things -> missing"):
@@ -97,7 +97,7 @@ class TestServicesRefuseToStartOnOldIndices:
 
 class TestIsolatedTestIndices:
     def test_a_leg_gets_fresh_indices_under_its_own_prefix_and_removes_them_by_name(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-        from services.common.elasticsearch import testing
+        from services.common.search import testing
 
         fake = FakeElasticsearch()
         monkeypatch.setattr(testing, "create_client", lambda url: fake)

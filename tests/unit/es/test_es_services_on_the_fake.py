@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from services.common.elasticsearch import client as client_module
-from services.common.elasticsearch.fake import FakeElasticsearch
-from services.common.elasticsearch.indices import migrate
+from services.common.search import client as client_module
+from services.common.search.fake import FakeElasticsearch
+from services.common.search.indices import migrate
 from services.common.settings import Settings
 from services.es_cli import all_index_specs
 
@@ -122,7 +122,7 @@ class TestServicesOnElasticsearch:
 
 class TestBulkItemFailures:
     def test_a_failed_item_is_named_and_the_others_are_stored_with_their_changes_and_events(self, on_fake_cluster, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from services.common.elasticsearch.bulk import BulkError
+        from services.common.search.bulk import BulkError
         from services.vacancies import bootstrap
         from services.vacancies.domain.model import VacancyContent
         from services.vacancies.domain.search import SearchCriteria
@@ -151,7 +151,7 @@ class TestBulkItemFailures:
 
 
 def on_fake_cluster_error() -> Exception:
-    from services.common.elasticsearch.fake import _error
+    from services.common.search.fake import _error
 
     return _error("BadRequestError", 400, "mapper_parsing_exception")
 

@@ -16,6 +16,7 @@ from typing import Any
 from services.common.processing_log import ProcessingRecord
 
 from .bulk import bulk_write, index_op
+from .engine import SearchEngine
 from .indices import IndexSpec
 
 _KEYWORDS = ("trace_id", "span_id", "name", "status", "processing_activity_id", "data_subject_id",
@@ -43,8 +44,8 @@ def list_request(data_subject_id: str, limit: int, offset: int) -> dict[str, Any
             "from_": offset, "size": limit, "track_total_hits": False}
 
 
-class ElasticsearchProcessingLog:
-    def __init__(self, client: Any, prefix: str) -> None:
+class SearchProcessingLog:
+    def __init__(self, client: SearchEngine, prefix: str) -> None:
         self._client = client
         self._alias = PROCESSING_LOG_INDEX.alias(prefix)
         self._lock = threading.Lock()
@@ -67,7 +68,7 @@ class ElasticsearchProcessingLog:
         bulk_write(self._client, operations, refresh=False)
 
     def list_for_subject(self, data_subject_id: str, limit: int = 1000, offset: int = 0) -> list[ProcessingRecord]:
-        self._client.indices.refresh(index=self._alias)  # an inspection must see what was just written
+        self._client.refresh(index=self._alias)  # an inspection must see what was just written
         hits = self._client.search(index=self._alias, **list_request(data_subject_id, limit, offset))["hits"]["hits"]
         return [ProcessingRecord(**{k: v for k, v in hit["_source"].items() if k != "write_seq"}) for hit in hits]
 

@@ -13,8 +13,12 @@ Migration, per spec, is decided by the pure `plan_migration` and carried out by 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .engine import SearchEngine
 
 StepKind = Literal["create", "put_mapping", "reindex", "swap_alias"]
 _VERSIONED = re.compile(r"^(?P<base>.+)-v(?P<version>\d+)$")
@@ -83,48 +87,92 @@ def swap_alias_actions(alias: str, old: str, new: str) -> list[dict[str, Any]]:
             {"add": {"index": new, "alias": alias, "is_write_index": True}}]
 
 
-def current_indices(client: Any, alias: str) -> list[str]:
-    from elasticsearch import NotFoundError
-
-    try:
-        return sorted(client.indices.get_alias(name=alias).body)
-    except NotFoundError:
-        return []
+def current_indices(engine: SearchEngine, alias: str) -> list[str]:
+    return engine.alias_targets(alias)
 
 
-def migrate(client: Any, specs: list[IndexSpec], prefix: str) -> list[str]:
+@dataclass
+class ReindexWatch:
+    """How `migrate` waits for a reindex task: polled, never re-sent."""
+
+    poll_seconds: float = 0.2
+    timeout_seconds: float = 3600.0
+    sleep: Callable[[float], None] = time.sleep
+    progress: Callable[[str], None] = lambda line: None
+
+
+def migrate(engine: SearchEngine, specs: list[IndexSpec], prefix: str,
+            watch: ReindexWatch | None = None) -> list[str]:
     """Create or upgrade every spec; returns one line per action taken (for the CLI)."""
+    watch = watch or ReindexWatch()
     done: list[str] = []
     for spec in specs:
         alias = spec.alias(prefix)
-        steps = plan_migration(spec, prefix, current_indices(client, alias))
+        steps = plan_migration(spec, prefix, current_indices(engine, alias))
         fresh = steps[0].kind == "create" and len(steps) == 1
+        if steps[0].kind == "create" and not fresh:
+            done += _upgrade(engine, spec, prefix, steps[1].source, watch)
+            continue
         for step in steps:
             if step.kind == "create":
-                if not client.indices.exists(index=step.index):
-                    client.indices.create(**create_body(spec, prefix, with_alias=fresh))
+                if not engine.index_exists(step.index):
+                    engine.create_index(**create_body(spec, prefix, with_alias=fresh))
                 elif fresh:  # created before but the alias step did not happen
-                    client.indices.update_aliases(actions=[{"add": {"index": step.index, "alias": alias,
-                                                                    "is_write_index": True}}])
+                    engine.update_aliases([{"add": {"index": step.index, "alias": alias, "is_write_index": True}}])
                 done.append(f"created {step.index}" + (f" (alias {alias})" if fresh else ""))
-            elif step.kind == "put_mapping":
-                mappings = spec.mappings_with_meta()
-                client.indices.put_mapping(index=step.index, properties=mappings["properties"],
-                                           meta=mappings["_meta"])
-                done.append(f"{step.index} is current (mapping applied)")
-            elif step.kind == "reindex":
-                result = client.reindex(source={"index": step.source}, dest={"index": step.index},
-                                        wait_for_completion=True, refresh=True)
-                if result.get("failures"):
-                    raise RuntimeError(f"reindex {step.source} -> {step.index} failed: {result['failures'][:3]}")
-                done.append(f"reindexed {step.source} -> {step.index} ({result.get('total', 0)} documents)")
             else:
-                client.indices.update_aliases(actions=swap_alias_actions(alias, step.source, step.index))
-                done.append(f"alias {alias}: {step.source} -> {step.index}")
+                mappings = spec.mappings_with_meta()
+                engine.put_mapping(index=step.index, properties=mappings["properties"], meta=mappings["_meta"])
+                done.append(f"{step.index} is current (mapping applied)")
     return done
 
 
-def require_current(client: Any, specs: list[IndexSpec], prefix: str) -> None:
+def _upgrade(engine: SearchEngine, spec: IndexSpec, prefix: str, source: str, watch: ReindexWatch) -> list[str]:
+    """New index, copy, atomic alias swap — with the old index closed for writes meanwhile.
+
+    Writes that arrive while the copy runs are refused by the engine (a write block, answered
+    as a retryable "unavailable": RPCs say try again, consumers retry the event), so nothing
+    written during the copy can be left behind in the old index. The block is lifted again
+    afterwards, whether the copy succeeded or not; the old index is kept for a roll-back.
+    """
+    target, alias = spec.index(prefix), spec.alias(prefix)
+    if engine.index_exists(target):  # an earlier attempt stopped half-way: start the copy afresh
+        engine.delete_indices([target])
+    engine.create_index(**create_body(spec, prefix, with_alias=False))
+    engine.put_settings(index=source, settings={"index.blocks.write": True})
+    try:
+        expected = engine.count(index=source)
+        task = engine.start_reindex(source=source, dest=target)
+        watch.progress(f"reindex {source} -> {target}: task {task}, {expected} documents")
+        copied = _wait_for_copy(engine, task, target, expected, watch)
+        engine.update_aliases(swap_alias_actions(alias, source, target))
+    finally:
+        engine.put_settings(index=source, settings={"index.blocks.write": False})
+    return [f"created {target}", f"reindexed {source} -> {target} ({copied} documents)",
+            f"alias {alias}: {source} -> {target}"]
+
+
+def _wait_for_copy(engine: SearchEngine, task: str, target: str, expected: int, watch: ReindexWatch) -> int:
+    """Poll until the task has left the task list and the copy holds every document.
+
+    The source is write-blocked, so its count is final: equal counts after the task ended
+    mean the copy is complete (the task list works on every engine; `GET _tasks/<id>` does not).
+    """
+    waited = 0.0
+    while waited <= watch.timeout_seconds:
+        running = task in engine.running_tasks("*reindex")
+        if not running:
+            engine.refresh(index=target)
+            copied = engine.count(index=target)
+            if copied == expected:
+                return copied
+        watch.sleep(watch.poll_seconds)
+        waited += watch.poll_seconds
+    raise RuntimeError(f"reindex task {task} into {target} did not finish within {watch.timeout_seconds:.0f} s "
+                       f"({expected} documents expected); the old index stays in use")
+
+
+def require_current(engine: SearchEngine, specs: list[IndexSpec], prefix: str) -> None:
     """At service start: every alias must point at the version this code expects.
 
     Services never create or upgrade indices themselves (several instances would race);
@@ -132,9 +180,10 @@ def require_current(client: Any, specs: list[IndexSpec], prefix: str) -> None:
     """
     wrong = []
     for spec in specs:
-        found = current_indices(client, spec.alias(prefix))
+        found = current_indices(engine, spec.alias(prefix))
         if found != [spec.index(prefix)]:
             wrong.append(f"{spec.alias(prefix)} -> {', '.join(found) or 'missing'} (expected {spec.index(prefix)})")
     if wrong:
-        raise RuntimeError("Elasticsearch-indexen zijn niet bijgewerkt; voer `jobmatch es migrate` uit. / "
-                           "Elasticsearch indices are not up to date; run `jobmatch es migrate`: " + "; ".join(wrong))
+        raise RuntimeError("De indexen van de zoekmachine zijn niet bijgewerkt; voer `jobmatch search migrate` uit. / "
+                           "The search engine's indices are not up to date; run `jobmatch search migrate`: "
+                           + "; ".join(wrong))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Refresh = bool | Literal["wait_for"]
+from .engine import Refresh, SearchEngine
+
+__all__ = ["BulkError", "ItemFailure", "Refresh", "bulk_write", "delete_op", "index_op", "item_failures"]
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,11 @@ def item_failures(response: dict[str, Any], *, ignore_missing_deletes: bool = Tr
     return failures
 
 
-def bulk_write(client: Any, operations: Sequence[dict[str, Any]], *, refresh: Refresh = False) -> dict[str, Any]:
+def bulk_write(engine: SearchEngine, operations: Sequence[dict[str, Any]], *, refresh: Refresh = False) -> dict[str, Any]:
+    """Items that failed with 429/503 were already retried by the engine, with backoff."""
     if not operations:
         return {"items": []}
-    response = client.bulk(operations=list(operations), refresh=refresh).body
+    response = engine.bulk(operations=list(operations), refresh=refresh)
     if response.get("errors"):
         failures = item_failures(response)
         if failures:

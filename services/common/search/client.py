@@ -1,0 +1,136 @@
+"""One way to build a `SearchEngine` from Settings, the start-up check, and the index prefix.
+
+Which engine: `JOBMATCH_SEARCH_ENGINE=elasticsearch|opensearch` with `JOBMATCH_SEARCH_URL`;
+`ELASTICSEARCH_URL` alone keeps meaning Elasticsearch. Security for both: an API key
+(`JOBMATCH_SEARCH_API_KEY`), or basic auth (`JOBMATCH_SEARCH_USERNAME`/`_PASSWORD`), a CA
+file (`JOBMATCH_SEARCH_CA_FILE`) and certificate checks (`JOBMATCH_SEARCH_VERIFY_CERTS`).
+
+The prefix (env `JOBMATCH_ES_INDEX_PREFIX`, default "jobmatch") lets several stacks or test
+runs share one cluster: indices are `<prefix>-<name>-v<version>`, aliases `<prefix>-<name>`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services.common.settings import Settings
+
+from .engine import EngineKind, EngineRejected, EngineUnavailable, SearchEngine
+from .engines import ElasticsearchEngine, OpenSearchEngine
+
+DEFAULT_PREFIX = "jobmatch"
+PREFIX_ENV = "JOBMATCH_ES_INDEX_PREFIX"
+REQUEST_TIMEOUT_SECONDS = 30.0
+STARTUP_DEADLINE_SECONDS = 25.0
+
+
+def index_prefix() -> str:
+    return os.environ.get(PREFIX_ENV, DEFAULT_PREFIX)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach the engine; secrets stay out of repr()."""
+
+    url: str
+    kind: EngineKind = "elasticsearch"
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = None
+    ca_file: Path | None = None
+    verify_certs: bool = True
+
+    def __repr__(self) -> str:
+        return f"Connection(url={self.url!r}, kind={self.kind!r})"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Connection:
+        url = settings.search_engine_url
+        if not url:
+            raise ValueError("JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) is not set")
+        return cls(url=url, kind=settings.search_engine_kind,
+                   api_key=settings.search_api_key.get_secret_value() if settings.search_api_key else None,
+                   username=settings.search_username,
+                   password=settings.search_password.get_secret_value() if settings.search_password else None,
+                   ca_file=settings.search_ca_file, verify_certs=settings.search_verify_certs)
+
+
+def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> SearchEngine:
+    """The engine for `connection`; the client's own retries are off (the engine decides)."""
+    tls: dict[str, Any] = {"verify_certs": connection.verify_certs}
+    if connection.ca_file:
+        tls["ca_certs"] = str(connection.ca_file)
+    if connection.kind == "opensearch":
+        from opensearchpy import OpenSearch
+
+        auth: dict[str, Any] = {}
+        if connection.api_key:
+            auth["headers"] = {"Authorization": f"ApiKey {connection.api_key}"}
+        elif connection.username:
+            auth["http_auth"] = (connection.username, connection.password or "")
+        return OpenSearchEngine(OpenSearch(hosts=[connection.url], timeout=timeout, max_retries=0,
+                                           retry_on_timeout=False, **tls, **auth))
+    from elasticsearch import Elasticsearch
+
+    es_auth: dict[str, Any] = {}
+    if connection.api_key:
+        es_auth["api_key"] = connection.api_key
+    elif connection.username:
+        es_auth["basic_auth"] = (connection.username, connection.password or "")
+    if not connection.url.startswith("https"):
+        tls = {}
+    return ElasticsearchEngine(Elasticsearch(connection.url, request_timeout=timeout, max_retries=0,
+                                             retry_on_timeout=False, **tls, **es_auth))
+
+
+class SearchEngineStartupError(RuntimeError):
+    """The engine could not be used at start: the message names the setting to fix (NL / EN)."""
+
+
+def engine_kind_of(info: dict[str, Any]) -> EngineKind:
+    return "opensearch" if info.get("version", {}).get("distribution") == "opensearch" else "elasticsearch"
+
+
+def connect_checked(connection: Connection, *, deadline: float = STARTUP_DEADLINE_SECONDS) -> SearchEngine:
+    """An engine that answered, is of the configured kind and accepted the credentials.
+
+    Keeps trying an unreachable engine until `deadline` seconds, then gives up with a message
+    that says which setting to look at; wrong credentials or the wrong kind give up at once.
+    """
+    engine = create_engine(connection, timeout=min(REQUEST_TIMEOUT_SECONDS, deadline))
+    started = time.monotonic()
+    while True:
+        try:
+            info = engine.info()
+            break
+        except EngineRejected as refused:
+            engine.close()
+            raise SearchEngineStartupError(
+                f"De zoekmachine op {connection.url} weigert de inlog (HTTP {refused.status}); controleer "
+                "JOBMATCH_SEARCH_API_KEY of JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD. / "
+                f"The search engine at {connection.url} refuses the credentials (HTTP {refused.status}); "
+                "check JOBMATCH_SEARCH_API_KEY or JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD.") from refused
+        except EngineUnavailable as down:
+            if time.monotonic() - started > deadline:
+                engine.close()
+                raise SearchEngineStartupError(
+                    f"De zoekmachine op {connection.url} is niet bereikbaar; controleer JOBMATCH_SEARCH_URL "
+                    f"(of ELASTICSEARCH_URL). / The search engine at {connection.url} cannot be reached; "
+                    f"check JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL). ({down})") from down
+            time.sleep(0.5)
+    actual = engine_kind_of(info)
+    if actual != connection.kind:
+        engine.close()
+        raise SearchEngineStartupError(
+            f"Op {connection.url} draait {actual}, maar JOBMATCH_SEARCH_ENGINE is {connection.kind}; zet "
+            f"JOBMATCH_SEARCH_ENGINE={actual}. / {connection.url} runs {actual}, but JOBMATCH_SEARCH_ENGINE is "
+            f"{connection.kind}; set JOBMATCH_SEARCH_ENGINE={actual}.")
+    return engine
+
+
+def engine_from_settings(settings: Settings) -> SearchEngine:
+    return connect_checked(Connection.from_settings(settings))

@@ -1,0 +1,87 @@
+"""`jobmatch search migrate` (alias `jobmatch es migrate`): create or upgrade every index.
+
+Run once before the services start (the compose file runs it as a one-shot service they
+depend on), and again after an upgrade that brings new index versions. Idempotent. An
+upgrade copies the old index with a reindex *task* that is polled to completion and never
+re-sent; writes are refused (retryable) while the copy runs, then the alias moves once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from services.activities.adapters import elasticsearch_mappings as activities_indices
+from services.common.search import counters, processing_log
+from services.common.search.client import Connection, SearchEngineStartupError, connect_checked, index_prefix
+from services.common.search.indices import IndexSpec, ReindexWatch, migrate
+from services.matching.adapters import elasticsearch_mappings as matching_indices
+from services.vacancies.adapters import elasticsearch_mappings as vacancies_indices
+
+# Every index the search adapters use, service by service.
+INDEX_SPEC_GROUPS: tuple[tuple[IndexSpec, ...], ...] = (
+    tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS), tuple(vacancies_indices.INDEX_SPECS),
+    tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS),
+)
+
+
+def all_index_specs() -> list[IndexSpec]:
+    specs = [spec for group in INDEX_SPEC_GROUPS for spec in group]
+    names = [s.name for s in specs]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"index names defined twice: {sorted(duplicates)}")
+    return specs
+
+
+def migrate_all(connection: Connection, prefix: str | None = None, progress=print) -> list[str]:  # type: ignore[no-untyped-def]
+    """Create or upgrade every index the search adapters use; returns what was done."""
+    engine = connect_checked(connection)
+    try:
+        return list(migrate(engine, all_index_specs(), prefix or index_prefix(), ReindexWatch(progress=progress)))
+    finally:
+        engine.close()
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from services.common.settings import Settings
+
+    settings = Settings()
+    overrides = {k: v for k, v in (("search_url", args.url), ("search_engine", args.engine)) if v}
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    if not settings.search_engine_url:
+        print("Geen zoekmachine-adres: zet JOBMATCH_SEARCH_URL (of ELASTICSEARCH_URL) of geef --url.\n"
+              "No search engine address: set JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) or pass --url.", file=sys.stderr)
+        return 2
+    try:
+        for line in migrate_all(Connection.from_settings(settings), args.prefix):
+            print(line)
+    except SearchEngineStartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    prefix = args.prefix or index_prefix()
+    for spec in all_index_specs():
+        print(f"{spec.alias(prefix)} -> {spec.index(prefix)}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    for name in ("search", "es"):
+        parser = subparsers.add_parser(name, help="search-engine indices (Elasticsearch or OpenSearch)"
+                                       + (" — alias of 'search'" if name == "es" else ""))
+        commands = parser.add_subparsers(dest="search_command", required=True)
+        migrate_cmd = commands.add_parser(
+            "migrate", help="create missing indices/aliases; upgrade changed ones (reindex task + alias swap)")
+        migrate_cmd.add_argument("--url", help="engine URL (default: JOBMATCH_SEARCH_URL or ELASTICSEARCH_URL)")
+        migrate_cmd.add_argument("--engine", choices=["elasticsearch", "opensearch"],
+                                 help="engine kind (default: JOBMATCH_SEARCH_ENGINE or elasticsearch)")
+        migrate_cmd.add_argument("--prefix", help="index name prefix (default: JOBMATCH_ES_INDEX_PREFIX or 'jobmatch')")
+        migrate_cmd.set_defaults(func=_cmd_migrate)
+        listing = commands.add_parser("indices", help="print every alias and the index version this code expects")
+        listing.add_argument("--prefix", help="index name prefix")
+        listing.set_defaults(func=_cmd_list)
