@@ -25,7 +25,8 @@ WITHDRAW_GRACE = timedelta(days=7)
 RETENTION = timedelta(days=730)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_MAX_TEXT = {"employer": 200, "position": 200, "contact_role": 100, "type_description": 200, "note": 2000}
+_MAX_TEXT = {"employer": 200, "position": 200, "contact_role": 100, "type_description": 200, "note": 2000,
+             "contact_person": 100}
 # Control characters have no place in these texts (a note may hold line breaks and tabs).
 
 
@@ -38,6 +39,18 @@ class ActivityType(StrEnum):
     JOB_FAIR = "job_fair"
     TRAINING = "training"
     OTHER = "other"
+    # Since issue 15 (UWV, "jobsearch requirement"): workshops/webinars, a CV posted on a job
+    # site, registering with a staffing pool, contacting an employer by phone or visit.
+    WORKSHOP = "workshop"
+    CV_POSTED = "cv_posted"
+    STAFFING_POOL = "staffing_pool"
+    EMPLOYER_CONTACT = "employer_contact"
+
+
+# Types that need a title in type_description (UWV: "workshops and trainings, with their title").
+NEEDS_TITLE = frozenset({ActivityType.WORKSHOP, ActivityType.TRAINING})
+# Registering with an agency or pool counts once per agency (UWV: "a new employment agency").
+AGENCY_TYPES = frozenset({ActivityType.AGENCY_REGISTRATION, ActivityType.STAFFING_POOL})
 
 
 TYPE_LABELS: dict[ActivityType, tuple[str, str]] = {
@@ -49,6 +62,10 @@ TYPE_LABELS: dict[ActivityType, tuple[str, str]] = {
     ActivityType.JOB_FAIR: ("Banenmarkt", "Job fair"),
     ActivityType.TRAINING: ("Training", "Training"),
     ActivityType.OTHER: ("Anders", "Other"),
+    ActivityType.WORKSHOP: ("Workshop of webinar", "Workshop or webinar"),
+    ActivityType.CV_POSTED: ("Cv op vacaturesite gezet", "CV posted on a job site"),
+    ActivityType.STAFFING_POOL: ("Ingeschreven bij flexpool", "Registered with a staffing pool"),
+    ActivityType.EMPLOYER_CONTACT: ("Werkgever gebeld of bezocht", "Called or visited an employer"),
 }
 
 
@@ -83,6 +100,32 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
+class RejectionReason(StrEnum):
+    """Fixed reasons to reject an activity (CRvB: proof must be concrete and verifiable)."""
+
+    NOT_VERIFIABLE = "not_verifiable"
+    NOT_JOB_SEARCH = "not_job_search"
+    DUPLICATE = "duplicate"
+    AGENCY_ALREADY_REGISTERED = "agency_already_registered"
+    OBSTACLES_RAISED = "obstacles_raised"
+    OUTSIDE_PERIOD = "outside_period"
+    OTHER = "other"
+
+
+REJECTION_TEXTS: dict[RejectionReason, str] = {
+    RejectionReason.NOT_VERIFIABLE: t("We konden deze activiteit niet controleren.",
+                                      "We could not check this activity."),
+    RejectionReason.NOT_JOB_SEARCH: t("Dit is geen activiteit om werk te vinden.", "This is not a job-search activity."),
+    RejectionReason.DUPLICATE: t("Deze activiteit staat er al.", "This activity was already logged."),
+    RejectionReason.AGENCY_ALREADY_REGISTERED: t("U stond al ingeschreven bij dit bureau.",
+                                                 "You were already registered with this agency."),
+    RejectionReason.OBSTACLES_RAISED: t("U maakte het de werkgever moeilijk om u aan te nemen.",
+                                        "You made it hard for the employer to hire you."),
+    RejectionReason.OUTSIDE_PERIOD: t("De datum valt buiten de periode.", "The date is outside the period."),
+    RejectionReason.OTHER: "",
+}
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
     document_name: str = ""
@@ -106,6 +149,9 @@ class ActivityDraft(BaseModel):
     outcome: Outcome = Outcome.SENT
     evidence: Evidence | None = None
     note: str = ""
+    # Whom the client spoke to (name or phone), so the activity can be checked. Third-party
+    # personal data: never on the bus, processing-logged, erased with the activity.
+    contact_person: str = ""
 
 
 class Activity(BaseModel):
@@ -129,6 +175,8 @@ class Activity(BaseModel):
     verified_by: str = ""
     logged_at: datetime
     withdrawn_at: datetime | None = None
+    contact_person: str = ""
+    rejection_reason: RejectionReason | None = None
 
 
 def evidence_violations(evidence: Evidence | None) -> list[FieldViolation]:
@@ -170,6 +218,9 @@ def new_activity(
     elif draft.type is ActivityType.OTHER and not draft.type_description.strip():
         found.append(FieldViolation("type_description", t(
             "Beschrijf wat u deed bij 'anders'.", "Describe what you did for 'other'.")))
+    elif draft.type in NEEDS_TITLE and not draft.type_description.strip():
+        found.append(FieldViolation("type_description", t(
+            "Vul de titel van de workshop of training in.", "Fill in the title of the workshop or training.")))
     if draft.date is None:
         found.append(FieldViolation("date", t("Vul de datum in (JJJJ-MM-DD).", "Fill in the date (YYYY-MM-DD).")))
     elif draft.date > today:
@@ -201,7 +252,7 @@ def new_activity(
         raise InvalidArgument(found)
     if first_policy_start is None:
         raise FailedPrecondition(t(
-            "Er is nog geen sollicitatieplicht voor u vastgesteld. Neem contact op met uw klantmanager.",
+            "Er is nog geen sollicitatieplicht voor u vastgesteld. Neem contact op met uw adviseur werk of klantmanager.",
             "No job-search obligation has been set for you yet. Contact your caseworker."))
     assert draft.type is not None and draft.date is not None and draft.channel is not None
     return Activity(
@@ -210,7 +261,7 @@ def new_activity(
         employer=draft.employer.strip(), position=draft.position.strip(), channel=draft.channel,
         vacancy_id=draft.vacancy_id, contact_role=draft.contact_role.strip(), outcome=draft.outcome,
         evidence=None if draft.evidence == Evidence() else draft.evidence,
-        note=draft.note, logged_at=now,
+        note=draft.note, logged_at=now, contact_person=draft.contact_person.strip(),
     )
 
 
@@ -226,11 +277,11 @@ def with_outcome(activity: Activity, outcome: Outcome | None) -> Activity:
     return activity.model_copy(update={"outcome": outcome})
 
 
-def withdrawn(activity: Activity, now: datetime) -> Activity:
+def withdrawn(activity: Activity, now: datetime, adviser: tuple[str, str] = ("klantmanager", "caseworker")) -> Activity:
     if activity.verification is not Verification.UNVERIFIED:
         raise FailedPrecondition(t(
-            "Uw klantmanager heeft deze activiteit al beoordeeld; intrekken kan niet meer.",
-            "Your caseworker already reviewed this activity; it can no longer be withdrawn."))
+            f"Uw {adviser[0]} heeft deze activiteit al beoordeeld; intrekken kan niet meer.",
+            f"Your {adviser[1]} already reviewed this activity; it can no longer be withdrawn."))
     if now - activity.logged_at > WITHDRAW_GRACE:
         raise FailedPrecondition(t(
             f"Intrekken kan tot {WITHDRAW_GRACE.days} dagen na het vastleggen.",
@@ -238,20 +289,30 @@ def withdrawn(activity: Activity, now: datetime) -> Activity:
     return activity.model_copy(update={"withdrawn_at": now})
 
 
-def verified(activity: Activity, *, approve: bool | None, reason: str, caseworker_id: str) -> Activity:
+def verified(activity: Activity, *, approve: bool | None, reason: str, caseworker_id: str,
+             rejection_reason: RejectionReason | None = None) -> Activity:
+    """Approve, or reject with one of the fixed reasons ('other' needs a text the client reads)."""
     found = []
+    if not approve and rejection_reason is None and reason.strip():
+        rejection_reason = RejectionReason.OTHER  # a text without a fixed reason (older clients)
     if approve is None:
         found.append(FieldViolation("decision", t("Kies goedkeuren of afkeuren.", "Choose approve or reject.")))
-    elif not approve and not reason.strip():
+    elif not approve and rejection_reason is None:
+        found.append(FieldViolation("rejection_reason", t(
+            "Kies waarom u afkeurt; de klant ziet dit.", "Choose why you reject; the client sees this.")))
+    elif not approve and rejection_reason is RejectionReason.OTHER and not reason.strip():
         found.append(FieldViolation("reason", t(
             "Schrijf waarom u afkeurt; de klant ziet dit.", "Write why you reject; the client sees this.")))
     if len(reason) > 1000:
         found.append(FieldViolation("reason", t("Maximaal 1000 tekens.", "At most 1000 characters.")))
     if found:
         raise InvalidArgument(found)
+    if approve:
+        rejection_reason = None
+    text = reason.strip() or (REJECTION_TEXTS[rejection_reason] if rejection_reason else "")
     return activity.model_copy(update={
         "verification": Verification.APPROVED if approve else Verification.REJECTED,
-        "verification_reason": reason.strip(), "verified_by": caseworker_id,
+        "verification_reason": text, "verified_by": caseworker_id, "rejection_reason": rejection_reason,
     })
 
 

@@ -2,81 +2,35 @@
 
 A new version applies from its start date and never rewrites a closed period. For one start
 date the highest version wins, so a caseworker can correct a version before its first period
-has closed.
+has closed. Periods stay anchored on the first WW day (or the decision date) of the first
+version across all versions. Per-person duties (Participatiewet art. 9) carry the reference
+of the decision that set them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict
 
-from services.activities.domain.model import ActivityType
+from services.activities.domain.exemptions import (
+    Exemption,
+    ExemptionReason,
+    holiday_violations,
+    limit_violations,
+)
+from services.activities.domain.rule import ObligationRule
+from services.activities.domain.templates import TEMPLATE_INFO, TEMPLATES
+from services.activities.domain.texts import Organisation
 from services.common.errors import FieldViolation, InvalidArgument, t, violations_from_pydantic
 
+__all__ = ["CUSTOM", "TEMPLATES", "Exemption", "ExemptionReason", "ObligationRule", "Organisation", "PolicyVersion",
+           "build_rule", "check_new_version", "effective_versions"]
 
-class ExemptionReason(StrEnum):
-    ILLNESS = "illness"
-    PART_TIME_WORK = "part_time_work"
-    OTHER = "other"
-
-
-class Exemption(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    start_date: date
-    end_date: date
-    reason: ExemptionReason
-
-    def covers(self, day: date) -> bool:
-        return self.start_date <= day <= self.end_date
-
-
-class ObligationRule(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    required_activities: int = Field(gt=0, le=100)
-    period_weeks: int = Field(gt=0, le=52)
-    min_per_week: int = Field(0, ge=0, le=20)
-    counting_types: frozenset[ActivityType] = Field(min_length=1)
-    caps: dict[ActivityType, int] = Field(default_factory=dict)
-    grace_days: int = Field(7, ge=0, le=28)
-    at_risk_days_per_activity: int = Field(2, ge=0, le=28)
-    at_risk_inactivity_days: int = Field(14, ge=0, le=365)
-
-    @model_validator(mode="after")
-    def _caps_are_positive(self) -> ObligationRule:
-        if any(cap < 0 for cap in self.caps.values()):
-            raise ValueError("a cap per type is 0 or more")
-        return self
-
-    @property
-    def period_days(self) -> int:
-        return self.period_weeks * 7
-
-
-_APPLICATIONS = frozenset({
-    ActivityType.VACANCY_APPLICATION, ActivityType.OPEN_APPLICATION,
-    ActivityType.JOB_INTERVIEW, ActivityType.AGENCY_REGISTRATION,
-})
-
-# Named templates. UWV WW: 4 per 4 weeks; letters, open and phone applications (channel is
-# free), registering with a new agency and interviews/assessments count; job fairs,
-# workshops (training) and networking do not.
-TEMPLATES: dict[str, ObligationRule] = {
-    "uwv-ww": ObligationRule(
-        required_activities=4, period_weeks=4, counting_types=_APPLICATIONS,
-        caps={ActivityType.AGENCY_REGISTRATION: 1},
-    ),
-    "weekly": ObligationRule(
-        required_activities=1, period_weeks=1, grace_days=3, at_risk_days_per_activity=3,
-        at_risk_inactivity_days=10,
-        counting_types=_APPLICATIONS | {ActivityType.NETWORKING_CONTACT},
-        caps={ActivityType.NETWORKING_CONTACT: 1},
-    ),
-}
 CUSTOM = "custom"
 MAX_DEVIATION_REASON = 2000
+MAX_DECISION_REFERENCE = 100
 
 
 class PolicyVersion(BaseModel):
@@ -90,9 +44,18 @@ class PolicyVersion(BaseModel):
     deviation_reason: str = ""
     set_by: str
     set_at: datetime
+    organisation: Organisation = Organisation.UWV
+    # First WW day or decision date: the 4-week grid runs from here across versions.
+    anchor_date: date | None = None
+    decision_reference: str = ""
+    template_version: int = 0
 
     def exempt_on(self, day: date) -> bool:
         return any(e.covers(day) for e in self.exemptions)
+
+    @property
+    def anchor(self) -> date:
+        return self.anchor_date or self.start_date
 
 
 def effective_versions(versions: list[PolicyVersion]) -> list[PolicyVersion]:
@@ -115,13 +78,28 @@ def build_rule(template: str, override: dict | None) -> tuple[str, ObligationRul
     if not override:
         return template, TEMPLATES[template]
     try:
-        return CUSTOM, ObligationRule.model_validate(override)
+        rule = ObligationRule.model_validate(override)
     except pydantic.ValidationError as exc:
         raise InvalidArgument(violations_from_pydantic(exc, prefix="rule")) from None
+    if rule.min_per_week * rule.period_weeks > rule.required_activities:
+        raise InvalidArgument([FieldViolation("rule.min_per_week", t(
+            f"{rule.min_per_week} per week in {rule.period_weeks} weken is meer dan de "
+            f"{rule.required_activities} activiteiten per periode. Verlaag het minimum per week of verhoog het aantal.",
+            f"{rule.min_per_week} a week over {rule.period_weeks} weeks is more than the "
+            f"{rule.required_activities} activities per period. Lower the weekly minimum or raise the number."))])
+    return CUSTOM, rule
+
+
+def organisation_of(template: str, requested: Organisation | None) -> Organisation:
+    if requested is not None:
+        return requested
+    info = TEMPLATE_INFO.get(template)
+    return info.organisation if info else Organisation.UWV
 
 
 def check_new_version(
-    existing: list[PolicyVersion], candidate: PolicyVersion, *, current_period_start: date | None
+    existing: list[PolicyVersion], candidate: PolicyVersion, *, current_period_start: date | None,
+    base_template: str = "", age_at_start: int | None = None,
 ) -> None:
     """Raise InvalidArgument when the candidate overlaps, rewrites a closed period or is unclear."""
     found: list[FieldViolation] = []
@@ -131,6 +109,21 @@ def check_new_version(
     if len(candidate.deviation_reason) > MAX_DEVIATION_REASON:
         found.append(FieldViolation("deviation_reason", t(
             f"Maximaal {MAX_DEVIATION_REASON} tekens.", f"At most {MAX_DEVIATION_REASON} characters.")))
+    if len(candidate.decision_reference) > MAX_DECISION_REFERENCE:
+        found.append(FieldViolation("decision_reference", t(
+            f"Maximaal {MAX_DECISION_REFERENCE} tekens.", f"At most {MAX_DECISION_REFERENCE} characters.")))
+    elif (candidate.organisation is Organisation.MUNICIPALITY and candidate.template == CUSTOM
+          and not candidate.decision_reference.strip()):
+        found.append(FieldViolation("decision_reference", t(
+            "Verplichtingen per persoon legt de gemeente vast in een besluit. Vul het kenmerk van het besluit in.",
+            "A municipality sets duties per person by decision. Fill in the decision's reference.")))
+    info = TEMPLATE_INFO.get(candidate.template) or TEMPLATE_INFO.get(base_template)
+    if info is not None and info.ages is not None:
+        low, high = info.ages
+        if age_at_start is None or not low <= age_at_start <= high:
+            found.append(FieldViolation("birth_date", t(
+                f"De zoektermijn geldt voor mensen van {low} tot en met {high} jaar. Vul een geboortedatum in die past.",
+                f"The search period applies to people aged {low} to {high}. Fill in a matching birth date.")))
     ordered = sorted(candidate.exemptions, key=lambda e: e.start_date)
     for i, exemption in enumerate(ordered):
         if exemption.end_date < exemption.start_date:
@@ -139,6 +132,11 @@ def check_new_version(
         if i and exemption.start_date <= ordered[i - 1].end_date:
             found.append(FieldViolation(f"exemptions[{i}]", t(
                 "Vrijstellingen mogen elkaar niet overlappen.", "Exemptions must not overlap.")))
+    found += limit_violations(candidate.exemptions)
+    first_start = min([v.start_date for v in existing] + [candidate.start_date])
+    earlier = [e for v in existing for e in v.exemptions
+               if e.reason is ExemptionReason.HOLIDAY and e.end_date < candidate.start_date]
+    found += holiday_violations(candidate.exemptions, first_start, earlier=earlier)
     latest = max((v.start_date for v in existing), default=None)
     if latest is not None and candidate.start_date < latest:
         found.append(FieldViolation("start_date", t(

@@ -36,9 +36,10 @@ def policy(rule: ObligationRule | None = None, *, start: date = START, version: 
 
 
 def fact(day: int, type_: T = T.VACANCY_APPLICATION, *, logged: int | None = None,
-         verification: V = V.UNVERIFIED, n: int = 0) -> ActivityFact:
+         verification: V = V.UNVERIFIED, n: int = 0, employer: str = "") -> ActivityFact:
     d = START + timedelta(days=day)
-    return ActivityFact(f"a-{day}-{type_.value}-{n}", type_, d, START + timedelta(days=logged if logged is not None else day), verification)
+    return ActivityFact(f"a-{day}-{type_.value}-{n}", type_, d, START + timedelta(days=logged if logged is not None else day),
+                        verification, employer)
 
 
 def first_period(versions: list[PolicyVersion]):
@@ -85,20 +86,22 @@ class TestCountingTypesAndCaps:
         ("types", "counted"),
         [
             ([T.VACANCY_APPLICATION] * 4, 4),
-            ([T.JOB_FAIR, T.TRAINING, T.NETWORKING_CONTACT, T.OPEN_APPLICATION], 1),  # UWV WW: only applications count
-            ([T.AGENCY_REGISTRATION] * 3 + [T.JOB_INTERVIEW], 2),                   # at most one agency per period
+            ([T.JOB_FAIR, T.TRAINING, T.NETWORKING_CONTACT, T.OPEN_APPLICATION], 3),  # UWV WW: a job fair does not count
+            ([T.AGENCY_REGISTRATION] * 3 + [T.JOB_INTERVIEW], 2),                   # one agency counts once
             ([T.OPEN_APPLICATION, T.JOB_INTERVIEW, T.AGENCY_REGISTRATION, T.VACANCY_APPLICATION], 4),
         ],
     )
     def test_only_counting_types_count_up_to_their_cap(self, types, counted):
         period = first_period([policy()])
-        facts = [fact(i, ty, n=i) for i, ty in enumerate(types)]
+        facts = [fact(i, ty, n=i, employer="Randstad" if ty is T.AGENCY_REGISTRATION else f"E{i}")
+                 for i, ty in enumerate(types)]
         result = assess(period, facts, today=START + timedelta(days=10))
         assert result.counted == counted
         assert result.still_needed == 4 - counted
 
     def test_a_cap_keeps_the_approved_activity_over_an_unverified_one(self):
-        period = first_period([policy()])
+        capped = TEMPLATES["uwv-ww"].model_copy(update={"caps": {T.AGENCY_REGISTRATION: 1}, "new_agency_only": False})
+        period = first_period([policy(capped)])
         facts = [fact(1, T.AGENCY_REGISTRATION), fact(2, T.AGENCY_REGISTRATION, verification=V.APPROVED)]
         result = assess(period, facts, today=START + timedelta(days=10))
         assert result.counted_ids == {facts[1].activity_id}
@@ -110,7 +113,8 @@ class TestMinimumPerWeek:
         ("days", "today", "expected"),
         [
             ([0, 7, 14, 21], 40, PeriodStatus.MET),
-            ([0, 1, 14, 21], 40, PeriodStatus.MISSED),      # week 2 had none, even though 4 in total
+            ([0, 1, 14, 21], 40, PeriodStatus.NOTICE),      # week 2 had none: a notice, the client may respond
+            ([0, 1, 14, 21], 60, PeriodStatus.MISSED),      # no answer within the response window
             ([0, 1, 2, 3], 8, PeriodStatus.OPEN),           # week 2 still running
             ([0, 1, 2, 3], 15, PeriodStatus.AT_RISK),       # week 2 ended empty
         ],
@@ -133,12 +137,13 @@ class TestExemptions:
         [
             ((0, 27), 0, PeriodStatus.EXEMPT),   # the whole period
             ((0, 13), 2, PeriodStatus.MET),      # half the period: 2 of 4
-            ((0, 6), 3, PeriodStatus.MISSED),    # one week: 3 of 4, only 2 done
+            ((0, 6), 3, PeriodStatus.MISSED),    # one week: 3 of 4, only 2 done (response window over)
         ],
     )
     def test_exempt_days_lower_the_requirement_pro_rata(self, exempt_days, required, status):
         exemption = Exemption(start_date=START + timedelta(days=exempt_days[0]),
-                              end_date=START + timedelta(days=exempt_days[1]), reason=ExemptionReason.ILLNESS)
+                              end_date=START + timedelta(days=exempt_days[1]), reason=ExemptionReason.ILLNESS,
+                              declared_unable=True)
         period = first_period([policy(exemptions=(exemption,))])
         result = assess(period, [fact(20), fact(21)], today=START + timedelta(days=60))
         assert (result.required, result.status) == (required, status)
@@ -158,7 +163,7 @@ class TestLateLogging:
         late = fact(20, logged=logged_day)
         result = assess(period, [fact(1), fact(2), fact(3), late], today=START + timedelta(days=40))
         assert (late.activity_id in result.counted_ids) is counts
-        assert result.status is (PeriodStatus.MET if counts else PeriodStatus.MISSED)
+        assert result.status is (PeriodStatus.MET if counts else PeriodStatus.NOTICE)
 
     def test_a_period_is_not_missed_while_its_grace_runs(self):
         period = first_period([policy()])
@@ -198,7 +203,7 @@ class TestRejectedAndUnverified:
         [
             ([V.APPROVED] * 4, PeriodStatus.MET, False),
             ([V.APPROVED] * 3 + [V.UNVERIFIED], PeriodStatus.MET, True),
-            ([V.APPROVED] * 3 + [V.REJECTED], PeriodStatus.MISSED, False),
+            ([V.APPROVED] * 3 + [V.REJECTED], PeriodStatus.NOTICE, False),  # notice first (hoor en wederhoor)
         ],
     )
     def test_rejected_activities_no_longer_count(self, verifications, status, relies):
