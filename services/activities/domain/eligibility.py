@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from services.activities.domain.counting import Candidate
@@ -25,6 +26,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _LEGAL_FORMS = re.compile(r"\b(bv|b v|nv|n v|vof|v o f)\b")
 
 
+@lru_cache(maxsize=8192)
 def employer_key(name: str) -> str:
     """'Randstad B.V.' and ' randstad ' are one employer."""
     words = _NOT_WORD.sub(" ", name.casefold())
@@ -38,11 +40,12 @@ def repeated_agency_ids(facts: Iterable[ActivityFact]) -> set[str]:
     ordered = sorted((f for f in facts if f.type in AGENCY_TYPES and f.verification is not Verification.REJECTED),
                      key=lambda f: (f.date, f.logged_on, f.activity_id))
     for f in ordered:
-        if not f.employer_key:
+        key = employer_key(f.employer_key)
+        if not key:
             continue
-        if f.employer_key in first:
+        if key in first:
             repeated.add(f.activity_id)
-        first.add(f.employer_key)
+        first.add(key)
     return repeated
 
 
@@ -58,7 +61,7 @@ def _groups(facts: list[ActivityFact]) -> dict[str, str]:
 
     seen: dict[tuple[str, object, str], str] = {}
     for f in sorted(facts, key=lambda f: f.activity_id):
-        for key in (("v", f.date, f.vacancy_id), ("e", f.date, f.employer_key)):
+        for key in (("v", f.date, f.vacancy_id), ("e", f.date, employer_key(f.employer_key))):
             if not key[2]:
                 continue
             if key in seen:
