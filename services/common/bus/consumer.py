@@ -15,6 +15,7 @@ from typing import Any
 
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
+from .group import GroupListener, PartitionOwnership, UncommittedOffsets
 from .handling import handling
 from .processed import SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
@@ -31,12 +32,12 @@ PROCESSED_PURGE_INTERVAL = 3600.0  # seconds between clean-ups of old processed 
 class EventConsumer(threading.Thread):
     """One thread, one KafkaConsumer: decode, dedupe, handle, commit; retries, then DLQ.
 
-    It takes every partition of its topics itself (`assign`) and commits offsets under
-    `group_id`, instead of joining a consumer group: Tansu's group coordinator stalls
-    after a broker restart (SyncGroup loops), and our services run one instance per
-    group anyway. So two consumers with the same group_id both read everything.
-    `session_timeout_ms`/`heartbeat_interval_ms` are accepted for the agreed API; they
-    have no effect without group membership.
+    It joins the consumer group `group_id` (`subscribe`): the group splits the partitions of
+    its topics over the replicas, so N replicas with one group_id each handle a share and
+    together every event once. A rebalance listener commits what was processed before a
+    partition is given up; `owns(topic, partition)` tells whether this replica owns a partition
+    now (single-writer jobs). Join and rebalance take about half `session_timeout_ms` on Tansu;
+    a replica that dies without leaving keeps its partitions for one session timeout.
     """
 
     def __init__(
@@ -51,10 +52,10 @@ class EventConsumer(threading.Thread):
         dead_letter_suffix: str = DEAD_LETTER_SUFFIX,
         session_timeout_ms: int = 6000,
         heartbeat_interval_ms: int = 1000,
+        max_poll_interval_ms: int = 60_000,
         auto_offset_reset: str = "earliest",
         retry_backoff: float = 0.05,
         max_backoff: float = 2.0,
-        partition_refresh_interval: float = 1.0,
         stall_timeout: float = 5.0,
     ) -> None:
         super().__init__(name=f"event-consumer[{group_id}]", daemon=True)
@@ -69,13 +70,14 @@ class EventConsumer(threading.Thread):
         self.dead_letter_suffix = dead_letter_suffix
         self.session_timeout_ms = session_timeout_ms
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.max_poll_interval_ms = max_poll_interval_ms
         self.auto_offset_reset = auto_offset_reset
         self.retry_backoff = retry_backoff
         self.max_backoff = max_backoff
-        self.partition_refresh_interval = partition_refresh_interval
         self.stall_timeout = stall_timeout
         self._stopping = threading.Event()
-        self._assigned = threading.Event()
+        self._ownership = PartitionOwnership(session_timeout_ms / 1000)
+        self._uncommitted = UncommittedOffsets()
         self._dead_letter_producer: Any = None
         self._rewind_pending = False
         self._last_purge = float("-inf")
@@ -84,8 +86,19 @@ class EventConsumer(threading.Thread):
 
     # -- public API ------------------------------------------------------------------
     def wait_until_assigned(self, timeout: float = 30.0) -> bool:
-        """For tests: True once this consumer reads at least one partition."""
-        return self._assigned.wait(timeout)
+        """True once the group has assigned this member at least one partition (waits up to
+        `timeout`); False while it owns none, e.g. the other replicas hold them all."""
+        return self._ownership.assigned.wait(timeout)
+
+    def owns(self, topic: str, partition: int = 0) -> bool:
+        """Whether this replica owns `topic[partition]` now: the group gave it and the group
+        coordinator answered within the last session timeout. At most one member of the group
+        owns a partition at a time, so "owner of partition 0 runs the sweep" runs it once."""
+        return self._ownership.owns(topic, partition)
+
+    def assignment(self) -> set[tuple[str, int]]:
+        """(topic, partition) pairs this replica owns now."""
+        return self._ownership.owned()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
@@ -121,7 +134,8 @@ class EventConsumer(threading.Thread):
                 backoff = min(backoff * 2, self.max_backoff)
             finally:
                 if consumer is not None:
-                    _close_quietly(consumer)
+                    _close_quietly(consumer)  # leaves the group: its partitions move at once
+                self._ownership.clear()
         if self._dead_letter_producer is not None:
             _close_quietly(self._dead_letter_producer)
 
@@ -138,9 +152,14 @@ class EventConsumer(threading.Thread):
 
         return KafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
-            group_id=self.group_id,  # only for committed offsets: no group membership
+            group_id=self.group_id,
             client_id=f"consumer-{self.group_id}",
             enable_auto_commit=False,
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=self.heartbeat_interval_ms,
+            # Also how long a rebalance waits for members to rejoin; a member that polls less
+            # often (a handler stuck that long) is put out of the group.
+            max_poll_interval_ms=self.max_poll_interval_ms,
             auto_offset_reset=self.auto_offset_reset,
             reconnect_backoff_max_ms=1000,
             metadata_max_age_ms=2000,  # see (re)created topics and partitions quickly
@@ -155,23 +174,19 @@ class EventConsumer(threading.Thread):
 
         incarnation = BrokerIncarnation()
         # After the broker lost its log, offsets committed before the loss point into a
-        # log that no longer exists: this client reads every partition from the start.
+        # log that no longer exists: this client reads its first partitions from the start.
         from_beginning, self._rewind_pending = self._rewind_pending, False
-        assigned: set[Any] = set()
-        last_refresh = float("-inf")
+        self._ownership.follow(consumer)
+        consumer.subscribe(self.topics, listener=GroupListener(
+            consumer, self.group_id, self._ownership, self._uncommitted, rewind=from_beginning))
         stall = StallWatch(self.stall_timeout)
         while not self._stopping.is_set():
-            if time.monotonic() - last_refresh >= self.partition_refresh_interval:
-                assigned = self._assign(consumer, assigned, from_beginning)
-                last_refresh = time.monotonic()
             replaced = incarnation.replaced_topics(consumer, self.topics)
             if replaced:
                 raise LogReplaced(replaced)
-            if not assigned:
-                self._stopping.wait(0.1)
-                continue
-            batches = consumer.poll(timeout_ms=200)
-            if batches or not stall.behind(consumer, assigned):
+            batches = consumer.poll(timeout_ms=200)  # joins, rebalances, fetches
+            assigned = consumer.assignment()
+            if batches or not assigned or not stall.behind(consumer, assigned):
                 stall.progress()
             elif stall.stalled():
                 self._rewind_pending = from_beginning  # a fresh client, same starting point
@@ -190,31 +205,17 @@ class EventConsumer(threading.Thread):
                 if done_offset is not None:
                     self._commit(consumer, {tp: OffsetAndMetadata(done_offset, "", -1)})
 
-    def _assign(self, consumer: Any, assigned: set[Any], from_beginning: bool) -> set[Any]:
-        """Take every partition of our topics. New partitions start at the committed
-        offset of the group (kafka-python looks it up), else per auto_offset_reset."""
-        from kafka import TopicPartition
-
-        wanted = {
-            TopicPartition(topic, partition)
-            for topic in self.topics
-            for partition in consumer.partitions_for_topic(topic)
-        }
-        if wanted != assigned:
-            consumer.assign(sorted(wanted))
-            added = wanted - assigned
-            if from_beginning and added:
-                consumer.seek_to_beginning(*added)
-            log.info("consumer %s reads partitions %s", self.group_id, sorted(wanted))
-        if wanted:
-            self._assigned.set()
-        return wanted
-
     def _commit(self, consumer: Any, offsets: dict[Any, Any]) -> None:
+        """Commit after the handler; a failed commit is tried again when the partition is
+        revoked (rebalance listener), else the next owner re-reads and dedupe skips."""
+        for tp, done in offsets.items():
+            self._uncommitted.put(tp, done)
         try:
             consumer.commit(offsets)
         except Exception as exc:  # rebalance/broker restart: dedupe covers the re-read
             log.warning("commit failed for %s: %s", self.group_id, exc)
+        else:
+            self._uncommitted.committed(offsets)
 
     def _process(self, record: Any) -> bool:
         """Handle one record; True when it is done with (handled, skipped or dead-lettered)."""

@@ -36,8 +36,11 @@ class StallWatch:
         if time.monotonic() - self._last_check < 1.0:
             return self._behind
         self._last_check = time.monotonic()
-        ends = consumer.end_offsets(sorted(assigned))
-        self._behind = any((ends.get(tp) or 0) > consumer.position(tp) for tp in assigned)
+        try:
+            ends = consumer.end_offsets(sorted(assigned))
+            self._behind = any((ends.get(tp) or 0) > consumer.position(tp) for tp in assigned)
+        except Exception:  # a partition revoked meanwhile, a request timed out: ask again later
+            self._behind = False
         return self._behind
 
     def stalled(self) -> bool:
