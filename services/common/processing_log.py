@@ -64,6 +64,12 @@ ACTIVITIES: dict[str, ProcessingActivity] = {
             "Verify a job-application activity",
         ),
         ProcessingActivity("caseload-overview", "Caseload overzien", "Caseload overview"),
+        ProcessingActivity(
+            "sollicitatie-contact-person", "Contactpersoon bij sollicitatie vastleggen of inzien",
+            "Record or show the contact person of an application",
+        ),
+        ProcessingActivity("legal-hold", "Bewaren bij bezwaar, beroep of terugvordering",
+                           "Keep records during objection, appeal or recovery"),
         ProcessingActivity("subject-access-request", "Inzageverzoek behandelen", "Subject access request"),
         ProcessingActivity("erase-client-data", "Gegevens van klant wissen", "Erase client data"),
         ProcessingActivity("retention-sweep", "Bewaartermijn toepassen", "Apply the retention period"),

@@ -21,6 +21,34 @@ class ActivityType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTIVITY_TYPE_JOB_FAIR: _ClassVar[ActivityType]
     ACTIVITY_TYPE_TRAINING: _ClassVar[ActivityType]
     ACTIVITY_TYPE_OTHER: _ClassVar[ActivityType]
+    ACTIVITY_TYPE_WORKSHOP: _ClassVar[ActivityType]
+    ACTIVITY_TYPE_CV_POSTED: _ClassVar[ActivityType]
+    ACTIVITY_TYPE_STAFFING_POOL: _ClassVar[ActivityType]
+    ACTIVITY_TYPE_EMPLOYER_CONTACT: _ClassVar[ActivityType]
+
+class RejectionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REJECTION_REASON_UNSPECIFIED: _ClassVar[RejectionReason]
+    REJECTION_REASON_NOT_VERIFIABLE: _ClassVar[RejectionReason]
+    REJECTION_REASON_NOT_JOB_SEARCH: _ClassVar[RejectionReason]
+    REJECTION_REASON_DUPLICATE: _ClassVar[RejectionReason]
+    REJECTION_REASON_AGENCY_ALREADY_REGISTERED: _ClassVar[RejectionReason]
+    REJECTION_REASON_OBSTACLES_RAISED: _ClassVar[RejectionReason]
+    REJECTION_REASON_OUTSIDE_PERIOD: _ClassVar[RejectionReason]
+    REJECTION_REASON_OTHER: _ClassVar[RejectionReason]
+
+class Organisation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORGANISATION_UNSPECIFIED: _ClassVar[Organisation]
+    ORGANISATION_UWV: _ClassVar[Organisation]
+    ORGANISATION_MUNICIPALITY: _ClassVar[Organisation]
+
+class LegalHoldKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEGAL_HOLD_KIND_UNSPECIFIED: _ClassVar[LegalHoldKind]
+    LEGAL_HOLD_KIND_OBJECTION: _ClassVar[LegalHoldKind]
+    LEGAL_HOLD_KIND_APPEAL: _ClassVar[LegalHoldKind]
+    LEGAL_HOLD_KIND_RECOVERY: _ClassVar[LegalHoldKind]
 
 class Channel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -60,6 +88,7 @@ class PeriodStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PERIOD_STATUS_AT_RISK: _ClassVar[PeriodStatus]
     PERIOD_STATUS_MISSED: _ClassVar[PeriodStatus]
     PERIOD_STATUS_EXEMPT: _ClassVar[PeriodStatus]
+    PERIOD_STATUS_NOTICE: _ClassVar[PeriodStatus]
 
 class ExemptionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +96,14 @@ class ExemptionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EXEMPTION_REASON_ILLNESS: _ClassVar[ExemptionReason]
     EXEMPTION_REASON_PART_TIME_WORK: _ClassVar[ExemptionReason]
     EXEMPTION_REASON_OTHER: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_HOLIDAY: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_MANTELZORG: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_EDUCATION: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_OWN_BUSINESS: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_TRIAL_PLACEMENT: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_CRISIS: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_NEAR_AOW: _ClassVar[ExemptionReason]
+    EXEMPTION_REASON_VOLUNTEERING: _ClassVar[ExemptionReason]
 ACTIVITY_TYPE_UNSPECIFIED: ActivityType
 ACTIVITY_TYPE_VACANCY_APPLICATION: ActivityType
 ACTIVITY_TYPE_OPEN_APPLICATION: ActivityType
@@ -76,6 +113,25 @@ ACTIVITY_TYPE_NETWORKING_CONTACT: ActivityType
 ACTIVITY_TYPE_JOB_FAIR: ActivityType
 ACTIVITY_TYPE_TRAINING: ActivityType
 ACTIVITY_TYPE_OTHER: ActivityType
+ACTIVITY_TYPE_WORKSHOP: ActivityType
+ACTIVITY_TYPE_CV_POSTED: ActivityType
+ACTIVITY_TYPE_STAFFING_POOL: ActivityType
+ACTIVITY_TYPE_EMPLOYER_CONTACT: ActivityType
+REJECTION_REASON_UNSPECIFIED: RejectionReason
+REJECTION_REASON_NOT_VERIFIABLE: RejectionReason
+REJECTION_REASON_NOT_JOB_SEARCH: RejectionReason
+REJECTION_REASON_DUPLICATE: RejectionReason
+REJECTION_REASON_AGENCY_ALREADY_REGISTERED: RejectionReason
+REJECTION_REASON_OBSTACLES_RAISED: RejectionReason
+REJECTION_REASON_OUTSIDE_PERIOD: RejectionReason
+REJECTION_REASON_OTHER: RejectionReason
+ORGANISATION_UNSPECIFIED: Organisation
+ORGANISATION_UWV: Organisation
+ORGANISATION_MUNICIPALITY: Organisation
+LEGAL_HOLD_KIND_UNSPECIFIED: LegalHoldKind
+LEGAL_HOLD_KIND_OBJECTION: LegalHoldKind
+LEGAL_HOLD_KIND_APPEAL: LegalHoldKind
+LEGAL_HOLD_KIND_RECOVERY: LegalHoldKind
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_ONLINE: Channel
 CHANNEL_LETTER: Channel
@@ -100,10 +156,19 @@ PERIOD_STATUS_OPEN: PeriodStatus
 PERIOD_STATUS_AT_RISK: PeriodStatus
 PERIOD_STATUS_MISSED: PeriodStatus
 PERIOD_STATUS_EXEMPT: PeriodStatus
+PERIOD_STATUS_NOTICE: PeriodStatus
 EXEMPTION_REASON_UNSPECIFIED: ExemptionReason
 EXEMPTION_REASON_ILLNESS: ExemptionReason
 EXEMPTION_REASON_PART_TIME_WORK: ExemptionReason
 EXEMPTION_REASON_OTHER: ExemptionReason
+EXEMPTION_REASON_HOLIDAY: ExemptionReason
+EXEMPTION_REASON_MANTELZORG: ExemptionReason
+EXEMPTION_REASON_EDUCATION: ExemptionReason
+EXEMPTION_REASON_OWN_BUSINESS: ExemptionReason
+EXEMPTION_REASON_TRIAL_PLACEMENT: ExemptionReason
+EXEMPTION_REASON_CRISIS: ExemptionReason
+EXEMPTION_REASON_NEAR_AOW: ExemptionReason
+EXEMPTION_REASON_VOLUNTEERING: ExemptionReason
 
 class Evidence(_message.Message):
     __slots__ = ("document_name", "sha256_digest", "url")
@@ -116,7 +181,7 @@ class Evidence(_message.Message):
     def __init__(self, document_name: _Optional[str] = ..., sha256_digest: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
 
 class Activity(_message.Message):
-    __slots__ = ("activity_id", "client_id", "type", "type_description", "date", "employer", "position", "channel", "vacancy_id", "contact_role", "outcome", "evidence", "note", "verification", "verification_reason", "verified_by", "logged_at", "counts")
+    __slots__ = ("activity_id", "client_id", "type", "type_description", "date", "employer", "position", "channel", "vacancy_id", "contact_role", "outcome", "evidence", "note", "verification", "verification_reason", "verified_by", "logged_at", "counts", "contact_person", "rejection_reason")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -135,6 +200,8 @@ class Activity(_message.Message):
     VERIFIED_BY_FIELD_NUMBER: _ClassVar[int]
     LOGGED_AT_FIELD_NUMBER: _ClassVar[int]
     COUNTS_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_PERSON_FIELD_NUMBER: _ClassVar[int]
+    REJECTION_REASON_FIELD_NUMBER: _ClassVar[int]
     activity_id: str
     client_id: str
     type: ActivityType
@@ -153,10 +220,12 @@ class Activity(_message.Message):
     verified_by: str
     logged_at: _timestamp_pb2.Timestamp
     counts: bool
-    def __init__(self, activity_id: _Optional[str] = ..., client_id: _Optional[str] = ..., type: _Optional[_Union[ActivityType, str]] = ..., type_description: _Optional[str] = ..., date: _Optional[str] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., vacancy_id: _Optional[str] = ..., contact_role: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., evidence: _Optional[_Union[Evidence, _Mapping]] = ..., note: _Optional[str] = ..., verification: _Optional[_Union[VerificationState, str]] = ..., verification_reason: _Optional[str] = ..., verified_by: _Optional[str] = ..., logged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., counts: _Optional[bool] = ...) -> None: ...
+    contact_person: str
+    rejection_reason: RejectionReason
+    def __init__(self, activity_id: _Optional[str] = ..., client_id: _Optional[str] = ..., type: _Optional[_Union[ActivityType, str]] = ..., type_description: _Optional[str] = ..., date: _Optional[str] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., vacancy_id: _Optional[str] = ..., contact_role: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., evidence: _Optional[_Union[Evidence, _Mapping]] = ..., note: _Optional[str] = ..., verification: _Optional[_Union[VerificationState, str]] = ..., verification_reason: _Optional[str] = ..., verified_by: _Optional[str] = ..., logged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., counts: _Optional[bool] = ..., contact_person: _Optional[str] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ...) -> None: ...
 
 class LogActivityRequest(_message.Message):
-    __slots__ = ("client_id", "request_id", "type", "type_description", "date", "employer", "position", "channel", "vacancy_id", "contact_role", "outcome", "evidence", "note")
+    __slots__ = ("client_id", "request_id", "type", "type_description", "date", "employer", "position", "channel", "vacancy_id", "contact_role", "outcome", "evidence", "note", "contact_person")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -170,6 +239,7 @@ class LogActivityRequest(_message.Message):
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_PERSON_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     request_id: str
     type: ActivityType
@@ -183,15 +253,18 @@ class LogActivityRequest(_message.Message):
     outcome: Outcome
     evidence: Evidence
     note: str
-    def __init__(self, client_id: _Optional[str] = ..., request_id: _Optional[str] = ..., type: _Optional[_Union[ActivityType, str]] = ..., type_description: _Optional[str] = ..., date: _Optional[str] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., vacancy_id: _Optional[str] = ..., contact_role: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., evidence: _Optional[_Union[Evidence, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
+    contact_person: str
+    def __init__(self, client_id: _Optional[str] = ..., request_id: _Optional[str] = ..., type: _Optional[_Union[ActivityType, str]] = ..., type_description: _Optional[str] = ..., date: _Optional[str] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., vacancy_id: _Optional[str] = ..., contact_role: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., evidence: _Optional[_Union[Evidence, _Mapping]] = ..., note: _Optional[str] = ..., contact_person: _Optional[str] = ...) -> None: ...
 
 class LogActivityResponse(_message.Message):
-    __slots__ = ("activity", "created")
+    __slots__ = ("activity", "created", "hint")
     ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
+    HINT_FIELD_NUMBER: _ClassVar[int]
     activity: Activity
     created: bool
-    def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+    hint: str
+    def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ..., created: _Optional[bool] = ..., hint: _Optional[str] = ...) -> None: ...
 
 class UpdateActivityOutcomeRequest(_message.Message):
     __slots__ = ("client_id", "activity_id", "outcome")
@@ -254,14 +327,16 @@ class TypeCap(_message.Message):
     def __init__(self, type: _Optional[_Union[ActivityType, str]] = ..., max_per_period: _Optional[int] = ...) -> None: ...
 
 class Exemption(_message.Message):
-    __slots__ = ("start_date", "end_date", "reason")
+    __slots__ = ("start_date", "end_date", "reason", "declared_unable")
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     END_DATE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_UNABLE_FIELD_NUMBER: _ClassVar[int]
     start_date: str
     end_date: str
     reason: ExemptionReason
-    def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., reason: _Optional[_Union[ExemptionReason, str]] = ...) -> None: ...
+    declared_unable: bool
+    def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., reason: _Optional[_Union[ExemptionReason, str]] = ..., declared_unable: _Optional[bool] = ...) -> None: ...
 
 class ObligationRule(_message.Message):
     __slots__ = ("required_activities", "period_weeks", "min_per_week", "counting_types", "caps", "grace_days", "at_risk_days_per_activity", "at_risk_inactivity_days")
@@ -284,7 +359,7 @@ class ObligationRule(_message.Message):
     def __init__(self, required_activities: _Optional[int] = ..., period_weeks: _Optional[int] = ..., min_per_week: _Optional[int] = ..., counting_types: _Optional[_Iterable[_Union[ActivityType, str]]] = ..., caps: _Optional[_Iterable[_Union[TypeCap, _Mapping]]] = ..., grace_days: _Optional[int] = ..., at_risk_days_per_activity: _Optional[int] = ..., at_risk_inactivity_days: _Optional[int] = ...) -> None: ...
 
 class ObligationPolicy(_message.Message):
-    __slots__ = ("client_id", "version", "template", "rule", "start_date", "exemptions", "deviation_reason", "set_by", "set_at")
+    __slots__ = ("client_id", "version", "template", "rule", "start_date", "exemptions", "deviation_reason", "set_by", "set_at", "organisation", "anchor_date", "decision_reference", "template_version")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
@@ -294,6 +369,10 @@ class ObligationPolicy(_message.Message):
     DEVIATION_REASON_FIELD_NUMBER: _ClassVar[int]
     SET_BY_FIELD_NUMBER: _ClassVar[int]
     SET_AT_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    ANCHOR_DATE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_VERSION_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     version: int
     template: str
@@ -303,10 +382,14 @@ class ObligationPolicy(_message.Message):
     deviation_reason: str
     set_by: str
     set_at: _timestamp_pb2.Timestamp
-    def __init__(self, client_id: _Optional[str] = ..., version: _Optional[int] = ..., template: _Optional[str] = ..., rule: _Optional[_Union[ObligationRule, _Mapping]] = ..., start_date: _Optional[str] = ..., exemptions: _Optional[_Iterable[_Union[Exemption, _Mapping]]] = ..., deviation_reason: _Optional[str] = ..., set_by: _Optional[str] = ..., set_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    organisation: Organisation
+    anchor_date: str
+    decision_reference: str
+    template_version: int
+    def __init__(self, client_id: _Optional[str] = ..., version: _Optional[int] = ..., template: _Optional[str] = ..., rule: _Optional[_Union[ObligationRule, _Mapping]] = ..., start_date: _Optional[str] = ..., exemptions: _Optional[_Iterable[_Union[Exemption, _Mapping]]] = ..., deviation_reason: _Optional[str] = ..., set_by: _Optional[str] = ..., set_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organisation: _Optional[_Union[Organisation, str]] = ..., anchor_date: _Optional[str] = ..., decision_reference: _Optional[str] = ..., template_version: _Optional[int] = ...) -> None: ...
 
 class SetObligationPolicyRequest(_message.Message):
-    __slots__ = ("caseworker_id", "client_id", "template", "rule", "start_date", "exemptions", "deviation_reason")
+    __slots__ = ("caseworker_id", "client_id", "template", "rule", "start_date", "exemptions", "deviation_reason", "organisation", "anchor_date", "decision_reference", "birth_date")
     CASEWORKER_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
@@ -314,6 +397,10 @@ class SetObligationPolicyRequest(_message.Message):
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     EXEMPTIONS_FIELD_NUMBER: _ClassVar[int]
     DEVIATION_REASON_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    ANCHOR_DATE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
     caseworker_id: str
     client_id: str
     template: str
@@ -321,7 +408,11 @@ class SetObligationPolicyRequest(_message.Message):
     start_date: str
     exemptions: _containers.RepeatedCompositeFieldContainer[Exemption]
     deviation_reason: str
-    def __init__(self, caseworker_id: _Optional[str] = ..., client_id: _Optional[str] = ..., template: _Optional[str] = ..., rule: _Optional[_Union[ObligationRule, _Mapping]] = ..., start_date: _Optional[str] = ..., exemptions: _Optional[_Iterable[_Union[Exemption, _Mapping]]] = ..., deviation_reason: _Optional[str] = ...) -> None: ...
+    organisation: Organisation
+    anchor_date: str
+    decision_reference: str
+    birth_date: str
+    def __init__(self, caseworker_id: _Optional[str] = ..., client_id: _Optional[str] = ..., template: _Optional[str] = ..., rule: _Optional[_Union[ObligationRule, _Mapping]] = ..., start_date: _Optional[str] = ..., exemptions: _Optional[_Iterable[_Union[Exemption, _Mapping]]] = ..., deviation_reason: _Optional[str] = ..., organisation: _Optional[_Union[Organisation, str]] = ..., anchor_date: _Optional[str] = ..., decision_reference: _Optional[str] = ..., birth_date: _Optional[str] = ...) -> None: ...
 
 class SetObligationPolicyResponse(_message.Message):
     __slots__ = ("policy",)
@@ -340,7 +431,7 @@ class TypeCount(_message.Message):
     def __init__(self, type: _Optional[_Union[ActivityType, str]] = ..., logged: _Optional[int] = ..., counted: _Optional[int] = ...) -> None: ...
 
 class ObligationPeriod(_message.Message):
-    __slots__ = ("start_date", "end_date", "deadline_date", "status", "required", "counted", "counted_unverified", "still_needed", "counts", "relies_on_unverified", "policy_version", "needed")
+    __slots__ = ("start_date", "end_date", "deadline_date", "status", "required", "counted", "counted_unverified", "still_needed", "counts", "relies_on_unverified", "policy_version", "needed", "weeks_below_minimum", "respond_by_date")
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     END_DATE_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -353,6 +444,8 @@ class ObligationPeriod(_message.Message):
     RELIES_ON_UNVERIFIED_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
     NEEDED_FIELD_NUMBER: _ClassVar[int]
+    WEEKS_BELOW_MINIMUM_FIELD_NUMBER: _ClassVar[int]
+    RESPOND_BY_DATE_FIELD_NUMBER: _ClassVar[int]
     start_date: str
     end_date: str
     deadline_date: str
@@ -365,7 +458,9 @@ class ObligationPeriod(_message.Message):
     relies_on_unverified: bool
     policy_version: int
     needed: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., deadline_date: _Optional[str] = ..., status: _Optional[_Union[PeriodStatus, str]] = ..., required: _Optional[int] = ..., counted: _Optional[int] = ..., counted_unverified: _Optional[int] = ..., still_needed: _Optional[int] = ..., counts: _Optional[_Iterable[_Union[TypeCount, _Mapping]]] = ..., relies_on_unverified: _Optional[bool] = ..., policy_version: _Optional[int] = ..., needed: _Optional[_Iterable[str]] = ...) -> None: ...
+    weeks_below_minimum: _containers.RepeatedScalarFieldContainer[str]
+    respond_by_date: str
+    def __init__(self, start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., deadline_date: _Optional[str] = ..., status: _Optional[_Union[PeriodStatus, str]] = ..., required: _Optional[int] = ..., counted: _Optional[int] = ..., counted_unverified: _Optional[int] = ..., still_needed: _Optional[int] = ..., counts: _Optional[_Iterable[_Union[TypeCount, _Mapping]]] = ..., relies_on_unverified: _Optional[bool] = ..., policy_version: _Optional[int] = ..., needed: _Optional[_Iterable[str]] = ..., weeks_below_minimum: _Optional[_Iterable[str]] = ..., respond_by_date: _Optional[str] = ...) -> None: ...
 
 class GetObligationStatusRequest(_message.Message):
     __slots__ = ("client_id",)
@@ -384,18 +479,20 @@ class GetObligationStatusResponse(_message.Message):
     def __init__(self, current: _Optional[_Union[ObligationPeriod, _Mapping]] = ..., previous: _Optional[_Iterable[_Union[ObligationPeriod, _Mapping]]] = ..., policy: _Optional[_Union[ObligationPolicy, _Mapping]] = ...) -> None: ...
 
 class VerifyActivityRequest(_message.Message):
-    __slots__ = ("caseworker_id", "client_id", "activity_id", "decision", "reason")
+    __slots__ = ("caseworker_id", "client_id", "activity_id", "decision", "reason", "rejection_reason")
     CASEWORKER_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REJECTION_REASON_FIELD_NUMBER: _ClassVar[int]
     caseworker_id: str
     client_id: str
     activity_id: str
     decision: VerificationDecision
     reason: str
-    def __init__(self, caseworker_id: _Optional[str] = ..., client_id: _Optional[str] = ..., activity_id: _Optional[str] = ..., decision: _Optional[_Union[VerificationDecision, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+    rejection_reason: RejectionReason
+    def __init__(self, caseworker_id: _Optional[str] = ..., client_id: _Optional[str] = ..., activity_id: _Optional[str] = ..., decision: _Optional[_Union[VerificationDecision, str]] = ..., reason: _Optional[str] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ...) -> None: ...
 
 class VerifyActivityResponse(_message.Message):
     __slots__ = ("activity",)
@@ -432,3 +529,21 @@ class GetCaseloadResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[CaseloadEntry]
     next_page_token: str
     def __init__(self, entries: _Optional[_Iterable[_Union[CaseloadEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class SetLegalHoldRequest(_message.Message):
+    __slots__ = ("caseworker_id", "client_id", "kind", "active")
+    CASEWORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    caseworker_id: str
+    client_id: str
+    kind: LegalHoldKind
+    active: bool
+    def __init__(self, caseworker_id: _Optional[str] = ..., client_id: _Optional[str] = ..., kind: _Optional[_Union[LegalHoldKind, str]] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class SetLegalHoldResponse(_message.Message):
+    __slots__ = ("active_holds",)
+    ACTIVE_HOLDS_FIELD_NUMBER: _ClassVar[int]
+    active_holds: _containers.RepeatedScalarFieldContainer[LegalHoldKind]
+    def __init__(self, active_holds: _Optional[_Iterable[_Union[LegalHoldKind, str]]] = ...) -> None: ...

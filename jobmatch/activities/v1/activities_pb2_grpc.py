@@ -79,6 +79,11 @@ class ActivityServiceStub:
                 request_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadRequest.SerializeToString,
                 response_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadResponse.FromString,
                 _registered_method=True)
+        self.SetLegalHold = channel.unary_unary(
+                '/jobmatch.activities.v1.ActivityService/SetLegalHold',
+                request_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.SerializeToString,
+                response_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.FromString,
+                _registered_method=True)
 
 
 class ActivityServiceServicer:
@@ -146,6 +151,13 @@ class ActivityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetLegalHold(self, request, context):
+        """Set or lift a legal hold (objection, appeal, recovery): no retention deletion while set. Caseworker only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ActivityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -188,6 +200,11 @@ def add_ActivityServiceServicer_to_server(servicer, server):
                     servicer.GetCaseload,
                     request_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadRequest.FromString,
                     response_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadResponse.SerializeToString,
+            ),
+            'SetLegalHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLegalHold,
+                    request_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.FromString,
+                    response_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -411,6 +428,33 @@ class ActivityService:
             '/jobmatch.activities.v1.ActivityService/GetCaseload',
             jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadRequest.SerializeToString,
             jobmatch_dot_activities_dot_v1_dot_activities__pb2.GetCaseloadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLegalHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jobmatch.activities.v1.ActivityService/SetLegalHold',
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.SerializeToString,
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -109,7 +109,7 @@ class ObligationAtRisk(_message.Message):
     def __init__(self, client_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., deadline_date: _Optional[str] = ..., required: _Optional[int] = ..., counted: _Optional[int] = ..., still_needed: _Optional[int] = ..., reasons: _Optional[_Iterable[_Union[AtRiskReason, str]]] = ..., policy_version: _Optional[int] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ObligationPeriodAssessed(_message.Message):
-    __slots__ = ("client_id", "period_start", "period_end", "outcome", "required", "counted", "counted_unverified", "policy_version", "assessed_at")
+    __slots__ = ("client_id", "period_start", "period_end", "outcome", "required", "counted", "counted_unverified", "policy_version", "assessed_at", "respond_by", "changed_activity_id")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_START_FIELD_NUMBER: _ClassVar[int]
     PERIOD_END_FIELD_NUMBER: _ClassVar[int]
@@ -119,6 +119,8 @@ class ObligationPeriodAssessed(_message.Message):
     COUNTED_UNVERIFIED_FIELD_NUMBER: _ClassVar[int]
     POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
     ASSESSED_AT_FIELD_NUMBER: _ClassVar[int]
+    RESPOND_BY_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     period_start: str
     period_end: str
@@ -128,4 +130,6 @@ class ObligationPeriodAssessed(_message.Message):
     counted_unverified: int
     policy_version: int
     assessed_at: _timestamp_pb2.Timestamp
-    def __init__(self, client_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., outcome: _Optional[_Union[_activities_pb2.PeriodStatus, str]] = ..., required: _Optional[int] = ..., counted: _Optional[int] = ..., counted_unverified: _Optional[int] = ..., policy_version: _Optional[int] = ..., assessed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    respond_by: str
+    changed_activity_id: str
+    def __init__(self, client_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., outcome: _Optional[_Union[_activities_pb2.PeriodStatus, str]] = ..., required: _Optional[int] = ..., counted: _Optional[int] = ..., counted_unverified: _Optional[int] = ..., policy_version: _Optional[int] = ..., assessed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., respond_by: _Optional[str] = ..., changed_activity_id: _Optional[str] = ...) -> None: ...

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.activities.domain.model import (
-    Activity, ActivityType, Channel, Evidence, Outcome, Verification,
+    Activity, ActivityType, Channel, Evidence, Outcome, RejectionReason, Verification,
 )
 
 SCHEMA = """
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS activity (
     contact_role TEXT NOT NULL, outcome TEXT NOT NULL, evidence_name TEXT, evidence_digest TEXT,
     evidence_url TEXT, note TEXT NOT NULL, verification TEXT NOT NULL, verification_reason TEXT NOT NULL,
     verified_by TEXT NOT NULL, logged_at TEXT NOT NULL, logged_on TEXT NOT NULL, withdrawn_at TEXT,
+    contact_person TEXT NOT NULL DEFAULT '', rejection_reason TEXT,
     UNIQUE (client_id, request_id)
 );
 CREATE INDEX IF NOT EXISTS activity_by_client_date ON activity (client_id, date, activity_id);
@@ -37,6 +38,10 @@ CREATE TABLE IF NOT EXISTS period_signal (
     client_id TEXT NOT NULL, period_start TEXT NOT NULL, kind TEXT NOT NULL,
     PRIMARY KEY (client_id, period_start, kind)
 );
+-- Objection, appeal or recovery: no retention deletion of the client's activities while set.
+CREATE TABLE IF NOT EXISTS legal_hold (
+    client_id TEXT NOT NULL, kind TEXT NOT NULL, set_at TEXT NOT NULL, PRIMARY KEY (client_id, kind)
+);
 CREATE TABLE IF NOT EXISTS vacancy_projection (
     vacancy_id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,
     channel TEXT NOT NULL, open INTEGER NOT NULL
@@ -46,7 +51,12 @@ CREATE TABLE IF NOT EXISTS vacancy_projection (
 COLUMNS = (
     "activity_id, client_id, request_id, type, type_description, date, employer, position, channel, "
     "vacancy_id, contact_role, outcome, evidence_name, evidence_digest, evidence_url, note, verification, "
-    "verification_reason, verified_by, logged_at, logged_on, withdrawn_at"
+    "verification_reason, verified_by, logged_at, logged_on, withdrawn_at, contact_person, rejection_reason"
+)
+# Columns added after the first release: added to existing files on open.
+MIGRATIONS = (
+    "ALTER TABLE activity ADD COLUMN contact_person TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE activity ADD COLUMN rejection_reason TEXT",
 )
 
 
@@ -58,6 +68,7 @@ def activity_row(a: Activity) -> tuple[Any, ...]:
         e.document_name if e else None, e.sha256_digest if e else None, e.url if e else None, a.note,
         a.verification.value, a.verification_reason, a.verified_by, a.logged_at.isoformat(),
         a.logged_at.date().isoformat(), a.withdrawn_at.isoformat() if a.withdrawn_at else None,
+        a.contact_person, a.rejection_reason.value if a.rejection_reason else None,
     )
 
 
@@ -73,6 +84,8 @@ def activity_from_row(r: sqlite3.Row) -> Activity:
         note=r["note"], verification=Verification(r["verification"]), verification_reason=r["verification_reason"],
         verified_by=r["verified_by"], logged_at=datetime.fromisoformat(r["logged_at"]),
         withdrawn_at=datetime.fromisoformat(r["withdrawn_at"]) if r["withdrawn_at"] else None,
+        contact_person=r["contact_person"],
+        rejection_reason=RejectionReason(r["rejection_reason"]) if r["rejection_reason"] else None,
     )
 
 

@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 
 from services.activities.adapters.sqlite_rows import (
     COLUMNS,
+    MIGRATIONS,
     SCHEMA,
     TYPES,
     VERIFICATIONS,
@@ -25,6 +26,7 @@ from services.activities.adapters.sqlite_rows import (
     activity_row,
     placeholders,
 )
+from services.activities.domain.eligibility import employer_key
 from services.activities.domain.model import Activity, Channel
 from services.activities.domain.periods import ActivityFact
 from services.activities.domain.policy import PolicyVersion
@@ -59,9 +61,18 @@ class SqliteActivitiesStore:
         # A checkpoint (with fsync) inside a request adds milliseconds to its latency; the
         # sweeper checkpoints from its own connection instead. The large limit is the safety net.
         self._conn.execute("PRAGMA wal_autocheckpoint = 20000")
+        self._migrate()
         self._conn.executescript(SCHEMA)
         if outbox is not None:
             outbox.create_schema(self._conn)
+
+    def _migrate(self) -> None:
+        if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'activity'").fetchone():
+            return
+        present = {r[1] for r in self._conn.execute("PRAGMA table_info(activity)")}
+        for statement in MIGRATIONS:
+            if statement.split("ADD COLUMN ")[1].split()[0] not in present:
+                self._conn.execute(statement)
 
     def close(self) -> None:
         with self._lock:
@@ -112,9 +123,10 @@ class SqliteActivitiesStore:
         with self._transaction() as conn:
             cursor = conn.execute(
                 """UPDATE activity SET outcome = ?, verification = ?, verification_reason = ?, verified_by = ?,
-                       withdrawn_at = ? WHERE activity_id = ? AND client_id = ?""",
+                       withdrawn_at = ?, rejection_reason = ? WHERE activity_id = ? AND client_id = ?""",
                 (activity.outcome.value, activity.verification.value, activity.verification_reason,
                  activity.verified_by, activity.withdrawn_at.isoformat() if activity.withdrawn_at else None,
+                 activity.rejection_reason.value if activity.rejection_reason else None,
                  activity.activity_id, activity.client_id))
             if cursor.rowcount != 1:
                 raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
@@ -140,13 +152,16 @@ class SqliteActivitiesStore:
         result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
         for start in range(0, len(client_ids), 500):
             chunk = list(client_ids[start:start + 500])
+            # Agency registrations of every date: one counts once per agency, across all periods.
             rows = self._query(
-                f"""SELECT client_id, activity_id, type, date, logged_on, verification FROM activity
-                    WHERE client_id IN ({placeholders(chunk)}) AND date >= ? AND withdrawn_at IS NULL""",
+                f"""SELECT client_id, activity_id, type, date, logged_on, verification, employer, vacancy_id
+                    FROM activity WHERE client_id IN ({placeholders(chunk)}) AND withdrawn_at IS NULL
+                    AND (date >= ? OR type IN ('agency_registration', 'staffing_pool'))""",
                 [*chunk, since.isoformat()])
             for r in rows:
                 result[r[0]].append(ActivityFact(r[1], TYPES[r[2]], date.fromisoformat(r[3]),
-                                                 date.fromisoformat(r[4]), VERIFICATIONS[r[5]]))
+                                                 date.fromisoformat(r[4]), VERIFICATIONS[r[5]],
+                                                 employer_key(r[6]), r[7]))
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
@@ -163,17 +178,31 @@ class SqliteActivitiesStore:
 
     def erase_before(self, cutoff: date) -> int:
         with self._transaction() as conn:
-            return conn.execute("DELETE FROM activity WHERE date < ?", (cutoff.isoformat(),)).rowcount
+            return conn.execute("DELETE FROM activity WHERE date < ? AND client_id NOT IN "
+                                "(SELECT client_id FROM legal_hold)", (cutoff.isoformat(),)).rowcount
 
     def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
         with self._transaction() as conn:
-            erased = conn.execute("DELETE FROM activity WHERE client_id = ? AND date < ?",
-                                  (client_id, cutoff.isoformat())).rowcount
+            erased = conn.execute("DELETE FROM activity WHERE client_id = ? AND date < ? AND client_id NOT IN "
+                                  "(SELECT client_id FROM legal_hold)", (client_id, cutoff.isoformat())).rowcount
             self._emit(conn, events)
         return erased
 
     def count_for_client(self, client_id: str) -> int:
         return int(self._query("SELECT COUNT(*) FROM activity WHERE client_id = ?", (client_id,))[0][0])
+
+    def set_legal_hold(self, client_id: str, kind: str, active: bool, now: str) -> list[str]:
+        with self._transaction() as conn:
+            if active:
+                conn.execute("INSERT OR IGNORE INTO legal_hold VALUES (?, ?, ?)", (client_id, kind, now))
+            else:
+                conn.execute("DELETE FROM legal_hold WHERE client_id = ? AND kind = ?", (client_id, kind))
+            return [r[0] for r in conn.execute("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind",
+                                               (client_id,))]
+
+    def legal_holds(self, client_id: str) -> list[str]:
+        return [r[0] for r in self._query("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind",
+                                          (client_id,))]
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:

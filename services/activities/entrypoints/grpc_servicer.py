@@ -27,6 +27,7 @@ ACCESS: dict[str, MethodPolicy] = {
     f"/{SERVICE_NAME}/VerifyActivity": MethodPolicy(_CASEWORKER, "verify-sollicitatie-activity"),
     # One processing-log record per client shown is written by the use case.
     f"/{SERVICE_NAME}/GetCaseload": MethodPolicy(_CASEWORKER, None),
+    f"/{SERVICE_NAME}/SetLegalHold": MethodPolicy(_CASEWORKER, "legal-hold"),
 }
 
 
@@ -38,7 +39,8 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
     def LogActivity(self, request: pb.LogActivityRequest, context: grpc.ServicerContext) -> pb.LogActivityResponse:
         activity, created = self._a.log_activity(m.log_command(request))
         counts = activity.activity_id in self._a.counting_ids(activity.client_id, [activity])
-        return pb.LogActivityResponse(activity=m.activity_pb(activity, counts), created=created)
+        return pb.LogActivityResponse(activity=m.activity_pb(activity, counts), created=created,
+                                      hint=self._a.hint(activity, counts))
 
     def UpdateActivityOutcome(self, request: pb.UpdateActivityOutcomeRequest,
                               context: grpc.ServicerContext) -> pb.UpdateActivityOutcomeResponse:
@@ -76,8 +78,9 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
     def VerifyActivity(self, request: pb.VerifyActivityRequest,
                        context: grpc.ServicerContext) -> pb.VerifyActivityResponse:
         approve = {pb.VERIFICATION_DECISION_APPROVE: True, pb.VERIFICATION_DECISION_REJECT: False}.get(request.decision)
+        rejection = m.enum_value(request.rejection_reason, m.REJECTION_FROM_PB, "rejection_reason")
         activity = self._a.verify(c.VerifyActivity(request.caseworker_id, request.client_id, request.activity_id,
-                                                   approve, request.reason))
+                                                   approve, request.reason, rejection))
         return pb.VerifyActivityResponse(activity=m.activity_pb(activity))
 
     def GetCaseload(self, request: pb.GetCaseloadRequest, context: grpc.ServicerContext) -> pb.GetCaseloadResponse:
@@ -86,3 +89,8 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         rows, token = self._o.caseload(c.GetCaseload(request.caseworker_id, request.page_size, request.page_token,
                                                      visible=visible))
         return pb.GetCaseloadResponse(entries=[m.caseload_entry_pb(r) for r in rows], next_page_token=token)
+
+    def SetLegalHold(self, request: pb.SetLegalHoldRequest, context: grpc.ServicerContext) -> pb.SetLegalHoldResponse:
+        active = self._o.set_legal_hold(c.SetLegalHold(request.caseworker_id, request.client_id,
+                                                       m.HOLD_FROM_PB.get(request.kind), request.active))
+        return pb.SetLegalHoldResponse(active_holds=[m.HOLD_TO_PB[k] for k in active])

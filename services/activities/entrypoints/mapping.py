@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from jobmatch.activities.v1 import activities_pb2 as pb
-from services.activities.domain.model import Activity, ActivityDraft, Evidence, Outcome, parse_date
+from services.activities.domain.model import (
+    Activity, ActivityDraft, Evidence, Outcome, RejectionReason, parse_date,
+)
 from services.activities.domain.periods import PeriodAssessment
-from services.activities.domain.policy import Exemption, ExemptionReason, ObligationRule, PolicyVersion
+from services.activities.domain.policy import Exemption, ExemptionReason, ObligationRule, Organisation, PolicyVersion
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.events import (
     CHANNEL_TO_PB, OUTCOME_TO_PB, STATUS_TO_PB, TYPE_TO_PB, VERIFICATION_TO_PB, timestamp,
@@ -20,9 +22,16 @@ CHANNEL_FROM_PB = {v: k for k, v in CHANNEL_TO_PB.items()}
 OUTCOME_FROM_PB = {v: k for k, v in OUTCOME_TO_PB.items()}
 EXEMPTION_FROM_PB = {pb.ExemptionReason.Value(f"EXEMPTION_REASON_{r.name}"): r for r in ExemptionReason}
 EXEMPTION_TO_PB = {v: k for k, v in EXEMPTION_FROM_PB.items()}
+REJECTION_FROM_PB = {pb.RejectionReason.Value(f"REJECTION_REASON_{r.name}"): r for r in RejectionReason}
+REJECTION_TO_PB = {v: k for k, v in REJECTION_FROM_PB.items()}
+ORGANISATION_FROM_PB = {pb.Organisation.Value(f"ORGANISATION_{o.name}"): o for o in Organisation}
+ORGANISATION_TO_PB = {v: k for k, v in ORGANISATION_FROM_PB.items()}
+HOLD_FROM_PB = {pb.LEGAL_HOLD_KIND_OBJECTION: "objection", pb.LEGAL_HOLD_KIND_APPEAL: "appeal",
+                pb.LEGAL_HOLD_KIND_RECOVERY: "recovery"}
+HOLD_TO_PB = {v: k for k, v in HOLD_FROM_PB.items()}
 
 
-def _enum(value: int, table: dict[int, Any], field: str, *, required: bool = False) -> Any:
+def enum_value(value: int, table: dict[int, Any], field: str, *, required: bool = False) -> Any:
     if value == 0 and not required:
         return None
     if value not in table:
@@ -34,10 +43,11 @@ def log_command(r: pb.LogActivityRequest) -> c.LogActivity:
     evidence = Evidence(document_name=r.evidence.document_name, sha256_digest=r.evidence.sha256_digest,
                         url=r.evidence.url) if r.HasField("evidence") else None
     draft = ActivityDraft(
-        request_id=r.request_id, type=_enum(r.type, TYPE_FROM_PB, "type"), type_description=r.type_description,
+        request_id=r.request_id, type=enum_value(r.type, TYPE_FROM_PB, "type"), type_description=r.type_description,
         date=parse_date(r.date, "date", required=False), employer=r.employer, position=r.position,
-        channel=_enum(r.channel, CHANNEL_FROM_PB, "channel"), vacancy_id=r.vacancy_id, contact_role=r.contact_role,
-        outcome=_enum(r.outcome, OUTCOME_FROM_PB, "outcome") or Outcome.SENT, evidence=evidence, note=r.note)
+        channel=enum_value(r.channel, CHANNEL_FROM_PB, "channel"), vacancy_id=r.vacancy_id, contact_role=r.contact_role,
+        outcome=enum_value(r.outcome, OUTCOME_FROM_PB, "outcome") or Outcome.SENT, evidence=evidence, note=r.note,
+        contact_person=r.contact_person)
     return c.LogActivity(client_id=r.client_id, draft=draft)
 
 
@@ -45,8 +55,8 @@ def rule_override(rule: pb.ObligationRule) -> dict[str, Any]:
     return {
         "required_activities": rule.required_activities, "period_weeks": rule.period_weeks,
         "min_per_week": rule.min_per_week,
-        "counting_types": [_enum(x, TYPE_FROM_PB, "rule.counting_types", required=True) for x in rule.counting_types],
-        "caps": {_enum(cap.type, TYPE_FROM_PB, "rule.caps", required=True): cap.max_per_period for cap in rule.caps},
+        "counting_types": [enum_value(x, TYPE_FROM_PB, "rule.counting_types", required=True) for x in rule.counting_types],
+        "caps": {enum_value(cap.type, TYPE_FROM_PB, "rule.caps", required=True): cap.max_per_period for cap in rule.caps},
         "grace_days": rule.grace_days, "at_risk_days_per_activity": rule.at_risk_days_per_activity,
         "at_risk_inactivity_days": rule.at_risk_inactivity_days,
     }
@@ -56,13 +66,16 @@ def policy_command(r: pb.SetObligationPolicyRequest) -> c.SetObligationPolicy:
     exemptions = tuple(
         Exemption(start_date=parse_date(e.start_date, f"exemptions[{i}].start_date"),
                   end_date=parse_date(e.end_date, f"exemptions[{i}].end_date"),
-                  reason=_enum(e.reason, EXEMPTION_FROM_PB, f"exemptions[{i}].reason", required=True))
+                  reason=enum_value(e.reason, EXEMPTION_FROM_PB, f"exemptions[{i}].reason", required=True),
+                  declared_unable=e.declared_unable)
         for i, e in enumerate(r.exemptions))
     return c.SetObligationPolicy(
         caseworker_id=r.caseworker_id, client_id=r.client_id, template=r.template,
         rule_override=rule_override(r.rule) if r.HasField("rule") else None,
         start_date=parse_date(r.start_date, "start_date", required=False), exemptions=exemptions,
-        deviation_reason=r.deviation_reason)
+        deviation_reason=r.deviation_reason, organisation=enum_value(r.organisation, ORGANISATION_FROM_PB, "organisation"),
+        anchor_date=parse_date(r.anchor_date, "anchor_date", required=False),
+        decision_reference=r.decision_reference, birth_date=parse_date(r.birth_date, "birth_date", required=False))
 
 
 def activity_pb(a: Activity, counts: bool = False) -> pb.Activity:
@@ -71,7 +84,8 @@ def activity_pb(a: Activity, counts: bool = False) -> pb.Activity:
         date=a.date.isoformat(), employer=a.employer, position=a.position, channel=CHANNEL_TO_PB[a.channel],
         vacancy_id=a.vacancy_id, contact_role=a.contact_role, outcome=OUTCOME_TO_PB[a.outcome], note=a.note,
         verification=VERIFICATION_TO_PB[a.verification], verification_reason=a.verification_reason,
-        verified_by=a.verified_by, logged_at=timestamp(a.logged_at), counts=counts)
+        verified_by=a.verified_by, logged_at=timestamp(a.logged_at), counts=counts, contact_person=a.contact_person,
+        rejection_reason=REJECTION_TO_PB[a.rejection_reason] if a.rejection_reason else 0)
     if a.evidence:
         message.evidence.CopyFrom(pb.Evidence(document_name=a.evidence.document_name,
                                               sha256_digest=a.evidence.sha256_digest, url=a.evidence.url))
@@ -92,8 +106,11 @@ def policy_pb(p: PolicyVersion) -> pb.ObligationPolicy:
         client_id=p.client_id, version=p.version, template=p.template, rule=rule_pb(p.rule),
         start_date=p.start_date.isoformat(),
         exemptions=[pb.Exemption(start_date=e.start_date.isoformat(), end_date=e.end_date.isoformat(),
-                                 reason=EXEMPTION_TO_PB[e.reason]) for e in p.exemptions],
-        deviation_reason=p.deviation_reason, set_by=p.set_by, set_at=timestamp(p.set_at))
+                                 reason=EXEMPTION_TO_PB[e.reason], declared_unable=e.declared_unable)
+                    for e in p.exemptions],
+        deviation_reason=p.deviation_reason, set_by=p.set_by, set_at=timestamp(p.set_at),
+        organisation=ORGANISATION_TO_PB[p.organisation], anchor_date=p.anchor.isoformat(),
+        decision_reference=p.decision_reference, template_version=p.template_version)
 
 
 def period_pb(r: PeriodAssessment) -> pb.ObligationPeriod:
@@ -103,7 +120,9 @@ def period_pb(r: PeriodAssessment) -> pb.ObligationPeriod:
         status=STATUS_TO_PB[r.status], required=r.required, counted=r.counted,
         counted_unverified=r.counted_unverified, still_needed=r.still_needed,
         counts=[pb.TypeCount(type=TYPE_TO_PB[k], logged=v[0], counted=v[1]) for k, v in sorted(r.counts.items())],
-        relies_on_unverified=r.relies_on_unverified, policy_version=p.policy.version, needed=list(r.needed))
+        relies_on_unverified=r.relies_on_unverified, policy_version=p.policy.version, needed=list(r.needed),
+        weeks_below_minimum=[d.isoformat() for d in r.weeks_below_minimum],
+        respond_by_date=p.respond_by.isoformat() if r.status.value == "notice" else "")
 
 
 def caseload_entry_pb(row: CaseloadRow) -> pb.CaseloadEntry:

@@ -22,6 +22,7 @@ STATUS_STYLE: dict[PeriodStatus, tuple[str, str, str]] = {
     PeriodStatus.AT_RISK: ("#f7c873", "risico", "at risk"),
     PeriodStatus.MISSED: ("#ef9a9a", "gemist", "missed"),
     PeriodStatus.EXEMPT: ("#d9d9d9", "vrijgesteld", "exempt"),
+    PeriodStatus.NOTICE: ("#f4a582", "brief: reageren", "notice: respond"),
 }
 WIDTH, LEFT, RIGHT, ROW = 1100, 10, 50, 64
 

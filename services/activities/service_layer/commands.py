@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from services.activities.domain.model import ActivityDraft, Outcome
-from services.activities.domain.policy import Exemption
+from services.activities.domain.model import ActivityDraft, Outcome, RejectionReason
+from services.activities.domain.policy import Exemption, Organisation
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,11 @@ class SetObligationPolicy:
     start_date: date | None = None
     exemptions: tuple[Exemption, ...] = ()
     deviation_reason: str = ""
+    organisation: Organisation | None = None
+    anchor_date: date | None = None
+    decision_reference: str = ""
+    # Only to check the ages a template is meant for (zoektermijn 18-27); not stored.
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,15 @@ class VerifyActivity:
     activity_id: str
     approve: bool | None
     reason: str = ""
+    rejection_reason: RejectionReason | None = None
+
+
+@dataclass(frozen=True)
+class SetLegalHold:
+    caseworker_id: str
+    client_id: str
+    kind: str | None  # objection, appeal, recovery
+    active: bool
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ ACTIVITY_VERIFIED = "nl.werk.sollicitatie-activity-verified.v1"
 ACTIVITY_WITHDRAWN = "nl.werk.sollicitatie-activity-withdrawn.v1"
 OBLIGATION_AT_RISK = "nl.werk.obligation-at-risk.v1"
 OBLIGATION_PERIOD_ASSESSED = "nl.werk.obligation-period-assessed.v1"
+OBLIGATION_NOTICE = "nl.werk.obligation-notice.v1"
+OBLIGATION_PERIOD_REASSESSED = "nl.werk.obligation-period-reassessed.v1"
 
 TYPE_TO_PB = {t: pb.ActivityType.Value(f"ACTIVITY_TYPE_{t.name}") for t in ActivityType}
 CHANNEL_TO_PB = {c: pb.Channel.Value(f"CHANNEL_{c.name}") for c in Channel}
@@ -74,10 +76,14 @@ def obligation_at_risk(client_id: str, result: PeriodAssessment, now: datetime) 
     return PendingEvent(OBLIGATION_AT_RISK, client_id, f"obligation/{client_id}/{p.start.isoformat()}", message)
 
 
-def period_assessed(client_id: str, result: PeriodAssessment, now: datetime) -> PendingEvent:
+def period_assessed(client_id: str, result: PeriodAssessment, now: datetime, *,
+                    event_type: str = OBLIGATION_PERIOD_ASSESSED, changed_activity_id: str = "") -> PendingEvent:
+    """The period's outcome; also the notice (hoor en wederhoor) and a reassessment after a changed decision."""
     p = result.period
     message = ev.ObligationPeriodAssessed(
         client_id=client_id, period_start=p.start.isoformat(), period_end=p.end.isoformat(),
         outcome=STATUS_TO_PB[result.status], required=result.required, counted=result.counted,
-        counted_unverified=result.counted_unverified, policy_version=p.policy.version, assessed_at=timestamp(now))
-    return PendingEvent(OBLIGATION_PERIOD_ASSESSED, client_id, f"obligation/{client_id}/{p.start.isoformat()}", message)
+        counted_unverified=result.counted_unverified, policy_version=p.policy.version, assessed_at=timestamp(now),
+        respond_by=p.respond_by.isoformat() if event_type == OBLIGATION_NOTICE else "",
+        changed_activity_id=changed_activity_id)
+    return PendingEvent(event_type, client_id, f"obligation/{client_id}/{p.start.isoformat()}", message)

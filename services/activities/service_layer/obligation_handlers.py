@@ -10,7 +10,8 @@ from services.activities.domain.model import RETENTION
 from services.activities.domain.periods import (
     STATUS_ORDER, PeriodAssessment, PeriodStatus, assess, assess_history, period_containing, periods_until,
 )
-from services.activities.domain.policy import PolicyVersion, build_rule, check_new_version
+from services.activities.domain.policy import PolicyVersion, build_rule, check_new_version, organisation_of
+from services.activities.domain.templates import TEMPLATE_INFO
 from services.activities.service_layer import commands as c
 from services.activities.service_layer import events
 from services.activities.service_layer.paging import decode_token, encode_token, page_size
@@ -19,7 +20,8 @@ from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
 
 Clock = Callable[[], datetime]
 Recorder = Callable[[str, list[str]], None]
-AT_RISK, ASSESSED = "at_risk", "assessed"
+AT_RISK, ASSESSED, NOTICE = "at_risk", "assessed", "notice"
+LEGAL_HOLD_KINDS = ("objection", "appeal", "recovery")
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,23 @@ class ObligationHandlers:
         versions = self.obligations.policy_versions([cmd.client_id])[cmd.client_id]
         template, rule = build_rule(cmd.template, cmd.rule_override)
         current = period_containing(versions, now.date())
+        start = cmd.start_date or now.date()
+        # The grid stays on the first WW day (or decision date) of the first version.
+        anchor = min((v.anchor for v in versions), default=None) or cmd.anchor_date or start
+        if cmd.anchor_date and not versions and cmd.anchor_date > start:
+            raise InvalidArgument([FieldViolation("anchor_date", t(
+                "De eerste WW-dag of besluitdatum ligt na de begindatum. Kies een eerdere datum.",
+                "The first WW day or decision date is after the start date. Choose an earlier date."))])
+        info = TEMPLATE_INFO.get(cmd.template)
         policy = PolicyVersion(
             client_id=cmd.client_id, version=max((v.version for v in versions), default=0) + 1,
-            template=template, rule=rule, start_date=cmd.start_date or now.date(), exemptions=cmd.exemptions,
-            deviation_reason=cmd.deviation_reason.strip(), set_by=cmd.caseworker_id, set_at=now)
-        check_new_version(versions, policy, current_period_start=current.start if current else None)
+            template=template, rule=rule, start_date=start, exemptions=cmd.exemptions,
+            deviation_reason=cmd.deviation_reason.strip(), set_by=cmd.caseworker_id, set_at=now,
+            organisation=organisation_of(cmd.template, cmd.organisation), anchor_date=anchor,
+            decision_reference=cmd.decision_reference.strip(), template_version=info.version if info else 0)
+        age = _age(cmd.birth_date, start) if cmd.birth_date else None
+        check_new_version(versions, policy, current_period_start=current.start if current else None,
+                          base_template=cmd.template, age_at_start=age)
         self.obligations.add_policy_version(policy, cmd.caseworker_id or None)
         return policy
 
@@ -121,13 +135,17 @@ class ObligationHandlers:
             for cid in chunk:
                 periods = [p for p in periods_until(versions[cid], today)
                            if (p.start, ASSESSED) not in sent[cid]
-                           and (p.closed(today) or (p.start, AT_RISK) not in sent[cid])]
+                           and (p.past_deadline(today) or (p.start, AT_RISK) not in sent[cid])]
                 if not periods:
                     continue
                 facts = self.activities.facts_for([cid], periods[0].start)[cid]
                 for period in periods:
                     result = assess(period, facts, today, lasts.get(cid))
-                    if period.closed(today):
+                    if result.status is PeriodStatus.NOTICE:  # hoor en wederhoor before missed
+                        if (period.start, NOTICE) not in sent[cid]:
+                            self.obligations.record_signal(cid, period.start, NOTICE, [events.period_assessed(
+                                cid, result, now, event_type=events.OBLIGATION_NOTICE)])
+                    elif period.past_deadline(today):
                         assessed += self.obligations.record_signal(
                             cid, period.start, ASSESSED, [events.period_assessed(cid, result, now)])
                     elif result.status is PeriodStatus.AT_RISK:
@@ -135,3 +153,16 @@ class ObligationHandlers:
                             cid, period.start, AT_RISK, [events.obligation_at_risk(cid, result, now)])
         erased = self.activities.erase_before(today - RETENTION)
         return SweepReport(at_risk, assessed, erased)
+
+    def set_legal_hold(self, cmd: c.SetLegalHold) -> list[str]:
+        """Objection, appeal or recovery: while any is set, retention deletes none of the client's activities."""
+        if cmd.kind not in LEGAL_HOLD_KINDS:
+            raise InvalidArgument([FieldViolation("kind", t(
+                "Kies bezwaar, beroep of terugvordering.", "Choose objection, appeal or recovery."))])
+        if not cmd.client_id:
+            raise InvalidArgument([FieldViolation("client_id", t("Kies een klant.", "Choose a client."))])
+        return self.activities.set_legal_hold(cmd.client_id, cmd.kind, cmd.active, self.clock().isoformat())
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

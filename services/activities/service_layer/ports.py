@@ -45,13 +45,14 @@ class ActivityStore(Protocol):
         ...
 
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
-        """Compact facts of not-withdrawn activities dated on or after `since`, per client."""
+        """Compact facts of not-withdrawn activities dated on or after `since` (agency and staffing-pool
+        registrations of any date: one counts once per agency), per client."""
         ...
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]: ...
 
     def erase_before(self, cutoff: date) -> int:
-        """Retention: delete activities dated before the cutoff; returns how many."""
+        """Retention: delete activities dated before the cutoff, except of clients under a legal hold."""
         ...
 
     def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
@@ -61,6 +62,12 @@ class ActivityStore(Protocol):
     def count_for_client(self, client_id: str) -> int:
         """How many activities (withdrawn ones included) are stored for the client."""
         ...
+
+    def set_legal_hold(self, client_id: str, kind: str, active: bool, now: str) -> list[str]:
+        """Set or lift one kind of legal hold; returns the kinds now active. Retention skips held clients."""
+        ...
+
+    def legal_holds(self, client_id: str) -> list[str]: ...
 
 
 class ObligationStore(Protocol):

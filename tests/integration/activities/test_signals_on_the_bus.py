@@ -35,7 +35,9 @@ class TestObligationSignals:
         clock.advance(days=1)
         still = online_app.sweep()
         assert (first.at_risk_signals, again.at_risk_signals, still.at_risk_signals) == (1, 0, 0)
-        clock.advance(days=18)  # period 1 ended 7+ days ago: its grace is over
+        clock.advance(days=18)  # period 1 ended 7+ days ago: its grace is over, a notice goes out
+        assert online_app.sweep().assessed_signals == 0  # hoor en wederhoor: the client may respond first
+        clock.advance(days=14)  # the response window is over: missed
         closing = online_app.sweep()
         assert (closing.assessed_signals, online_app.sweep().assessed_signals) == (1, 0)
         assert online_app.relay().flush(30)
@@ -47,6 +49,10 @@ class TestObligationSignals:
         assert sorted(ev.ObligationAtRisk.FromString(e.data).period_start for e in at_risk) == [
             start.isoformat(), (start + timedelta(days=28)).isoformat()]
         assert len(assessed) == 1
+        [notice] = by_type(events, "nl.werk.obligation-notice.v1")
+        notice_body = ev.ObligationPeriodAssessed.FromString(notice.data)
+        assert (notice_body.outcome, notice_body.respond_by) == (
+            pb.PERIOD_STATUS_NOTICE, (start + timedelta(days=27 + 7 + 14)).isoformat())
         outcome = ev.ObligationPeriodAssessed.FromString(assessed[0].data)
         assert (outcome.period_start, outcome.outcome, outcome.counted, outcome.required) == (
             start.isoformat(), pb.PERIOD_STATUS_MISSED, 1, 4)
