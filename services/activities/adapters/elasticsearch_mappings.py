@@ -41,7 +41,15 @@ VACANCY_PROJECTION = IndexSpec("activities-vacancy-projection", 1, {"dynamic": "
     "open": {"type": "boolean"},
 }}, SMALL_INDEX)
 
-INDEX_SPECS = (ACTIVITIES, ACTIVITY_REQUESTS, POLICY_VERSIONS, CASELOAD, PERIOD_SIGNALS, VACANCY_PROJECTION)
+# Objection, appeal or recovery per client: retention deletes nothing of a held client.
+LEGAL_HOLDS = IndexSpec("activities-legal-holds", 1, {"dynamic": "strict", "properties": {
+    "client_id": KEYWORD, "kind": KEYWORD,
+}}, SMALL_INDEX)
+
+INDEX_SPECS = (ACTIVITIES, ACTIVITY_REQUESTS, POLICY_VERSIONS, CASELOAD, PERIOD_SIGNALS, VACANCY_PROJECTION,
+               LEGAL_HOLDS)
+# Registrations that count once per agency: their facts are read whatever their date.
+AGENCY_TYPE_VALUES = ["agency_registration", "staffing_pool"]
 
 
 def request_doc_id(client_id: str, request_id: str) -> str:
@@ -96,11 +104,14 @@ def list_activities_request(client_id: str, from_date: date | None, to_date: dat
 
 
 def facts_query(client_ids: Sequence[str], since: date) -> dict[str, Any]:
-    return {"bool": {"filter": [{"terms": {"client_id": list(client_ids)}}, {"range": {"date": {"gte": since.isoformat()}}},
+    recent_or_agency = {"bool": {"should": [{"range": {"date": {"gte": since.isoformat()}}},
+                                            {"terms": {"type": AGENCY_TYPE_VALUES}}], "minimum_should_match": 1}}
+    return {"bool": {"filter": [{"terms": {"client_id": list(client_ids)}}, recent_or_agency,
                                 {"term": {"withdrawn": False}}]}}
 
 
-FACT_FIELDS = ["client_id", "activity_id", "type", "date", "logged_on", "verification"]
+FACT_FIELDS = ["client_id", "activity_id", "type", "date", "logged_on", "verification", "doc.employer",
+               "doc.vacancy_id"]
 BY_ACTIVITY_ID = [{"activity_id": "asc"}]
 
 
@@ -113,11 +124,14 @@ def last_dates_request(client_ids: Sequence[str]) -> dict[str, Any]:
                                 "aggs": {"last": {"max": {"field": "date", "format": "strict_date"}}}}}}
 
 
-def dated_before_query(cutoff: date, client_id: str | None = None) -> dict[str, Any]:
+def dated_before_query(cutoff: date, client_id: str | None = None, held: Sequence[str] = ()) -> dict[str, Any]:
     filters: list[dict[str, Any]] = [{"range": {"date": {"lt": cutoff.isoformat()}}}]
     if client_id is not None:
         filters.insert(0, {"term": {"client_id": client_id}})
-    return {"bool": {"filter": filters}}
+    query: dict[str, Any] = {"bool": {"filter": filters}}
+    if held:
+        query["bool"]["must_not"] = [{"terms": {"client_id": list(held)}}]
+    return query
 
 
 def client_query(client_ids: Sequence[str] | str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from services.activities.adapters import elasticsearch_mappings as m
+from services.activities.domain.eligibility import employer_key
 from services.activities.domain.model import Activity, Channel
 from services.activities.domain.periods import ActivityFact
 from services.activities.domain.policy import PolicyVersion
@@ -46,6 +47,7 @@ class ElasticsearchActivitiesStore:
         self._caseload = m.CASELOAD.alias(prefix)
         self._signals = m.PERIOD_SIGNALS.alias(prefix)
         self._vacancies = m.VACANCY_PROJECTION.alias(prefix)
+        self._holds = m.LEGAL_HOLDS.alias(prefix)
         self._outbox = LocalOutbox(outbox) if outbox is not None else None
         # The bus consumer keeps its processed-event ids next to the outbox.
         self.path: Path | None = outbox.db_path if outbox is not None else None
@@ -128,9 +130,11 @@ class ElasticsearchActivitiesStore:
             for hit in search_all(self._es, self._activities, m.facts_query(chunk, since), m.BY_ACTIVITY_ID,
                                   source=m.FACT_FIELDS):
                 s = hit["_source"]
+                doc = s.get("doc") or {}
                 result[s["client_id"]].append(ActivityFact(
                     s["activity_id"], TYPES[s["type"]], date.fromisoformat(s["date"]),
-                    date.fromisoformat(s["logged_on"]), VERIFICATIONS[s["verification"]]))
+                    date.fromisoformat(s["logged_on"]), VERIFICATIONS[s["verification"]],
+                    employer_key(doc.get("employer", "")), doc.get("vacancy_id", "")))
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
@@ -148,15 +152,33 @@ class ElasticsearchActivitiesStore:
                                             conflicts="proceed")["deleted"])
 
     def erase_before(self, cutoff: date) -> int:
-        return self._delete(m.dated_before_query(cutoff))
+        return self._delete(m.dated_before_query(cutoff, held=self._held_clients()))
 
     def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
-        erased = self._delete(m.dated_before_query(cutoff, client_id))
+        erased = 0 if self.legal_holds(client_id) else self._delete(m.dated_before_query(cutoff, client_id))
         self._emit(events)
         return erased
 
     def count_for_client(self, client_id: str) -> int:
         return self._es.count(index=self._activities, query=m.client_query(client_id))
+
+    def _held_clients(self) -> list[str]:
+        return sorted({hit["_source"]["client_id"] for hit in search_all(
+            self._es, self._holds, {"match_all": {}}, [{"client_id": "asc"}, {"kind": "asc"}])})
+
+    def set_legal_hold(self, client_id: str, kind: str, active: bool, now: str) -> list[str]:
+        doc_id = f"{client_id}\x1f{kind}"
+        if active:
+            self._es.index(index=self._holds, id=doc_id, document={"client_id": client_id, "kind": kind},
+                           refresh=self._refresh)
+        else:
+            self._es.delete_by_query(index=self._holds, query={"bool": {"filter": [
+                {"term": {"client_id": client_id}}, {"term": {"kind": kind}}]}}, refresh=True, conflicts="proceed")
+        return self.legal_holds(client_id)
+
+    def legal_holds(self, client_id: str) -> list[str]:
+        return sorted(hit["_source"]["kind"] for hit in search_all(
+            self._es, self._holds, m.client_query(client_id), [{"kind": "asc"}]))
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
