@@ -18,13 +18,14 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
-from services.common.search.bulk import BulkError, ItemFailure, Refresh, bulk_write, index_op, item_failures
+from services.common.search.bulk import BulkError, ItemFailure, bulk_write, index_op, item_failures
 from services.common.search.counters import Counters
 from services.common.search.events import LocalOutbox, OutgoingEvent
 
 from ..domain.ingest import ChangedVacancy, IngestPlan, PreparedItem
 from ..domain.model import EXPIRED
 from . import elasticsearch_mappings as m
+from .elasticsearch_paging import OwnWrites
 from .proto_codec import content_to_proto, timestamp
 
 PUBLISHED = "nl.werk.vacancy-published.v1"
@@ -59,7 +60,7 @@ class IngestWrites:
     _changes: str
     _counters: Counters
     _outbox: LocalOutbox
-    _refresh: Refresh
+    _own_writes: OwnWrites
 
     def _mget(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         raise NotImplementedError
@@ -101,7 +102,11 @@ class IngestWrites:
     def _write(self, ops: list[dict[str, Any]]) -> list[ItemFailure]:
         if not ops:
             return []
-        response = self._es.bulk(operations=ops, refresh=self._refresh)
+        # No refresh: the event path never waits for one (reads that need these writes refresh).
+        try:
+            response = self._es.bulk(operations=ops)
+        finally:  # even a failed bulk may have stored some items
+            self._own_writes.wrote(self._vacancies, self._sources)
         return item_failures(response) if response.get("errors") else []
 
     def _apply_changes(self, changed: list[ChangedVacancy], now: datetime,
@@ -152,6 +157,9 @@ class IngestWrites:
             ops += index_op(self._changes, str(first + offset), m.change_document(first + offset, vacancy_id, change, stamp))
             wrapper = (events_pb.VacancyPublished if event_type == PUBLISHED else events_pb.VacancyUpdated)(vacancy=msg)
             events.append(OutgoingEvent(topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrapper))
-        bulk_write(self._es, ops, refresh=self._refresh)
+        try:
+            bulk_write(self._es, ops)
+        finally:
+            self._own_writes.wrote(self._changes)
         self._outbox.emit(events)
 

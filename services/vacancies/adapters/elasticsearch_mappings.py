@@ -2,12 +2,19 @@
 
 The stored vacancy is the serialized proto `Vacancy` (base64 in `doc`, as the SQLite `doc`
 column); the other fields are copies for search, filters, facets and order. Text fields use
-one analyzer that lower-cases and folds accents (as FTS5 `unicode61 remove_diacritics 2`).
+one analyzer that lower-cases and folds accents (as FTS5 `unicode61 remove_diacritics 2`),
+and carry a `.nl` multi-field that also drops Dutch stop words and stems (so "fietsen" finds
+"fiets", "kok" finds "koks"). The stemmer is the Snowball Dutch one (`stemmer`, language
+`dutch`: accepted by Elasticsearch 8/9 and OpenSearch 2/3 alike), preceded by the overrides
+Elasticsearch's own `dutch` analyzer uses for words it would stem wrongly ("fiets" -> "fiet").
+Changing an analyzer changes the index: bump VACANCIES' version, `jobmatch search migrate`
+then reindexes behind the alias.
 """
 
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from typing import Any
 
 from services.common.search.indices import IndexSpec
@@ -15,10 +22,26 @@ from services.common.search.indices import IndexSpec
 from ..domain.ingest import PreparedItem
 
 KEYWORD = {"type": "keyword"}
-FOLDED_TEXT = {"type": "text", "analyzer": "folded"}
+FOLDED_TEXT = {"type": "text", "analyzer": "folded", "fields": {"nl": {"type": "text", "analyzer": "dutch_folded"}}}
+TEXT_ANALYSIS = {
+    "filter": {
+        "dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
+        # Before the stemmer: words marked here are kept as the rule says (Elasticsearch's defaults).
+        "dutch_override": {"type": "stemmer_override",
+                           "rules": ["fiets=>fiets", "bromfiets=>bromfiets", "ei=>eier", "kind=>kinder"]},
+        "dutch_stemmer": {"type": "stemmer", "language": "dutch"},
+    },
+    "analyzer": {
+        "folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+        # Not the built-in `dutch` analyzer: this one also folds accents ("café"), as the folded fields do.
+        "dutch_folded": {"type": "custom", "tokenizer": "standard",
+                  "filter": ["lowercase", "asciifolding", "dutch_stop", "dutch_override", "dutch_stemmer"]},
+    },
+}
 NO_END_DATE = 99_999_999  # closing_key of a vacancy without an end date: sorts last
 
-VACANCIES = IndexSpec("vacancies", 1, {"dynamic": "strict", "properties": {
+# v2: the `.nl` multi-fields (v1 had the folded fields only).
+VACANCIES = IndexSpec("vacancies", 2, {"dynamic": "strict", "properties": {
     "vacancy_id": KEYWORD, "position": {"type": "long"}, "source": KEYWORD, "external_id": KEYWORD,
     "fingerprint": KEYWORD, "is_open": {"type": "boolean"}, "closed_reason": KEYWORD,
     "title": FOLDED_TEXT, "description": FOLDED_TEXT,
@@ -30,8 +53,7 @@ VACANCIES = IndexSpec("vacancies", 1, {"dynamic": "strict", "properties": {
     # Integer sort keys (yyyymmdd), always present, as the SQLite adapter's order expressions.
     "posted_key": {"type": "integer"}, "closing_key": {"type": "integer"},
     "created_at": {"type": "date"}, "doc": {"type": "binary"},
-}}, {"number_of_shards": 3, "analysis": {"analyzer": {"folded": {
-    "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}}}})
+}}, {"number_of_shards": 3, "analysis": TEXT_ANALYSIS})
 VACANCY_SOURCES = IndexSpec("vacancy-sources", 1, {"dynamic": "strict", "properties": {
     "source": KEYWORD, "external_id": KEYWORD, "vacancy_id": KEYWORD, "content_hash": KEYWORD,
     "canonical": {"type": "boolean"},
@@ -41,6 +63,22 @@ VACANCY_CHANGES = IndexSpec("vacancy-changes", 1, {"dynamic": "strict", "propert
 }}, {"number_of_shards": 1})
 
 INDEX_SPECS = (VACANCIES, VACANCY_SOURCES, VACANCY_CHANGES)
+
+
+def index_specs(*, dutch_stemmer: bool = True) -> tuple[IndexSpec, ...]:
+    """The specs to migrate; `dutch_stemmer=False` only for an engine without one.
+
+    osmem (the embedded stack's OpenSearch-API server) has no Dutch stemmer and does not fail
+    soft: a field analysed with one gets no terms and every `match` on it answers every
+    document. For such an engine the `.nl` fields keep the stop words but skip the stemmer (a
+    no-op filter in its place), so queries stay the same and answer like the folded fields.
+    Same version: it is the same index layout, only less clever.
+    """
+    if dutch_stemmer:
+        return INDEX_SPECS
+    analysis = {**TEXT_ANALYSIS, "filter": {**TEXT_ANALYSIS["filter"], "dutch_stemmer": {"type": "lowercase"}}}
+    unstemmed = replace(VACANCIES, settings={**VACANCIES.settings, "analysis": analysis})
+    return (unstemmed, VACANCY_SOURCES, VACANCY_CHANGES)
 POSITION_COUNTER = "vacancy-position"
 CHANGE_COUNTER = "vacancy-change-sequence"
 

@@ -2,13 +2,21 @@
 
 Same rules as `sqlite_search`:
 - text: every included term must occur in the title or the description (a phrase when it has
-  several words, a prefix when it ends in *); excluded terms must not; title hits weigh 5x;
+  several words, a prefix when it ends in *); excluded terms must not; title hits weigh 5x.
+  Beyond SQLite: a whole-word term also matches its Dutch stem (the `.nl` fields, "fietsen"
+  finds "fiets"; an excluded one excludes its stem too). A word in the form asked matches both
+  fields, so it scores above a stem-only match. Prefix terms stay on the folded fields (a
+  prefix already covers the inflections; prefixes of stems would over-match);
 - filters: open only; occupation = any of the ESCO URIs or ISCO prefixes; hours overlap
   (a vacancy without hours does not fit a window); radius = great-circle distance (ES `arc`
   uses the same haversine on a 6371008.77 m sphere as geo.haversine_km, 6371008.8 m: the
   difference is below a millimetre at 100 km);
-- order and keyset paging: sort keys as (float, float) like the SQLite adapter's, ties broken by
-  storage position, continued with `search_after`; facets as terms aggregations.
+- order: ties broken by storage position; facets as terms aggregations;
+- paging: every page of one search reads the same point in time (PIT, opened with the first
+  page, its keep-alive renewed by each page, closed after the last), continued with
+  `search_after` on the engine's own sort values (Elasticsearch appends `_shard_doc`). So
+  writes while paging neither skip nor repeat a hit. Only the first page counts the hits
+  (`track_total_hits`); the count travels in the token, exact because the snapshot is fixed.
 Known difference: a prefix term (`ontwikkel*`) expands to at most MAX_PREFIX_EXPANSIONS words.
 """
 
@@ -18,7 +26,7 @@ from typing import Any
 
 from services.common.reference import geo
 
-from ..domain.search import SearchCriteria, TextTerm
+from ..domain.search import SearchCriteria, SearchPosition, TextTerm
 from .sqlite_search import _facets_weighted
 
 SortKey = tuple[float, float]
@@ -26,6 +34,12 @@ TITLE_BOOST = 5.0
 MAX_PREFIX_EXPANSIONS = 1000
 FACET_FIELDS = {"isco_major_group": "isco_major", "province": "province_code", "contract_type": "contract_type"}
 HIT_FIELDS = ["vacancy_id", "position", "fingerprint", "location", "doc"]
+TEXT_FIELDS: list[tuple[str, dict[str, float]]] = [("title", {"boost": TITLE_BOOST}), ("description", {})]
+DUTCH_FIELDS: list[tuple[str, dict[str, float]]] = [("title.nl", {"boost": TITLE_BOOST}), ("description.nl", {})]
+# How long a point in time lives without a next page (each page renews it). Long enough to read
+# a page; short enough that abandoned searches free their snapshot soon (OpenSearch allows 300
+# open PITs per node by default: search.max_open_pit_context).
+PIT_KEEP_ALIVE = "5m"
 
 _SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [{"_score": "desc"}, {"position": "asc"}],
@@ -35,12 +49,12 @@ _SORTS: dict[str, list[dict[str, Any]]] = {
 
 
 def text_clause(term: TextTerm) -> dict[str, Any]:
-    """The term in the title or in the description."""
+    """The term in the title or in the description, as written or (whole words) as Dutch stems."""
     kind = "match_phrase_prefix" if term.prefix else "match_phrase"
     text = " ".join(term.words)
     extra = {"max_expansions": MAX_PREFIX_EXPANSIONS} if term.prefix else {}
-    return {"bool": {"should": [{kind: {"title": {"query": text, "boost": TITLE_BOOST, **extra}}},
-                                {kind: {"description": {"query": text, **extra}}}],
+    fields = TEXT_FIELDS if term.prefix else TEXT_FIELDS + DUTCH_FIELDS
+    return {"bool": {"should": [{kind: {field: {"query": text, **boost, **extra}}} for field, boost in fields],
                      "minimum_should_match": 1}}
 
 
@@ -75,16 +89,6 @@ def search_query(c: SearchCriteria) -> dict[str, Any]:
     return {"bool": query}
 
 
-def search_after_values(sort: str, after: SortKey) -> list[float | int]:
-    """Our (float, float) sort key back into the values of the Elasticsearch sort."""
-    first, second = after
-    if sort == "relevance":
-        return [-first, int(second)]
-    if sort == "date_posted":
-        return [int(-first), int(-second)]
-    return [int(first), int(second)]
-
-
 def sort_key_of(sort: str, values: list[Any]) -> SortKey:
     first, second = float(values[0]), float(values[1])
     if sort == "relevance":
@@ -94,11 +98,13 @@ def sort_key_of(sort: str, values: list[Any]) -> SortKey:
     return (first, second)
 
 
-def search_request(c: SearchCriteria, page_size: int, after: SortKey | None) -> dict[str, Any]:
+def search_request(c: SearchCriteria, page_size: int, pit: str, after: SearchPosition | None) -> dict[str, Any]:
+    """One page read from point in time `pit` (no index: the PIT names it); `after`: the page before's."""
     body: dict[str, Any] = {"query": search_query(c), "sort": _SORTS[c.sort], "size": page_size + 1,
-                            "track_total_hits": True, "source": HIT_FIELDS}
+                            "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+                            "track_total_hits": after is None, "source": HIT_FIELDS}
     if after is not None:
-        body["search_after"] = search_after_values(c.sort, after)
+        body["search_after"] = list(after.after)
     if c.include_facets:
         body["aggs"] = {name: {"terms": {"field": field, "size": 100}} for name, field in FACET_FIELDS.items()}
     return body

@@ -1,10 +1,12 @@
 """The Elasticsearch `VacancyStore`: vacancies, their sources and the change stream in three
 indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_search`).
 
-- Writes go in `_bulk` requests (ingest: `elasticsearch_ingest`) with refresh="wait_for" by
-  default (search, the change stream and the next batch's fingerprint look-up must see them)
-  and per-item error handling: what was stored gets its change entries and events; failed
-  items raise BulkError afterwards.
+- Writes go in `_bulk` requests (ingest: `elasticsearch_ingest`) with per-item error handling:
+  what was stored gets its change entries and events; failed items raise BulkError afterwards.
+  No write waits for a refresh; reads that must see earlier writes (search, the change stream,
+  the next batch's fingerprint look-up, expiry, a vacancy's links) refresh the indices this
+  store wrote, once (`elasticsearch_paging.OwnWrites`). Look-ups by id are realtime.
+- Search pages read one point in time each search (`elasticsearch_paging.search_page`).
 - Changing an existing vacancy (update, close, expire) writes with the `if_seq_no`/
   `if_primary_term` read with it; on a conflict (a withdrawal raced an update) the change is
   decided again on the fresh document, as the SQLite adapter decides on the stored status.
@@ -27,27 +29,26 @@ from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.bus import topics
 from services.common.bus.outbox import SqliteOutbox
 from services.common.search.engine import Conflict, SearchEngine
-from services.common.search.bulk import Refresh
 from services.common.search.counters import Counters
 from services.common.search.events import LocalOutbox, OutgoingEvent
 from services.common.search.reading import search_all
 
 from ..domain.ingest import KnownSource
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
-from ..domain.search import SearchCriteria, SearchHit, SearchPage
+from ..domain.search import SearchCriteria, SearchPage, SearchPosition
 from ..service_layer.ports import VacancyChange
 from . import elasticsearch_mappings as m
-from . import elasticsearch_search as s
 from .elasticsearch_ingest import ATTEMPTS, CLOSED, IngestWrites, iso, proto_of
+from .elasticsearch_paging import OwnWrites, search_page
 from .proto_codec import timestamp, vacancy_from_proto
 
 _MGET_CHUNK = 1000
 
 
 class ElasticsearchVacancyStore(IngestWrites):
-    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox) -> None:
         self._es = engine
-        self._refresh = refresh  # for writes that are read back by a search
+        self._own_writes = OwnWrites(engine)
         self._vacancies = m.VACANCIES.alias(prefix)
         self._sources = m.VACANCY_SOURCES.alias(prefix)
         self._changes = m.VACANCY_CHANGES.alias(prefix)
@@ -79,6 +80,7 @@ class ElasticsearchVacancyStore(IngestWrites):
 
     def open_by_fingerprint(self, fingerprints: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = {}
+        self._own_writes.make_visible()  # duplicates of the batch before must be found
         unique = list(dict.fromkeys(fingerprints))
         for start in range(0, len(unique), _MGET_CHUNK):
             query = m.open_by_fingerprint_query(unique[start:start + _MGET_CHUNK])
@@ -90,9 +92,10 @@ class ElasticsearchVacancyStore(IngestWrites):
 
     # -- lifecycle ----------------------------------------------------------------------
     def get(self, vacancy_id: str) -> Vacancy | None:
-        found = self._mget(self._vacancies, [vacancy_id])
+        found = self._mget(self._vacancies, [vacancy_id])  # realtime: no refresh needed
         if vacancy_id not in found:
             return None
+        self._own_writes.make_visible()  # the links are found by a search on the sources
         return self._with_links([found[vacancy_id]["_source"]])[0]
 
     def _with_links(self, sources: Sequence[dict[str, Any]]) -> list[Vacancy]:
@@ -123,15 +126,17 @@ class ElasticsearchVacancyStore(IngestWrites):
             msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
             msg.updated_at.CopyFrom(timestamp(now))
             try:
-                self._es.update(index=self._vacancies, id=vacancy_id, refresh=self._refresh,
+                self._es.update(index=self._vacancies, id=vacancy_id,
                                 if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
                                 doc={"is_open": False, "closed_reason": reason,
                                      "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")})
             except Conflict:
                 continue
             sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
-            self._es.index(index=self._changes, id=str(sequence), refresh=self._refresh,
+            self._own_writes.wrote(self._vacancies)
+            self._es.index(index=self._changes, id=str(sequence),
                            document=m.change_document(sequence, vacancy_id, "removed", iso(now)))
+            self._own_writes.wrote(self._changes)
             self._outbox.emit([OutgoingEvent(topics.VACANCIES, vacancy_id, CLOSED, vacancy_id, events_pb.VacancyClosed(
                 vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))])
             return True
@@ -143,26 +148,17 @@ class ElasticsearchVacancyStore(IngestWrites):
         return self.get(vacancy_id)
 
     def expire(self, today: str, now: datetime) -> list[str]:
+        self._own_writes.make_visible()  # a closing date changed by the last batch counts
         due = [hit["_source"]["vacancy_id"] for hit in search_all(
             self._es, self._vacancies, m.expired_query(today), m.BY_POSITION, source=["vacancy_id"])]
         return [vacancy_id for vacancy_id in due if self._close_one(vacancy_id, EXPIRED, now)]
 
     # -- reading ------------------------------------------------------------------------
-    def search(self, criteria: SearchCriteria, page_size: int, after: tuple[float, int] | None) -> SearchPage:
-        body = s.search_request(criteria, page_size, after)
-        answer = self._es.search(index=self._vacancies, track_scores=True, **body)
-        hits = answer["hits"]["hits"]
-        page = hits[:page_size]
-        vacancies = self._with_links([hit["_source"] for hit in page])
-        found = tuple(
-            SearchHit(vacancy=vacancy, score=round(hit.get("_score") or 0.0, 6),
-                      distance_km=s.distance_of(criteria, hit["_source"]), sort_key=s.sort_key_of(criteria.sort, hit["sort"]))
-            for hit, vacancy in zip(page, vacancies, strict=True))
-        facets = s.facets_of(answer["aggregations"]) if criteria.include_facets else {}
-        return SearchPage(hits=found, total_count=answer["hits"]["total"]["value"], facets=facets,
-                          has_more=len(hits) > page_size)
+    def search(self, criteria: SearchCriteria, page_size: int, after: SearchPosition | None) -> SearchPage:
+        return search_page(self._es, self._own_writes, self._vacancies, criteria, page_size, after, self._with_links)
 
     def changes_after(self, sequence: int, limit: int) -> list[VacancyChange]:
+        self._own_writes.make_visible()
         rows = [hit["_source"] for hit in self._es.search(
             index=self._changes, **m.changes_after_request(sequence, limit))["hits"]["hits"]]
         docs = self._mget(self._vacancies, list({row["vacancy_id"] for row in rows}))
@@ -173,12 +169,14 @@ class ElasticsearchVacancyStore(IngestWrites):
                 for row, vacancy in zip(rows, vacancies, strict=True)]
 
     def open_vacancies_after(self, position: int, limit: int) -> list[tuple[int, Vacancy]]:
+        self._own_writes.make_visible()
         hits = self._es.search(index=self._vacancies, **m.open_after_request(position, limit))["hits"]["hits"]
         docs = self._mget(self._vacancies, [hit["_source"]["vacancy_id"] for hit in hits])
         sources = [docs[hit["_source"]["vacancy_id"]]["_source"] for hit in hits]
         return [(src["position"], vacancy) for src, vacancy in zip(sources, self._with_links(sources), strict=True)]
 
     def last_change_sequence(self) -> int:
+        self._own_writes.make_visible()
         value = self._es.search(index=self._changes, **m.LAST_CHANGE_REQUEST)["aggregations"]["last"]["value"]
         return int(value or 0)
 

@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from services.common.reference import geo, occupations, places
 
 from ..domain.model import CONTRACT_TYPE_LABELS, Vacancy
-from ..domain.search import FacetCount, SearchCriteria, SearchHit, SearchPage, TextQuery, TextTerm
+from ..domain.search import (
+    FacetCount, SearchCriteria, SearchHit, SearchPage, SearchPosition, TextQuery, TextTerm, invalid_page_token,
+)
 
 SortKey = tuple[float, float]
 LoadVacancies = Callable[[Sequence[tuple[str, bytes, str]]], list[Vacancy]]
@@ -154,8 +156,22 @@ def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: 
     return (-int(posted.replace("-", "")), -row_id)  # newest first
 
 
-def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
+def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SearchPosition | None,
            load: LoadVacancies) -> SearchPage:
+    """Keyset paging on the live table: the position is the last hit's (float, float) sort key."""
+    key: SortKey | None = None
+    if after is not None:
+        if len(after.after) != 2 or after.pit:  # a search engine's position, or not ours
+            raise invalid_page_token()
+        key = (float(after.after[0]), float(after.after[1]))
+    page = _search(conn, c, page_size, key, load)
+    if page.has_more and page.hits:
+        return page.model_copy(update={"next_position": SearchPosition(after=page.hits[-1].sort_key)})
+    return page
+
+
+def _search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
+            load: LoadVacancies) -> SearchPage:
     if c.geo is None:
         return _search_in_sql(conn, c, page_size, after, load)
     # With a radius, SQLite narrows to the bounding box and Python keeps the points inside the circle.

@@ -23,7 +23,7 @@ from services.common.bus.outbox import SqliteOutbox, immediate_transaction
 
 from ..domain.ingest import IngestPlan, KnownSource, PreparedItem
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
-from ..domain.search import SearchCriteria, SearchPage
+from ..domain.search import SearchCriteria, SearchPage, SearchPosition
 from ..service_layer.ports import VacancyChange
 from . import sqlite_search
 from .outbox_batch import OutboxBatch, wrap_vacancy
@@ -272,7 +272,7 @@ class SqliteVacancyStore:
         return [row[0] for row in rows]
 
     # -- reading ------------------------------------------------------------------
-    def search(self, criteria: SearchCriteria, page_size: int, after: tuple[float, int] | None) -> SearchPage:
+    def search(self, criteria: SearchCriteria, page_size: int, after: SearchPosition | None) -> SearchPage:
         with self._lock:
             return sqlite_search.search(self._conn, criteria, page_size, after, self._with_links)
 

@@ -151,8 +151,32 @@ class FacetCount(_Frozen):
     count: int
 
 
+class SearchPosition(_Frozen):
+    """Where the next page starts, as the store that issued it wrote it (it travels in the page token).
+
+    `after`: the sort values of the last hit. A search engine adds the point in time the pages
+    are read from (`pit`: a snapshot, so writes while paging neither skip nor repeat hits) and
+    the count taken on the first page (`total`: the snapshot's count does not change).
+    """
+
+    after: tuple[int | float, ...]
+    pit: str = ""
+    total: int | None = None
+
+
 class SearchPage(_Frozen):
     hits: tuple[SearchHit, ...]
     total_count: int
     facets: dict[str, tuple[FacetCount, ...]] = {}
     has_more: bool = False
+    next_position: SearchPosition | None = None  # set when has_more
+
+
+def invalid_page_token() -> InvalidArgument:
+    return InvalidArgument([FieldViolation("page_token", t("Ongeldige paginatoken.", "Invalid page token."))])
+
+
+def expired_page_token() -> InvalidArgument:
+    return InvalidArgument([FieldViolation("page_token", t(
+        "Deze zoekresultaten zijn verlopen (na 5 minuten zonder volgende pagina). Zoek opnieuw zonder token.",
+        "These search results have expired (5 minutes without a next page). Search again without a token."))])

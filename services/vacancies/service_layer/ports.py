@@ -9,7 +9,7 @@ from typing import Protocol
 
 from ..domain.ingest import IngestPlan, KnownSource
 from ..domain.model import ChangeType, Vacancy
-from ..domain.search import SearchCriteria, SearchPage
+from ..domain.search import SearchCriteria, SearchPage, SearchPosition
 
 Clock = Callable[[], datetime]
 
@@ -45,7 +45,9 @@ class VacancyStore(Protocol):
         """Close every open vacancy whose valid_through is before `today`; their ids."""
         ...
 
-    def search(self, criteria: SearchCriteria, page_size: int, after: tuple[float, int] | None) -> SearchPage: ...
+    def search(self, criteria: SearchCriteria, page_size: int, after: SearchPosition | None) -> SearchPage:
+        """One page in the criteria's order; `after` is the `next_position` of the page before."""
+        ...
 
     def changes_after(self, sequence: int, limit: int) -> list[VacancyChange]: ...
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.reference import places
 
 from ..domain.search import (
-    GeoFilter, SearchCriteria, SearchPage, SearchSort, check_criteria, check_query_text, check_sort,
-    parse_text_query,
+    GeoFilter, SearchCriteria, SearchPage, SearchPosition, SearchSort, check_criteria, check_query_text, check_sort,
+    invalid_page_token, parse_text_query,
 )
 from services.common.page_tokens import PageTokens, scope_of
 from .ports import VacancyChange, VacancyStore
@@ -125,13 +125,14 @@ class SearchVacancies:
         scope = scope_of("search", criteria.model_dump_json(exclude={"include_facets"}))
         after = None
         if request.page_token:
-            position = self._tokens.read(request.page_token, scope)
-            if not (isinstance(position, list) and len(position) == 2
-                    and all(isinstance(x, int | float) for x in position)):
-                raise InvalidArgument([FieldViolation("page_token", t("Ongeldige paginatoken.", "Invalid page token."))])
-            after = (float(position[0]), float(position[1]))
+            # The position is the store's own (see SearchPosition); the signature vouches for it.
+            try:
+                after = SearchPosition.model_validate(self._tokens.read(request.page_token, scope))
+            except ValidationError:
+                raise invalid_page_token() from None
         page = self._store.search(criteria, page_size, after)
-        next_token = self._tokens.issue(scope, list(page.hits[-1].sort_key)) if page.has_more and page.hits else ""
+        position = page.next_position if page.has_more and page.hits else None
+        next_token = self._tokens.issue(scope, position.model_dump(mode="json")) if position is not None else ""
         return page, next_token
 
 

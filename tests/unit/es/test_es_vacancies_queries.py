@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -10,7 +11,7 @@ from services.vacancies.adapters import elasticsearch_mappings as m
 from services.vacancies.adapters import elasticsearch_search as s
 from services.vacancies.domain.ingest import PreparedItem
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
-from services.vacancies.domain.search import GeoFilter, SearchCriteria, TextTerm, parse_text_query
+from services.vacancies.domain.search import GeoFilter, SearchCriteria, SearchPosition, TextTerm, parse_text_query
 
 
 def item(**content) -> PreparedItem:  # type: ignore[no-untyped-def]
@@ -25,9 +26,32 @@ def item(**content) -> PreparedItem:  # type: ignore[no-untyped-def]
 class TestVacancyMappings:
     def test_text_is_folded_so_accents_and_case_do_not_matter(self) -> None:
         props = m.VACANCIES.mappings["properties"]
-        assert props["title"] == props["description"] == {"type": "text", "analyzer": "folded"}
+        assert props["title"] == props["description"] == {
+            "type": "text", "analyzer": "folded", "fields": {"nl": {"type": "text", "analyzer": "dutch_folded"}}}
         assert m.VACANCIES.settings["analysis"]["analyzer"]["folded"] == {
             "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}
+
+    def test_the_nl_fields_also_drop_dutch_stop_words_and_stem_with_standard_filters_only(self) -> None:
+        analysis = m.VACANCIES.settings["analysis"]
+        assert analysis["analyzer"]["dutch_folded"] == {
+            "type": "custom", "tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding", "dutch_stop", "dutch_override", "dutch_stemmer"]}
+        assert analysis["filter"]["dutch_stop"] == {"type": "stop", "stopwords": "_dutch_"}
+        assert analysis["filter"]["dutch_stemmer"] == {"type": "stemmer", "language": "dutch"}
+        assert "fiets=>fiets" in analysis["filter"]["dutch_override"]["rules"]  # Snowball would make it "fiet"
+
+    def test_an_engine_without_a_dutch_stemmer_gets_the_same_layout_with_the_stemmer_a_no_op(self) -> None:
+        unstemmed, sources, changes = m.index_specs(dutch_stemmer=False)
+        assert (unstemmed.name, unstemmed.version, unstemmed.mappings) == ("vacancies", 2, m.VACANCIES.mappings)
+        assert unstemmed.settings["analysis"]["filter"]["dutch_stemmer"] == {"type": "lowercase"}
+        assert unstemmed.settings["analysis"]["filter"]["dutch_stop"] == {"type": "stop", "stopwords": "_dutch_"}
+        assert (sources, changes) == (m.VACANCY_SOURCES, m.VACANCY_CHANGES)
+        assert m.index_specs() == m.INDEX_SPECS
+        assert m.VACANCIES.settings["analysis"]["filter"]["dutch_stemmer"]["type"] == "stemmer"  # left as it was
+
+    def test_the_mapping_change_of_the_nl_fields_is_a_new_index_version(self) -> None:
+        assert m.VACANCIES.version == 2
+        assert m.VACANCIES.index("jobmatch") == "jobmatch-vacancies-v2"
 
     def test_filters_are_keywords_the_place_a_geo_point_and_the_stored_proto_binary(self) -> None:
         props = m.VACANCIES.mappings["properties"]
@@ -74,15 +98,18 @@ class TestVacancySearchQuery:
     def test_without_criteria_only_open_vacancies(self) -> None:
         assert s.search_query(SearchCriteria()) == {"bool": {"filter": [{"term": {"is_open": True}}]}}
 
-    def test_a_phrase_must_be_in_title_or_description_with_the_title_weighing_five_times(self) -> None:
+    def test_a_phrase_must_be_in_title_or_description_as_written_or_stemmed_with_the_title_weighing_five_times(self) -> None:
         assert s.text_clause(TextTerm(words=("agile", "coach"))) == {"bool": {"should": [
             {"match_phrase": {"title": {"query": "agile coach", "boost": 5.0}}},
-            {"match_phrase": {"description": {"query": "agile coach"}}}], "minimum_should_match": 1}}
+            {"match_phrase": {"description": {"query": "agile coach"}}},
+            {"match_phrase": {"title.nl": {"query": "agile coach", "boost": 5.0}}},
+            {"match_phrase": {"description.nl": {"query": "agile coach"}}}], "minimum_should_match": 1}}
 
-    def test_a_prefix_term_is_a_phrase_prefix_with_bounded_expansion(self) -> None:
+    def test_a_prefix_term_is_a_phrase_prefix_with_bounded_expansion_on_the_folded_fields_only(self) -> None:
         clause = s.text_clause(TextTerm(words=("ontwikkel",), prefix=True))
-        assert clause["bool"]["should"][0] == {"match_phrase_prefix": {"title": {
-            "query": "ontwikkel", "boost": 5.0, "max_expansions": s.MAX_PREFIX_EXPANSIONS}}}
+        assert clause["bool"]["should"] == [
+            {"match_phrase_prefix": {"title": {"query": "ontwikkel", "boost": 5.0, "max_expansions": s.MAX_PREFIX_EXPANSIONS}}},
+            {"match_phrase_prefix": {"description": {"query": "ontwikkel", "max_expansions": s.MAX_PREFIX_EXPANSIONS}}}]
 
     def test_included_terms_are_required_and_excluded_terms_forbidden(self) -> None:
         query = s.search_query(SearchCriteria(text=parse_text_query('coach -nachtdiensten "agile coach"')))["bool"]
@@ -111,23 +138,29 @@ class TestVacancySearchOrderAndPaging:
         ("relevance", [{"_score": "desc"}, {"position": "asc"}]),
         ("date_posted", [{"posted_key": "desc"}, {"position": "desc"}]),
         ("valid_through", [{"closing_key": "asc"}, {"position": "asc"}])])
-    def test_each_order_ends_in_the_storage_position_and_pages_by_search_after(self, sort, es_sort) -> None:  # type: ignore[no-untyped-def]
-        body = s.search_request(SearchCriteria(sort=sort), 20, None)
+    def test_the_first_page_reads_a_point_in_time_and_counts_in_an_order_ending_in_the_storage_position(
+            self, sort, es_sort) -> None:  # type: ignore[no-untyped-def]
+        body = s.search_request(SearchCriteria(sort=sort), 20, "pit-1", None)
         assert body == {"query": s.search_query(SearchCriteria(sort=sort)), "sort": es_sort, "size": 21,
-                        "track_total_hits": True, "source": s.HIT_FIELDS}
+                        "pit": {"id": "pit-1", "keep_alive": "5m"}, "track_total_hits": True, "source": s.HIT_FIELDS}
 
-    @pytest.mark.parametrize(("sort", "values"), [("relevance", [3.5, 12]), ("date_posted", [20261120, 12]),
-                                                  ("valid_through", [99999999, 12])])
-    def test_a_sort_key_goes_back_into_the_same_search_after_values(self, sort, values) -> None:  # type: ignore[no-untyped-def]
-        key = s.sort_key_of(sort, values)
-        assert s.search_request(SearchCriteria(sort=sort), 5, key)["search_after"] == values
+    def test_a_later_page_renews_the_point_in_time_continues_after_the_engine_sort_values_and_does_not_count(self) -> None:
+        after = SearchPosition(after=(3.5, 12, 4294967298), pit="pit-2", total=40)
+        body = s.search_request(SearchCriteria(sort="relevance"), 5, "pit-2", after)
+        assert body["search_after"] == [3.5, 12, 4294967298]  # Elasticsearch's implicit _shard_doc kept as sent
+        assert body["pit"] == {"id": "pit-2", "keep_alive": s.PIT_KEEP_ALIVE}
+        assert body["track_total_hits"] is False
+
+    def test_a_position_survives_the_page_token_json_with_its_integers_exact(self) -> None:
+        position = SearchPosition(after=(-1.25, 9007199254740993), pit="p", total=3)
+        assert SearchPosition.model_validate(json.loads(json.dumps(position.model_dump(mode="json")))) == position
 
     def test_sort_keys_grow_along_the_result_order_like_the_sqlite_keys(self) -> None:
         assert s.sort_key_of("date_posted", [20261120, 12]) < s.sort_key_of("date_posted", [20261119, 40])
         assert s.sort_key_of("relevance", [3.5, 12]) < s.sort_key_of("relevance", [1.0, 2])
 
     def test_facets_are_terms_aggregations_read_back_with_labels(self) -> None:
-        body = s.search_request(SearchCriteria(include_facets=True), 1, None)
+        body = s.search_request(SearchCriteria(include_facets=True), 1, "pit", None)
         assert body["aggs"] == {"isco_major_group": {"terms": {"field": "isco_major", "size": 100}},
                                 "province": {"terms": {"field": "province_code", "size": 100}},
                                 "contract_type": {"terms": {"field": "contract_type", "size": 100}}}
