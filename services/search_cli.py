@@ -13,20 +13,21 @@ import sys
 
 from services.activities.adapters import elasticsearch_mappings as activities_indices
 from services.common.search import counters, processing_log
+from services.common.search.capabilities import has_dutch_stemmer
 from services.common.search.client import Connection, SearchEngineStartupError, connect_checked, index_prefix
 from services.common.search.indices import IndexSpec, ReindexWatch, migrate
 from services.matching.adapters import elasticsearch_mappings as matching_indices
 from services.vacancies.adapters import elasticsearch_mappings as vacancies_indices
 
-# Every index the search adapters use, service by service.
-INDEX_SPEC_GROUPS: tuple[tuple[IndexSpec, ...], ...] = (
-    tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS), tuple(vacancies_indices.INDEX_SPECS),
-    tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS),
-)
+def index_spec_groups(*, dutch_stemmer: bool = True) -> tuple[tuple[IndexSpec, ...], ...]:
+    """Every index the search adapters use, service by service."""
+    return (tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS),
+            tuple(vacancies_indices.index_specs(dutch_stemmer=dutch_stemmer)),
+            tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS))
 
 
-def all_index_specs() -> list[IndexSpec]:
-    specs = [spec for group in INDEX_SPEC_GROUPS for spec in group]
+def all_index_specs(*, dutch_stemmer: bool = True) -> list[IndexSpec]:
+    specs = [spec for group in index_spec_groups(dutch_stemmer=dutch_stemmer) for spec in group]
     names = [s.name for s in specs]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
@@ -38,7 +39,11 @@ def migrate_all(connection: Connection, prefix: str | None = None, progress=prin
     """Create or upgrade every index the search adapters use; returns what was done."""
     engine = connect_checked(connection)
     try:
-        return list(migrate(engine, all_index_specs(), prefix or index_prefix(), ReindexWatch(progress=progress)))
+        stemmer = has_dutch_stemmer(engine)
+        if not stemmer:
+            progress("this engine has no Dutch stemmer: the .nl text fields are created without stemming")
+        specs = all_index_specs(dutch_stemmer=stemmer)
+        return list(migrate(engine, specs, prefix or index_prefix(), ReindexWatch(progress=progress)))
     finally:
         engine.close()
 

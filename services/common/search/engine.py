@@ -39,9 +39,15 @@ class Conflict(SearchEngineError):
 class EngineUnavailable(SearchEngineError):
     """Unreachable, overloaded (429/502/503/504) or refusing writes, after the retries."""
 
+    transient = True  # event consumers pause and try again instead of dead-lettering the event
+
 
 class EngineRejected(SearchEngineError):
     """The engine refused the request itself (400/401/403/...): a bug or a setting, not load."""
+
+
+class SearchEngineStartupError(RuntimeError):
+    """The engine cannot be used at start: the message names the setting or command to fix (NL / EN)."""
 
 
 class SearchEngine(Protocol):
@@ -101,6 +107,8 @@ class SearchEngine(Protocol):
     def start_reindex(self, *, source: str, dest: str) -> str: ...
 
     def running_tasks(self, actions: str) -> list[str]: ...
+
+    def analyze(self, *, tokenizer: str, filters: list[Any], text: str) -> list[str]: ...
 
     def info(self) -> dict[str, Any]: ...
 

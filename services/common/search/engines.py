@@ -200,6 +200,10 @@ class ElasticsearchEngine(_Engine):
                                                         wait_for_completion=False, refresh=True), idempotent=False)
         return str(answer["task"])
 
+    def analyze(self, *, tokenizer: str, filters: list[Any], text: str) -> list[str]:
+        answer = self._call(lambda: self.client.indices.analyze(tokenizer=tokenizer, filter=filters, text=text))
+        return [token["token"] for token in answer.body.get("tokens", [])]
+
     def running_tasks(self, actions: str) -> list[str]:
         rows = self._call(lambda: self.client.cat.tasks(actions=[actions], format="json")).body
         return [str(row.get("task_id", "")) for row in rows or []]
@@ -284,6 +288,11 @@ class OpenSearchEngine(_Engine):
             body={"source": {"index": source}, "dest": {"index": dest}},
             params={"wait_for_completion": "false", "refresh": "true"}), idempotent=False)
         return str(answer["task"])
+
+    def analyze(self, *, tokenizer: str, filters: list[Any], text: str) -> list[str]:
+        body = {"tokenizer": tokenizer, "filter": filters, "text": text}
+        answer = self._call(lambda: self.client.indices.analyze(body=body))
+        return [token["token"] for token in answer.get("tokens", [])]
 
     def running_tasks(self, actions: str) -> list[str]:
         rows = self._call(lambda: self.client.cat.tasks(params={"actions": actions, "format": "json"}))
