@@ -3,12 +3,14 @@
 `BackgroundWork` holds the outbox relay, the event consumers and periodic sweeps of one
 service and stops them in reverse order; `run_service` is the body of each service's
 `main()`: JSON logs, the app, sample data on first start, background work, serve until
-SIGTERM/SIGINT, then close.
+SIGTERM/SIGINT, then close. A search engine that cannot be used at start (unreachable, wrong
+credentials or kind, indices not migrated) ends the process with exit code 2 and the message.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
@@ -77,10 +79,16 @@ def run_service(
 ) -> None:
     from services.common.grpc_server import serve_forever
     from services.common.logs import configure_logging
+    from services.common.search.engine import SearchEngineStartupError
 
     settings = Settings()
     configure_logging(name, settings.log_level)
-    app = build_app(settings)
+    try:
+        app = build_app(settings)
+    except SearchEngineStartupError as refused:
+        # A setting or a migration to fix, not a bug: the message alone (NL / EN), no traceback.
+        print(f"{name}: {refused}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     if settings.seed_sample_data:
         seed(app)
     app.start_background()

@@ -1,7 +1,10 @@
 """The Elasticsearch adapter of the activities stores: ActivityStore, ObligationStore and
 VacancyProjection, on the indices of `elasticsearch_mappings` (behind their aliases).
 
-- Writes a person waits to see (log, change, policy, caseload) use refresh="wait_for" (the default).
+- Refresh: an RPC write that a later search must show (log, change, policy, caseload, legal
+  hold) refreshes the shards it touched (`refresh=True`, the default). The vacancy projection
+  (written from consumed events) and period signals (the sweep) never refresh: they are read
+  back by id (realtime GET) or decided by `op_type=create`.
 - Uniqueness that two instances could race on is decided by Elasticsearch, not by a read
   first: `op_type=create` on deterministic ids (request id, policy version, period signal);
   a 409 answers "already there".
@@ -38,9 +41,9 @@ _CHUNK = 1000  # client ids per terms query
 
 class ElasticsearchActivitiesStore:
     def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox | None = None, *,
-                 refresh: Refresh = "wait_for") -> None:
+                 refresh: Refresh = True) -> None:
         self._es = engine
-        self._refresh = refresh  # for writes that are read back by a search
+        self._refresh = refresh  # for RPC writes that a later search must see
         self._activities = m.ACTIVITIES.alias(prefix)
         self._requests = m.ACTIVITY_REQUESTS.alias(prefix)
         self._policies = m.POLICY_VERSIONS.alias(prefix)
@@ -217,7 +220,7 @@ class ElasticsearchActivitiesStore:
 
     def record_signal(self, client_id: str, period_start: date, kind: str, events: Sequence[PendingEvent]) -> bool:
         document = {"client_id": client_id, "period_start": period_start.isoformat(), "kind": kind}
-        if not self._create(self._signals, m.signal_doc_id(client_id, period_start, kind), document):
+        if not self._create(self._signals, m.signal_doc_id(client_id, period_start, kind), document, refresh=False):
             return False
         self._emit(events)
         return True
@@ -232,13 +235,11 @@ class ElasticsearchActivitiesStore:
 
     # -- VacancyProjection ---------------------------------------------------------------
     def upsert_vacancy(self, vacancy: VacancySummary) -> None:
-        self._es.index(index=self._vacancies, id=vacancy.vacancy_id, document=vacancy.model_dump(mode="json"),
-                       refresh=self._refresh)
+        self._es.index(index=self._vacancies, id=vacancy.vacancy_id, document=vacancy.model_dump(mode="json"))
 
     def close_vacancy(self, vacancy_id: str) -> None:
         try:
-            self._es.update(index=self._vacancies, id=vacancy_id, doc={"open": False}, refresh=self._refresh,
-                            retry_on_conflict=3)
+            self._es.update(index=self._vacancies, id=vacancy_id, doc={"open": False}, retry_on_conflict=3)
         except NotFound:
             pass  # never seen: nothing to close
 

@@ -31,6 +31,7 @@ PROCESSED_PURGE_INTERVAL = 3600.0  # seconds between clean-ups of old processed 
 
 class EventConsumer(threading.Thread):
     """One thread, one KafkaConsumer: decode, dedupe, handle, commit; retries, then DLQ.
+    A transient handler error (`is_transient`) pauses the partition until it passes instead.
 
     It joins the consumer group `group_id` (`subscribe`): the group splits the partitions of
     its topics over the replicas, so N replicas with one group_id each handle a share and
@@ -232,6 +233,13 @@ class EventConsumer(threading.Thread):
                 with handling(event.id):
                     self.handler(event)
             except Exception as exc:
+                if is_transient(exc) and not self._stopping.is_set():
+                    # A dependency is down (search engine unreachable or overloaded): not the
+                    # event's fault, so no attempt is counted and it never goes to dead letters.
+                    # Pause, then read it again (polling in between keeps the group membership).
+                    log.warning("event %s waits, a dependency is unavailable: %s", event.id, exc)
+                    self._stopping.wait(self.max_backoff)
+                    return False
                 if attempt >= self.max_attempts or self._stopping.is_set():
                     if self._stopping.is_set() and attempt < self.max_attempts:
                         return False  # stopping: leave it for the next run
@@ -294,6 +302,12 @@ def _close_quietly(client: Any) -> None:
             client.close(timeout=1)
     except Exception:
         log.debug("closing kafka client failed", exc_info=True)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a handler error says "try later" (`transient = True` on the exception, e.g. the
+    search engine's EngineUnavailable): the consumer pauses instead of counting attempts."""
+    return bool(getattr(error, "transient", False))
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.02) -> bool:

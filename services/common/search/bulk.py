@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .engine import Refresh, SearchEngine
+from .retry import TRANSIENT_STATUSES
 
 __all__ = ["BulkError", "ItemFailure", "Refresh", "bulk_write", "delete_op", "index_op", "item_failures"]
 
@@ -35,6 +36,12 @@ class BulkError(RuntimeError):
     @property
     def conflicts(self) -> list[ItemFailure]:
         return [f for f in self.failures if f.status == 409]
+
+    @property
+    def transient(self) -> bool:
+        """Every item failed only for load (429/502/503/504, after the engine's retries): a
+        consumer pauses and tries the event again rather than dead-lettering it."""
+        return all(f.status in TRANSIENT_STATUSES for f in self.failures)
 
 
 def index_op(index: str, doc_id: str, document: dict[str, Any], **meta: Any) -> list[dict[str, Any]]:

@@ -11,21 +11,27 @@ runs share one cluster: indices are `<prefix>-<name>-v<version>`, aliases `<pref
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from services.common.settings import Settings
 
-from .engine import EngineKind, EngineRejected, EngineUnavailable, SearchEngine
+from .engine import EngineKind, EngineRejected, EngineUnavailable, SearchEngine, SearchEngineStartupError
 from .engines import ElasticsearchEngine, OpenSearchEngine
+from .retry import RetryPolicy
 
 DEFAULT_PREFIX = "jobmatch"
 PREFIX_ENV = "JOBMATCH_ES_INDEX_PREFIX"
 REQUEST_TIMEOUT_SECONDS = 30.0
-STARTUP_DEADLINE_SECONDS = 25.0
+STARTUP_DEADLINE_SECONDS = 20.0
+STARTUP_DEADLINE_ENV = "JOBMATCH_SEARCH_STARTUP_SECONDS"
+PROBE_TIMEOUT_SECONDS = 5.0
 
 
 def index_prefix() -> str:
@@ -87,49 +93,74 @@ def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SE
                                              retry_on_timeout=False, **tls, **es_auth))
 
 
-class SearchEngineStartupError(RuntimeError):
-    """The engine could not be used at start: the message names the setting to fix (NL / EN)."""
-
-
 def engine_kind_of(info: dict[str, Any]) -> EngineKind:
     return "opensearch" if info.get("version", {}).get("distribution") == "opensearch" else "elasticsearch"
 
 
-def connect_checked(connection: Connection, *, deadline: float = STARTUP_DEADLINE_SECONDS) -> SearchEngine:
+def startup_deadline() -> float:
+    """How long a service waits for an unreachable engine at start (env
+    `JOBMATCH_SEARCH_STARTUP_SECONDS`, default 20 s: with the process start it stays within 30 s)."""
+    return float(os.environ.get(STARTUP_DEADLINE_ENV, STARTUP_DEADLINE_SECONDS))
+
+
+def connect_checked(connection: Connection, *, deadline: float | None = None) -> SearchEngine:
     """An engine that answered, is of the configured kind and accepted the credentials.
 
-    Keeps trying an unreachable engine until `deadline` seconds, then gives up with a message
-    that says which setting to look at; wrong credentials or the wrong kind give up at once.
+    Keeps asking an unreachable engine until `deadline` seconds (default `startup_deadline()`)
+    have passed, then gives up with a message that says which setting to look at; wrong
+    credentials or the wrong kind give up at once. Each question is one request (no retries)
+    with a timeout of at most the time left, so an engine that hangs cannot stretch the wait.
     """
-    engine = create_engine(connection, timeout=min(REQUEST_TIMEOUT_SECONDS, deadline))
+    deadline = startup_deadline() if deadline is None else deadline
+    with _quiet_client_logs():
+        info = _probe(connection, deadline)
+    actual = engine_kind_of(info)
+    if actual != connection.kind:
+        raise SearchEngineStartupError(
+            f"Op {connection.url} draait {actual}, maar JOBMATCH_SEARCH_ENGINE is {connection.kind}; zet "
+            f"JOBMATCH_SEARCH_ENGINE={actual}. / {connection.url} runs {actual}, but JOBMATCH_SEARCH_ENGINE is "
+            f"{connection.kind}; set JOBMATCH_SEARCH_ENGINE={actual}.")
+    return create_engine(connection)
+
+
+def _probe(connection: Connection, deadline: float) -> dict[str, Any]:
+    """The engine's `info()` answer, asked until `deadline` seconds have passed."""
     started = time.monotonic()
     while True:
+        left = max(0.5, deadline - (time.monotonic() - started))
+        probe = create_engine(connection, timeout=min(PROBE_TIMEOUT_SECONDS, left))
+        probe.retry = RetryPolicy(attempts=1)  # type: ignore[attr-defined]
         try:
-            info = engine.info()
-            break
+            return probe.info()
         except EngineRejected as refused:
-            engine.close()
             raise SearchEngineStartupError(
                 f"De zoekmachine op {connection.url} weigert de inlog (HTTP {refused.status}); controleer "
                 "JOBMATCH_SEARCH_API_KEY of JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD. / "
                 f"The search engine at {connection.url} refuses the credentials (HTTP {refused.status}); "
                 "check JOBMATCH_SEARCH_API_KEY or JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD.") from refused
         except EngineUnavailable as down:
-            if time.monotonic() - started > deadline:
-                engine.close()
+            if time.monotonic() - started + 0.5 >= deadline:
                 raise SearchEngineStartupError(
                     f"De zoekmachine op {connection.url} is niet bereikbaar; controleer JOBMATCH_SEARCH_URL "
                     f"(of ELASTICSEARCH_URL). / The search engine at {connection.url} cannot be reached; "
                     f"check JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL). ({down})") from down
             time.sleep(0.5)
-    actual = engine_kind_of(info)
-    if actual != connection.kind:
-        engine.close()
-        raise SearchEngineStartupError(
-            f"Op {connection.url} draait {actual}, maar JOBMATCH_SEARCH_ENGINE is {connection.kind}; zet "
-            f"JOBMATCH_SEARCH_ENGINE={actual}. / {connection.url} runs {actual}, but JOBMATCH_SEARCH_ENGINE is "
-            f"{connection.kind}; set JOBMATCH_SEARCH_ENGINE={actual}.")
-    return engine
+        finally:
+            probe.close()
+
+
+@contextmanager
+def _quiet_client_logs() -> Iterator[None]:
+    """The clients log every failed probe with a traceback; the check reports the outcome itself."""
+    loggers = [logging.getLogger(name) for name in ("opensearch", "elastic_transport", "elasticsearch")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def engine_from_settings(settings: Settings) -> SearchEngine:

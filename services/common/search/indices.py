@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .engine import SearchEngine
+from .engine import SearchEngine, SearchEngineStartupError
 
 StepKind = Literal["create", "put_mapping", "reindex", "swap_alias"]
 _VERSIONED = re.compile(r"^(?P<base>.+)-v(?P<version>\d+)$")
@@ -184,6 +184,6 @@ def require_current(engine: SearchEngine, specs: list[IndexSpec], prefix: str) -
         if found != [spec.index(prefix)]:
             wrong.append(f"{spec.alias(prefix)} -> {', '.join(found) or 'missing'} (expected {spec.index(prefix)})")
     if wrong:
-        raise RuntimeError("De indexen van de zoekmachine zijn niet bijgewerkt; voer `jobmatch search migrate` uit. / "
+        raise SearchEngineStartupError("De indexen van de zoekmachine zijn niet bijgewerkt; voer `jobmatch search migrate` uit. / "
                            "The search engine's indices are not up to date; run `jobmatch search migrate`: "
                            + "; ".join(wrong))

@@ -4,8 +4,12 @@ FeedStateStore on the indices of `elasticsearch_mappings`.
 - Reverse and forward matching: Elasticsearch narrows with one bool filter query; the rules
   (`rules.evaluate`, `ranking.brute_force_matches`) decide and score the candidates, so the
   answer equals the in-memory index's (see the mappings module for why the query is a superset).
-- Profiles and the vacancy projection are written with refresh="wait_for" (default): the next reverse
-  match (often the very next event) must see them.
+- Refresh: writes from an RPC that a later search must see (profiles: a caseworker's
+  ListMatchingProfiles and the next vacancy's reverse match; feedback: the client's next feed)
+  refresh the shards they touched (`refresh=True`, once per write). Writes from consumed events
+  (vacancy projection, match set) never wait for a refresh: what an event reads back by id is a
+  realtime GET, and the previous match set of a vacancy that was seen before is searched after
+  one explicit refresh of the match index.
 - Feed visits race (two devices of one client): the previous visit is read with its seq_no and
   the new one written with `if_seq_no`, retried on a conflict, so each call returns the visit
   it actually replaced.
@@ -48,9 +52,9 @@ def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
 
 
 class ElasticsearchMatchingStore:
-    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = "wait_for") -> None:
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = True) -> None:
         self._es = engine
-        self._refresh = refresh  # for writes that are read back by a search
+        self._refresh = refresh  # for RPC writes that a later search must see
         self._profiles = m.SEARCH_PROFILES.alias(prefix)
         self._vacancies = m.MATCHING_VACANCIES.alias(prefix)
         self._matches = m.VACANCY_MATCHES.alias(prefix)
@@ -115,6 +119,11 @@ class ElasticsearchMatchingStore:
         return found
 
     def _match_set(self, vacancy_id: str) -> dict[str, float]:
+        """The clients the vacancy matches now. A vacancy not in the projection (realtime GET)
+        has none; otherwise the previous event's match writes are made visible once, then read."""
+        if get_source(self._es, self._vacancies, vacancy_id) is None:
+            return {}
+        self._es.refresh(index=self._matches)
         return {hit["_source"]["client_id"]: hit["_source"]["score"] for hit in search_all(
             self._es, self._matches, m.matches_of_vacancy_query(vacancy_id), m.BY_CLIENT)}
 
@@ -128,7 +137,7 @@ class ElasticsearchMatchingStore:
                             {"vacancy_id": vacancy.vacancy_id, "client_id": client_id, "score": score})
         for client_id in sorted(set(before) - set(after)):
             ops += delete_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id))
-        bulk_write(self._es, ops, refresh=self._refresh)
+        bulk_write(self._es, ops)  # event path: no refresh (see _match_set)
         out = []
         for match in matches:
             change = events.VACANCY_MATCH_CHANGE_UPDATED if match.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED
@@ -139,13 +148,13 @@ class ElasticsearchMatchingStore:
 
     def close_vacancy(self, vacancy_id: str, now: datetime) -> bool:
         clients = sorted(self._match_set(vacancy_id))
+        # Match rows first: a vacancy gone from the projection has no match set (see _match_set).
+        bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))])
         try:
-            self._es.delete(index=self._vacancies, id=vacancy_id, refresh=self._refresh)
+            self._es.delete(index=self._vacancies, id=vacancy_id)
             removed = True
         except NotFound:
             removed = False
-        bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))],
-                   refresh=self._refresh)
         self._outbox.emit([self._unmatched(c, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for c in clients])
         return removed
 

@@ -1,16 +1,20 @@
 """Every mapping and query the matching Elasticsearch adapter sends, and the property that
-makes its reverse match exact: the query never drops a profile the rules would match."""
+makes its reverse match exact: the query never drops a profile the rules would match (checked
+on osmem, an OpenSearch-API server, through the real client)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from services.common.search.fake import FakeElasticsearch, _in_polygon
-from services.common.search.indices import migrate
+from search_legs import osmem_leg
+
+from services.common.search.bulk import bulk_write, index_op
+from services.common.search.engine import SearchEngine
 from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.domain.model import OpenVacancy
 from services.matching.domain.ranking import brute_force_matches
@@ -112,21 +116,37 @@ class TestForwardMatchQuery:
             "minimum_should_match": 1}}
 
 
-def _fake_with(index_spec, docs):  # type: ignore[no-untyped-def]
-    es = FakeElasticsearch()
-    migrate(es, [index_spec], "t")
-    for doc_id, doc in docs:
-        es.index(index=index_spec.alias("t"), id=doc_id, document=doc)
-    return es
+def _in_polygon(x: float, y: float, ring: list[list[float]]) -> bool:
+    """Ray casting: whether (x, y) lies inside the closed ring."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+@pytest.fixture(scope="module")
+def osmem() -> Iterator[tuple[SearchEngine, str]]:
+    """One osmem clone for the module; each example empties the index it fills."""
+    with osmem_leg([m.SEARCH_PROFILES, m.MATCHING_VACANCIES], prefix="t") as leg:
+        yield leg
+
+
+def _filled(leg: tuple[SearchEngine, str], index_spec, docs) -> SearchEngine:  # type: ignore[no-untyped-def]
+    engine, prefix = leg
+    alias = index_spec.alias(prefix)
+    engine.delete_by_query(index=alias, query={"match_all": {}}, refresh=True)
+    bulk_write(engine, [line for doc_id, doc in docs for line in index_op(alias, doc_id, doc)], refresh=True)
+    return engine
 
 
 class TestQueriesNeverDropAMatch:
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
-    def test_reverse_candidates_hold_every_match_so_rules_on_them_equal_brute_force(self, scenario) -> None:  # type: ignore[no-untyped-def]
+    def test_reverse_candidates_hold_every_match_so_rules_on_them_equal_brute_force(self, osmem, scenario) -> None:  # type: ignore[no-untyped-def]
         profiles, vacancies = scenario
         compiled = {p.client_id: compile_profile(p) for p in profiles}
-        es = _fake_with(m.SEARCH_PROFILES, [(c, m.profile_document(p, {}, NOW.isoformat())) for c, p in compiled.items()])
+        es = _filled(osmem, m.SEARCH_PROFILES, [(c, m.profile_document(p, {}, NOW.isoformat())) for c, p in compiled.items()])
         for open_vacancy in vacancies:
             vac = compile_vacancy(open_vacancy)
             expected = brute_force_matches(list(compiled.values()), vac, TODAY)
@@ -137,10 +157,10 @@ class TestQueriesNeverDropAMatch:
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
-    def test_forward_candidates_hold_every_vacancy_the_rules_match(self, scenario) -> None:  # type: ignore[no-untyped-def]
+    def test_forward_candidates_hold_every_vacancy_the_rules_match(self, osmem, scenario) -> None:  # type: ignore[no-untyped-def]
         profiles, vacancies = scenario
         compiled = {v.vacancy_id: compile_vacancy(v) for v in vacancies}
-        es = _fake_with(m.MATCHING_VACANCIES, [(i, m.vacancy_document(v, {})) for i, v in compiled.items()])
+        es = _filled(osmem, m.MATCHING_VACANCIES, [(i, m.vacancy_document(v, {})) for i, v in compiled.items()])
         for profile in map(compile_profile, profiles):
             expected = {i for i, v in compiled.items() if evaluate(profile, v) is not None}
             query = m.forward_match_query(profile)
