@@ -1,7 +1,8 @@
 """Event bus platform: CloudEvents over Kafka with a transactional SQLite outbox.
 
 Producers: `SqliteOutbox.add()` inside the store's transaction + one `OutboxRelay` thread.
-Consumers: `EventConsumer` with `SqliteProcessedEvents` for dedupe. Local broker:
+Consumers: `EventConsumer` (a consumer-group member) with `SqliteProcessedEvents` for
+dedupe; events a handler emits take `derived_event_id(incoming.id, effect_key)`. Local broker:
 `EmbeddedBroker` (Tansu). See README.md in this folder for the guarantees.
 """
 
@@ -17,6 +18,7 @@ from .cloudevents import (
     to_kafka,
 )
 from .consumer import EventConsumer, EventHandler, SqliteProcessedEvents
+from .ids import derived_event_id
 from .outbox import OutboxEntry, SqliteOutbox
 from .relay import OutboxRelay
 from .tail import tail_events
@@ -40,6 +42,7 @@ __all__ = [
     "SqliteOutbox",
     "SqliteProcessedEvents",
     "dead_letter",
+    "derived_event_id",
     "ensure_topics",
     "free_loopback_port",
     "from_kafka",

@@ -43,3 +43,9 @@ def mark_handled_in(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)",
         (event_id, datetime.now(UTC).isoformat()),
     )
+
+
+def current_event_id() -> str | None:
+    """Id of the incoming event whose handler is running (None outside a handler): what a
+    handler passes to `derived_event_id` for the events it emits."""
+    return _handling.get()

@@ -93,6 +93,9 @@ class PendingEvent:
     subject: str
     data: bytes
     schema: str
+    # None: a fresh uuid4. Events emitted while handling another event should pass
+    # derived_event_id(incoming.id, effect_key), so a redelivery yields the same id.
+    event_id: str | None = None
 
 
 class SqliteOutbox:
@@ -131,8 +134,10 @@ class SqliteOutbox:
         event_type: str,
         subject: str,
         message: Message,
+        event_id: str | None = None,
     ) -> CloudEvent:
-        """Store one event in the caller's open transaction; it is published after commit."""
+        """Store one event in the caller's open transaction; it is published after commit.
+        An `event_id` that is already stored is not stored again (see add_many)."""
         pending = PendingEvent(
             topic=topic,
             key=key,
@@ -140,6 +145,7 @@ class SqliteOutbox:
             subject=subject,
             data=message.SerializeToString(),
             schema=message.DESCRIPTOR.full_name,
+            event_id=event_id,
         )
         return self.add_many(conn, [pending])[0]
 
@@ -149,6 +155,10 @@ class SqliteOutbox:
         The sequence numbers come from a counter row updated in the same transaction (one
         update for the whole batch), so a rollback gives them back and the sequence stays
         gapless.
+
+        Idempotent on the event id: an item whose `event_id` is already stored (or comes
+        earlier in the same call) is not stored again and takes no sequence number; its
+        place in the result holds the event as first stored.
         """
         if not pending:
             return []
@@ -164,6 +174,46 @@ class SqliteOutbox:
                 raise ValueError(
                     f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {item.event_type!r}"
                 )
+        stored = self._stored_events(conn, [item.event_id for item in pending if item.event_id])
+        fresh: list[PendingEvent] = []
+        slots: list[int | str] = []  # per item: index into the new events, or a stored id
+        first_in_call: dict[str, int] = {}
+        for item in pending:
+            if item.event_id in stored:
+                slots.append(item.event_id)  # type: ignore[arg-type]
+            elif item.event_id in first_in_call:
+                slots.append(first_in_call[item.event_id])  # type: ignore[index]
+            else:
+                if item.event_id is not None:
+                    first_in_call[item.event_id] = len(fresh)
+                slots.append(len(fresh))
+                fresh.append(item)
+        events = self._insert(conn, fresh)
+        mark_handled_in(conn)
+        return [events[slot] if isinstance(slot, int) else stored[slot] for slot in slots]
+
+    def _stored_events(self, conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, CloudEvent]:
+        """The events among `event_ids` that are already in the outbox, by id."""
+        found: dict[str, CloudEvent] = {}
+        unique = sorted(set(event_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = conn.execute(
+                f"""SELECT event_id, source, event_type, subject, event_time, sequence, data,
+                           datacontenttype, dataschema
+                    FROM event_outbox WHERE event_id IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                found[row[0]] = CloudEvent(
+                    id=row[0], source=row[1], type=row[2], subject=row[3], time=parse_time(row[4]),
+                    sequence=row[5], data=bytes(row[6]), datacontenttype=row[7], dataschema=row[8],
+                )
+        return found
+
+    def _insert(self, conn: sqlite3.Connection, pending: list[PendingEvent]) -> list[CloudEvent]:
+        if not pending:
+            return []
         count = len(pending)
         (last,) = conn.execute(
             """INSERT INTO event_outbox_sequence (source, last_sequence) VALUES (?, ?)
@@ -175,7 +225,7 @@ class SqliteOutbox:
         now = self._clock()
         events = [
             CloudEvent(
-                id=str(uuid.uuid4()),
+                id=item.event_id or str(uuid.uuid4()),
                 source=self.source,
                 type=item.event_type,
                 subject=item.subject,
@@ -197,7 +247,6 @@ class SqliteOutbox:
                 for e, item in zip(events, pending, strict=True)
             ],
         )
-        mark_handled_in(conn)
         return events
 
     # -- relay side (its own connection) -------------------------------------------
