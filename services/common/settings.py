@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     token_issuer: str = Field("jobmatch-dev", validation_alias=_env("JOBMATCH_TOKEN_ISSUER", "token_issuer"))
     # Organisation identification number used in CloudEvents `source` URNs (NL GOV profile).
     oin: str = Field("00000000000000000000", validation_alias=_env("JOBMATCH_OIN", "oin"))
+    # Stable identity of this replica when a service runs as N replicas (e.g. a StatefulSet
+    # ordinal). Each replica then publishes under a source of its own, so `sequence` stays
+    # unique and gap-free per source. Unset: one replica, source without a suffix.
+    replica_id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        validation_alias=_env("JOBMATCH_REPLICA_ID", "replica_id"),
+    )
     outbox_retention_days: int = Field(
         7, ge=1, validation_alias=_env("JOBMATCH_OUTBOX_RETENTION_DAYS", "outbox_retention_days")
     )
@@ -101,8 +108,10 @@ class Settings(BaseSettings):
         return self.search_engine or "elasticsearch"
 
     def source_urn(self, system: str) -> str:
-        """CloudEvents `source` per the NL GOV profile: organisation (OIN) and system."""
-        return f"urn:nld:oin:{self.oin}:systeem:{system}"
+        """CloudEvents `source` per the NL GOV profile: organisation (OIN) and system, then
+        the replica when one is set (`...:systeem:jobmatch-matching:replica-2`)."""
+        base = f"urn:nld:oin:{self.oin}:systeem:{system}"
+        return f"{base}:replica-{self.replica_id}" if self.replica_id else base
 
     def service_data_dir(self, service: str) -> Path:
         path = self.data_dir / service

@@ -220,7 +220,7 @@ class OutboxRelay(threading.Thread):
 
             self._producer = KafkaProducer(
                 bootstrap_servers=self.bootstrap_servers,
-                client_id=f"outbox-relay-{self.outbox.source.rsplit(':', 1)[-1]}",
+                client_id=f"outbox-relay-{self.outbox.source.split(':systeem:')[-1].replace(':', '.')}",
                 acks="all",
                 retries=3,
                 # On a real Kafka cluster switch idempotence on (KAFKA_IDEMPOTENT_PRODUCER=1).
