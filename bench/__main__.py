@@ -22,6 +22,7 @@ from bench.report import emit, print_table
 # name -> module under bench/ with GOAL_SIZE, QUICK_SIZE and run(size) -> list[Metric]
 BENCHMARKS = {
     "ingest": "bench.ingest",
+    "import": "bench.import_jsonld",
     "reverse-match": "bench.reverse_match",
     "feed": "bench.feed",
     "log-activity": "bench.log_activity",
