@@ -127,7 +127,8 @@ class PlatformInterceptor(grpc.ServerInterceptor):
 
             def unary_unary(request: Any, context: grpc.ServicerContext) -> Any:
                 call = start(context)
-                return self._run(call, policy, context, lambda: inner_uu(self._check(call, policy, request), context))
+                return self._run(call, policy, context, lambda: inner_uu(self._check(call, policy, request), context),
+                                 request)
 
             return grpc.unary_unary_rpc_method_handler(
                 unary_unary, _tolerant(handler.request_deserializer), handler.response_serializer
@@ -138,7 +139,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             def unary_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                 call = start(context)
                 yield from self._run_stream(
-                    call, policy, context, lambda: inner_us(self._check(call, policy, request), context)
+                    call, policy, context, lambda: inner_us(self._check(call, policy, request), context), request
                 )
 
             return grpc.unary_stream_rpc_method_handler(
@@ -228,6 +229,14 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             auth.check_caseworker_access(principal, request.caseworker_id)
         return request
 
+    def _record_unauthenticated(self, call: _Call, policy: MethodPolicy | None, request: Any) -> None:
+        """A refused token on a request that names a client: "denied" in that client's log
+        (actor "anonymous"). Streamed requests are not read before authentication."""
+        if request is None or not _has_field(request, "client_id") or not request.client_id:
+            return
+        if policy is not None and policy.activity is not None:
+            write_record(self._context(call), policy.activity, request.client_id, "denied")
+
     def _record(self, call: _Call, policy: MethodPolicy | None, subject: str, status: str) -> None:
         if policy is None or policy.activity is None or call.principal is None:
             return
@@ -246,17 +255,22 @@ class PlatformInterceptor(grpc.ServerInterceptor):
 
     # -- running the handler -------------------------------------------------------------
 
-    def _prepare(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext) -> None:
+    def _prepare(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, request: Any) -> None:
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before start")
-        self._authenticate(call, policy)
+        try:
+            self._authenticate(call, policy)
+        except e.Unauthenticated:
+            self._record_unauthenticated(call, policy, request)
+            raise
 
-    def _run(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Any]) -> Any:
+    def _run(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Any],
+             request: Any = None) -> Any:
         outcome = "OK"
         token = None
         try:
-            self._prepare(call, policy, context)
+            self._prepare(call, policy, context, request)
             token = auth.set_current_principal(call.principal)
             with call_context(self._context(call)):
                 result = body()
@@ -273,11 +287,12 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             self._access_log(call, outcome)
 
     def _run_stream(
-        self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Iterator[Any]]
+        self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, body: Callable[[], Iterator[Any]],
+        request: Any = None,
     ) -> Iterator[Any]:
         outcome = "OK"
         try:
-            self._prepare(call, policy, context)
+            self._prepare(call, policy, context, request)
             token = auth.set_current_principal(call.principal)
             try:
                 with call_context(self._context(call)):
@@ -295,7 +310,13 @@ class PlatformInterceptor(grpc.ServerInterceptor):
 
     def _fail(self, call: _Call, policy: MethodPolicy | None, context: grpc.ServicerContext, error: e.DomainError) -> str:
         for subject in call.subjects:
-            self._record(call, policy, subject, "error")
+            try:
+                self._record(call, policy, subject, "error")
+            except EngineUnavailable as down:
+                # The log lives on the engine that is down; the call read nothing and changed
+                # nothing, and the caller must still hear UNAVAILABLE rather than UNKNOWN.
+                log.warning("processing-log record of a failed call not stored: %s", down,
+                            extra={"request_id": call.request_id, "method": call.method})
         status = to_status(error)
         self._access_log(call, status.code.name)
         context.abort_with_status(status)

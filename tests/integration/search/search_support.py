@@ -167,13 +167,14 @@ def search_settings(url: str, data_dir: Path, **more: Any) -> Settings:
 @contextmanager
 def migrated_cluster() -> Iterator[str]:
     """A fresh osmem clone with every index `jobmatch search migrate` creates, prefix "jobmatch"."""
+    from services.common.search.capabilities import has_dutch_stemmer
     from services.common.search.client import Connection, create_engine
     from services.search_cli import all_index_specs
 
     with osmem_cluster() as url:
         engine = create_engine(Connection(url=url, kind="opensearch"))
         try:
-            migrate(engine, all_index_specs(), "jobmatch")
+            migrate(engine, all_index_specs(dutch_stemmer=has_dutch_stemmer(engine)), "jobmatch")
         finally:
             engine.close()
         yield url

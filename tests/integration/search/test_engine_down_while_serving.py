@@ -39,10 +39,6 @@ def log_request(request_id: str) -> pb.LogActivityRequest:
 
 
 class TestRpcsWhileTheEngineIsDown:
-    @pytest.mark.xfail(strict=True, reason=(
-        "bug outside this change: the interceptor records the refused call in the processing log, which lives "
-        "on the same (down) engine; that EngineUnavailable escapes Interceptor._crash/_fail, so the caller gets "
-        "UNKNOWN instead of UNAVAILABLE (services/common/interceptor.py)"))
     def test_a_write_answers_unavailable_in_dutch_and_english_and_nothing_accepted_is_lost(
             self, cluster: str, tmp_path: Path, token_for) -> None:  # type: ignore[no-untyped-def]
         from services.activities.bootstrap import build_app, create_server
