@@ -19,7 +19,7 @@ class TestActivityIndices:
     def test_every_index_is_strict_so_a_typo_in_a_field_fails_loudly(self) -> None:
         assert {spec.name for spec in m.INDEX_SPECS} == {
             "activities", "activity-requests", "policy-versions", "caseload", "period-signals",
-            "activities-vacancy-projection"}
+            "activities-vacancy-projection", "activities-legal-holds"}
         assert all(spec.mappings["dynamic"] == "strict" for spec in m.INDEX_SPECS)
 
     def test_ids_and_dates_are_keywords_and_days_and_the_domain_object_is_stored_not_indexed(self) -> None:
@@ -57,10 +57,12 @@ class TestActivityQueries:
         assert body["search_after"] == [1770681600000, "a-9"]
         assert m.epoch_millis(date(1970, 1, 2)) == 86_400_000
 
-    def test_facts_are_the_not_withdrawn_activities_since_a_day_for_many_clients(self) -> None:
+    def test_facts_are_the_not_withdrawn_activities_since_a_day_and_every_agency_registration(self) -> None:
+        # Agency registrations of every date: a new agency counts once across all periods.
+        since_or_agency = {"bool": {"should": [{"range": {"date": {"gte": "2026-01-05"}}},
+                                               {"terms": {"type": m.AGENCY_TYPE_VALUES}}], "minimum_should_match": 1}}
         assert m.facts_query(["c-1", "c-2"], date(2026, 1, 5)) == {"bool": {"filter": [
-            {"terms": {"client_id": ["c-1", "c-2"]}}, {"range": {"date": {"gte": "2026-01-05"}}},
-            {"term": {"withdrawn": False}}]}}
+            {"terms": {"client_id": ["c-1", "c-2"]}}, since_or_agency, {"term": {"withdrawn": False}}]}}
         assert m.BY_ACTIVITY_ID == [{"activity_id": "asc"}]
 
     def test_last_dates_are_a_max_per_client_leaving_out_rejected_and_withdrawn(self) -> None:
