@@ -60,7 +60,7 @@ class TestActivityQueries:
     def test_facts_are_the_not_withdrawn_activities_since_a_day_and_every_agency_registration(self) -> None:
         # Agency registrations of every date: a new agency counts once across all periods.
         since_or_agency = {"bool": {"should": [{"range": {"date": {"gte": "2026-01-05"}}},
-                                               {"terms": {"type": m.AGENCY_TYPE_VALUES}}], "minimum_should_match": 1}}
+                                               {"terms": {"type": ["agency_registration", "staffing_pool"]}}], "minimum_should_match": 1}}
         assert m.facts_query(["c-1", "c-2"], date(2026, 1, 5)) == {"bool": {"filter": [
             {"terms": {"client_id": ["c-1", "c-2"]}}, since_or_agency, {"term": {"withdrawn": False}}]}}
         assert m.BY_ACTIVITY_ID == [{"activity_id": "asc"}]
