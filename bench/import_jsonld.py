@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.report import REPEATS, Metric, median
 from services.vacancies.domain.model import VacancyContent
-from services.vacancies.entrypoints.jsonld import read_file
+from services.vacancies.entrypoints.feed_reader import read_file
 from services.vacancies.seed import sample_vacancies
 
 GOAL_SIZE = 20_000

@@ -64,8 +64,6 @@ CASES = [
     ImportCase("date-posted-impossible", _json(posting(datePosted="2026-02-30"))),
     ImportCase("date-posted-a-boolean", _json(posting(datePosted=True))),
     ImportCase("valid-through-passed", _json(posting(validThrough="2020-01-01"))),
-    ImportCase("unknown-employment-type", _json(posting(employmentType="FOREVER"))),
-    ImportCase("salary-not-a-number", _json(posting(baseSalary={"currency": "EUR", "value": "veel"}))),
     ImportCase("salary-negative", _json(posting(baseSalary={"currency": "EUR", "value": -100}))),
     ImportCase("salary-nan", b'{"@type": "JobPosting", "identifier": "IMP-2", "title": "Ontwikkelaar", '
                              b'"baseSalary": {"currency": "EUR", "value": NaN}}'),
@@ -74,13 +72,21 @@ CASES = [
                                   b'"baseSalary": {"currency": "EUR", "value": Infinity}}'),
     ImportCase("geo-out-of-range", _json(posting(jobLocation={"geo": {"latitude": 123.4, "longitude": 999}}))),
     ImportCase("huge-skill-list", _json(posting(skills=[f"skill {i}" for i in range(100_000)]))),
-    ImportCase("work-hours-absurd", _json(posting(workHours="400 uur per week"))),
     ImportCase("bad-url", _json(posting(url="javascript:alert(1)", identifier="IMP-4"))),
     ImportCase("deeply-nested-json", b"[" * 100_000 + b"]" * 100_000),
     ImportCase("deeply-nested-ndjson-line", b"[" * 100_000 + b"]" * 100_000 + b"\n", suffix=".ndjson"),
     ImportCase("graph-of-bad-records", _json({"@graph": [posting(title=""), {"@type": "Thing"}, 7]}), records=3),
     ImportCase("ndjson-all-bad-lines", b'{"@type": "JobPosting"\nnot json\n[1, 2]\n' + _json(posting(title="")),
                suffix=".ndjson", records=4),
+]
+
+
+# Were rejected before the tolerant reader (issue 17): an odd optional value is now left out
+# with a warning and the posting is stored. (case, identifier, field warned about)
+TOLERATED = [
+    ("unknown-employment-type", posting(identifier="TOL-1", employmentType="FOREVER"), "employmentType"),
+    ("salary-not-a-number", posting(identifier="TOL-2", baseSalary={"currency": "EUR", "value": "veel"}), "baseSalary"),
+    ("work-hours-absurd", posting(identifier="TOL-3", workHours="400 uur per week"), "workHours"),
 ]
 
 
@@ -118,3 +124,14 @@ class TestImporterCorpus:
         path.write_bytes(_json(posting(identifier="IMP-GOOD")))
         code, summary = run_import(stack.services["vacancies"].port, path, capsys)
         assert (code, summary["accepted"]) == (0, 1), summary
+
+    @pytest.mark.parametrize(("case", "content", "field"), TOLERATED, ids=[c[0] for c in TOLERATED])
+    def test_an_odd_optional_value_is_left_out_with_a_warning_and_the_posting_stored(
+            self, case: str, content: dict[str, Any], field: str, stack: Stack, tmp_path: Path,
+            capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / f"{case}.json"
+        path.write_bytes(_json(content))
+        code, summary = run_import(stack.services["vacancies"].port, path, capsys)
+        assert (code, summary["accepted"], summary["errors"]) == (0, 1, []), summary
+        (item,) = summary["warnings"]
+        assert [w.split(":", 1)[0] for w in item["warnings"]] == [field]

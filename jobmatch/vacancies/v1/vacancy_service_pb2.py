@@ -26,55 +26,55 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from jobmatch.vacancies.v1 import vacancy_pb2 as jobmatch_dot_vacancies_dot_v1_dot_vacancy__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jobmatch/vacancies/v1/vacancy_service.proto\x12\x15jobmatch.vacancies.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#jobmatch/vacancies/v1/vacancy.proto\"]\n\x16IngestVacanciesRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x31\n\tvacancies\x18\x02 \x03(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"a\n\x17IngestVacanciesResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x34\n\x07results\x18\x02 \x03(\x0b\x32#.jobmatch.vacancies.v1.IngestResult\"\xdc\x01\n\x0cIngestResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\x12\x33\n\x06status\x18\x04 \x01(\x0e\x32#.jobmatch.vacancies.v1.IngestStatus\x12\x12\n\nvacancy_id\x18\x05 \x01(\t\x12\x14\n\x0c\x64uplicate_of\x18\x06 \x01(\t\x12\x39\n\nviolations\x18\x07 \x03(\x0b\x32%.jobmatch.vacancies.v1.FieldViolation\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"G\n\x14UpsertVacancyRequest\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"\x93\x01\n\x15UpsertVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12\x33\n\x06status\x18\x02 \x01(\x0e\x32#.jobmatch.vacancies.v1.IngestStatus\x12\x14\n\x0c\x64uplicate_of\x18\x03 \x01(\t\"\'\n\x11GetVacancyRequest\x12\x12\n\nvacancy_id\x18\x01 \x01(\t\"E\n\x12GetVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"<\n\x16WithdrawVacancyRequest\x12\x12\n\nvacancy_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"J\n\x17WithdrawVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"\xb8\x05\n\x16SearchVacanciesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x1c\n\x14occupation_esco_uris\x18\x02 \x03(\t\x12\x15\n\risco_prefixes\x18\x03 \x03(\t\x12\x12\n\nnear_place\x18\x04 \x01(\t\x12\x15\n\x08latitude\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x11\n\tradius_km\x18\x07 \x01(\x01\x12\x16\n\x0eprovince_codes\x18\x08 \x03(\t\x12=\n\x0fworkplace_types\x18\t \x03(\x0e\x32$.jobmatch.vacancies.v1.WorkplaceType\x12\x16\n\thours_min\x18\n \x01(\x01H\x02\x88\x01\x01\x12\x16\n\thours_max\x18\x0b \x01(\x01H\x03\x88\x01\x01\x12;\n\x0e\x63ontract_types\x18\x0c \x03(\x0e\x32#.jobmatch.vacancies.v1.ContractType\x12?\n\x10\x65\x64ucation_levels\x18\r \x03(\x0e\x32%.jobmatch.vacancies.v1.EducationLevel\x12%\n\x18\x64riving_licence_required\x18\x0e \x01(\x08H\x04\x88\x01\x01\x12\x14\n\x0cposted_since\x18\x0f \x01(\t\x12/\n\x04sort\x18\x10 \x01(\x0e\x32!.jobmatch.vacancies.v1.SearchSort\x12\x16\n\x0einclude_facets\x18\x11 \x01(\x08\x12\x11\n\tpage_size\x18\x12 \x01(\x05\x12\x12\n\npage_token\x18\x13 \x01(\tB\x0b\n\t_latitudeB\x0c\n\n_longitudeB\x0c\n\n_hours_minB\x0c\n\n_hours_maxB\x1b\n\x19_driving_licence_required\"\xa5\x01\n\x17SearchVacanciesResponse\x12.\n\x04hits\x18\x01 \x03(\x0b\x32 .jobmatch.vacancies.v1.SearchHit\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\x12,\n\x06\x66\x61\x63\x65ts\x18\x03 \x03(\x0b\x32\x1c.jobmatch.vacancies.v1.Facet\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"u\n\tSearchHit\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x18\n\x0b\x64istance_km\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x0e\n\x0c_distance_km\"H\n\x05\x46\x61\x63\x65t\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x06values\x18\x02 \x03(\x0b\x32!.jobmatch.vacancies.v1.FacetValue\"9\n\nFacetValue\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"j\n\x19ListVacancyChangesRequest\x12\x14\n\x0csince_cursor\x18\x01 \x01(\t\x12\x10\n\x08snapshot\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"|\n\x1aListVacancyChangesResponse\x12\x35\n\x07\x63hanges\x18\x01 \x03(\x0b\x32$.jobmatch.vacancies.v1.VacancyChange\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x0e\n\x06\x63ursor\x18\x03 \x01(\t\"\xc5\x01\n\rVacancyChange\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\t\x12/\n\x04type\x18\x02 \x01(\x0e\x32!.jobmatch.vacancies.v1.ChangeType\x12\x12\n\nvacancy_id\x18\x03 \x01(\t\x12/\n\x07vacancy\x18\x04 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xba\x01\n\x0cIngestStatus\x12\x1d\n\x19INGEST_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16INGEST_STATUS_ACCEPTED\x10\x01\x12\x19\n\x15INGEST_STATUS_UPDATED\x10\x02\x12\x1b\n\x17INGEST_STATUS_UNCHANGED\x10\x03\x12\x1b\n\x17INGEST_STATUS_DUPLICATE\x10\x04\x12\x1a\n\x16INGEST_STATUS_REJECTED\x10\x05*\x80\x01\n\nSearchSort\x12\x1b\n\x17SEARCH_SORT_UNSPECIFIED\x10\x00\x12\x19\n\x15SEARCH_SORT_RELEVANCE\x10\x01\x12\x1b\n\x17SEARCH_SORT_DATE_POSTED\x10\x02\x12\x1d\n\x19SEARCH_SORT_VALID_THROUGH\x10\x03*v\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43HANGE_TYPE_PUBLISHED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x17\n\x13\x43HANGE_TYPE_REMOVED\x10\x03\x32\xb4\x05\n\x0eVacancyService\x12t\n\x0fIngestVacancies\x12-.jobmatch.vacancies.v1.IngestVacanciesRequest\x1a..jobmatch.vacancies.v1.IngestVacanciesResponse(\x01\x30\x01\x12j\n\rUpsertVacancy\x12+.jobmatch.vacancies.v1.UpsertVacancyRequest\x1a,.jobmatch.vacancies.v1.UpsertVacancyResponse\x12\x61\n\nGetVacancy\x12(.jobmatch.vacancies.v1.GetVacancyRequest\x1a).jobmatch.vacancies.v1.GetVacancyResponse\x12p\n\x0fWithdrawVacancy\x12-.jobmatch.vacancies.v1.WithdrawVacancyRequest\x1a..jobmatch.vacancies.v1.WithdrawVacancyResponse\x12p\n\x0fSearchVacancies\x12-.jobmatch.vacancies.v1.SearchVacanciesRequest\x1a..jobmatch.vacancies.v1.SearchVacanciesResponse\x12y\n\x12ListVacancyChanges\x12\x30.jobmatch.vacancies.v1.ListVacancyChangesRequest\x1a\x31.jobmatch.vacancies.v1.ListVacancyChangesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jobmatch/vacancies/v1/vacancy_service.proto\x12\x15jobmatch.vacancies.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#jobmatch/vacancies/v1/vacancy.proto\"]\n\x16IngestVacanciesRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x31\n\tvacancies\x18\x02 \x03(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"a\n\x17IngestVacanciesResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x34\n\x07results\x18\x02 \x03(\x0b\x32#.jobmatch.vacancies.v1.IngestResult\"\xed\x01\n\x0cIngestResult\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\x12\x33\n\x06status\x18\x04 \x01(\x0e\x32#.jobmatch.vacancies.v1.IngestStatus\x12\x12\n\nvacancy_id\x18\x05 \x01(\t\x12\x14\n\x0c\x64uplicate_of\x18\x06 \x01(\t\x12\x39\n\nviolations\x18\x07 \x03(\x0b\x32%.jobmatch.vacancies.v1.FieldViolation\x12\x0f\n\x07\x65xpired\x18\x08 \x01(\x08\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"G\n\x14UpsertVacancyRequest\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"\x93\x01\n\x15UpsertVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12\x33\n\x06status\x18\x02 \x01(\x0e\x32#.jobmatch.vacancies.v1.IngestStatus\x12\x14\n\x0c\x64uplicate_of\x18\x03 \x01(\t\"\'\n\x11GetVacancyRequest\x12\x12\n\nvacancy_id\x18\x01 \x01(\t\"E\n\x12GetVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"<\n\x16WithdrawVacancyRequest\x12\x12\n\nvacancy_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"J\n\x17WithdrawVacancyResponse\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\"\xb8\x05\n\x16SearchVacanciesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x1c\n\x14occupation_esco_uris\x18\x02 \x03(\t\x12\x15\n\risco_prefixes\x18\x03 \x03(\t\x12\x12\n\nnear_place\x18\x04 \x01(\t\x12\x15\n\x08latitude\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x11\n\tradius_km\x18\x07 \x01(\x01\x12\x16\n\x0eprovince_codes\x18\x08 \x03(\t\x12=\n\x0fworkplace_types\x18\t \x03(\x0e\x32$.jobmatch.vacancies.v1.WorkplaceType\x12\x16\n\thours_min\x18\n \x01(\x01H\x02\x88\x01\x01\x12\x16\n\thours_max\x18\x0b \x01(\x01H\x03\x88\x01\x01\x12;\n\x0e\x63ontract_types\x18\x0c \x03(\x0e\x32#.jobmatch.vacancies.v1.ContractType\x12?\n\x10\x65\x64ucation_levels\x18\r \x03(\x0e\x32%.jobmatch.vacancies.v1.EducationLevel\x12%\n\x18\x64riving_licence_required\x18\x0e \x01(\x08H\x04\x88\x01\x01\x12\x14\n\x0cposted_since\x18\x0f \x01(\t\x12/\n\x04sort\x18\x10 \x01(\x0e\x32!.jobmatch.vacancies.v1.SearchSort\x12\x16\n\x0einclude_facets\x18\x11 \x01(\x08\x12\x11\n\tpage_size\x18\x12 \x01(\x05\x12\x12\n\npage_token\x18\x13 \x01(\tB\x0b\n\t_latitudeB\x0c\n\n_longitudeB\x0c\n\n_hours_minB\x0c\n\n_hours_maxB\x1b\n\x19_driving_licence_required\"\xa5\x01\n\x17SearchVacanciesResponse\x12.\n\x04hits\x18\x01 \x03(\x0b\x32 .jobmatch.vacancies.v1.SearchHit\x12\x13\n\x0btotal_count\x18\x02 \x01(\x03\x12,\n\x06\x66\x61\x63\x65ts\x18\x03 \x03(\x0b\x32\x1c.jobmatch.vacancies.v1.Facet\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"u\n\tSearchHit\x12/\n\x07vacancy\x18\x01 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x18\n\x0b\x64istance_km\x18\x03 \x01(\x01H\x00\x88\x01\x01\x42\x0e\n\x0c_distance_km\"H\n\x05\x46\x61\x63\x65t\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x06values\x18\x02 \x03(\x0b\x32!.jobmatch.vacancies.v1.FacetValue\"9\n\nFacetValue\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"j\n\x19ListVacancyChangesRequest\x12\x14\n\x0csince_cursor\x18\x01 \x01(\t\x12\x10\n\x08snapshot\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"|\n\x1aListVacancyChangesResponse\x12\x35\n\x07\x63hanges\x18\x01 \x03(\x0b\x32$.jobmatch.vacancies.v1.VacancyChange\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x0e\n\x06\x63ursor\x18\x03 \x01(\t\"\xc5\x01\n\rVacancyChange\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\t\x12/\n\x04type\x18\x02 \x01(\x0e\x32!.jobmatch.vacancies.v1.ChangeType\x12\x12\n\nvacancy_id\x18\x03 \x01(\t\x12/\n\x07vacancy\x18\x04 \x01(\x0b\x32\x1e.jobmatch.vacancies.v1.Vacancy\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xba\x01\n\x0cIngestStatus\x12\x1d\n\x19INGEST_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16INGEST_STATUS_ACCEPTED\x10\x01\x12\x19\n\x15INGEST_STATUS_UPDATED\x10\x02\x12\x1b\n\x17INGEST_STATUS_UNCHANGED\x10\x03\x12\x1b\n\x17INGEST_STATUS_DUPLICATE\x10\x04\x12\x1a\n\x16INGEST_STATUS_REJECTED\x10\x05*\x80\x01\n\nSearchSort\x12\x1b\n\x17SEARCH_SORT_UNSPECIFIED\x10\x00\x12\x19\n\x15SEARCH_SORT_RELEVANCE\x10\x01\x12\x1b\n\x17SEARCH_SORT_DATE_POSTED\x10\x02\x12\x1d\n\x19SEARCH_SORT_VALID_THROUGH\x10\x03*v\n\nChangeType\x12\x1b\n\x17\x43HANGE_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43HANGE_TYPE_PUBLISHED\x10\x01\x12\x17\n\x13\x43HANGE_TYPE_UPDATED\x10\x02\x12\x17\n\x13\x43HANGE_TYPE_REMOVED\x10\x03\x32\xb4\x05\n\x0eVacancyService\x12t\n\x0fIngestVacancies\x12-.jobmatch.vacancies.v1.IngestVacanciesRequest\x1a..jobmatch.vacancies.v1.IngestVacanciesResponse(\x01\x30\x01\x12j\n\rUpsertVacancy\x12+.jobmatch.vacancies.v1.UpsertVacancyRequest\x1a,.jobmatch.vacancies.v1.UpsertVacancyResponse\x12\x61\n\nGetVacancy\x12(.jobmatch.vacancies.v1.GetVacancyRequest\x1a).jobmatch.vacancies.v1.GetVacancyResponse\x12p\n\x0fWithdrawVacancy\x12-.jobmatch.vacancies.v1.WithdrawVacancyRequest\x1a..jobmatch.vacancies.v1.WithdrawVacancyResponse\x12p\n\x0fSearchVacancies\x12-.jobmatch.vacancies.v1.SearchVacanciesRequest\x1a..jobmatch.vacancies.v1.SearchVacanciesResponse\x12y\n\x12ListVacancyChanges\x12\x30.jobmatch.vacancies.v1.ListVacancyChangesRequest\x1a\x31.jobmatch.vacancies.v1.ListVacancyChangesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jobmatch.vacancies.v1.vacancy_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INGESTSTATUS']._serialized_start=2638
-  _globals['_INGESTSTATUS']._serialized_end=2824
-  _globals['_SEARCHSORT']._serialized_start=2827
-  _globals['_SEARCHSORT']._serialized_end=2955
-  _globals['_CHANGETYPE']._serialized_start=2957
-  _globals['_CHANGETYPE']._serialized_end=3075
+  _globals['_INGESTSTATUS']._serialized_start=2655
+  _globals['_INGESTSTATUS']._serialized_end=2841
+  _globals['_SEARCHSORT']._serialized_start=2844
+  _globals['_SEARCHSORT']._serialized_end=2972
+  _globals['_CHANGETYPE']._serialized_start=2974
+  _globals['_CHANGETYPE']._serialized_end=3092
   _globals['_INGESTVACANCIESREQUEST']._serialized_start=140
   _globals['_INGESTVACANCIESREQUEST']._serialized_end=233
   _globals['_INGESTVACANCIESRESPONSE']._serialized_start=235
   _globals['_INGESTVACANCIESRESPONSE']._serialized_end=332
   _globals['_INGESTRESULT']._serialized_start=335
-  _globals['_INGESTRESULT']._serialized_end=555
-  _globals['_FIELDVIOLATION']._serialized_start=557
-  _globals['_FIELDVIOLATION']._serialized_end=609
-  _globals['_UPSERTVACANCYREQUEST']._serialized_start=611
-  _globals['_UPSERTVACANCYREQUEST']._serialized_end=682
-  _globals['_UPSERTVACANCYRESPONSE']._serialized_start=685
-  _globals['_UPSERTVACANCYRESPONSE']._serialized_end=832
-  _globals['_GETVACANCYREQUEST']._serialized_start=834
-  _globals['_GETVACANCYREQUEST']._serialized_end=873
-  _globals['_GETVACANCYRESPONSE']._serialized_start=875
-  _globals['_GETVACANCYRESPONSE']._serialized_end=944
-  _globals['_WITHDRAWVACANCYREQUEST']._serialized_start=946
-  _globals['_WITHDRAWVACANCYREQUEST']._serialized_end=1006
-  _globals['_WITHDRAWVACANCYRESPONSE']._serialized_start=1008
-  _globals['_WITHDRAWVACANCYRESPONSE']._serialized_end=1082
-  _globals['_SEARCHVACANCIESREQUEST']._serialized_start=1085
-  _globals['_SEARCHVACANCIESREQUEST']._serialized_end=1781
-  _globals['_SEARCHVACANCIESRESPONSE']._serialized_start=1784
-  _globals['_SEARCHVACANCIESRESPONSE']._serialized_end=1949
-  _globals['_SEARCHHIT']._serialized_start=1951
-  _globals['_SEARCHHIT']._serialized_end=2068
-  _globals['_FACET']._serialized_start=2070
-  _globals['_FACET']._serialized_end=2142
-  _globals['_FACETVALUE']._serialized_start=2144
-  _globals['_FACETVALUE']._serialized_end=2201
-  _globals['_LISTVACANCYCHANGESREQUEST']._serialized_start=2203
-  _globals['_LISTVACANCYCHANGESREQUEST']._serialized_end=2309
-  _globals['_LISTVACANCYCHANGESRESPONSE']._serialized_start=2311
-  _globals['_LISTVACANCYCHANGESRESPONSE']._serialized_end=2435
-  _globals['_VACANCYCHANGE']._serialized_start=2438
-  _globals['_VACANCYCHANGE']._serialized_end=2635
-  _globals['_VACANCYSERVICE']._serialized_start=3078
-  _globals['_VACANCYSERVICE']._serialized_end=3770
+  _globals['_INGESTRESULT']._serialized_end=572
+  _globals['_FIELDVIOLATION']._serialized_start=574
+  _globals['_FIELDVIOLATION']._serialized_end=626
+  _globals['_UPSERTVACANCYREQUEST']._serialized_start=628
+  _globals['_UPSERTVACANCYREQUEST']._serialized_end=699
+  _globals['_UPSERTVACANCYRESPONSE']._serialized_start=702
+  _globals['_UPSERTVACANCYRESPONSE']._serialized_end=849
+  _globals['_GETVACANCYREQUEST']._serialized_start=851
+  _globals['_GETVACANCYREQUEST']._serialized_end=890
+  _globals['_GETVACANCYRESPONSE']._serialized_start=892
+  _globals['_GETVACANCYRESPONSE']._serialized_end=961
+  _globals['_WITHDRAWVACANCYREQUEST']._serialized_start=963
+  _globals['_WITHDRAWVACANCYREQUEST']._serialized_end=1023
+  _globals['_WITHDRAWVACANCYRESPONSE']._serialized_start=1025
+  _globals['_WITHDRAWVACANCYRESPONSE']._serialized_end=1099
+  _globals['_SEARCHVACANCIESREQUEST']._serialized_start=1102
+  _globals['_SEARCHVACANCIESREQUEST']._serialized_end=1798
+  _globals['_SEARCHVACANCIESRESPONSE']._serialized_start=1801
+  _globals['_SEARCHVACANCIESRESPONSE']._serialized_end=1966
+  _globals['_SEARCHHIT']._serialized_start=1968
+  _globals['_SEARCHHIT']._serialized_end=2085
+  _globals['_FACET']._serialized_start=2087
+  _globals['_FACET']._serialized_end=2159
+  _globals['_FACETVALUE']._serialized_start=2161
+  _globals['_FACETVALUE']._serialized_end=2218
+  _globals['_LISTVACANCYCHANGESREQUEST']._serialized_start=2220
+  _globals['_LISTVACANCYCHANGESREQUEST']._serialized_end=2326
+  _globals['_LISTVACANCYCHANGESRESPONSE']._serialized_start=2328
+  _globals['_LISTVACANCYCHANGESRESPONSE']._serialized_end=2452
+  _globals['_VACANCYCHANGE']._serialized_start=2455
+  _globals['_VACANCYCHANGE']._serialized_end=2652
+  _globals['_VACANCYSERVICE']._serialized_start=3095
+  _globals['_VACANCYSERVICE']._serialized_end=3787
 # @@protoc_insertion_point(module_scope)

@@ -65,7 +65,7 @@ class IngestVacanciesResponse(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ..., results: _Optional[_Iterable[_Union[IngestResult, _Mapping]]] = ...) -> None: ...
 
 class IngestResult(_message.Message):
-    __slots__ = ("index", "source", "external_id", "status", "vacancy_id", "duplicate_of", "violations")
+    __slots__ = ("index", "source", "external_id", "status", "vacancy_id", "duplicate_of", "violations", "expired")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +73,7 @@ class IngestResult(_message.Message):
     VACANCY_ID_FIELD_NUMBER: _ClassVar[int]
     DUPLICATE_OF_FIELD_NUMBER: _ClassVar[int]
     VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_FIELD_NUMBER: _ClassVar[int]
     index: int
     source: str
     external_id: str
@@ -80,7 +81,8 @@ class IngestResult(_message.Message):
     vacancy_id: str
     duplicate_of: str
     violations: _containers.RepeatedCompositeFieldContainer[FieldViolation]
-    def __init__(self, index: _Optional[int] = ..., source: _Optional[str] = ..., external_id: _Optional[str] = ..., status: _Optional[_Union[IngestStatus, str]] = ..., vacancy_id: _Optional[str] = ..., duplicate_of: _Optional[str] = ..., violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ...) -> None: ...
+    expired: bool
+    def __init__(self, index: _Optional[int] = ..., source: _Optional[str] = ..., external_id: _Optional[str] = ..., status: _Optional[_Union[IngestStatus, str]] = ..., vacancy_id: _Optional[str] = ..., duplicate_of: _Optional[str] = ..., violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ..., expired: _Optional[bool] = ...) -> None: ...
 
 class FieldViolation(_message.Message):
     __slots__ = ("field", "description")

@@ -44,6 +44,7 @@ class ItemResult:
     vacancy_id: str = ""
     duplicate_of: str = ""
     violations: tuple[FieldViolation, ...] = ()
+    expired: bool = False  # rejected only because its closing date has passed
 
 
 @dataclass(frozen=True, slots=True)

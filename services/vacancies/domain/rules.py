@@ -46,6 +46,8 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # "(m/v/x)", "m/v", "(v/m)", "(m/w/d)": gender markers differ between sources of one vacancy.
+# The one violation of a posting that is only too late: importers count such postings as expired.
+CLOSING_DATE_PASSED = t("De sluitingsdatum is al voorbij.", "The closing date has already passed.")
 
 _SINGLE_LINE_FIELDS = ("source", "external_id", "title", "employer", "application_url", "application_email")
 _ENUMS = (
@@ -140,8 +142,7 @@ def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> 
         v.append(FieldViolation("valid_through", t(
             "De sluitingsdatum ligt vóór de plaatsingsdatum.", "The closing date is before the date posted.")))
     elif valid_through and valid_through < today:
-        v.append(FieldViolation("valid_through", t(
-            "De sluitingsdatum is al voorbij.", "The closing date has already passed.")))
+        v.append(FieldViolation("valid_through", CLOSING_DATE_PASSED))
     occupation = _check_occupation(c.occupation, v)
     location = _check_location(c.location, v)
     if v:

@@ -18,7 +18,7 @@ import grpc
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 
-from .jsonld import ImportRecord, read_files
+from .feed_reader import FORMATS, ImportRecord, read_files
 
 BATCH_SIZE = 500
 STATUS_NAMES = {
@@ -26,16 +26,18 @@ STATUS_NAMES = {
     svc.INGEST_STATUS_UNCHANGED: "unchanged", svc.INGEST_STATUS_DUPLICATE: "duplicate",
     svc.INGEST_STATUS_REJECTED: "rejected",
 }
-SUMMARY_ORDER = ("accepted", "updated", "unchanged", "duplicate", "rejected")
+SUMMARY_ORDER = ("accepted", "updated", "unchanged", "duplicate", "rejected", "expired")
 _STATUS_NL = {"accepted": "nieuw", "updated": "bijgewerkt", "unchanged": "ongewijzigd",
-              "duplicate": "dubbel (gekoppeld)", "rejected": "afgewezen"}
+              "duplicate": "dubbel (gekoppeld)", "rejected": "afgewezen", "expired": "verlopen (niet geplaatst)"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("vacancies", help="vacancies: import JSON-LD, search")
     sub = parser.add_subparsers(dest="vacancies_command", required=True)
-    importing = sub.add_parser("import", help="import schema.org JobPosting JSON-LD / NDJSON files")
+    importing = sub.add_parser("import", help="import JobPosting JSON-LD / NDJSON / HTML pages / Indeed-style XML feeds")
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    importing.add_argument("--format", choices=FORMATS, default="auto",
+                           help="file format (default: from the file name, else from its first bytes)")
     importing.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     importing.add_argument("--target", help="HOST:PORT of the vacancies service (default localhost:<vacancies_port>)")
     importing.add_argument("--source", help="source name for every record (default: identifier name or URL host)")
@@ -74,13 +76,17 @@ def _rpc_failure(error: grpc.RpcError) -> int:
 
 def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[str, str]],
                    progress: Any = None) -> dict[str, Any]:
-    """Send the good records in batches; the summary counts and every error with file + record."""
+    """Send the good records in batches; the summary counts, every error with file + record (all
+    problems of a record at once) and every record's warnings. Postings whose closing date has
+    passed are counted as expired: not an error, nothing stored."""
     counts: Counter[str] = Counter()
     errors: list[dict[str, Any]] = []
+    warnings = [{"file": r.file, "record": r.record, "warnings": list(r.warnings)} for r in records if r.warnings]
     for record in records:
         if record.vacancy is None:
             counts["rejected"] += 1
-            errors.append({"file": record.file, "record": record.record, "reason": record.error})
+            errors.append({"file": record.file, "record": record.record, "reason": record.error,
+                           "problems": list(record.problems or [record.error])})
     good = [r for r in records if r.vacancy is not None]
     batches = [good[i:i + BATCH_SIZE] for i in range(0, len(good), BATCH_SIZE)]
 
@@ -92,17 +98,21 @@ def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[
         batch = batches[int(response.batch_id)]
         for result in response.results:
             status = STATUS_NAMES.get(result.status, "rejected")
+            if status == "rejected" and result.expired:
+                status = "expired"
             counts[status] += 1
             if status == "rejected":
                 record = batch[result.index]
-                reason = "; ".join(f"{v.field.split('.', 1)[-1]}: {v.description}" for v in result.violations)
-                errors.append({"file": record.file, "record": record.record, "reason": reason})
+                problems = [f"{v.field.split('.', 1)[-1]}: {v.description}" for v in result.violations]
+                errors.append({"file": record.file, "record": record.record, "reason": "; ".join(problems),
+                               "problems": problems})
         if progress is not None:
             progress(len(batch))
     summary: dict[str, Any] = {name: counts[name] for name in SUMMARY_ORDER}
     # Report problems in the order of the files and records given.
     file_order = {name: index for index, name in enumerate(dict.fromkeys(r.file for r in records))}
     summary["errors"] = sorted(errors, key=lambda e: (file_order.get(e["file"], 0), e["record"]))
+    summary["warnings"] = warnings
     return summary
 
 
@@ -111,7 +121,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from rich.progress import Progress
     from rich.table import Table
 
-    records = list(read_files(args.files, args.source))
+    records = list(read_files(args.files, args.source, args.format))
     stub, channel, metadata = _connect(args.target, "vacancies:write")
     err = Console(stderr=True)
     try:
@@ -137,8 +147,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
         for column in ("file", "record", "reason"):
             problems.add_column(column, overflow="fold")
         for error in summary["errors"]:
-            problems.add_row(error["file"], str(error["record"]), error["reason"])
+            problems.add_row(error["file"], str(error["record"]), "\n".join(error["problems"]))
         out.print(problems)
+    if summary["warnings"]:
+        told = Table(title="Waarschuwingen (wel geïmporteerd) / warnings (imported all the same)")
+        for column in ("file", "record", "warning"):
+            told.add_column(column, overflow="fold")
+        for item in summary["warnings"]:
+            told.add_row(item["file"], str(item["record"]), "\n".join(item["warnings"]))
+        out.print(told)
     return 0 if not summary["errors"] else 1
 
 

@@ -50,7 +50,7 @@ _CHANGE = {"published": svc.CHANGE_TYPE_PUBLISHED, "updated": svc.CHANGE_TYPE_UP
 def _result(r: ItemResult) -> svc.IngestResult:
     return svc.IngestResult(
         index=r.index, source=r.source, external_id=r.external_id, status=INGEST_STATUS[r.status],
-        vacancy_id=r.vacancy_id, duplicate_of=r.duplicate_of,
+        vacancy_id=r.vacancy_id, duplicate_of=r.duplicate_of, expired=r.expired,
         violations=[svc.FieldViolation(field=v.field, description=v.description) for v in r.violations])
 
 

@@ -1,265 +1,227 @@
-"""Reading schema.org `JobPosting` JSON-LD (object, array, `@graph`) and NDJSON into
-proto vacancies, with the file and record number of every record for error reports.
+"""A schema.org `JobPosting` (as employers, job boards and ATSs publish it) -> proto vacancy.
 
-Only the properties Google for Jobs uses are read. A record that cannot be understood
-becomes an error with a reason; it never stops the file, and a broken file never stops
-the others.
+A tolerant reader: the essentials decide acceptance (a title or `name`; an employer or a
+description; a location or a remote flag), every other property is read best-effort. What
+cannot be read is left out with a warning, never guessed; values that are there but
+impossible (a negative salary, a latitude of 123) go to the service, whose checks refuse them.
+Reading files and their shapes is `feed_reader.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
+from services.common.reference import occupations
 
 from ..domain.html_text import html_to_text
+from ..domain.posting_values import calendar_date, weekly_hours
+from ..domain.rules import MAX_HOURS_PER_WEEK
+from .posting_parts import Notes, contract, country, first, salary, text
 
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 ESCO_PREFIX = "http://data.europa.eu/esco/occupation/"
-# schema.org employmentType -> our contract type; FULL_TIME/PART_TIME/OTHER say nothing about the contract.
-EMPLOYMENT_TYPES: dict[str, int] = {
-    "FULL_TIME": 0, "PART_TIME": 0, "OTHER": 0,
-    "CONTRACTOR": pb.CONTRACT_TYPE_FREELANCE, "TEMPORARY": pb.CONTRACT_TYPE_TEMPORARY,
-    "INTERN": pb.CONTRACT_TYPE_INTERNSHIP, "VOLUNTEER": pb.CONTRACT_TYPE_VOLUNTEER,
-    "PER_DIEM": pb.CONTRACT_TYPE_TEMPORARY, "PERMANENT": pb.CONTRACT_TYPE_PERMANENT,
-}
-TOO_DEEP = "malformed JSON: nested too deeply"
-SALARY_UNITS = {"HOUR": pb.SALARY_PERIOD_HOUR, "MONTH": pb.SALARY_PERIOD_MONTH, "YEAR": pb.SALARY_PERIOD_YEAR}
+_REMOTE = re.compile(r"TELECOMMUTE|REMOTE|HOME_?OFFICE|THUISWERK|TELETRAVAIL", re.IGNORECASE)
 
 
 class RecordError(ValueError):
-    """Why one record cannot be imported (plain text for the operator)."""
+    """Why one record cannot be imported: every problem, Dutch and English."""
 
 
-@dataclass(frozen=True)
-class ImportRecord:
-    file: str
-    record: int  # 1-based: position in the array/graph, or line number in NDJSON
-    vacancy: pb.Vacancy | None = None
-    error: str = ""
+@dataclass
+class Mapped:
+    vacancy: pb.Vacancy | None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def read_files(paths: list[Path], source: str | None = None) -> Iterator[ImportRecord]:
-    for path in paths:
-        yield from read_file(path, source)
+def types(item: Mapping[str, Any]) -> list[str]:
+    """@type (or `type`, which schema.org's context aliases), without "schema:" or the vocabulary URL."""
+    kind = item.get("@type", item.get("type", []))
+    return [str(k).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for k in (kind if isinstance(kind, list) else [kind])]
 
 
-def read_file(path: Path, source: str | None = None) -> Iterator[ImportRecord]:
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        yield ImportRecord(name, 0, error=f"cannot read file: {error.strerror or error}")
-        return
-    # Undecodable bytes become lone surrogates, reported per record instead of failing the file.
-    text = raw.decode("utf-8-sig", errors="surrogateescape")
-    if path.suffix.lower() in (".ndjson", ".jsonl"):
-        yield from _read_lines(name, text, source)
-        return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        if error.msg == "Extra data":  # several objects, one per line
-            yield from _read_lines(name, text, source)
-        else:
-            yield ImportRecord(name, 0, error=f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}")
-        return
-    except RecursionError:  # the json module gives up on very deep nesting instead of a JSONDecodeError
-        yield ImportRecord(name, 0, error=TOO_DEEP)
-        return
-    for number, item in enumerate(_items(document), start=1):
-        yield _record(name, number, item, source)
-
-
-def _read_lines(name: str, text: str, source: str | None) -> Iterator[ImportRecord]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            document = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield ImportRecord(name, number, error=f"malformed JSON at column {error.colno}: {error.msg}")
-            continue
-        except RecursionError:
-            yield ImportRecord(name, number, error=TOO_DEEP)
-            continue
-        items = _items(document)
-        for item in items:
-            yield _record(name, number, item, source)
-
-
-def _items(document: Any) -> list[Any]:
-    if isinstance(document, list):
-        return document
-    if isinstance(document, dict) and isinstance(document.get("@graph"), list):
-        return document["@graph"]
-    return [document]
-
-
-def _record(name: str, number: int, item: Any, source: str | None) -> ImportRecord:
-    try:
-        return ImportRecord(name, number, vacancy=job_posting_to_vacancy(item, source))
-    except RecordError as error:
-        return ImportRecord(name, number, error=str(error))
-
-
-def _types(item: dict[str, Any]) -> list[str]:
-    kind = item.get("@type", [])
-    return [str(k) for k in (kind if isinstance(kind, list) else [kind])]
-
-
-def _text(value: Any, field: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("value") or ""
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise RecordError(f"{field}: expected text")
-    text = str(value)
-    if _SURROGATE.search(text):
-        raise RecordError(f"{field}: invalid UTF-8")
-    return text.strip()
-
-
-def _number(value: Any, field: str) -> float:
-    if isinstance(value, bool):
-        raise RecordError(f"{field}: expected a number")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            raise RecordError(f"{field}: expected a number, got {value[:30]!r}") from None
-    raise RecordError(f"{field}: expected a number")
-
-
-def _date(value: Any, field: str) -> str:
-    text = _text(value, field)
-    if not text:
-        return ""
-    match = _DATE.match(text)
-    if match is None:
-        raise RecordError(f"{field}: expected an ISO 8601 date, got {text[:30]!r}")
-    return match.group(1)
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
+def is_job_posting(item: Any) -> bool:
+    return isinstance(item, dict) and "JobPosting" in types(item)
 
 
 def job_posting_to_vacancy(item: Any, source: str | None = None) -> pb.Vacancy:
+    """The vacancy, or RecordError with all its problems."""
+    mapped = map_job_posting(item, source)
+    if mapped.vacancy is None:
+        raise RecordError("; ".join(mapped.errors))
+    return mapped.vacancy
+
+
+def map_job_posting(item: Any, source: str | None = None, nodes: Mapping[str, Any] | None = None) -> Mapped:
+    """`nodes`: the document's nodes by @id, for references such as {"@id": ".../#org"}."""
+    notes = Notes()
     if not isinstance(item, dict):
-        raise RecordError("not a JSON object")
-    if "JobPosting" not in _types(item):
-        raise RecordError(f"not a JobPosting (@type {', '.join(_types(item)) or 'missing'})")
+        notes.error("record", "Dit is geen JSON-object.", "This is not a JSON object.")
+        return Mapped(None, notes.errors)
+    if not is_job_posting(item):
+        kind = ", ".join(types(item)) or "ontbreekt / missing"
+        notes.error("@type", f"Dit is geen JobPosting (@type {kind}).", f"not a JobPosting (@type {kind})")
+        return Mapped(None, notes.errors)
+    nodes = nodes or {}
     v = pb.Vacancy()
-    v.title = _text(item.get("title"), "title")
-    v.description = html_to_text(_text(item.get("description"), "description"))
-    v.date_posted = _date(item.get("datePosted"), "datePosted")
-    v.valid_through = _date(item.get("validThrough"), "validThrough")
-    v.employer = _text(item.get("hiringOrganization"), "hiringOrganization")
-    url = _text(item.get("url"), "url")
+    v.title = text(item.get("title"), "title", notes)
+    if not v.title and (name := text(item.get("name"), "name", notes)):
+        v.title = name
+        notes.warn("title", "Geen title: de naam (name) is als titel gebruikt.", "No title: the name is used as title.")
+    v.description = _description(text(item.get("description"), "description", notes))
+    v.date_posted = _date(item.get("datePosted"), "datePosted", notes)
+    v.valid_through = _date(item.get("validThrough"), "validThrough", notes)
+    v.employer = _organization(item.get("hiringOrganization"), nodes, notes)
+    url = text(item.get("url"), "url", notes)
     v.application_url = url
-    _contract(v, item.get("employmentType"))
-    _location(v, item)
-    _salary(v, item.get("baseSalary"))
-    _occupation(v, item.get("occupationalCategory"))
-    skills = item.get("skills")
-    if isinstance(skills, str):
-        skills = [s for s in re.split(r"[,;\n]", skills)]
-    for skill in skills if isinstance(skills, list) else []:
-        label = _text(skill, "skills")
-        if label:
-            v.required_skills.append(label)
-    hours = [float(n.replace(",", ".")) for n in _NUMBER.findall(_text(item.get("workHours"), "workHours"))]
-    if hours:
-        v.hours_min, v.hours_max = min(hours[:2]), max(hours[:2])
-    language = _text(item.get("inLanguage"), "inLanguage").lower()[:2]
+    contract(v, item.get("employmentType"), notes)
+    _location(v, item, nodes, notes)
+    salary(v, item.get("baseSalary"), text(item.get("salaryCurrency"), "salaryCurrency", notes), notes)
+    _occupation(v, item.get("occupationalCategory"), notes)
+    _skills(v, item.get("skills"), notes)
+    _hours(v, text(item.get("workHours"), "workHours", notes), notes)
+    language = text(item.get("inLanguage"), "inLanguage", notes).lower()[:2]
     if language.isalpha() and len(language) == 2:
         v.languages.append(language)
-    identifier, id_source = _identifier(item.get("identifier"))
+    identifier, id_source = _identifier(item.get("identifier"), notes)
     v.external_id = identifier or url or "fp-" + hashlib.sha256(
-        json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        json.dumps(item, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")).hexdigest()[:24]
     v.source = source or id_source or (urlparse(url).hostname or "" if url else "") or "jsonld-import"
-    return v
+    _essentials(v, notes)
+    return Mapped(None if notes.errors else v, notes.errors, notes.warnings)
 
 
-def _identifier(value: Any) -> tuple[str, str]:
-    value = _first(value)
-    if isinstance(value, dict):
-        return _text(value.get("value"), "identifier.value"), _text(value.get("name"), "identifier.name")
-    return _text(value, "identifier"), ""
+def _essentials(v: pb.Vacancy, notes: Notes) -> None:
+    if not v.title and not any(e.startswith("title:") for e in notes.errors):
+        notes.error("title", "Geen functietitel (title of name).", "No job title (title or name).")
+    if not v.employer and not v.description:
+        notes.error("hiringOrganization", "Geen werkgever en geen omschrijving: niet genoeg om de vacature te tonen.",
+                    "No employer and no description: not enough to show the job.")
+    has_place = bool(v.location.place_name or v.location.postal_code or v.location.has_coordinates)
+    if not has_place and v.workplace_type != pb.WORKPLACE_TYPE_REMOTE:
+        notes.error("jobLocation", "Geen werkplek en niet op afstand (jobLocationType TELECOMMUTE).",
+                    "No job location and not remote (jobLocationType TELECOMMUTE).")
 
 
-def _contract(v: pb.Vacancy, value: Any) -> None:
-    kinds = value if isinstance(value, list) else [value] if value else []
-    for kind in kinds:
-        key = _text(kind, "employmentType").upper().replace("-", "_").replace(" ", "_")
-        if key not in EMPLOYMENT_TYPES:
-            raise RecordError(f"employmentType: unknown value {key[:30]!r}")
-        v.contract_type = v.contract_type or EMPLOYMENT_TYPES[key]
+def _description(raw: str) -> str:
+    if "&lt;" in raw and "<" not in raw:  # HTML escaped once more by the publisher
+        raw = html.unescape(raw)
+    return html_to_text(raw) if raw else ""
 
 
-def _location(v: pb.Vacancy, item: dict[str, Any]) -> None:
-    place = _first(item.get("jobLocation"))
-    remote = "TELECOMMUTE" in _text(item.get("jobLocationType"), "jobLocationType").upper()
+def _date(value: Any, name: str, notes: Notes) -> str:
+    if value is not None and not isinstance(value, str | list | dict):
+        notes.error(name, "Hier hoort een datum (JJJJ-MM-DD) te staan.", "Expected a date (YYYY-MM-DD).")
+        return ""
+    raw = text(value, name, notes)
+    if not raw:
+        return ""
+    read = calendar_date(raw)
+    if read is None:
+        notes.warn(name, f"Datum niet te lezen ({raw[:30]!r}): niet overgenomen.", f"Date could not be read ({raw[:30]!r}): left out.")
+        return ""
+    return read
+
+
+def _organization(value: Any, nodes: Mapping[str, Any], notes: Notes) -> str:
+    value = first(value)
+    if isinstance(value, dict) and not value.get("name") and value.get("@id"):
+        value = nodes.get(str(value["@id"]), value)
+    elif isinstance(value, str) and value in nodes:
+        value = nodes[value]
+    if isinstance(value, dict) and not value.get("name") and value.get("@id"):
+        notes.warn("hiringOrganization", "Werkgever verwijst naar iets wat niet in het bestand staat.",
+                   "The employer refers to something not in the file.")
+        return ""
+    return text(value, "hiringOrganization", notes)
+
+
+def _location(v: pb.Vacancy, item: Mapping[str, Any], nodes: Mapping[str, Any], notes: Notes) -> None:
+    places = item.get("jobLocation")
+    places = [nodes.get(p.get("@id"), p) if isinstance(p, dict) and "@id" in p else p
+              for p in (places if isinstance(places, list) else [places] if places else [])]
+    kinds = item.get("jobLocationType")
+    remote = any(_REMOTE.search(text(k, "jobLocationType", notes)) for k in (kinds if isinstance(kinds, list) else [kinds]))
+    usable = [p for p in places if isinstance(p, str | dict) and p]
+    if len(usable) > 1:
+        notes.warn("jobLocation", f"{len(usable)} werkplekken: alleen de eerste is overgenomen.",
+                   f"{len(usable)} job locations: only the first is used.")
     if remote:
-        v.workplace_type = pb.WORKPLACE_TYPE_HYBRID if place else pb.WORKPLACE_TYPE_REMOTE
-    if not isinstance(place, dict):
+        v.workplace_type = pb.WORKPLACE_TYPE_HYBRID if usable else pb.WORKPLACE_TYPE_REMOTE
+    if not usable:
         return
-    address = _first(place.get("address"))
+    place = usable[0]
+    address = first(place.get("address")) if isinstance(place, dict) else place
     if isinstance(address, dict):
-        v.location.place_name = _text(address.get("addressLocality"), "jobLocation.address.addressLocality")
-        v.location.postal_code = _text(address.get("postalCode"), "jobLocation.address.postalCode")
-        country = _text(address.get("addressCountry"), "jobLocation.address.addressCountry").upper()
-        v.location.country_code = {"NEDERLAND": "NL", "NETHERLANDS": "NL", "THE NETHERLANDS": "NL"}.get(country, country)
+        v.location.place_name = text(address.get("addressLocality"), "jobLocation.address.addressLocality", notes)
+        v.location.postal_code = text(address.get("postalCode"), "jobLocation.address.postalCode", notes)
+        v.location.country_code = country(address.get("addressCountry"), notes)
     elif isinstance(address, str):
         v.location.place_name = address.strip()
-    point = place.get("geo")
+    elif isinstance(place, dict) and isinstance(place.get("name"), str):
+        v.location.place_name = place["name"].strip()
+    point = place.get("geo") if isinstance(place, dict) else None
     if isinstance(point, dict) and point.get("latitude") is not None and point.get("longitude") is not None:
-        v.location.latitude = _number(point["latitude"], "jobLocation.geo.latitude")
-        v.location.longitude = _number(point["longitude"], "jobLocation.geo.longitude")
-        v.location.has_coordinates = True
+        lat, lon = (_coordinate(point[k]) for k in ("latitude", "longitude"))
+        if lat is None or lon is None:
+            notes.warn("jobLocation.geo", "Coördinaten niet te lezen: niet overgenomen.", "Coordinates could not be read: left out.")
+        else:
+            v.location.latitude, v.location.longitude, v.location.has_coordinates = lat, lon, True
 
 
-def _salary(v: pb.Vacancy, value: Any) -> None:
-    if not isinstance(value, dict):
-        return
-    amount = value.get("value")
-    unit = ""
-    if isinstance(amount, dict):
-        unit = _text(amount.get("unitText"), "baseSalary.value.unitText").upper()
-        low = amount.get("minValue", amount.get("value"))
-        high = amount.get("maxValue", amount.get("value"))
-    else:
-        low = high = amount
-    if unit and unit not in SALARY_UNITS:
-        return  # per week/day: not comparable with our periods, left out rather than converted
-    if low is not None:
-        v.salary_min = _number(low, "baseSalary.value.minValue")
-    if high is not None:
-        v.salary_max = _number(high, "baseSalary.value.maxValue")
-    v.salary_currency = _text(value.get("currency"), "baseSalary.currency")
-    v.salary_period = SALARY_UNITS.get(unit, 0)
+def _coordinate(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
 
 
-def _occupation(v: pb.Vacancy, value: Any) -> None:
-    value = _first(value)
-    code = _text(value.get("codeValue") if isinstance(value, dict) else value, "occupationalCategory")
+def _occupation(v: pb.Vacancy, value: Any, notes: Notes) -> None:
+    value = first(value)
+    code = text(value.get("codeValue") if isinstance(value, dict) else value, "occupationalCategory", notes)
     if code.startswith(ESCO_PREFIX):
         v.occupation.esco_uri = code
-    elif re.match(r"^\d{1,4}\b", code) and not re.match(r"^\d{2}-\d{4}", code):
+    elif (match := re.match(r"^(\d{1,4})\b", code)) and not re.match(r"^\d{2}-\d{4}", code):
         # An ISCO-08 code ("2512" or "2512 Software developers"); O*NET codes ("15-1132") are not ISCO.
-        v.occupation.isco_code = re.match(r"^\d{1,4}", code).group(0)  # type: ignore[union-attr]
+        if occupations.is_valid_isco_code(match.group(1)):
+            v.occupation.isco_code = match.group(1)
+        else:
+            notes.warn("occupationalCategory", f"Onbekende ISCO-code {match.group(1)!r}: niet overgenomen.",
+                       f"Unknown ISCO code {match.group(1)!r}: left out.")
+
+
+def _skills(v: pb.Vacancy, value: Any, notes: Notes) -> None:
+    if isinstance(value, str):
+        value = re.split(r"[,;\n]", value)
+    for skill in value if isinstance(value, list) else []:
+        if label := text(skill, "skills", notes):
+            v.required_skills.append(label)
+
+
+def _hours(v: pb.Vacancy, raw: str, notes: Notes) -> None:
+    if not raw:
+        return
+    hours = weekly_hours(raw)
+    if hours is not None and 0 < hours[0] <= hours[1] <= MAX_HOURS_PER_WEEK:
+        v.hours_min, v.hours_max = hours
+        return
+    notes.warn("workHours", f"Uren per week niet te lezen ({raw[:40]!r}): als tekst bij de omschrijving gezet.",
+               f"Hours per week could not be read ({raw[:40]!r}): added as text to the description.")
+    v.description = f"{v.description}\n\nWerktijden / working hours: {raw[:200]}".strip()
+
+
+def _identifier(value: Any, notes: Notes) -> tuple[str, str]:
+    value = first(value)
+    if isinstance(value, dict):
+        return (text(value.get("value") or value.get("@id"), "identifier.value", notes),
+                text(value.get("name"), "identifier.name", notes))
+    return text(value, "identifier", notes), ""

@@ -14,7 +14,7 @@ from services.common.errors import InvalidArgument, NotFound, ResourceExhausted,
 from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
 from ..domain.model import IngestStatus, Vacancy, VacancyContent
 from ..domain.fingerprints import content_hash, fingerprint
-from ..domain.rules import check_content
+from ..domain.rules import CLOSING_DATE_PASSED, check_content
 from .ports import Clock, VacancyStore
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
@@ -78,8 +78,9 @@ class IngestVacancies:
         for index, content in enumerate(batch):
             cleaned, violations = check_content(content, today=today, prefix=field_prefix.format(index=index))
             if cleaned is None:
+                expired = all(v.description == CLOSING_DATE_PASSED for v in violations)
                 rejected[index] = ItemResult(index, content.source, content.external_id, "rejected",
-                                             violations=tuple(violations))
+                                             violations=tuple(violations), expired=expired)
                 continue
             prepared.append(PreparedItem(index, cleaned, fingerprint(cleaned), content_hash(cleaned)))
         return CheckedBatch(now, len(batch), rejected, prepared)

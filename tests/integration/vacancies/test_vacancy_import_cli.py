@@ -96,25 +96,30 @@ class TestSearchCommand:
 
 class TestReadingFiles:
     def test_undecodable_bytes_reject_only_their_record(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from services.vacancies.entrypoints.jsonld import read_file
+        from services.vacancies.entrypoints.feed_reader import read_file
 
         path = tmp_path / "mixed.json"
-        path.write_bytes(b'[{"@type": "JobPosting", "title": "Caf\xe9 medewerker", "url": "https://x.example/1"},'
-                         b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2"}]')
+        path.write_bytes(b'[{"@type": "JobPosting", "title": "Caf\xe9 medewerker", "url": "https://x.example/1",'
+                         b' "hiringOrganization": "Caf\xc3\xa9 Zwolle", "jobLocation": "Zwolle"},'
+                         b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2",'
+                         b' "hiringOrganization": "Restaurant Zwolle", "jobLocation": "Zwolle"}]')
         records = list(read_file(path))
-        assert [(r.record, r.error) for r in records] == [(1, "title: invalid UTF-8"), (2, "")]
+        assert [(r.record, r.problems) for r in records] == [
+            (1, ("title: Deze tekst is geen geldige UTF-8. (EN: This text is not valid UTF-8.)",)), (2, ())]
 
     def test_one_object_per_line_in_a_json_file_is_read_as_ndjson(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from services.vacancies.entrypoints.jsonld import read_file
+        from services.vacancies.entrypoints.feed_reader import read_file
 
         path = tmp_path / "lines.json"
-        path.write_text('{"@type": "JobPosting", "title": "A", "url": "https://x.example/a"}\n'
-                        '{"@type": "JobPosting", "title": "B", "url": "https://x.example/b"}\n', encoding="utf-8")
+        path.write_text('{"@type": "JobPosting", "title": "A", "url": "https://x.example/a", "description": "a",'
+                        ' "jobLocationType": "TELECOMMUTE"}\n'
+                        '{"@type": "JobPosting", "title": "B", "url": "https://x.example/b", "description": "b",'
+                        ' "jobLocationType": "TELECOMMUTE"}\n', encoding="utf-8")
         assert [r.vacancy.title for r in read_file(path) if r.vacancy] == ["A", "B"]
 
     def test_a_missing_file_is_reported_and_the_next_file_is_still_read(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from services.vacancies.entrypoints.jsonld import read_files
+        from services.vacancies.entrypoints.feed_reader import read_files
 
         records = list(read_files([tmp_path / "missing.json", FIXTURES / "feed.ndjson"]))
-        assert records[0].error.startswith("cannot read file")
+        assert records[0].error.startswith("Bestand niet te lezen") and "cannot read file" in records[0].error
         assert [r.vacancy.external_id for r in records[1:] if r.vacancy] == ["F-1", "F-3"]
