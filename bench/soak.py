@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -87,6 +88,8 @@ class Stack:
     ports: dict[str, int] = field(default_factory=lambda: {name: free_loopback_port() for name in SERVICES})
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Signs the tokens the services accept: the caller's JOBMATCH_TOKEN_SECRET, else one made now.
+    token_secret: str = field(default_factory=lambda: os.environ.get("JOBMATCH_TOKEN_SECRET") or secrets.token_urlsafe(48))
 
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"
@@ -94,7 +97,7 @@ class Stack:
     def start(self, timeout: float = 180.0) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMATCH_")}
         env.update({"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JOBMATCH_DATA_DIR": str(self.data_dir),
-                    "JOBMATCH_SEED_SAMPLE_DATA": "1", "PYTHONUNBUFFERED": "1",
+                    "JOBMATCH_SEED_SAMPLE_DATA": "1", "PYTHONUNBUFFERED": "1", "JOBMATCH_TOKEN_SECRET": self.token_secret,
                     **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
                     **self.extra_env})
         for name in SERVICES:
@@ -290,7 +293,7 @@ def run(minutes: float, sample_every: float, keep: Path | None, pool: int = 0) -
         stack.start()
         startup_s = time.monotonic() - started
         stop = threading.Event()
-        traffic = Traffic(stack, Settings(), stop, pool)
+        traffic = Traffic(stack, Settings(token_secret=stack.token_secret), stop, pool)
         threads = [threading.Thread(target=traffic.loop, args=(kind, rate), name=f"soak-{kind}", daemon=True)
                    for kind, rate in RATES.items()]
         samples: list[dict[str, Any]] = []

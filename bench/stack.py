@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -52,7 +53,7 @@ def embedded_broker() -> Iterator[str]:
 @contextmanager
 def temp_settings(bootstrap: str | None = None) -> Iterator[Settings]:
     with tempfile.TemporaryDirectory(prefix="jobmatch-bench-") as tmp:
-        yield Settings(data_dir=Path(tmp), kafka_bootstrap_servers=bootstrap)
+        yield Settings(data_dir=Path(tmp), kafka_bootstrap_servers=bootstrap, token_secret=secrets.token_urlsafe(48))
 
 
 def service_metadata(settings: Settings, subject: str = "bench") -> tuple[tuple[str, str], ...]:

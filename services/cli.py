@@ -34,15 +34,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
-    from services.common.auth import mint_token
+    """A development token signed with JOBMATCH_TOKEN_SECRET, else with the secret `jobmatch up`
+    generated in JOBMATCH_DATA_DIR."""
+    from services.common.auth import NoTokenSecret, mint_token
 
     caseload = [c for c in (args.caseload or "").split(",") if c]
     scopes = [x for part in (args.scope or ["*"]) for x in part.replace(",", " ").split()]
-    print(
-        mint_token(
+    try:
+        token = mint_token(
             Settings(), subject=args.subject, role=args.role, caseload=caseload, ttl_seconds=args.ttl, scopes=scopes
         )
-    )
+    except NoTokenSecret as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 
@@ -99,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("service", choices=["vacancies", "matching", "activities"])
     serve.set_defaults(func=_cmd_serve)
 
-    token = sub.add_parser("token", help="mint a development token with the configured secret")
+    token = sub.add_parser("token", help="mint a development token (JOBMATCH_TOKEN_SECRET, else the secret "
+                                         "`jobmatch up` generated in JOBMATCH_DATA_DIR)")
     token.add_argument("--role", required=True, choices=["client", "caseworker", "service"])
     token.add_argument("--subject", required=True, help="client id, caseworker id or service name")
     token.add_argument("--caseload", help="comma-separated client ids (caseworker tokens)")

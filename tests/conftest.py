@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from services.common.auth import mint_token
 from services.common.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+# Tokens in tests are signed with a secret made for this session, never one in the repository.
+# It is exported so every Settings() in the tests and every service process a test starts
+# (they inherit the environment) agree on it; the fixtures below also pass it explicitly.
+TEST_TOKEN_SECRET = secrets.token_urlsafe(48)
+os.environ["JOBMATCH_TOKEN_SECRET"] = TEST_TOKEN_SECRET
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +54,15 @@ def broker(_session_broker: tuple[object | None, str]) -> str:
 @pytest.fixture
 def settings(tmp_path: Path, broker: str) -> Settings:
     # Explicitly no Elasticsearch: an exported ELASTICSEARCH_URL runs only the ES contract legs.
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker, elasticsearch_url=None)
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker, elasticsearch_url=None,
+                    token_secret=TEST_TOKEN_SECRET)
 
 
 @pytest.fixture
 def offline_settings(tmp_path: Path) -> Settings:
     """Settings without a broker: for tests that need no events."""
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None, elasticsearch_url=None)
+    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None, elasticsearch_url=None,
+                    token_secret=TEST_TOKEN_SECRET)
 
 
 TokenFactory = Callable[..., tuple[tuple[str, str], ...]]
@@ -64,7 +73,8 @@ def token_for(tmp_path: Path) -> TokenFactory:
     """Call metadata with a bearer token: token_for("client", "c-1") or with a caseload."""
 
     def make(role: str, subject: str, caseload: Iterable[str] = (), settings: Settings | None = None) -> tuple[tuple[str, str], ...]:
-        token = mint_token(settings or Settings(data_dir=tmp_path), subject=subject, role=role, caseload=caseload)
+        settings = settings or Settings(data_dir=tmp_path, token_secret=TEST_TOKEN_SECRET)
+        token = mint_token(settings, subject=subject, role=role, caseload=caseload)
         return (("authorization", f"Bearer {token}"),)
 
     return make

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import secrets
 import tempfile
 import threading
 import time
@@ -67,7 +68,7 @@ class _EmptyServicer(activities_pb2_grpc.ActivityServiceServicer):
 
 def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
+        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48))
         app = build_app(settings)
         today = app.clock().date()
         clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
@@ -139,7 +140,7 @@ def seed_caseload(app: Any, clients: int, days: int) -> list[str]:
 
 def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
+        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48))
         app = build_app(settings)
         ids = seed_caseload(app, clients, days)
         server, port, _ = create_server(settings, "127.0.0.1:0", app)

@@ -1,4 +1,10 @@
-"""Bearer tokens (JWT, HS256) carrying subject, role and — for caseworkers — the caseload.
+"""Bearer tokens carrying subject, role and — for caseworkers — the caseload.
+
+Two kinds are accepted: tokens of the organisation's identity provider (OpenID Connect,
+asymmetric signatures checked against its JWKS, `services/common/oidc.py`) when
+JOBMATCH_OIDC_ISSUER is set, and HS256 development/integration tokens signed with
+JOBMATCH_TOKEN_SECRET when that is set. The header's algorithm decides which check applies;
+`none`, HS* other than HS256, and anything the settings do not allow are refused.
 
 The authorization rule lives here, in one place: a client reaches only its own data, a
 caseworker only the clients in their caseload, a service token reaches any client.
@@ -59,6 +65,28 @@ def reset_current_principal(token: contextvars.Token[Principal | None]) -> None:
     _current.reset(token)
 
 
+class NoTokenSecret(ValueError):
+    """No secret to sign development tokens with (bilingual message)."""
+
+
+def signing_secret(settings: Settings) -> str:
+    """The HS256 secret to mint with: JOBMATCH_TOKEN_SECRET, else the one `jobmatch up`
+    generated in the data dir. Never a built-in value."""
+    from services.common.token_secret import dev_secret_path, read_dev_secret
+
+    if settings.token_secret_configured:
+        return settings.token_secret.get_secret_value()
+    generated = read_dev_secret(settings.data_dir)
+    if generated is None:
+        raise NoTokenSecret(t(
+            f"Geen geheim om tokens mee te tekenen: zet JOBMATCH_TOKEN_SECRET, of start eerst `jobmatch up` "
+            f"(dat maakt {dev_secret_path(settings.data_dir)} aan; JOBMATCH_DATA_DIR wijst de map aan).",
+            f"No secret to sign tokens with: set JOBMATCH_TOKEN_SECRET, or run `jobmatch up` first "
+            f"(it creates {dev_secret_path(settings.data_dir)}; JOBMATCH_DATA_DIR names the folder).",
+        ))
+    return generated
+
+
 def mint_token(
     settings: Settings,
     *,
@@ -86,30 +114,52 @@ def mint_token(
         claims["caseload"] = sorted(set(caseload))
     if role == "service":
         claims["scope"] = " ".join(sorted(set(scopes)))
-    return jwt.encode(claims, settings.token_secret.get_secret_value(), algorithm=ALGORITHM)
+    return jwt.encode(claims, signing_secret(settings), algorithm=ALGORITHM)
 
 
 _REFUSED = t(
     "Uw toegangsbewijs (token) is niet geldig. Log opnieuw in.",
     "Your access token is not valid. Sign in again.",
 )
+_EXPIRED = t("Uw sessie is verlopen. Log opnieuw in.", "Your session expired. Sign in again.")
+
+
+def refused(*, expired: bool = False) -> Unauthenticated:
+    return Unauthenticated(_EXPIRED if expired else _REFUSED)
 
 
 def verify_token(settings: Settings, token: str) -> Principal:
+    """The caller a bearer token names; Unauthenticated for anything not provably ours."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise refused() from None
+    algorithm = header.get("alg")
+    if algorithm == ALGORITHM and settings.token_secret_configured:
+        return _verify_hmac_token(settings, token)
+    if settings.oidc_enabled and algorithm in settings.oidc_algorithm_list:
+        from services.common.oidc import verify_oidc_token
+
+        kid = header.get("kid")
+        return verify_oidc_token(settings, token, algorithm, kid if isinstance(kid, str) else None)
+    raise refused()
+
+
+def _verify_hmac_token(settings: Settings, token: str) -> Principal:
     try:
         claims = jwt.decode(
             token,
             settings.token_secret.get_secret_value(),
             algorithms=[ALGORITHM],
             audience=settings.token_audience,
-            options={"require": ["sub", "exp", "aud", "role"]},
+            issuer=settings.token_issuer,
+            leeway=settings.token_leeway_seconds,
+            options={"require": ["sub", "exp", "aud", "iss", "role"]},
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthenticated(
-            t("Uw sessie is verlopen. Log opnieuw in.", "Your session expired. Sign in again.")
-        ) from None
+        raise refused(expired=True) from None
     except jwt.PyJWTError:
-        raise Unauthenticated(_REFUSED) from None
+        raise refused() from None
     role = claims.get("role")
     subject = claims.get("sub")
     caseload = claims.get("caseload", [])

@@ -3,7 +3,9 @@
 `BackgroundWork` holds the outbox relay, the event consumers and periodic sweeps of one
 service and stops them in reverse order; `run_service` is the body of each service's
 `main()`: JSON logs, the app, sample data on first start, background work, serve until
-SIGTERM/SIGINT, then close. A search engine that cannot be used at start (unreachable, wrong
+SIGTERM/SIGINT, then close. Settings that would let anyone mint tokens (no token secret, a
+short or public one, and no OIDC provider) end the process with exit code 2 before anything
+starts, as do settings that do not validate. A search engine that cannot be used at start (unreachable, wrong
 credentials or kind, indices not migrated) ends the process with exit code 2 and the message.
 """
 
@@ -71,6 +73,24 @@ class ServiceApp(Protocol):
 A = TypeVar("A", bound=ServiceApp)
 
 
+def settings_or_exit(name: str) -> Settings:
+    """The service's settings, or exit 2 with the reason (NL / EN) when it may not start."""
+    from pydantic import ValidationError
+
+    from services.common.token_secret import startup_refusal
+
+    try:
+        settings = Settings()
+    except ValidationError as invalid:
+        print(f"{name}: ongeldige instellingen / invalid settings:\n{invalid}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    refusal = startup_refusal(settings)
+    if refusal is not None:
+        print(f"{name}: {refusal}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    return settings
+
+
 def run_service(
     name: str,
     build_app: Callable[[Settings], A],
@@ -81,7 +101,7 @@ def run_service(
     from services.common.logs import configure_logging
     from services.common.search.engine import SearchEngineStartupError
 
-    settings = Settings()
+    settings = settings_or_exit(name)
     configure_logging(name, settings.log_level)
     try:
         app = build_app(settings)

@@ -5,10 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+import secrets
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_TOKEN_SECRET = "jobmatch-dev-secret-change-me-in-production"
+# Algorithms an identity provider may sign with: asymmetric only (never `none`, never HS*,
+# which would let anyone holding the public key sign).
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+_ROLES = frozenset({"client", "caseworker", "service"})
+
+
+class UnsetSecret(SecretStr):
+    """Stands in for JOBMATCH_TOKEN_SECRET when it is not set: a random value of this process
+    only (page tokens still get a key), never used to sign or accept a bearer token."""
+
+    def __init__(self) -> None:
+        super().__init__(secrets.token_urlsafe(48))
 
 
 def _env(*names: str) -> AliasChoices:
@@ -55,13 +70,39 @@ class Settings(BaseSettings):
     activities_port: int = Field(
         50053, validation_alias=_env("JOBMATCH_ACTIVITIES_PORT", "activities_port")
     )
+    # HS256 key of development and integration tokens. No default: unset (or empty) means no
+    # HMAC token is minted or accepted (`token_secret_configured`), see services/common/token_secret.py.
     token_secret: SecretStr = Field(
-        SecretStr(DEV_TOKEN_SECRET), validation_alias=_env("JOBMATCH_TOKEN_SECRET", "token_secret")
+        default_factory=UnsetSecret, validation_alias=_env("JOBMATCH_TOKEN_SECRET", "token_secret")
     )
     token_audience: str = Field(
         "jobmatch", validation_alias=_env("JOBMATCH_TOKEN_AUDIENCE", "token_audience")
     )
     token_issuer: str = Field("jobmatch-dev", validation_alias=_env("JOBMATCH_TOKEN_ISSUER", "token_issuer"))
+    token_leeway_seconds: int = Field(
+        30, ge=0, le=300, validation_alias=_env("JOBMATCH_TOKEN_LEEWAY_SECONDS", "token_leeway_seconds")
+    )
+    # The organisation's identity provider (OpenID Connect). With an issuer set, tokens signed
+    # by its published keys (JWKS, found by discovery unless a JWKS URL is given) are accepted.
+    oidc_issuer: str | None = Field(None, validation_alias=_env("JOBMATCH_OIDC_ISSUER", "oidc_issuer"))
+    oidc_jwks_url: str | None = Field(None, validation_alias=_env("JOBMATCH_OIDC_JWKS_URL", "oidc_jwks_url"))
+    oidc_audience: str | None = Field(None, validation_alias=_env("JOBMATCH_OIDC_AUDIENCE", "oidc_audience"))
+    oidc_algorithms: str = Field("RS256,ES256", validation_alias=_env("JOBMATCH_OIDC_ALGORITHMS", "oidc_algorithms"))
+    # Claims mapping: where the IdP puts the subject, the role(s), the scopes and the caseload
+    # (dotted paths reach nested claims, e.g. `realm_access.roles`); role values map to ours.
+    oidc_subject_claim: str = Field("sub", validation_alias=_env("JOBMATCH_OIDC_SUBJECT_CLAIM", "oidc_subject_claim"))
+    oidc_role_claim: str = Field("roles", validation_alias=_env("JOBMATCH_OIDC_ROLE_CLAIM", "oidc_role_claim"))
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict, validation_alias=_env("JOBMATCH_OIDC_ROLE_MAP", "oidc_role_map")
+    )
+    oidc_scope_claim: str = Field("scope", validation_alias=_env("JOBMATCH_OIDC_SCOPE_CLAIM", "oidc_scope_claim"))
+    oidc_caseload_claim: str = Field(
+        "caseload", validation_alias=_env("JOBMATCH_OIDC_CASELOAD_CLAIM", "oidc_caseload_claim")
+    )
+    # At most one JWKS fetch per this many seconds for a token with an unknown key id.
+    oidc_jwks_refresh_seconds: float = Field(
+        30.0, ge=0, validation_alias=_env("JOBMATCH_OIDC_JWKS_REFRESH_SECONDS", "oidc_jwks_refresh_seconds")
+    )
     # Organisation identification number used in CloudEvents `source` URNs (NL GOV profile).
     oin: str = Field("00000000000000000000", validation_alias=_env("JOBMATCH_OIN", "oin"))
     # Stable identity of this replica when a service runs as N replicas (e.g. a StatefulSet
@@ -97,6 +138,41 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
+
+    @field_validator("token_secret", mode="after")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: SecretStr) -> SecretStr:
+        return value if value.get_secret_value() else UnsetSecret()
+
+    @field_validator("oidc_algorithms", mode="after")
+    @classmethod
+    def _asymmetric_only(cls, value: str) -> str:
+        names = [a.strip() for a in value.split(",") if a.strip()]
+        refused = [a for a in names if a not in ASYMMETRIC_ALGORITHMS]
+        if not names or refused:
+            raise ValueError(f"JOBMATCH_OIDC_ALGORITHMS: only {sorted(ASYMMETRIC_ALGORITHMS)}, not {refused or 'nothing'}")
+        return ",".join(names)
+
+    @field_validator("oidc_role_map", mode="after")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value.values()) - _ROLES)
+        if unknown:
+            raise ValueError(f"JOBMATCH_OIDC_ROLE_MAP maps to unknown roles {unknown}; use {sorted(_ROLES)}")
+        return value
+
+    @property
+    def token_secret_configured(self) -> bool:
+        """True when JOBMATCH_TOKEN_SECRET was given (not the per-process stand-in)."""
+        return not isinstance(self.token_secret, UnsetSecret)
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
+    def oidc_algorithm_list(self) -> list[str]:
+        return self.oidc_algorithms.split(",")
 
     @property
     def search_engine_url(self) -> str | None:

@@ -8,6 +8,7 @@ every vacancy is stored and its event is in the outbox (no broker: the relay is 
 from __future__ import annotations
 
 import gc
+import secrets
 import sys
 import tempfile
 import time
@@ -41,7 +42,7 @@ def batches(n: int, batch_size: int, today: date) -> list[svc.IngestVacanciesReq
 
 def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None)
+        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48))
         server, port, app = create_server(settings)
         thresholds = gc.get_threshold()
         tune_garbage_collection()  # as the service's main() does

@@ -1,10 +1,13 @@
 """The one-command stack: `jobmatch up` brings up broker and three services, answers health
-and reflection on every port, and Ctrl-C leaves no process behind."""
+and reflection on every port, mints working development tokens with a secret it generated for
+its data dir (as for a new user: no JOBMATCH_TOKEN_SECRET), and Ctrl-C leaves no process behind."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
+import stat
 import socket
 import subprocess
 import sys
@@ -58,12 +61,23 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], list[str]]]:
+def stack_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack") / "data"
+
+
+def new_user_env(data_dir: Path) -> dict[str, str]:
+    """The environment of someone who just cloned the repository: no token secret set."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "JOBMATCH_TOKEN_SECRET")}
+    env["JOBMATCH_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@pytest.fixture(scope="module")
+def stack(stack_data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], list[str]]]:
     ports = {name: free_port() for name in SERVICES}
-    env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
+    env = new_user_env(stack_data_dir)
     env.update(
         {
-            "JOBMATCH_DATA_DIR": str(tmp_path_factory.mktemp("stack") / "data"),
             "JOBMATCH_VACANCIES_PORT": str(ports["vacancies"]),
             "JOBMATCH_MATCHING_PORT": str(ports["matching"]),
             "JOBMATCH_ACTIVITIES_PORT": str(ports["activities"]),
@@ -93,6 +107,39 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+class TestDevelopmentTokens:
+    def test_the_stack_generated_a_secret_for_its_data_dir_that_only_its_owner_can_read(
+            self, stack, stack_data_dir: Path) -> None:
+        secret_file = stack_data_dir / "token-secret"
+        assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+        assert len(secret_file.read_text().strip()) >= 32
+
+    def test_the_banners_token_is_accepted(self, stack) -> None:
+        from jobmatch.matching.v1 import matching_service_pb2 as mpb
+        from jobmatch.matching.v1 import matching_service_pb2_grpc
+
+        _, ports, banner = stack
+        token = re.search(r"authorization: Bearer ([\w.-]+)", "\n".join(banner)).group(1)  # type: ignore[union-attr]
+        with grpc.insecure_channel(f"localhost:{ports['matching']}") as channel:
+            matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
+                mpb.GetFeedRequest(client_id="c-demo-001", page_size=1),
+                metadata=(("authorization", f"Bearer {token}"),), timeout=30)
+
+    def test_jobmatch_token_reads_the_data_dirs_secret_and_its_token_is_accepted(
+            self, stack, stack_data_dir: Path) -> None:
+        from jobmatch.activities.v1 import activities_pb2 as apb
+        from jobmatch.activities.v1 import activities_pb2_grpc
+
+        _, ports, _ = stack
+        minted = subprocess.run([sys.executable, "-m", "services.cli", "token", "--role", "caseworker",
+                                 "--subject", "cw-demo", "--caseload", "c-demo-001"],
+                                env=new_user_env(stack_data_dir), capture_output=True, text=True, timeout=60, check=True)
+        with grpc.insecure_channel(f"localhost:{ports['activities']}") as channel:
+            activities_pb2_grpc.ActivityServiceStub(channel).GetCaseload(
+                apb.GetCaseloadRequest(caseworker_id="cw-demo"),
+                metadata=(("authorization", f"Bearer {minted.stdout.strip()}"),), timeout=60)
 
 
 class TestStack:

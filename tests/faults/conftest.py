@@ -45,7 +45,7 @@ def services(tmp_path: Path, fault_broker: EmbeddedBroker) -> Iterator[Callable[
 
 @pytest.fixture(scope="module")
 def metadata_for() -> Callable[..., tuple[tuple[str, str], ...]]:
-    """Call metadata with a token signed with the default (dev) secret the processes use."""
+    """Call metadata with a token signed with the session's secret, which the processes get too."""
     settings = Settings()
 
     def make(role: str, subject: str, caseload: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:

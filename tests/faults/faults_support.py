@@ -153,6 +153,7 @@ class ServiceProcess:
             f"JOBMATCH_{self.name.upper()}_PORT": str(self.port),
             "JOBMATCH_SEED_SAMPLE_DATA": "1" if self.seed else "0",
             "JOBMATCH_GRACE_SECONDS": "1",
+            "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         })

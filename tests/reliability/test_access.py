@@ -263,6 +263,8 @@ BAD_CREDENTIALS: list[tuple[str, Callable[[Settings], tuple[tuple[str, str], ...
                                                                          algorithm="HS256")),)),
     ("wrong-audience", lambda s: (("authorization", "Bearer " + mint_token(s, subject="c-1", role="client",
                                                                             audience="another-system")),)),
+    ("wrong-issuer", lambda s: (("authorization", "Bearer " + jwt.encode(_claims(s, iss="someone-else"), _secret(s),
+                                                                         algorithm="HS256")),)),
     ("other-algorithm-hs512", lambda s: (("authorization", "Bearer " + jwt.encode(_claims(s), _secret(s),
                                                                                    algorithm="HS512")),)),
     ("unknown-role", lambda s: (("authorization", "Bearer " + jwt.encode(_claims(s, role="admin"), _secret(s),
@@ -294,6 +296,19 @@ class TestBadTokensAreRefused:
             assert outcome.code == UNAUTHENTICATED, (attempt.id, outcome)
             assert "(EN: " in outcome.details, outcome.details  # a plain message in Dutch and English
         assert changed_tables(before, stack.snapshot()) == []
+
+    @pytest.mark.parametrize(("name", "credentials"), BAD_CREDENTIALS, ids=[n for n, _ in BAD_CREDENTIALS])
+    def test_the_refused_attempt_is_in_the_clients_processing_log_as_denied(self, name: str, credentials: Any,
+                                                                            stack: Stack, baseline: Baseline) -> None:
+        attempt = CLIENT_DATA[7]
+        process = _process_of(stack, attempt)
+        denied_before = len(denied_records(stack, process, "c-1"))
+        outcome = stack.call(attempt.service.methods_by_name[attempt.name], attempt.build(baseline, "c-1"),
+                             metadata=credentials(stack.settings), service=process)
+        assert outcome.code == UNAUTHENTICATED
+        records = denied_records(stack, process, "c-1")
+        assert len(records) == denied_before + 1
+        assert records[-1].actor == "anonymous" and records[-1].name == attempt.name
 
     def test_a_good_token_is_accepted(self, stack: Stack, baseline: Baseline) -> None:
         # The same calls as above with a proper token, so the refusals above mean something.

@@ -3,6 +3,7 @@ reflection, authentication, the client_id rule, the processing log and error map
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,7 +128,7 @@ class TestAuthentication:
 
     def test_token_signed_with_another_secret_is_refused(self, server) -> None:
         address, _, _ = server
-        forged = Settings(token_secret="not-the-secret-of-this-deployment")
+        forged = Settings(token_secret=secrets.token_urlsafe(48))
         with pytest.raises(grpc.RpcError) as info:
             _call(address, Request(client_id="c-1"), _bearer(forged, "client", "c-1"))
         assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
@@ -135,7 +136,7 @@ class TestAuthentication:
     def test_expired_token_is_refused(self, server) -> None:
         address, settings, _ = server
         with pytest.raises(grpc.RpcError) as info:
-            _call(address, Request(client_id="c-1"), _bearer(settings, "client", "c-1", ttl_seconds=-10))
+            _call(address, Request(client_id="c-1"), _bearer(settings, "client", "c-1", ttl_seconds=-120))
         assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
         assert "verlopen" in info.value.details()
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import time
+from pathlib import Path
+
 import jwt
 import pytest
 
@@ -9,6 +13,7 @@ from services.common.auth import (
     Principal,
     check_caseworker_access,
     check_client_access,
+    NoTokenSecret,
     mint_token,
     principal_from_metadata,
     verify_token,
@@ -16,7 +21,8 @@ from services.common.auth import (
 from services.common.errors import PermissionDenied, Unauthenticated
 from services.common.settings import Settings
 
-SETTINGS = Settings(token_secret="unit-test-secret-of-sufficient-length")
+SETTINGS = Settings(token_secret=secrets.token_urlsafe(48))
+ISSUER = SETTINGS.token_issuer
 
 
 class TestTokens:
@@ -36,7 +42,7 @@ class TestTokens:
 
     def test_unknown_role_is_refused(self) -> None:
         forged = jwt.encode(
-            {"sub": "x", "role": "admin", "aud": "jobmatch", "exp": 4_000_000_000},
+            {"sub": "x", "role": "admin", "aud": "jobmatch", "iss": ISSUER, "exp": 4_000_000_000},
             SETTINGS.token_secret.get_secret_value(),
             algorithm="HS256",
         )
@@ -50,6 +56,50 @@ class TestTokens:
     def test_minting_rejects_an_unknown_role(self) -> None:
         with pytest.raises(ValueError):
             mint_token(SETTINGS, subject="x", role="admin")
+
+    def test_a_development_token_from_another_issuer_is_refused(self) -> None:
+        other = SETTINGS.model_copy(update={"token_issuer": "someone-else"})
+        with pytest.raises(Unauthenticated):
+            verify_token(SETTINGS, mint_token(other, subject="c-1", role="client"))
+
+    def test_a_development_token_without_an_issuer_is_refused(self) -> None:
+        claims = {"sub": "c-1", "role": "client", "aud": "jobmatch", "exp": int(time.time()) + 60}
+        with pytest.raises(Unauthenticated):
+            verify_token(SETTINGS, jwt.encode(claims, SETTINGS.token_secret.get_secret_value(), algorithm="HS256"))
+
+    def test_a_token_just_past_its_expiry_is_still_accepted_within_the_leeway(self) -> None:
+        token = mint_token(SETTINGS, subject="c-1", role="client", ttl_seconds=-5)
+        assert verify_token(SETTINGS, token).subject == "c-1"
+
+
+class TestNoBuiltInSecret:
+    def test_settings_without_a_secret_have_none_configured(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
+        assert not Settings().token_secret_configured
+        assert not Settings(token_secret="").token_secret_configured
+
+    def test_without_a_secret_no_development_token_is_accepted(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
+        unset = Settings()
+        forged = jwt.encode({"sub": "c-1", "role": "client", "aud": "jobmatch", "iss": ISSUER,
+                             "exp": int(time.time()) + 60}, unset.token_secret.get_secret_value(), algorithm="HS256")
+        with pytest.raises(Unauthenticated):
+            verify_token(unset, forged)
+
+    def test_minting_without_a_secret_anywhere_says_how_to_get_one(self, monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+        monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
+        with pytest.raises(NoTokenSecret, match="JOBMATCH_TOKEN_SECRET"):
+            mint_token(Settings(data_dir=tmp_path), subject="c-1", role="client")
+
+    def test_minting_uses_the_secret_jobmatch_up_generated_in_the_data_dir(self, monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+        from services.common.token_secret import ensure_dev_secret
+
+        monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
+        generated = ensure_dev_secret(tmp_path)
+        token = mint_token(Settings(data_dir=tmp_path), subject="c-1", role="client")
+        assert verify_token(Settings(token_secret=generated), token).subject == "c-1"
 
 
 class TestClientRule:
@@ -87,7 +137,7 @@ class TestServiceScopes:
 
     def test_service_token_without_scope_claim_may_do_nothing(self) -> None:
         bare = jwt.encode(
-            {"sub": "svc", "role": "service", "aud": "jobmatch", "exp": 4_000_000_000},
+            {"sub": "svc", "role": "service", "aud": "jobmatch", "iss": ISSUER, "exp": 4_000_000_000},
             SETTINGS.token_secret.get_secret_value(),
             algorithm="HS256",
         )
