@@ -56,7 +56,8 @@ def fold_key(value: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", plain.upper()).strip("_")
 
 
-def employment_types(value: str) -> list[tuple[str, str | None]]:
+@lru_cache(maxsize=4096)
+def employment_types(value: str) -> tuple[tuple[str, str | None], ...]:
     """Each word of one employmentType string with what it means (None: unknown)."""
     found: list[tuple[str, str | None]] = []
     for part in _LIST_SEPARATORS.split(value.strip()):
@@ -70,7 +71,7 @@ def employment_types(value: str) -> list[tuple[str, str | None]]:
             known = [p for p in (*pieces, *joined) if p is not None]
             meaning = next((p for p in known if p), "" if known else None)
         found.append((part.strip(), meaning))
-    return found
+    return tuple(found)
 
 
 # Working hours per week: "24-36 uur", "32 hours per week", "38,5 Std./Woche", "40".
@@ -82,6 +83,7 @@ _ONLY_NUMBERS = re.compile(r"^\s*" + _NUMBER + r"\s*(?:(?:-|–|—|tot|to|bis|�
 _CLOCK_TIMES = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:-|–|—|to|tot|bis)|\d\s*(?:am|pm)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def weekly_hours(text: str) -> tuple[float, float] | None:
     """Hours per week as (low, high), or None when the text gives no hours per week."""
     if not text.strip() or _CLOCK_TIMES.search(text):
@@ -132,6 +134,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
 def calendar_date(text: str) -> str | None:
     """"YYYY-MM-DD" from ISO dates (with or without time and zone, space instead of T),
     RFC 2822 dates and unambiguous day-first dates ("19/10/2018"); None otherwise.

@@ -145,10 +145,15 @@ def _records(name: str, document: Any, source: str | None, postings_only: bool =
     """`postings_only` (HTML pages): other nodes (WebSite, BreadcrumbList...) are context, not records.
     Otherwise a node that is not a posting is an error, unless a posting refers to it by @id."""
     nodes = flatten(document)
-    by_id = {str(n["@id"]): n for n in nodes if isinstance(n, dict) and "@id" in n and not is_job_posting(n)}
-    referenced = _references([n for n in nodes if is_job_posting(n)])
-    for number, node in enumerate(nodes, start=1):
-        if not is_job_posting(node) and (postings_only or (isinstance(node, dict) and node.get("@id") in referenced)):
+    postings = [is_job_posting(n) for n in nodes]
+    if all(postings):  # a plain feed: no references to resolve
+        by_id: dict[str, Any] = {}
+        referenced: set[str] = set()
+    else:
+        by_id = {str(n["@id"]): n for n, p in zip(nodes, postings) if not p and isinstance(n, dict) and "@id" in n}
+        referenced = _references([n for n, p in zip(nodes, postings) if p])
+    for number, (node, posting) in enumerate(zip(nodes, postings), start=1):
+        if not posting and (postings_only or (isinstance(node, dict) and node.get("@id") in referenced)):
             continue
         mapped = map_job_posting(node, source, by_id)
         if mapped.vacancy is None:

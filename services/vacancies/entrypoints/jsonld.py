@@ -48,7 +48,7 @@ def types(item: Mapping[str, Any]) -> list[str]:
 
 
 def is_job_posting(item: Any) -> bool:
-    return isinstance(item, dict) and "JobPosting" in types(item)
+    return isinstance(item, dict) and (item.get("@type") == "JobPosting" or "JobPosting" in types(item))
 
 
 def job_posting_to_vacancy(item: Any, source: str | None = None) -> pb.Vacancy:

@@ -41,6 +41,11 @@ def first(value: Any) -> Any:
 
 def text(value: Any, name: str, notes: Notes) -> str:
     """A text property given as text, number, {"name"/"@value"/"value": ...} or a list of those."""
+    if value.__class__ is str:  # the common case, kept cheap
+        if value.isascii() or not _SURROGATE.search(value):
+            return value.strip()
+        notes.error(name, "Deze tekst is geen geldige UTF-8.", "This text is not valid UTF-8.")
+        return ""
     if isinstance(value, list):
         value = next((v for v in value if v not in (None, "")), None)
     if isinstance(value, dict):
