@@ -49,8 +49,8 @@ class TestDeployFilesAgreeWithTheCode:
             service = compose["services"][name]
             assert service["command"] == ["serve", name]
             assert service["environment"]["JOBMATCH_SERVICE"] == name
-            assert service["depends_on"]["es-migrate"]["condition"] == "service_completed_successfully"
-        assert compose["services"]["es-migrate"]["command"] == ["es", "migrate"]
+            assert service["depends_on"]["search-migrate"]["condition"] == "service_completed_successfully"
+        assert compose["services"]["search-migrate"]["command"] == ["search", "migrate"]
 
     def test_the_example_environment_names_only_settings_the_code_reads(self) -> None:
         from services.common.settings import Settings
