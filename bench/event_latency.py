@@ -27,7 +27,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.cloudevents import from_kafka
 from services.common.bus.topics import MATCHING
 from services.matching import bootstrap as matching
-from services.matching.adapters.sqlite_store import EVENT_MATCHED
+from services.matching.service_layer.match_events import EVENT_MATCHED
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.sample_data import random_profile_input
 from services.vacancies import bootstrap as vacancies

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from services.common.bus.outbox import SqliteOutbox, configure_connection
+from services.common.bus.outbox import PendingEvent, SqliteOutbox, configure_connection
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,19 @@ class LocalOutbox:
                 for e in events:
                     self.outbox.add(self._conn, topic=e.topic, key=e.key, event_type=e.event_type,
                                     subject=e.subject, message=e.message)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def emit_pending(self, events: Sequence[PendingEvent]) -> None:
+        """Events decided by a service layer (with their derived ids), in one transaction."""
+        if not events:
+            return
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.outbox.add_many(self._conn, events)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise

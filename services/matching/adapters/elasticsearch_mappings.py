@@ -44,6 +44,10 @@ MATCHING_VACANCIES = IndexSpec("matching-vacancies", 1, {"dynamic": "strict", "p
 VACANCY_MATCHES = IndexSpec("vacancy-matches", 1, {"dynamic": "strict", "properties": {
     "vacancy_id": KEYWORD, "client_id": KEYWORD, "score": {"type": "double"},
 }}, {"number_of_shards": 3})
+# When each vacancy closed: an older version redelivered after the closure must not reopen it.
+CLOSED_VACANCIES = IndexSpec("matching-closed-vacancies", 1, {"dynamic": "strict", "properties": {
+    "vacancy_id": KEYWORD, "closed_at": {"type": "date"},
+}}, {"number_of_shards": 1})
 FEEDBACK = IndexSpec("feedback", 1, {"dynamic": "strict", "properties": {
     "client_id": KEYWORD, "vacancy_id": KEYWORD, "kind": {"type": "integer"}, "recorded_at": {"type": "date"},
 }}, {"number_of_shards": 1})
@@ -51,7 +55,7 @@ FEED_STATE = IndexSpec("feed-state", 1, {"dynamic": "strict", "properties": {
     "client_id": KEYWORD, "last_visit_at": {"type": "date"},
 }}, {"number_of_shards": 1})
 
-INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, VACANCY_MATCHES, FEEDBACK, FEED_STATE)
+INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, VACANCY_MATCHES, CLOSED_VACANCIES, FEEDBACK, FEED_STATE)
 
 
 def key_terms(keys: Any) -> list[str]:

@@ -13,42 +13,34 @@ FeedStateStore on the indices of `elasticsearch_mappings`.
 - Feed visits race (two devices of one client): the previous visit is read with its seq_no and
   the new one written with `if_seq_no`, retried on a conflict, so each call returns the visit
   it actually replaced.
-- The match set of a vacancy is replaced with one `_bulk` (per-item errors raise BulkError);
-  VacancyMatched/VacancyUnmatched go to the local SQLite outbox after it.
+- The vacancy document is written first, guarded by the seq_no of the version read (or
+  create-only), and never over a newer version or a later closure (`matching-closed-vacancies`);
+  then the match set with one `_bulk` (per-item errors raise BulkError); then the events the
+  service layer decided, with their derived ids, go to the local SQLite outbox.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import timestamp_pb2
-
-from jobmatch.events.v1 import matching_events_pb2 as events
-from services.common.bus.outbox import SqliteOutbox
-from services.common.bus.topics import MATCHING
-from services.common.search.engine import Conflict, NotFound, SearchEngine
-from services.common.search.bulk import Refresh, bulk_write, delete_op, index_op
 from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
+from services.common.bus.outbox import PendingEvent, SqliteOutbox
 from services.common.bus.topics import PRIVACY
-from services.common.search.events import LocalOutbox, OutgoingEvent
 from services.common.privacy import EVENT_TYPE_ERASED
+from services.common.search.bulk import Refresh, bulk_write, delete_op, index_op
+from services.common.search.engine import Conflict, NotFound, SearchEngine
+from services.common.search.events import LocalOutbox, OutgoingEvent
 from services.common.search.reading import get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
-from services.matching.adapters.sqlite_store import EVENT_MATCHED, EVENT_UNMATCHED
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.ranking import ProfileMatch, brute_force_matches
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy, evaluate
 
 _ATTEMPTS = 10
 
-
-def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 class ElasticsearchMatchingStore:
@@ -58,6 +50,7 @@ class ElasticsearchMatchingStore:
         self._profiles = m.SEARCH_PROFILES.alias(prefix)
         self._vacancies = m.MATCHING_VACANCIES.alias(prefix)
         self._matches = m.VACANCY_MATCHES.alias(prefix)
+        self._closed = m.CLOSED_VACANCIES.alias(prefix)
         self._feedback = m.FEEDBACK.alias(prefix)
         self._feed_state = m.FEED_STATE.alias(prefix)
         self._outbox = LocalOutbox(outbox)
@@ -118,7 +111,7 @@ class ElasticsearchMatchingStore:
                 found.append((vacancy, match))
         return found
 
-    def _match_set(self, vacancy_id: str) -> dict[str, float]:
+    def match_set(self, vacancy_id: str) -> dict[str, float]:
         """The clients the vacancy matches now. A vacancy not in the projection (realtime GET)
         has none; otherwise the previous event's match writes are made visible once, then read."""
         if get_source(self._es, self._vacancies, vacancy_id) is None:
@@ -127,48 +120,55 @@ class ElasticsearchMatchingStore:
         return {hit["_source"]["client_id"]: hit["_source"]["score"] for hit in search_all(
             self._es, self._matches, m.matches_of_vacancy_query(vacancy_id), m.BY_CLIENT)}
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], now: datetime) -> None:
-        before = self._match_set(vacancy.vacancy_id)
-        after = {match.client_id: match.score for match in matches}
-        ops = index_op(self._vacancies, vacancy.vacancy_id,
-                       m.vacancy_document(compile_vacancy(vacancy), vacancy.model_dump(mode="json")))
-        for client_id, score in after.items():
-            ops += index_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id),
-                            {"vacancy_id": vacancy.vacancy_id, "client_id": client_id, "score": score})
-        for client_id in sorted(set(before) - set(after)):
-            ops += delete_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id))
-        bulk_write(self._es, ops)  # event path: no refresh (see _match_set)
-        out = []
-        for match in matches:
-            change = events.VACANCY_MATCH_CHANGE_UPDATED if match.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED
-            out.append(self._matched(match.client_id, vacancy.vacancy_id, match.score, change, now))
-        for client_id in sorted(set(before) - set(after)):
-            out.append(self._unmatched(client_id, vacancy.vacancy_id, events.VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES, now))
-        self._outbox.emit(out)
+    def _guard(self, vacancy: OpenVacancy) -> dict[str, Any] | None:
+        """How to write the vacancy's document so that no newer state is overwritten: the seq_no
+        of the version read (or create-only), or None when a newer version or closure is stored."""
+        try:
+            found = self._es.get(index=self._vacancies, id=vacancy.vacancy_id)
+        except NotFound:
+            found = None
+        if found is not None and vacancy.is_older_than(OpenVacancy.model_validate(found["_source"]["doc"])):
+            return None
+        closed = get_source(self._es, self._closed, vacancy.vacancy_id)
+        if closed is not None and (vacancy.source_updated_at is None
+                                   or vacancy.source_updated_at <= datetime.fromisoformat(closed["closed_at"])):
+            return None
+        if found is None:
+            return {"op_type": "create"}
+        return {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
 
-    def close_vacancy(self, vacancy_id: str, now: datetime) -> bool:
-        clients = sorted(self._match_set(vacancy_id))
-        # Match rows first: a vacancy gone from the projection has no match set (see _match_set).
+    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
+        guard = self._guard(vacancy)
+        if guard is None:
+            return False
+        # A concurrent writer of the same vacancy (two replicas during a rebalance) makes this
+        # raise Conflict: the event is handled again, against the state that won.
+        self._es.index(index=self._vacancies, id=vacancy.vacancy_id,
+                       document=m.vacancy_document(compile_vacancy(vacancy), vacancy.model_dump(mode="json")), **guard)
+        ops: list[dict[str, Any]] = []
+        for match in matches:
+            ops += index_op(self._matches, m.match_doc_id(vacancy.vacancy_id, match.client_id),
+                            {"vacancy_id": vacancy.vacancy_id, "client_id": match.client_id, "score": match.score})
+        for client_id in unmatched:
+            ops += delete_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id))
+        bulk_write(self._es, ops)  # event path: no refresh (see match_set)
+        self._outbox.emit_pending(events)
+        return True
+
+    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
+        # Match rows first: a vacancy gone from the projection has no match set (see match_set).
         bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))])
+        self._es.index(index=self._closed, id=vacancy_id, document={"vacancy_id": vacancy_id,
+                                                                    "closed_at": closed_at.isoformat()})
         try:
             self._es.delete(index=self._vacancies, id=vacancy_id)
             removed = True
         except NotFound:
             removed = False
-        self._outbox.emit([self._unmatched(c, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for c in clients])
+        self._outbox.emit_pending(events)
         return removed
-
-    @staticmethod
-    def _matched(client_id: str, vacancy_id: str, score: float, change: int, now: datetime) -> OutgoingEvent:
-        message = events.VacancyMatched(client_id=client_id, vacancy_id=vacancy_id, score=score, change=change,  # type: ignore[arg-type]
-                                        matched_at=_timestamp(now))
-        return OutgoingEvent(MATCHING, client_id, EVENT_MATCHED, vacancy_id, message)
-
-    @staticmethod
-    def _unmatched(client_id: str, vacancy_id: str, reason: int, now: datetime) -> OutgoingEvent:
-        message = events.VacancyUnmatched(client_id=client_id, vacancy_id=vacancy_id, reason=reason,  # type: ignore[arg-type]
-                                          unmatched_at=_timestamp(now))
-        return OutgoingEvent(MATCHING, client_id, EVENT_UNMATCHED, vacancy_id, message)
 
     # -- FeedStateStore -------------------------------------------------------------------
     def record_visit(self, client_id: str, at: datetime) -> datetime | None:

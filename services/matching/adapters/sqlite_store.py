@@ -11,30 +11,26 @@ from __future__ import annotations
 import gc
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from google.protobuf import timestamp_pb2
-
-from jobmatch.events.v1 import matching_events_pb2 as events
 from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
-from services.common.bus.outbox import SqliteOutbox, configure_connection
+from services.common.bus.outbox import PendingEvent, SqliteOutbox, configure_connection
 from services.common.bus.topics import PRIVACY
 from services.common.privacy import EVENT_TYPE_ERASED
-from services.common.bus.topics import MATCHING
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.profile_index import ProfileMatchIndex
 from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy
 from services.matching.domain.vacancy_index import VacancyIndex
 
-EVENT_MATCHED = "nl.werk.vacancy-matched.v1"
-EVENT_UNMATCHED = "nl.werk.vacancy-unmatched.v1"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_profile (client_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS open_vacancy (vacancy_id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    # When each vacancy closed: an older version redelivered after the closure must not reopen it.
+    "CREATE TABLE IF NOT EXISTS closed_vacancy (vacancy_id TEXT PRIMARY KEY, closed_at TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS vacancy_match (vacancy_id TEXT NOT NULL, client_id TEXT NOT NULL,
            score REAL NOT NULL, PRIMARY KEY (vacancy_id, client_id))""",
     "CREATE INDEX IF NOT EXISTS vacancy_match_client ON vacancy_match (client_id)",
@@ -42,12 +38,6 @@ _SCHEMA = (
            recorded_at TEXT NOT NULL, PRIMARY KEY (client_id, vacancy_id, kind))""",
     "CREATE TABLE IF NOT EXISTS feed_state (client_id TEXT PRIMARY KEY, last_visit_at TEXT NOT NULL)",
 )
-
-
-def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 class SqliteMatchingStore:
@@ -134,45 +124,48 @@ class SqliteMatchingStore:
         with self._lock:
             return len(self._vacancies)
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], now: datetime) -> None:
+    def match_set(self, vacancy_id: str) -> dict[str, float]:
+        with self._lock:
+            return dict(self._conn.execute("SELECT client_id, score FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,)))
+
+    def _is_stale(self, conn: sqlite3.Connection, vacancy: OpenVacancy) -> bool:
+        """A newer version, or a closure at or after this version, is stored already."""
+        row = conn.execute("SELECT body FROM open_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,)).fetchone()
+        if row is not None and vacancy.is_older_than(OpenVacancy.model_validate_json(row[0])):
+            return True
+        closed = conn.execute("SELECT closed_at FROM closed_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,)).fetchone()
+        return closed is not None and (vacancy.source_updated_at is None
+                                       or vacancy.source_updated_at <= datetime.fromisoformat(closed[0]))
+
+    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
         with self._lock, self._conn as conn:
+            if self._is_stale(conn, vacancy):
+                return False
+            conn.execute("DELETE FROM closed_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,))
             conn.execute(
                 "INSERT INTO open_vacancy (vacancy_id, body) VALUES (?, ?) ON CONFLICT (vacancy_id) DO UPDATE SET body = excluded.body",
                 (vacancy.vacancy_id, vacancy.model_dump_json()),
             )
-            before = dict(conn.execute("SELECT client_id, score FROM vacancy_match WHERE vacancy_id = ?", (vacancy.vacancy_id,)))
-            after = {m.client_id: m.score for m in matches}
             conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy.vacancy_id,))
             conn.executemany("INSERT INTO vacancy_match (vacancy_id, client_id, score) VALUES (?, ?, ?)",
-                             [(vacancy.vacancy_id, client_id, score) for client_id, score in after.items()])
-            for match in matches:
-                change = events.VACANCY_MATCH_CHANGE_UPDATED if match.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED
-                self._emit_matched(conn, match.client_id, vacancy.vacancy_id, match.score, change, now)
-            for client_id in sorted(set(before) - set(after)):
-                self._emit_unmatched(conn, client_id, vacancy.vacancy_id, events.VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES, now)
+                             [(vacancy.vacancy_id, m.client_id, m.score) for m in matches])
+            if events:
+                self._outbox.add_many(conn, events)
             self._vacancies.upsert(compile_vacancy(vacancy))
+        return True
 
-    def close_vacancy(self, vacancy_id: str, now: datetime) -> bool:
+    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
         with self._lock, self._conn as conn:
             removed = conn.execute("DELETE FROM open_vacancy WHERE vacancy_id = ?", (vacancy_id,)).rowcount
-            clients = [row[0] for row in conn.execute(
-                "SELECT client_id FROM vacancy_match WHERE vacancy_id = ? ORDER BY client_id", (vacancy_id,))]
             conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,))
-            for client_id in clients:
-                self._emit_unmatched(conn, client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now)
+            conn.execute("INSERT INTO closed_vacancy (vacancy_id, closed_at) VALUES (?, ?) ON CONFLICT (vacancy_id) "
+                         "DO UPDATE SET closed_at = max(closed_at, excluded.closed_at)", (vacancy_id, closed_at.isoformat()))
+            if events:
+                self._outbox.add_many(conn, events)
             self._vacancies.remove(vacancy_id)
         return bool(removed)
-
-    def _emit_matched(self, conn: sqlite3.Connection, client_id: str, vacancy_id: str, score: float,
-                      change: int, now: datetime) -> None:
-        message = events.VacancyMatched(client_id=client_id, vacancy_id=vacancy_id, score=score,
-                                        change=change, matched_at=_timestamp(now))  # type: ignore[arg-type]
-        self._outbox.add(conn, topic=MATCHING, key=client_id, event_type=EVENT_MATCHED, subject=vacancy_id, message=message)
-
-    def _emit_unmatched(self, conn: sqlite3.Connection, client_id: str, vacancy_id: str, reason: int, now: datetime) -> None:
-        message = events.VacancyUnmatched(client_id=client_id, vacancy_id=vacancy_id, reason=reason,  # type: ignore[arg-type]
-                                          unmatched_at=_timestamp(now))
-        self._outbox.add(conn, topic=MATCHING, key=client_id, event_type=EVENT_UNMATCHED, subject=vacancy_id, message=message)
 
     # -- FeedStateStore -------------------------------------------------------------
     def record_visit(self, client_id: str, at: datetime) -> datetime | None:

@@ -298,3 +298,12 @@ class OpenVacancy(BaseModel):
     valid_through: str = ""
     application_url: str = ""
     received_at: datetime  # when the matching service first saw it: drives "new since last visit"
+    # The vacancies service's `updated_at` of this version: orders the versions of one vacancy,
+    # so a redelivered older event can never overwrite a newer state (None: unknown, oldest).
+    source_updated_at: datetime | None = None
+
+    def is_older_than(self, other: OpenVacancy) -> bool:
+        """This version is older than `other` (equal versions are the same state, not older)."""
+        if other.source_updated_at is None:
+            return False
+        return self.source_updated_at is None or self.source_updated_at < other.source_updated_at

@@ -4,6 +4,7 @@ ActivityLogged with a vacancy id marks that feed item "applied"."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from jobmatch.events.v1 import activity_events_pb2, vacancy_events_pb2
 from services.common.bus.cloudevents import CloudEvent
@@ -30,7 +31,9 @@ class MatchingEventHandler:
             if vacancy.vacancy_id:
                 self._handlers.vacancy_opened_or_changed(open_vacancy(vacancy, self._clock()))
         elif event.type == VACANCY_CLOSED:
-            self._handlers.vacancy_closed(vacancy_events_pb2.VacancyClosed.FromString(event.data).vacancy_id)
+            closed = vacancy_events_pb2.VacancyClosed.FromString(event.data)
+            at = closed.closed_at.ToDatetime(tzinfo=UTC) if closed.HasField("closed_at") else None
+            self._handlers.vacancy_closed(closed.vacancy_id, at)
         elif event.type == ACTIVITY_LOGGED:
             logged = activity_events_pb2.ActivityLogged.FromString(event.data)
             if logged.vacancy_id and logged.client_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from google.protobuf import timestamp_pb2
 
@@ -156,4 +156,5 @@ def open_vacancy(v: vacancy_pb2.Vacancy, received_at: datetime) -> OpenVacancy:
         valid_through=v.valid_through,
         application_url=v.application_url,
         received_at=received_at,
+        source_updated_at=v.updated_at.ToDatetime(tzinfo=UTC) if v.HasField("updated_at") else None,
     )

@@ -11,6 +11,7 @@ from services.matching.domain import feed
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile, SearchProfileInput, make_search_profile
 from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
+from services.matching.service_layer import match_events
 from services.matching.service_layer.ports import FeedStateStore, ProfileStore, VacancyProjectionStore
 
 Clock = Callable[[], datetime]
@@ -125,18 +126,30 @@ class MatchingHandlers:
 
     # -- events ------------------------------------------------------------------------
     def vacancy_opened_or_changed(self, vacancy: OpenVacancy) -> list[ProfileMatch]:
-        """Projection upsert + reverse match; emits match events through the store's outbox."""
+        """Projection upsert + reverse match; the match-set difference is announced with it.
+
+        A version older than the one stored (a redelivery overtaken by a newer event) changes
+        nothing and announces nothing; the store checks that again as it writes."""
         now = self._clock()
         known = self._vacancies.get_vacancy(vacancy.vacancy_id)
         if known is not None:
+            if vacancy.is_older_than(known):
+                return []
             # An update is not news to the client: keep when we first saw the vacancy.
             vacancy = vacancy.model_copy(update={"received_at": known.received_at})
         matches = self._profiles.find_matching(compile_vacancy(vacancy), now.date())
-        self._vacancies.apply_vacancy(vacancy, matches, now)
-        return matches
+        before = self._vacancies.match_set(vacancy.vacancy_id)
+        gone = sorted(set(before) - {m.client_id for m in matches})
+        pending = match_events.match_set_changed(vacancy.vacancy_id, before, matches, now)
+        return matches if self._vacancies.apply_vacancy(vacancy, matches, gone, pending) else []
 
-    def vacancy_closed(self, vacancy_id: str) -> bool:
-        return self._vacancies.close_vacancy(vacancy_id, self._clock())
+    def vacancy_closed(self, vacancy_id: str, closed_at: datetime | None = None) -> bool:
+        """Leaves the projection; every client it matched hears it closed. `closed_at` orders the
+        closure against later versions (a vacancy sent again after it closed opens again)."""
+        now = self._clock()
+        clients = sorted(self._vacancies.match_set(vacancy_id))
+        pending = match_events.vacancy_closed(vacancy_id, clients, now)
+        return self._vacancies.close_vacancy(vacancy_id, closed_at or now, clients, pending)
 
     def client_applied(self, client_id: str, vacancy_id: str) -> None:
         """The activities service logged an application to a feed vacancy."""

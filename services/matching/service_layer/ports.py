@@ -4,10 +4,11 @@ geo shape and hours as a range field, so `find_matching` becomes one query there
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from services.common.bus.outbox import PendingEvent
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria
@@ -36,12 +37,22 @@ class VacancyProjectionStore(Protocol):
         """Every open vacancy that passes the profile's hard criteria (unordered)."""
         ...
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], now: datetime) -> None:
-        """Upsert the vacancy and its match set; emit VacancyMatched/VacancyUnmatched for the
-        difference with the previous match set, all in one transaction."""
+    def match_set(self, vacancy_id: str) -> dict[str, float]:
+        """client id -> score of the clients the vacancy matches now (empty when unknown)."""
         ...
 
-    def close_vacancy(self, vacancy_id: str, now: datetime) -> bool: ...
+    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
+        """Upsert the vacancy, its match set (`matches`; the `unmatched` clients leave it) and
+        store `events`, all in one transaction where the store has them. False, and nothing
+        written, when a newer version of the vacancy (or a later closure) is stored."""
+        ...
+
+    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
+                      events: Sequence[PendingEvent]) -> bool:
+        """Remove the vacancy and its match set (`clients`), remember when it closed, store
+        `events`; True when it was open."""
+        ...
 
 
 class FeedStateStore(Protocol):

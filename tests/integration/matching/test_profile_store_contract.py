@@ -92,7 +92,7 @@ class TestProfileStoreContract:
 
 class TestVacancyProjectionStoreContract:
     def test_an_applied_vacancy_reads_back_and_its_match_set_is_announced_as_a_difference(self, store) -> None:  # type: ignore[no-untyped-def]
-        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], NOW)
+        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], [], [])
         assert store.get_vacancy("vac-1") == make_vacancy("vac-1", "Utrecht")
         assert store.get_vacancy("vac-unknown") is None
 
@@ -100,15 +100,15 @@ class TestVacancyProjectionStoreContract:
         from services.matching.domain.rules import compile_profile
 
         for vacancy_id, place in (("vac-utrecht", "Utrecht"), ("vac-zeist", "Zeist"), ("vac-groningen", "Groningen")):
-            store.apply_vacancy(make_vacancy(vacancy_id, place), [], NOW)
-        store.apply_vacancy(make_vacancy("vac-nurse", "Utrecht", isco="2221"), [], NOW)
+            store.apply_vacancy(make_vacancy(vacancy_id, place), [], [], [])
+        store.apply_vacancy(make_vacancy("vac-nurse", "Utrecht", isco="2221"), [], [], [])
         found = store.matching_vacancies(compile_profile(profile("c-1", km=25)))
         assert sorted(v.vacancy.vacancy_id for v, _ in found) == ["vac-utrecht", "vac-zeist"]
 
     def test_a_closed_vacancy_is_gone_and_closing_it_again_says_so(self, store) -> None:  # type: ignore[no-untyped-def]
-        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], NOW)
-        assert store.close_vacancy("vac-1", NOW)
-        assert store.get_vacancy("vac-1") is None and not store.close_vacancy("vac-1", NOW)
+        store.apply_vacancy(make_vacancy("vac-1", "Utrecht"), [], [], [])
+        assert store.close_vacancy("vac-1", NOW, [], [])
+        assert store.get_vacancy("vac-1") is None and not store.close_vacancy("vac-1", NOW, [], [])
 
 
 class TestFeedStateStoreContract:
@@ -129,3 +129,67 @@ class TestFeedStateStoreContract:
         assert store.feedback_of("c-1") == {"vac-1": {FeedbackKind.SAVE, FeedbackKind.APPLIED},
                                             "vac-2": {FeedbackKind.DISMISS}}
         assert store.feedback_of("c-2") == {}
+
+
+def outbox_events(tmp_path: Path) -> list[tuple[str, str, str]]:
+    """(event id, type, client) of every event in the store's outbox, in order."""
+    conn = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:0:systeem:jobmatch-matching").connect()
+    try:
+        return list(conn.execute("SELECT event_id, event_type, message_key FROM event_outbox ORDER BY sequence"))
+    finally:
+        conn.close()
+
+
+class TestVacancyEventsDecidedOnce:
+    """The match events are decided by the service layer, with ids derived from the incoming
+    vacancy event, and no older state is written over a newer one (issue 14)."""
+
+    @staticmethod
+    def handlers(store):  # type: ignore[no-untyped-def]
+        from services.matching.service_layer.handlers import MatchingHandlers
+
+        return MatchingHandlers(store, store, store, lambda: NOW)
+
+    def test_a_redelivered_vacancy_event_announces_nothing_twice(self, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        from services.common.bus.handling import handling
+
+        store.save_profile(profile("c-1"))
+        handlers = self.handlers(store)
+        for _ in range(2):  # the same event handled again, as after a crash or on another replica
+            with handling("incoming-event-1"):
+                handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht"))
+        events = outbox_events(tmp_path)
+        assert [(kind, client) for _, kind, client in events] == [("nl.werk.vacancy-matched.v1", "c-1")]
+
+    def test_an_older_version_after_a_newer_one_changes_and_announces_nothing(self, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        from datetime import timedelta
+
+        store.save_profile(profile("c-1", km=10))
+        handlers = self.handlers(store)
+        newer = make_vacancy("vac-1", "Zeist", source_updated_at=NOW)  # 8 km from Utrecht: matches
+        older = make_vacancy("vac-1", "Groningen", source_updated_at=NOW - timedelta(hours=1))
+        assert [m.client_id for m in handlers.vacancy_opened_or_changed(newer)] == ["c-1"]
+        assert handlers.vacancy_opened_or_changed(older) == []
+        assert store.get_vacancy("vac-1") == newer and list(store.match_set("vac-1")) == ["c-1"]
+        assert [kind for _, kind, _ in outbox_events(tmp_path)] == ["nl.werk.vacancy-matched.v1"]
+
+    def test_a_version_from_before_the_closure_does_not_reopen_the_vacancy_and_a_later_one_does(self, store) -> None:  # type: ignore[no-untyped-def]
+        from datetime import timedelta
+
+        handlers = self.handlers(store)
+        handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht", source_updated_at=NOW))
+        assert handlers.vacancy_closed("vac-1", NOW + timedelta(hours=1))
+        handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht", source_updated_at=NOW))
+        assert store.get_vacancy("vac-1") is None
+        reopened = make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(days=1))
+        handlers.vacancy_opened_or_changed(reopened)
+        assert store.get_vacancy("vac-1") == reopened
+
+    def test_closing_tells_every_matched_client_once(self, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        store.save_profile(profile("c-1"))
+        store.save_profile(profile("c-2"))
+        handlers = self.handlers(store)
+        handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht"))
+        assert handlers.vacancy_closed("vac-1") and not handlers.vacancy_closed("vac-1")
+        unmatched = [client for _, kind, client in outbox_events(tmp_path) if kind == "nl.werk.vacancy-unmatched.v1"]
+        assert unmatched == ["c-1", "c-2"] and store.match_set("vac-1") == {}
