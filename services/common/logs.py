@@ -43,8 +43,20 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     logging.getLogger("kafka").setLevel(logging.WARNING)
 
 
+_shutting_down = False
+
+
+def mark_shutting_down() -> None:
+    """From now on the process closes its own Kafka connections: kafka-python reports the
+    metadata refreshes that closing cuts off as errors, which they are not."""
+    global _shutting_down
+    _shutting_down = True
+
+
 def _drop_cancelled_on_shutdown(record: logging.LogRecord) -> bool:
     if not record.name.startswith("kafka"):
         return True
     message = record.getMessage()
-    return not ("Metadata refresh" in message and "Cancelled" in message)
+    if "Metadata refresh" not in message:
+        return True
+    return not ("Cancelled" in message or (_shutting_down and "closed" in message))

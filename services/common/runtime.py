@@ -98,7 +98,7 @@ def run_service(
     seed: Callable[[A], None],
 ) -> None:
     from services.common.grpc_server import serve_forever
-    from services.common.logs import configure_logging
+    from services.common.logs import configure_logging, mark_shutting_down
     from services.common.search.engine import SearchEngineStartupError
 
     settings = settings_or_exit(name)
@@ -113,4 +113,4 @@ def run_service(
         seed(app)
     app.start_background()
     server, port, _ = create_server(settings, f"{settings.bind_host}:{settings.port_of(name)}", app)
-    serve_forever(server, port, name, grace=settings.grace_seconds, on_stop=[app.close])
+    serve_forever(server, port, name, grace=settings.grace_seconds, on_stop=[mark_shutting_down, app.close])

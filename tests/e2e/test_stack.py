@@ -4,6 +4,7 @@ its data dir (as for a new user: no JOBMATCH_TOKEN_SECRET), and Ctrl-C leaves no
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -72,6 +73,10 @@ def new_user_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def stderr_file(data_dir: Path) -> Path:
+    return data_dir.parent / "stack.stderr"
+
+
 @pytest.fixture(scope="module")
 def stack(stack_data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], list[str]]]:
     ports = {name: free_port() for name in SERVICES}
@@ -84,12 +89,14 @@ def stack(stack_data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], dict[st
             "PYTHONUNBUFFERED": "1",
         }
     )
+    stderr_file(stack_data_dir).parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "services.cli", "up"],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr_file(stack_data_dir).open("wb"),
         text=True,
+        start_new_session=True,  # its own process group, as in a terminal: Ctrl-C goes to the group
     )
     banner: list[str] = []
     deadline = time.monotonic() + 180
@@ -165,13 +172,25 @@ class TestStack:
             names = {s.name for reply in replies for s in reply.list_services_response.service}
         assert {SERVICES[name], "grpc.health.v1.Health"} <= names
 
-    def test_ctrl_c_stops_everything_and_leaves_no_process(self, stack) -> None:
+    def test_ctrl_c_stops_the_services_then_the_broker_within_5_seconds_without_error_lines(
+            self, stack, stack_data_dir: Path) -> None:
         process, _, _ = stack
         children = descendants(process.pid)
         assert len(children) >= 4, "broker and three services run as child processes"
-        process.send_signal(signal.SIGINT)
+        log = stderr_file(stack_data_dir)
+        before = log.stat().st_size
+        started = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does: the whole group
         assert process.wait(timeout=60) == 0
+        took = time.monotonic() - started
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not [pid for pid in children if alive(pid)]
+        lines = log.read_bytes()[before:].decode(errors="replace").splitlines()
+        assert took <= 5.0, f"stopping took {took:.1f} s"
+        assert not [line for line in lines if not line.startswith("{")
+                    or '"level": "error"' in line or '"level": "warning"' in line
+                    or '"level": "critical"' in line], "\n".join(lines)
+        stopped = {json.loads(line)["service"] for line in lines if '"message": "stopped"' in line}
+        assert stopped == set(SERVICES)

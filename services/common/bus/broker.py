@@ -155,7 +155,7 @@ class EmbeddedBroker:
         raise last_error
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Terminate (SIGTERM, then SIGKILL after `timeout`). Safe to call twice."""
+        """Stop (SIGINT, then SIGKILL after `timeout`). Safe to call twice."""
         self._terminate(kill=False, timeout=timeout)
 
     def kill(self) -> None:
@@ -221,6 +221,9 @@ class EmbeddedBroker:
             stdout=output,
             stderr=output,
             preexec_fn=preexec,
+            # Its own session: a Ctrl-C in the terminal reaches the stack, which stops the
+            # services first and the broker last (the broker dying first makes every client error).
+            start_new_session=True,
             env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
         )
         deadline = time.monotonic() + self.startup_timeout
@@ -245,7 +248,8 @@ class EmbeddedBroker:
             if kill:
                 process.kill()
             else:
-                process.terminate()
+                # Tansu answers SIGINT at once; on SIGTERM it waits 5 s once consumer groups existed.
+                process.send_signal(signal.SIGINT)
                 try:
                     process.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
