@@ -25,7 +25,9 @@ from services.activities.service_layer.obligation_handlers import (
 )
 from services.activities.service_layer.privacy import ActivitiesEraser
 from services.common import page_tokens
-from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
+from services.common.bus import kafka_clients
+from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteProcessedEvents
+from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import VACANCIES
@@ -41,6 +43,7 @@ log = logging.getLogger("jobmatch.activities")
 Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-activities"
 SWEEP_INTERVAL_SECONDS = 60.0
+VACANCY_GROUP = "jobmatch-activities-vacancies"
 
 
 def utc_now() -> datetime:
@@ -57,21 +60,33 @@ class App:
     obligations: ObligationHandlers
     clock: Clock
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("activities"))
+    # On the search path the consumer dedupes in the engine, shared by every replica.
+    search: Any = None  # SearchConnection | None
+    sweep_job: SingleWriter | None = None
+
+    def processed_events(self) -> ProcessedEvents:
+        if self.search is not None:
+            return self.search.processed_events(VACANCY_GROUP)  # type: ignore[no-any-return]
+        return SqliteProcessedEvents(self.store.path)
 
     def sweep(self) -> SweepReport:
         with background_context(self.processing_log, "activities", "sweep"):
             return self.obligations.sweep()
 
     def start_background(self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS) -> None:
-        """Outbox relay and vacancy consumer (with a broker) and the period sweeper."""
+        """Outbox relay and vacancy consumer (with a broker) and the period sweeper (at-risk,
+        notice, assessment, retention), which runs on one replica only: the one owning partition
+        0 of the vacancies topic in the consumer's group (every replica without a broker)."""
         bootstrap = self.settings.kafka_bootstrap_servers
+        consumer = None
         if bootstrap:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
-            self.background.start(EventConsumer(bootstrap, [VACANCIES], "jobmatch-activities-vacancies",
-                                                VacancyEventHandler(self.store),
-                                                SqliteProcessedEvents(self.store.path)))
+            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES], VACANCY_GROUP,
+                                                           VacancyEventHandler(self.store),
+                                                           self.processed_events()))
         if sweep_interval > 0:
-            self.background.every(sweep_interval, "sweeper", self._sweep_and_log)
+            self.sweep_job = SingleWriter("period sweep", owner_of(consumer, VACANCIES), self._sweep_and_log)
+            self.background.every(sweep_interval, "sweeper", self.sweep_job)
 
     def _sweep_and_log(self) -> None:
         report = self.sweep()
@@ -92,14 +107,16 @@ class App:
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
+    kafka_clients.configure(settings)
     page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("activities")
     outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
                           settings.outbox_retention_days)
     store: Any
     processing_log: Any
+    es = None
     if settings.search_engine_url:
-        # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
+        # Search-engine stores and processed-event ids; the outbox stays in the local file.
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.activities.adapters.elasticsearch_store import (
             ElasticsearchActivitiesStore,
@@ -114,7 +131,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     activities = ActivityHandlers(store, store, store, clock)
     obligations = ObligationHandlers(store, store, clock, record=record_processing_many)
-    return App(settings, store, outbox, processing_log, activities, obligations, clock)
+    return App(settings, store, outbox, processing_log, activities, obligations, clock, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",

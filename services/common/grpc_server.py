@@ -55,7 +55,9 @@ def create_grpc_server(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-            ("grpc.so_reuseport", 0),
+            # Off unless N replicas share the port on purpose (JOBMATCH_SO_REUSEPORT, set by
+            # `jobmatch up --replicas N`): otherwise a taken port must be an error.
+            ("grpc.so_reuseport", 1 if settings.so_reuseport else 0),
         ],
         maximum_concurrent_rpcs=max_workers * 8,
     )

@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     kafka_idempotent_producer: bool = Field(
         False, validation_alias=_env("KAFKA_IDEMPOTENT_PRODUCER", "kafka_idempotent_producer")
     )
+    # How every Kafka client of the bus connects (services/common/bus/kafka_clients.py):
+    # PLAINTEXT locally; SSL, SASL_PLAINTEXT or SASL_SSL on a real cluster.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", validation_alias=_env("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol")
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        None, validation_alias=_env("KAFKA_SASL_MECHANISM", "kafka_sasl_mechanism")
+    )
+    kafka_sasl_username: str | None = Field(None, validation_alias=_env("KAFKA_SASL_USERNAME", "kafka_sasl_username"))
+    kafka_sasl_password: SecretStr | None = Field(
+        None, validation_alias=_env("KAFKA_SASL_PASSWORD", "kafka_sasl_password")
+    )
+    kafka_ssl_cafile: Path | None = Field(None, validation_alias=_env("KAFKA_SSL_CAFILE", "kafka_ssl_cafile"))
+    # N replicas of a service on one host share its port (SO_REUSEPORT); off by default so a
+    # port that is already taken is an error, not a silent second listener.
+    so_reuseport: bool = Field(False, validation_alias=_env("JOBMATCH_SO_REUSEPORT", "so_reuseport"))
     elasticsearch_url: str | None = Field(
         None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url")
     )

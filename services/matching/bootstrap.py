@@ -12,7 +12,8 @@ import grpc
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
 from services.common import page_tokens
-from services.common.bus.consumer import EventConsumer, SqliteProcessedEvents
+from services.common.bus import kafka_clients
+from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteProcessedEvents
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import ACTIVITIES, VACANCIES
@@ -48,6 +49,13 @@ class App:
     handlers: MatchingHandlers
     clock: Clock
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("matching"))
+    # On the search path the consumer dedupes in the engine, shared by every replica.
+    search: Any = None  # SearchConnection | None
+
+    def processed_events(self) -> ProcessedEvents:
+        if self.search is not None:
+            return self.search.processed_events(CONSUMER_GROUP)  # type: ignore[no-any-return]
+        return SqliteProcessedEvents(self.store.path)
 
     def event_handler(self) -> MatchingEventHandler:
         return MatchingEventHandler(self.handlers, self.clock)
@@ -59,7 +67,7 @@ class App:
             return
         self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
         self.background.start(EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
-                                            self.event_handler(), SqliteProcessedEvents(self.store.path)))
+                                            self.event_handler(), self.processed_events()))
 
     def relay(self) -> OutboxRelay | None:
         return self.background.find(OutboxRelay)
@@ -88,13 +96,15 @@ class MatchingEraser:
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
+    kafka_clients.configure(settings)
     page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("matching")
     outbox = SqliteOutbox(data_dir / "matching.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
     store: Any
     processing_log: Any
+    es = None
     if settings.search_engine_url:
-        # Elasticsearch stores; the outbox (and processed-event ids) stay in the local file.
+        # Search-engine stores and processed-event ids; the outbox stays in the local file.
         from services.common.search.connect import connect
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import (
@@ -108,7 +118,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     handlers = MatchingHandlers(store, store, store, clock)
-    return App(settings, store, outbox, processing_log, handlers, clock)
+    return App(settings, store, outbox, processing_log, handlers, clock, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",

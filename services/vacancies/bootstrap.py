@@ -14,8 +14,11 @@ import grpc
 
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common import page_tokens
+from services.common.bus import kafka_clients
+from services.common.bus.leader import GroupLease, SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
+from services.common.bus.topics import VACANCIES
 from services.common.page_tokens import PageTokens
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
@@ -32,6 +35,9 @@ Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-vacancies"
 EXPIRY_INTERVAL_SECONDS = 60.0
 EXPIRY_INTERVAL_ENV = "JOBMATCH_VACANCY_EXPIRY_INTERVAL_SECONDS"
+# Vacancies consume no topic, so the expiry sweep's lease is a group of its own on the
+# vacancies topic (members never read it): the owner of partition 0 sweeps.
+LEASE_GROUP = "jobmatch-vacancies-jobs"
 
 
 def utc_now() -> datetime:
@@ -53,15 +59,22 @@ class App:
     search: SearchVacancies
     changes: ListVacancyChanges
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("vacancies"))
+    expiry_job: SingleWriter | None = None
 
     def start_background(self, *, expiry_interval: float | None = None) -> None:
-        """The outbox relay (when a broker is configured) and the expiry sweeper."""
+        """The outbox relay (when a broker is configured) and the expiry sweeper, which runs on
+        one replica only: the one holding the group lease (every replica without a broker)."""
         if expiry_interval is None:
             expiry_interval = float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS))
-        if self.settings.kafka_bootstrap_servers:
+        lease = None
+        bootstrap = self.settings.kafka_bootstrap_servers
+        if bootstrap:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
+            if expiry_interval > 0:
+                lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP))
         if expiry_interval > 0:
-            self.background.every(expiry_interval, "expiry", self._expire_and_log)
+            self.expiry_job = SingleWriter("expiry sweep", owner_of(lease, VACANCIES), self._expire_and_log)
+            self.background.every(expiry_interval, "expiry", self.expiry_job)
 
     def _expire_and_log(self) -> None:
         closed = self.expire()
@@ -87,6 +100,7 @@ def tune_garbage_collection() -> None:
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or utc_now
+    kafka_clients.configure(settings)
     data_dir = settings.service_data_dir("vacancies")
     db_path = data_dir / "vacancies.db"
     outbox = SqliteOutbox(db_path, settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)

@@ -262,10 +262,11 @@ class EmbeddedBroker:
 
 def ensure_topics(bootstrap: str, topics: Iterable[str], partitions: int = 1) -> None:
     """Create the topics if they do not exist yet (an existing topic is fine)."""
-    from kafka import KafkaAdminClient
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="jobmatch-ensure-topics")
+    from . import kafka_clients
+
+    admin = kafka_clients.admin(bootstrap, client_id="jobmatch-ensure-topics")
     try:
         existing = set(admin.list_topics())
         wanted = {name: {"num_partitions": partitions, "replication_factor": 1} for name in topics}

@@ -1,7 +1,8 @@
 """Consumes CloudEvents from Kafka with dedupe, retries and a dead-letter topic.
 
-Delivery is at-least-once; `SqliteProcessedEvents` (in the consuming service's own DB)
-turns that into "the handler succeeds once per event id". Offsets are committed only
+Delivery is at-least-once; a `ProcessedEvents` store (`SqliteProcessedEvents` in the consuming
+service's own DB, or the search engine's shared one) turns that into "the handler succeeds once
+per event id". Offsets are committed only
 after the handler succeeded (or the event went to the dead-letter topic).
 """
 
@@ -13,14 +14,15 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import kafka_clients
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
 from .group import GroupListener, PartitionOwnership, UncommittedOffsets
 from .handling import handling
-from .processed import SqliteProcessedEvents
+from .processed import ProcessedEvents, SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
 
-__all__ = ["EventConsumer", "EventHandler", "SqliteProcessedEvents", "wait_for"]
+__all__ = ["EventConsumer", "EventHandler", "ProcessedEvents", "SqliteProcessedEvents", "wait_for"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ class EventConsumer(threading.Thread):
         topics: Sequence[str],
         group_id: str,
         handler: EventHandler,
-        processed: SqliteProcessedEvents,
+        processed: ProcessedEvents,
         *,
         max_attempts: int = 5,
         dead_letter_suffix: str = DEAD_LETTER_SUFFIX,
@@ -149,10 +151,8 @@ class EventConsumer(threading.Thread):
             log.info("consumer %s forgot %d processed event ids past retention", self.group_id, forgotten)
 
     def _new_consumer(self) -> Any:
-        from kafka import KafkaConsumer
-
-        return KafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers,
+        return kafka_clients.consumer(
+            self.bootstrap_servers,
             group_id=self.group_id,
             client_id=f"consumer-{self.group_id}",
             enable_auto_commit=False,
@@ -276,10 +276,8 @@ class EventConsumer(threading.Thread):
 
     def _get_dead_letter_producer(self) -> Any:
         if self._dead_letter_producer is None:
-            from kafka import KafkaProducer
-
-            self._dead_letter_producer = KafkaProducer(
-                bootstrap_servers=self.bootstrap_servers,
+            self._dead_letter_producer = kafka_clients.producer(
+                self.bootstrap_servers,
                 client_id=f"dead-letters-{self.group_id}",
                 acks="all",
                 enable_idempotence=False,

@@ -11,9 +11,23 @@ import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from .handling import PROCESSED_TABLE_DDL
 from .outbox import configure_connection
+
+
+class ProcessedEvents(Protocol):
+    """The port an `EventConsumer` dedupes through: SQLite (this file, per replica) or the
+    search engine (services/common/search/processed.py, shared by every replica)."""
+
+    def seen(self, event_id: str) -> bool: ...
+
+    def mark(self, event_id: str) -> None: ...
+
+    def purge(self) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class SqliteProcessedEvents:

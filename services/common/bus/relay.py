@@ -17,6 +17,7 @@ from typing import Any
 
 from services.common.settings import Settings
 
+from . import kafka_clients
 from .cloudevents import to_kafka
 from .outbox import OutboxEntry, SqliteOutbox
 
@@ -216,10 +217,8 @@ class OutboxRelay(threading.Thread):
     # -- Kafka clients -------------------------------------------------------------------
     def _get_producer(self) -> Any:
         if self._producer is None:
-            from kafka import KafkaProducer
-
-            self._producer = KafkaProducer(
-                bootstrap_servers=self.bootstrap_servers,
+            self._producer = kafka_clients.producer(
+                self.bootstrap_servers,
                 client_id=f"outbox-relay-{self.outbox.source.split(':systeem:')[-1].replace(':', '.')}",
                 acks="all",
                 retries=3,
@@ -243,10 +242,8 @@ class OutboxRelay(threading.Thread):
 
     def _get_admin(self) -> Any:
         if self._admin is None:
-            from kafka import KafkaAdminClient
-
-            self._admin = KafkaAdminClient(
-                bootstrap_servers=self.bootstrap_servers,
+            self._admin = kafka_clients.admin(
+                self.bootstrap_servers,
                 client_id="outbox-relay-check",
                 request_timeout_ms=self.request_timeout_ms,
                 reconnect_backoff_max_ms=1000,

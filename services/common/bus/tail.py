@@ -104,10 +104,10 @@ def tail_events(
 
     `decoders` maps a CloudEvent type or a protobuf full name to a message class.
     """
-    from kafka import KafkaConsumer
+    from . import kafka_clients
 
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
+    consumer = kafka_clients.consumer(
+        bootstrap,
         group_id=None,  # a tail is a reader, not a member: it must not move anyone's offsets
         enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest",
@@ -145,9 +145,11 @@ def read_topic_events(
     batch + 1), so the reported end is only a lower bound: read past it until the topic has
     been quiet for `quiet_seconds`.
     """
-    from kafka import KafkaConsumer, TopicPartition
+    from kafka import TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+    from . import kafka_clients
+
+    consumer = kafka_clients.consumer(bootstrap, group_id=None, enable_auto_commit=False,
                              auto_offset_reset="earliest", fetch_max_wait_ms=100)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]

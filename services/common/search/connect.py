@@ -1,16 +1,18 @@
 """What every service's bootstrap needs to run on a search engine: the engine (checked at
 start), the check that `jobmatch search migrate` has created the indices this code expects,
-and the processing log."""
+the processing log and the consumers' shared processed-event ids."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from services.common.search import processed as search_processed
 from services.common.search import processing_log as search_processing_log
 from services.common.search.client import engine_from_settings, index_prefix
 from services.common.search.engine import SearchEngine
 from services.common.search.indices import IndexSpec, require_current
+from services.common.search.processed import SearchProcessedEvents
 from services.common.search.processing_log import SearchProcessingLog
 from services.common.settings import Settings
 
@@ -21,6 +23,10 @@ class SearchConnection:
     prefix: str
     processing_log: SearchProcessingLog
 
+    def processed_events(self, group: str) -> SearchProcessedEvents:
+        """The dedupe memory of consumer group `group`, shared by all its replicas."""
+        return SearchProcessedEvents(self.engine, self.prefix, group)
+
 
 def connect(settings: Settings, index_specs: Sequence[IndexSpec]) -> SearchConnection:
     """Refuses to start (with what to fix) when the engine cannot be used or an index is missing
@@ -28,7 +34,8 @@ def connect(settings: Settings, index_specs: Sequence[IndexSpec]) -> SearchConne
     engine = engine_from_settings(settings)
     prefix = index_prefix()
     try:
-        require_current(engine, [*index_specs, *search_processing_log.INDEX_SPECS], prefix)
+        require_current(engine, [*index_specs, *search_processing_log.INDEX_SPECS,
+                                 *search_processed.INDEX_SPECS], prefix)
     except BaseException:
         engine.close()
         raise
