@@ -21,6 +21,7 @@ EXPECTED = {
     "log-activity.throughput", "log-activity.p99",
     "event-latency.p95", "event-latency.p50",
     "caseload.p99", "caseload.p50",
+    "import.jsonld-throughput",
 }
 FIELDS = {"name", "value", "unit", "baseline_value", "ratio", "size", "goal", "met", "python", "packages"}
 

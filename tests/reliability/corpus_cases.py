@@ -174,6 +174,7 @@ SET_POLICY = _m(ACTIVITY_SERVICE, "SetObligationPolicy")
 STATUS = _m(ACTIVITY_SERVICE, "GetObligationStatus")
 VERIFY = _m(ACTIVITY_SERVICE, "VerifyActivity")
 CASELOAD = _m(ACTIVITY_SERVICE, "GetCaseload")
+LEGAL_HOLD = _m(ACTIVITY_SERVICE, "SetLegalHold")
 PROCESSING_LOG = _m(PRIVACY_SERVICE, "ListProcessingLog")
 ERASE = _m(PRIVACY_SERVICE, "EraseClientData")
 
@@ -521,6 +522,15 @@ def _activity_cases() -> list[Case]:
              INVALID, "caseworker_id"),
         Case("GetObligationStatus/missing-client-id", STATUS, _const(act.GetObligationStatusRequest()), CLIENT,
              INVALID, "client_id"),
+        Case("SetLegalHold/unspecified-kind", LEGAL_HOLD,
+             _const(act.SetLegalHoldRequest(caseworker_id="cw-1", client_id="c-1", active=True)), CASEWORKER,
+             INVALID, "kind"),
+        Case("SetLegalHold/unknown-kind", LEGAL_HOLD,
+             _const(act.SetLegalHoldRequest(caseworker_id="cw-1", client_id="c-1", kind=UNKNOWN_ENUM, active=True)),
+             CASEWORKER, INVALID, "kind"),
+        Case("SetLegalHold/missing-client-id", LEGAL_HOLD,
+             _const(act.SetLegalHoldRequest(caseworker_id="cw-1", kind=act.LEGAL_HOLD_KIND_APPEAL, active=True)),
+             CASEWORKER, INVALID, "client_id"),
         Case("GetObligationStatus/client-without-obligation", STATUS,
              _const(act.GetObligationStatusRequest(client_id="c-9")), Caller("client", "c-9"), NOT_FOUND),
         Case("VerifyActivity/unspecified-decision", VERIFY,

@@ -119,6 +119,8 @@ def run_vacancies(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPr
     return subprocess.run([sys.executable, "-m", "services.vacancies"], cwd=ROOT, capture_output=True, text=True,
                           timeout=ACCEPTANCE_SECONDS + 30, env=clean | {
                               "JOBMATCH_DATA_DIR": str(tmp_path), "JOBMATCH_VACANCIES_PORT": "0",
+                              # a production start needs its own secret (issue 18); the test's own
+                              "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],
                               "JOBMATCH_SEED_SAMPLE_DATA": "false"} | env)
 
 
