@@ -92,3 +92,29 @@ class TestRequestRetries:
             engine.count(index="jobmatch-things")
         assert len(sleeps) == RetryPolicy().attempts - 1
         engine.close()
+
+
+class TestTheReindexTask:
+    def test_a_reindex_whose_answer_timed_out_is_not_sent_again(self, leg) -> None:  # type: ignore[no-untyped-def]
+        """A timeout may come after the engine started the task: sending it again would copy twice."""
+        from opensearchpy.exceptions import ConnectionTimeout
+
+        engine, alias, faults, sleeps = leg
+        sent: list[str] = []
+
+        def time_out_reindex(method: str, url: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+            sent.append(url)
+            raise ConnectionTimeout("TIMEOUT", "the answer did not come in time (test)", None)
+
+        faults._real.transport.perform_request = time_out_reindex
+        with pytest.raises(EngineUnavailable):
+            engine.start_reindex(source=alias, dest=f"{alias}-copy")
+        assert sent == ["/_reindex"] and sleeps == []
+
+    def test_a_reindex_refused_for_load_is_sent_again_after_a_backoff(self, leg) -> None:  # type: ignore[no-untyped-def]
+        """A 503 is an answer: the engine did not start the task, so asking again is safe."""
+        engine, alias, faults, sleeps = leg
+        bulk_write(engine, ten_things(alias), refresh=True)
+        faults.refuse_requests(status=503, times=1)
+        assert engine.start_reindex(source=alias, dest=f"{alias}-copy")
+        assert len(sleeps) == 1
