@@ -12,7 +12,9 @@ from google.protobuf import json_format
 
 from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
 from services.common.auth import mint_token
+from services.common.cli_errors import failure_lines
 from services.common.grpc_server import open_channel
+from services.common.i18n import cli_metadata
 from services.common.settings import Settings
 
 SERVICES = ("vacancies", "matching", "activities")
@@ -21,7 +23,8 @@ SERVICES = ("vacancies", "matching", "activities")
 def gather_processing_log(settings: Settings, client_id: str, host: str = "localhost") -> tuple[list[privacy_pb2.ProcessingLogRecord], list[str]]:
     """All records of one client from every service, oldest first, and the services that did not answer."""
     token = mint_token(settings, subject="privacy-desk", role="service", ttl_seconds=300)
-    metadata = (("authorization", f"Bearer {token}"),)
+    metadata = (("authorization", f"Bearer {token}"), cli_metadata())
+    ports = {name: settings.port_of(name) for name in SERVICES}
     records: list[privacy_pb2.ProcessingLogRecord] = []
     unreachable: list[str] = []
     for name in SERVICES:
@@ -41,7 +44,7 @@ def gather_processing_log(settings: Settings, client_id: str, host: str = "local
                     if not token_page:
                         break
             except grpc.RpcError as error:
-                unreachable.append(f"{name} ({address}): {error.code().name}")
+                unreachable.append(" ".join(failure_lines(error, name, address, ports)))
     records.sort(key=lambda r: (r.start_time.ToDatetime(), r.service))
     return records, unreachable
 
@@ -68,7 +71,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
             )
         Console().print(table)
     for problem in unreachable:
-        print(f"niet bereikbaar / unreachable: {problem}", file=sys.stderr)
+        print(problem, file=sys.stderr)
     return 1 if unreachable else 0
 
 

@@ -1,6 +1,7 @@
 """Errors the domain and service layers raise; the gRPC boundary maps them to status codes.
 
-Pure: no I/O. Messages for people are plain Dutch (B1) followed by English, built with `t`.
+Pure: no I/O. Messages for people are plain Dutch (B1) with the English kept apart, built with
+`t` (a `Text`: `str()` is the Dutch); the gRPC boundary shows one language at a time.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from services.common.i18n import Text
+
 if TYPE_CHECKING:
     import pydantic
 
 
-def t(nl: str, en: str) -> str:
-    """One message in plain Dutch with the English after it."""
-    return f"{nl} (EN: {en})"
+def t(nl: str, en: str) -> Text:
+    """One message in plain Dutch and in English, kept apart (`str()` is the Dutch)."""
+    return Text(nl, en)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def violations_from_pydantic(
         violations.append(
             FieldViolation(
                 field or prefix or "request",
-                t(f"Deze waarde klopt niet: {error.get('msg', '')}.", f"Invalid value: {error.get('msg', '')}."),
+                t(f"Deze waarde klopt niet (melding in het Engels: \"{error.get('msg', '')}\").",
+                  f"Invalid value: {error.get('msg', '')}."),
             )
         )
     return violations

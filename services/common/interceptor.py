@@ -16,6 +16,7 @@ import grpc
 
 from services.common import auth
 from services.common import errors as e
+from services.common import i18n
 from services.common.processing_log import (
     CallContext,
     ProcessingLog,
@@ -83,6 +84,7 @@ class _Call:
         self.method = method
         self.metadata = metadata or ()
         self.request_id = str(md.get("x-request-id") or uuid.uuid4())
+        self.language = i18n.language_from_metadata(self.metadata)  # accept-language; Dutch by default
         self.trace_id, self.span_id = parse_traceparent(md.get("traceparent"))
         self.service = service
         self.started = time.perf_counter()
@@ -269,6 +271,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
              request: Any = None) -> Any:
         outcome = "OK"
         token = None
+        language = i18n.set_language(call.language)
         try:
             self._prepare(call, policy, context, request)
             token = auth.set_current_principal(call.principal)
@@ -284,6 +287,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         finally:
             if token is not None:
                 auth.reset_current_principal(token)
+            i18n.reset_language(language)
             self._access_log(call, outcome)
 
     def _run_stream(
@@ -294,10 +298,12 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         try:
             self._prepare(call, policy, context, request)
             token = auth.set_current_principal(call.principal)
+            language = i18n.set_language(call.language)
             try:
                 with call_context(self._context(call)):
                     yield from body()
             finally:
+                i18n.reset_language(language)
                 auth.reset_current_principal(token)
             for subject in call.subjects:
                 self._record(call, policy, subject, "ok")
@@ -317,7 +323,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 # nothing, and the caller must still hear UNAVAILABLE rather than UNKNOWN.
                 log.warning("processing-log record of a failed call not stored: %s", down,
                             extra={"request_id": call.request_id, "method": call.method})
-        status = to_status(error)
+        status = to_status(error, call.language)
         self._access_log(call, status.code.name)
         context.abort_with_status(status)
         return status.code.name  # pragma: no cover - abort raises
@@ -334,7 +340,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             self._record(call, policy, subject, "error")
         log.exception("unhandled error", extra={"request_id": call.request_id, "method": call.method})
         self._access_log(call, "INTERNAL")
-        context.abort_with_status(internal_status())
+        context.abort_with_status(internal_status(call.language))
         return "INTERNAL"  # pragma: no cover
 
     def _access_log(self, call: _Call, outcome: str) -> None:

@@ -25,7 +25,7 @@ from jobmatch.matching.v1 import matching_service_pb2
 from jobmatch.privacy.v1 import privacy_pb2
 from jobmatch.vacancies.v1 import vacancy_service_pb2
 from services.common.auth import mint_token
-from services.common.rpc_errors import field_violations
+from services.common.rpc_errors import field_violations, localized_messages
 from services.common.settings import Settings
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -93,6 +93,7 @@ class Outcome:
     details: str = ""
     violations: list[tuple[str, str]] = field(default_factory=list)
     responses: list[Message] = field(default_factory=list)
+    localized: dict[str, str] = field(default_factory=dict)  # LocalizedMessage details by locale
 
     def violated_fields(self) -> list[str]:
         return [name for name, _ in self.violations]
@@ -146,7 +147,8 @@ class Stack:
                 stub = channel.unary_unary(path, request_serializer=serialize, response_deserializer=deserialize)
                 responses = [stub(request, metadata=md, timeout=CALL_TIMEOUT)]
         except grpc.RpcError as error:
-            return Outcome(error.code(), error.details() or "", field_violations(error))  # type: ignore[attr-defined]
+            return Outcome(error.code(), error.details() or "", field_violations(error),  # type: ignore[attr-defined]
+                           localized=localized_messages(error))
         return Outcome(grpc.StatusCode.OK, responses=responses)
 
     def healthy(self) -> bool:

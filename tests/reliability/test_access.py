@@ -294,8 +294,21 @@ class TestBadTokensAreRefused:
             outcome = stack.call(method, attempt.build(baseline, "c-1"), metadata=metadata,
                                  service=_process_of(stack, attempt))
             assert outcome.code == UNAUTHENTICATED, (attempt.id, outcome)
-            assert "(EN: " in outcome.details, outcome.details  # a plain message in Dutch and English
+            # A plain message in Dutch and in English, kept apart; the status message in Dutch.
+            assert set(outcome.localized) == {"nl-NL", "en-GB"}, outcome
+            assert outcome.localized["nl-NL"] != outcome.localized["en-GB"]
+            assert outcome.details == outcome.localized["nl-NL"] and "(EN" not in outcome.details
         assert changed_tables(before, stack.snapshot()) == []
+
+    def test_the_status_message_is_in_the_language_the_caller_asks_for(self, stack: Stack, baseline: Baseline) -> None:
+        attempt = CLIENT_DATA[7]
+        method = attempt.service.methods_by_name[attempt.name]
+        for header, locale in (("en-GB,en;q=0.9", "en-GB"), ("nl-NL", "nl-NL"), ("fr-FR", "nl-NL")):
+            metadata = (*BAD_CREDENTIALS[0][1](stack.settings), ("accept-language", header))
+            outcome = stack.call(method, attempt.build(baseline, "c-1"), metadata=metadata,
+                                 service=_process_of(stack, attempt))
+            assert outcome.code == UNAUTHENTICATED
+            assert outcome.details == outcome.localized[locale], (header, outcome)
 
     @pytest.mark.parametrize(("name", "credentials"), BAD_CREDENTIALS, ids=[n for n, _ in BAD_CREDENTIALS])
     def test_the_refused_attempt_is_in_the_clients_processing_log_as_denied(self, name: str, credentials: Any,

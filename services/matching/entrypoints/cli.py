@@ -28,7 +28,9 @@ def _cmd_feed(args: argparse.Namespace) -> int:
     from jobmatch.matching.v1 import matching_service_pb2 as pb
     from jobmatch.matching.v1 import matching_service_pb2_grpc as pb_grpc
     from services.common.auth import mint_token
+    from services.common.cli_errors import SERVICES, failure_lines
     from services.common.grpc_server import open_channel
+    from services.common.i18n import cli_metadata
     from services.common.settings import Settings
 
     settings = Settings()
@@ -38,9 +40,11 @@ def _cmd_feed(args: argparse.Namespace) -> int:
         stub = pb_grpc.MatchingServiceStub(channel)
         try:
             response = stub.GetFeed(pb.GetFeedRequest(client_id=args.client, page_size=args.page_size),
-                                    metadata=(("authorization", f"Bearer {token}"),), timeout=10)
+                                    metadata=(("authorization", f"Bearer {token}"), cli_metadata()), timeout=10)
         except grpc.RpcError as error:
-            print(f"{error.code().name}: {error.details()}", file=sys.stderr)  # type: ignore[attr-defined]
+            ports = {name: settings.port_of(name) for name in SERVICES}
+            for line in failure_lines(error, "matching", target, ports):
+                print(line, file=sys.stderr)
             return 1
     if args.json:
         print(json.dumps(MessageToDict(response, preserving_proto_field_name=True), ensure_ascii=False, indent=2))
@@ -49,18 +53,27 @@ def _cmd_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_feed(client_id: str, response: object) -> str:
-    """A plain-text feed for people: one block per vacancy, best first."""
+def render_feed(client_id: str, response: object, language: str | None = None) -> str:
+    """A plain-text feed for people, in one language (`JOBMATCH_LANGUAGE`, Dutch by default):
+    one block per vacancy, best first."""
+    from services.common.i18n import cli_language, plural
+
+    en = (language or cli_language()) == "en"
     items = list(getattr(response, "items"))
-    lines = [f"Vacatures voor {client_id}: {getattr(response, 'total_size')} totaal, "
-             f"{getattr(response, 'new_count')} nieuw / vacancies: {getattr(response, 'total_size')} total"]
+    total, new_count = getattr(response, "total_size"), getattr(response, "new_count")
+    if en:
+        lines = [f"Vacancies for {client_id}: {plural(total, 'vacancy', 'vacancies')}, {new_count} new"]
+    else:
+        lines = [f"Vacatures voor {client_id}: {plural(total, 'vacature', 'vacatures')}, {new_count} nieuw"]
     for rank, item in enumerate(items, start=1):
         v = item.vacancy
-        new = " [NIEUW]" if item.is_new else ""
-        marks = (" [bewaard]" if item.saved else "") + (" [gesolliciteerd]" if item.applied else "")
-        lines.append(f"{rank:>3}. {v.title} — {v.employer}, {v.place_name or 'op afstand'} "
-                     f"(score {item.score:.3f}){new}{marks}")
-        lines.append(f"     {item.explanation.explanation_nl}")
+        new = (" [NEW]" if en else " [NIEUW]") if item.is_new else ""
+        marks = ((" [saved]" if en else " [bewaard]") if item.saved else "") + (
+            (" [applied]" if en else " [gesolliciteerd]") if item.applied else "")
+        where = v.place_name or ("remote" if en else "op afstand")
+        lines.append(f"{rank:>3}. {v.title} — {v.employer}, {where} (score {item.score:.3f}){new}{marks}")
+        explanation = item.explanation.explanation_en if en else item.explanation.explanation_nl
+        lines.append(f"     {explanation}")
     if not items:
-        lines.append("Nog geen passende vacatures. / No matching vacancies yet.")
+        lines.append("No matching vacancies yet." if en else "Nog geen passende vacatures.")
     return "\n".join(lines)

@@ -53,40 +53,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(func=_cmd_search)
 
 
+def _target(target: str | None) -> str:
+    from services.common.settings import Settings
+
+    return target or f"localhost:{Settings().vacancies_port}"
+
+
 def _connect(target: str | None, scope: str) -> tuple[Any, grpc.Channel, list[tuple[str, str]]]:
     from services.common.auth import mint_token
     from services.common.grpc_server import open_channel
+    from services.common.i18n import cli_metadata
     from services.common.settings import Settings
 
     settings = Settings()
-    channel = open_channel(settings, target or f"localhost:{settings.vacancies_port}")
+    channel = open_channel(settings, _target(target))
     # Only the scope the command needs ("vacancies:write" to import, "vacancies:read" to search).
     token = mint_token(settings, subject="cli", role="service", scopes=[scope])
-    return vacancy_service_pb2_grpc.VacancyServiceStub(channel), channel, [("authorization", f"Bearer {token}")]
+    return (vacancy_service_pb2_grpc.VacancyServiceStub(channel), channel,
+            [("authorization", f"Bearer {token}"), cli_metadata()])
 
 
-def _rpc_failure(error: grpc.RpcError) -> int:
-    from services.common.rpc_errors import field_violations
+def _rpc_failure(error: grpc.RpcError, target: str | None = None) -> int:
+    from services.common.cli_errors import SERVICES, failure_lines
+    from services.common.settings import Settings
 
-    print(f"Fout / error: {error.code().name}: {error.details()}", file=sys.stderr)
-    for field, description in field_violations(error):
-        print(f"  {field}: {description}", file=sys.stderr)
+    settings = Settings()
+    ports = {name: settings.port_of(name) for name in SERVICES}
+    for line in failure_lines(error, "vacancies", _target(target), ports):
+        print(line, file=sys.stderr)
     return 2
 
 
 def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[str, str]],
                    progress: Any = None) -> dict[str, Any]:
     """Send the good records in batches; the summary counts, every error with file + record (all
-    problems of a record at once) and every record's warnings. Postings whose closing date has
-    passed are counted as expired: not an error, nothing stored."""
+    problems of a record at once) and every record's warnings, in the command's language
+    (`JOBMATCH_LANGUAGE`). Postings whose closing date has passed are counted as expired: not an
+    error, nothing stored."""
+    from services.common.i18n import cli_language, localize
+
+    language = cli_language()
     counts: Counter[str] = Counter()
     errors: list[dict[str, Any]] = []
-    warnings = [{"file": r.file, "record": r.record, "warnings": list(r.warnings)} for r in records if r.warnings]
+    warnings = [{"file": r.file, "record": r.record, "warnings": [localize(w, language) for w in r.warnings]}
+                for r in records if r.warnings]
     for record in records:
         if record.vacancy is None:
             counts["rejected"] += 1
-            errors.append({"file": record.file, "record": record.record, "reason": record.error,
-                           "problems": list(record.problems or [record.error])})
+            errors.append({"file": record.file, "record": record.record, "reason": localize(record.error, language),
+                           "problems": [localize(p, language) for p in record.problems or [record.error]]})
     good = [r for r in records if r.vacancy is not None]
     batches = [good[i:i + BATCH_SIZE] for i in range(0, len(good), BATCH_SIZE)]
 
@@ -129,7 +144,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             task = progress.add_task("Vacatures importeren / importing", total=sum(1 for r in records if r.vacancy))
             summary = import_records(stub, records, metadata, lambda n: progress.advance(task, n))
     except grpc.RpcError as error:
-        return _rpc_failure(error)
+        return _rpc_failure(error, args.target)
     finally:
         channel.close()
     if args.json:
@@ -175,7 +190,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     try:
         response = stub.SearchVacancies(request, metadata=metadata)
     except grpc.RpcError as error:
-        return _rpc_failure(error)
+        return _rpc_failure(error, args.target)
     finally:
         channel.close()
     hits = [

@@ -17,6 +17,7 @@ from typing import Any
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.errors import t
+from services.common.i18n import Text
 
 from .jsonld import is_job_posting, map_job_posting, types
 from .xml_feed import FeedError, job_postings, looks_like_xml
@@ -46,7 +47,8 @@ def read_file(path: Path, source: str | None = None, fmt: str = "auto") -> Itera
     try:
         raw = path.read_bytes()
     except OSError as error:
-        yield _failed(name, 0, t(f"Bestand niet te lezen: {error.strerror or error}", f"cannot read file: {error.strerror or error}"))
+        reason = error.strerror or error
+        yield _failed(name, 0, t(f'Bestand niet te lezen (melding van het systeem: "{reason}").', f"cannot read file: {reason}"))
         return
     kind = fmt if fmt != "auto" else _SUFFIXES.get(path.suffix.lower()) or _sniff(raw)
     if kind == "xml":
@@ -69,7 +71,7 @@ def _sniff(raw: bytes) -> str:
 
 
 def _failed(name: str, number: int, *problems: str) -> ImportRecord:
-    return ImportRecord(name, number, error="; ".join(problems), problems=tuple(problems))
+    return ImportRecord(name, number, error=Text.join("; ", problems), problems=tuple(problems))
 
 
 def _malformed(text: str, error: json.JSONDecodeError, line_offset: int = 0) -> str:
@@ -157,7 +159,7 @@ def _records(name: str, document: Any, source: str | None, postings_only: bool =
             continue
         mapped = map_job_posting(node, source, by_id)
         if mapped.vacancy is None:
-            yield ImportRecord(name, number, error="; ".join(mapped.errors), warnings=tuple(mapped.warnings),
+            yield ImportRecord(name, number, error=Text.join("; ", mapped.errors), warnings=tuple(mapped.warnings),
                                problems=tuple(mapped.errors))
         else:
             yield ImportRecord(name, number, mapped.vacancy, warnings=tuple(mapped.warnings))
@@ -207,7 +209,7 @@ def _read_xml(name: str, raw: bytes, source: str | None) -> Iterator[ImportRecor
     try:
         postings = list(job_postings(raw))
     except FeedError as error:
-        yield _failed(name, 0, str(error))
+        yield _failed(name, 0, error.args[0] if error.args else str(error))
         return
     for number, posting in enumerate(postings, start=1):
         for record in _records(name, posting, source):

@@ -13,6 +13,7 @@ import grpc
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
+from services.common.i18n import localize
 from services.common.interceptor import MethodPolicy
 
 from ..adapters import proto_codec as codec
@@ -51,7 +52,7 @@ def _result(r: ItemResult) -> svc.IngestResult:
     return svc.IngestResult(
         index=r.index, source=r.source, external_id=r.external_id, status=INGEST_STATUS[r.status],
         vacancy_id=r.vacancy_id, duplicate_of=r.duplicate_of, expired=r.expired,
-        violations=[svc.FieldViolation(field=v.field, description=v.description) for v in r.violations])
+        violations=[svc.FieldViolation(field=v.field, description=localize(v.description)) for v in r.violations])
 
 
 def _enums(values: object, names: dict[int, str]) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
+from services.common.i18n import Text
 from services.common.reference import occupations
 
 from ..domain.html_text import html_to_text
@@ -55,7 +56,7 @@ def job_posting_to_vacancy(item: Any, source: str | None = None) -> pb.Vacancy:
     """The vacancy, or RecordError with all its problems."""
     mapped = map_job_posting(item, source)
     if mapped.vacancy is None:
-        raise RecordError("; ".join(mapped.errors))
+        raise RecordError(Text.join("; ", mapped.errors))
     return mapped.vacancy
 
 

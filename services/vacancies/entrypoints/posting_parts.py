@@ -1,7 +1,7 @@
 """Parts of a JobPosting that come in many shapes: texts, employment types, salary and
 locations. Each reader writes into the proto vacancy what it can read and notes the rest:
 an error (the posting cannot be imported) or a warning (left out, the posting goes on).
-Every note is Dutch followed by English.
+Every note is a `Text`: Dutch and English kept apart, shown in one language.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ class Notes:
     warnings: list[str] = field(default_factory=list)
 
     def error(self, name: str, nl: str, en: str) -> None:
-        self.errors.append(f"{name}: {t(nl, en)}")
+        self.errors.append(t(nl, en).prefixed(f"{name}: "))
 
     def warn(self, name: str, nl: str, en: str) -> None:
-        self.warnings.append(f"{name}: {t(nl, en)}")
+        self.warnings.append(t(nl, en).prefixed(f"{name}: "))
 
 
 def first(value: Any) -> Any:

@@ -226,7 +226,7 @@ class TestFeedCli:
         args = parser.parse_args(["feed", "--client", CLIENT, "--target", matching_target])
         assert args.func(args) == 0
         text = capsys.readouterr().out
-        assert "3 totaal" in text and "(Zeist)" in text and "Dit is het beroep dat u zoekt." in text
+        assert "3 vacatures" in text and "(EN" not in text and "(Zeist)" in text and "Dit is het beroep dat u zoekt." in text
         args = parser.parse_args(["feed", "--client", CLIENT, "--target", matching_target, "--json"])
         assert args.func(args) == 0
         as_json = json.loads(capsys.readouterr().out)

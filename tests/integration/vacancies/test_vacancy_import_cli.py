@@ -37,10 +37,21 @@ class TestImport:
         problems = {(Path(e["file"]).name, e["record"]): e["reason"] for e in summary["errors"]}
         assert set(problems) == {("werkbank_graph.jsonld", 4), ("werkbank_graph.jsonld", 5), ("werkbank_graph.jsonld", 6),
                                  ("malformed.json", 0), ("jobboard_array.json", 2), ("feed.ndjson", 2)}
-        assert "not a JobPosting" in problems[("werkbank_graph.jsonld", 4)]
+        assert "geen JobPosting" in problems[("werkbank_graph.jsonld", 4)]
         assert problems[("werkbank_graph.jsonld", 5)].startswith("title:")
-        assert "malformed JSON" in problems[("malformed.json", 0)]
+        assert "Geen geldige JSON" in problems[("malformed.json", 0)]
         assert problems[("jobboard_array.json", 2)].startswith("valid_through:")
+        assert not any("(EN" in p or "JSON at line" in p for p in problems.values())
+
+    def test_with_jobmatch_language_en_every_problem_is_in_english_only(self, served, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        monkeypatch.setenv("JOBMATCH_LANGUAGE", "en")
+        summary = import_json(capsys, served[1], *ALL_FILES)
+        problems = {(Path(e["file"]).name, e["record"]): e["reason"] for e in summary["errors"]}
+        assert "not a JobPosting" in problems[("werkbank_graph.jsonld", 4)]
+        assert "malformed JSON" in problems[("malformed.json", 0)]
+        # Checked by the service, answered in the language the command asked for (accept-language).
+        assert "closing date" in problems[("jobboard_array.json", 2)]
+        assert not any("Geen" in p or "Dit " in p for p in problems.values())
 
     def test_importing_the_same_files_twice_reports_every_item_unchanged(self, served, capsys) -> None:  # type: ignore[no-untyped-def]
         first = import_json(capsys, served[1], *ALL_FILES)
@@ -104,8 +115,8 @@ class TestReadingFiles:
                          b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2",'
                          b' "hiringOrganization": "Restaurant Zwolle", "jobLocation": "Zwolle"}]')
         records = list(read_file(path))
-        assert [(r.record, r.problems) for r in records] == [
-            (1, ("title: Deze tekst is geen geldige UTF-8. (EN: This text is not valid UTF-8.)",)), (2, ())]
+        assert [(r.record, r.problems) for r in records] == [(1, ("title: Deze tekst is geen geldige UTF-8.",)), (2, ())]
+        assert records[0].problems[0].en == "title: This text is not valid UTF-8."
 
     def test_one_object_per_line_in_a_json_file_is_read_as_ndjson(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from services.vacancies.entrypoints.feed_reader import read_file
@@ -121,5 +132,5 @@ class TestReadingFiles:
         from services.vacancies.entrypoints.feed_reader import read_files
 
         records = list(read_files([tmp_path / "missing.json", FIXTURES / "feed.ndjson"]))
-        assert records[0].error.startswith("Bestand niet te lezen") and "cannot read file" in records[0].error
+        assert records[0].error.startswith("Bestand niet te lezen") and records[0].error.en.startswith("cannot read file")
         assert [r.vacancy.external_id for r in records[1:] if r.vacancy] == ["F-1", "F-3"]

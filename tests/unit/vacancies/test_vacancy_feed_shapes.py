@@ -47,7 +47,8 @@ def test_invalid_json_is_one_error_with_line_column_and_excerpt(tmp_path: Path) 
     path.write_text('{\n  "@type": "JobPosting",\n  "title": "Kok" "x": 1\n}\n' + '{"a": 1}\n' * 36, encoding="utf-8")
     (record,) = read_file(path)
     assert record.record == 0
-    assert "line 3, column 18" in record.error and "'" in record.error and "(EN: " in record.error
+    assert "regel 3, kolom 18" in record.error and "'" in record.error and "line 3, column 18" in record.error.en
+    assert "line" not in record.error.nl
 
 
 def test_a_saved_html_page_yields_the_postings_of_all_its_json_ld_blocks(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_a_page_without_a_posting_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text("<html><body><p>Geen vacatures</p></body></html>", encoding="utf-8")
     (record,) = read_file(path)
-    assert record.record == 0 and "no JobPosting" in record.error
+    assert record.record == 0 and "no JobPosting" in record.error.en
 
 
 XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -96,4 +97,4 @@ def test_broken_xml_is_one_error_with_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
     path.write_text(XML + "\ntrailing", encoding="utf-8")
     (record,) = read_file(path)
-    assert record.record == 0 and "malformed XML at line 8, column 0" in record.error
+    assert record.record == 0 and "malformed XML at line 8, column 0" in record.error.en

@@ -20,4 +20,4 @@ class TestIngestLimits:
     def test_a_stream_past_its_limit_is_refused_even_with_small_batches(self) -> None:
         with pytest.raises(ResourceExhausted) as info:
             check_ingest_limits(10, MAX_STREAM_ITEMS + 1)
-        assert "nieuwe stream" in info.value.message and "new stream" in info.value.message
+        assert "nieuwe stream" in info.value.message and "new stream" in info.value.message.en

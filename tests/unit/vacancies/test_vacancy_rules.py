@@ -138,9 +138,10 @@ class TestCheckContentRejectsBadInput:
         _, violations = check_content(content(title="", contract_type="x"), today=TODAY, prefix="vacancies[3].")
         assert [v.field for v in violations] == ["vacancies[3].title", "vacancies[3].contract_type"]
 
-    def test_messages_are_dutch_with_english(self) -> None:
+    def test_messages_are_dutch_with_the_english_kept_apart(self) -> None:
         _, violations = check_content(content(title=""), today=TODAY)
-        assert "verplicht" in violations[0].description and "required" in violations[0].description
+        description = violations[0].description
+        assert description == "Dit veld is verplicht." and description.en == "This field is required."
 
 
 class TestFingerprint:
