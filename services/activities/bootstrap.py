@@ -17,12 +17,14 @@ from services.activities.entrypoints.grpc_servicer import (
     SERVICE_NAME,
     ActivityServicer,
 )
+from services.activities.entrypoints.matching_events import ActivitiesEventHandler, MatchingEventHandler
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.obligation_handlers import (
     ObligationHandlers,
     SweepReport,
 )
+from services.activities.service_layer.feed_applications import FeedApplications
 from services.activities.service_layer.privacy import ActivitiesEraser
 from services.common import page_tokens
 from services.common.bus import kafka_clients
@@ -30,7 +32,7 @@ from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteP
 from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
-from services.common.bus.topics import VACANCIES
+from services.common.bus.topics import MATCHING, VACANCIES
 from services.common.processing_log import (
     SqliteProcessingLog,
     background_context,
@@ -69,6 +71,11 @@ class App:
             return self.search.processed_events(VACANCY_GROUP)  # type: ignore[no-any-return]
         return SqliteProcessedEvents(self.store.path)
 
+    def event_handler(self) -> ActivitiesEventHandler:
+        """Vacancy events feed the projection; "I applied" from the feed logs the activity."""
+        return ActivitiesEventHandler(VacancyEventHandler(self.store),
+                                      MatchingEventHandler(FeedApplications(self.activities), self.clock))
+
     def sweep(self) -> SweepReport:
         with background_context(self.processing_log, "activities", "sweep"):
             return self.obligations.sweep()
@@ -81,8 +88,8 @@ class App:
         consumer = None
         if bootstrap:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
-            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES], VACANCY_GROUP,
-                                                           VacancyEventHandler(self.store),
+            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING], VACANCY_GROUP,
+                                                           self.event_handler(),
                                                            self.processed_events()))
         if sweep_interval > 0:
             self.sweep_job = SingleWriter("period sweep", owner_of(consumer, VACANCIES), self._sweep_and_log)

@@ -257,14 +257,16 @@ class LogActivityRequest(_message.Message):
     def __init__(self, client_id: _Optional[str] = ..., request_id: _Optional[str] = ..., type: _Optional[_Union[ActivityType, str]] = ..., type_description: _Optional[str] = ..., date: _Optional[str] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., vacancy_id: _Optional[str] = ..., contact_role: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., evidence: _Optional[_Union[Evidence, _Mapping]] = ..., note: _Optional[str] = ..., contact_person: _Optional[str] = ...) -> None: ...
 
 class LogActivityResponse(_message.Message):
-    __slots__ = ("activity", "created", "hint")
+    __slots__ = ("activity", "created", "hint", "notice")
     ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     HINT_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
     activity: Activity
     created: bool
     hint: str
-    def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ..., created: _Optional[bool] = ..., hint: _Optional[str] = ...) -> None: ...
+    notice: str
+    def __init__(self, activity: _Optional[_Union[Activity, _Mapping]] = ..., created: _Optional[bool] = ..., hint: _Optional[str] = ..., notice: _Optional[str] = ...) -> None: ...
 
 class UpdateActivityOutcomeRequest(_message.Message):
     __slots__ = ("client_id", "activity_id", "outcome")

@@ -25,19 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(jobmatch/events/v1/matching_events.proto\x12\x12jobmatch.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x01\n\x0eVacancyMatched\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\nvacancy_id\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x36\n\x06\x63hange\x18\x04 \x01(\x0e\x32&.jobmatch.events.v1.VacancyMatchChange\x12.\n\nmatched_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa5\x01\n\x10VacancyUnmatched\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\nvacancy_id\x18\x02 \x01(\t\x12\x38\n\x06reason\x18\x03 \x01(\x0e\x32(.jobmatch.events.v1.VacancyUnmatchReason\x12\x30\n\x0cunmatched_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*|\n\x12VacancyMatchChange\x12$\n VACANCY_MATCH_CHANGE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aVACANCY_MATCH_CHANGE_ADDED\x10\x01\x12 \n\x1cVACANCY_MATCH_CHANGE_UPDATED\x10\x02*\x8f\x01\n\x14VacancyUnmatchReason\x12&\n\"VACANCY_UNMATCH_REASON_UNSPECIFIED\x10\x00\x12,\n(VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES\x10\x01\x12!\n\x1dVACANCY_UNMATCH_REASON_CLOSED\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(jobmatch/events/v1/matching_events.proto\x12\x12jobmatch.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x01\n\x0eVacancyMatched\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\nvacancy_id\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x36\n\x06\x63hange\x18\x04 \x01(\x0e\x32&.jobmatch.events.v1.VacancyMatchChange\x12.\n\nmatched_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa5\x01\n\x10VacancyUnmatched\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\nvacancy_id\x18\x02 \x01(\t\x12\x38\n\x06reason\x18\x03 \x01(\x0e\x32(.jobmatch.events.v1.VacancyUnmatchReason\x12\x30\n\x0cunmatched_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x01\n\rClientApplied\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x12\n\nvacancy_id\x18\x02 \x01(\t\x12.\n\napplied_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x65mployer\x18\x04 \x01(\t\x12\x10\n\x08position\x18\x05 \x01(\t*|\n\x12VacancyMatchChange\x12$\n VACANCY_MATCH_CHANGE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aVACANCY_MATCH_CHANGE_ADDED\x10\x01\x12 \n\x1cVACANCY_MATCH_CHANGE_UPDATED\x10\x02*\x8f\x01\n\x14VacancyUnmatchReason\x12&\n\"VACANCY_UNMATCH_REASON_UNSPECIFIED\x10\x00\x12,\n(VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES\x10\x01\x12!\n\x1dVACANCY_UNMATCH_REASON_CLOSED\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jobmatch.events.v1.matching_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_VACANCYMATCHCHANGE']._serialized_start=442
-  _globals['_VACANCYMATCHCHANGE']._serialized_end=566
-  _globals['_VACANCYUNMATCHREASON']._serialized_start=569
-  _globals['_VACANCYUNMATCHREASON']._serialized_end=712
+  _globals['_VACANCYMATCHCHANGE']._serialized_start=583
+  _globals['_VACANCYMATCHCHANGE']._serialized_end=707
+  _globals['_VACANCYUNMATCHREASON']._serialized_start=710
+  _globals['_VACANCYUNMATCHREASON']._serialized_end=853
   _globals['_VACANCYMATCHED']._serialized_start=98
   _globals['_VACANCYMATCHED']._serialized_end=272
   _globals['_VACANCYUNMATCHED']._serialized_start=275
   _globals['_VACANCYUNMATCHED']._serialized_end=440
+  _globals['_CLIENTAPPLIED']._serialized_start=443
+  _globals['_CLIENTAPPLIED']._serialized_end=581
 # @@protoc_insertion_point(module_scope)

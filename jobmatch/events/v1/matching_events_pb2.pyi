@@ -52,3 +52,17 @@ class VacancyUnmatched(_message.Message):
     reason: VacancyUnmatchReason
     unmatched_at: _timestamp_pb2.Timestamp
     def __init__(self, client_id: _Optional[str] = ..., vacancy_id: _Optional[str] = ..., reason: _Optional[_Union[VacancyUnmatchReason, str]] = ..., unmatched_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ClientApplied(_message.Message):
+    __slots__ = ("client_id", "vacancy_id", "applied_at", "employer", "position")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    VACANCY_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_AT_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYER_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    vacancy_id: str
+    applied_at: _timestamp_pb2.Timestamp
+    employer: str
+    position: str
+    def __init__(self, client_id: _Optional[str] = ..., vacancy_id: _Optional[str] = ..., applied_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., employer: _Optional[str] = ..., position: _Optional[str] = ...) -> None: ...

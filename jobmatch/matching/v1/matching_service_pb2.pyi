@@ -322,16 +322,20 @@ class RecordFeedbackRequest(_message.Message):
     def __init__(self, client_id: _Optional[str] = ..., vacancy_id: _Optional[str] = ..., kind: _Optional[_Union[FeedbackKind, str]] = ...) -> None: ...
 
 class RecordFeedbackResponse(_message.Message):
-    __slots__ = ("client_id", "vacancy_id", "kind", "recorded_at")
+    __slots__ = ("client_id", "vacancy_id", "kind", "recorded_at", "notice", "activity_logged")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     VACANCY_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_LOGGED_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     vacancy_id: str
     kind: FeedbackKind
     recorded_at: _timestamp_pb2.Timestamp
-    def __init__(self, client_id: _Optional[str] = ..., vacancy_id: _Optional[str] = ..., kind: _Optional[_Union[FeedbackKind, str]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    notice: str
+    activity_logged: bool
+    def __init__(self, client_id: _Optional[str] = ..., vacancy_id: _Optional[str] = ..., kind: _Optional[_Union[FeedbackKind, str]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notice: _Optional[str] = ..., activity_logged: _Optional[bool] = ...) -> None: ...
 
 class ProfileMatch(_message.Message):
     __slots__ = ("client_id", "score", "occupation_match", "distance_km", "has_distance")

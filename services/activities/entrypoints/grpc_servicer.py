@@ -10,6 +10,7 @@ from services.activities.domain.model import parse_date
 from services.activities.entrypoints import mapping as m
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.activity_handlers import ActivityHandlers
+from services.activities.service_layer.feed_applications import FeedApplications, notice
 from services.activities.service_layer.obligation_handlers import ObligationHandlers
 from services.common.auth import current_principal
 from services.common.interceptor import MethodPolicy
@@ -37,10 +38,10 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         self._o = obligations
 
     def LogActivity(self, request: pb.LogActivityRequest, context: grpc.ServicerContext) -> pb.LogActivityResponse:
-        activity, created = self._a.log_activity(m.log_command(request))
+        activity, created = FeedApplications(self._a).log_activity(m.log_command(request))
         counts = activity.activity_id in self._a.counting_ids(activity.client_id, [activity])
         return pb.LogActivityResponse(activity=m.activity_pb(activity, counts), created=created,
-                                      hint=self._a.hint(activity, counts))
+                                      hint=self._a.hint(activity, counts), notice=notice(activity, counts))
 
     def UpdateActivityOutcome(self, request: pb.UpdateActivityOutcomeRequest,
                               context: grpc.ServicerContext) -> pb.UpdateActivityOutcomeResponse:

@@ -196,13 +196,17 @@ class ElasticsearchMatchingStore:
             found.setdefault(hit["_source"]["vacancy_id"], set()).add(FeedbackKind(hit["_source"]["kind"]))
         return found
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime) -> None:
+    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
+                     events: Sequence[PendingEvent] = ()) -> bool:
         try:
             self._es.index(index=self._feedback, id=m.feedback_doc_id(client_id, vacancy_id, int(kind)), op_type="create",
                            document={"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind),
                                      "recorded_at": at.isoformat()}, refresh=self._refresh)
         except Conflict:
-            pass  # recorded before: the first time counts
+            return False  # recorded before: the first time counts
+        if events:
+            self._outbox.emit_pending(events)
+        return True
 
     # -- privacy ---------------------------------------------------------------------------
     def erase_client(self, client_id: str, erased: ClientDataErased) -> dict[str, int]:

@@ -184,10 +184,14 @@ class SqliteMatchingStore:
             found.setdefault(vacancy_id, set()).add(FeedbackKind(kind))
         return found
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime) -> None:
+    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
+                     events: Sequence[PendingEvent] = ()) -> bool:
         with self._lock, self._conn as conn:
-            conn.execute("INSERT OR IGNORE INTO feedback (client_id, vacancy_id, kind, recorded_at) VALUES (?, ?, ?, ?)",
-                         (client_id, vacancy_id, int(kind), at.isoformat()))
+            added = conn.execute("INSERT OR IGNORE INTO feedback (client_id, vacancy_id, kind, recorded_at) "
+                                 "VALUES (?, ?, ?, ?)", (client_id, vacancy_id, int(kind), at.isoformat())).rowcount
+            if added and events:
+                self._outbox.add_many(conn, events)
+        return bool(added)
 
     # -- privacy ---------------------------------------------------------------------
     def erase_client(self, client_id: str, erased: ClientDataErased) -> dict[str, int]:

@@ -7,6 +7,7 @@ import grpc
 from jobmatch.matching.v1 import matching_service_pb2 as pb
 from jobmatch.matching.v1 import matching_service_pb2_grpc as pb_grpc
 from services.common.auth import current_principal
+from services.common.errors import t
 from services.common.interceptor import MethodPolicy
 from services.common.processing_log import record_processing
 from services.matching.entrypoints import mapping as m
@@ -23,6 +24,11 @@ ACCESS: dict[str, MethodPolicy] = {
     # Touches many clients: the servicer records "reverse-vacancy-matching" per client shown.
     f"/{SERVICE_NAME}/ListMatchingProfiles": MethodPolicy(_CASEWORKER, None),
 }
+
+APPLIED_NOTICE = t("Goed gedaan! We zetten deze sollicitatie in uw lijst met activiteiten. "
+                   "Zo telt ze mee voor uw sollicitatieplicht.",
+                   "Well done! We add this application to your list of activities. "
+                   "That way it counts towards your duty to apply for jobs.")
 
 
 class MatchingServicer(pb_grpc.MatchingServiceServicer):
@@ -41,9 +47,10 @@ class MatchingServicer(pb_grpc.MatchingServiceServicer):
         return m.feed_response(page)
 
     def RecordFeedback(self, request: pb.RecordFeedbackRequest, context: grpc.ServicerContext) -> pb.RecordFeedbackResponse:
-        at = self._h.record_feedback(h.RecordFeedback(request.client_id, request.vacancy_id, request.kind))
+        recorded = self._h.record_feedback(h.RecordFeedback(request.client_id, request.vacancy_id, request.kind))
         return pb.RecordFeedbackResponse(client_id=request.client_id, vacancy_id=request.vacancy_id, kind=request.kind,
-                                         recorded_at=m.timestamp(at))
+                                         recorded_at=m.timestamp(recorded.at), activity_logged=recorded.activity_logged,
+                                         notice=APPLIED_NOTICE if recorded.activity_logged else "")
 
     def ListMatchingProfiles(self, request: pb.ListMatchingProfilesRequest,
                              context: grpc.ServicerContext) -> pb.ListMatchingProfilesResponse:

@@ -34,6 +34,13 @@ class RecordFeedback:
 
 
 @dataclass(frozen=True)
+class FeedbackRecorded:
+    at: datetime
+    # "I applied": passed on to the activities service, which logs it as a sollicitatie activity.
+    activity_logged: bool = False
+
+
+@dataclass(frozen=True)
 class ListMatchingProfiles:
     vacancy_id: str
     page_size: int = 0
@@ -88,7 +95,7 @@ class MatchingHandlers:
                            self._feed_state.feedback_of(command.client_id), now.date(), cursor.previous_visit_at)
         return feed.page(criteria, profile.home_place_name, ranked, cursor, page_size, now.date())
 
-    def record_feedback(self, command: RecordFeedback) -> datetime:
+    def record_feedback(self, command: RecordFeedback) -> FeedbackRecorded:
         violations = []
         if command.kind not in {k.value for k in FeedbackKind if k}:
             violations.append(FieldViolation("kind", t("Kies bewaren, verbergen of gesolliciteerd.",
@@ -98,12 +105,19 @@ class MatchingHandlers:
         if violations:
             raise InvalidArgument(violations)
         self.get_search_profile(command.client_id)
-        if self._vacancies.get_vacancy(command.vacancy_id) is None:
+        vacancy = self._vacancies.get_vacancy(command.vacancy_id)
+        if vacancy is None:
             raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
                              f"Vacancy {command.vacancy_id} is not (or no longer) open."))
         at = self._clock()
-        self._feed_state.add_feedback(command.client_id, command.vacancy_id, FeedbackKind(command.kind), at)
-        return at
+        kind = FeedbackKind(command.kind)
+        pending = []
+        if kind is FeedbackKind.APPLIED:
+            # The activities service logs the sollicitatie activity for it (once: see client_applied).
+            pending.append(match_events.client_applied(command.client_id, command.vacancy_id, vacancy.employer,
+                                                       vacancy.title, at))
+        self._feed_state.add_feedback(command.client_id, command.vacancy_id, kind, at, pending)
+        return FeedbackRecorded(at, activity_logged=kind is FeedbackKind.APPLIED)
 
     # -- reverse matching ------------------------------------------------------------
     def list_matching_profiles(self, command: ListMatchingProfiles) -> MatchingProfilesPage:
@@ -152,7 +166,8 @@ class MatchingHandlers:
         return self._vacancies.close_vacancy(vacancy_id, closed_at or now, clients, pending)
 
     def client_applied(self, client_id: str, vacancy_id: str) -> None:
-        """The activities service logged an application to a feed vacancy."""
+        """The activities service logged an application to a feed vacancy. Marks the feed item
+        only: no ClientApplied, which would make the activities service log it again."""
         self._feed_state.add_feedback(client_id, vacancy_id, FeedbackKind.APPLIED, self._clock())
 
     def profiles(self) -> Iterable[SearchProfile]:

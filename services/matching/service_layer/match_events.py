@@ -23,6 +23,9 @@ from services.matching.domain.ranking import ProfileMatch
 
 EVENT_MATCHED = "nl.werk.vacancy-matched.v1"
 EVENT_UNMATCHED = "nl.werk.vacancy-unmatched.v1"
+EVENT_CLIENT_APPLIED = "nl.werk.client-applied.v1"
+# Stands in for an incoming event id: "I applied" is said once per client and vacancy.
+_APPLIED_ORIGIN = "urn:jobmatch:matching:client-applied"
 
 
 def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
@@ -65,3 +68,13 @@ def match_set_changed(vacancy_id: str, before: Mapping[str, float], after: Seque
 
 def vacancy_closed(vacancy_id: str, clients: Sequence[str], now: datetime) -> list[PendingEvent]:
     return [unmatched(client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for client_id in sorted(clients)]
+
+
+def client_applied(client_id: str, vacancy_id: str, employer: str, position: str, now: datetime) -> PendingEvent:
+    """ "I applied" from the feed, for the activities service to log. Its id comes from client and
+    vacancy, so saying it twice (or a retried call) announces it once."""
+    message = events.ClientApplied(client_id=client_id, vacancy_id=vacancy_id, applied_at=_timestamp(now),
+                                   employer=employer, position=position)
+    return PendingEvent(topic=MATCHING, key=client_id, event_type=EVENT_CLIENT_APPLIED, subject=vacancy_id,
+                        data=message.SerializeToString(), schema=message.DESCRIPTOR.full_name,
+                        event_id=derived_event_id(_APPLIED_ORIGIN, f"{client_id}\n{vacancy_id}"))
