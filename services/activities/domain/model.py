@@ -192,8 +192,8 @@ def evidence_violations(evidence: Evidence | None) -> list[FieldViolation]:
                 "Geef de naam van het document.", "Give the document's name.")))
         if not _SHA256.match(evidence.sha256_digest):
             found.append(FieldViolation("evidence.sha256_digest", t(
-                "De controlecode (SHA-256) moet 64 tekens zijn: cijfers en a tot en met f.",
-                "The SHA-256 digest must be 64 characters: digits and a to f.")))
+                "Het bewijsstuk is niet goed meegestuurd. Stuur het document opnieuw.",
+                "The document was not sent properly. Send it again.")))
     return found
 
 
@@ -210,8 +210,8 @@ def new_activity(
     found: list[FieldViolation] = []
     if not draft.request_id.strip() or len(draft.request_id) > 100:
         found.append(FieldViolation("request_id", t(
-            "Stuur een uniek verzoeknummer mee (maximaal 100 tekens).",
-            "Send a unique request id (at most 100 characters).")))
+            "Er ging iets mis bij het versturen. Probeer het opnieuw.",
+            "Something went wrong while sending. Try again.")))
     if draft.type is None:
         found.append(FieldViolation("type", t(
             "Kies wat voor activiteit het was.", "Choose the kind of activity.")))

@@ -22,8 +22,9 @@ from services.activities.domain.exemptions import (
 )
 from services.activities.domain.rule import ObligationRule
 from services.activities.domain.templates import TEMPLATE_INFO, TEMPLATES
-from services.activities.domain.texts import Organisation
+from services.activities.domain.texts import Organisation, activities_en, activities_nl
 from services.common.errors import FieldViolation, InvalidArgument, t, violations_from_pydantic
+from services.common.i18n import plural
 
 __all__ = ["CUSTOM", "TEMPLATES", "Exemption", "ExemptionReason", "ObligationRule", "Organisation", "PolicyVersion",
            "build_rule", "check_new_version", "effective_versions"]
@@ -83,10 +84,10 @@ def build_rule(template: str, override: dict | None) -> tuple[str, ObligationRul
         raise InvalidArgument(violations_from_pydantic(exc, prefix="rule")) from None
     if rule.min_per_week * rule.period_weeks > rule.required_activities:
         raise InvalidArgument([FieldViolation("rule.min_per_week", t(
-            f"{rule.min_per_week} per week in {rule.period_weeks} weken is meer dan de "
-            f"{rule.required_activities} activiteiten per periode. Verlaag het minimum per week of verhoog het aantal.",
-            f"{rule.min_per_week} a week over {rule.period_weeks} weeks is more than the "
-            f"{rule.required_activities} activities per period. Lower the weekly minimum or raise the number."))])
+            f"{rule.min_per_week} per week in {plural(rule.period_weeks, 'week', 'weken')} is meer dan de "
+            f"{activities_nl(rule.required_activities)} per periode. Verlaag het minimum per week of verhoog het aantal.",
+            f"{rule.min_per_week} a week over {plural(rule.period_weeks, 'week', 'weeks')} is more than the "
+            f"{activities_en(rule.required_activities)} per period. Lower the weekly minimum or raise the number."))])
     return CUSTOM, rule
 
 

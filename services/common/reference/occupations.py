@@ -92,6 +92,17 @@ def isco_group_label(code: str) -> str | None:
     return group.label_en if group else None
 
 
+def isco_group_label_nl(code: str) -> str:
+    """A Dutch name for an ISCO-08 unit group, from the Dutch ESCO labels in it (ISCO groups have no
+    Dutch labels of their own): "2512" -> "software analist, ingenieur clouddiensten of
+    software architect". Empty when the group holds no occupation."""
+    members = sorted(by_isco_prefix(code.strip()), key=lambda o: (o.esco_code.count("."), o.esco_code))
+    labels = list(dict.fromkeys(o.label_nl for o in members if o.label_nl))[:3]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} of {labels[-1]}"
+
+
 def is_valid_isco_code(code: str) -> bool:
     """True when `code` is an existing ISCO-08 group (major, sub-major, minor or unit)."""
     return code.strip() in isco_groups()

@@ -1,4 +1,9 @@
-"""Why a vacancy is in a client's feed: structured facts plus plain Dutch (B1) and English."""
+"""Why a vacancy is in a client's feed: structured facts plus plain Dutch (B1) and English.
+
+No codes in the text (ISCO numbers stay in the structured fields). Skill labels are ESCO's
+English ones (ESCO skills have no Dutch labels in our reference data), so the Dutch sentence
+says so and puts them apart, in quotes after a colon.
+"""
 
 from __future__ import annotations
 
@@ -30,14 +35,15 @@ def _occupation_text(vacancy: OpenVacancy, match: OccupationMatch) -> tuple[str,
     if match == OccupationMatch.EXACT:
         return "Dit is het beroep dat u zoekt.", "This is the occupation you are looking for."
     if match == OccupationMatch.UNIT_GROUP:
-        return (
-            f"Dit beroep lijkt erg op wat u zoekt (zelfde beroepsgroep, ISCO {vacancy.isco_code[:4]}).",
-            f"This occupation is very close to what you want (same ISCO unit group {vacancy.isco_code[:4]}).",
-        )
+        return "Dit beroep lijkt erg op wat u zoekt.", "This occupation is very close to what you want."
     return (
-        f"Dit beroep hoort bij dezelfde bredere groep als wat u zoekt (ISCO {vacancy.isco_code[:3]}).",
-        f"This occupation is in the same wider group as what you want (ISCO minor group {vacancy.isco_code[:3]}).",
+        "Dit beroep lijkt op wat u zoekt: het is hetzelfde soort werk.",
+        "This occupation is like what you want: the same kind of work.",
     )
+
+
+def _quoted(labels: tuple[str, ...]) -> str:
+    return ", ".join(f"\u201c{label}\u201d" for label in labels)
 
 
 def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria, match: RuleMatch, parts: ScoreParts) -> Explanation:
@@ -76,11 +82,13 @@ def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria
         lines_nl.append("Het past ook bij " + ", ".join(other_nl[c] for c in also) + ".")
         lines_en.append("It also fits " + ", ".join(other_en[c] for c in also) + ".")
     if common_display:
-        lines_nl.append("Dit kunt u al: " + ", ".join(common_display) + ".")
-        lines_en.append("Skills you have: " + ", ".join(common_display) + ".")
+        word_nl = "vaardigheid (naam in het Engels)" if len(common_display) == 1 else "vaardigheden (namen in het Engels)"
+        lines_nl.append(f"Deze {word_nl} heeft u al: {_quoted(common_display)}.")
+        lines_en.append(f"{'Skill' if len(common_display) == 1 else 'Skills'} you have: {_quoted(common_display)}.")
     if missing_display:
-        lines_nl.append("Dit vragen ze ook: " + ", ".join(missing_display) + ".")
-        lines_en.append("Skills they also ask for: " + ", ".join(missing_display) + ".")
+        word_nl = "vaardigheid (naam in het Engels)" if len(missing_display) == 1 else "vaardigheden (namen in het Engels)"
+        lines_nl.append(f"Deze {word_nl} vragen ze ook: {_quoted(missing_display)}.")
+        lines_en.append(f"{'Skill' if len(missing_display) == 1 else 'Skills'} they also ask for: {_quoted(missing_display)}.")
     return Explanation(
         matched_criteria=match.criteria,
         occupation_match=match.occupation_match,

@@ -187,8 +187,7 @@ def _wish(index: int, wish: OccupationWishInput, out: list[FieldViolation]) -> O
         return None
     if occupation is not None:
         return OccupationWish(esco_uri=occupation.uri, isco_code=occupation.isco_code, breadth=breadth, label_nl=occupation.label_nl)
-    label = occupations.isco_group_label(code) or ""
-    return OccupationWish(isco_code=code, breadth=breadth, label_nl=label)
+    return OccupationWish(isco_code=code, breadth=breadth, label_nl=occupations.isco_group_label_nl(code))
 
 
 def make_search_profile(draft: SearchProfileInput, *, now: datetime) -> SearchProfile:

@@ -67,6 +67,12 @@ class TestNewActivity:
             make(**changes)
         assert field in [v.field for v in caught.value.violations]
 
+    def test_technical_fields_are_explained_without_jargon(self):
+        with pytest.raises(InvalidArgument) as caught:
+            make(request_id="", evidence=Evidence(document_name="brief.pdf", sha256_digest="xyz"))
+        texts = " ".join(f"{v.description} {v.description.en}" for v in caught.value.violations)
+        assert "SHA" not in texts and "verzoeknummer" not in texts and "request id" not in texts
+
     def test_a_contact_role_is_enough_without_a_position(self):
         assert make(type=ActivityType.NETWORKING_CONTACT, position="", contact_role="teamleider").contact_role == "teamleider"
 

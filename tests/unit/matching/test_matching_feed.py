@@ -8,7 +8,7 @@ import pytest
 
 from services.common.errors import InvalidArgument
 from services.matching.domain import feed
-from services.matching.domain.model import Criterion, FeedbackKind
+from services.matching.domain.model import Criterion, FeedbackKind, OccupationMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
 from services.matching.domain.vacancy_index import VacancyIndex
 from test_matching_rules import NOW, TODAY, profile, vacancy
@@ -80,8 +80,22 @@ class TestExplanation:
         e = item.explanation
         assert {Criterion.OCCUPATION, Criterion.TRAVEL_DISTANCE, Criterion.HOURS} <= set(e.matched_criteria)
         assert e.skills_in_common == ("Python",) and e.skills_missing == ("Kubernetes",)
-        assert "km van Utrecht" in e.text_nl and "Dit vragen ze ook: Kubernetes." in e.text_nl
-        assert "km from Utrecht" in e.text_en and "Skills you have: Python." in e.text_en
+        assert "km van Utrecht" in e.text_nl
+        assert "Deze vaardigheid (naam in het Engels) vragen ze ook: \u201cKubernetes\u201d." in e.text_nl
+        assert "km from Utrecht" in e.text_en and "Skill you have: \u201cPython\u201d." in e.text_en
+
+    @pytest.mark.parametrize("match", [OccupationMatch.UNIT_GROUP, OccupationMatch.MINOR_GROUP])
+    def test_a_near_occupation_is_explained_without_isco_codes(self, match: OccupationMatch) -> None:
+        from services.matching.domain.explanation import _occupation_text
+
+        nl, en = _occupation_text(vacancy(place="Zeist"), match)
+        assert "ISCO" not in nl + en and not any(ch.isdigit() for ch in nl + en)
+
+    def test_an_isco_wish_gets_a_dutch_label_from_the_esco_occupations_in_that_group(self) -> None:
+        from services.common.reference import occupations
+
+        label = occupations.isco_group_label_nl("2512")
+        assert "software" in label and "Software developers" not in label and label.count(" of ") == 1
 
     def test_a_vacancy_in_the_home_town_is_less_than_a_kilometre_away_not_zero(self) -> None:
         criteria = compile_profile(profile())
