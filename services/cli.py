@@ -47,7 +47,12 @@ def _cmd_token(args: argparse.Namespace) -> int:
     except NoTokenSecret as missing:
         print(missing, file=sys.stderr)
         return 2
-    print(token)
+    if args.json:
+        import json
+
+        print(json.dumps({"token": token, "role": args.role, "subject": args.subject, "ttl_seconds": args.ttl}))
+    else:
+        print(token)
     return 0
 
 
@@ -115,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='service tokens: what the system may do, e.g. "vacancies:write matching:read" (default: *)',
     )
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token stays valid")
+    token.add_argument("--json", action="store_true", help="print one JSON object with the token")
     token.set_defaults(func=_cmd_token)
 
     events = sub.add_parser("events", help="the event bus")
@@ -124,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--bootstrap", help="Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS)")
     tail.add_argument("--new-only", action="store_true", help="only events from now on")
     tail.add_argument("--max-events", type=int, default=None, help="stop after this many events")
+    tail.add_argument("--json", action="store_true", help="one JSON object per line (what tail always prints)")
     tail.set_defaults(func=_cmd_events_tail)
 
     for module_name in SERVICE_COMMANDS:
@@ -141,7 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`jobmatch vacancies search --json | head -1`): not an error of
+        # ours. Point stdout at /dev/null so the interpreter's own final flush stays quiet too.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a process ended by SIGPIPE
+    return code
 
 
 if __name__ == "__main__":

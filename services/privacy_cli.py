@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 import grpc
 from google.protobuf import json_format
@@ -49,27 +50,26 @@ def gather_processing_log(settings: Settings, client_id: str, host: str = "local
     return records, unreachable
 
 
+def render_log(client_id: str, records: list[Any], console: Any = None) -> None:
+    """The records as a table that fits 80 columns: when, who and the status whole; what and why
+    (the operation and the processing activity) folded into one column."""
+    from services.common.cli_tables import print_rows
+
+    columns = (("wanneer / when", True), ("wie / who", True), ("wat en waarom / what and why", False),
+               ("status", True))
+    rows = [(r.start_time.ToDatetime().strftime("%Y-%m-%d %H:%M"), r.actor,
+             f"{r.service}: {r.name.rsplit('/', 1)[-1]}\n{r.processing_activity_name_nl or r.processing_activity_id}",
+             r.status)
+            for r in records]
+    print_rows(f"Verwerkingen van / processing of {client_id}", columns, rows, console)
+
+
 def _cmd_log(args: argparse.Namespace) -> int:
     records, unreachable = gather_processing_log(Settings(), args.client, args.host)
     if args.json:
         print(json.dumps({"client_id": args.client, "records": [json_format.MessageToDict(r) for r in records], "unreachable": unreachable}, indent=2))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"Verwerkingen van / processing of {args.client}")
-        for column in ("wanneer / when", "dienst / service", "wat / what", "waarom / why", "wie / who", "status"):
-            table.add_column(column)
-        for r in records:
-            table.add_row(
-                r.start_time.ToDatetime().isoformat(timespec="seconds"),
-                r.service,
-                r.name,
-                r.processing_activity_name_nl or r.processing_activity_id,
-                r.actor,
-                r.status,
-            )
-        Console().print(table)
+        render_log(args.client, records)
     for problem in unreachable:
         print(problem, file=sys.stderr)
     return 1 if unreachable else 0

@@ -9,6 +9,7 @@ re-sent; writes are refused (retryable) while the copy runs, then the alias move
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from services.activities.adapters import elasticsearch_mappings as activities_indices
@@ -60,18 +61,22 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
               "No search engine address: set JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) or pass --url.", file=sys.stderr)
         return 2
     try:
-        for line in migrate_all(Connection.from_settings(settings), args.prefix):
-            print(line)
+        lines = migrate_all(Connection.from_settings(settings), args.prefix)
     except SearchEngineStartupError as error:
         print(error, file=sys.stderr)
         return 2
+    print(json.dumps({"migrated": lines}, ensure_ascii=False) if args.json else "\n".join(lines))
     return 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
     prefix = args.prefix or index_prefix()
-    for spec in all_index_specs():
-        print(f"{spec.alias(prefix)} -> {spec.index(prefix)}")
+    pairs = [(spec.alias(prefix), spec.index(prefix)) for spec in all_index_specs()]
+    if args.json:
+        print(json.dumps([{"alias": alias, "index": index} for alias, index in pairs]))
+    else:
+        for alias, index in pairs:
+            print(f"{alias} -> {index}")
     return 0
 
 
@@ -86,7 +91,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         migrate_cmd.add_argument("--engine", choices=["elasticsearch", "opensearch"],
                                  help="engine kind (default: JOBMATCH_SEARCH_ENGINE or elasticsearch)")
         migrate_cmd.add_argument("--prefix", help="index name prefix (default: JOBMATCH_ES_INDEX_PREFIX or 'jobmatch')")
+        migrate_cmd.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
         migrate_cmd.set_defaults(func=_cmd_migrate)
         listing = commands.add_parser("indices", help="print every alias and the index version this code expects")
         listing.add_argument("--prefix", help="index name prefix")
+        listing.add_argument("--json", action="store_true", help="print JSON instead of lines")
         listing.set_defaults(func=_cmd_list)

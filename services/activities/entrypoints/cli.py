@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     caseload = reports.add_parser("caseload", help="caseload timeline of a caseworker as one HTML page (SVG)")
     caseload.add_argument("--caseworker", required=True, help="caseworker id, e.g. cw-demo")
     caseload.add_argument("--out", required=True, type=Path, help="HTML file to write")
+    caseload.add_argument("--json", action="store_true", help="print one JSON object about what was written")
     caseload.set_defaults(func=_cmd_report_caseload)
 
 
@@ -43,5 +44,10 @@ def _cmd_report_caseload(args: argparse.Namespace) -> int:
         app.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(html, encoding="utf-8")
-    print(f"{args.out} geschreven / written")
+    if args.json:
+        import json
+
+        print(json.dumps({"out": str(args.out), "caseworker_id": args.caseworker, "bytes": len(html.encode())}))
+    else:
+        print(f"{args.out} geschreven / written")
     return 0

@@ -175,9 +175,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     request = svc.SearchVacanciesRequest(query=args.text, page_size=args.limit)
     if args.near:
         request.near_place = args.near
@@ -204,12 +201,16 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps({"total_count": response.total_count, "hits": hits,
                           "next_page_token": response.next_page_token}, ensure_ascii=False))
         return 0
-    table = Table(title=f"{response.total_count} vacatures / vacancies")
-    for column in ("titel / title", "werkgever / employer", "plaats / place", "km", "ISCO", "geplaatst / posted", "id"):
-        table.add_column(column, overflow="fold")
-    for hit in hits:
-        distance = "" if hit["distance_km"] is None else f"{hit['distance_km']:.1f}"
-        table.add_row(hit["title"], hit["employer"], hit["place_name"], distance, hit["isco_code"],
-                      hit["date_posted"], hit["vacancy_id"])
-    Console().print(table)
+    render_search(response.total_count, hits)
     return 0
+
+
+def render_search(total: int, hits: list[dict[str, Any]], console: Any = None) -> None:
+    """The hits as a table that fits 80 columns: ids whole, texts folded (ISCO: `--json`)."""
+    from services.common.cli_tables import print_rows
+
+    columns = (("vacature / vacancy", False), ("km", True), ("datum / date", True), ("id", True))
+    rows = [(f"{hit['title']}\n{', '.join(x for x in (hit['employer'], hit['place_name']) if x)}",
+             "" if hit["distance_km"] is None else f"{hit['distance_km']:.0f}", hit["date_posted"], hit["vacancy_id"])
+            for hit in hits]
+    print_rows(f"{total} vacatures / vacancies", columns, rows, console)
