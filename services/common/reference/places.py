@@ -1,7 +1,8 @@
-"""Dutch places (GeoNames cities1000) and provinces.
+"""Dutch places (GeoNames cities500: every place of 500 inhabitants or more) and provinces.
 
-`lookup` is tolerant of case, accents, extra spaces, "'s-"/"'s " spellings and the
-common Dutch names GeoNames lists under another name ("Den Haag" is "The Hague" there).
+Places carry their Dutch name ("Den Haag", where GeoNames' main name is "The Hague").
+`lookup` is tolerant of case, accents, extra spaces, "'s-"/"'s " spellings and GeoNames'
+alternate names; `suggest` offers the nearest names for a misspelt one ("Rotterdm").
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
 
 from services.common.reference._data import read_tsv
 from services.common.reference._text import fold_name
@@ -48,27 +50,37 @@ _PROVINCE_ALIASES: dict[str, str] = {
     "north brabant": "06",
 }
 
-# Names people type that GeoNames lists differently; value is the GeoNames name.
+# GeoNames main names that are not the Dutch one; used only where the Dutch name is among the
+# place's own alternate names in the data (checked by a test).
+_DUTCH_NAMES: dict[str, str] = {"The Hague": "Den Haag"}
+
+# Names people type that GeoNames lists differently; value is the (Dutch) place name.
 _PLACE_ALIASES: dict[str, str] = {
-    "den haag": "The Hague",
-    "s gravenhage": "The Hague",
-    "gravenhage": "The Hague",
+    "s gravenhage": "Den Haag",
+    "gravenhage": "Den Haag",
     "den bosch": "'s-Hertogenbosch",
     "hertogenbosch": "'s-Hertogenbosch",
     "almere": "Almere Stad",
 }
+SUGGESTION_CUTOFF = 80  # rapidfuzz ratio, 0-100: "Rotterdm" scores 94 against Rotterdam
 
 
 class Place(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     geonameid: int
-    name: str
+    name: str  # the Dutch name
     latitude: float
     longitude: float
     population: int
     province_code: str
     province_name: str
+    alternate_names: tuple[str, ...] = ()  # GeoNames' (Latin-script) other names, for lookup
+
+
+def _dutch_name(name: str, alternates: tuple[str, ...]) -> str:
+    dutch = _DUTCH_NAMES.get(name)
+    return dutch if dutch is not None and dutch in alternates else name
 
 
 class Province(BaseModel):
@@ -82,32 +94,63 @@ class Province(BaseModel):
 @cache
 def all_places() -> tuple[Place, ...]:
     """Every place, most populous first (the file's order)."""
-    places = [
-        Place(
-            geonameid=int(row["geonameid"]),
-            name=row["name"],
-            latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]),
-            population=int(row["population"]),
-            province_code=row["province_code"],
-            province_name=PROVINCES[row["province_code"]],
-        )
-        for row in read_tsv(PLACES_FILE)
-    ]
+    places = []
+    for row in read_tsv(PLACES_FILE):
+        alternates = tuple(name for name in row.get("alternate_names", "").split("|") if name)
+        name = _dutch_name(row["name"], alternates)
+        others = tuple(dict.fromkeys(n for n in (row["name"], *alternates) if n != name))
+        places.append(Place(
+            geonameid=int(row["geonameid"]), name=name, latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]), population=int(row["population"]),
+            province_code=row["province_code"], province_name=PROVINCES[row["province_code"]],
+            alternate_names=others,
+        ))
     places.sort(key=lambda place: (-place.population, place.name, place.geonameid))
     return tuple(places)
 
 
 @cache
 def _index() -> dict[str, Place]:
-    """Folded name -> place. Iterating most populous first makes the bigger place win a tie."""
+    """Folded name -> place. Iterating most populous first makes the bigger place win a tie;
+    a place's own name always beats another place's alternate name."""
     index: dict[str, Place] = {}
     for place in all_places():
         index.setdefault(fold_name(place.name), place)
     by_name = {place.name: place for place in reversed(all_places())}
-    for alias, geonames_name in _PLACE_ALIASES.items():
-        index.setdefault(alias, by_name[geonames_name])
+    for alias, name in _PLACE_ALIASES.items():
+        index.setdefault(alias, by_name[name])
+    for place in all_places():
+        for other in place.alternate_names:
+            index.setdefault(fold_name(other), place)
     return index
+
+
+@cache
+def _names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Folded and shown Dutch names, one per name (the most populous place of that name)."""
+    shown = tuple(dict.fromkeys(place.name for place in all_places()))
+    return tuple(fold_name(name) for name in shown), shown
+
+
+def suggest(name: str, limit: int = 3) -> list[str]:
+    """Dutch place names close to a misspelt `name`, best first ("Rotterdm" -> ["Rotterdam"])."""
+    key = fold_name(name)
+    if not key:
+        return []
+    folded, shown = _names()
+    found = process.extract(key, folded, scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGESTION_CUTOFF)
+    return [shown[index] for _, _, index in found]
+
+
+def did_you_mean(name: str) -> tuple[str, str]:
+    """" Bedoelt u Rotterdam?" / " Did you mean Rotterdam?" for an unknown place; ("", "") if
+    nothing is close. The Dutch and English sentences go after the "unknown place" message."""
+    names = suggest(name)
+    if not names:
+        return "", ""
+    nl = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} of {names[-1]}"
+    en = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f" Bedoelt u {nl}?", f" Did you mean {en}?"
 
 
 def lookup(name: str) -> Place | None:

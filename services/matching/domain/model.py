@@ -206,9 +206,10 @@ def make_search_profile(draft: SearchProfileInput, *, now: datetime) -> SearchPr
         out.append(FieldViolation("profile.occupations", t("Kies minstens één beroep dat u zoekt.", "Choose at least one occupation you are looking for.")))
     place = places.lookup(draft.home_place_name) if draft.home_place_name.strip() else None
     if place is None:
+        hint_nl, hint_en = places.did_you_mean(draft.home_place_name[:60])
         out.append(FieldViolation("profile.home_place_name", t(
-            f"Deze woonplaats kennen we niet: '{draft.home_place_name}'. Kies een plaats in Nederland.",
-            f"Unknown home place '{draft.home_place_name}'. Choose a place in the Netherlands.",
+            f"Deze woonplaats kennen we niet: '{draft.home_place_name}'.{hint_nl or ' Kies een plaats in Nederland.'}",
+            f"Unknown home place '{draft.home_place_name}'.{hint_en or ' Choose a place in the Netherlands.'}",
         )))
     if not 0 < draft.max_travel_km <= MAX_TRAVEL_KM:
         out.append(FieldViolation("profile.max_travel_km", t(

@@ -89,6 +89,14 @@ def search_query(c: SearchCriteria) -> dict[str, Any]:
     return {"bool": query}
 
 
+def _sort_of(c: SearchCriteria) -> list[dict[str, Any]]:
+    if c.sort == "distance" and c.geo is not None:  # nearest first, the same great-circle distance as the filter
+        point = {"lat": c.geo.latitude, "lon": c.geo.longitude}
+        return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km", "distance_type": "arc"}},
+                {"position": "asc"}]
+    return _SORTS[c.sort]
+
+
 def sort_key_of(sort: str, values: list[Any]) -> SortKey:
     first, second = float(values[0]), float(values[1])
     if sort == "relevance":
@@ -100,7 +108,7 @@ def sort_key_of(sort: str, values: list[Any]) -> SortKey:
 
 def search_request(c: SearchCriteria, page_size: int, pit: str, after: SearchPosition | None) -> dict[str, Any]:
     """One page read from point in time `pit` (no index: the PIT names it); `after`: the page before's."""
-    body: dict[str, Any] = {"query": search_query(c), "sort": _SORTS[c.sort], "size": page_size + 1,
+    body: dict[str, Any] = {"query": search_query(c), "sort": _sort_of(c), "size": page_size + 1,
                             "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
                             "track_total_hits": after is None, "source": HIT_FIELDS}
     if after is not None:

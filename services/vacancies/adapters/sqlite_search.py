@@ -148,7 +148,10 @@ def _key_to_date(value: float) -> str:
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
 
 
-def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: str) -> SortKey:
+def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: str,
+              distance: float | None = None) -> SortKey:
+    if sort == "distance":  # nearest first (only with a radius, so the distance is known)
+        return (round(distance if distance is not None else float("inf"), 6), row_id)
     if sort == "relevance":
         return (-score, row_id)
     if sort == "valid_through":
@@ -183,7 +186,7 @@ def _search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: 
             distance = geo.haversine_km(c.geo.latitude, c.geo.longitude, lat, lon)
             if distance > c.geo.radius_km:
                 continue
-        key = _sort_key(c.sort, row_id, score, posted, valid_through)
+        key = _sort_key(c.sort, row_id, score, posted, valid_through, distance)
         matches.append((key, row_id, score, distance, (isco, province, contract)))
     facets = _facets([m[4] for m in matches]) if c.include_facets else {}
     total = len(matches)

@@ -11,7 +11,7 @@ from services.common.errors import FieldViolation, InvalidArgument, t
 
 from .model import CONTRACT_TYPES, EDUCATION_LEVELS, WORKPLACE_TYPES, Vacancy
 
-SearchSort = Literal["relevance", "date_posted", "valid_through"]
+SearchSort = Literal["relevance", "date_posted", "valid_through", "distance"]  # distance: nearest first
 MAX_QUERY_LENGTH = 500
 MAX_RADIUS_KM = 500.0
 FACETS = ("isco_major_group", "province", "contract_type")
@@ -120,6 +120,9 @@ def check_criteria(criteria: SearchCriteria) -> None:
         if any(value not in allowed for value in values):
             v.append(FieldViolation(name, t("Onbekende waarde in dit filter.", "Unknown value in this filter.")))
     geo = criteria.geo
+    if criteria.sort == "distance" and geo is None:
+        v.append(FieldViolation("sort", t(
+            "Sorteren op afstand kan alleen met een plaats of coördinaten.", "Sorting by distance needs a place or coordinates.")))
     if geo is not None:
         if not (-90 <= geo.latitude <= 90 and -180 <= geo.longitude <= 180):
             v.append(FieldViolation("latitude", t("Coördinaten buiten bereik.", "Coordinates out of range.")))

@@ -63,9 +63,10 @@ def _geo(request: SearchRequest) -> GeoFilter | None:
     if request.near_place.strip():
         place = places.lookup(request.near_place)
         if place is None:
+            hint_nl, hint_en = places.did_you_mean(request.near_place[:60])
             v.append(FieldViolation("near_place", t(
-                f"Plaats '{request.near_place[:60]}' kennen we niet. Kies een Nederlandse plaats.",
-                f"Unknown place '{request.near_place[:60]}'. Choose a Dutch place.")))
+                f"Plaats '{request.near_place[:60]}' kennen we niet.{hint_nl or ' Kies een Nederlandse plaats.'}",
+                f"Unknown place '{request.near_place[:60]}'.{hint_en or ' Choose a Dutch place.'}")))
         else:
             point = (place.latitude, place.longitude)
     elif request.latitude is not None or request.longitude is not None:
@@ -95,6 +96,13 @@ def _province_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _default_sort(has_text: bool, request: SearchRequest) -> SearchSort:
+    """Near a place: nearest first; with words: best match first; else newest first."""
+    if request.near_place.strip() or (request.latitude is not None and request.longitude is not None):
+        return "distance"
+    return "relevance" if has_text else "date_posted"
+
+
 class SearchVacancies:
     def __init__(self, store: VacancyStore, tokens: PageTokens) -> None:
         self._store = store
@@ -111,7 +119,7 @@ class SearchVacancies:
             workplace_types=request.workplace_types, hours_min=request.hours_min, hours_max=request.hours_max,
             contract_types=request.contract_types, education_levels=request.education_levels,
             driving_licence_required=request.driving_licence_required, posted_since=request.posted_since.strip(),
-            sort=cast(SearchSort, request.sort) or ("relevance" if text.include else "date_posted"),
+            sort=cast(SearchSort, request.sort) or _default_sort(bool(text.include), request),
             include_facets=request.include_facets,
         )
         check_criteria(criteria)

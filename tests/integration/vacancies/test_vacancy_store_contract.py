@@ -171,6 +171,19 @@ class TestSearch:
         page = search(around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=5))
         assert {h.vacancy.content.external_id: h.distance_km for h in page.hits} == {"Utrecht": 0.0, "De Bilt": pytest.approx(4.52, abs=0.005)}
 
+    def test_near_a_place_sorted_by_distance_the_nearest_comes_first_on_every_page(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
+        criteria = SearchCriteria(sort="distance", geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude,
+                                                                 radius_km=50))
+        seen, after = [], None
+        while len(seen) <= 20:
+            page = around_utrecht.search(criteria, 3, after)
+            seen += [(h.distance_km, h.vacancy.content.external_id) for h in page.hits]
+            if not page.has_more:
+                break
+            after = page.next_position
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) == 11
+        assert seen[0][1] == "Utrecht" and seen[-1][1] == "Amsterdam"
+
     def test_the_province_filter_uses_the_province_of_the_place(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
         assert ids_of(search(around_utrecht, province_codes=("07",))) == {"Hilversum", "Amsterdam"}
 

@@ -41,6 +41,23 @@ class TestPlaceLookup:
         assert found is not None
         assert found.province_code == "15"
 
+    def test_den_haag_is_shown_by_its_dutch_name_which_geonames_has_among_its_alternate_names(self) -> None:
+        found = places.lookup("The Hague")
+        assert found is not None and found.name == "Den Haag" and "The Hague" in found.alternate_names
+        assert not any(place.name == "The Hague" for place in places.all_places())
+
+    def test_places_of_under_1000_inhabitants_are_known_too(self) -> None:
+        small = [place for place in places.all_places() if 0 < place.population < 1000]
+        assert len(small) > 300 and places.lookup(small[0].name) is not None
+
+    @pytest.mark.parametrize(("typed", "meant"), [("Rotterdm", "Rotterdam"), ("Eindhovn", "Eindhoven"), ("Zwole", "Zwolle")])
+    def test_a_misspelt_place_gets_the_nearest_names_as_suggestions(self, typed: str, meant: str) -> None:
+        assert places.lookup(typed) is None and places.suggest(typed)[0] == meant
+        assert places.did_you_mean(typed) == (f" Bedoelt u {meant}?", f" Did you mean {meant}?")
+
+    def test_a_name_like_no_place_gets_no_suggestion(self) -> None:
+        assert places.suggest("Atlantis") == [] and places.did_you_mean("Atlantis") == ("", "")
+
     def test_almere_means_almere_stad(self) -> None:
         found = places.lookup("Almere")
         assert found is not None and found.province_name == "Flevoland"
@@ -53,7 +70,7 @@ class TestPlaceLookup:
 class TestAllPlaces:
     def test_all_places_of_the_file_are_there_most_populous_first(self) -> None:
         every = places.all_places()
-        assert len(every) == 1524
+        assert len(every) == 1966  # GeoNames cities500 (see PROVENANCE.md)
         assert every[0].name == "Rotterdam"
         populations = [place.population for place in every]
         assert populations == sorted(populations, reverse=True)

@@ -96,7 +96,7 @@ class TestProfileValidation:
 
     def test_home_place_is_resolved_to_geonames_coordinates(self) -> None:
         p = profile(home_place_name="den haag")
-        assert p.home_place_name == "The Hague" and 52.0 < p.home_latitude < 52.2
+        assert p.home_place_name == "Den Haag" and 52.0 < p.home_latitude < 52.2
 
 
 class TestOccupationCriterion:
