@@ -146,7 +146,11 @@ class EventConsumer(threading.Thread):
         if time.monotonic() - self._last_purge < PROCESSED_PURGE_INTERVAL:
             return
         self._last_purge = time.monotonic()
-        forgotten = self.processed.purge()
+        try:
+            forgotten = self.processed.purge()
+        except Exception as exc:  # a shared store that is down: forgetting can wait an hour
+            log.warning("consumer %s could not purge processed event ids: %s", self.group_id, exc)
+            return
         if forgotten:
             log.info("consumer %s forgot %d processed event ids past retention", self.group_id, forgotten)
 
@@ -224,8 +228,12 @@ class EventConsumer(threading.Thread):
             event = from_kafka(record.headers, record.value)
         except InvalidEvent as exc:
             return self._dead_letter(record, f"undecodable CloudEvent: {exc.reason}", None)
-        if self.processed.seen(event.id):
-            return True
+        try:
+            if self.processed.seen(event.id):
+                return True
+        except Exception as exc:
+            # The shared dedupe store (search engine) is down: as for a handler, wait, then read again.
+            return self._pause_if_transient(exc, event.id)
         attempt = 0
         while True:
             attempt += 1
@@ -251,9 +259,21 @@ class EventConsumer(threading.Thread):
                             event.id, attempt, self.max_attempts, delay, exc)
                 self._stopping.wait(delay)
                 continue
-            self.processed.mark(event.id)
+            try:
+                self.processed.mark(event.id)
+            except Exception as exc:
+                # Not marked: the redelivery runs the handler again (idempotent on that path).
+                return self._pause_if_transient(exc, event.id)
             self.handled_count += 1
             return True
+
+    def _pause_if_transient(self, exc: Exception, event_id: str) -> bool:
+        """False after a pause when `exc` says "try later"; otherwise re-raise it."""
+        if not is_transient(exc):
+            raise exc
+        log.warning("event %s waits, the processed-event store is unavailable: %s", event_id, exc)
+        self._stopping.wait(self.max_backoff)
+        return False
 
     def _dead_letter(self, record: Any, reason: str, event_id: str | None) -> bool:
         topic = record.topic + self.dead_letter_suffix
