@@ -17,9 +17,11 @@ from services.activities.entrypoints.grpc_servicer import (
     SERVICE_NAME,
     ActivityServicer,
 )
+from services.activities.entrypoints.caseload_events import CaseloadEventHandler
 from services.activities.entrypoints.matching_events import ActivitiesEventHandler, MatchingEventHandler
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
+from services.activities.service_layer.caseload import CaseloadHandlers
 from services.activities.service_layer.obligation_handlers import (
     ObligationHandlers,
     SweepReport,
@@ -32,7 +34,7 @@ from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteP
 from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
-from services.common.bus.topics import MATCHING, VACANCIES
+from services.common.bus.topics import CASELOAD, MATCHING, VACANCIES
 from services.common.processing_log import (
     SqliteProcessingLog,
     background_context,
@@ -60,6 +62,7 @@ class App:
     processing_log: SqliteProcessingLog
     activities: ActivityHandlers
     obligations: ObligationHandlers
+    caseloads: CaseloadHandlers
     clock: Clock
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("activities"))
     # On the search path the consumer dedupes in the engine, shared by every replica.
@@ -72,9 +75,15 @@ class App:
         return SqliteProcessedEvents(self.store.path)
 
     def event_handler(self) -> ActivitiesEventHandler:
-        """Vacancy events feed the projection; "I applied" from the feed logs the activity."""
+        """Vacancy events feed the projection; "I applied" from the feed logs the activity;
+        the caseworker platform's caseload events change the stored caseloads."""
         return ActivitiesEventHandler(VacancyEventHandler(self.store),
-                                      MatchingEventHandler(FeedApplications(self.activities), self.clock))
+                                      MatchingEventHandler(FeedApplications(self.activities), self.clock),
+                                      self._caseload_event)
+
+    def _caseload_event(self, event: object) -> None:
+        with background_context(self.processing_log, "activities", "caseload-events"):
+            CaseloadEventHandler(self.caseloads)(event)
 
     def sweep(self) -> SweepReport:
         with background_context(self.processing_log, "activities", "sweep"):
@@ -88,7 +97,7 @@ class App:
         consumer = None
         if bootstrap:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
-            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING], VACANCY_GROUP,
+            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING, CASELOAD], VACANCY_GROUP,
                                                            self.event_handler(),
                                                            self.processed_events()))
         if sweep_interval > 0:
@@ -138,7 +147,8 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     activities = ActivityHandlers(store, store, store, clock)
     obligations = ObligationHandlers(store, store, clock, record=record_processing_many)
-    return App(settings, store, outbox, processing_log, activities, obligations, clock, search=es)
+    caseloads = CaseloadHandlers(store, clock, record=record_processing_many)
+    return App(settings, store, outbox, processing_log, activities, obligations, caseloads, clock, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
@@ -147,12 +157,13 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
-    servicer = ActivityServicer(app.activities, app.obligations)
+    servicer = ActivityServicer(app.activities, app.obligations, app.caseloads,
+                                accept_caseload_claim=settings.accept_caseload_claim)
     privacy = PrivacyServicer(app.processing_log, ActivitiesEraser(app.store, app.clock))
     server, port = create_grpc_server(
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log, privacy=privacy)
+        access=ACCESS, processing_log=app.processing_log, privacy=privacy, caseload=app.caseloads.is_assigned)
     return server, port, app
 
 

@@ -7,14 +7,15 @@ JOBMATCH_TOKEN_SECRET when that is set. The header's algorithm decides which che
 `none`, HS* other than HS256, and anything the settings do not allow are refused.
 
 The authorization rule lives here, in one place: a client reaches only its own data, a
-caseworker only the clients in their caseload, a service token reaches any client.
+caseworker only the clients in their caseload (stored by activities; the token's caseload
+claim while JOBMATCH_ACCEPT_CASELOAD_CLAIM allows it), a service token reaches any client.
 """
 
 from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -189,14 +190,24 @@ def principal_from_metadata(settings: Settings, metadata: Iterable[tuple[str, st
     )
 
 
-def check_client_access(principal: Principal, client_id: str) -> None:
-    """A client reaches its own data, a caseworker their caseload, a service any client."""
+# Whether a caseworker is assigned a client, from the service's own store or projection of
+# the caseloads the caseworker platform keeps (activities: AssignClients, jobmatch.caseload.v1).
+CaseloadLookup = Callable[[str, str], bool]
+
+
+def check_client_access(principal: Principal, client_id: str, assigned: CaseloadLookup | None = None, *,
+                        accept_claim: bool = True) -> None:
+    """A client reaches its own data, a caseworker the clients assigned to them (the stored
+    caseload; a token's caseload claim too while `accept_claim`), a service any client."""
     if principal.role == "service":
         return
     if principal.role == "client" and principal.subject == client_id:
         return
-    if principal.role == "caseworker" and client_id in principal.caseload:
-        return
+    if principal.role == "caseworker":
+        if accept_claim and client_id in principal.caseload:
+            return
+        if assigned is not None and assigned(principal.subject, client_id):
+            return
     raise PermissionDenied(
         t(
             "U mag de gegevens van deze klant niet zien of wijzigen.",

@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 
 from jobmatch.privacy.v1 import privacy_pb2_grpc
 from services.common import privacy as privacy_module
+from services.common.auth import CaseloadLookup
 from services.common.interceptor import MethodPolicy, PlatformInterceptor
 from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
@@ -43,15 +44,17 @@ def create_grpc_server(
     processing_log: ProcessingLog,
     max_workers: int = 32,
     privacy: PrivacyServicer | None = None,
+    caseload: CaseloadLookup | None = None,
 ) -> tuple[grpc.Server, int]:
-    """Build and start a server; with `privacy`, it also serves jobmatch.privacy.v1."""
+    """Build and start a server; with `privacy`, it also serves jobmatch.privacy.v1; with
+    `caseload`, the access rule asks it whether a caseworker is assigned a client."""
     names = list(service_names)
     if privacy is not None:
         names.append(privacy_module.SERVICE_NAME)
         access = {**access, **privacy_module.ACCESS}
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=[PlatformInterceptor(settings, access, processing_log, _short_name(names))],
+        interceptors=[PlatformInterceptor(settings, access, processing_log, _short_name(names), caseload)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -101,8 +101,10 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         access: dict[str, MethodPolicy],
         processing_log: ProcessingLog,
         service: str,
+        caseload: auth.CaseloadLookup | None = None,
     ) -> None:
         self._settings = settings
+        self._caseload = caseload
         self._access = access
         self._log = processing_log
         self._service = service
@@ -214,7 +216,8 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 )
             call.subjects.add(request.client_id)
             try:
-                auth.check_client_access(principal, request.client_id)
+                auth.check_client_access(principal, request.client_id, self._caseload,
+                                         accept_claim=self._settings.accept_caseload_claim)
             except e.PermissionDenied:
                 self._record(call, policy, request.client_id, "denied")
                 call.subjects.discard(request.client_id)

@@ -64,6 +64,8 @@ ACTIVITIES: dict[str, ProcessingActivity] = {
             "Verify a job-application activity",
         ),
         ProcessingActivity("caseload-overview", "Caseload overzien", "Caseload overview"),
+        ProcessingActivity("caseload-assignment", "Klant toewijzen aan klantmanager",
+                           "Assign a client to a caseworker"),
         ProcessingActivity(
             "sollicitatie-contact-person", "Contactpersoon bij sollicitatie vastleggen of inzien",
             "Record or show the contact person of an application",

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     oidc_caseload_claim: str = Field(
         "caseload", validation_alias=_env("JOBMATCH_OIDC_CASELOAD_CLAIM", "oidc_caseload_claim")
     )
+    # Caseworker tokens that still carry a caseload claim: its clients are reachable too. Off:
+    # only the caseload stored in activities (AssignClients, jobmatch.caseload.v1) counts.
+    accept_caseload_claim: bool = Field(
+        True, validation_alias=_env("JOBMATCH_ACCEPT_CASELOAD_CLAIM", "accept_caseload_claim")
+    )
     # At most one JWKS fetch per this many seconds for a token with an unknown key id.
     oidc_jwks_refresh_seconds: float = Field(
         30.0, ge=0, validation_alias=_env("JOBMATCH_OIDC_JWKS_REFRESH_SECONDS", "oidc_jwks_refresh_seconds")

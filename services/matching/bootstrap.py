@@ -21,6 +21,7 @@ from services.common.privacy import ErasureReport, erased_event
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
+from services.matching.adapters.caseload_projection import ElasticsearchCaseloadProjection, SqliteCaseloadProjection
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
 from services.matching.entrypoints.events import MatchingEventHandler
 from services.matching.entrypoints.grpc_servicer import (
@@ -29,6 +30,7 @@ from services.matching.entrypoints.grpc_servicer import (
     MatchingServicer,
 )
 from services.matching.service_layer.handlers import MatchingHandlers
+from services.matching.service_layer.ports import CaseloadProjection
 
 log = logging.getLogger("jobmatch.matching")
 Clock = Callable[[], datetime]
@@ -48,6 +50,7 @@ class App:
     processing_log: SqliteProcessingLog
     handlers: MatchingHandlers
     clock: Clock
+    caseloads: CaseloadProjection
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("matching"))
     # On the search path the consumer dedupes in the engine, shared by every replica.
     search: Any = None  # SearchConnection | None
@@ -58,7 +61,7 @@ class App:
         return SqliteProcessedEvents(self.store.path)
 
     def event_handler(self) -> MatchingEventHandler:
-        return MatchingEventHandler(self.handlers, self.clock)
+        return MatchingEventHandler(self.handlers, self.clock, self.caseloads)
 
     def start_background(self) -> None:
         """Outbox relay and the vacancy/activity consumer, when a broker is configured."""
@@ -77,6 +80,7 @@ class App:
 
     def close(self) -> None:
         self.background.stop()
+        self.caseloads.close()
         self.store.close()
         self.processing_log.close()
 
@@ -113,12 +117,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 
         es = connect(settings, INDEX_SPECS)
         store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
+        caseloads = ElasticsearchCaseloadProjection(es.engine, es.prefix)
         processing_log = es.processing_log
     else:
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)
+        caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     handlers = MatchingHandlers(store, store, store, clock)
-    return App(settings, store, outbox, processing_log, handlers, clock, search=es)
+    return App(settings, store, outbox, processing_log, handlers, clock, caseloads, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
@@ -127,11 +133,11 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
-    servicer = MatchingServicer(app.handlers)
+    servicer = MatchingServicer(app.handlers, app.caseloads, accept_caseload_claim=settings.accept_caseload_claim)
     server, port = create_grpc_server(
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: matching_service_pb2_grpc.add_MatchingServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log,
+        access=ACCESS, processing_log=app.processing_log, caseload=app.caseloads.is_assigned,
         privacy=PrivacyServicer(app.processing_log, MatchingEraser(app.store)))
     return server, port, app
 

@@ -175,6 +175,8 @@ STATUS = _m(ACTIVITY_SERVICE, "GetObligationStatus")
 VERIFY = _m(ACTIVITY_SERVICE, "VerifyActivity")
 CASELOAD = _m(ACTIVITY_SERVICE, "GetCaseload")
 LEGAL_HOLD = _m(ACTIVITY_SERVICE, "SetLegalHold")
+ASSIGN = _m(ACTIVITY_SERVICE, "AssignClients")
+UNASSIGN = _m(ACTIVITY_SERVICE, "UnassignClients")
 PROCESSING_LOG = _m(PRIVACY_SERVICE, "ListProcessingLog")
 ERASE = _m(PRIVACY_SERVICE, "EraseClientData")
 
@@ -522,6 +524,20 @@ def _activity_cases() -> list[Case]:
              INVALID, "caseworker_id"),
         Case("GetObligationStatus/missing-client-id", STATUS, _const(act.GetObligationStatusRequest()), CLIENT,
              INVALID, "client_id"),
+        Case("AssignClients/missing-caseworker-id", ASSIGN, _const(act.AssignClientsRequest(client_ids=["c-1"])),
+             SERVICE, INVALID, "caseworker_id"),
+        Case("AssignClients/no-clients", ASSIGN, _const(act.AssignClientsRequest(caseworker_id="cw-1")), SERVICE,
+             INVALID, "client_ids"),
+        Case("AssignClients/blank-client-id", ASSIGN,
+             _const(act.AssignClientsRequest(caseworker_id="cw-1", client_ids=["c-1", "  "])), SERVICE, INVALID,
+             "client_ids[1]"),
+        Case("AssignClients/huge-list", ASSIGN,
+             _const(act.AssignClientsRequest(caseworker_id="cw-1", client_ids=HUGE_LIST)), SERVICE, INVALID,
+             "client_ids"),
+        Case("UnassignClients/missing-caseworker-id", UNASSIGN,
+             _const(act.UnassignClientsRequest(client_ids=["c-1"])), SERVICE, INVALID, "caseworker_id"),
+        Case("UnassignClients/no-clients", UNASSIGN, _const(act.UnassignClientsRequest(caseworker_id="cw-1")),
+             SERVICE, INVALID, "client_ids"),
         Case("SetLegalHold/unspecified-kind", LEGAL_HOLD,
              _const(act.SetLegalHoldRequest(caseworker_id="cw-1", client_id="c-1", active=True)), CASEWORKER,
              INVALID, "kind"),

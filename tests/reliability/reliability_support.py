@@ -301,4 +301,7 @@ def seed_baseline(stack: Stack) -> Baseline:
             logged = ok(stack.call(method(ACTIVITY_SERVICE, "LogActivity"),
                                    good_log_request(client.subject, f"seed-{client.subject}-{number}"), client))
             activity_ids.setdefault(client.subject, []).append(logged.activity.activity_id)
+    # The caseworker platform then moves c-2 to another caseworker: cw-1 keeps only c-1.
+    ok(stack.call(method(ACTIVITY_SERVICE, "UnassignClients"), activities_pb2.UnassignClientsRequest(
+        caseworker_id="cw-1", client_ids=[OTHER_CLIENT.subject]), SERVICE))
     return Baseline(tuple(vacancy_ids), tuple(activity_ids[CLIENT.subject]), activity_ids[OTHER_CLIENT.subject][0])

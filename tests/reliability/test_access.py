@@ -177,7 +177,7 @@ class TestACaseworkerReachesOnlyTheirCaseload:
         assert outcome.code == DENIED
 
     def test_the_caseload_overview_shows_only_clients_in_the_token_caseload(self, stack: Stack) -> None:
-        # cw-1 set the policies of c-1 and c-2 (baseline); the token now holds only c-1.
+        # cw-1 set the policies of c-1 and c-2, then c-2 was unassigned (baseline); the token holds c-1.
         outcome = stack.call(ACTIVITY_SERVICE.methods_by_name["GetCaseload"],
                              act.GetCaseloadRequest(caseworker_id="cw-1", page_size=100), CASEWORKER)
         assert outcome.code == grpc.StatusCode.OK

@@ -549,3 +549,31 @@ class SetLegalHoldResponse(_message.Message):
     ACTIVE_HOLDS_FIELD_NUMBER: _ClassVar[int]
     active_holds: _containers.RepeatedScalarFieldContainer[LegalHoldKind]
     def __init__(self, active_holds: _Optional[_Iterable[_Union[LegalHoldKind, str]]] = ...) -> None: ...
+
+class AssignClientsRequest(_message.Message):
+    __slots__ = ("caseworker_id", "client_ids")
+    CASEWORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    caseworker_id: str
+    client_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, caseworker_id: _Optional[str] = ..., client_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AssignClientsResponse(_message.Message):
+    __slots__ = ("assigned_client_ids",)
+    ASSIGNED_CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    assigned_client_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, assigned_client_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UnassignClientsRequest(_message.Message):
+    __slots__ = ("caseworker_id", "client_ids")
+    CASEWORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    caseworker_id: str
+    client_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, caseworker_id: _Optional[str] = ..., client_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UnassignClientsResponse(_message.Message):
+    __slots__ = ("unassigned_client_ids",)
+    UNASSIGNED_CLIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    unassigned_client_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, unassigned_client_ids: _Optional[_Iterable[str]] = ...) -> None: ...

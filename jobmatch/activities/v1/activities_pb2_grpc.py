@@ -84,6 +84,16 @@ class ActivityServiceStub:
                 request_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.SerializeToString,
                 response_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.FromString,
                 _registered_method=True)
+        self.AssignClients = channel.unary_unary(
+                '/jobmatch.activities.v1.ActivityService/AssignClients',
+                request_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsRequest.SerializeToString,
+                response_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsResponse.FromString,
+                _registered_method=True)
+        self.UnassignClients = channel.unary_unary(
+                '/jobmatch.activities.v1.ActivityService/UnassignClients',
+                request_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsRequest.SerializeToString,
+                response_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsResponse.FromString,
+                _registered_method=True)
 
 
 class ActivityServiceServicer:
@@ -158,6 +168,21 @@ class ActivityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AssignClients(self, request, context):
+        """Put clients in a caseworker's caseload. Service tokens only (the caseworker platform,
+        scope activities:write). Idempotent: assigning again changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnassignClients(self, request, context):
+        """Take clients out of a caseworker's caseload. Service tokens only. Idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ActivityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -205,6 +230,16 @@ def add_ActivityServiceServicer_to_server(servicer, server):
                     servicer.SetLegalHold,
                     request_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.FromString,
                     response_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.SerializeToString,
+            ),
+            'AssignClients': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignClients,
+                    request_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsRequest.FromString,
+                    response_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsResponse.SerializeToString,
+            ),
+            'UnassignClients': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnassignClients,
+                    request_deserializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsRequest.FromString,
+                    response_serializer=jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -455,6 +490,60 @@ class ActivityService:
             '/jobmatch.activities.v1.ActivityService/SetLegalHold',
             jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldRequest.SerializeToString,
             jobmatch_dot_activities_dot_v1_dot_activities__pb2.SetLegalHoldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignClients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jobmatch.activities.v1.ActivityService/AssignClients',
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsRequest.SerializeToString,
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.AssignClientsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnassignClients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jobmatch.activities.v1.ActivityService/UnassignClients',
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsRequest.SerializeToString,
+            jobmatch_dot_activities_dot_v1_dot_activities__pb2.UnassignClientsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -210,9 +210,25 @@ class ElasticsearchActivitiesStore:
             if not agg["buckets"] or after is None:
                 return clients
 
-    def assign(self, caseworker_id: str, client_id: str) -> None:
-        self._es.index(index=self._caseload, id=m.caseload_doc_id(caseworker_id, client_id),
-                       document={"caseworker_id": caseworker_id, "client_id": client_id}, refresh=self._refresh)
+    def assign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
+        # op_type=create decides "new" on the cluster, so two replicas emit the event once.
+        if not self._create(self._caseload, m.caseload_doc_id(caseworker_id, client_id),
+                            {"caseworker_id": caseworker_id, "client_id": client_id}):
+            return False
+        self._emit(events)
+        return True
+
+    def unassign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
+        try:
+            self._es.delete(index=self._caseload, id=m.caseload_doc_id(caseworker_id, client_id),
+                            refresh=self._refresh)
+        except NotFound:
+            return False
+        self._emit(events)
+        return True
+
+    def is_assigned(self, caseworker_id: str, client_id: str) -> bool:
+        return get_source(self._es, self._caseload, m.caseload_doc_id(caseworker_id, client_id)) is not None
 
     def caseload(self, caseworker_id: str) -> list[str]:
         return [hit["_source"]["client_id"] for hit in search_all(

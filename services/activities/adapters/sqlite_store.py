@@ -234,9 +234,24 @@ class SqliteActivitiesStore:
     def clients_with_policy(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT client_id FROM policy_version ORDER BY client_id")]
 
-    def assign(self, caseworker_id: str, client_id: str) -> None:
+    def assign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
         with self._transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO caseload VALUES (?, ?)", (caseworker_id, client_id))
+            if conn.execute("INSERT OR IGNORE INTO caseload VALUES (?, ?)", (caseworker_id, client_id)).rowcount == 0:
+                return False
+            self._emit(conn, events)
+        return True
+
+    def unassign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
+        with self._transaction() as conn:
+            if conn.execute("DELETE FROM caseload WHERE caseworker_id = ? AND client_id = ?",
+                            (caseworker_id, client_id)).rowcount == 0:
+                return False
+            self._emit(conn, events)
+        return True
+
+    def is_assigned(self, caseworker_id: str, client_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM caseload WHERE caseworker_id = ? AND client_id = ?",
+                                (caseworker_id, client_id)))
 
     def caseload(self, caseworker_id: str) -> list[str]:
         return [r[0] for r in self._query(

@@ -10,6 +10,7 @@ from services.activities.domain.model import parse_date
 from services.activities.entrypoints import mapping as m
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.activity_handlers import ActivityHandlers
+from services.activities.service_layer.caseload import CaseloadHandlers
 from services.activities.service_layer.feed_applications import FeedApplications, notice
 from services.activities.service_layer.obligation_handlers import ObligationHandlers
 from services.common.auth import current_principal
@@ -18,6 +19,7 @@ from services.common.interceptor import MethodPolicy
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ActivityService"].full_name
 _ALL = frozenset({"client", "caseworker", "service"})
 _CASEWORKER = frozenset({"caseworker", "service"})
+_SERVICE = frozenset({"service"})
 ACCESS: dict[str, MethodPolicy] = {
     f"/{SERVICE_NAME}/LogActivity": MethodPolicy(_ALL, "log-sollicitatie-activity"),
     f"/{SERVICE_NAME}/UpdateActivityOutcome": MethodPolicy(_ALL, "log-sollicitatie-activity"),
@@ -29,13 +31,19 @@ ACCESS: dict[str, MethodPolicy] = {
     # One processing-log record per client shown is written by the use case.
     f"/{SERVICE_NAME}/GetCaseload": MethodPolicy(_CASEWORKER, None),
     f"/{SERVICE_NAME}/SetLegalHold": MethodPolicy(_CASEWORKER, "legal-hold"),
+    # The caseworker platform only (scope activities:write); a record per client changed.
+    f"/{SERVICE_NAME}/AssignClients": MethodPolicy(_SERVICE, None),
+    f"/{SERVICE_NAME}/UnassignClients": MethodPolicy(_SERVICE, None),
 }
 
 
 class ActivityServicer(pb_grpc.ActivityServiceServicer):
-    def __init__(self, activities: ActivityHandlers, obligations: ObligationHandlers) -> None:
+    def __init__(self, activities: ActivityHandlers, obligations: ObligationHandlers,
+                 caseloads: CaseloadHandlers | None = None, *, accept_caseload_claim: bool = True) -> None:
         self._a = activities
         self._o = obligations
+        self._c = caseloads or CaseloadHandlers(obligations.obligations, obligations.clock)
+        self._accept_claim = accept_caseload_claim
 
     def LogActivity(self, request: pb.LogActivityRequest, context: grpc.ServicerContext) -> pb.LogActivityResponse:
         activity, created = FeedApplications(self._a).log_activity(m.log_command(request))
@@ -86,12 +94,20 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
 
     def GetCaseload(self, request: pb.GetCaseloadRequest, context: grpc.ServicerContext) -> pb.GetCaseloadResponse:
         principal = current_principal()
-        visible = principal.caseload if principal.role == "caseworker" else None
+        claim = principal.caseload if principal.role == "caseworker" and self._accept_claim else frozenset()
         rows, token = self._o.caseload(c.GetCaseload(request.caseworker_id, request.page_size, request.page_token,
-                                                     visible=visible))
+                                                     also=claim))
         return pb.GetCaseloadResponse(entries=[m.caseload_entry_pb(r) for r in rows], next_page_token=token)
 
     def SetLegalHold(self, request: pb.SetLegalHoldRequest, context: grpc.ServicerContext) -> pb.SetLegalHoldResponse:
         active = self._o.set_legal_hold(c.SetLegalHold(request.caseworker_id, request.client_id,
                                                        m.HOLD_FROM_PB.get(request.kind), request.active))
         return pb.SetLegalHoldResponse(active_holds=[m.HOLD_TO_PB[k] for k in active])
+
+    def AssignClients(self, request: pb.AssignClientsRequest, context: grpc.ServicerContext) -> pb.AssignClientsResponse:
+        return pb.AssignClientsResponse(assigned_client_ids=self._c.assign(request.caseworker_id, request.client_ids))
+
+    def UnassignClients(self, request: pb.UnassignClientsRequest,
+                        context: grpc.ServicerContext) -> pb.UnassignClientsResponse:
+        return pb.UnassignClientsResponse(unassigned_client_ids=self._c.unassign(request.caseworker_id,
+                                                                                 request.client_ids))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from jobmatch.events.v1 import matching_events_pb2 as ev
+from services.activities.entrypoints.caseload_events import CASELOAD_TYPES
 from services.activities.service_layer.feed_applications import FeedApplications
 
 log = logging.getLogger("jobmatch.activities.matching-events")
@@ -33,14 +34,21 @@ class MatchingEventHandler:
 
 
 class ActivitiesEventHandler:
-    """One consumer for the topics activities reads: vacancies (projection) and matching."""
+    """One consumer for the topics activities reads: vacancies (projection), matching, and the
+    caseworker platform's caseload topic."""
 
-    def __init__(self, vacancies: Callable[[object], None], matching: MatchingEventHandler) -> None:
+    def __init__(self, vacancies: Callable[[object], None], matching: MatchingEventHandler,
+                 caseloads: Callable[[object], None] | None = None) -> None:
         self._vacancies = vacancies
         self._matching = matching
+        self._caseloads = caseloads
 
     def __call__(self, event: object) -> None:
-        if getattr(event, "type", "") == CLIENT_APPLIED:
+        kind = getattr(event, "type", "")
+        if kind == CLIENT_APPLIED:
             self._matching(event)
+        elif kind in CASELOAD_TYPES:
+            if self._caseloads is not None:
+                self._caseloads(event)
         else:
             self._vacancies(event)

@@ -85,5 +85,5 @@ class GetCaseload:
     page_token: str = ""
     # Write a processing-log record per client shown (off for the operator's report).
     record: bool = field(default=True)
-    # The clients the caller may see (a caseworker's caseload); None: all (service, report).
-    visible: frozenset[str] | None = None
+    # Clients shown besides the stored caseload: a caseworker token's caseload claim, while accepted.
+    also: frozenset[str] = frozenset()

@@ -11,6 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.events.v1 import activity_events_pb2 as ev
+from jobmatch.events.v1 import caseload_events_pb2 as caseload_ev
 from services.activities.domain.model import Activity, ActivityType, Channel, Outcome, Verification
 from services.activities.domain.periods import AtRiskReason, PeriodAssessment, PeriodStatus
 from services.activities.service_layer.ports import PendingEvent
@@ -23,6 +24,8 @@ OBLIGATION_AT_RISK = "nl.werk.obligation-at-risk.v1"
 OBLIGATION_PERIOD_ASSESSED = "nl.werk.obligation-period-assessed.v1"
 OBLIGATION_NOTICE = "nl.werk.obligation-notice.v1"
 OBLIGATION_PERIOD_REASSESSED = "nl.werk.obligation-period-reassessed.v1"
+CASELOAD_ASSIGNED = "nl.werk.caseload-assigned.v1"
+CASELOAD_UNASSIGNED = "nl.werk.caseload-unassigned.v1"
 
 TYPE_TO_PB = {t: pb.ActivityType.Value(f"ACTIVITY_TYPE_{t.name}") for t in ActivityType}
 CHANNEL_TO_PB = {c: pb.Channel.Value(f"CHANNEL_{c.name}") for c in Channel}
@@ -87,3 +90,16 @@ def period_assessed(client_id: str, result: PeriodAssessment, now: datetime, *,
         respond_by=p.respond_by.isoformat() if event_type == OBLIGATION_NOTICE else "",
         changed_activity_id=changed_activity_id)
     return PendingEvent(event_type, client_id, f"obligation/{client_id}/{p.start.isoformat()}", message)
+
+
+def caseload_assigned(caseworker_id: str, client_id: str, now: datetime) -> PendingEvent:
+    """A stored assignment, for matching's projection of the caseloads."""
+    message = caseload_ev.CaseloadAssigned(caseworker_id=caseworker_id, client_id=client_id,
+                                           assigned_at=timestamp(now))
+    return PendingEvent(CASELOAD_ASSIGNED, client_id, f"caseload/{caseworker_id}/{client_id}", message)
+
+
+def caseload_unassigned(caseworker_id: str, client_id: str, now: datetime) -> PendingEvent:
+    message = caseload_ev.CaseloadUnassigned(caseworker_id=caseworker_id, client_id=client_id,
+                                             unassigned_at=timestamp(now))
+    return PendingEvent(CASELOAD_UNASSIGNED, client_id, f"caseload/{caseworker_id}/{client_id}", message)

@@ -75,7 +75,10 @@ class ObligationHandlers:
         age = _age(cmd.birth_date, start) if cmd.birth_date else None
         check_new_version(versions, policy, current_period_start=current.start if current else None,
                           base_template=cmd.template, age_at_start=age)
-        self.obligations.add_policy_version(policy, cmd.caseworker_id or None)
+        self.obligations.add_policy_version(policy, None)
+        if cmd.caseworker_id:  # the caseworker setting it has the client; published for matching
+            self.obligations.assign(cmd.caseworker_id, cmd.client_id,
+                                    [events.caseload_assigned(cmd.caseworker_id, cmd.client_id, now)])
         return policy
 
     def status(self, q: c.GetObligationStatus) -> tuple[list[PeriodAssessment], PolicyVersion]:
@@ -92,9 +95,9 @@ class ObligationHandlers:
             history = [assess(future, [], future.start)]
         return history, history[-1].period.policy
 
-    def caseload_rows(self, caseworker_id: str, today: date) -> list[CaseloadRow]:
-        """Every client of the caseworker with the current period, at-risk first."""
-        clients = self.obligations.caseload(caseworker_id)
+    def caseload_rows(self, caseworker_id: str, today: date, also: frozenset[str] = frozenset()) -> list[CaseloadRow]:
+        """Every client of the caseworker (stored, plus `also`) with the current period, at-risk first."""
+        clients = sorted(set(self.obligations.caseload(caseworker_id)) | also)
         versions = self.obligations.policy_versions(clients)
         periods = {cid: period_containing(versions[cid], today) for cid in clients}
         starts = [p.start for p in periods.values() if p is not None]
@@ -113,9 +116,7 @@ class ObligationHandlers:
         size = page_size(q.page_size)
         token = decode_token(q.page_token, 1, query=q.caseworker_id)
         offset = int(token[0]) if token and token[0].isdigit() else 0
-        rows = self.caseload_rows(q.caseworker_id, self.clock().date())
-        if q.visible is not None:  # a caseworker sees only the clients now in their caseload
-            rows = [row for row in rows if row.client_id in q.visible]
+        rows = self.caseload_rows(q.caseworker_id, self.clock().date(), q.also)
         page = rows[offset:offset + size]
         if q.record:
             self.record("caseload-overview", [row.client_id for row in page])

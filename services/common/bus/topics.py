@@ -6,8 +6,10 @@ VACANCIES = "jobmatch.vacancies.v1"
 MATCHING = "jobmatch.matching.v1"
 ACTIVITIES = "jobmatch.activities.v1"
 PRIVACY = "jobmatch.privacy.v1"
+# Published by the caseworker platform (not by a jobmatch service): caseload assignments.
+CASELOAD = "jobmatch.caseload.v1"
 
-ALL_TOPICS: tuple[str, ...] = (VACANCIES, MATCHING, ACTIVITIES, PRIVACY)
+ALL_TOPICS: tuple[str, ...] = (VACANCIES, MATCHING, ACTIVITIES, PRIVACY, CASELOAD)
 
 DEAD_LETTER_SUFFIX = ".dlq"
 

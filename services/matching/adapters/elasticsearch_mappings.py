@@ -55,7 +55,13 @@ FEED_STATE = IndexSpec("feed-state", 1, {"dynamic": "strict", "properties": {
     "client_id": KEYWORD, "last_visit_at": {"type": "date"},
 }}, {"number_of_shards": 1})
 
-INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, VACANCY_MATCHES, CLOSED_VACANCIES, FEEDBACK, FEED_STATE)
+# Which caseworker is assigned which client, from activities' caseload events.
+CASELOAD_PROJECTION = IndexSpec("matching-caseload", 1, {"dynamic": "strict", "properties": {
+    "caseworker_id": KEYWORD, "client_id": KEYWORD,
+}}, {"number_of_shards": 1})
+
+INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, VACANCY_MATCHES, CLOSED_VACANCIES, FEEDBACK, FEED_STATE,
+               CASELOAD_PROJECTION)
 
 
 def key_terms(keys: Any) -> list[str]:

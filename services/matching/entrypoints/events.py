@@ -1,15 +1,17 @@
 """Thin Kafka handler: vacancy events feed the projection and the reverse match; an
-ActivityLogged with a vacancy id marks that feed item "applied"."""
+ActivityLogged with a vacancy id marks that feed item "applied"; caseload events from
+activities keep the projection of the caseloads."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC
 
-from jobmatch.events.v1 import activity_events_pb2, vacancy_events_pb2
+from jobmatch.events.v1 import activity_events_pb2, caseload_events_pb2, vacancy_events_pb2
 from services.common.bus.cloudevents import CloudEvent
 from services.matching.entrypoints.mapping import open_vacancy
 from services.matching.service_layer.handlers import Clock, MatchingHandlers
+from services.matching.service_layer.ports import CaseloadProjection
 
 log = logging.getLogger("jobmatch.matching.events")
 
@@ -17,12 +19,15 @@ VACANCY_PUBLISHED = "nl.werk.vacancy-published.v1"
 VACANCY_UPDATED = "nl.werk.vacancy-updated.v1"
 VACANCY_CLOSED = "nl.werk.vacancy-closed.v1"
 ACTIVITY_LOGGED = "nl.werk.sollicitatie-activity-logged.v1"
+CASELOAD_ASSIGNED = "nl.werk.caseload-assigned.v1"
+CASELOAD_UNASSIGNED = "nl.werk.caseload-unassigned.v1"
 
 
 class MatchingEventHandler:
-    def __init__(self, handlers: MatchingHandlers, clock: Clock) -> None:
+    def __init__(self, handlers: MatchingHandlers, clock: Clock, caseloads: CaseloadProjection | None = None) -> None:
         self._handlers = handlers
         self._clock = clock
+        self._caseloads = caseloads
 
     def __call__(self, event: CloudEvent) -> None:
         if event.type in (VACANCY_PUBLISHED, VACANCY_UPDATED):
@@ -38,5 +43,19 @@ class MatchingEventHandler:
             logged = activity_events_pb2.ActivityLogged.FromString(event.data)
             if logged.vacancy_id and logged.client_id:
                 self._handlers.client_applied(logged.client_id, logged.vacancy_id)
+        elif event.type in (CASELOAD_ASSIGNED, CASELOAD_UNASSIGNED) and self._caseloads is not None:
+            self._caseload_changed(event)
         else:
             log.debug("ignored event type %s", event.type)
+
+    def _caseload_changed(self, event: CloudEvent) -> None:
+        assert self._caseloads is not None
+        assigned = event.type == CASELOAD_ASSIGNED
+        change = (caseload_events_pb2.CaseloadAssigned if assigned else caseload_events_pb2.CaseloadUnassigned
+                  ).FromString(event.data)
+        if not (change.caseworker_id and change.client_id):
+            log.warning("caseload event without caseworker or client ignored")
+        elif assigned:
+            self._caseloads.assign(change.caseworker_id, change.client_id)
+        else:
+            self._caseloads.unassign(change.caseworker_id, change.client_id)

@@ -6,12 +6,13 @@ import grpc
 
 from jobmatch.matching.v1 import matching_service_pb2 as pb
 from jobmatch.matching.v1 import matching_service_pb2_grpc as pb_grpc
-from services.common.auth import current_principal
+from services.common.auth import Principal, current_principal
 from services.common.errors import t
 from services.common.interceptor import MethodPolicy
 from services.common.processing_log import record_processing
 from services.matching.entrypoints import mapping as m
 from services.matching.service_layer import handlers as h
+from services.matching.service_layer.ports import CaseloadProjection
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["MatchingService"].full_name
 _ALL = frozenset({"client", "caseworker", "service"})
@@ -32,8 +33,19 @@ APPLIED_NOTICE = t("Goed gedaan! We zetten deze sollicitatie in uw lijst met act
 
 
 class MatchingServicer(pb_grpc.MatchingServiceServicer):
-    def __init__(self, handlers: h.MatchingHandlers) -> None:
+    def __init__(self, handlers: h.MatchingHandlers, caseloads: CaseloadProjection | None = None, *,
+                 accept_caseload_claim: bool = True) -> None:
         self._h = handlers
+        self._caseloads = caseloads
+        self._accept_claim = accept_caseload_claim
+
+    def _caseload(self, principal: Principal) -> frozenset[str] | None:
+        """The clients a caseworker may see: the projected caseload (and the token's claim while
+        accepted); None for a service."""
+        if principal.role != "caseworker":
+            return None
+        stored = self._caseloads.clients_of(principal.subject) if self._caseloads is not None else frozenset()
+        return stored | (principal.caseload if self._accept_claim else frozenset())
 
     def SetSearchProfile(self, request: pb.SetSearchProfileRequest, context: grpc.ServicerContext) -> pb.SetSearchProfileResponse:
         profile = self._h.set_search_profile(m.profile_input(request))
@@ -54,8 +66,7 @@ class MatchingServicer(pb_grpc.MatchingServiceServicer):
 
     def ListMatchingProfiles(self, request: pb.ListMatchingProfilesRequest,
                              context: grpc.ServicerContext) -> pb.ListMatchingProfilesResponse:
-        principal = current_principal()
-        caseload = principal.caseload if principal.role == "caseworker" else None
+        caseload = self._caseload(current_principal())
         page = self._h.list_matching_profiles(h.ListMatchingProfiles(request.vacancy_id, request.page_size,
                                                                      request.page_token, caseload))
         for match in page.matches:

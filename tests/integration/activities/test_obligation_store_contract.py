@@ -49,3 +49,11 @@ class TestObligationStoreContract:
         assert not store.record_signal("c-1", START, "at_risk", [])
         assert store.record_signal("c-1", START, "assessed", [])
         assert store.recorded_signals(["c-1", "c-2"]) == {"c-1": {(START, "at_risk"), (START, "assessed")}, "c-2": set()}
+
+
+class TestCaseloadAssignmentContract:
+    def test_an_assignment_is_stored_once_and_a_removal_once(self, store):
+        assert store.assign("cw-1", "c-1") and not store.assign("cw-1", "c-1")
+        assert store.is_assigned("cw-1", "c-1") and not store.is_assigned("cw-2", "c-1")
+        assert store.unassign("cw-1", "c-1") and not store.unassign("cw-1", "c-1")
+        assert not store.is_assigned("cw-1", "c-1") and store.caseload("cw-1") == []

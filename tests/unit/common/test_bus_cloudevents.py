@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from services.common.bus.cloudevents import CloudEvent, InvalidEvent, from_kafka, to_kafka
-from services.common.bus.topics import ACTIVITIES, ALL_TOPICS, MATCHING, PRIVACY, VACANCIES, dead_letter
+from services.common.bus.topics import ACTIVITIES, ALL_TOPICS, CASELOAD, MATCHING, PRIVACY, VACANCIES, dead_letter
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"
 
@@ -108,9 +108,9 @@ class TestBadHeaders:
 
 
 class TestTopics:
-    def test_all_topics_lists_each_service_topic_once(self) -> None:
-        assert ALL_TOPICS == (VACANCIES, MATCHING, ACTIVITIES, PRIVACY)
-        assert PRIVACY == "jobmatch.privacy.v1"
+    def test_all_topics_lists_each_service_topic_and_the_caseload_topic_once(self) -> None:
+        assert ALL_TOPICS == (VACANCIES, MATCHING, ACTIVITIES, PRIVACY, CASELOAD)
+        assert (PRIVACY, CASELOAD) == ("jobmatch.privacy.v1", "jobmatch.caseload.v1")
 
     def test_dead_letter_topic_appends_the_suffix(self) -> None:
         assert dead_letter(VACANCIES) == "jobmatch.vacancies.v1.dlq"
