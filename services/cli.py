@@ -24,7 +24,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     from services.stack import run_stack
 
     settings = Settings()
-    return run_stack(settings, seed=not args.no_seed, store=args.store)
+    return run_stack(settings, seed=not args.no_seed, store=args.store, replicas=args.replicas)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--store", choices=["sqlite", "search"], default="sqlite",
                     help="sqlite: embedded files (default); search: the search-engine adapters on an embedded "
                          "OpenSearch-API server (osmem), or on JOBMATCH_SEARCH_URL when set")
+    up.add_argument("--replicas", type=int, default=1, metavar="N",
+                    help="N processes per service on the same port (SO_REUSEPORT); N > 1 needs --store search")
     up.set_defaults(func=_cmd_up)
 
     serve = sub.add_parser("serve", help="run one service (its settings come from the environment)")

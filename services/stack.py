@@ -28,6 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.common.auth import mint_token
 from services.common.grpc_server import open_channel
 from services.common.settings import Settings
+from services.replicas import replica_env, replicas_refusal, wait_until_listening
 from services.common.token_secret import ensure_dev_secret, startup_refusal
 
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -45,6 +46,7 @@ class RunningService:
     full_name: str
     port: int
     process: subprocess.Popen[bytes]
+    replica: int = 1  # 1..N with `--replicas N`; every replica listens on `port`
 
 
 def broker_address_file(settings: Settings) -> Path:
@@ -80,7 +82,11 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
     host = "localhost"
     lines = ["", "jobmatch is running / draait:"]
     for service in running:
-        lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name})")
+        if service.replica > 1:
+            continue  # each service once: its replicas share the port
+        count = sum(1 for s in running if s.name == service.name)
+        replicas = f", {count} replicas" if count > 1 else ""
+        lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name}{replicas})")
     lines.append(f"  {'kafka':<11} {bootstrap}   ({'embedded Tansu broker' if embedded else 'external'})")
     if settings.search_engine_url:
         lines.append(f"  {'search':<11} {settings.search_engine_url}   ({settings.search_engine_kind})")
@@ -141,7 +147,12 @@ def with_dev_secret(settings: Settings) -> Settings:
     return settings.model_copy(update={"token_secret": SecretStr(ensure_dev_secret(settings.data_dir))})
 
 
-def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite") -> int:
+def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite",
+              replicas: int = 1) -> int:
+    refused = replicas_refusal(replicas, settings, store)
+    if refused is not None:
+        print(refused, file=sys.stderr, flush=True)
+        return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings = with_dev_secret(settings)
     refusal = startup_refusal(settings)
@@ -157,7 +168,8 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
 
         broker = EmbeddedBroker(log_path=settings.data_dir / "broker.log")
         bootstrap = broker.start()
-        ensure_topics(bootstrap, list(ALL_TOPICS))
+        # A partition per replica, so that every replica of a consumer group gets a share.
+        ensure_topics(bootstrap, list(ALL_TOPICS), partitions=replicas)
     # `jobmatch events tail` and other tools find the embedded broker through this file.
     broker_address_file(settings).write_text(bootstrap + "\n")
     env = dict(os.environ)
@@ -179,10 +191,16 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
     exit_code = 0
     try:
         for name, full_name in SERVICES:
-            running.append(RunningService(name, full_name, settings.port_of(name), _start_service(name, env)))
+            for replica in range(1, replicas + 1):
+                own_env = replica_env(env, settings.data_dir, replica, replicas, seed)
+                running.append(RunningService(name, full_name, settings.port_of(name),
+                                              _start_service(name, own_env), replica))
         for service in running:
             address = f"127.0.0.1:{service.port}"
-            if not wait_until_serving(settings, address, service.full_name, startup_timeout):
+            # On a shared port a health check reaches any replica: also wait until this one listens.
+            if not wait_until_serving(settings, address, service.full_name, startup_timeout) or (
+                    replicas > 1 and not wait_until_listening(service.process.pid, service.port, startup_timeout,
+                                                              lambda s=service: s.process.poll() is None)):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
         print(_banner(settings, running, bootstrap, broker is not None), flush=True)
