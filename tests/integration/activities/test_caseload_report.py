@@ -1,17 +1,22 @@
-"""The caseload report: self-contained HTML that headless Chromium renders with the chart."""
+"""The caseload report (issue 16.3): self-contained HTML that headless Chromium renders with
+the chart, read through the activities API with a caseworker token (checked, processing-logged)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from services.activities.bootstrap import create_server
 from services.activities.seed import CASEWORKER, CLIENTS, seed_sample_data
 from services.cli import main as jobmatch
+from services.common.auth import mint_token
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -55,12 +60,22 @@ def non_white_pixels(png: bytes) -> int:
 
 
 @pytest.fixture
-def report(offline_settings, offline_app, tmp_path, monkeypatch) -> Path:
+def api(offline_settings, offline_app, monkeypatch) -> Iterator[str]:
+    """The activities API on loopback around the seeded app: the report reads only through it."""
     seed_sample_data(offline_app)
-    offline_app.close()
+    server, port, _app = create_server(offline_settings, "127.0.0.1:0", offline_app)
+    monkeypatch.setenv("JOBMATCH_TOKEN_SECRET", offline_settings.token_secret.get_secret_value())
     monkeypatch.setenv("JOBMATCH_DATA_DIR", str(offline_settings.data_dir))
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop(0).wait()
+
+
+@pytest.fixture
+def report(api, tmp_path) -> Path:
     out = tmp_path / "caseload.html"
-    assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out)]) == 0
+    assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out), "--target", api]) == 0
     return out
 
 
@@ -88,11 +103,39 @@ class TestCaseloadReport:
         shutil.rmtree(tmp_path / "chromium", ignore_errors=True)
 
 
+class TestTheReportGoesThroughTheFrontDoor:
+    def test_the_read_is_processing_logged_per_client_as_the_caseworker(self, report, offline_app):
+        for client in CLIENTS:
+            records = offline_app.processing_log.list_for_subject(client)
+            shown = [r for r in records if r.processing_activity_id.endswith(":caseload-overview")]
+            assert [(r.actor, r.name, r.status) for r in shown] == [(f"caseworker:{CASEWORKER}", "GetCaseload", "ok")]
+
+    def test_each_client_says_why_and_lists_the_periods_activities(self, report, offline_app):
+        html = report.read_text(encoding="utf-8")
+        assert html.count('class="why"') == len(CLIENTS)
+        assert len(re.findall(r"\d+ van \d+ telt mee / \d+ of \d+ counted · nog \d+ nodig", html)) == len(CLIENTS)
+        assert re.search(r"(\d+ days left|term ended on \d{4}-\d\d-\d\d)", html)
+        listed, empty = html.count('<table class="activities">'), html.count('class="none"')
+        assert listed + empty == len(CLIENTS) and listed > 0
+
+    def test_another_caseworkers_caseload_is_refused(self, api, offline_settings, tmp_path, capsys):
+        out = tmp_path / "other.html"
+        token = mint_token(offline_settings, subject="cw-intruder", role="caseworker")
+        assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out), "--target", api,
+                         "--token", token]) == 1
+        assert not out.exists() and "PERMISSION_DENIED" in capsys.readouterr().err
+
+    def test_the_report_needs_the_running_service(self, offline_settings, tmp_path, monkeypatch, capsys):
+        monkeypatch.setenv("JOBMATCH_TOKEN_SECRET", offline_settings.token_secret.get_secret_value())
+        out = tmp_path / "down.html"
+        assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out),
+                         "--target", "127.0.0.1:1"]) == 1
+        assert not out.exists() and "127.0.0.1:1" in capsys.readouterr().err
+
+
 class TestCaseloadReportBadInput:
-    def test_an_unknown_caseworker_is_a_clear_error_and_writes_nothing(self, offline_settings, tmp_path, monkeypatch,
-                                                                        capsys):
-        monkeypatch.setenv("JOBMATCH_DATA_DIR", str(offline_settings.data_dir))
+    def test_an_unknown_caseworker_is_a_clear_error_and_writes_nothing(self, api, tmp_path, capsys):
         out = tmp_path / "none.html"
-        assert jobmatch(["report", "caseload", "--caseworker", "cw-nobody", "--out", str(out)]) == 1
+        assert jobmatch(["report", "caseload", "--caseworker", "cw-nobody", "--out", str(out), "--target", api]) == 1
         assert not out.exists()
         assert "cw-nobody" in capsys.readouterr().err
