@@ -117,7 +117,7 @@ class TestWriteRateLimit:
         before = stack.snapshot()
         outcome = stack.call(LOG, good_log_request("c-1", "flood-c-1-more"), CLIENT)
         assert outcome.code == EXHAUSTED
-        assert "minuut" in outcome.details and "minute" in outcome.details  # says what to do, in NL and EN
+        assert "minuut" in outcome.details and "minute" in outcome.localized["en-GB"]  # says what to do, in NL and EN
         assert changed_tables(before, stack.snapshot()) == []
         assert stack.healthy()
 
