@@ -154,3 +154,23 @@ class TestAMemberThatComesBack:
         missing, twice = handled_once(survivor_calls.snapshot() + ids_in(out), expected)
         assert not missing and not twice
         assert moved_after >= 4  # not before the session (6 s) expired, less the rebalance slack
+
+
+class TestAMemberStoppedWhileJoining:
+    def test_it_does_not_hold_up_the_next_member_of_the_group(self, broker: str, topic: str, group: str,
+                                                               tmp_path: Path) -> None:
+        """Stopped at once, its JoinGroup is still in flight. Closed mid-join, Tansu answered that
+        join after the LeaveGroup and kept a member nobody ran: the next member waited over 60 s
+        for partitions (the `test_apply_from_feed` failure). It now finishes the join, then leaves."""
+        for attempt, pause in enumerate((0.3, 0.8, 1.5)):  # apps that stop while joining (~3 s), as tests do
+            early = start_member(broker, topic, group, tmp_path / f"early-{attempt}.db", Recorder())
+            time.sleep(pause)
+            stop_member(early)
+        recorder = Recorder()
+        member = start_member(broker, topic, group, tmp_path / "next.db", recorder)
+        try:
+            ids = produce(broker, topic, 8)
+            # Well inside the 60 s a ghost member held the group; a normal join takes ~3 s.
+            assert wait_for(lambda: set(ids) <= set(recorder.snapshot()), 30), "the next member got no events"
+        finally:
+            stop_member(member)
