@@ -17,7 +17,7 @@ from typing import Any
 from . import kafka_clients
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
-from .group import GroupListener, PartitionOwnership, UncommittedOffsets
+from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
 from .handling import handling
 from .processed import ProcessedEvents, SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
@@ -137,30 +137,11 @@ class EventConsumer(threading.Thread):
                 backoff = min(backoff * 2, self.max_backoff)
             finally:
                 if consumer is not None:
-                    self._finish_joining(consumer)
+                    finish_joining(consumer, self.session_timeout_ms / 1000)
                     _close_quietly(consumer)  # leaves the group: its partitions move at once
                 self._ownership.clear()
         if self._dead_letter_producer is not None:
             _close_quietly(self._dead_letter_producer)
-
-    def _finish_joining(self, consumer: Any) -> None:
-        """A member told to stop while its JoinGroup is in flight first lets the join finish.
-
-        Tansu answers such a join after the LeaveGroup and keeps the member: the group then
-        waits on a member nobody runs (reproduced: the next consumer of the group got no
-        partitions for over 60 s; tests/integration/common/test_bus_consumer_groups.py). A
-        finished join is left cleanly. Records fetched meanwhile are not handled or committed.
-        """
-        from kafka.structs import MemberState
-
-        coordinator = getattr(consumer, "_coordinator", None)
-        deadline = time.monotonic() + self.session_timeout_ms / 1000
-        while (coordinator is not None and getattr(coordinator, "state", None) is MemberState.REBALANCING
-               and time.monotonic() < deadline):
-            try:
-                consumer.poll(timeout_ms=100, max_records=1, update_offsets=False)
-            except Exception:  # noqa: BLE001 - leaving anyway
-                return
 
     def _purge_processed(self) -> None:
         if time.monotonic() - self._last_purge < PROCESSED_PURGE_INTERVAL:

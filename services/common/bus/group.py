@@ -180,3 +180,23 @@ def coordinator_contact(consumer: Any) -> float | None:
         return None
     last = max(getattr(heartbeat, "last_receive", float("-inf")), getattr(heartbeat, "last_reset", float("-inf")))
     return last if last != float("-inf") else None
+
+
+def finish_joining(client: Any, timeout: float) -> None:
+    """Before a member that is told to stop leaves its group: let a JoinGroup in flight finish.
+
+    Tansu answers a join that was in flight when the member closed after the LeaveGroup, and
+    keeps the member: the group then waits on a member nobody runs (reproduced: the next member
+    got no partitions for over 60 s; tests/integration/common/test_bus_consumer_groups.py). A
+    finished join is left cleanly. Records fetched meanwhile are neither handled nor committed.
+    """
+    from kafka.structs import MemberState
+
+    coordinator = getattr(client, "_coordinator", None)
+    deadline = time.monotonic() + timeout
+    while (coordinator is not None and getattr(coordinator, "state", None) is MemberState.REBALANCING
+           and time.monotonic() < deadline):
+        try:
+            client.poll(timeout_ms=100, max_records=1, update_offsets=False)
+        except Exception:  # noqa: BLE001 - leaving anyway
+            return

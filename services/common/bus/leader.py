@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from . import kafka_clients
 from .consumer import _close_quietly
-from .group import GroupListener, PartitionOwnership, UncommittedOffsets
+from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
 
 log = logging.getLogger(__name__)
 
@@ -120,4 +120,5 @@ class GroupLease(threading.Thread):
             finally:
                 self._ownership.clear()
                 if client is not None:
+                    finish_joining(client, self.session_timeout_ms / 1000)
                     _close_quietly(client)  # leaves the group: the lease moves at once
