@@ -10,6 +10,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from jobmatch.activities.v1 import activities_pb2 as pb
+from services.common.rpc_errors import localized_messages
 
 CW, CLIENT, OTHER = "cw-1", "c-1", "c-2"
 
@@ -74,7 +75,7 @@ class TestLoggingActivities:
             stub.LogActivity(log_request(clock, days_ago=days_ago, **changes), metadata=me)
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert field in violations(caught.value)
-        assert "EN:" in caught.value.details()
+        assert set(localized_messages(caught.value)) == {"nl-NL", "en-GB"}  # one language each
         assert not stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=me).activities
 
     def test_a_client_cannot_log_for_someone_else(self, stub, token_for, clock):

@@ -195,7 +195,12 @@ class TestErrorMapping:
             _call(address, Request(client_id="c-1", amount=-1), _bearer(settings, "client", "c-1"))
         assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         [(field, description)] = field_violations(info.value)
-        assert field == "amount" and "negatief" in description and "negative" in description
+        assert field == "amount" and "negatief" in description  # Dutch unless asked otherwise
+        with pytest.raises(grpc.RpcError) as asked_english:
+            _call(address, Request(client_id="c-1", amount=-1),
+                  (*_bearer(settings, "client", "c-1"), ("accept-language", "en-GB")))
+        [(field, description)] = field_violations(asked_english.value)
+        assert field == "amount" and "negative" in description and "negatief" not in description
 
     def test_missing_client_id_is_a_field_violation(self, server) -> None:
         address, settings, _ = server
