@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from search_legs import SEARCH_LEGS, search_leg
@@ -80,9 +81,15 @@ class TestProfileStoreContract:
 
     def test_profiles_survive_a_restart_and_are_matched_again(self, store: ProfileStore, tmp_path: Path) -> None:
         store.save_profile(profile("c-1"))
-        if not isinstance(store, SqliteMatchingStore):
-            pytest.skip("restart is adapter-specific")
-        reopened = SqliteMatchingStore(store.path, SqliteOutbox(store.path, "urn:nld:oin:0:systeem:jobmatch-matching"))
+        urn = "urn:nld:oin:0:systeem:jobmatch-matching"
+        reopened: Any
+        if isinstance(store, SqliteMatchingStore):  # the file again: the in-memory index is rebuilt from it
+            reopened = SqliteMatchingStore(store.path, SqliteOutbox(store.path, urn))
+        else:  # a new process on the same engine and indices
+            from services.matching.adapters.elasticsearch_mappings import SEARCH_PROFILES
+
+            prefix = store._profiles.removesuffix(SEARCH_PROFILES.alias(""))  # type: ignore[attr-defined]
+            reopened = type(store)(store._es, prefix, SqliteOutbox(tmp_path / "restarted.db", urn))  # type: ignore[attr-defined]
         try:
             found = reopened.find_matching(compile_vacancy(make_vacancy("vac-1", "Utrecht")), TODAY)
             assert [m.client_id for m in found] == ["c-1"]
