@@ -52,6 +52,22 @@ def osmem_cluster() -> Iterator[str]:
 
 
 @contextmanager
+def migrated_cluster() -> Iterator[str]:
+    """A fresh osmem clone with every index `jobmatch search migrate` creates, prefix "jobmatch"
+    (what a service started with JOBMATCH_SEARCH_URL=<url> expects)."""
+    from services.common.search.capabilities import has_dutch_stemmer
+    from services.search_cli import all_index_specs
+
+    with osmem_cluster() as url:
+        engine = create_engine(Connection(url=url, kind="opensearch"))
+        try:
+            migrate(engine, all_index_specs(dutch_stemmer=has_dutch_stemmer(engine)), "jobmatch")
+        finally:
+            engine.close()
+        yield url
+
+
+@contextmanager
 def osmem_leg(specs: list[IndexSpec], prefix: str = "jobmatch-test") -> Iterator[tuple[SearchEngine, str]]:
     with osmem_cluster() as url:
         engine = create_engine(Connection(url=url, kind="opensearch"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from search_legs import osmem_cluster
+from search_legs import migrated_cluster
 
 from services.common.bus import ensure_topics, topics
 from services.common.bus.consumer import wait_for
@@ -23,17 +23,7 @@ INTERVAL = 0.1  # seconds between rounds: many rounds within the test's few seco
 @pytest.fixture(scope="module")
 def search_url() -> Iterator[str]:
     """One migrated osmem clone for the module (both services' indices, prefix "jobmatch")."""
-    from services.common.search.capabilities import has_dutch_stemmer
-    from services.common.search.client import Connection, create_engine
-    from services.common.search.indices import migrate
-    from services.search_cli import all_index_specs
-
-    with osmem_cluster() as url:
-        engine = create_engine(Connection(url=url, kind="opensearch"))
-        try:
-            migrate(engine, all_index_specs(dutch_stemmer=has_dutch_stemmer(engine)), "jobmatch")
-        finally:
-            engine.close()
+    with migrated_cluster() as url:
         yield url
 
 

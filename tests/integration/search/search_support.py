@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from search_legs import osmem_cluster
+from search_legs import migrated_cluster  # noqa: F401 - re-exported for the search tests
 
 from services.common.search.engine import SearchEngine
-from services.common.search.indices import migrate
 from services.common.settings import Settings
 
 ItemMatch = Callable[[str, dict[str, Any], dict[str, Any] | None], bool]  # (action, meta, source)
@@ -162,19 +160,3 @@ def search_settings(url: str, data_dir: Path, **more: Any) -> Settings:
     """What a service reads from JOBMATCH_SEARCH_URL=<url> and JOBMATCH_SEARCH_ENGINE=opensearch."""
     return Settings(**({"data_dir": data_dir, "search_url": url, "search_engine": "opensearch",
                         "elasticsearch_url": None, "kafka_bootstrap_servers": None} | more))
-
-
-@contextmanager
-def migrated_cluster() -> Iterator[str]:
-    """A fresh osmem clone with every index `jobmatch search migrate` creates, prefix "jobmatch"."""
-    from services.common.search.capabilities import has_dutch_stemmer
-    from services.common.search.client import Connection, create_engine
-    from services.search_cli import all_index_specs
-
-    with osmem_cluster() as url:
-        engine = create_engine(Connection(url=url, kind="opensearch"))
-        try:
-            migrate(engine, all_index_specs(dutch_stemmer=has_dutch_stemmer(engine)), "jobmatch")
-        finally:
-            engine.close()
-        yield url
