@@ -19,7 +19,7 @@ from grpc_reflection.v1alpha import reflection
 from jobmatch.privacy.v1 import privacy_pb2_grpc
 from services.common import privacy as privacy_module
 from services.common.auth import CaseloadLookup
-from services.common.interceptor import MethodPolicy, PlatformInterceptor
+from services.common.interceptor import MethodPolicy, server_interceptors
 from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
@@ -54,7 +54,7 @@ def create_grpc_server(
         access = {**access, **privacy_module.ACCESS}
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=[PlatformInterceptor(settings, access, processing_log, _short_name(names), caseload)],
+        interceptors=server_interceptors(settings, access, processing_log, _short_name(names), caseload),
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
