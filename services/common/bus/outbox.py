@@ -98,6 +98,16 @@ class PendingEvent:
     event_id: str | None = None
 
 
+def validate_pending(item: PendingEvent) -> None:
+    """Refuse an event no consumer could route or recognise (both outboxes call it)."""
+    if not item.topic:
+        raise ValueError("topic is required")
+    if not item.key:
+        raise ValueError("key (the aggregate id) is required")
+    if not _EVENT_TYPE.match(item.event_type):
+        raise ValueError(f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {item.event_type!r}")
+
+
 class SqliteOutbox:
     def __init__(
         self,
@@ -166,14 +176,7 @@ class SqliteOutbox:
             # Autocommit with no BEGIN: the event would commit apart from the business change.
             raise RuntimeError("SqliteOutbox.add must run inside the caller's transaction")
         for item in pending:
-            if not item.topic:
-                raise ValueError("topic is required")
-            if not item.key:
-                raise ValueError("key (the aggregate id) is required")
-            if not _EVENT_TYPE.match(item.event_type):
-                raise ValueError(
-                    f"event_type must be reverse-DNS with a version, e.g. nl.werk.x-y.v1: {item.event_type!r}"
-                )
+            validate_pending(item)
         stored = self._stored_events(conn, [item.event_id for item in pending if item.event_id])
         fresh: list[PendingEvent] = []
         slots: list[int | str] = []  # per item: index into the new events, or a stored id

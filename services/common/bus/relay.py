@@ -10,26 +10,49 @@ duplicates this causes are harmless.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
+from services.common.observability.metrics import OutboxGauges
 from services.common.settings import Settings
 
 from . import kafka_clients
 from .cloudevents import to_kafka
-from .outbox import OutboxEntry, SqliteOutbox
+from .outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
+
+
+class Connection(Protocol):
+    def close(self) -> None: ...
+
+
+class RelaySource(Protocol):
+    """What the relay reads and marks: the SQLite outbox (one per process) or the engine's
+    (services.common.search.outbox, shared by the replicas)."""
+
+    source: str
+
+    def connect(self) -> Any: ...
+    def pending(self, conn: Any, limit: int = 500) -> list[OutboxEntry]: ...
+    def pending_count(self, conn: Any) -> int: ...
+    def mark_published(self, conn: Any, acks: Iterable[tuple[str, int, int]], cluster_id: str | None = None) -> None: ...
+    def published_topics(self, conn: Any) -> set[str]: ...
+    def republish_unless_cluster(self, conn: Any, cluster_id: str) -> int: ...
+    def acked_high_water(self, conn: Any) -> dict[tuple[str, int], int]: ...
+    def republish_topic(self, conn: Any, topic: str) -> int: ...
+    def purge(self, conn: Any) -> int: ...
 
 
 class OutboxRelay(threading.Thread):
     def __init__(
         self,
-        outbox: SqliteOutbox,
+        outbox: RelaySource,
         bootstrap_servers: str,
         *,
+        leads: Callable[[], bool] | None = None,
         poll_interval: float = 0.05,
         batch_size: int = 500,
         check_interval: float = 1.0,
@@ -42,6 +65,8 @@ class OutboxRelay(threading.Thread):
     ) -> None:
         super().__init__(name=f"outbox-relay[{outbox.source}]", daemon=True)
         self.outbox = outbox
+        # With a shared (engine) outbox one relay publishes for all replicas: the one leading.
+        self.leads = leads
         self.bootstrap_servers = bootstrap_servers
         self.poll_interval = poll_interval
         self.batch_size = batch_size
@@ -64,12 +89,15 @@ class OutboxRelay(threading.Thread):
         self._high_water: dict[tuple[str, int], int] | None = None
         self.published_count = 0
         self.republished_count = 0
+        self.gauges = OutboxGauges(outbox.source)  # backlog, oldest age, published, errors
 
     @classmethod
-    def from_settings(cls, outbox: SqliteOutbox, settings: Settings) -> OutboxRelay:
+    def from_settings(cls, outbox: RelaySource, settings: Settings, *,
+                      leads: Callable[[], bool] | None = None) -> OutboxRelay:
         if not settings.kafka_bootstrap_servers:
             raise ValueError("no KAFKA_BOOTSTRAP_SERVERS: nothing to relay to")
-        return cls(outbox, settings.kafka_bootstrap_servers, idempotent=settings.kafka_idempotent_producer)
+        return cls(outbox, settings.kafka_bootstrap_servers, idempotent=settings.kafka_idempotent_producer,
+                   leads=leads)
 
     # -- public API ------------------------------------------------------------------
     def flush(self, timeout: float = 10.0) -> bool:
@@ -104,6 +132,7 @@ class OutboxRelay(threading.Thread):
                     if sent == 0:
                         self._stopping.wait(self.poll_interval)
                 except Exception as exc:  # broker down, timeouts, busy DB: retry later
+                    self.gauges.errors.inc()
                     log.warning(
                         "outbox relay cannot publish yet, retrying in %.1fs: %s: %s",
                         backoff, type(exc).__name__, exc,
@@ -116,7 +145,11 @@ class OutboxRelay(threading.Thread):
             self._reset_clients()
             conn.close()
 
-    def _cycle(self, conn: sqlite3.Connection) -> int:
+    def _cycle(self, conn: Any) -> int:
+        self.gauges.observe(conn, self.outbox.source)  # first: it must go on while the broker is down
+        if self.leads is not None and not self.leads():
+            self._high_water = None  # another relay acks meanwhile: our offsets go stale
+            return 0
         now = time.monotonic()
         if now - self._last_purge >= self.purge_interval:
             purged = self.outbox.purge(conn)
@@ -132,7 +165,7 @@ class OutboxRelay(threading.Thread):
             return 0
         return self._publish(conn, entries)
 
-    def _publish(self, conn: sqlite3.Connection, entries: list[OutboxEntry]) -> int:
+    def _publish(self, conn: Any, entries: list[OutboxEntry]) -> int:
         producer = self._get_producer()
         if self._high_water is None:
             self._high_water = self.outbox.acked_high_water(conn)
@@ -164,6 +197,7 @@ class OutboxRelay(threading.Thread):
         if acks:
             self.outbox.mark_published(conn, acks, self._cluster_id)
             self.published_count += len(acks)
+            self.gauges.published.inc(len(acks))
         for topic in sorted(lost_topics):
             self._republish(conn, topic, "acked offset went backwards")
         if lost_topics:
@@ -172,7 +206,7 @@ class OutboxRelay(threading.Thread):
             raise failure
         return len(acks)
 
-    def _resend_what_the_broker_lost(self, conn: sqlite3.Connection) -> None:
+    def _resend_what_the_broker_lost(self, conn: Any) -> None:
         """Resend retained events a new, empty broker incarnation does not have.
 
         Signals: the cluster id changed since the ack (EmbeddedBroker gives each start its
@@ -205,7 +239,7 @@ class OutboxRelay(threading.Thread):
         if stale_clients:
             self._reset_clients()
 
-    def _republish(self, conn: sqlite3.Connection, topic: str, why: str) -> None:
+    def _republish(self, conn: Any, topic: str, why: str) -> None:
         self._high_water = None
         """Send the topic's retained events again. Callers then drop the Kafka clients:
         a producer that still has the lost topic's metadata (topic id) writes into

@@ -1,0 +1,134 @@
+"""The search path's outbox (services/common/search/outbox.py) on a real OpenSearch-API server
+(osmem), relayed to the session's Tansu broker by the same OutboxRelay as the SQLite path."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.common.bus import kafka_clients
+from services.common.bus.cloudevents import from_kafka
+from services.common.bus.outbox import PendingEvent
+from services.common.bus.relay import OutboxRelay
+from services.common.search.engine import SearchEngine
+from services.common.search.indices import IndexSpec
+from services.common.search.outbox import INDEX_SPECS, PENDING_FIELDS, EngineOutbox
+from tests.search_legs import osmem_leg
+
+SOURCE_A = "urn:nld:oin:00000001234567890000:systeem:test:replica-a"
+SOURCE_B = "urn:nld:oin:00000001234567890000:systeem:test:replica-b"
+THINGS = IndexSpec("things", 1, {"dynamic": "strict", "properties": {"name": {"type": "keyword"}, **PENDING_FIELDS}})
+
+
+@pytest.fixture
+def leg() -> Iterator[tuple[SearchEngine, str]]:
+    with osmem_leg([*INDEX_SPECS, THINGS]) as engine_and_prefix:
+        yield engine_and_prefix
+
+
+def _event(n: int, topic: str = "jobmatch.test.v1", event_id: str | None = None) -> PendingEvent:
+    return PendingEvent(topic=topic, key=f"thing-{n}", event_type="nl.werk.thing-changed.v1", subject=f"thing/{n}",
+                        data=f"payload {n}".encode(), schema="jobmatch.test.v1.ThingChanged", event_id=event_id)
+
+
+def _write_thing(engine: SearchEngine, prefix: str, outbox: EngineOutbox, n: int, events: list[PendingEvent]) -> str:
+    index = THINGS.alias(prefix)
+    engine.index(index=index, id=f"thing-{n}", document=outbox.embed({"name": f"thing {n}"}, events))
+    return index
+
+
+def test_settled_events_are_pending_once_with_gap_free_sequence(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    for n in range(3):
+        index = _write_thing(engine, prefix, outbox, n, [_event(n, event_id=f"e{n}")])
+        assert outbox.settle(index, f"thing-{n}") == 1
+        assert outbox.settle(index, f"thing-{n}") == 0  # settled: nothing left in the document
+    assert "pending_events" not in {k for k, v in engine.get(index=index, id="thing-0")["_source"].items() if v}
+    pending = outbox.pending(outbox.connect())
+    assert [(e.event.id, e.event.source, e.event.sequence) for e in pending] == [
+        ("e0", SOURCE_A, 1), ("e1", SOURCE_A, 2), ("e2", SOURCE_A, 3)]
+    assert pending[0].event.data == b"payload 0" and pending[0].key == "thing-0"
+
+
+def test_the_same_event_staged_by_two_replicas_enters_the_outbox_once(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    replica_a, replica_b = EngineOutbox(engine, prefix, SOURCE_A), EngineOutbox(engine, prefix, SOURCE_B)
+    assert replica_a.stage([_event(1, event_id="same"), _event(2, event_id="a-only")]) == 2
+    assert replica_b.stage([_event(1, event_id="same"), _event(3, event_id="b-only")]) == 1
+    pending = replica_a.pending(replica_a.connect())
+    assert sorted((e.event.id, e.event.source, e.event.sequence) for e in pending) == [
+        ("a-only", SOURCE_A, 2), ("b-only", SOURCE_B, 1), ("same", SOURCE_A, 1)]
+
+
+def test_a_restarted_replica_numbers_on_after_its_last_stored_event(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    EngineOutbox(engine, prefix, SOURCE_A).stage([_event(n) for n in range(4)])
+    again = EngineOutbox(engine, prefix, SOURCE_A)  # a new process of the same replica
+    again.stage([_event(9, event_id="after-restart")])
+    sequences = {e.event.id: e.event.sequence for e in again.pending(again.connect())}
+    assert sequences["after-restart"] == 5 and sorted(sequences.values()) == [1, 2, 3, 4, 5]
+
+
+def test_overwriting_a_commit_document_keeps_its_unsettled_events(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    index = _write_thing(engine, prefix, outbox, 1, [_event(1, event_id="first")])
+    stored = engine.get(index=index, id="thing-1")["_source"]
+    engine.index(index=index, id="thing-1", document=outbox.embed(
+        {"name": "renamed"}, [_event(1, event_id="second"), _event(1, event_id="first")], already=stored))
+    assert outbox.settle(index, "thing-1") == 2
+    assert [e.event.id for e in outbox.pending(outbox.connect())] == ["first", "second"]
+
+
+def test_the_sweep_settles_what_a_dead_writer_left_pending(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    outbox = EngineOutbox(engine, prefix, SOURCE_A, clock=lambda: now)
+    index = _write_thing(engine, prefix, outbox, 1, [_event(1, event_id="orphan")])  # the writer dies here
+    assert outbox.sweep([index], older_than_s=5) == 0  # too young: its writer may still settle it
+    later = EngineOutbox(engine, prefix, SOURCE_B, clock=lambda: now + timedelta(seconds=6))
+    assert later.sweep([index], older_than_s=5) == 1
+    assert [e.event.id for e in later.pending(later.connect())] == ["orphan"]
+
+
+def test_bad_events_are_refused_before_anything_is_written(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    with pytest.raises(ValueError, match="event_type"):
+        outbox.embed({"name": "x"}, [PendingEvent("t", "k", "not a type", "s", b"", "x.Y")])
+    assert outbox.pending_count(outbox.connect()) == 0
+
+
+def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
+        leg: tuple[SearchEngine, str], broker: str) -> None:
+    engine, prefix = leg
+    topic = f"jobmatch.outbox-test-{uuid.uuid4().hex[:8]}.v1"
+    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    outbox.stage([_event(n, topic=topic, event_id=f"r{n}") for n in range(20)])
+    leading = {"now": False}
+    relay = OutboxRelay(outbox, broker, leads=lambda: leading["now"], poll_interval=0.05)
+    relay.start()
+    try:
+        assert not relay.flush(timeout=1.0)  # not leading: nothing goes out
+        leading["now"] = True
+        assert relay.flush(timeout=20.0)
+    finally:
+        relay.stop()
+    consumer = kafka_clients.consumer(broker, auto_offset_reset="earliest", enable_auto_commit=False,
+                                      consumer_timeout_ms=3000, group_id=None)
+    consumer.subscribe([topic])
+    try:
+        records = list(consumer)
+    finally:
+        consumer.close()
+    received = [from_kafka(record.headers, record.value) for record in records]
+    per_partition: dict[int, list[int]] = {}
+    for record, event in zip(records, received, strict=True):
+        per_partition.setdefault(record.partition, []).append(event.sequence)
+    assert all(seq == sorted(seq) for seq in per_partition.values())  # staged order within a partition
+    assert sorted(e.sequence for e in received) == list(range(1, 21))
+    assert len({e.id for e in received}) == 20
