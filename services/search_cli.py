@@ -14,15 +14,18 @@ import sys
 
 from services.activities.adapters import elasticsearch_mappings as activities_indices
 from services.common.search import counters, processed, processing_log
+from services.common.search import outbox as engine_outbox
 from services.common.search.capabilities import has_dutch_stemmer
 from services.common.search.client import Connection, SearchEngineStartupError, connect_checked, index_prefix
 from services.common.search.indices import IndexSpec, ReindexWatch, migrate
 from services.matching.adapters import elasticsearch_mappings as matching_indices
 from services.vacancies.adapters import elasticsearch_mappings as vacancies_indices
 
+
 def index_spec_groups(*, dutch_stemmer: bool = True) -> tuple[tuple[IndexSpec, ...], ...]:
     """Every index the search adapters use, service by service."""
     return (tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS), tuple(processed.INDEX_SPECS),
+            tuple(engine_outbox.INDEX_SPECS),
             tuple(vacancies_indices.index_specs(dutch_stemmer=dutch_stemmer)),
             tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS))
 
