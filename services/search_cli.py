@@ -25,7 +25,7 @@ from services.vacancies.adapters import elasticsearch_mappings as vacancies_indi
 def index_spec_groups(*, dutch_stemmer: bool = True) -> tuple[tuple[IndexSpec, ...], ...]:
     """Every index the search adapters use, service by service."""
     return (tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS), tuple(processed.INDEX_SPECS),
-            tuple(engine_outbox.INDEX_SPECS),
+            tuple(engine_outbox.outbox_index_spec(service) for service in ("vacancies", "matching", "activities")),
             tuple(vacancies_indices.index_specs(dutch_stemmer=dutch_stemmer)),
             tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS))
 

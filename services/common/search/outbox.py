@@ -47,7 +47,7 @@ PENDING_FIELDS: dict[str, Any] = {
     "pending_since": {"type": "date"},
 }
 
-OUTBOX_INDEX = IndexSpec("outbox", 1, {"dynamic": "strict", "properties": {
+_OUTBOX_MAPPINGS: dict[str, Any] = {"dynamic": "strict", "properties": {
     "event_id": {"type": "keyword"}, "source": {"type": "keyword"}, "sequence": {"type": "long"},
     "topic": {"type": "keyword"}, "key": {"type": "keyword"}, "type": {"type": "keyword"},
     "subject": {"type": "keyword"}, "time": {"type": "keyword"}, "data": {"type": "binary"},
@@ -57,8 +57,12 @@ OUTBOX_INDEX = IndexSpec("outbox", 1, {"dynamic": "strict", "properties": {
     "kafka_cluster_id": {"type": "keyword"},
     # The highest sequence of a source, kept apart so purging old events never restarts it.
     "last_sequence": {"type": "long"},
-}}, {"number_of_shards": 1})
-INDEX_SPECS = (OUTBOX_INDEX,)
+}}
+
+
+def outbox_index_spec(service: str) -> IndexSpec:
+    """Each service has an outbox index of its own: its relay publishes that one only."""
+    return IndexSpec(f"{service}-outbox", 1, _OUTBOX_MAPPINGS, {"number_of_shards": 1})
 
 _PENDING_ORDER = [{"staged_at": "asc"}, {"source": "asc"}, {"sequence": "asc"}]
 _UNPUBLISHED = {"bool": {"filter": [{"exists": {"field": "sequence"}}],
@@ -85,12 +89,12 @@ class _NoConnection:
 
 
 class EngineOutbox:
-    def __init__(self, engine: SearchEngine, prefix: str, source: str, *, retention_days: int = 7,
+    def __init__(self, engine: SearchEngine, prefix: str, service: str, source: str, *, retention_days: int = 7,
                  clock: Clock | None = None) -> None:
         if not source.startswith("urn:"):
             raise ValueError(f"source must be a URN (urn:nld:oin:<OIN>:systeem:<system>), got {source!r}")
         self._es = engine
-        self.index = OUTBOX_INDEX.alias(prefix)
+        self.index = outbox_index_spec(service).alias(prefix)
         self.source = source
         self.retention = timedelta(days=retention_days)
         self._clock: Clock = clock or _utc_now

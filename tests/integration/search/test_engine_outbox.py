@@ -15,7 +15,7 @@ from services.common.bus.outbox import PendingEvent
 from services.common.bus.relay import OutboxRelay
 from services.common.search.engine import SearchEngine
 from services.common.search.indices import IndexSpec
-from services.common.search.outbox import INDEX_SPECS, PENDING_FIELDS, EngineOutbox
+from services.common.search.outbox import PENDING_FIELDS, EngineOutbox, outbox_index_spec
 from tests.search_legs import osmem_leg
 
 SOURCE_A = "urn:nld:oin:00000001234567890000:systeem:test:replica-a"
@@ -25,7 +25,7 @@ THINGS = IndexSpec("things", 1, {"dynamic": "strict", "properties": {"name": {"t
 
 @pytest.fixture
 def leg() -> Iterator[tuple[SearchEngine, str]]:
-    with osmem_leg([*INDEX_SPECS, THINGS]) as engine_and_prefix:
+    with osmem_leg([outbox_index_spec("test"), THINGS]) as engine_and_prefix:
         yield engine_and_prefix
 
 
@@ -42,7 +42,7 @@ def _write_thing(engine: SearchEngine, prefix: str, outbox: EngineOutbox, n: int
 
 def test_settled_events_are_pending_once_with_gap_free_sequence(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
     for n in range(3):
         index = _write_thing(engine, prefix, outbox, n, [_event(n, event_id=f"e{n}")])
         assert outbox.settle(index, f"thing-{n}") == 1
@@ -56,7 +56,7 @@ def test_settled_events_are_pending_once_with_gap_free_sequence(leg: tuple[Searc
 
 def test_the_same_event_staged_by_two_replicas_enters_the_outbox_once(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    replica_a, replica_b = EngineOutbox(engine, prefix, SOURCE_A), EngineOutbox(engine, prefix, SOURCE_B)
+    replica_a, replica_b = EngineOutbox(engine, prefix, "test", SOURCE_A), EngineOutbox(engine, prefix, "test", SOURCE_B)
     assert replica_a.stage([_event(1, event_id="same"), _event(2, event_id="a-only")]) == 2
     assert replica_b.stage([_event(1, event_id="same"), _event(3, event_id="b-only")]) == 1
     pending = replica_a.pending(replica_a.connect())
@@ -66,8 +66,8 @@ def test_the_same_event_staged_by_two_replicas_enters_the_outbox_once(leg: tuple
 
 def test_a_restarted_replica_numbers_on_after_its_last_stored_event(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    EngineOutbox(engine, prefix, SOURCE_A).stage([_event(n) for n in range(4)])
-    again = EngineOutbox(engine, prefix, SOURCE_A)  # a new process of the same replica
+    EngineOutbox(engine, prefix, "test", SOURCE_A).stage([_event(n) for n in range(4)])
+    again = EngineOutbox(engine, prefix, "test", SOURCE_A)  # a new process of the same replica
     again.stage([_event(9, event_id="after-restart")])
     sequences = {e.event.id: e.event.sequence for e in again.pending(again.connect())}
     assert sequences["after-restart"] == 5 and sorted(sequences.values()) == [1, 2, 3, 4, 5]
@@ -75,7 +75,7 @@ def test_a_restarted_replica_numbers_on_after_its_last_stored_event(leg: tuple[S
 
 def test_overwriting_a_commit_document_keeps_its_unsettled_events(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
     index = _write_thing(engine, prefix, outbox, 1, [_event(1, event_id="first")])
     stored = engine.get(index=index, id="thing-1")["_source"]
     engine.index(index=index, id="thing-1", document=outbox.embed(
@@ -87,17 +87,17 @@ def test_overwriting_a_commit_document_keeps_its_unsettled_events(leg: tuple[Sea
 def test_the_sweep_settles_what_a_dead_writer_left_pending(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
-    outbox = EngineOutbox(engine, prefix, SOURCE_A, clock=lambda: now)
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A, clock=lambda: now)
     index = _write_thing(engine, prefix, outbox, 1, [_event(1, event_id="orphan")])  # the writer dies here
     assert outbox.sweep([index], older_than_s=5) == 0  # too young: its writer may still settle it
-    later = EngineOutbox(engine, prefix, SOURCE_B, clock=lambda: now + timedelta(seconds=6))
+    later = EngineOutbox(engine, prefix, "test", SOURCE_B, clock=lambda: now + timedelta(seconds=6))
     assert later.sweep([index], older_than_s=5) == 1
     assert [e.event.id for e in later.pending(later.connect())] == ["orphan"]
 
 
 def test_bad_events_are_refused_before_anything_is_written(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
     with pytest.raises(ValueError, match="event_type"):
         outbox.embed({"name": "x"}, [PendingEvent("t", "k", "not a type", "s", b"", "x.Y")])
     assert outbox.pending_count(outbox.connect()) == 0
@@ -107,7 +107,7 @@ def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
         leg: tuple[SearchEngine, str], broker: str) -> None:
     engine, prefix = leg
     topic = f"jobmatch.outbox-test-{uuid.uuid4().hex[:8]}.v1"
-    outbox = EngineOutbox(engine, prefix, SOURCE_A)
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
     outbox.stage([_event(n, topic=topic, event_id=f"r{n}") for n in range(20)])
     leading = {"now": False}
     relay = OutboxRelay(outbox, broker, leads=lambda: leading["now"], poll_interval=0.05)
