@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -47,6 +48,7 @@ class RunningService:
     port: int
     process: subprocess.Popen[bytes]
     replica: int = 1  # 1..N with `--replicas N`; every replica listens on `port`
+    metrics_port: int = 0  # its own /metrics endpoint (each replica has one)
 
 
 def broker_address_file(settings: Settings) -> Path:
@@ -68,6 +70,17 @@ def wait_until_serving(settings: Settings, address: str, service: str, timeout: 
     return False
 
 
+def metrics_port_for(settings: Settings, service: str, replica: int, replicas: int) -> int:
+    """The configured metrics port of a single process; otherwise (unset, or one of N
+    replicas, which cannot share it) a free port, so no two processes collide."""
+    configured = settings.metrics_port_of(service)
+    if configured and replicas == 1:
+        return configured
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _start_service(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", f"services.{name}"],
@@ -87,6 +100,13 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
         count = sum(1 for s in running if s.name == service.name)
         replicas = f", {count} replicas" if count > 1 else ""
         lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name}{replicas})")
+    for service in running:
+        which = f"{service.name} {service.replica}" if service.replica > 1 or any(
+            s.name == service.name and s.replica > 1 for s in running) else service.name
+        lines.append(f"  {'metrics':<11} http://{host}:{service.metrics_port}/metrics   ({which})")
+    if gateway_port is not None:
+        lines.append(f"  {'web':<11} http://{host}:{gateway_port}/   (Werk zoeken: sign in as demo client {DEMO_CLIENTS[0]})")
+        lines.append(f"  {'api':<11} http://{host}:{gateway_port}/api/v1/openapi.json   (HTTP/JSON API docs, OpenAPI 3)")
     lines.append(f"  {'kafka':<11} {bootstrap}   ({'embedded Tansu broker' if embedded else 'external'})")
     if settings.search_engine_url:
         lines.append(f"  {'search':<11} {settings.search_engine_url}   ({settings.search_engine_kind})")
@@ -193,8 +213,10 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
         for name, full_name in SERVICES:
             for replica in range(1, replicas + 1):
                 own_env = replica_env(env, settings.data_dir, replica, replicas, seed)
+                metrics_port = metrics_port_for(settings, name, replica, replicas)
+                own_env[f"JOBMATCH_{name.upper()}_METRICS_PORT"] = str(metrics_port)
                 running.append(RunningService(name, full_name, settings.port_of(name),
-                                              _start_service(name, own_env), replica))
+                                              _start_service(name, own_env), replica, metrics_port))
         for service in running:
             address = f"127.0.0.1:{service.port}"
             # On a shared port a health check reaches any replica: also wait until this one listens.

@@ -20,6 +20,7 @@ from jobmatch.privacy.v1 import privacy_pb2_grpc
 from services.common import privacy as privacy_module
 from services.common.auth import CaseloadLookup
 from services.common.interceptor import MethodPolicy, server_interceptors
+from services.common.observability.grpc_interceptors import ObservabilityServerInterceptor, observed_channel
 from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
@@ -54,7 +55,9 @@ def create_grpc_server(
         access = {**access, **privacy_module.ACCESS}
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=server_interceptors(settings, access, processing_log, _short_name(names), caseload),
+        # Metrics and the trace span first: they must see every call and its final status.
+        interceptors=[ObservabilityServerInterceptor(_short_name(names)),
+                      *server_interceptors(settings, access, processing_log, _short_name(names), caseload)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -100,13 +103,13 @@ def open_channel(settings: Settings, address: str) -> grpc.Channel:
     """A client channel to one of our services, with TLS/mTLS when configured."""
     options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES), ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
     if settings.tls_ca_file is None:
-        return grpc.insecure_channel(address, options=options)
+        return observed_channel(grpc.insecure_channel(address, options=options))
     credentials = grpc.ssl_channel_credentials(
         root_certificates=settings.tls_ca_file.read_bytes(),
         private_key=settings.tls_client_key_file.read_bytes() if settings.tls_client_key_file else None,
         certificate_chain=settings.tls_client_cert_file.read_bytes() if settings.tls_client_cert_file else None,
     )
-    return grpc.secure_channel(address, credentials, options=options)
+    return observed_channel(grpc.secure_channel(address, credentials, options=options))
 
 
 def _short_name(names: list[str]) -> str:

@@ -103,6 +103,9 @@ def run_service(
 
     settings = settings_or_exit(name)
     configure_logging(name, settings.log_level)
+    from services.common.observability.process import observe_process
+
+    observe_process(settings, name)
     try:
         app = build_app(settings)
     except SearchEngineStartupError as refused:

@@ -158,6 +158,19 @@ class Settings(BaseSettings):
         None, validation_alias=_env("JOBMATCH_TLS_CLIENT_KEY_FILE", "tls_client_key_file")
     )
     log_level: str = Field("INFO", validation_alias=_env("JOBMATCH_LOG_LEVEL", "log_level"))
+    # Prometheus /metrics of each service process; 0 = no endpoint. `jobmatch up` gives each of
+    # its processes (every replica) a port of its own and shows them in its banner.
+    vacancies_metrics_port: int = Field(
+        0, ge=0, validation_alias=_env("JOBMATCH_VACANCIES_METRICS_PORT", "vacancies_metrics_port"))
+    matching_metrics_port: int = Field(
+        0, ge=0, validation_alias=_env("JOBMATCH_MATCHING_METRICS_PORT", "matching_metrics_port"))
+    activities_metrics_port: int = Field(
+        0, ge=0, validation_alias=_env("JOBMATCH_ACTIVITIES_METRICS_PORT", "activities_metrics_port"))
+    # OpenTelemetry spans are recorded (ids for logs and the processing log) unless switched
+    # off; they leave the process only with an OTLP/HTTP endpoint (e.g. http://collector:4318).
+    tracing: bool = Field(True, validation_alias=_env("JOBMATCH_TRACING", "tracing"))
+    otlp_endpoint: str | None = Field(
+        None, validation_alias=_env("JOBMATCH_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"))
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
 
     @field_validator("token_secret", mode="after")
@@ -214,6 +227,18 @@ class Settings(BaseSettings):
         path = self.data_dir / service
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def metrics_port_of(self, service: str) -> int:
+        return {
+            "vacancies": self.vacancies_metrics_port,
+            "matching": self.matching_metrics_port,
+            "activities": self.activities_metrics_port,
+        }[service]
+
+    def group_timing(self) -> dict[str, int]:
+        """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""
+        return {"session_timeout_ms": self.kafka_session_timeout_ms,
+                "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}
 
     def port_of(self, service: str) -> int:
         return {

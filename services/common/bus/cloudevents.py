@@ -2,6 +2,8 @@
 
 Binary mode: the event attributes travel as `ce_*` headers, the payload (protobuf bytes)
 is the record value and the record key is the aggregate id (vacancy_id, client_id, ...).
+The trace context of the work that decided an event travels with it as the CloudEvents
+distributed-tracing extension: `ce_traceparent` and `ce_tracestate` (W3C Trace Context).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ class CloudEvent:
     data: bytes
     datacontenttype: str = PROTOBUF_CONTENT_TYPE
     dataschema: str | None = None
+    # Distributed-tracing extension attributes; None when the event was decided outside a trace.
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
@@ -72,6 +77,10 @@ def to_kafka(event: CloudEvent) -> tuple[Headers, bytes]:
     ]
     if event.dataschema:
         headers.append(("ce_dataschema", event.dataschema.encode()))
+    if event.traceparent:
+        headers.append(("ce_traceparent", event.traceparent.encode()))
+        if event.tracestate:
+            headers.append(("ce_tracestate", event.tracestate.encode()))
     headers.append(("content-type", event.datacontenttype.encode()))
     return headers, event.data
 
@@ -118,4 +127,6 @@ def from_kafka(headers: Sequence[tuple[str, bytes | None]] | None, value: bytes 
         data=value or b"",
         datacontenttype=found.get("content-type") or PROTOBUF_CONTENT_TYPE,
         dataschema=found.get("ce_dataschema") or None,
+        traceparent=found.get("ce_traceparent") or None,
+        tracestate=found.get("ce_tracestate") or None,
     )

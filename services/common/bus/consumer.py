@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from services.common.observability.consumer import ConsumerObserver
+
 from . import kafka_clients
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
@@ -85,6 +87,7 @@ class EventConsumer(threading.Thread):
         self._rewind_pending = False
         self._last_purge = float("-inf")
         self.handled_count = 0
+        self.observer = ConsumerObserver(group_id)  # metrics and the span per handled event
         self.dead_lettered_count = 0
 
     # -- public API ------------------------------------------------------------------
@@ -191,6 +194,7 @@ class EventConsumer(threading.Thread):
             if replaced:
                 raise LogReplaced(replaced)
             batches = consumer.poll(timeout_ms=200)  # joins, rebalances, fetches
+            self.observer.observe_lag(consumer)
             assigned = consumer.assignment()
             if batches or not assigned or not stall.behind(consumer, assigned):
                 stall.progress()
@@ -231,6 +235,7 @@ class EventConsumer(threading.Thread):
             return self._dead_letter(record, f"undecodable CloudEvent: {exc.reason}", None)
         try:
             if self.processed.seen(event.id):
+                self.observer.count(record.topic, "duplicate")
                 return True
         except Exception as exc:
             # The shared dedupe store (search engine) is down: as for a handler, wait, then read again.
@@ -239,7 +244,7 @@ class EventConsumer(threading.Thread):
         while True:
             attempt += 1
             try:
-                with handling(event.id):
+                with handling(event.id), self.observer.handling(event, record.topic):
                     self.handler(event)
             except Exception as exc:
                 if is_transient(exc) and not self._stopping.is_set():
@@ -249,6 +254,7 @@ class EventConsumer(threading.Thread):
                     log.warning("event %s waits, a dependency is unavailable: %s", event.id, exc)
                     self._stopping.wait(self.max_backoff)
                     return False
+                self.observer.count(record.topic, "failed")
                 if attempt >= self.max_attempts or self._stopping.is_set():
                     if self._stopping.is_set() and attempt < self.max_attempts:
                         return False  # stopping: leave it for the next run
@@ -293,6 +299,7 @@ class EventConsumer(threading.Thread):
         if event_id is not None:
             self.processed.mark(event_id)
         self.dead_lettered_count += 1
+        self.observer.count(record.topic, "dead_lettered")
         return True
 
     def _get_dead_letter_producer(self) -> Any:

@@ -146,7 +146,7 @@ class OutboxRelay(threading.Thread):
             conn.close()
 
     def _cycle(self, conn: Any) -> int:
-        self.gauges.observe(conn, self.outbox.source)  # first: it must go on while the broker is down
+        self.gauges.observe(self.outbox, conn)  # first: it must go on while the broker is down
         if self.leads is not None and not self.leads():
             self._high_water = None  # another relay acks meanwhile: our offsets go stale
             return 0

@@ -9,6 +9,7 @@ from datetime import UTC
 
 from jobmatch.events.v1 import activity_events_pb2, caseload_events_pb2, vacancy_events_pb2
 from services.common.bus.cloudevents import CloudEvent
+from services.common.observability.metrics import MATCHES_PER_VACANCY
 from services.matching.entrypoints.mapping import open_vacancy
 from services.matching.service_layer.handlers import Clock, MatchingHandlers
 from services.matching.service_layer.ports import CaseloadProjection
@@ -34,7 +35,8 @@ class MatchingEventHandler:
             message_type = vacancy_events_pb2.VacancyPublished if event.type == VACANCY_PUBLISHED else vacancy_events_pb2.VacancyUpdated
             vacancy = message_type.FromString(event.data).vacancy
             if vacancy.vacancy_id:
-                self._handlers.vacancy_opened_or_changed(open_vacancy(vacancy, self._clock()))
+                matches = self._handlers.vacancy_opened_or_changed(open_vacancy(vacancy, self._clock()))
+                MATCHES_PER_VACANCY.observe(len(matches))
         elif event.type == VACANCY_CLOSED:
             closed = vacancy_events_pb2.VacancyClosed.FromString(event.data)
             at = closed.closed_at.ToDatetime(tzinfo=UTC) if closed.HasField("closed_at") else None
