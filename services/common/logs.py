@@ -1,4 +1,5 @@
-"""Structured JSON logs on stderr, one object per line."""
+"""Structured JSON logs on stderr, one object per line; a line written inside a traced span
+carries its `trace_id` and `span_id`, so logs, traces and the processing log meet."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+from services.common.observability.tracing import current_ids
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
 
@@ -26,6 +29,10 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
+        ids = current_ids()
+        if ids is not None:
+            entry.setdefault("trace_id", ids[0])
+            entry.setdefault("span_id", ids[1])
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -195,7 +195,15 @@ _call: contextvars.ContextVar[CallContext | None] = contextvars.ContextVar("jobm
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str]:
-    """Trace id from a W3C `traceparent` header, a fresh span id for this service's work."""
+    """Trace and span id of this service's work: those of the OpenTelemetry span running now
+    (the gRPC server span continues the caller's `traceparent`, a consumer span the event's),
+    so the processing log and a trace backend name the same trace. Without a span (tracing
+    off): the trace id of a W3C `traceparent` header and a fresh span id."""
+    from services.common.observability.tracing import current_ids
+
+    current = current_ids()
+    if current is not None:
+        return current
     span_id = secrets.token_hex(8)
     if value:
         parts = value.strip().split("-")

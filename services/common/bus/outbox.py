@@ -13,11 +13,13 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from google.protobuf.message import Message
+
+from services.common.observability.tracing import current_trace_headers
 
 from .cloudevents import CloudEvent, format_time, parse_time
 from .handling import PROCESSED_TABLE_DDL, mark_handled_in
@@ -40,6 +42,8 @@ _SCHEMA = (
         data BLOB NOT NULL,
         datacontenttype TEXT NOT NULL,
         dataschema TEXT,
+        traceparent TEXT,
+        tracestate TEXT,
         published_at TEXT,
         kafka_partition INTEGER,
         kafka_offset INTEGER,
@@ -96,6 +100,10 @@ class PendingEvent:
     # None: a fresh uuid4. Events emitted while handling another event should pass
     # derived_event_id(incoming.id, effect_key), so a redelivery yields the same id.
     event_id: str | None = None
+    # Trace context of the work that decides the event (CloudEvents distributed tracing), taken
+    # when the event is made: the relay publishes it later, outside that work.
+    traceparent: str | None = field(default_factory=lambda: current_trace_headers()[0])
+    tracestate: str | None = field(default_factory=lambda: current_trace_headers()[1])
 
 
 def validate_pending(item: PendingEvent) -> None:
@@ -133,6 +141,11 @@ class SqliteOutbox:
         configure_connection(conn)
         for statement in (*_SCHEMA, PROCESSED_TABLE_DDL):
             conn.execute(statement)
+        # Outbox files made before events carried their trace context lack its columns.
+        present = {row[1] for row in conn.execute("PRAGMA table_info(event_outbox)")}
+        for column in ("traceparent", "tracestate"):
+            if column not in present:
+                conn.execute(f"ALTER TABLE event_outbox ADD COLUMN {column} TEXT")
         conn.commit()
 
     def add(
@@ -203,7 +216,7 @@ class SqliteOutbox:
             chunk = unique[start:start + 500]
             rows = conn.execute(
                 f"""SELECT event_id, source, event_type, subject, event_time, sequence, data,
-                           datacontenttype, dataschema
+                           datacontenttype, dataschema, traceparent, tracestate
                     FROM event_outbox WHERE event_id IN ({",".join("?" * len(chunk))})""",
                 chunk,
             ).fetchall()
@@ -211,6 +224,7 @@ class SqliteOutbox:
                 found[row[0]] = CloudEvent(
                     id=row[0], source=row[1], type=row[2], subject=row[3], time=parse_time(row[4]),
                     sequence=row[5], data=bytes(row[6]), datacontenttype=row[7], dataschema=row[8],
+                    traceparent=row[9], tracestate=row[10],
                 )
         return found
 
@@ -236,17 +250,20 @@ class SqliteOutbox:
                 sequence=first + n,
                 data=item.data,
                 dataschema="proto:" + item.schema,
+                traceparent=item.traceparent,
+                tracestate=item.tracestate,
             )
             for n, item in enumerate(pending)
         ]
         stamp = format_time(now)
         conn.executemany(
             """INSERT INTO event_outbox (event_id, source, sequence, topic, message_key,
-                   event_type, subject, event_time, data, datacontenttype, dataschema)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   event_type, subject, event_time, data, datacontenttype, dataschema,
+                   traceparent, tracestate)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 (e.id, e.source, e.sequence, item.topic, item.key, e.type, e.subject, stamp, e.data,
-                 e.datacontenttype, e.dataschema)
+                 e.datacontenttype, e.dataschema, e.traceparent, e.tracestate)
                 for e, item in zip(events, pending, strict=True)
             ],
         )
@@ -263,7 +280,7 @@ class SqliteOutbox:
         """Unpublished events of this source, oldest sequence first."""
         rows = conn.execute(
             """SELECT topic, message_key, event_id, event_type, subject, event_time,
-                      sequence, data, datacontenttype, dataschema
+                      sequence, data, datacontenttype, dataschema, traceparent, tracestate
                FROM event_outbox WHERE source = ? AND published_at IS NULL
                ORDER BY sequence LIMIT ?""",
             (self.source, limit),
@@ -275,7 +292,7 @@ class SqliteOutbox:
                 event=CloudEvent(
                     id=row[2], source=self.source, type=row[3], subject=row[4],
                     time=parse_time(row[5]), sequence=row[6], data=bytes(row[7]),
-                    datacontenttype=row[8], dataschema=row[9],
+                    datacontenttype=row[8], dataschema=row[9], traceparent=row[10], tracestate=row[11],
                 ),
             )
             for row in rows
