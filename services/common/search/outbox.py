@@ -52,6 +52,7 @@ _OUTBOX_MAPPINGS: dict[str, Any] = {"dynamic": "strict", "properties": {
     "topic": {"type": "keyword"}, "key": {"type": "keyword"}, "type": {"type": "keyword"},
     "subject": {"type": "keyword"}, "time": {"type": "keyword"}, "data": {"type": "binary"},
     "datacontenttype": {"type": "keyword"}, "dataschema": {"type": "keyword"},
+    "traceparent": {"type": "keyword", "index": False}, "tracestate": {"type": "keyword", "index": False},
     "staged_at": {"type": "date"}, "published_at": {"type": "date"},
     "kafka_partition": {"type": "integer"}, "kafka_offset": {"type": "long"},
     "kafka_cluster_id": {"type": "keyword"},
@@ -78,7 +79,8 @@ def encode(event: PendingEvent, at: datetime) -> dict[str, Any]:
     """A pending event as stored inside a commit document (it gets its id here if it has none)."""
     return {"id": event.event_id or str(uuid.uuid4()), "topic": event.topic, "key": event.key,
             "type": event.event_type, "subject": event.subject, "schema": event.schema,
-            "data": base64.b64encode(event.data).decode("ascii"), "time": format_time(at)}
+            "data": base64.b64encode(event.data).decode("ascii"), "time": format_time(at),
+            "traceparent": event.traceparent, "tracestate": event.tracestate}
 
 
 class _NoConnection:
@@ -168,6 +170,7 @@ class EngineOutbox:
                     "topic": item["topic"], "key": item["key"], "type": item["type"],
                     "subject": item["subject"], "time": item["time"], "data": item["data"],
                     "datacontenttype": "application/protobuf", "dataschema": "proto:" + item["schema"],
+                    "traceparent": item.get("traceparent"), "tracestate": item.get("tracestate"),
                     "staged_at": staged_at}]
             try:
                 bulk_write(self._es, ops)
@@ -282,4 +285,5 @@ def _entry(doc: dict[str, Any]) -> OutboxEntry:
     return OutboxEntry(topic=doc["topic"], key=doc["key"], event=CloudEvent(
         id=doc["event_id"], source=doc["source"], type=doc["type"], subject=doc["subject"],
         time=parse_time(doc["time"]), sequence=int(doc["sequence"]), data=base64.b64decode(doc["data"]),
-        datacontenttype=doc["datacontenttype"], dataschema=doc.get("dataschema")))
+        datacontenttype=doc["datacontenttype"], dataschema=doc.get("dataschema"),
+        traceparent=doc.get("traceparent"), tracestate=doc.get("tracestate")))

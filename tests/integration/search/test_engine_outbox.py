@@ -132,3 +132,15 @@ def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
     assert all(seq == sorted(seq) for seq in per_partition.values())  # staged order within a partition
     assert sorted(e.sequence for e in received) == list(range(1, 21))
     assert len({e.id for e in received}) == 20
+
+
+def test_an_event_keeps_the_trace_context_it_was_decided_in(leg: tuple[SearchEngine, str]) -> None:
+    engine, prefix = leg
+    outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
+    traced = PendingEvent(topic="jobmatch.test.v1", key="k", event_type="nl.werk.thing-changed.v1", subject="s",
+                          data=b"x", schema="jobmatch.test.v1.ThingChanged", event_id="traced",
+                          traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate="jm=1")
+    index = _write_thing(engine, prefix, outbox, 1, [traced])
+    outbox.settle(index, "thing-1")
+    (entry,) = outbox.pending(outbox.connect())
+    assert (entry.event.traceparent, entry.event.tracestate) == (traced.traceparent, "jm=1")
