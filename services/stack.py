@@ -89,7 +89,8 @@ def _start_service(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def _banner(settings: Settings, running: list[RunningService], bootstrap: str, embedded: bool) -> str:
+def _banner(settings: Settings, running: list[RunningService], bootstrap: str, embedded: bool,
+            gateway_port: int | None = None) -> str:
     client_token = mint_token(settings, subject=DEMO_CLIENTS[0], role="client")
     caseworker_token = mint_token(settings, subject=DEMO_CASEWORKER, role="caseworker", caseload=DEMO_CLIENTS)
     host = "localhost"
@@ -208,6 +209,7 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     running: list[RunningService] = []
+    gateway = None
     exit_code = 0
     try:
         for name, full_name in SERVICES:
@@ -225,14 +227,29 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
                                                               lambda s=service: s.process.poll() is None)):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
-        print(_banner(settings, running, bootstrap, broker is not None), flush=True)
+        from services.gateway.launch import start_gateway, wait_until_answering
+        from services.gateway.settings import GatewaySettings
+
+        gateway_port = GatewaySettings().port
+        gateway = start_gateway(env, gateway_port)
+        if not wait_until_answering(gateway_port, gateway, startup_timeout):
+            print(f"gateway did not answer on 127.0.0.1:{gateway_port}", file=sys.stderr)
+            return 1
+        print(_banner(settings, running, bootstrap, broker is not None, gateway_port), flush=True)
         while not stop.wait(0.5):
+            if gateway.poll() is not None:
+                print(f"gateway stopped unexpectedly (exit {gateway.returncode})", file=sys.stderr)
+                exit_code = 1
+                stop.set()
             for service in running:
                 if service.process.poll() is not None:
                     print(f"{service.name} stopped unexpectedly (exit {service.process.returncode})", file=sys.stderr)
                     exit_code = 1
                     stop.set()
     finally:
+        from services.gateway.launch import stop_gateway
+
+        stop_gateway(gateway, settings.grace_seconds)
         for service in reversed(running):
             if service.process.poll() is None:
                 service.process.send_signal(signal.SIGTERM)

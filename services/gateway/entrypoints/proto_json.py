@@ -1,0 +1,80 @@
+"""The API's JSON is the protobuf JSON mapping of the services' messages (camelCase names,
+enums by name, int64 as strings, timestamps as RFC 3339); the OpenAPI schemas are made from
+the same message descriptors, so document and answers cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+_SCALARS: dict[int, dict[str, Any]] = {
+    FieldDescriptor.TYPE_DOUBLE: {"type": "number", "format": "double"},
+    FieldDescriptor.TYPE_FLOAT: {"type": "number", "format": "float"},
+    FieldDescriptor.TYPE_INT32: {"type": "integer", "format": "int32"},
+    FieldDescriptor.TYPE_SINT32: {"type": "integer", "format": "int32"},
+    FieldDescriptor.TYPE_SFIXED32: {"type": "integer", "format": "int32"},
+    FieldDescriptor.TYPE_UINT32: {"type": "integer", "format": "int64", "minimum": 0},
+    FieldDescriptor.TYPE_FIXED32: {"type": "integer", "format": "int64", "minimum": 0},
+    # The JSON mapping writes 64-bit integers as strings (JavaScript numbers lose precision).
+    FieldDescriptor.TYPE_INT64: {"type": "string", "format": "int64"},
+    FieldDescriptor.TYPE_SINT64: {"type": "string", "format": "int64"},
+    FieldDescriptor.TYPE_SFIXED64: {"type": "string", "format": "int64"},
+    FieldDescriptor.TYPE_UINT64: {"type": "string", "format": "int64"},
+    FieldDescriptor.TYPE_FIXED64: {"type": "string", "format": "int64"},
+    FieldDescriptor.TYPE_BOOL: {"type": "boolean"},
+    FieldDescriptor.TYPE_STRING: {"type": "string"},
+    FieldDescriptor.TYPE_BYTES: {"type": "string", "format": "byte"},
+}
+_WELL_KNOWN: dict[str, dict[str, Any]] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
+}
+
+
+def to_json(message: Message) -> dict[str, Any]:
+    """Every field, also those at their default, so each answer has the same shape."""
+    return json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+
+
+class SchemaSet:
+    """OpenAPI component schemas for messages, each message once, named by its short name
+    (prefixed with its package where two packages use the same name)."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self._names: dict[str, str] = {}  # full name -> component name
+
+    def ref(self, descriptor: Descriptor, *, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+        return {"$ref": f"#/components/schemas/{self._register(descriptor, leave_out)}"}
+
+    def _register(self, descriptor: Descriptor, leave_out: frozenset[str] = frozenset()) -> str:
+        key = descriptor.full_name + ("-" + "-".join(sorted(leave_out)) if leave_out else "")
+        if key in self._names:
+            return self._names[key]
+        name = descriptor.name + ("Body" if leave_out else "")
+        if name in self.schemas:
+            name = descriptor.full_name.split(".")[1].title() + name
+        self._names[key] = name
+        self.schemas[name] = {}  # reserved before the fields: messages may refer to themselves
+        properties = {f.json_name: self._field(f) for f in descriptor.fields if f.name not in leave_out}
+        self.schemas[name] = {"type": "object", "properties": properties}
+        return name
+
+    def _field(self, field: FieldDescriptor) -> dict[str, Any]:
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            value = field.message_type.fields_by_name["value"]
+            return {"type": "object", "additionalProperties": self._single(value)}
+        single = self._single(field)
+        if field.is_repeated:
+            return {"type": "array", "items": single}
+        return single
+
+    def _single(self, field: FieldDescriptor) -> dict[str, Any]:
+        if field.enum_type is not None:
+            return {"type": "string", "enum": [value.name for value in field.enum_type.values]}
+        if field.message_type is not None:
+            known = _WELL_KNOWN.get(field.message_type.full_name)
+            return dict(known) if known else self.ref(field.message_type)
+        return dict(_SCALARS[field.type])
