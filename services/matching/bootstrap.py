@@ -14,6 +14,7 @@ from jobmatch.matching.v1 import matching_service_pb2_grpc
 from services.common import page_tokens
 from services.common.bus import kafka_clients
 from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteProcessedEvents
+from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import ACTIVITIES, VACANCIES
@@ -36,6 +37,9 @@ log = logging.getLogger("jobmatch.matching")
 Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-matching"
 CONSUMER_GROUP = "jobmatch-matching"
+OUTBOX_NAME = "matching"  # the search path's outbox index: <prefix>-matching-outbox
+# How often the leading replica settles what a dead replica left pending in the search store.
+SWEEP_INTERVAL_SECONDS = 5.0
 
 
 def utc_now() -> datetime:
@@ -46,7 +50,7 @@ def utc_now() -> datetime:
 class App:
     settings: Settings
     store: SqliteMatchingStore
-    outbox: SqliteOutbox
+    outbox: SqliteOutbox  # on the search path the engine's outbox (EngineOutbox), shared by the replicas
     processing_log: SqliteProcessingLog
     handlers: MatchingHandlers
     clock: Clock
@@ -68,9 +72,16 @@ class App:
         bootstrap = self.settings.kafka_bootstrap_servers
         if not bootstrap:
             return
-        self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
-        self.background.start(EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
-                                            self.event_handler(), self.processed_events()))
+        consumer = EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
+                                 self.event_handler(), self.processed_events())
+        if self.search is None:
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
+        else:  # one outbox for all replicas: the owner of vacancies partition 0 relays and sweeps it
+            leads = owner_of(consumer, VACANCIES)
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings, leads=leads))
+            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep",
+                                  SingleWriter("outbox sweep", leads, self.store.settle_abandoned))  # type: ignore[attr-defined]
+        self.background.start(consumer)
 
     def relay(self) -> OutboxRelay | None:
         return self.background.find(OutboxRelay)
@@ -103,23 +114,28 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     kafka_clients.configure(settings)
     page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("matching")
-    outbox = SqliteOutbox(data_dir / "matching.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
+    source = settings.source_urn(SOURCE_SYSTEM)
+    outbox: Any
     store: Any
     processing_log: Any
     es = None
     if settings.search_engine_url:
-        # Search-engine stores and processed-event ids; the outbox stays in the local file.
+        # Search-engine stores, processed-event ids and outbox: nothing on the replica's disk.
+        from services.common.search import outbox as engine_outbox
         from services.common.search.connect import connect
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import (
             ElasticsearchMatchingStore,
         )
 
-        es = connect(settings, INDEX_SPECS)
+        es = connect(settings, [*INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)])
+        outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
+                                            retention_days=settings.outbox_retention_days)
         store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
         caseloads = ElasticsearchCaseloadProjection(es.engine, es.prefix)
         processing_log = es.processing_log
     else:
+        outbox = SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)
         caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")

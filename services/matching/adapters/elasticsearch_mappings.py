@@ -19,6 +19,7 @@ import math
 from typing import Any
 
 from services.common.search.indices import IndexSpec
+from services.common.search.outbox import PENDING_FIELDS
 from services.matching.domain.rules import EARTH_RADIUS_KM, ProfileCriteria, VacancyCriteria
 
 KEYWORD = {"type": "keyword"}
@@ -36,20 +37,29 @@ SEARCH_PROFILES = IndexSpec("search-profiles", 1, {"dynamic": "strict", "propert
     "hours": {"type": "integer_range"}, "contract_types": {"type": "integer"},
     "has_driving_licence": {"type": "boolean"}, "updated_at": {"type": "date"}, "doc": STORED_ONLY,
 }}, {"number_of_shards": 3})
-MATCHING_VACANCIES = IndexSpec("matching-vacancies", 1, {"dynamic": "strict", "properties": {
+# The vacancy document is the commit document of a vacancy event: it holds the match set the
+# clients have been told (`announced`: client id -> score, and its keys as `announced_clients`
+# to find a client's matches) and the events that told them until they are settled (v2; v1 kept
+# the match set in a `vacancy-matches` index, written after the vacancy and lost in a crash).
+MATCHING_VACANCIES = IndexSpec("matching-vacancies", 2, {"dynamic": "strict", "properties": {
     "vacancy_id": KEYWORD, "occupation_keys": KEYWORD, "location": {"type": "geo_point"},
     "remote": {"type": "boolean"}, "hours_low": {"type": "float"}, "hours_high": {"type": "float"},
-    "doc": STORED_ONLY,
-}}, {"number_of_shards": 3})
-VACANCY_MATCHES = IndexSpec("vacancy-matches", 1, {"dynamic": "strict", "properties": {
-    "vacancy_id": KEYWORD, "client_id": KEYWORD, "score": {"type": "double"},
+    "doc": STORED_ONLY, "announced": STORED_ONLY, "announced_clients": KEYWORD, **PENDING_FIELDS,
 }}, {"number_of_shards": 3})
 # When each vacancy closed: an older version redelivered after the closure must not reopen it.
-CLOSED_VACANCIES = IndexSpec("matching-closed-vacancies", 1, {"dynamic": "strict", "properties": {
-    "vacancy_id": KEYWORD, "closed_at": {"type": "date"},
+# The commit document of a closure (its VacancyUnmatched events ride in it, v2).
+CLOSED_VACANCIES = IndexSpec("matching-closed-vacancies", 2, {"dynamic": "strict", "properties": {
+    "vacancy_id": KEYWORD, "closed_at": {"type": "date"}, **PENDING_FIELDS,
 }}, {"number_of_shards": 1})
-FEEDBACK = IndexSpec("feedback", 1, {"dynamic": "strict", "properties": {
+# The commit document of "I applied" (its ClientApplied rides in it, v2).
+FEEDBACK = IndexSpec("feedback", 2, {"dynamic": "strict", "properties": {
     "client_id": KEYWORD, "vacancy_id": KEYWORD, "kind": {"type": "integer"}, "recorded_at": {"type": "date"},
+    **PENDING_FIELDS,
+}}, {"number_of_shards": 1})
+# An erasure in progress: the commit document of its ClientDataErased, deleted once the
+# erasure is done and announced (so it keeps no client id longer than that).
+ERASURES = IndexSpec("matching-erasures", 1, {"dynamic": "strict", "properties": {
+    "client_id": KEYWORD, "erased_at": {"type": "date"}, **PENDING_FIELDS,
 }}, {"number_of_shards": 1})
 FEED_STATE = IndexSpec("feed-state", 1, {"dynamic": "strict", "properties": {
     "client_id": KEYWORD, "last_visit_at": {"type": "date"},
@@ -60,7 +70,7 @@ CASELOAD_PROJECTION = IndexSpec("matching-caseload", 1, {"dynamic": "strict", "p
     "caseworker_id": KEYWORD, "client_id": KEYWORD,
 }}, {"number_of_shards": 1})
 
-INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, VACANCY_MATCHES, CLOSED_VACANCIES, FEEDBACK, FEED_STATE,
+INDEX_SPECS = (SEARCH_PROFILES, MATCHING_VACANCIES, CLOSED_VACANCIES, FEEDBACK, FEED_STATE, ERASURES,
                CASELOAD_PROJECTION)
 
 
@@ -138,11 +148,14 @@ BY_CLIENT = [{"client_id": "asc"}]
 BY_VACANCY = [{"vacancy_id": "asc"}]
 
 
-def vacancy_document(vacancy: VacancyCriteria, doc: dict[str, Any]) -> dict[str, Any]:
+def vacancy_document(vacancy: VacancyCriteria, doc: dict[str, Any],
+                     announced: dict[str, float] | None = None) -> dict[str, Any]:
+    """The projection of one vacancy, with the match set its events announced (none by default)."""
     v = vacancy.vacancy
+    announced = announced or {}
     document: dict[str, Any] = {"vacancy_id": v.vacancy_id, "occupation_keys": key_terms(vacancy.keys),
                                 "remote": v.remote, "hours_low": vacancy.hours_low, "hours_high": vacancy.hours_high,
-                                "doc": doc}
+                                "doc": doc, "announced": announced, "announced_clients": sorted(announced)}
     if v.has_coordinates:
         document["location"] = {"lat": v.latitude, "lon": v.longitude}
     return document
@@ -166,12 +179,9 @@ def forward_match_query(profile: ProfileCriteria) -> dict[str, Any] | None:
                                 {"bool": {"should": place, "minimum_should_match": 1}}, hours]}}
 
 
-def matches_of_vacancy_query(vacancy_id: str) -> dict[str, Any]:
-    return {"term": {"vacancy_id": vacancy_id}}
-
-
-def match_doc_id(vacancy_id: str, client_id: str) -> str:
-    return f"{vacancy_id}\x1f{client_id}"
+def announced_to_query(client_id: str) -> dict[str, Any]:
+    """The vacancies whose announced match set holds the client."""
+    return {"term": {"announced_clients": client_id}}
 
 
 def feedback_doc_id(client_id: str, vacancy_id: str, kind: int) -> str:

@@ -7,34 +7,35 @@ FeedStateStore on the indices of `elasticsearch_mappings`.
 - Refresh: writes from an RPC that a later search must see (profiles: a caseworker's
   ListMatchingProfiles and the next vacancy's reverse match; feedback: the client's next feed)
   refresh the shards they touched (`refresh=True`, once per write). Writes from consumed events
-  (vacancy projection, match set) never wait for a refresh: what an event reads back by id is a
-  realtime GET, and the previous match set of a vacancy that was seen before is searched after
-  one explicit refresh of the match index.
+  (the vacancy projection with its match set) never wait for a refresh: what an event reads
+  back, the vacancy with the match set it announced, is a realtime GET by id.
 - Feed visits race (two devices of one client): the previous visit is read with its seq_no and
   the new one written with `if_seq_no`, retried on a conflict, so each call returns the visit
   it actually replaced.
-- The vacancy document is written first, guarded by the seq_no of the version read (or
-  create-only), and never over a newer version or a later closure (`matching-closed-vacancies`);
-  then the match set with one `_bulk` (per-item errors raise BulkError); then the events the
-  service layer decided, with their derived ids, go to the local SQLite outbox.
+- Events ride in their commit document and are settled into the engine's outbox index
+  (services.common.search.outbox): the vacancy projection in `elasticsearch_projection`; "I
+  applied" in the feedback document; an erasure in its `matching-erasures` record. What else an
+  operation writes is derived from the commit document and written again by a rerun or by
+  `settle_abandoned`, the sweep one replica runs for writers that died before settling.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from jobmatch.events.v1.privacy_events_pb2 import ClientDataErased
-from services.common.bus.outbox import PendingEvent, SqliteOutbox
+from services.common.bus.outbox import PendingEvent
 from services.common.bus.topics import PRIVACY
 from services.common.privacy import EVENT_TYPE_ERASED
-from services.common.search.bulk import Refresh, bulk_write, delete_op, index_op
+from services.common.search.bulk import Refresh
 from services.common.search.engine import Conflict, NotFound, SearchEngine
-from services.common.search.events import LocalOutbox, OutgoingEvent
+from services.common.search.outbox import EngineOutbox
 from services.common.search.reading import get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
+from services.matching.adapters.elasticsearch_projection import VacancyProjection
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.ranking import ProfileMatch, brute_force_matches
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy, evaluate
@@ -42,22 +43,21 @@ from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCr
 _ATTEMPTS = 10
 
 
-
-class ElasticsearchMatchingStore:
-    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox, *, refresh: Refresh = True) -> None:
+class ElasticsearchMatchingStore(VacancyProjection):
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: EngineOutbox, *, refresh: Refresh = True) -> None:
         self._es = engine
         self._refresh = refresh  # for RPC writes that a later search must see
         self._profiles = m.SEARCH_PROFILES.alias(prefix)
         self._vacancies = m.MATCHING_VACANCIES.alias(prefix)
-        self._matches = m.VACANCY_MATCHES.alias(prefix)
         self._closed = m.CLOSED_VACANCIES.alias(prefix)
         self._feedback = m.FEEDBACK.alias(prefix)
         self._feed_state = m.FEED_STATE.alias(prefix)
-        self._outbox = LocalOutbox(outbox)
-        self.path: Path = outbox.db_path  # processed-event ids live next to the outbox
+        self._erasures = m.ERASURES.alias(prefix)
+        self._outbox = outbox
+        self._read = threading.local()  # per handler thread: the vacancy documents match_set read
 
     def close(self) -> None:
-        self._outbox.close()
+        return None  # the engine belongs to the caller
 
     # -- ProfileStore ----------------------------------------------------------------
     def get_profile(self, client_id: str) -> SearchProfile | None:
@@ -111,65 +111,6 @@ class ElasticsearchMatchingStore:
                 found.append((vacancy, match))
         return found
 
-    def match_set(self, vacancy_id: str) -> dict[str, float]:
-        """The clients the vacancy matches now. A vacancy not in the projection (realtime GET)
-        has none; otherwise the previous event's match writes are made visible once, then read."""
-        if get_source(self._es, self._vacancies, vacancy_id) is None:
-            return {}
-        self._es.refresh(index=self._matches)
-        return {hit["_source"]["client_id"]: hit["_source"]["score"] for hit in search_all(
-            self._es, self._matches, m.matches_of_vacancy_query(vacancy_id), m.BY_CLIENT)}
-
-    def _guard(self, vacancy: OpenVacancy) -> dict[str, Any] | None:
-        """How to write the vacancy's document so that no newer state is overwritten: the seq_no
-        of the version read (or create-only), or None when a newer version or closure is stored."""
-        try:
-            found = self._es.get(index=self._vacancies, id=vacancy.vacancy_id)
-        except NotFound:
-            found = None
-        if found is not None and vacancy.is_older_than(OpenVacancy.model_validate(found["_source"]["doc"])):
-            return None
-        closed = get_source(self._es, self._closed, vacancy.vacancy_id)
-        if closed is not None and (vacancy.source_updated_at is None
-                                   or vacancy.source_updated_at <= datetime.fromisoformat(closed["closed_at"])):
-            return None
-        if found is None:
-            return {"op_type": "create"}
-        return {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
-
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
-        guard = self._guard(vacancy)
-        if guard is None:
-            return False
-        # A concurrent writer of the same vacancy (two replicas during a rebalance) makes this
-        # raise Conflict: the event is handled again, against the state that won.
-        self._es.index(index=self._vacancies, id=vacancy.vacancy_id,
-                       document=m.vacancy_document(compile_vacancy(vacancy), vacancy.model_dump(mode="json")), **guard)
-        ops: list[dict[str, Any]] = []
-        for match in matches:
-            ops += index_op(self._matches, m.match_doc_id(vacancy.vacancy_id, match.client_id),
-                            {"vacancy_id": vacancy.vacancy_id, "client_id": match.client_id, "score": match.score})
-        for client_id in unmatched:
-            ops += delete_op(self._matches, m.match_doc_id(vacancy.vacancy_id, client_id))
-        bulk_write(self._es, ops)  # event path: no refresh (see match_set)
-        self._outbox.emit_pending(events)
-        return True
-
-    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
-        # Match rows first: a vacancy gone from the projection has no match set (see match_set).
-        bulk_write(self._es, [op for c in clients for op in delete_op(self._matches, m.match_doc_id(vacancy_id, c))])
-        self._es.index(index=self._closed, id=vacancy_id, document={"vacancy_id": vacancy_id,
-                                                                    "closed_at": closed_at.isoformat()})
-        try:
-            self._es.delete(index=self._vacancies, id=vacancy_id)
-            removed = True
-        except NotFound:
-            removed = False
-        self._outbox.emit_pending(events)
-        return removed
-
     # -- FeedStateStore -------------------------------------------------------------------
     def record_visit(self, client_id: str, at: datetime) -> datetime | None:
         document = {"client_id": client_id, "last_visit_at": at.isoformat()}
@@ -198,25 +139,115 @@ class ElasticsearchMatchingStore:
 
     def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
                      events: Sequence[PendingEvent] = ()) -> bool:
+        doc_id = m.feedback_doc_id(client_id, vacancy_id, int(kind))
+        document = {"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind), "recorded_at": at.isoformat()}
         try:
-            self._es.index(index=self._feedback, id=m.feedback_doc_id(client_id, vacancy_id, int(kind)), op_type="create",
-                           document={"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind),
-                                     "recorded_at": at.isoformat()}, refresh=self._refresh)
+            self._es.index(index=self._feedback, id=doc_id, op_type="create",
+                           document=self._outbox.embed(document, events), refresh=self._refresh)
         except Conflict:
-            return False  # recorded before: the first time counts
+            if events:  # recorded before (the first time counts); a first try may have died before settling
+                self._outbox.settle(self._feedback, doc_id)
+            return False
         if events:
-            self._outbox.emit_pending(events)
+            self._outbox.settle(self._feedback, doc_id)
         return True
 
     # -- privacy ---------------------------------------------------------------------------
     def erase_client(self, client_id: str, erased: ClientDataErased) -> dict[str, int]:
-        """Remove everything about one client (profile, feedback, visits, match rows), then
-        announce it with a ClientDataErased event in the local outbox."""
+        """Remove everything about one client (profile, feedback, visits, announced matches) and
+        announce it with a ClientDataErased event, which rides in the erasure's record.
+
+        A call after a crash finds the record still pending: the first call's event stands (no
+        second one) and the removal is done again; the record goes once announced. A call that
+        finds nothing of the client (a retry after the erasure completed, or was completed by the
+        sweep) changes nothing and so announces nothing (the SQLite store announces every call)."""
+        found = self._raw(self._erasures, client_id)
+        stored = found["_source"] if found else None
+        if stored and stored.get("pending_events"):
+            events = []
+        elif self._holds_anything_of(client_id):
+            events = [PendingEvent(topic=PRIVACY, key=client_id, event_type=EVENT_TYPE_ERASED,
+                                   subject=f"client/{client_id}", data=erased.SerializeToString(),
+                                   schema=erased.DESCRIPTOR.full_name)]
+        else:
+            if found is not None:  # settled, but its writer died before dropping it
+                self._drop_record(client_id)
+            return {"search_profile": 0, "feedback": 0, "feed_state": 0, "vacancy_match": 0}
+        guard = ({"op_type": "create"} if found is None else
+                 {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]})
+        record = {"client_id": client_id, "erased_at": erased.erased_at.ToDatetime(tzinfo=UTC).isoformat()}
+        self._es.index(index=self._erasures, id=client_id, document=self._outbox.embed(record, events, already=stored),
+                       **guard)
+        return self._finish_erasure(client_id)[0]
+
+    def _finish_erasure(self, client_id: str) -> tuple[dict[str, int], int]:
+        """Derived from the record: remove the client's data, settle the event, drop the record."""
         query = m.client_query(client_id)
         counts = {}
         for name, index in (("search_profile", self._profiles), ("feedback", self._feedback),
-                            ("feed_state", self._feed_state), ("vacancy_match", self._matches)):
+                            ("feed_state", self._feed_state)):
             counts[name] = int(self._es.delete_by_query(index=index, query=query, refresh=True,
                                                         conflicts="proceed")["deleted"])
-        self._outbox.emit([OutgoingEvent(PRIVACY, client_id, EVENT_TYPE_ERASED, f"client/{client_id}", erased)])
-        return counts
+        counts["vacancy_match"] = self._forget_announced(client_id)
+        staged = self._outbox.settle(self._erasures, client_id)
+        self._drop_record(client_id)
+        return counts, staged
+
+    def _drop_record(self, client_id: str) -> None:
+        try:
+            self._es.delete(index=self._erasures, id=client_id)
+        except NotFound:
+            pass
+
+    def _holds_anything_of(self, client_id: str) -> bool:
+        query = m.client_query(client_id)
+        for index, where in ((self._profiles, query), (self._feedback, query), (self._feed_state, query),
+                             (self._vacancies, m.announced_to_query(client_id))):
+            self._es.refresh(index=index)
+            if self._es.count(index=index, query=where):
+                return True
+        return False
+
+    def _forget_announced(self, client_id: str) -> int:
+        """Take the client out of every announced match set (keeping the documents' pending events)."""
+        self._es.refresh(index=self._vacancies)
+        forgotten = 0
+        for hit in search_all(self._es, self._vacancies, m.announced_to_query(client_id), m.BY_VACANCY, source=False):
+            for _ in range(_ATTEMPTS):
+                state = self._raw(self._vacancies, hit["_id"])
+                if state is None or client_id not in (state["_source"].get("announced") or {}):
+                    break
+                source = dict(state["_source"])
+                source["announced"] = {c: s for c, s in source["announced"].items() if c != client_id}
+                source["announced_clients"] = sorted(source["announced"])
+                try:
+                    self._es.index(index=self._vacancies, id=hit["_id"], document=source,
+                                   if_seq_no=state["_seq_no"], if_primary_term=state["_primary_term"])
+                except Conflict:
+                    continue  # a vacancy event wrote it meanwhile: read it again
+                forgotten += 1
+                break
+        return forgotten
+
+    # -- the sweep ---------------------------------------------------------------------------
+    def settle_abandoned(self, older_than_s: float = 5.0) -> int:
+        """Finish and settle what writers that died left pending for `older_than_s` (one replica
+        runs this): derived writes first (closures, erasures), then the events."""
+        cutoff = (datetime.now(UTC) - timedelta(seconds=older_than_s)).isoformat()
+        staged = self.finish_closures(self._pending_ids(self._closed, cutoff))
+        for client_id in self._pending_ids(self._erasures, cutoff):
+            staged += self._finish_erasure(client_id)[1]
+        self._es.delete_by_query(index=self._erasures, conflicts="proceed",  # settled; their writer died
+                                 query={"bool": {"must_not": [{"exists": {"field": "pending_since"}}]}})
+        return staged + self._outbox.sweep([self._vacancies, self._feedback], older_than_s)
+
+    def _pending_ids(self, index: str, cutoff: str) -> list[str]:
+        self._es.refresh(index=index)
+        return [hit["_id"] for hit in search_all(self._es, index, {"range": {"pending_since": {"lte": cutoff}}},
+                                                 [{"_doc": "asc"}], source=False)]
+
+    def _raw(self, index: str, doc_id: str) -> dict[str, Any] | None:
+        try:
+            return self._es.get(index=index, id=doc_id)
+        except NotFound:
+            return None

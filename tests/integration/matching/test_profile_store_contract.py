@@ -35,11 +35,13 @@ def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileStore]:
     outbox = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching")
     if request.param in SEARCH_LEGS:
+        from services.common.search import outbox as engine_outbox
         from services.matching.adapters.elasticsearch_mappings import INDEX_SPECS
         from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
 
-        with search_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
-            es_store = ElasticsearchMatchingStore(client, prefix, outbox)
+        with search_leg(request.param, [*INDEX_SPECS, engine_outbox.outbox_index_spec("matching")]) as (client, prefix):
+            es_store = ElasticsearchMatchingStore(client, prefix,
+                                                  engine_outbox.EngineOutbox(client, prefix, "matching", outbox.source))
             yield es_store
             es_store.close()
         return
@@ -89,7 +91,7 @@ class TestProfileStoreContract:
             from services.matching.adapters.elasticsearch_mappings import SEARCH_PROFILES
 
             prefix = store._profiles.removesuffix(SEARCH_PROFILES.alias(""))  # type: ignore[attr-defined]
-            reopened = type(store)(store._es, prefix, SqliteOutbox(tmp_path / "restarted.db", urn))  # type: ignore[attr-defined]
+            reopened = type(store)(store._es, prefix, store._outbox)  # type: ignore[attr-defined]
         try:
             found = reopened.find_matching(compile_vacancy(make_vacancy("vac-1", "Utrecht")), TODAY)
             assert [m.client_id for m in found] == ["c-1"]
@@ -138,11 +140,13 @@ class TestFeedStateStoreContract:
         assert store.feedback_of("c-2") == {}
 
 
-def outbox_events(tmp_path: Path) -> list[tuple[str, str, str]]:
-    """(event id, type, client) of every event in the store's outbox, in order."""
-    conn = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:0:systeem:jobmatch-matching").connect()
+def outbox_events(store: Any) -> list[tuple[str, str, str]]:
+    """(event id, type, client) of every event in the store's outbox, in order: the SQLite
+    file's, or on the search legs the engine's outbox index."""
+    outbox = store._outbox
+    conn = outbox.connect()
     try:
-        return list(conn.execute("SELECT event_id, event_type, message_key FROM event_outbox ORDER BY sequence"))
+        return [(entry.event.id, entry.event.type, entry.key) for entry in outbox.pending(conn, limit=10_000)]
     finally:
         conn.close()
 
@@ -165,7 +169,7 @@ class TestVacancyEventsDecidedOnce:
         for _ in range(2):  # the same event handled again, as after a crash or on another replica
             with handling("incoming-event-1"):
                 handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht"))
-        events = outbox_events(tmp_path)
+        events = outbox_events(store)
         assert [(kind, client) for _, kind, client in events] == [("nl.werk.vacancy-matched.v1", "c-1")]
 
     def test_an_older_version_after_a_newer_one_changes_and_announces_nothing(self, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +182,7 @@ class TestVacancyEventsDecidedOnce:
         assert [m.client_id for m in handlers.vacancy_opened_or_changed(newer)] == ["c-1"]
         assert handlers.vacancy_opened_or_changed(older) == []
         assert store.get_vacancy("vac-1") == newer and list(store.match_set("vac-1")) == ["c-1"]
-        assert [kind for _, kind, _ in outbox_events(tmp_path)] == ["nl.werk.vacancy-matched.v1"]
+        assert [kind for _, kind, _ in outbox_events(store)] == ["nl.werk.vacancy-matched.v1"]
 
     def test_a_version_from_before_the_closure_does_not_reopen_the_vacancy_and_a_later_one_does(self, store) -> None:  # type: ignore[no-untyped-def]
         from datetime import timedelta
@@ -198,5 +202,5 @@ class TestVacancyEventsDecidedOnce:
         handlers = self.handlers(store)
         handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht"))
         assert handlers.vacancy_closed("vac-1") and not handlers.vacancy_closed("vac-1")
-        unmatched = [client for _, kind, client in outbox_events(tmp_path) if kind == "nl.werk.vacancy-unmatched.v1"]
+        unmatched = [client for _, kind, client in outbox_events(store) if kind == "nl.werk.vacancy-unmatched.v1"]
         assert unmatched == ["c-1", "c-2"] and store.match_set("vac-1") == {}

@@ -1,7 +1,7 @@
 """Each service built from Settings on a search engine (JOBMATCH_SEARCH_URL = an osmem clone,
 JOBMATCH_SEARCH_ENGINE=opensearch, indices migrated as `jobmatch search migrate` does): the same
-sample data, seeded through the use cases, reads back the same as on SQLite. (Each app still
-keeps its outbox in a SQLite file under tmp_path.)"""
+sample data, seeded through the use cases, reads back the same as on SQLite, and announces the
+same events (on the search path they are read from the engine's outbox index)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ def cluster() -> Iterator[str]:
 
 
 def outbox_event_types(app: Any) -> list[str]:
-    """The event types in the app's outbox, in outbox order."""
+    """The event types in the app's outbox (a SQLite file's, or the engine's outbox index), in
+    outbox order; no broker is configured, so every event is still pending."""
     conn = app.outbox.connect()
     try:
-        return [row[0] for row in conn.execute("SELECT event_type FROM event_outbox ORDER BY sequence")]
+        return [entry.event.type for entry in app.outbox.pending(conn, limit=10_000)]
     finally:
         conn.close()
 

@@ -10,9 +10,10 @@ from services import search_cli
 from services.cli import main
 
 EXPECTED = {"processing-log", "counters", "vacancies", "vacancy-sources", "vacancy-changes", "search-profiles",
-            "matching-vacancies", "vacancy-matches", "feedback", "feed-state", "activities", "activity-requests",
+            "matching-vacancies", "matching-erasures", "feedback", "feed-state", "activities", "activity-requests",
             "policy-versions", "caseload", "period-signals", "activities-vacancy-projection", "activities-legal-holds",
-            "matching-closed-vacancies", "processed-events", "matching-caseload"}
+            "matching-closed-vacancies", "processed-events", "matching-caseload",
+            "vacancies-outbox", "matching-outbox", "activities-outbox"}
 
 
 def index_lines(out: str) -> list[str]:
