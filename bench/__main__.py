@@ -28,6 +28,7 @@ BENCHMARKS = {
     "log-activity": "bench.log_activity",
     "event-latency": "bench.event_latency",
     "caseload": "bench.caseload",
+    "gateway-feed": "bench.gateway_feed",
 }
 
 

@@ -20,7 +20,7 @@ from jobmatch.privacy.v1 import privacy_pb2_grpc
 from services.common import privacy as privacy_module
 from services.common.auth import CaseloadLookup
 from services.common.interceptor import MethodPolicy, server_interceptors
-from services.common.observability.grpc_interceptors import ObservabilityServerInterceptor, observed_channel
+from services.common.observability.grpc_interceptors import observed_channel, server_observability
 from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
@@ -56,7 +56,7 @@ def create_grpc_server(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
         # Metrics and the trace span first: they must see every call and its final status.
-        interceptors=[ObservabilityServerInterceptor(_short_name(names)),
+        interceptors=[*server_observability(settings, _short_name(names)),
                       *server_interceptors(settings, access, processing_log, _short_name(names), caseload)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),

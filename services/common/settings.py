@@ -166,6 +166,8 @@ class Settings(BaseSettings):
         0, ge=0, validation_alias=_env("JOBMATCH_MATCHING_METRICS_PORT", "matching_metrics_port"))
     activities_metrics_port: int = Field(
         0, ge=0, validation_alias=_env("JOBMATCH_ACTIVITIES_METRICS_PORT", "activities_metrics_port"))
+    # RPC metrics are recorded unless switched off (the endpoint still serves the rest).
+    metrics: bool = Field(True, validation_alias=_env("JOBMATCH_METRICS", "metrics"))
     # OpenTelemetry spans are recorded (ids for logs and the processing log) unless switched
     # off; they leave the process only with an OTLP/HTTP endpoint (e.g. http://collector:4318).
     tracing: bool = Field(True, validation_alias=_env("JOBMATCH_TRACING", "tracing"))

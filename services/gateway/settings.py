@@ -3,6 +3,8 @@ from the shared `Settings`."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,6 +40,10 @@ class GatewaySettings(BaseSettings):
     oidc_redirect_url: str | None = Field(
         None, validation_alias=_env("JOBMATCH_GATEWAY_OIDC_REDIRECT_URL", "oidc_redirect_url"))
     oidc_scopes: str = Field("openid", validation_alias=_env("JOBMATCH_GATEWAY_OIDC_SCOPES", "oidc_scopes"))
+    # Which token of the broker's answer the services get: its access token (a JWT for the services'
+    # audience), or the ID token where the broker's access tokens are opaque.
+    oidc_token: Literal["access_token", "id_token"] = Field(
+        "access_token", validation_alias=_env("JOBMATCH_GATEWAY_OIDC_TOKEN", "oidc_token"))
     # Seconds to wait for one call to a service.
     call_timeout_seconds: float = Field(10.0, gt=0, validation_alias=_env("JOBMATCH_GATEWAY_CALL_TIMEOUT_SECONDS",
                                                                          "call_timeout_seconds"))

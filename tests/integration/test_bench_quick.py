@@ -22,6 +22,7 @@ EXPECTED = {
     "event-latency.p95", "event-latency.p50",
     "caseload.p99", "caseload.p50",
     "import.jsonld-throughput",
+    "observability.log-activity-throughput",
 }
 FIELDS = {"name", "value", "unit", "baseline_value", "ratio", "size", "goal", "met", "python", "packages"}
 

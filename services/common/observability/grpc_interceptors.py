@@ -34,8 +34,9 @@ def _final_code(context: grpc.ServicerContext, error: BaseException | None) -> g
 class _Observed:
     """One call: its span (when tracing is on) and its clock."""
 
-    def __init__(self, service: str, method: str, metadata: Any, traced: bool) -> None:
+    def __init__(self, service: str, method: str, metadata: Any, traced: bool, metered: bool) -> None:
         self.service = service
+        self.metered = metered
         self.method = method
         self.started = time.perf_counter()
         self.span: trace.Span | None = None
@@ -53,8 +54,9 @@ class _Observed:
         code = _final_code(context, error)
         elapsed = time.perf_counter() - self.started
         method = self.method.rsplit("/", 1)[-1]
-        RPC_REQUESTS.labels(self.service, method, code.name).inc()
-        RPC_DURATION.labels(self.service, method, code.name).observe(elapsed)
+        if self.metered:
+            RPC_REQUESTS.labels(self.service, method, code.name).inc()
+            RPC_DURATION.labels(self.service, method, code.name).observe(elapsed)
         if self.span is not None:
             self.span.set_attribute("rpc.grpc.status_code", code.value[0])
             if code is not grpc.StatusCode.OK:
@@ -65,9 +67,10 @@ class _Observed:
 
 
 class ObservabilityServerInterceptor(grpc.ServerInterceptor):
-    def __init__(self, service: str, *, traced: bool | None = None) -> None:
+    def __init__(self, service: str, *, traced: bool | None = None, metered: bool = True) -> None:
         self._service = service
-        self._traced = traced
+        self._traced = traced  # None: whenever the process has tracing on
+        self._metered = metered
 
     def intercept_service(
         self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
@@ -81,7 +84,7 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
         traced = tracing.tracing_enabled() if self._traced is None else self._traced
 
         def begin() -> _Observed:
-            return _Observed(self._service, method, metadata, traced)
+            return _Observed(self._service, method, metadata, traced, self._metered)
 
         def unary(inner: Callable[[Any, grpc.ServicerContext], Any]) -> Callable[[Any, grpc.ServicerContext], Any]:
             def run(request: Any, context: grpc.ServicerContext) -> Any:
@@ -118,6 +121,14 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(streaming(handler.unary_stream), *serializers)
         return grpc.stream_stream_rpc_method_handler(streaming(handler.stream_stream), *serializers)
+
+
+def server_observability(settings: Any, service: str) -> list[grpc.ServerInterceptor]:
+    """The interceptors a server installs first: none when metrics and tracing are both off."""
+    if not settings.metrics and not settings.tracing:
+        return []
+    return [ObservabilityServerInterceptor(service, traced=None if settings.tracing else False,
+                                           metered=settings.metrics)]
 
 
 class _ClientCallDetails(grpc.ClientCallDetails):

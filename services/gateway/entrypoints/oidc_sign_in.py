@@ -3,7 +3,7 @@ Connect broker (DigiD). The access token it returns is what the services accept
 (JOBMATCH_OIDC_ISSUER, _AUDIENCE and the claim settings); it becomes the session cookie.
 
 Settings (README, "Web module"): JOBMATCH_GATEWAY_OIDC_CLIENT_ID, _CLIENT_SECRET (if the
-broker wants one), _REDIRECT_URL (this gateway's https://…/inloggen/terug), _SCOPES.
+broker wants one), _REDIRECT_URL (this gateway's https://…/inloggen/terug), _SCOPES, _TOKEN.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def add_oidc_routes(app: FastAPI, settings: Settings, gateway: GatewaySettings) 
         if gateway.oidc_client_secret is not None:
             form["client_secret"] = gateway.oidc_client_secret.get_secret_value()
         reply = httpx.post(_discovery(settings)["token_endpoint"], data=form, timeout=10)
-        token = reply.json().get("access_token") if reply.status_code == 200 else None
+        token = reply.json().get(gateway.oidc_token) if reply.status_code == 200 else None
         try:
             verify_token(settings, token or "")
         except DomainError:

@@ -34,8 +34,81 @@ _WELL_KNOWN: dict[str, dict[str, Any]] = {
 
 
 def to_json(message: Message) -> dict[str, Any]:
-    """Every field, also those at their default, so each answer has the same shape."""
+    """Every field, also those at their default, so each answer has the same shape: what
+    `json_format.MessageToDict(message, always_print_fields_with_no_presence=True)` gives, made
+    by a plan per message type (MessageToDict spends ~1 ms per feed item on reflection)."""
+    return _convert(message, _plan(message.DESCRIPTOR))
+
+
+def reference_json(message: Message) -> dict[str, Any]:
+    """The protobuf library's own mapping, which `to_json` must equal (tests)."""
     return json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+
+
+_INT64 = {FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64,
+          FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
+Step = tuple[str, str, Any, bool, bool]  # field name, JSON name, converter (None: as it is), repeated, has presence
+_plans: dict[str, list[Step]] = {}
+
+
+def _plan(descriptor: Descriptor) -> list[Step]:
+    plan = _plans.get(descriptor.full_name)
+    if plan is None:
+        plan = [(f.name, f.json_name, _converter(f), f.is_repeated, f.has_presence) for f in descriptor.fields]
+        _plans[descriptor.full_name] = plan
+    return plan
+
+
+def _float(value: float) -> Any:
+    if value != value:  # NaN is the one value unequal to itself
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _converter(field: FieldDescriptor) -> Any:
+    if field.message_type is not None:
+        if field.message_type.GetOptions().map_entry:
+            key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
+            convert = _converter(value) or (lambda v: v)
+            return ("map", key, convert)
+        if field.message_type.full_name in _WELL_KNOWN:
+            return lambda value: value.ToJsonString()
+        nested = field.message_type
+        return lambda value: _convert(value, _plan(nested))
+    if field.enum_type is not None:
+        names = {v.number: v.name for v in field.enum_type.values}
+        return lambda value: names.get(value, value)
+    if field.type in _INT64:
+        return str
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        import base64
+
+        return lambda value: base64.b64encode(value).decode()
+    if field.type == FieldDescriptor.TYPE_FLOAT:
+        from google.protobuf.internal import type_checkers
+
+        return lambda value: _float(type_checkers.ToShortestFloat(value))
+    if field.type == FieldDescriptor.TYPE_DOUBLE:
+        return _float
+    return None
+
+
+def _convert(message: Message, plan: list[Step]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, json_name, convert, repeated, presence in plan:
+        if presence and not repeated and not message.HasField(name):
+            continue
+        value = getattr(message, name)
+        if isinstance(convert, tuple):  # a map
+            out[json_name] = {str(k) if not isinstance(k, bool) else ("true" if k else "false"): convert[2](v)
+                              for k, v in value.items()}
+        elif repeated:
+            out[json_name] = [convert(v) for v in value] if convert else list(value)
+        else:
+            out[json_name] = convert(value) if convert else value
+    return out
 
 
 class SchemaSet:
