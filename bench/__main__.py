@@ -29,6 +29,7 @@ BENCHMARKS = {
     "event-latency": "bench.event_latency",
     "caseload": "bench.caseload",
     "gateway-feed": "bench.gateway_feed",
+    "observability": "bench.observability",
 }
 
 
