@@ -23,6 +23,7 @@ EXPECTED = {
     "caseload.p99", "caseload.p50",
     "import.jsonld-throughput",
     "observability.log-activity-throughput",
+    "gateway-feed.p99",
 }
 FIELDS = {"name", "value", "unit", "baseline_value", "ratio", "size", "goal", "met", "python", "packages"}
 
