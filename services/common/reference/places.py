@@ -1,4 +1,5 @@
-"""Dutch places (GeoNames cities500: every place of 500 inhabitants or more) and provinces.
+"""Dutch places and provinces: every woonplaats (from the GeoNames postal codes) and every
+GeoNames cities500 place (500 inhabitants or more, with population and alternate names).
 
 Places carry their Dutch name ("Den Haag", where GeoNames' main name is "The Hague").
 `lookup` is tolerant of case, accents, extra spaces, "'s-"/"'s " spellings and GeoNames'
@@ -16,6 +17,7 @@ from services.common.reference._data import read_tsv
 from services.common.reference._text import fold_name
 
 PLACES_FILE = "nl_places.tsv"
+WOONPLAATSEN_FILE = "nl_woonplaatsen.tsv"
 
 # GeoNames admin1 codes for the Netherlands. Checked against the data: the largest place
 # per code is Assen, Leeuwarden, Nijmegen, Groningen, Maastricht, Eindhoven, Amsterdam,
@@ -68,11 +70,11 @@ SUGGESTION_CUTOFF = 80  # rapidfuzz ratio, 0-100: "Rotterdm" scores 94 against R
 class Place(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    geonameid: int
+    geonameid: int | None  # None for a woonplaats GeoNames knows only from its postcodes
     name: str  # the Dutch name
     latitude: float
     longitude: float
-    population: int
+    population: int  # 0 where unknown (the woonplaatsen from postcodes)
     province_code: str
     province_name: str
     alternate_names: tuple[str, ...] = ()  # GeoNames' (Latin-script) other names, for lookup
@@ -93,7 +95,14 @@ class Province(BaseModel):
 
 @cache
 def all_places() -> tuple[Place, ...]:
-    """Every place, most populous first (the file's order)."""
+    """Every place, most populous first; woonplaatsen of unknown population last, by name."""
+    places = _cities()
+    places.extend(_woonplaatsen_not_among(places))
+    places.sort(key=lambda place: (-place.population, place.name, place.province_code, place.geonameid or 0))
+    return tuple(places)
+
+
+def _cities() -> list[Place]:
     places = []
     for row in read_tsv(PLACES_FILE):
         alternates = tuple(name for name in row.get("alternate_names", "").split("|") if name)
@@ -105,8 +114,30 @@ def all_places() -> tuple[Place, ...]:
             province_code=row["province_code"], province_name=PROVINCES[row["province_code"]],
             alternate_names=others,
         ))
-    places.sort(key=lambda place: (-place.population, place.name, place.geonameid))
-    return tuple(places)
+    return places
+
+
+def _woonplaatsen_not_among(cities: list[Place]) -> list[Place]:
+    """The woonplaatsen that no GeoNames city of the same province stands for already.
+
+    A city stands for a woonplaats when one of its names is the woonplaats' name
+    ("'s-Gravenhage" is Den Haag, "Almere" is Almere Stad); then the city's point, population
+    and names win, also over a stray postcode point of that name elsewhere in the province.
+    """
+    aliases = {alias: fold_name(name) for alias, name in _PLACE_ALIASES.items()}
+    known = set()
+    for city in cities:
+        for name in (city.name, *city.alternate_names):
+            known.add((fold_name(name), city.province_code))
+    known |= {(alias, city.province_code) for city in cities for alias, name in aliases.items()
+              if name == fold_name(city.name)}
+    return [
+        Place(geonameid=None, name=row["name"], latitude=float(row["latitude"]),
+              longitude=float(row["longitude"]), population=0, province_code=row["province_code"],
+              province_name=PROVINCES[row["province_code"]])
+        for row in read_tsv(WOONPLAATSEN_FILE)
+        if (fold_name(row["name"]), row["province_code"]) not in known
+    ]
 
 
 @cache

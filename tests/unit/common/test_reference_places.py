@@ -1,4 +1,4 @@
-"""Hand-checked facts about the shipped GeoNames places and the province mapping."""
+"""Hand-checked facts about the shipped GeoNames places and woonplaatsen and the province mapping."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pydantic
 import pytest
 
 from services.common.reference import places
+from services.common.reference.geo import haversine_km as distance_km
 
 
 class TestPlaceLookup:
@@ -67,10 +68,36 @@ class TestPlaceLookup:
         assert places.lookup(name) is None
 
 
+class TestWoonplaatsen:
+    def test_krommenie_a_woonplaats_geonames_files_only_as_part_of_zaanstad_is_found(self) -> None:
+        krommenie, zaandam = places.lookup("Krommenie"), places.lookup("Zaandam")
+        assert krommenie is not None and zaandam is not None
+        assert krommenie.name == "Krommenie" and krommenie.province_name == "Noord-Holland"
+        # Krommenie's centre is at about 52.50 N, 4.76 E, some 8 km north-west of Zaandam.
+        assert krommenie.latitude == pytest.approx(52.50, abs=0.01)
+        assert krommenie.longitude == pytest.approx(4.76, abs=0.01)
+        assert 7 < distance_km(krommenie.latitude, krommenie.longitude, zaandam.latitude, zaandam.longitude) < 9
+
+    def test_a_woonplaats_that_is_a_geonames_city_is_that_city_once(self) -> None:
+        # The postcodes say "'s-Gravenhage"; GeoNames' city Den Haag has that alternate name.
+        assert [p.name for p in places.all_places() if p.name in ("Den Haag", "'s-Gravenhage")] == ["Den Haag"]
+
+    def test_two_woonplaatsen_of_one_name_in_one_province_are_both_there(self) -> None:
+        # Eursinge near Pesse and Eursinge near Westerbork, both in Drenthe, some 12 km apart.
+        found = [p for p in places.all_places() if p.name == "Eursinge" and p.province_code == "01"]
+        assert sorted(round(p.longitude, 1) for p in found) == [6.4, 6.6]
+
+    def test_a_woonplaats_known_only_from_its_postcodes_has_no_population_and_no_geonames_id(self) -> None:
+        krommenie = places.lookup("Krommenie")
+        assert krommenie is not None and krommenie.population == 0 and krommenie.geonameid is None
+
+
 class TestAllPlaces:
-    def test_all_places_of_the_file_are_there_most_populous_first(self) -> None:
+    def test_all_places_are_there_most_populous_first(self) -> None:
         every = places.all_places()
-        assert len(every) == 1966  # GeoNames cities500 (see PROVENANCE.md)
+        # GeoNames cities500 and the woonplaatsen no city stands for (see PROVENANCE.md).
+        assert sum(1 for place in every if place.geonameid is not None) == 1966
+        assert len(every) == 2992
         assert every[0].name == "Rotterdam"
         populations = [place.population for place in every]
         assert populations == sorted(populations, reverse=True)

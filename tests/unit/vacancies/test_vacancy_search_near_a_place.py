@@ -19,6 +19,12 @@ def test_a_misspelt_place_is_refused_with_the_nearest_place_names_as_a_suggestio
     assert violation.description.en == "Unknown place 'Rotterdm'. Did you mean Rotterdam?"
 
 
+def test_near_krommenie_a_woonplaats_without_its_own_geonames_city_searches_around_krommenie() -> None:
+    geo = SEARCH.criteria(SearchRequest(near_place="Krommenie", radius_km=5)).geo
+    assert geo is not None
+    assert (round(geo.latitude, 2), round(geo.longitude, 2), geo.radius_km) == (52.50, 4.76, 5)
+
+
 def test_near_a_place_the_results_are_sorted_nearest_first_unless_another_order_is_asked() -> None:
     assert SEARCH.criteria(SearchRequest(near_place="Den Haag", radius_km=10)).sort == "distance"
     assert SEARCH.criteria(SearchRequest(near_place="Den Haag", radius_km=10, query="kok")).sort == "distance"
