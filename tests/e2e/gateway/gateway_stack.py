@@ -148,7 +148,9 @@ def run_stack(data_dir: Path, broker: str, token_secret: str) -> Iterator[Gatewa
         if "Ctrl-C" in line:
             break
     try:
-        assert any(line.strip().startswith("web") for line in banner), (
+        assert any(line.split()[:2] == ["web", f"http://localhost:{ports['gateway']}/"] for line in banner if line.strip()) and any(
+            line.split()[:2] == ["api", f"http://localhost:{ports['gateway']}/api/v1/openapi.json"]
+            for line in banner if line.strip()), (
             "the stack did not come up:\n" + "\n".join(banner) + (data_dir.parent / "stack.stderr").read_text()[-3000:])
         stack = GatewayStack(f"http://127.0.0.1:{ports['gateway']}", ports, broker,
                              Settings(data_dir=data_dir, token_secret=token_secret))
