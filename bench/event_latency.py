@@ -27,9 +27,9 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.cloudevents import from_kafka
 from services.common.bus.topics import MATCHING
 from services.matching import bootstrap as matching
-from services.matching.service_layer.match_events import EVENT_MATCHED
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.sample_data import random_profile_input
+from services.matching.service_layer.match_events import EVENT_MATCHED
 from services.vacancies import bootstrap as vacancies
 from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.domain.model import VacancyContent
@@ -153,7 +153,7 @@ def run(size: int) -> list[Metric]:
              "background_profiles": background, "max_ms": round(max(latencies) * 1000, 1),
              "p50_until_match_event_written_ms": round(percentile(first_leg, 0.5) * 1000, 1),
              "p50_match_event_written_to_consumed_ms": round(
-                 percentile([total - first for total, first in zip(latencies, first_leg)], 0.5) * 1000, 1)}
+                 percentile([total - first for total, first in zip(latencies, first_leg, strict=True)], 0.5) * 1000, 1)}
     return [
         Metric("event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=500), notes=notes),
         Metric("event-latency.p50", percentile(latencies, 0.50) * 1000, "ms", size),

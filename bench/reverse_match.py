@@ -78,7 +78,7 @@ def run(size: int) -> list[Metric]:
     # that rebuilds lazily after writes shows it here (informative, no goal).
     updates = list(profile_criteria(UPDATED_QUERIES, now, seed=14))
     updated_latencies = []
-    for vac, profile in zip(queries, updates):
+    for vac, profile in zip(queries, updates, strict=True):
         index.upsert(profile)
         t0 = time.perf_counter()
         index.find_matching(vac, today)

@@ -102,7 +102,7 @@ class Stack:
                     **self.extra_env})
         for name in SERVICES:
             with open(self.log_path(name), "wb") as log:
-                self.processes[name] = subprocess.Popen(  # noqa: S603 - our interpreter and module
+                self.processes[name] = subprocess.Popen(  # our interpreter and module
                     [sys.executable, "-m", f"services.{name}"], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                     stdout=log, stderr=log, preexec_fn=_die_with_parent)
         for name, full_name in SERVICES.items():

@@ -12,7 +12,12 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from services.activities.domain.model import (
-    Activity, ActivityType, Channel, Evidence, Outcome, Verification,
+    Activity,
+    ActivityType,
+    Channel,
+    Evidence,
+    Outcome,
+    Verification,
 )
 from services.activities.domain.policy import TEMPLATES, Exemption, ExemptionReason, PolicyVersion
 from services.common.reference import occupations

@@ -13,9 +13,8 @@ from typing import Any
 
 import grpc
 
-from services.common import auth
+from services.common import auth, i18n
 from services.common import errors as e
-from services.common import i18n
 from services.common.interceptors.access_log import write_access_log
 from services.common.interceptors.access_rule import AccessRule
 from services.common.interceptors.authentication import authenticate, required_scope

@@ -48,7 +48,7 @@ class ProviderKeys:
 
     def _discover(self) -> str:
         url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
-        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310 - http(s) issuer
+        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_SECONDS) as response:  # http(s) issuer
             document = json.load(response)
         if document.get("issuer") != self.issuer:
             raise ValueError(f"discovery at {url} names issuer {document.get('issuer')!r}, not {self.issuer!r}")

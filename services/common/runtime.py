@@ -45,7 +45,7 @@ class BackgroundWork:
             while not self._stop.is_set():
                 try:
                     task()
-                except Exception:  # noqa: BLE001 - the next round tries again
+                except Exception:  # the next round tries again
                     log.exception("%s failed", name, extra={"service": self.service})
                 self._stop.wait(interval)
 
@@ -59,7 +59,7 @@ class BackgroundWork:
         for part in reversed(self.parts):
             try:
                 part.stop()
-            except Exception:  # noqa: BLE001 - keep stopping the rest
+            except Exception:  # keep stopping the rest
                 log.exception("error while stopping %s", part, extra={"service": self.service})
         self.parts.clear()
 

@@ -8,8 +8,8 @@ import json
 import os
 import re
 import signal
-import stat
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -154,7 +154,7 @@ class TestStack:
         process, ports, banner = stack
         text = "\n".join(banner)
         assert process.poll() is None, text
-        for name, port in ports.items():
+        for port in ports.values():
             assert f"localhost:{port}" in text
         assert "grpcurl -plaintext" in text and "authorization: Bearer" in text
 

@@ -9,7 +9,6 @@ import json
 import grpc
 from faults_support import SteppedIngest, matched_events, read_topic, vacancy_batches, wait_until
 
-
 from jobmatch.matching.v1 import matching_service_pb2 as mpb
 from jobmatch.matching.v1 import matching_service_pb2_grpc as mgrpc
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc

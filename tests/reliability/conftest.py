@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from reliability_support import Baseline, Stack, seed_baseline, start_stack, stop_stack
 
 # Limits far above what a test sends, so only the rate-limit tests meet the rate limit.

@@ -16,12 +16,6 @@ from typing import Any
 
 import grpc
 from google.protobuf.descriptor import MethodDescriptor
-
-from jobmatch.activities.v1 import activities_pb2 as act
-from jobmatch.matching.v1 import matching_service_pb2 as mat
-from jobmatch.privacy.v1 import privacy_pb2 as prv
-from jobmatch.vacancies.v1 import vacancy_pb2 as vac
-from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from reliability_support import (
     ACTIVITY_SERVICE,
     CASEWORKER,
@@ -37,6 +31,12 @@ from reliability_support import (
     good_profile_request,
     good_vacancy,
 )
+
+from jobmatch.activities.v1 import activities_pb2 as act
+from jobmatch.matching.v1 import matching_service_pb2 as mat
+from jobmatch.privacy.v1 import privacy_pb2 as prv
+from jobmatch.vacancies.v1 import vacancy_pb2 as vac
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 NOT_FOUND = grpc.StatusCode.NOT_FOUND

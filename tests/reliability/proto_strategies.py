@@ -15,7 +15,6 @@ from typing import Any
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from hypothesis import strategies as st
-
 from reliability_support import SOFTWARE_DEVELOPER, message_class
 
 # Long texts (up to 300 000 characters) make a run several times slower as the stores fill:

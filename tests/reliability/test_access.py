@@ -11,11 +11,6 @@ from typing import Any
 import grpc
 import jwt
 import pytest
-
-from jobmatch.activities.v1 import activities_pb2 as act
-from jobmatch.matching.v1 import matching_service_pb2 as mat
-from jobmatch.privacy.v1 import privacy_pb2 as prv
-from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from reliability_support import (
     ACTIVITY_SERVICE,
     CASEWORKER,
@@ -32,6 +27,11 @@ from reliability_support import (
     good_profile_request,
     good_vacancy,
 )
+
+from jobmatch.activities.v1 import activities_pb2 as act
+from jobmatch.matching.v1 import matching_service_pb2 as mat
+from jobmatch.privacy.v1 import privacy_pb2 as prv
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from services.common.auth import mint_token
 from services.common.settings import Settings
 

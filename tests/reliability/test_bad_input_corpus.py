@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
-
 from corpus_cases import CASES, KNOWN_BUGS, Case, Context, Tokens
-from jobmatch.activities.v1 import activities_pb2 as act
-from jobmatch.matching.v1 import matching_service_pb2 as mat
-from jobmatch.privacy.v1 import privacy_pb2 as prv
-from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from reliability_support import (
     ACTIVITY_SERVICE,
     CLIENT,
@@ -26,6 +21,11 @@ from reliability_support import (
     changed_tables,
     full_name,
 )
+
+from jobmatch.activities.v1 import activities_pb2 as act
+from jobmatch.matching.v1 import matching_service_pb2 as mat
+from jobmatch.privacy.v1 import privacy_pb2 as prv
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 
 CORPUS_COUNT: dict[str, int] = {"cases": 0, "passed": 0, "known_bugs": len(KNOWN_BUGS)}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from reliability_support import Stack, changed_tables
+
 from services.vacancies.entrypoints.cli import register
 
 IMPORT_COUNT: dict[str, int] = {"cases": 0, "passed": 0}

@@ -9,11 +9,6 @@ from pathlib import Path
 
 import grpc
 import pytest
-
-from jobmatch.activities.v1 import activities_pb2 as act
-from jobmatch.matching.v1 import matching_service_pb2 as mat
-from jobmatch.vacancies.v1 import vacancy_pb2 as vac
-from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from reliability_support import (
     ACTIVITY_SERVICE,
     CASEWORKER,
@@ -31,6 +26,11 @@ from reliability_support import (
     start_stack,
     stop_stack,
 )
+
+from jobmatch.activities.v1 import activities_pb2 as act
+from jobmatch.matching.v1 import matching_service_pb2 as mat
+from jobmatch.vacancies.v1 import vacancy_pb2 as vac
+from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 from services.common.grpc_server import MAX_MESSAGE_BYTES
 
 EXHAUSTED = grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -14,9 +14,9 @@ from google.protobuf.descriptor import MethodDescriptor
 from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from proto_strategies import KNOWN_STRINGS, messages
 from reliability_support import CLIENT, SERVED, Baseline, Caller, Stack, changed_tables, full_name
+
 from services.activities.entrypoints.grpc_servicer import ACCESS as ACTIVITY_ACCESS
 from services.common.privacy import ACCESS as PRIVACY_ACCESS
 from services.matching.entrypoints.grpc_servicer import ACCESS as MATCHING_ACCESS

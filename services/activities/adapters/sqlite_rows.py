@@ -8,7 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from services.activities.domain.model import (
-    Activity, ActivityType, Channel, Evidence, Outcome, RejectionReason, Verification,
+    Activity,
+    ActivityType,
+    Channel,
+    Evidence,
+    Outcome,
+    RejectionReason,
+    Verification,
 )
 
 SCHEMA = """

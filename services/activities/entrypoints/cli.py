@@ -43,8 +43,8 @@ def _cmd_report_caseload(args: argparse.Namespace) -> int:
     from services.activities.entrypoints.report_data import CaseloadReader
     from services.common.auth import NoTokenSecret, mint_token
     from services.common.cli_errors import SERVICES, failure_lines
-    from services.common.grpc_server import open_channel
     from services.common.errors import t
+    from services.common.grpc_server import open_channel
     from services.common.i18n import cli_language, cli_metadata, localize
     from services.common.settings import Settings
 

@@ -6,13 +6,23 @@ from typing import Any
 
 from jobmatch.activities.v1 import activities_pb2 as pb
 from services.activities.domain.model import (
-    Activity, ActivityDraft, Evidence, Outcome, RejectionReason, parse_date,
+    Activity,
+    ActivityDraft,
+    Evidence,
+    Outcome,
+    RejectionReason,
+    parse_date,
 )
 from services.activities.domain.periods import PeriodAssessment
 from services.activities.domain.policy import Exemption, ExemptionReason, ObligationRule, Organisation, PolicyVersion
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.events import (
-    CHANNEL_TO_PB, OUTCOME_TO_PB, STATUS_TO_PB, TYPE_TO_PB, VERIFICATION_TO_PB, timestamp,
+    CHANNEL_TO_PB,
+    OUTCOME_TO_PB,
+    STATUS_TO_PB,
+    TYPE_TO_PB,
+    VERIFICATION_TO_PB,
+    timestamp,
 )
 from services.activities.service_layer.obligation_handlers import CaseloadRow
 from services.common.errors import FieldViolation, InvalidArgument, t

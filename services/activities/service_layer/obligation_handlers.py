@@ -8,7 +8,13 @@ from datetime import date, datetime
 
 from services.activities.domain.model import RETENTION
 from services.activities.domain.periods import (
-    STATUS_ORDER, PeriodAssessment, PeriodStatus, assess, assess_history, period_containing, periods_until,
+    STATUS_ORDER,
+    PeriodAssessment,
+    PeriodStatus,
+    assess,
+    assess_history,
+    period_containing,
+    periods_until,
 )
 from services.activities.domain.policy import PolicyVersion, build_rule, check_new_version, organisation_of
 from services.activities.domain.templates import TEMPLATE_INFO

@@ -215,7 +215,7 @@ class EmbeddedBroker:
         else:
             output = subprocess.DEVNULL
         preexec = _die_with_parent if sys.platform.startswith("linux") else None
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self._process = subprocess.Popen(  # fixed argv, no shell
             command,
             stdin=subprocess.DEVNULL,
             stdout=output,

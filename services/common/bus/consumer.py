@@ -133,7 +133,7 @@ class EventConsumer(threading.Thread):
                 # Its metadata names the lost topics: it would write into nothing.
                 _close_quietly(self._dead_letter_producer)
                 self._dead_letter_producer = None
-            except Exception as exc:  # broker gone, coordinator lost, ...: start over
+            except Exception as exc:  # noqa: BLE001 - broker gone, coordinator lost, ...: start over
                 log.warning("event consumer %s restarting in %.1fs: %s: %s",
                             self.group_id, backoff, type(exc).__name__, exc)
                 self._stopping.wait(backoff)
@@ -152,7 +152,7 @@ class EventConsumer(threading.Thread):
         self._last_purge = time.monotonic()
         try:
             forgotten = self.processed.purge()
-        except Exception as exc:  # a shared store that is down: forgetting can wait an hour
+        except Exception as exc:  # noqa: BLE001 - a shared store that is down: forgetting can wait an hour
             log.warning("consumer %s could not purge processed event ids: %s", self.group_id, exc)
             return
         if forgotten:
@@ -222,7 +222,7 @@ class EventConsumer(threading.Thread):
             self._uncommitted.put(tp, done)
         try:
             consumer.commit(offsets)
-        except Exception as exc:  # rebalance/broker restart: dedupe covers the re-read
+        except Exception as exc:  # noqa: BLE001 - rebalance/broker restart: dedupe covers the re-read
             log.warning("commit failed for %s: %s", self.group_id, exc)
         else:
             self._uncommitted.committed(offsets)
@@ -237,7 +237,7 @@ class EventConsumer(threading.Thread):
             if self.processed.seen(event.id):
                 self.observer.count(record.topic, "duplicate")
                 return True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the dedupe store's errors are sorted by is_transient
             # The shared dedupe store (search engine) is down: as for a handler, wait, then read again.
             return self._pause_if_transient(exc, event.id)
         attempt = 0
@@ -246,7 +246,7 @@ class EventConsumer(threading.Thread):
             try:
                 with handling(event.id), self.observer.handling(event, record.topic):
                     self.handler(event)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a handler may raise anything; is_transient sorts it
                 if is_transient(exc) and not self._stopping.is_set():
                     # A dependency is down (search engine unreachable or overloaded): not the
                     # event's fault, so no attempt is counted and it never goes to dead letters.
@@ -268,7 +268,7 @@ class EventConsumer(threading.Thread):
                 continue
             try:
                 self.processed.mark(event.id)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the dedupe store's errors are sorted by is_transient
                 # Not marked: the redelivery runs the handler again (idempotent on that path).
                 return self._pause_if_transient(exc, event.id)
             self.handled_count += 1
@@ -290,7 +290,7 @@ class EventConsumer(threading.Thread):
             self._get_dead_letter_producer().send(
                 topic, key=record.key, value=record.value, headers=headers
             ).get(timeout=10)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any send failure: close the producer and try again
             log.warning("could not send to %s yet: %s", topic, exc)
             _close_quietly(self._dead_letter_producer)
             self._dead_letter_producer = None

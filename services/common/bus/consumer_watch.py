@@ -39,7 +39,7 @@ class StallWatch:
         try:
             ends = consumer.end_offsets(sorted(assigned))
             self._behind = any((ends.get(tp) or 0) > consumer.position(tp) for tp in assigned)
-        except Exception:  # a partition revoked meanwhile, a request timed out: ask again later
+        except Exception:  # noqa: BLE001 - a partition revoked meanwhile, a request timed out: ask again later
             self._behind = False
         return self._behind
 

@@ -148,7 +148,7 @@ class GroupListener(_ListenerBase):  # type: ignore[misc, valid-type]
                     await self._commit_async(offsets)
                     log.info("consumer %s committed %d partition(s) before giving them up",
                              self.group_id, len(offsets))
-                except Exception as exc:  # the next owner re-reads them; dedupe skips them
+                except Exception as exc:  # noqa: BLE001 - the next owner re-reads them; dedupe skips them
                     log.warning("commit on revoke failed for %s: %s", self.group_id, exc)
 
         async def on_partitions_assigned(self, assigned: Any) -> None:
@@ -166,7 +166,7 @@ class GroupListener(_ListenerBase):  # type: ignore[misc, valid-type]
             if offsets:
                 try:
                     self.consumer.commit(offsets)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - the next owner re-reads them; dedupe skips them
                     log.warning("commit on revoke failed for %s: %s", self.group_id, exc)
 
         def on_partitions_assigned(self, assigned: Any) -> None:

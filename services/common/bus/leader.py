@@ -112,7 +112,7 @@ class GroupLease(threading.Thread):
                 while not self._stopping.is_set():
                     client.poll(timeout_ms=200)  # heartbeats and rebalances; paused: no records
                     backoff = 0.1
-            except Exception as exc:  # broker gone, coordinator lost, ...: join again
+            except Exception as exc:  # noqa: BLE001 - broker gone, coordinator lost, ...: join again
                 log.warning("group lease %s restarting in %.1fs: %s: %s",
                             self.group_id, backoff, type(exc).__name__, exc)
                 self._stopping.wait(backoff)

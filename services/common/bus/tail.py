@@ -34,7 +34,7 @@ def _import_generated_modules(full_name: str) -> None:
             if info.name.endswith("_pb2"):
                 try:
                     importlib.import_module(f"{package}.{info.name}")
-                except Exception:  # a broken generated module must not stop the tail
+                except Exception:  # noqa: BLE001 - a broken generated module must not stop the tail
                     continue
         return
 
@@ -83,7 +83,7 @@ def describe_record(record: Any, decoders: dict[str, type[Message]] | None = Non
             payload = cls.FromString(value)
             line["data"] = json_format.MessageToDict(payload, preserving_proto_field_name=True)
             return line
-        except Exception as exc:  # wrong schema or corrupt bytes: still show the bytes
+        except Exception as exc:  # noqa: BLE001 - wrong schema or corrupt bytes: still show the bytes
             line["error"] = f"payload does not parse as {cls.DESCRIPTOR.full_name}: {exc}"
     line["data_base64"] = base64.b64encode(value).decode()
     return line

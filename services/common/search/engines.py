@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from .engine import (Conflict, EngineKind, EngineRejected, EngineUnavailable, NotFound, Refresh,
-                     SearchEngineError)
+from .engine import Conflict, EngineKind, EngineRejected, EngineUnavailable, NotFound, Refresh, SearchEngineError
 from .retry import TRANSIENT_STATUSES, RetryPolicy, bulk_with_item_retries
 
 T = TypeVar("T")
@@ -62,7 +61,7 @@ class _Engine:
         for attempt in range(self.retry.attempts):
             try:
                 return send()
-            except Exception as error:  # noqa: BLE001 - narrowed by _is_api_error below
+            except Exception as error:  # narrowed by _is_api_error below
                 if not self._is_api_error(error):
                     raise
                 translated = self._translate(error)

@@ -25,7 +25,6 @@ from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy
 from services.matching.domain.vacancy_index import VacancyIndex
 
-
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_profile (client_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS open_vacancy (vacancy_id TEXT PRIMARY KEY, body TEXT NOT NULL)",

@@ -59,8 +59,8 @@ def render_feed(client_id: str, response: object, language: str | None = None) -
     from services.common.i18n import cli_language, plural
 
     en = (language or cli_language()) == "en"
-    items = list(getattr(response, "items"))
-    total, new_count = getattr(response, "total_size"), getattr(response, "new_count")
+    items = list(response.items)
+    total, new_count = response.total_size, response.new_count
     if en:
         lines = [f"Vacancies for {client_id}: {plural(total, 'vacancy', 'vacancies')}, {new_count} new"]
     else:

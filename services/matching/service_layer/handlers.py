@@ -8,7 +8,13 @@ from datetime import datetime
 
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
 from services.matching.domain import feed
-from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile, SearchProfileInput, make_search_profile
+from services.matching.domain.model import (
+    FeedbackKind,
+    OpenVacancy,
+    SearchProfile,
+    SearchProfileInput,
+    make_search_profile,
+)
 from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
 from services.matching.service_layer import match_events

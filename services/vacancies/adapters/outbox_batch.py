@@ -5,6 +5,7 @@ transaction; the event wrapper's wire form is built directly from the stored vac
 from __future__ import annotations
 
 import sqlite3
+
 from services.common.bus.outbox import PendingEvent, SqliteOutbox
 
 

@@ -14,7 +14,14 @@ from services.common.reference import geo, occupations, places
 
 from ..domain.model import CONTRACT_TYPE_LABELS, Vacancy
 from ..domain.search import (
-    FacetCount, SearchCriteria, SearchHit, SearchPage, SearchPosition, TextQuery, TextTerm, invalid_page_token,
+    FacetCount,
+    SearchCriteria,
+    SearchHit,
+    SearchPage,
+    SearchPosition,
+    TextQuery,
+    TextTerm,
+    invalid_page_token,
 )
 
 SortKey = tuple[float, float]

@@ -8,6 +8,7 @@ text does not say.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from datetime import date
@@ -67,7 +68,7 @@ def employment_types(value: str) -> tuple[tuple[str, str | None], ...]:
         meaning = EMPLOYMENT_TYPES.get(key)
         if meaning is None and "_" in key:  # compound ATS codes: "FULLTIME_PERMANENT", "PART_TIME_TEMPORARY"
             pieces = [EMPLOYMENT_TYPES.get(p) for p in key.split("_")]
-            joined = [EMPLOYMENT_TYPES.get(a + "_" + b) for a, b in zip(key.split("_"), key.split("_")[1:])]
+            joined = [EMPLOYMENT_TYPES.get(a + "_" + b) for a, b in itertools.pairwise(key.split("_"))]
             known = [p for p in (*pieces, *joined) if p is not None]
             meaning = next((p for p in known if p), "" if known else None)
         found.append((part.strip(), meaning))

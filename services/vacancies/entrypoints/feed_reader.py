@@ -152,9 +152,9 @@ def _records(name: str, document: Any, source: str | None, postings_only: bool =
         by_id: dict[str, Any] = {}
         referenced: set[str] = set()
     else:
-        by_id = {str(n["@id"]): n for n, p in zip(nodes, postings) if not p and isinstance(n, dict) and "@id" in n}
-        referenced = _references([n for n, p in zip(nodes, postings) if p])
-    for number, (node, posting) in enumerate(zip(nodes, postings), start=1):
+        by_id = {str(n["@id"]): n for n, p in zip(nodes, postings, strict=True) if not p and isinstance(n, dict) and "@id" in n}
+        referenced = _references([n for n, p in zip(nodes, postings, strict=True) if p])
+    for number, (node, posting) in enumerate(zip(nodes, postings, strict=True), start=1):
         if not posting and (postings_only or (isinstance(node, dict) and node.get("@id") in referenced)):
             continue
         mapped = map_job_posting(node, source, by_id)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from services.common.errors import InvalidArgument, NotFound, ResourceExhausted, t
 
+from ..domain.fingerprints import content_hash, fingerprint
 from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
 from ..domain.model import IngestStatus, Vacancy, VacancyContent
-from ..domain.fingerprints import content_hash, fingerprint
 from ..domain.rules import CLOSING_DATE_PASSED, check_content
 from .ports import Clock, VacancyStore
 

@@ -8,13 +8,21 @@ from typing import cast
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from services.common.errors import FieldViolation, InvalidArgument, t
+from services.common.page_tokens import PageTokens, scope_of
 from services.common.reference import places
 
 from ..domain.search import (
-    GeoFilter, SearchCriteria, SearchPage, SearchPosition, SearchSort, check_criteria, check_query_text, check_sort,
-    invalid_page_token, parse_text_query,
+    GeoFilter,
+    SearchCriteria,
+    SearchPage,
+    SearchPosition,
+    SearchSort,
+    check_criteria,
+    check_query_text,
+    check_sort,
+    invalid_page_token,
+    parse_text_query,
 )
-from services.common.page_tokens import PageTokens, scope_of
 from .ports import VacancyChange, VacancyStore
 
 DEFAULT_PAGE_SIZE = 20

@@ -10,11 +10,11 @@ import grpc
 import pytest
 
 from jobmatch.activities.v1 import activities_pb2 as pb
+from jobmatch.activities.v1 import activities_pb2_grpc
 from jobmatch.events.v1 import caseload_events_pb2 as ev
 from services.activities.bootstrap import create_server
 from services.activities.service_layer.events import CASELOAD_ASSIGNED, CASELOAD_UNASSIGNED
 from services.common.bus.cloudevents import CloudEvent
-from jobmatch.activities.v1 import activities_pb2_grpc
 
 CW, CLIENT, OTHER = "cw-7", "c-71", "c-72"
 

@@ -29,7 +29,7 @@ def non_white_pixels(png: bytes) -> int:
         length, kind = struct.unpack(">I4s", png[pos:pos + 8])
         body = png[pos + 8:pos + 8 + length]
         if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            width, _height, depth, colour = struct.unpack(">IIBB", body[:10])
             assert depth == 8 and colour in (2, 6)
             channels = 3 if colour == 2 else 4
         elif kind == b"IDAT":

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from test_activity_store_contract import store  # noqa: F401 - the same adapters (SQLite, Elasticsearch)
 
 from services.activities.domain.model import ActivityType
 from services.activities.domain.policy import TEMPLATES, Exemption, ExemptionReason, PolicyVersion
 from services.common.errors import Aborted
-
-from test_activity_store_contract import store  # noqa: F401 - the same adapters (SQLite, Elasticsearch)
 
 START = date(2026, 1, 5)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from jobmatch.events.v1 import activity_events_pb2 as ev
 from jobmatch.activities.v1 import activities_pb2 as pb
+from jobmatch.events.v1 import activity_events_pb2 as ev
 from services.activities.domain.model import ActivityDraft, ActivityType, Channel
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.events import (
-    ACTIVITY_LOGGED, OBLIGATION_AT_RISK, OBLIGATION_PERIOD_ASSESSED,
+    ACTIVITY_LOGGED,
+    OBLIGATION_AT_RISK,
+    OBLIGATION_PERIOD_ASSESSED,
 )
 from services.common.bus.topics import ACTIVITIES
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from test_activity_store_contract import store  # noqa: F401 - the same adapters (SQLite, Elasticsearch)
+
 from services.activities.domain.model import Channel
 from services.activities.domain.vacancy import VacancySummary
-
-from test_activity_store_contract import store  # noqa: F401 - the same adapters (SQLite, Elasticsearch)
 
 
 class TestVacancyProjectionContract:

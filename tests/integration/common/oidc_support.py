@@ -102,7 +102,7 @@ class JwksServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 outer.fetches += 1
                 body = json.dumps({"keys": outer.keys}).encode()
                 self.send_response(200)

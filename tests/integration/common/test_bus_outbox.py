@@ -178,7 +178,7 @@ class TestPublishingAndRetention:
         with store_conn:
             for text in "abc":
                 add(outbox, store_conn, text)
-        first, second, third = outbox.pending(relay_conn)
+        first, _second, _third = outbox.pending(relay_conn)
         outbox.mark_published(relay_conn, [(first.event.id, 0, 10)], "cluster-1")
         assert [e.event.sequence for e in outbox.pending(relay_conn)] == [2, 3]
         assert outbox.acked_high_water(relay_conn) == {("t", 0): 10}

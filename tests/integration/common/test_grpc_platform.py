@@ -13,10 +13,10 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
 from services.common.auth import mint_token
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.grpc_server import MethodPolicy, create_grpc_server, shutdown
-from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
 from services.common.privacy import ErasureReport, PrivacyServicer
 from services.common.processing_log import SqliteProcessingLog, record_processing
 from services.common.rpc_errors import field_violations
@@ -53,7 +53,7 @@ def _probe_messages() -> tuple[type, type]:
 Request, Response = _probe_messages()
 
 
-def get_thing(request, context):  # noqa: ANN001 - grpc handler signature
+def get_thing(request, context):  # grpc handler signature
     if request.amount < 0:
         raise InvalidArgument([FieldViolation("amount", t("Het bedrag mag niet negatief zijn.", "Amount must not be negative."))])
     if request.amount == 13:
@@ -92,13 +92,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings, SqliteProcessingLog]
     shutdown(srv, 0)
 
 
-def _call(address: str, request, metadata=()):  # noqa: ANN001
+def _call(address: str, request, metadata=()):
     with grpc.insecure_channel(address) as channel:
         stub = channel.unary_unary(f"/{SERVICE}/GetThing", Request.SerializeToString, Response.FromString)
         return stub(request, metadata=metadata, timeout=5)
 
 
-def _bearer(settings: Settings, role: str, subject: str, **kw) -> tuple[tuple[str, str], ...]:  # noqa: ANN003
+def _bearer(settings: Settings, role: str, subject: str, **kw) -> tuple[tuple[str, str], ...]:
     return (("authorization", "Bearer " + mint_token(settings, subject=subject, role=role, **kw)),)
 
 
@@ -177,7 +177,7 @@ class TestClientRule:
     def test_trace_id_is_taken_from_traceparent(self, server) -> None:
         address, settings, plog = server
         trace = "4bf92f3577b34da6a3ce929d0e0e4736"
-        metadata = _bearer(settings, "client", "c-1") + (("traceparent", f"00-{trace}-00f067aa0ba902b7-01"),)
+        metadata = (*_bearer(settings, "client", "c-1"), ("traceparent", f"00-{trace}-00f067aa0ba902b7-01"))
         _call(address, Request(client_id="c-1"), metadata)
         assert plog.list_for_subject("c-1")[0].trace_id == trace
 

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from matching_support import NOW, MovableClock, make_vacancy  # noqa: F401 - re-exported for fixtures
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
 from services.common.settings import Settings
 from services.matching.bootstrap import App, build_app, create_server
-
-from matching_support import NOW, MovableClock, make_vacancy  # noqa: F401 - re-exported for fixtures
 
 
 @pytest.fixture

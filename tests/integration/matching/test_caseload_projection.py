@@ -11,6 +11,7 @@ from pathlib import Path
 import grpc
 import pytest
 from search_legs import SEARCH_LEGS, search_leg
+from test_matching_grpc import CLIENT, OTHER, open_utrecht_vacancies, set_profile
 
 from jobmatch.events.v1 import caseload_events_pb2 as ev
 from jobmatch.matching.v1 import matching_service_pb2 as pb
@@ -18,7 +19,6 @@ from services.common.bus.cloudevents import CloudEvent
 from services.matching.adapters.caseload_projection import SqliteCaseloadProjection
 from services.matching.entrypoints.events import CASELOAD_ASSIGNED, CASELOAD_UNASSIGNED
 from services.matching.service_layer.ports import CaseloadProjection
-from test_matching_grpc import CLIENT, OTHER, open_utrecht_vacancies, set_profile
 
 CW = "cw-9"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import grpc
 import pytest
-
 from matching_support import MovableClock, make_vacancy
+
 from jobmatch.matching.v1 import matching_service_pb2 as pb
 from services.common.rpc_errors import field_violations
 from services.matching.bootstrap import App

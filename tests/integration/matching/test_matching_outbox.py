@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matching_support import make_vacancy
+
 from jobmatch.events.v1 import matching_events_pb2 as ev
 from services.matching.bootstrap import App
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput

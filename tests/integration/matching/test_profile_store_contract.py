@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matching_support import make_vacancy
 from search_legs import SEARCH_LEGS, search_leg
 
-from matching_support import make_vacancy
 from services.common.bus.outbox import SqliteOutbox
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
 from services.matching.domain.model import OccupationWishInput, SearchProfile, SearchProfileInput, make_search_profile

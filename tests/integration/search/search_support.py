@@ -153,7 +153,7 @@ class RecordingEngine:
 
 def engine_of(app: Any) -> SearchEngine:
     """The engine an app built from Settings talks to (shared by its search adapters)."""
-    return app.store._es  # noqa: SLF001 - tests reach the wiring to wrap it
+    return app.store._es  # tests reach the wiring to wrap it
 
 
 def search_settings(url: str, data_dir: Path, **more: Any) -> Settings:

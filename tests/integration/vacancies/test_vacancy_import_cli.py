@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from vacancies_support import FIXTURES
 
 from services.vacancies.entrypoints.cli import register
-
-from vacancies_support import FIXTURES
 
 ALL_FILES = [FIXTURES / "werkbank_graph.jsonld", FIXTURES / "malformed.json", FIXTURES / "jobboard_array.json",
              FIXTURES / "feed.ndjson"]

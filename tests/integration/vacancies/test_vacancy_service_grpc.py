@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from vacancies_support import SOFTWARE_DEVELOPER, software_job, vacancy
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from services.common.rpc_errors import field_violations
 from services.vacancies.adapters.proto_codec import content_to_proto
-
-from vacancies_support import SOFTWARE_DEVELOPER, software_job, vacancy
 
 
 def proto(content) -> pb.Vacancy:  # type: ignore[no-untyped-def]
@@ -175,7 +174,7 @@ class TestSearchOverGrpc:
 
 class TestChangeStreamOverGrpc:
     def test_paging_from_a_cursor_returns_every_change_once_in_order(self, stub, service, app, clock) -> None:  # type: ignore[no-untyped-def]
-        (first,) = ingest(stub, service, [town_vacancy(str(n), "Utrecht", valid_through="2026-11-30") for n in range(5)])
+        (_first,) = ingest(stub, service, [town_vacancy(str(n), "Utrecht", valid_through="2026-11-30") for n in range(5)])
         ingest(stub, service, [town_vacancy("0", "Utrecht", title="Ander werk", valid_through="2026-11-30")])
         start = stub.ListVacancyChanges(svc.ListVacancyChangesRequest(page_size=2), metadata=service)
         cursor = start.cursor

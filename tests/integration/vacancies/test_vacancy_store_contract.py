@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from search_legs import OSMEM_SCORE_TIE_BREAK, SEARCH_LEGS, osmem_lacks
+from vacancies_support import MovableClock, software_job, vacancy
+from vacancy_search_support import URN, search_store
 
 from services.common.reference import places
 from services.vacancies.domain.search import GeoFilter, SearchCriteria, parse_text_query
 from services.vacancies.service_layer.ingest import IngestVacancies
-
-from vacancies_support import MovableClock, software_job, vacancy
-from vacancy_search_support import URN, search_store
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 UTRECHT = places.lookup("Utrecht")

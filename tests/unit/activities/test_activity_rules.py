@@ -20,7 +20,14 @@ from services.activities.domain.model import (
     with_outcome,
     withdrawn,
 )
-from services.activities.domain.policy import TEMPLATES, build_rule, check_new_version, PolicyVersion, Exemption, ExemptionReason
+from services.activities.domain.policy import (
+    TEMPLATES,
+    Exemption,
+    ExemptionReason,
+    PolicyVersion,
+    build_rule,
+    check_new_version,
+)
 from services.common.errors import FailedPrecondition, InvalidArgument
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

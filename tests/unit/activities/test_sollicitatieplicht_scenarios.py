@@ -21,7 +21,7 @@ import pytest
 from services.activities.domain.exemptions import Exemption, ExemptionReason
 from services.activities.domain.model import ActivityType as T
 from services.activities.domain.model import Verification as V
-from services.activities.domain.periods import ActivityFact, AtRiskReason, PeriodStatus, assess, periods_until
+from services.activities.domain.periods import ActivityFact, AtRiskReason, assess, periods_until
 from services.activities.domain.policy import TEMPLATES, ObligationRule, PolicyVersion, check_new_version
 from services.activities.domain.templates import TEMPLATE_INFO
 from services.common.errors import InvalidArgument

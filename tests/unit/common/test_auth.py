@@ -10,10 +10,10 @@ import jwt
 import pytest
 
 from services.common.auth import (
+    NoTokenSecret,
     Principal,
     check_caseworker_access,
     check_client_access,
-    NoTokenSecret,
     mint_token,
     principal_from_metadata,
     verify_token,

@@ -6,7 +6,12 @@ import pytest
 
 from services.common.search.bulk import BulkError, bulk_write, delete_op, index_op, item_failures
 from services.common.search.indices import (
-    IndexSpec, Step, create_body, migrate, plan_migration, swap_alias_actions,
+    IndexSpec,
+    Step,
+    create_body,
+    migrate,
+    plan_migration,
+    swap_alias_actions,
 )
 from services.common.search.processing_log import INDEX_SPECS, list_request
 

@@ -4,13 +4,13 @@ on osmem, an OpenSearch-API server, through the real client)."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
 from search_legs import osmem_leg
 
 from services.common.search.bulk import bulk_write, index_op
@@ -21,7 +21,7 @@ from services.matching.domain.ranking import brute_force_matches
 from services.matching.domain.rules import compile_profile, compile_vacancy, distance_km, evaluate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "matching"))
-from matching_strategies import NOW, TODAY, scenarios  # noqa: E402
+from matching_strategies import NOW, TODAY, scenarios
 
 
 def vacancy(**fields) -> OpenVacancy:  # type: ignore[no-untyped-def]
@@ -56,7 +56,7 @@ class TestTravelPolygon:
     def test_the_ring_is_closed_counter_clockwise_and_not_much_larger_than_the_circle(self) -> None:
         ring = m.travel_polygon(52.09, 5.12, 25)["coordinates"][0]
         assert ring[0] == ring[-1] and len(ring) == m.CIRCLE_SIDES + 1
-        area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+        area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))
         assert area > 0  # counter-clockwise, as GeoJSON and orientation "right" expect
         assert max(distance_km(52.09, 5.12, lat, lon) for lon, lat in ring) < 25 * 1.05 + m.MARGIN_KM
 
@@ -119,7 +119,7 @@ class TestForwardMatchQuery:
 def _in_polygon(x: float, y: float, ring: list[list[float]]) -> bool:
     """Ray casting: whether (x, y) lies inside the closed ring."""
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside

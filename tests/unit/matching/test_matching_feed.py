@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from test_matching_rules import NOW, TODAY, profile, vacancy
 
 from services.common.errors import InvalidArgument
 from services.matching.domain import feed
 from services.matching.domain.model import Criterion, FeedbackKind, OccupationMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
 from services.matching.domain.vacancy_index import VacancyIndex
-from test_matching_rules import NOW, TODAY, profile, vacancy
 
 
 def index_of(*vacancies) -> VacancyIndex:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from matching_strategies import TODAY, scenarios
 
 from services.common.reference import places
 from services.matching.domain.profile_index import ProfileMatchIndex
 from services.matching.domain.ranking import brute_force_matches
 from services.matching.domain.rules import compile_profile, compile_vacancy, evaluate
 from services.matching.domain.vacancy_index import VacancyIndex
-from matching_strategies import TODAY, scenarios
 
 
 class TestProfileIndexEquivalence:

@@ -24,7 +24,7 @@ from services.matching.domain.rules import compile_profile, compile_vacancy, eva
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 SOFTWARE_DEVELOPER = next(o for o in occupations.by_isco_prefix("2512"))
-OTHER_2512 = [o for o in occupations.by_isco_prefix("2512") if o.uri != SOFTWARE_DEVELOPER.uri][0]
+OTHER_2512 = next(o for o in occupations.by_isco_prefix("2512") if o.uri != SOFTWARE_DEVELOPER.uri)
 SAME_MINOR_2513 = occupations.by_isco_prefix("2513")[0]
 NURSE = occupations.by_isco_prefix("2221")[0]
 

@@ -92,8 +92,8 @@ class TestPostingLists:
         for slot, key in enumerate([7, 3, 7, 9, 3]):
             postings.add(key, slot)
         slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
-        assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 1), (0, 4), (1, 0), (1, 2)]
+        assert sorted(zip(which.tolist(), slots.tolist(), strict=True)) == [(0, 1), (0, 4), (1, 0), (1, 2)]
         postings.merge(np.array([True, False, True, True, True]))
         postings.add(8, 5)
         slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
-        assert sorted(zip(which.tolist(), slots.tolist())) == [(0, 4), (1, 0), (1, 2), (2, 5)]
+        assert sorted(zip(which.tolist(), slots.tolist(), strict=True)) == [(0, 4), (1, 0), (1, 2), (2, 5)]

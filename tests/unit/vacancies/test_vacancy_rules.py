@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from services.vacancies.domain.model import Location, Occupation, VacancyContent
 from services.vacancies.domain.fingerprints import content_hash, fingerprint
+from services.vacancies.domain.model import Location, Occupation, VacancyContent
 from services.vacancies.domain.rules import check_content
 
 TODAY = date(2026, 11, 25)

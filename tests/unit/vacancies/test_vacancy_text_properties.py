@@ -9,6 +9,7 @@ from services.vacancies.adapters.sqlite_search import match_expressions
 from services.vacancies.domain.html_text import html_to_text
 from services.vacancies.domain.search import parse_text_query
 
+
 class TestTextQueryProperties:
     @given(st.text(max_size=200))
     def test_every_query_parses_into_word_terms_only(self, text: str) -> None:
