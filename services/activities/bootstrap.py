@@ -47,6 +47,7 @@ log = logging.getLogger("jobmatch.activities")
 Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-activities"
 SWEEP_INTERVAL_SECONDS = 60.0
+OUTBOX_SWEEP_SECONDS = 5.0  # and how long a commit document may stay pending before it is swept
 VACANCY_GROUP = "jobmatch-activities-vacancies"
 
 
@@ -58,7 +59,9 @@ def utc_now() -> datetime:
 class App:
     settings: Settings
     store: SqliteActivitiesStore
-    outbox: SqliteOutbox
+    # The relay's source: the service's SQLite outbox, or on the search path the engine's
+    # outbox index (EngineOutbox, shared by the replicas; one of them relays and sweeps).
+    outbox: Any
     processing_log: SqliteProcessingLog
     activities: ActivityHandlers
     obligations: ObligationHandlers
@@ -68,6 +71,7 @@ class App:
     # On the search path the consumer dedupes in the engine, shared by every replica.
     search: Any = None  # SearchConnection | None
     sweep_job: SingleWriter | None = None
+    outbox_sweep_job: SingleWriter | None = None
 
     def processed_events(self) -> ProcessedEvents:
         if self.search is not None:
@@ -89,20 +93,34 @@ class App:
         with background_context(self.processing_log, "activities", "sweep"):
             return self.obligations.sweep()
 
-    def start_background(self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS) -> None:
+    def start_background(self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS,
+                         outbox_sweep_interval: float = OUTBOX_SWEEP_SECONDS) -> None:
         """Outbox relay and vacancy consumer (with a broker) and the period sweeper (at-risk,
         notice, assessment, retention), which runs on one replica only: the one owning partition
-        0 of the vacancies topic in the consumer's group (every replica without a broker)."""
+        0 of the vacancies topic in the consumer's group (every replica without a broker). On
+        the search path that replica also relays the shared outbox and settles the events a
+        dead replica left pending in its commit documents."""
         bootstrap = self.settings.kafka_bootstrap_servers
         consumer = None
         if bootstrap:
-            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
             consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING, CASELOAD], VACANCY_GROUP,
                                                            self.event_handler(),
                                                            self.processed_events()))
+        leads = owner_of(consumer, VACANCIES)
+        if bootstrap:
+            shared = self.search is not None  # the engine's outbox: one relay for every replica
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings,
+                                                            leads=leads if shared else None))
         if sweep_interval > 0:
-            self.sweep_job = SingleWriter("period sweep", owner_of(consumer, VACANCIES), self._sweep_and_log)
+            self.sweep_job = SingleWriter("period sweep", leads, self._sweep_and_log)
             self.background.every(sweep_interval, "sweeper", self.sweep_job)
+        if self.search is not None and outbox_sweep_interval > 0:
+            self.outbox_sweep_job = SingleWriter("outbox sweep", leads, self.sweep_outbox)
+            self.background.every(outbox_sweep_interval, "outbox-sweeper", self.outbox_sweep_job)
+
+    def sweep_outbox(self, older_than_s: float = OUTBOX_SWEEP_SECONDS) -> int:
+        """Settle commit documents whose writer died before it settled them (search path)."""
+        return int(self.outbox.sweep(self.store.commit_indices, older_than_s))
 
     def _sweep_and_log(self) -> None:
         report = self.sweep()
@@ -126,23 +144,27 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     kafka_clients.configure(settings)
     page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("activities")
-    outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
-                          settings.outbox_retention_days)
     store: Any
     processing_log: Any
+    outbox: Any
     es = None
     if settings.search_engine_url:
-        # Search-engine stores and processed-event ids; the outbox stays in the local file.
-        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
+        # Search-engine stores, processed-event ids and outbox: nothing on the replica's disk.
+        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS, OUTBOX, OUTBOX_SERVICE
         from services.activities.adapters.elasticsearch_store import (
             ElasticsearchActivitiesStore,
         )
         from services.common.search.connect import connect
+        from services.common.search.outbox import EngineOutbox
 
-        es = connect(settings, INDEX_SPECS)
+        es = connect(settings, [*INDEX_SPECS, OUTBOX])
+        outbox = EngineOutbox(es.engine, es.prefix, OUTBOX_SERVICE, settings.source_urn(SOURCE_SYSTEM),
+                              retention_days=settings.outbox_retention_days)
         store = ElasticsearchActivitiesStore(es.engine, es.prefix, outbox)
         processing_log = es.processing_log
     else:
+        outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
+                              settings.outbox_retention_days)
         store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     activities = ActivityHandlers(store, store, store, clock)

@@ -100,6 +100,8 @@ class ActivityHandlers:
         before = self._own(cmd.client_id, cmd.activity_id)
         activity = model.verified(before, approve=cmd.approve, reason=cmd.reason, caseworker_id=cmd.caseworker_id,
                                   rejection_reason=cmd.rejection_reason)
+        if activity == before:  # the same decision again (a retry): nothing changed, nothing to announce
+            return activity
         now = self.clock()
         pending = [events.activity_verified(activity, now)]
         if activity.verification is not before.verification:

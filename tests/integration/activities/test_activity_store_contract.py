@@ -27,12 +27,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Every adapter of the activities store ports. The Elasticsearch leg runs with
     ELASTICSEARCH_URL set or under testcontainers with Docker; otherwise it is skipped with why."""
     if request.param in SEARCH_LEGS:
-        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS
+        from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS, OUTBOX, OUTBOX_SERVICE
         from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
-        from services.common.bus.outbox import SqliteOutbox
+        from services.common.search.outbox import EngineOutbox
 
-        with search_leg(request.param, list(INDEX_SPECS)) as (client, prefix):
-            outbox = SqliteOutbox(tmp_path / "outbox.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities")
+        with search_leg(request.param, [*INDEX_SPECS, OUTBOX]) as (client, prefix):
+            outbox = EngineOutbox(client, prefix, OUTBOX_SERVICE, "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities")
             adapter: Any = ElasticsearchActivitiesStore(client, prefix, outbox)
             yield adapter
             adapter.close()

@@ -19,8 +19,17 @@ class TestActivityIndices:
     def test_every_index_is_strict_so_a_typo_in_a_field_fails_loudly(self) -> None:
         assert {spec.name for spec in m.INDEX_SPECS} == {
             "activities", "activity-requests", "policy-versions", "caseload", "period-signals",
-            "activities-vacancy-projection", "activities-legal-holds"}
+            "activities-vacancy-projection", "activities-legal-holds", "activities-erasures"}
         assert all(spec.mappings["dynamic"] == "strict" for spec in m.INDEX_SPECS)
+
+    def test_every_commit_document_index_maps_the_pending_events_and_was_bumped_to_get_them(self) -> None:
+        pending = {"pending_events": {"type": "object", "enabled": False}, "pending_since": {"type": "date"}}
+        for spec in m.COMMIT_SPECS:
+            assert {k: spec.mappings["properties"][k] for k in pending} == pending
+        assert {spec.name: spec.version for spec in m.COMMIT_SPECS} == {
+            "activity-requests": 2, "activities": 2, "caseload": 2, "period-signals": 2, "activities-erasures": 1}
+        assert m.ACTIVITY_REQUESTS.mappings["properties"]["doc"] == {"type": "object", "enabled": False}
+        assert m.OUTBOX.name == "activities-outbox" and m.OUTBOX not in m.INDEX_SPECS
 
     def test_ids_and_dates_are_keywords_and_days_and_the_domain_object_is_stored_not_indexed(self) -> None:
         props = m.ACTIVITIES.mappings["properties"]
@@ -42,6 +51,7 @@ class TestActivityIndices:
         assert m.policy_doc_id("c-1", 2) == "c-1\x1f2"
         assert m.signal_doc_id("c-1", date(2026, 1, 5), "at_risk") == "c-1\x1f2026-01-05\x1fat_risk"
         assert m.caseload_doc_id("cw-1", "c-1") == "cw-1\x1fc-1"
+        assert m.erasure_doc_id("c-1", date(2024, 3, 2)) == "c-1\x1f2024-03-02"
 
 
 class TestActivityQueries:
@@ -72,10 +82,15 @@ class TestActivityQueries:
             "aggs": {"per_client": {"terms": {"field": "client_id", "size": 2},
                                     "aggs": {"last": {"max": {"field": "date", "format": "strict_date"}}}}}}
 
-    def test_erasure_deletes_what_is_dated_before_the_cutoff_for_everyone_or_one_client(self) -> None:
-        assert m.dated_before_query(date(2024, 3, 2)) == {"bool": {"filter": [{"range": {"date": {"lt": "2024-03-02"}}}]}}
+    def test_erasure_deletes_what_is_dated_before_the_cutoff_for_everyone_or_one_client_unless_events_are_pending(
+            self) -> None:
+        not_pending = {"exists": {"field": "pending_since"}}
+        assert m.dated_before_query(date(2024, 3, 2)) == {"bool": {
+            "filter": [{"range": {"date": {"lt": "2024-03-02"}}}], "must_not": [not_pending]}}
         assert m.dated_before_query(date(2024, 3, 2), "c-1") == {"bool": {"filter": [
-            {"term": {"client_id": "c-1"}}, {"range": {"date": {"lt": "2024-03-02"}}}]}}
+            {"term": {"client_id": "c-1"}}, {"range": {"date": {"lt": "2024-03-02"}}}], "must_not": [not_pending]}}
+        assert m.dated_before_query(date(2024, 3, 2), held=["c-9"])["bool"]["must_not"] == [
+            {"terms": {"client_id": ["c-9"]}}, not_pending]
 
     def test_client_queries_take_one_id_or_many(self) -> None:
         assert m.client_query("c-1") == {"term": {"client_id": "c-1"}}
@@ -92,6 +107,7 @@ class TestObligationQueries:
 
     def test_versions_caseload_and_signals_read_in_a_stable_order(self) -> None:
         assert m.POLICY_SORT == [{"client_id": "asc"}, {"version": "asc"}]
-        assert m.caseload_query("cw-1") == {"term": {"caseworker_id": "cw-1"}}
+        assert m.caseload_query("cw-1") == {"bool": {"filter": [{"term": {"caseworker_id": "cw-1"}}],
+                                                     "must_not": [{"term": {"assigned": False}}]}}
         assert m.CASELOAD_SORT == [{"client_id": "asc"}]
         assert m.SIGNAL_SORT == [{"client_id": "asc"}, {"period_start": "asc"}, {"kind": "asc"}]

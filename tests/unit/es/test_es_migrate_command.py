@@ -12,7 +12,7 @@ from services.cli import main
 EXPECTED = {"processing-log", "counters", "vacancies", "vacancy-sources", "vacancy-changes", "search-profiles",
             "matching-vacancies", "matching-erasures", "feedback", "feed-state", "activities", "activity-requests",
             "policy-versions", "caseload", "period-signals", "activities-vacancy-projection", "activities-legal-holds",
-            "matching-closed-vacancies", "processed-events", "matching-caseload",
+            "matching-closed-vacancies", "processed-events", "matching-caseload", "activities-erasures",
             "vacancies-outbox", "matching-outbox", "activities-outbox"}
 
 
