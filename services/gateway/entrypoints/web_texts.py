@@ -34,7 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_vacancy": ("Bekijk de vacature bij de werkgever", "See the vacancy at the employer"),
     "i_applied": ("Ik heb gesolliciteerd", "I applied"),
     "applied_already": ("U heeft hierop gesolliciteerd.", "You applied for this one."),
-    "applied_done": ("Goed gedaan! We zetten deze sollicitatie in uw lijst. Zo telt hij mee voor uw sollicitatieplicht.",
+    "applied_done": ("Goed gedaan! We zetten deze sollicitatie in uw lijst. Zo telt ze mee voor uw sollicitatieplicht.",
                      "Well done! We add this application to your list. That way it counts towards your duty to apply."),
     "more": ("Meer vacatures", "More vacancies"),
     "list_intro": ("Hier staan de sollicitaties en andere activiteiten die u heeft doorgegeven.",
@@ -120,17 +120,17 @@ def status_sentence(period: apb.ObligationPeriod, language: str) -> str:
         return "You do not need to apply for jobs in this period." if en else \
             "U hoeft in deze periode niet te solliciteren."
     if period.status == apb.PERIOD_STATUS_MET or needed <= 0:
-        return (f"You have done enough: {counted} of the {required} applications in this period count."
-                if en else f"U heeft genoeg gedaan: {counted} van de {required} sollicitaties in deze periode tellen mee.")
+        return (f"You have done enough: {counted} of the {required} activities in this period count."
+                if en else f"U heeft genoeg gedaan: {counted} van de {required} activiteiten in deze periode tellen mee.")
     if period.status == apb.PERIOD_STATUS_NOTICE:
         respond = long_date(period.respond_by_date, language)
-        return (f"You did {counted} of the {required} applications; you may tell us why until {respond}."
-                if en else f"U deed {counted} van de {required} sollicitaties; u mag tot {respond} uitleggen waarom.")
+        return (f"You did {counted} of the {required} activities; you may tell us why until {respond}."
+                if en else f"U deed {counted} van de {required} activiteiten; u mag tot {respond} uitleggen waarom.")
     if period.status == apb.PERIOD_STATUS_MISSED:
-        return (f"You did {counted} of the {required} applications in this period: not enough."
-                if en else f"U deed {counted} van de {required} sollicitaties in deze periode: dat is te weinig.")
+        return (f"You did {counted} of the {required} activities in this period: not enough."
+                if en else f"U deed {counted} van de {required} activiteiten in deze periode: dat is te weinig.")
     if en:
-        return (f"You have done {counted} of the {required} applications. Do {needed} more by {end} "
+        return (f"You have done {counted} of the {required} activities that count. Do {needed} more by {end} "
                 f"and tell us by {deadline} at the latest.")
-    return (f"U heeft {counted} van de {required} sollicitaties gedaan. Doe er nog {needed} vóór of op {end} "
-            f"en geef ze uiterlijk {deadline} door.")
+    return (f"U heeft {counted} van de {required} activiteiten gedaan die meetellen. Doe er nog {needed} vóór of op "
+            f"{end} en geef ze uiterlijk {deadline} door.")
