@@ -124,6 +124,8 @@ class VacancyProjection:
         state = _raw(self._es, self._vacancies, vacancy_id)
         if state is None or not closed_over(_updated_at(state["_source"]), closure):
             return False
+        # An earlier change whose writer died before settling still has its events in there.
+        self._outbox.settle(self._vacancies, vacancy_id)
         try:
             self._es.delete(index=self._vacancies, id=vacancy_id)
         except NotFound:

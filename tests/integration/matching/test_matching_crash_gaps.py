@@ -194,3 +194,22 @@ def test_an_erasure_announces_once_and_leaves_no_trace_of_the_client(engine: Sea
     outcome = run(engine, OPERATIONS[3], crash_at=None, sweep_first=False)
     assert [kind for kind, *_ in outcome.events.elements()].count(EVENT_TYPE_ERASED) == 1
     assert "c-amersfoort" not in str(outcome.documents)
+
+
+def test_a_closure_before_the_sweep_keeps_the_events_a_dead_writer_left_in_the_vacancy(engine: SearchEngine) -> None:
+    """The update's writer dies after writing the vacancy document (its events inside) and before
+    settling them; the closure comes first, removes that document, and must take them along."""
+    def moved_then_closed(replica: Replica) -> None:
+        moved_to_utrecht(replica)
+        closed(replica)
+
+    clean = run(engine, Operation("moved then closed", matched_in_amersfoort, moved_then_closed),
+                crash_at=None, sweep_first=False)
+    prefix = f"crash-{next(_prefixes)}"
+    migrate(engine, SPECS, prefix)
+    matched_in_amersfoort(start(engine, prefix))
+    assert run_until_crash(lambda: moved_to_utrecht(start(CrashingEngine(engine, 2), prefix)))
+    restarted = start(engine, prefix)
+    closed(restarted)  # no redelivery of the update, no sweep before the closure
+    restarted.store.settle_abandoned(older_than_s=0)
+    assert observe(engine, prefix, restarted, OPERATIONS[0]).events == clean.events
