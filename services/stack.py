@@ -227,17 +227,16 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
                                                               lambda s=service: s.process.poll() is None)):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
-        from services.gateway.launch import start_gateway, wait_until_answering
-        from services.gateway.settings import GatewaySettings
+        from services.gateway.launch import GatewayDidNotStart, launch_gateway
 
-        gateway_port = GatewaySettings().port
-        gateway = start_gateway(env, gateway_port)
-        if not wait_until_answering(gateway_port, gateway, startup_timeout):
-            print(f"gateway did not answer on 127.0.0.1:{gateway_port}", file=sys.stderr)
+        try:
+            gateway, gateway_port = launch_gateway(env, settings.bind_host, startup_timeout)
+        except GatewayDidNotStart as error:
+            print(error, file=sys.stderr)
             return 1
         print(_banner(settings, running, bootstrap, broker is not None, gateway_port), flush=True)
         while not stop.wait(0.5):
-            if gateway.poll() is not None:
+            if gateway is not None and gateway.poll() is not None:
                 print(f"gateway stopped unexpectedly (exit {gateway.returncode})", file=sys.stderr)
                 exit_code = 1
                 stop.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -40,3 +41,34 @@ def stop_gateway(process: subprocess.Popen[bytes] | None, grace_seconds: float) 
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def port_taken(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def launch_gateway(env: dict[str, str], host: str, timeout: float) -> tuple[subprocess.Popen[bytes] | None, int | None]:
+    """The gateway for `jobmatch up`: (process, port); (None, None) when its port is taken (another
+    stack or program has it): the gRPC stack still runs, and says so. Raises GatewayDidNotStart."""
+    from services.gateway.settings import GatewaySettings
+
+    port = GatewaySettings().port
+    if port_taken(host, port):
+        print(f"web/API niet gestart: poort {port} is in gebruik (zet JOBMATCH_GATEWAY_PORT).\n"
+              f"web/API not started: port {port} is in use (set JOBMATCH_GATEWAY_PORT).", file=sys.stderr, flush=True)
+        return None, None
+    process = start_gateway(env, port)
+    if not wait_until_answering(port, process, timeout):
+        stop_gateway(process, 0)
+        raise GatewayDidNotStart(f"gateway did not answer on 127.0.0.1:{port}")
+    return process, port
+
+
+class GatewayDidNotStart(RuntimeError):
+    pass
