@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint proto clean
+.PHONY: run test bench lint check proto clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench all
 
 lint: $(STAMP)
+	$(VENV)/bin/buf lint proto
+
+## check: the code health gates — ruff, mypy (services/, pydantic plugin), import contracts, buf lint
+# FORMAT_CHECK=1 adds `ruff format --check` (on by default once the tree has been formatted).
+FORMAT_CHECK ?= 0
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+ifeq ($(FORMAT_CHECK),1)
+	$(VENV)/bin/ruff format --check .
+endif
+	$(VENV)/bin/mypy services
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/buf lint proto
 
 ## proto: regenerate the Python code under jobmatch/ from proto/

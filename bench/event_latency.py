@@ -31,9 +31,9 @@ from services.matching.domain.model import OccupationWishInput, SearchProfileInp
 from services.matching.sample_data import random_profile_input
 from services.matching.service_layer.match_events import EVENT_MATCHED
 from services.vacancies import bootstrap as vacancies
-from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.domain.model import VacancyContent
 from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 GOAL_SIZE = 100  # vacancies measured
 QUICK_SIZE = 3

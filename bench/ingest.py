@@ -21,10 +21,10 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.grpc_server import create_grpc_server
 from services.common.processing_log import SqliteProcessingLog
-from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.bootstrap import create_server, tune_garbage_collection
 from services.vacancies.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
 from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 GOAL_SIZE = 20_000
 QUICK_SIZE = 500

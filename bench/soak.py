@@ -45,8 +45,8 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.bus.broker import free_loopback_port
 from services.common.settings import Settings
-from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICES = {

@@ -23,9 +23,9 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.settings import Settings
 
-from .adapters.proto_codec import content_to_proto
 from .bootstrap import create_server, tune_garbage_collection
 from .seed import sample_vacancies
+from .service_layer.proto_codec import content_to_proto
 
 
 def batches(n: int, batch_size: int, today: date) -> list[svc.IngestVacanciesRequest]:

@@ -45,8 +45,8 @@ from services.common.auth import mint_token
 from services.common.bus import VACANCIES
 from services.common.bus.cloudevents import InvalidEvent, from_kafka
 from services.common.settings import Settings
-from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 CASEWORKER = "cw-demo"
 ERASED_CLIENT = "c-demo-004"

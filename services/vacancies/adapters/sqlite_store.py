@@ -25,9 +25,9 @@ from ..domain.ingest import IngestPlan, KnownSource, PreparedItem
 from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
 from ..domain.search import SearchCriteria, SearchPage, SearchPosition
 from ..service_layer.ports import VacancyChange
+from ..service_layer.proto_codec import content_to_proto, timestamp, vacancy_from_proto
 from . import sqlite_search
 from .outbox_batch import OutboxBatch, wrap_vacancy
-from .proto_codec import content_to_proto, timestamp, vacancy_from_proto
 from .sqlite_schema import ADDED_COLUMNS, SCHEMA
 
 PUBLISHED = "nl.werk.vacancy-published.v1"

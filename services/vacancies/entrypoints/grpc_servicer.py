@@ -16,9 +16,9 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.i18n import localize
 from services.common.interceptor import MethodPolicy
 
-from ..adapters import proto_codec as codec
 from ..domain.ingest import ItemResult
 from ..domain.search import SearchPage
+from ..service_layer import proto_codec as codec
 from ..service_layer.ingest import check_ingest_limits
 from ..service_layer.search import SearchRequest
 

@@ -14,9 +14,9 @@ from typing import Any
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from services.common.errors import t
 
-from ..adapters.proto_codec import CONTRACT_PB, SALARY_PERIOD_PB, WORKPLACE_PB
 from ..domain.posting_values import country_code, employment_types
 from ..domain.salary_text import PERIODS, Salary, amount, period_of, salary_text
+from ..service_layer.proto_codec import CONTRACT_PB, SALARY_PERIOD_PB, WORKPLACE_PB
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 

@@ -9,7 +9,7 @@ from vacancies_support import SOFTWARE_DEVELOPER, software_job, vacancy
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from services.common.rpc_errors import field_violations
-from services.vacancies.adapters.proto_codec import content_to_proto
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 
 def proto(content) -> pb.Vacancy:  # type: ignore[no-untyped-def]
