@@ -77,6 +77,11 @@ async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
                                              localized=texts, status=error.status_code))
 
 
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    # A bug of ours: still problem+json, and nothing of the error's text leaves the gateway.
+    return problem_response(request, problem("INTERNAL", language=_language(request), instance=_instance(request)))
+
+
 class ApiVersionHeader:
     """API-Version on every answer (API Design Rules /core/version-header); plain ASGI, no extra task."""
 
@@ -127,6 +132,7 @@ def create_api() -> FastAPI:
     api.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     api.add_exception_handler(BodyError, _bad_body)  # type: ignore[arg-type]
     api.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(Exception, _unexpected)
     document = openapi_document(api)
 
     @api.get("/openapi.json", include_in_schema=False)
