@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from services.common.auth import mint_token
+from services.common.i18n import Text
 from services.common.settings import Settings
 from services.gateway.adapters.service_clients import ServiceClients, ServiceError
 from services.gateway.domain.problems import DETAILS, HTTP_STATUS, TITLES
@@ -58,6 +59,13 @@ async def _http_error(request: Request, error: HTTPException) -> Any:
     return render(request, "error.html", error.status_code, title=title, detail=str(error.detail or ""))
 
 
+async def _unexpected(request: Request, error: Exception) -> Any:
+    lang = session.language(request)
+    title = Text("Er ging bij ons iets mis", "Something went wrong on our side").in_language(lang)
+    detail = Text("Probeer het later opnieuw.", "Try again later.").in_language(lang)
+    return render(request, "error.html", 500, title=title, detail=detail)
+
+
 def create_web(settings: Settings, gateway: GatewaySettings, clients: ServiceClients) -> FastAPI:
     from services.gateway.entrypoints.web_pages import router
 
@@ -66,6 +74,7 @@ def create_web(settings: Settings, gateway: GatewaySettings, clients: ServiceCli
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
     app.include_router(router)
 
     @app.get("/", include_in_schema=False)

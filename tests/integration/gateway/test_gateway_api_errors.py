@@ -1,5 +1,5 @@
-"""Errors the API answers itself (no service involved) are problem+json too: an unknown
-address, a wrong method, a service that cannot be reached, and a bug of ours."""
+"""Errors the gateway answers itself are problem+json in the API (a wrong method, a service that
+cannot be reached, a bug of ours) and a plain page in the web module."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def client() -> Iterator[TestClient]:
     def broken() -> None:
         raise RuntimeError("secret internals")
 
+    @app.get("/kapot", include_in_schema=False)
+    def broken_page() -> None:
+        raise RuntimeError("secret internals")
+
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -54,3 +58,22 @@ def test_a_bug_is_a_500_problem_that_does_not_show_the_error(client: TestClient)
     reply = client.get("/api/v1/broken")
     assert reply.status_code == 500 and reply.headers["content-type"] == "application/problem+json"
     assert "secret internals" not in reply.text and reply.json()["code"] == "internal"
+
+
+def test_a_page_whose_service_cannot_be_reached_says_so_in_plain_words(client: TestClient) -> None:
+    from services.common.auth import mint_token
+
+    token = mint_token(Settings(token_secret="x" * 40), subject="c-1", role="client")
+    client.cookies.set("jobmatch_sessie", token)
+    try:
+        page = client.get("/vacatures")
+    finally:
+        client.cookies.clear()
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+    assert "Dit lukt nu even niet" in page.text and "niets opgeslagen" in page.text
+
+
+def test_a_bug_behind_a_page_is_a_plain_error_page_without_the_error(client: TestClient) -> None:
+    page = client.get("/kapot")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "Er ging bij ons iets mis" in page.text and "secret internals" not in page.text
