@@ -19,6 +19,13 @@ SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 # (they inherit the environment) agree on it; the fixtures below also pass it explicitly.
 TEST_TOKEN_SECRET = secrets.token_urlsafe(48)
 os.environ["JOBMATCH_TOKEN_SECRET"] = TEST_TOKEN_SECRET
+# Consumer groups on the test broker (Tansu) with a short session: a join or rebalance takes
+# about half of it, and a killed member keeps its partitions for all of it, so at the default
+# 6 s every service a test starts waits ~3 s for its partitions (and a restart after SIGKILL
+# ~6 s). Exported like the secret, so in-process services and child processes both use it.
+# Tests that are about the timing itself pass theirs explicitly (bus_group_support.py).
+os.environ.setdefault("JOBMATCH_KAFKA_SESSION_TIMEOUT_MS", "1500")
+os.environ.setdefault("JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "500")
 
 
 @pytest.fixture(scope="session")

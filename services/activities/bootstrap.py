@@ -105,7 +105,8 @@ class App:
         if bootstrap:
             consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING, CASELOAD], VACANCY_GROUP,
                                                            self.event_handler(),
-                                                           self.processed_events()))
+                                                           self.processed_events(),
+                                                           **self.settings.group_timing()))
         leads = owner_of(consumer, VACANCIES)
         if bootstrap:
             shared = self.search is not None  # the engine's outbox: one relay for every replica

@@ -7,7 +7,7 @@ from typing import Literal
 
 import secrets
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Algorithms an identity provider may sign with: asymmetric only (never `none`, never HS*,
@@ -56,6 +56,14 @@ class Settings(BaseSettings):
         None, validation_alias=_env("KAFKA_SASL_PASSWORD", "kafka_sasl_password")
     )
     kafka_ssl_cafile: Path | None = Field(None, validation_alias=_env("KAFKA_SSL_CAFILE", "kafka_ssl_cafile"))
+    # Consumer-group timing of every consumer and group lease. A join or rebalance takes about
+    # half the session timeout on Tansu, and a member that died keeps its partitions for one.
+    # Apache Kafka refuses less than its group.min.session.timeout.ms (6 s unless configured);
+    # the tests run Tansu with 1.5 s / 0.5 s (tests/conftest.py).
+    kafka_session_timeout_ms: int = Field(
+        6000, ge=1000, validation_alias=_env("JOBMATCH_KAFKA_SESSION_TIMEOUT_MS", "kafka_session_timeout_ms"))
+    kafka_heartbeat_interval_ms: int = Field(
+        1000, ge=100, validation_alias=_env("JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "kafka_heartbeat_interval_ms"))
     # N replicas of a service on one host share its port (SO_REUSEPORT); off by default so a
     # port that is already taken is an error, not a silent second listener.
     so_reuseport: bool = Field(False, validation_alias=_env("JOBMATCH_SO_REUSEPORT", "so_reuseport"))
@@ -180,6 +188,15 @@ class Settings(BaseSettings):
     def _empty_secret_is_unset(cls, value: SecretStr) -> SecretStr:
         return value if value.get_secret_value() else UnsetSecret()
 
+    @field_validator("kafka_heartbeat_interval_ms", mode="after")
+    @classmethod
+    def _heartbeat_within_session(cls, value: int, info: ValidationInfo) -> int:
+        session = info.data.get("kafka_session_timeout_ms")
+        if session is not None and value * 3 > session:
+            raise ValueError(f"JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS ({value}) must be at most a third of "
+                             f"JOBMATCH_KAFKA_SESSION_TIMEOUT_MS ({session}): a member misses a few beats before it is put out")
+        return value
+
     @field_validator("oidc_algorithms", mode="after")
     @classmethod
     def _asymmetric_only(cls, value: str) -> str:
@@ -236,6 +253,11 @@ class Settings(BaseSettings):
             "matching": self.matching_metrics_port,
             "activities": self.activities_metrics_port,
         }[service]
+
+    def group_timing(self) -> dict[str, int]:
+        """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""
+        return {"session_timeout_ms": self.kafka_session_timeout_ms,
+                "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}
 
     def group_timing(self) -> dict[str, int]:
         """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""

@@ -73,7 +73,8 @@ class App:
         if not bootstrap:
             return
         consumer = EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
-                                 self.event_handler(), self.processed_events())
+                                 self.event_handler(), self.processed_events(),
+                                 **self.settings.group_timing())
         if self.search is None:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
         else:  # one outbox for all replicas: the owner of vacancies partition 0 relays and sweeps it

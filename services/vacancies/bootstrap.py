@@ -71,7 +71,8 @@ class App:
         if bootstrap:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
             if expiry_interval > 0:
-                lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP))
+                lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP,
+                                                         **self.settings.group_timing()))
         if expiry_interval > 0:
             self.expiry_job = SingleWriter("expiry sweep", owner_of(lease, VACANCIES), self._expire_and_log)
             self.background.every(expiry_interval, "expiry", self.expiry_job)
