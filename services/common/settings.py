@@ -259,11 +259,6 @@ class Settings(BaseSettings):
         return {"session_timeout_ms": self.kafka_session_timeout_ms,
                 "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}
 
-    def group_timing(self) -> dict[str, int]:
-        """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""
-        return {"session_timeout_ms": self.kafka_session_timeout_ms,
-                "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}
-
     def port_of(self, service: str) -> int:
         return {
             "vacancies": self.vacancies_port,
