@@ -121,7 +121,8 @@ class App:
 
     def sweep_outbox(self, older_than_s: float = OUTBOX_SWEEP_SECONDS) -> int:
         """Settle commit documents whose writer died before it settled them (search path)."""
-        return int(self.outbox.sweep(self.store.commit_indices, older_than_s))
+        indices = self.store.commit_indices  # type: ignore[attr-defined]  # the search store's (self.search is set)
+        return int(self.outbox.sweep(indices, older_than_s))
 
     def _sweep_and_log(self) -> None:
         report = self.sweep()

@@ -19,6 +19,7 @@ import pytest
 from crash_gaps import Activities, CrashingEngine, SimulatedCrash, announced, still_pending, stored
 from search_legs import osmem_leg
 
+from jobmatch.events.v1 import caseload_events_pb2
 from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS, OUTBOX
 from services.activities.domain.model import Activity, ActivityDraft, ActivityType, Channel, Outcome
 from services.activities.entrypoints.caseload_events import CaseloadEventHandler
@@ -27,7 +28,6 @@ from services.activities.service_layer import events as e
 from services.common.bus.cloudevents import CloudEvent
 from services.common.errors import NotFound
 from services.common.privacy import EVENT_TYPE_ERASED
-from jobmatch.events.v1 import caseload_events_pb2
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
