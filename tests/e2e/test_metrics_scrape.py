@@ -123,6 +123,11 @@ class TestMetricsAfterAShortJourney:
         assert total(matching, "jobmatch_consumer_handler_duration_seconds_count", topic="jobmatch.vacancies.v1") > 0
         assert any(name == "jobmatch_consumer_lag" for name, _ in matching)
 
+    def test_store_calls_are_timed_by_operation_and_matching_counts_its_profiles(self, journey) -> None:
+        assert total(journey["activities"], "jobmatch_store_duration_seconds_count", service="activities",
+                     store="sqlite") > 0
+        assert total(journey["matching"], "jobmatch_matching_profiles") >= 20  # the demo clients
+
     def test_no_label_carries_a_client_id(self, journey) -> None:
         values = {value for samples in journey.values() for _, pairs in samples for _, value in pairs}
         assert not [value for value in values if value.startswith("c-demo")]

@@ -2,7 +2,7 @@
 
 Every series lives in prometheus-client's default registry, so one endpoint per process shows
 them all. Labels are bounded sets only: service, RPC method (the registered ones), status code,
-consumer group, topic, partition. Never a client id, a
+consumer group, topic, partition, store adapter and operation. Never a client id, a
 vacancy id or anything else that grows with the data: that would be personal data in the
 monitoring system and an unbounded number of series.
 """
@@ -44,16 +44,22 @@ RELAY_PUBLISHED = Counter("jobmatch_relay_published_events", "Outbox events the 
                           ["service"])
 RELAY_ERRORS = Counter("jobmatch_relay_errors", "Relay rounds that failed (broker down, timeouts)", ["service"])
 
+STORE_DURATION = Histogram("jobmatch_store_duration_seconds", "Store call latency, by adapter and operation",
+                           ["service", "store", "operation"], buckets=_LATENCY_BUCKETS)
+
 MATCHES_PER_VACANCY = Histogram("jobmatch_matching_matches_per_vacancy",
                                 "Clients a new or changed vacancy was matched to",
                                 buckets=(0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000))
 
+MATCHING_PROFILES = Gauge("jobmatch_matching_profiles", "Search profiles the reverse match looks through")
+
 # What the deploy/ rules and dashboard may name: the series above as Prometheus exposes them.
 EXPOSED_NAMES: frozenset[str] = frozenset(
     {f"{metric._name}_total" for metric in (RPC_REQUESTS, CONSUMER_EVENTS, RELAY_PUBLISHED, RELAY_ERRORS)}
-    | {f"{metric._name}_{suffix}" for metric in (RPC_DURATION, CONSUMER_HANDLER_DURATION, MATCHES_PER_VACANCY)
+    | {f"{metric._name}_{suffix}" for metric in (RPC_DURATION, CONSUMER_HANDLER_DURATION, STORE_DURATION,
+                                                  MATCHES_PER_VACANCY)
        for suffix in ("bucket", "count", "sum")}
-    | {metric._name for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE)}
+    | {metric._name for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE, MATCHING_PROFILES)}
 )
 
 
@@ -96,3 +102,35 @@ class OutboxGauges:
         self._pending.set(outbox.pending_count(conn))
         oldest = outbox.pending(conn, 1)
         self._age.set(max(0.0, time.time() - oldest[0].event.time.timestamp()) if oldest else 0.0)
+
+
+class TimedStore:
+    """A store adapter whose public method calls are timed by operation (the port's method
+    names: a bounded set). The service layer gets this stand-in; attributes pass through."""
+
+    def __init__(self, store: Any, service: str, adapter: str) -> None:
+        object.__setattr__(self, "_store", store)
+        object.__setattr__(self, "_labels", (service, adapter))
+        object.__setattr__(self, "_timed", {})
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if name.startswith("_") or not callable(value):
+            return value
+        timed = self._timed.get(name)
+        if timed is None:
+            histogram = STORE_DURATION.labels(*self._labels, name)
+            store = self._store
+
+            def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return getattr(store, name)(*args, **kwargs)
+                finally:
+                    histogram.observe(time.perf_counter() - started)
+
+            self._timed[name] = timed
+        return timed
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._store, name, value)
