@@ -3,6 +3,7 @@ events spread over the partitions, the group's committed offsets."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -22,8 +23,11 @@ from services.common.bus.consumer import wait_for
 REPO = Path(__file__).resolve().parents[3]
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-grouptest"
 PARTITIONS = 4
-# What the issue asks the tests to use; a join or rebalance then takes ~3 s on Tansu.
-GROUP_TIMING = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 1000}
+# The session's consumer-group timing (tests/conftest.py: 1.5 s session, 0.5 s heartbeats, where
+# the services' default is 6 s / 1 s). A join or rebalance takes about half a session on Tansu.
+GROUP_TIMING = {"session_timeout_ms": int(os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"]),
+                "heartbeat_interval_ms": int(os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"])}
+SESSION_SECONDS = GROUP_TIMING["session_timeout_ms"] / 1000
 
 
 def produce(broker: str, topic: str, count: int, *, first: int = 0) -> list[str]:
@@ -106,7 +110,7 @@ CHILD_MEMBER = textwrap.dedent(
     from pathlib import Path
     from services.common.bus import EventConsumer, SqliteProcessedEvents
 
-    broker, topic, group, db, out = sys.argv[1:6]
+    broker, topic, group, db, out, session_ms, heartbeat_ms = sys.argv[1:8]
     lock = threading.Lock()
     handled = open(out, "a", buffering=1)
 
@@ -115,7 +119,7 @@ CHILD_MEMBER = textwrap.dedent(
             handled.write(event.id + "\\n")
 
     consumer = EventConsumer(broker, [topic], group, handler, SqliteProcessedEvents(Path(db)),
-                             session_timeout_ms=6000, heartbeat_interval_ms=1000)
+                             session_timeout_ms=int(session_ms), heartbeat_interval_ms=int(heartbeat_ms))
     consumer.start()
     consumer.wait_until_assigned(60)
     print("assigned", flush=True)
@@ -127,7 +131,8 @@ CHILD_MEMBER = textwrap.dedent(
 def spawn_member(broker: str, topic: str, group: str, db: Path, out: Path) -> subprocess.Popen[str]:
     """A member in a process of its own (to SIGKILL it); its handled ids go to `out`."""
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD_MEMBER, broker, topic, group, str(db), str(out)],
+        [sys.executable, "-c", CHILD_MEMBER, broker, topic, group, str(db), str(out),
+         str(GROUP_TIMING["session_timeout_ms"]), str(GROUP_TIMING["heartbeat_interval_ms"])],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     assert child.stdout is not None
