@@ -12,21 +12,21 @@ import grpc
 
 from jobmatch.activities.v1 import activities_pb2_grpc
 from services.activities.adapters.sqlite_store import SqliteActivitiesStore
+from services.activities.entrypoints.caseload_events import CaseloadEventHandler
 from services.activities.entrypoints.grpc_servicer import (
     ACCESS,
     SERVICE_NAME,
     ActivityServicer,
 )
-from services.activities.entrypoints.caseload_events import CaseloadEventHandler
 from services.activities.entrypoints.matching_events import ActivitiesEventHandler, MatchingEventHandler
 from services.activities.entrypoints.vacancy_events import VacancyEventHandler
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.caseload import CaseloadHandlers
+from services.activities.service_layer.feed_applications import FeedApplications
 from services.activities.service_layer.obligation_handlers import (
     ObligationHandlers,
     SweepReport,
 )
-from services.activities.service_layer.feed_applications import FeedApplications
 from services.activities.service_layer.privacy import ActivitiesEraser
 from services.common import page_tokens
 from services.common.bus import kafka_clients
@@ -35,6 +35,7 @@ from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import CASELOAD, MATCHING, VACANCIES
+from services.common.observability.metrics import TimedStore
 from services.common.processing_log import (
     SqliteProcessingLog,
     background_context,
@@ -169,9 +170,10 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
                               settings.outbox_retention_days)
         store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
-    activities = ActivityHandlers(store, store, store, clock)
-    obligations = ObligationHandlers(store, store, clock, record=record_processing_many)
-    caseloads = CaseloadHandlers(store, clock, record=record_processing_many)
+    timed = TimedStore(store, "activities", "search" if es is not None else "sqlite")  # latency by operation
+    activities = ActivityHandlers(timed, timed, timed, clock)
+    obligations = ObligationHandlers(timed, timed, clock, record=record_processing_many)
+    caseloads = CaseloadHandlers(timed, clock, record=record_processing_many)
     return App(settings, store, outbox, processing_log, activities, obligations, caseloads, clock, search=es)
 
 

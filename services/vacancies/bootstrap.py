@@ -19,6 +19,7 @@ from services.common.bus.leader import GroupLease, SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import VACANCIES
+from services.common.observability.metrics import TimedStore
 from services.common.page_tokens import PageTokens
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
@@ -124,13 +125,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     # Page tokens are signed with keys derived from the token secret (not the secret itself).
     page_tokens.configure(settings.token_secret.get_secret_value())
     tokens = PageTokens.derived(settings.token_secret.get_secret_value(), "vacancies")
-    ingest = IngestVacancies(store, clock)
+    timed = TimedStore(store, "vacancies", "search" if settings.search_engine_url else "sqlite")  # latency by operation
+    ingest = IngestVacancies(timed, clock)
     return App(
         settings=settings, store=store, outbox=outbox,
         processing_log=processing_log, clock=clock,
-        ingest=ingest, upsert=UpsertVacancy(ingest, store), get=GetVacancy(store),
-        withdraw=WithdrawVacancy(store, clock), expire=ExpireVacancies(store, clock),
-        search=SearchVacancies(store, tokens), changes=ListVacancyChanges(store, tokens),
+        ingest=ingest, upsert=UpsertVacancy(ingest, timed), get=GetVacancy(timed),
+        withdraw=WithdrawVacancy(timed, clock), expire=ExpireVacancies(timed, clock),
+        search=SearchVacancies(timed, tokens), changes=ListVacancyChanges(timed, tokens),
     )
 
 
