@@ -63,8 +63,11 @@ class FeedApplications:
 
     def client_applied(self, client_id: str, vacancy_id: str, day: date, employer: str, position: str) -> bool:
         """From the feed: log the application unless it is logged already; True when logged now."""
-        if self.earlier_application(client_id, vacancy_id, day) is not None:
+        earlier = self.earlier_application(client_id, vacancy_id, day)
+        if earlier is not None and earlier.request_id != feed_request_id(vacancy_id):
             return False
+        # Logged from an earlier delivery of this event: logging it again under the same request id
+        # changes nothing and lets the store finish what a crash may have left of that delivery.
         known = self.activities.vacancies.vacancy(vacancy_id)
         draft = model.ActivityDraft(
             request_id=feed_request_id(vacancy_id), type=ActivityType.VACANCY_APPLICATION, date=day,

@@ -93,7 +93,7 @@ OPERATIONS = [
     Operation("LogActivity retried with the same request id", policy(30),
               lambda s: s.feed.log_activity(c.LogActivity(CLIENT, draft())), [e.ACTIVITY_LOGGED], True),
     Operation("ClientApplied redelivered", policy(30),
-              lambda s: s.feed.client_applied(CLIENT, "vac-1", TODAY, "Hotel B.V.", "Kok"), [e.ACTIVITY_LOGGED], False),
+              lambda s: s.feed.client_applied(CLIENT, "vac-1", TODAY, "Hotel B.V.", "Kok"), [e.ACTIVITY_LOGGED], True),
     Operation("UpdateActivityOutcome retried", logged,
               lambda s: s.activities.update_outcome(c.UpdateActivityOutcome(CLIENT, "act-p0-1", Outcome.INVITED)),
               [e.ACTIVITY_OUTCOME_UPDATED], False),
