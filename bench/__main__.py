@@ -28,6 +28,7 @@ BENCHMARKS = {
     "log-activity": "bench.log_activity",
     "event-latency": "bench.event_latency",
     "caseload": "bench.caseload",
+    "replica-consume": "bench.replica_consume",
     "gateway-feed": "bench.gateway_feed",
     "observability": "bench.observability",
 }

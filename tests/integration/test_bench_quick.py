@@ -21,6 +21,7 @@ EXPECTED = {
     "log-activity.throughput", "log-activity.p99",
     "event-latency.p95", "event-latency.p50",
     "caseload.p99", "caseload.p50",
+    "replica-consume.vacancy-events-per-s",
     "import.jsonld-throughput",
     "observability.log-activity-throughput",
     "gateway-feed.p99",
