@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from services.activities.adapters import elasticsearch_mappings as activities_indices
 from services.common.search import counters, processed, processing_log
@@ -39,7 +40,8 @@ def all_index_specs(*, dutch_stemmer: bool = True) -> list[IndexSpec]:
     return specs
 
 
-def migrate_all(connection: Connection, prefix: str | None = None, progress=print) -> list[str]:  # type: ignore[no-untyped-def]
+def migrate_all(connection: Connection, prefix: str | None = None,
+                progress: Callable[[str], None] = print) -> list[str]:
     """Create or upgrade every index the search adapters use; returns what was done."""
     engine = connect_checked(connection)
     try:

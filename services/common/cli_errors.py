@@ -50,7 +50,7 @@ def unreachable_text(service: str, address: str, others: dict[str, bool]) -> Tex
 def is_unreachable(error: grpc.RpcError) -> bool:
     """UNAVAILABLE from the transport ("failed to connect to all addresses"), not from a service
     that answered (ours always carries a `LocalizedMessage`)."""
-    code = error.code() if hasattr(error, "code") else None  # type: ignore[attr-defined]
+    code = error.code() if hasattr(error, "code") else None
     return code == grpc.StatusCode.UNAVAILABLE and not localized_messages(error)
 
 
@@ -62,8 +62,8 @@ def failure_lines(error: grpc.RpcError, service: str, address: str, ports: dict[
         others = {name: _listening(host, port) for name, port in (ports or {}).items() if name != service}
         return [localize(unreachable_text(service, address, others), language)]
     messages = localized_messages(error)
-    message = messages.get("en-GB" if language == "en" else "nl-NL") or error.details() or ""  # type: ignore[attr-defined]
+    message = messages.get("en-GB" if language == "en" else "nl-NL") or error.details() or ""
     label = "Fout" if language == "nl" else "Error"
-    lines = [f"{label} ({error.code().name}): {message}"]  # type: ignore[attr-defined]
+    lines = [f"{label} ({error.code().name}): {message}"]
     lines.extend(f"  {field}: {description}" for field, description in field_violations(error))
     return lines

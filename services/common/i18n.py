@@ -42,8 +42,9 @@ class Text(str):
         return self.en if language == "en" else self.nl
 
     @staticmethod
-    def join(separator: str, parts: Iterable[str]) -> Text:
-        """The parts joined per language (plain strings count for both)."""
+    def joined(separator: str, parts: Iterable[str]) -> Text:
+        """The parts joined per language (plain strings count for both). Not `join`: that
+        would hide `str.join` on every Text with a different signature."""
         items = list(parts)
         return Text(separator.join(localize(p, "nl") for p in items), separator.join(localize(p, "en") for p in items))
 
@@ -80,9 +81,9 @@ def language_from_header(value: str | None) -> Language:
                 weight = 0.0
         if weight <= 0:
             continue
-        candidate = (weight, -position, primary)  # type: ignore[assignment]
+        candidate = (weight, -position, primary)
         if best is None or candidate > best:
-            best = candidate  # type: ignore[assignment]
+            best = candidate
     return best[2] if best else DEFAULT_LANGUAGE
 
 

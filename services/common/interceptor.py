@@ -112,6 +112,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 stream_unary, tolerant(handler.request_deserializer), handler.response_serializer
             )
         inner_ss = handler.stream_stream
+        assert inner_ss is not None  # a handler has exactly one of the four kinds
 
         def stream_stream(requests: Iterator[Any], context: grpc.ServicerContext) -> Iterator[Any]:
             call = start(context)

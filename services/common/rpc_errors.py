@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from services.common import errors as e
-from services.common.i18n import DEFAULT_LANGUAGE, LOCALES, Text, localize
+from services.common.i18n import DEFAULT_LANGUAGE, LOCALES, Language, Text, localize
 
 # The status travels in the trailers, which gRPC caps (8 KiB soft, 16 KiB hard): beyond that
 # the client gets a bare RESOURCE_EXHAUSTED instead of our answer. An error that echoes a huge
@@ -54,7 +55,7 @@ _CODES: dict[type[e.DomainError], int] = {
 }
 
 
-def _packed(message: object) -> any_pb2.Any:
+def _packed(message: Message) -> any_pb2.Any:
     packed = any_pb2.Any()
     packed.Pack(message)
     return packed
@@ -62,9 +63,10 @@ def _packed(message: object) -> any_pb2.Any:
 
 def _localized(message: str) -> list[any_pb2.Any]:
     """One `LocalizedMessage` per language the message has (a plain string is Dutch)."""
-    texts = {"nl": message.nl, "en": message.en} if isinstance(message, Text) else {"nl": str(message)}
+    texts: dict[Language, str] = (
+        {"nl": message.nl, "en": message.en} if isinstance(message, Text) else {"nl": str(message)})
     return [_packed(error_details_pb2.LocalizedMessage(locale=LOCALES[lang], message=clip(text, MAX_MESSAGE_BYTES // 2)))
-            for lang, text in texts.items()]  # type: ignore[index]
+            for lang, text in texts.items()]
 
 
 def status_message(error: e.DomainError, language: str = DEFAULT_LANGUAGE) -> str:
@@ -128,7 +130,7 @@ def field_violations(error: grpc.RpcError) -> list[tuple[str, str]]:
     status = rpc_status.from_call(error)  # type: ignore[arg-type]
     if status is None:
         return []
-    found = []
+    found: list[tuple[str, str]] = []
     for detail in status.details:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad_request = error_details_pb2.BadRequest()

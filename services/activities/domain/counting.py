@@ -63,21 +63,25 @@ class _Graph:
         """Successive shortest paths (Bellman-Ford queue); stop when a path no longer pays."""
         n = len(self.out)
         while True:
-            dist = [None] * n
+            dist: list[int | None] = [None] * n  # None: not reached
             via = [-1] * n
             dist[source] = 0
             queue, queued = deque([source]), [False] * n
             while queue:
                 a = queue.popleft()
                 queued[a] = False
+                here = dist[a]
+                assert here is not None  # only reached nodes are queued
                 for e in self.out[a]:
                     b, capacity, cost = self.edges[e]
-                    if capacity > 0 and (dist[b] is None or dist[a] + cost < dist[b]):
-                        dist[b], via[b] = dist[a] + cost, e
+                    there = dist[b]
+                    if capacity > 0 and (there is None or here + cost < there):
+                        dist[b], via[b] = here + cost, e
                         if not queued[b]:
                             queued[b] = True
                             queue.append(b)
-            if dist[sink] is None or dist[sink] >= 0:
+            to_sink = dist[sink]
+            if to_sink is None or to_sink >= 0:
                 return
             node = sink
             while node != source:

@@ -13,6 +13,7 @@ rounding; a shortfall can lead to a sanction, so a tie is decided in the client'
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -52,7 +53,7 @@ class ActivityFact:
     activity_id: str
     type: ActivityType
     date: date
-    logged_on: date
+    logged_on: datetime.date  # (the field above hides the name `date` in this class)
     verification: Verification = Verification.UNVERIFIED
     employer_key: str = ""  # normalised employer or agency name (see eligibility.employer_key)
     vacancy_id: str = ""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from jobmatch.activities.v1 import activities_pb2 as pb
 from services.activities.domain.model import (
@@ -30,18 +31,21 @@ from services.common.errors import FieldViolation, InvalidArgument, t
 TYPE_FROM_PB = {v: k for k, v in TYPE_TO_PB.items()}
 CHANNEL_FROM_PB = {v: k for k, v in CHANNEL_TO_PB.items()}
 OUTCOME_FROM_PB = {v: k for k, v in OUTCOME_TO_PB.items()}
-EXEMPTION_FROM_PB = {pb.ExemptionReason.Value(f"EXEMPTION_REASON_{r.name}"): r for r in ExemptionReason}
+EXEMPTION_FROM_PB = cast("dict[pb.ExemptionReason, ExemptionReason]",
+                         {pb.ExemptionReason.Value(f"EXEMPTION_REASON_{r.name}"): r for r in ExemptionReason})
 EXEMPTION_TO_PB = {v: k for k, v in EXEMPTION_FROM_PB.items()}
-REJECTION_FROM_PB = {pb.RejectionReason.Value(f"REJECTION_REASON_{r.name}"): r for r in RejectionReason}
+REJECTION_FROM_PB = cast("dict[pb.RejectionReason, RejectionReason]",
+                         {pb.RejectionReason.Value(f"REJECTION_REASON_{r.name}"): r for r in RejectionReason})
 REJECTION_TO_PB = {v: k for k, v in REJECTION_FROM_PB.items()}
-ORGANISATION_FROM_PB = {pb.Organisation.Value(f"ORGANISATION_{o.name}"): o for o in Organisation}
+ORGANISATION_FROM_PB = cast("dict[pb.Organisation, Organisation]",
+                            {pb.Organisation.Value(f"ORGANISATION_{o.name}"): o for o in Organisation})
 ORGANISATION_TO_PB = {v: k for k, v in ORGANISATION_FROM_PB.items()}
 HOLD_FROM_PB = {pb.LEGAL_HOLD_KIND_OBJECTION: "objection", pb.LEGAL_HOLD_KIND_APPEAL: "appeal",
                 pb.LEGAL_HOLD_KIND_RECOVERY: "recovery"}
 HOLD_TO_PB = {v: k for k, v in HOLD_FROM_PB.items()}
 
 
-def enum_value(value: int, table: dict[int, Any], field: str, *, required: bool = False) -> Any:
+def enum_value(value: int, table: Mapping[Any, Any], field: str, *, required: bool = False) -> Any:
     if value == 0 and not required:
         return None
     if value not in table:
@@ -95,7 +99,7 @@ def activity_pb(a: Activity, counts: bool = False) -> pb.Activity:
         vacancy_id=a.vacancy_id, contact_role=a.contact_role, outcome=OUTCOME_TO_PB[a.outcome], note=a.note,
         verification=VERIFICATION_TO_PB[a.verification], verification_reason=a.verification_reason,
         verified_by=a.verified_by, logged_at=timestamp(a.logged_at), counts=counts, contact_person=a.contact_person,
-        rejection_reason=REJECTION_TO_PB[a.rejection_reason] if a.rejection_reason else 0)
+        rejection_reason=REJECTION_TO_PB[a.rejection_reason] if a.rejection_reason else None)
     if a.evidence:
         message.evidence.CopyFrom(pb.Evidence(document_name=a.evidence.document_name,
                                               sha256_digest=a.evidence.sha256_digest, url=a.evidence.url))

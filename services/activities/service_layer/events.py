@@ -6,6 +6,7 @@ Pseudonymous ids, types, dates and counts only: no names, employers, notes or re
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -27,12 +28,17 @@ OBLIGATION_PERIOD_REASSESSED = "nl.werk.obligation-period-reassessed.v1"
 CASELOAD_ASSIGNED = "nl.werk.caseload-assigned.v1"
 CASELOAD_UNASSIGNED = "nl.werk.caseload-unassigned.v1"
 
-TYPE_TO_PB = {t: pb.ActivityType.Value(f"ACTIVITY_TYPE_{t.name}") for t in ActivityType}
-CHANNEL_TO_PB = {c: pb.Channel.Value(f"CHANNEL_{c.name}") for c in Channel}
-OUTCOME_TO_PB = {o: pb.Outcome.Value(f"OUTCOME_{o.name}") for o in Outcome}
-VERIFICATION_TO_PB = {v: pb.VerificationState.Value(f"VERIFICATION_STATE_{v.name}") for v in Verification}
-STATUS_TO_PB = {s: pb.PeriodStatus.Value(f"PERIOD_STATUS_{s.name}") for s in PeriodStatus}
-REASON_TO_PB = {r: ev.AtRiskReason.Value(f"AT_RISK_REASON_{r.name}") for r in AtRiskReason}
+# `EnumTypeWrapper.Value` is typed as a plain int; the casts say which proto enum it is.
+TYPE_TO_PB = cast("dict[ActivityType, pb.ActivityType]",
+                  {t: pb.ActivityType.Value(f"ACTIVITY_TYPE_{t.name}") for t in ActivityType})
+CHANNEL_TO_PB = cast("dict[Channel, pb.Channel]", {c: pb.Channel.Value(f"CHANNEL_{c.name}") for c in Channel})
+OUTCOME_TO_PB = cast("dict[Outcome, pb.Outcome]", {o: pb.Outcome.Value(f"OUTCOME_{o.name}") for o in Outcome})
+VERIFICATION_TO_PB = cast("dict[Verification, pb.VerificationState]",
+                          {v: pb.VerificationState.Value(f"VERIFICATION_STATE_{v.name}") for v in Verification})
+STATUS_TO_PB = cast("dict[PeriodStatus, pb.PeriodStatus]",
+                    {s: pb.PeriodStatus.Value(f"PERIOD_STATUS_{s.name}") for s in PeriodStatus})
+REASON_TO_PB = cast("dict[AtRiskReason, ev.AtRiskReason]",
+                    {r: ev.AtRiskReason.Value(f"AT_RISK_REASON_{r.name}") for r in AtRiskReason})
 
 
 def timestamp(moment: datetime) -> Timestamp:

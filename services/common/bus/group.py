@@ -23,7 +23,7 @@ try:  # kafka-python >= 3: the listener runs on the client's IO thread and may a
 
     _ASYNC_LISTENER = True
 except ImportError:  # pragma: no cover - kafka-python 2: listener runs inside poll()
-    from kafka import ConsumerRebalanceListener as _ListenerBase  # type: ignore[assignment]
+    from kafka import ConsumerRebalanceListener as _ListenerBase
 
     _ASYNC_LISTENER = False
 
@@ -108,7 +108,7 @@ def _key(tp: Any) -> Partition:
     return (tp.topic, tp.partition)
 
 
-class GroupListener(_ListenerBase):  # type: ignore[misc, valid-type]
+class GroupListener(_ListenerBase):
     """Rebalance listener of one Kafka client of an EventConsumer.
 
     `rewind`: read the partitions of the first assignment from the beginning (a fresh client
@@ -159,8 +159,9 @@ class GroupListener(_ListenerBase):  # type: ignore[misc, valid-type]
             self.uncommitted.take(lost)
 
     else:  # pragma: no cover - kafka-python 2
+        # The same hooks, synchronous: mypy sees both variants of a version switch, hence misc.
 
-        def on_partitions_revoked(self, revoked: Any) -> None:
+        def on_partitions_revoked(self, revoked: Any) -> None:  # type: ignore[misc]
             self._gone(revoked)
             offsets = self.uncommitted.take(revoked)
             if offsets:
@@ -169,7 +170,7 @@ class GroupListener(_ListenerBase):  # type: ignore[misc, valid-type]
                 except Exception as exc:  # noqa: BLE001 - the next owner re-reads them; dedupe skips them
                     log.warning("commit on revoke failed for %s: %s", self.group_id, exc)
 
-        def on_partitions_assigned(self, assigned: Any) -> None:
+        def on_partitions_assigned(self, assigned: Any) -> None:  # type: ignore[misc]
             self._assigned(assigned)
 
 

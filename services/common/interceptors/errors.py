@@ -41,7 +41,8 @@ class ErrorMapping:
               error: Exception) -> str:
         if isinstance(error, grpc.RpcError) or type(error).__name__ == "_AbortedError":
             raise error  # context.abort() inside the handler: already a status
-        if context.code() is not None:  # aborted by the handler itself
+        # grpcio has ServicerContext.code() since 1.38; types-grpcio does not declare it yet.
+        if context.code() is not None:  # type: ignore[attr-defined]  # aborted by the handler itself
             raise error
         if isinstance(error, EngineUnavailable):  # the search engine is down or refusing writes
             log.warning("search engine unavailable: %s", error, extra={"request_id": call.request_id})

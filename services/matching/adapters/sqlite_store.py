@@ -115,7 +115,7 @@ class SqliteMatchingStore:
         """The live index (for benchmarks and tests; use `matching_vacancies` from threads)."""
         return self._vacancies
 
-    def matching_vacancies(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
+    def matching_vacancies(self, profile: ProfileCriteria) -> Sequence[tuple[VacancyCriteria, RuleMatch]]:
         with self._lock:
             return self._vacancies.matches(profile)
 

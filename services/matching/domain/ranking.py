@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
+from typing import Any
 
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, evaluate
@@ -22,7 +23,9 @@ class ProfileMatch:
     distance_km: float | None
 
 
-_PROFILE_MATCH_SLOTS = (ProfileMatch.client_id, ProfileMatch.score, ProfileMatch.occupation_match, ProfileMatch.distance_km)
+# The slots' member descriptors, read from the class dict (typed Any: mypy knows the names only as instance fields).
+_PROFILE_MATCH_SLOTS: tuple[Any, ...] = tuple(
+    vars(ProfileMatch)[name] for name in ("client_id", "score", "occupation_match", "distance_km"))
 
 
 def profile_matches(client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch],
@@ -34,8 +37,9 @@ def profile_matches(client_ids: list[str], scores: list[float], occupation_match
     The objects are the same: equal, hashable, frozen afterwards.
     """
     matches = list(map(object.__new__, repeat(ProfileMatch, len(client_ids))))
-    for slot, values in zip(_PROFILE_MATCH_SLOTS, (client_ids, scores, occupation_matches, distances), strict=True):
-        deque(map(slot.__set__, matches, values), maxlen=0)  # type: ignore[attr-defined]
+    columns: tuple[list[Any], ...] = (client_ids, scores, occupation_matches, distances)
+    for slot, values in zip(_PROFILE_MATCH_SLOTS, columns, strict=True):
+        deque(map(slot.__set__, matches, values), maxlen=0)
     return matches
 
 

@@ -168,7 +168,7 @@ class VacancyIndex:
         keep = columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
         rare = np.flatnonzero(flags & _RARE_LANGUAGE)
         for i in rare.tolist():
-            keep[i] = self._vacs[rows[i]].languages <= p.languages  # type: ignore[union-attr]
+            keep[i] = self._vacs[rows[i]].languages <= p.languages
         via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
         lat = columns["lat"][rows]
         # As evaluate: the north-south gap alone already too far, then the distance (numpy's,
@@ -206,7 +206,7 @@ class VacancyIndex:
         hours = per_unique(low + 1j * high, lambda lh: hours_part(lh.real, lh.imag, p.hours_min, p.hours_max))
         return VacancyMatches(
             profile=p,
-            vacancies=[self._vacs[r] for r in rows.tolist()],  # type: ignore[misc]
+            vacancies=[self._vacs[r] for r in rows.tolist()],
             occupation=_CLOSENESS_VALUE[closeness], skills=skills, distance=distance_parts, hours=hours,
             date_ids=columns["date"][rows], date_texts=list(self._date_texts),
             received_us=columns["received_us"][rows],

@@ -49,7 +49,9 @@ def _mapped(function: Callable[..., float], values: np.ndarray, *more: object) -
 
 
 def _math(function: Callable[[float], float], values: np.ndarray | float) -> np.ndarray | float:
-    return function(float(values)) if np.ndim(values) == 0 else _mapped(function, values)
+    if isinstance(values, np.ndarray) and np.ndim(values) != 0:
+        return _mapped(function, values)
+    return function(float(values))
 
 
 def exact_distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,

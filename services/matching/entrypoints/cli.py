@@ -12,6 +12,8 @@ import sys
 
 from google.protobuf.json_format import MessageToDict
 
+from jobmatch.matching.v1 import matching_service_pb2
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     feed = subparsers.add_parser("feed", help="tailored vacancy feed of one client (via gRPC)")
@@ -53,7 +55,7 @@ def _cmd_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_feed(client_id: str, response: object, language: str | None = None) -> str:
+def render_feed(client_id: str, response: matching_service_pb2.GetFeedResponse, language: str | None = None) -> str:
     """A plain-text feed for people, in one language (`JOBMATCH_LANGUAGE`, Dutch by default):
     one block per vacancy, best first."""
     from services.common.i18n import cli_language, plural

@@ -33,8 +33,9 @@ class VacancyProjectionStore(Protocol):
 
     def get_vacancy(self, vacancy_id: str) -> OpenVacancy | None: ...
 
-    def matching_vacancies(self, profile: ProfileCriteria) -> list[tuple[VacancyCriteria, RuleMatch]]:
-        """Every open vacancy that passes the profile's hard criteria (unordered)."""
+    def matching_vacancies(self, profile: ProfileCriteria) -> Sequence[tuple[VacancyCriteria, RuleMatch]]:
+        """Every open vacancy that passes the profile's hard criteria (unordered); a sequence,
+        not a list, so the SQLite store can answer with its lazy `VacancyMatches`."""
         ...
 
     def match_set(self, vacancy_id: str) -> dict[str, float]:
@@ -78,3 +79,5 @@ class CaseloadProjection(Protocol):
     def is_assigned(self, caseworker_id: str, client_id: str) -> bool: ...
 
     def clients_of(self, caseworker_id: str) -> frozenset[str]: ...
+
+    def close(self) -> None: ...

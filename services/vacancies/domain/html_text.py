@@ -63,6 +63,5 @@ def html_to_text(text: str) -> str:
     collector.feed(text)
     collector.close()
     joined = "".join(collector.parts)
-    lines = [_SPACES.sub(" ", line).strip() for line in joined.split("\n")]
-    cleaned = "\n".join(lines)
+    cleaned = "\n".join(_SPACES.sub(" ", line).strip() for line in joined.split("\n"))
     return _MANY_BLANK_LINES.sub("\n\n", cleaned).strip()

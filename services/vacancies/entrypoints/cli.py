@@ -107,7 +107,8 @@ def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[
 
     def requests() -> Iterator[svc.IngestVacanciesRequest]:
         for number, batch in enumerate(batches):
-            yield svc.IngestVacanciesRequest(batch_id=str(number), vacancies=[r.vacancy for r in batch])
+            yield svc.IngestVacanciesRequest(batch_id=str(number),
+                                            vacancies=[r.vacancy for r in batch if r.vacancy is not None])
 
     for response in stub.IngestVacancies(requests(), metadata=metadata):
         batch = batches[int(response.batch_id)]
@@ -161,8 +162,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         problems = Table(title="Afgewezen records / rejected records")
         for column in ("file", "record", "reason"):
             problems.add_column(column, overflow="fold")
-        for error in summary["errors"]:
-            problems.add_row(error["file"], str(error["record"]), "\n".join(error["problems"]))
+        for rejected in summary["errors"]:
+            problems.add_row(rejected["file"], str(rejected["record"]), "\n".join(rejected["problems"]))
         out.print(problems)
     if summary["warnings"]:
         told = Table(title="Waarschuwingen (wel geïmporteerd) / warnings (imported all the same)")

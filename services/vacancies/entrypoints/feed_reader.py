@@ -71,7 +71,7 @@ def _sniff(raw: bytes) -> str:
 
 
 def _failed(name: str, number: int, *problems: str) -> ImportRecord:
-    return ImportRecord(name, number, error=Text.join("; ", problems), problems=tuple(problems))
+    return ImportRecord(name, number, error=Text.joined("; ", problems), problems=tuple(problems))
 
 
 def _malformed(text: str, error: json.JSONDecodeError, line_offset: int = 0) -> str:
@@ -159,7 +159,7 @@ def _records(name: str, document: Any, source: str | None, postings_only: bool =
             continue
         mapped = map_job_posting(node, source, by_id)
         if mapped.vacancy is None:
-            yield ImportRecord(name, number, error=Text.join("; ", mapped.errors), warnings=tuple(mapped.warnings),
+            yield ImportRecord(name, number, error=Text.joined("; ", mapped.errors), warnings=tuple(mapped.warnings),
                                problems=tuple(mapped.errors))
         else:
             yield ImportRecord(name, number, mapped.vacancy, warnings=tuple(mapped.warnings))

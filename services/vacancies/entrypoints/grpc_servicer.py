@@ -5,8 +5,8 @@ No rules here; domain errors raised by the use cases are mapped by the shared in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import grpc
 
@@ -55,8 +55,8 @@ def _result(r: ItemResult) -> svc.IngestResult:
         violations=[svc.FieldViolation(field=v.field, description=localize(v.description)) for v in r.violations])
 
 
-def _enums(values: object, names: dict[int, str]) -> tuple[str, ...]:
-    return tuple(codec.enum_to_domain(value, names) for value in values)  # type: ignore[attr-defined]
+def _enums(values: Iterable[int], names: Mapping[Any, str]) -> tuple[str, ...]:
+    return tuple(codec.enum_to_domain(value, names) for value in values)
 
 
 def search_request(r: svc.SearchVacanciesRequest) -> SearchRequest:
@@ -72,7 +72,7 @@ def search_request(r: svc.SearchVacanciesRequest) -> SearchRequest:
         contract_types=_enums(r.contract_types, codec.CONTRACT),
         education_levels=_enums(r.education_levels, codec.EDUCATION),
         driving_licence_required=r.driving_licence_required if r.HasField("driving_licence_required") else None,
-        posted_since=r.posted_since, sort=codec.enum_to_domain(r.sort, _SORT) or None,  # type: ignore[arg-type]
+        posted_since=r.posted_since, sort=codec.enum_to_domain(r.sort, _SORT) or None,
         include_facets=r.include_facets,
         page_size=r.page_size, page_token=r.page_token)
 

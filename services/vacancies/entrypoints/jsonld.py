@@ -56,7 +56,7 @@ def job_posting_to_vacancy(item: Any, source: str | None = None) -> pb.Vacancy:
     """The vacancy, or RecordError with all its problems."""
     mapped = map_job_posting(item, source)
     if mapped.vacancy is None:
-        raise RecordError(Text.join("; ", mapped.errors))
+        raise RecordError(Text.joined("; ", mapped.errors))
     return mapped.vacancy
 
 
@@ -146,7 +146,7 @@ def _organization(value: Any, nodes: Mapping[str, Any], notes: Notes) -> str:
 
 def _location(v: pb.Vacancy, item: Mapping[str, Any], nodes: Mapping[str, Any], notes: Notes) -> None:
     places = item.get("jobLocation")
-    places = [nodes.get(p.get("@id"), p) if isinstance(p, dict) and "@id" in p else p
+    places = [nodes.get(p["@id"], p) if isinstance(p, dict) and "@id" in p else p
               for p in (places if isinstance(places, list) else [places] if places else [])]
     kinds = item.get("jobLocationType")
     remote = any(_REMOTE.search(text(k, "jobLocationType", notes)) for k in (kinds if isinstance(kinds, list) else [kinds]))

@@ -147,7 +147,7 @@ def _store_salary(v: pb.Vacancy, found: Salary, notes: Notes) -> None:
         found = Salary(found.high, found.low, found.currency, found.period)
     v.salary_min, v.salary_max = found.low, found.high
     v.salary_currency = found.currency.upper()
-    v.salary_period = SALARY_PERIOD_PB.get(found.period, 0)
+    v.salary_period = SALARY_PERIOD_PB.get(found.period, pb.SALARY_PERIOD_UNSPECIFIED)
 
 
 def country(value: Any, notes: Notes) -> str:

@@ -7,18 +7,24 @@ entrypoints and adapters both reach it without reaching each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 
 from ..domain.model import Location, Occupation, SourceReference, Vacancy, VacancyContent
 
+E = TypeVar("E", bound=int)
 
-def _enum_maps(enum: EnumTypeWrapper, prefix: str) -> tuple[dict[int, str], dict[str, int]]:
-    to_domain = {number: name[len(prefix):].lower() for name, number in enum.items() if number}
+
+def _enum_maps(enum: type[E], prefix: str) -> tuple[dict[E, str], dict[str, E]]:
+    """Number -> domain word and back. `enum` is a generated enum: an EnumTypeWrapper at run
+    time, an int class to the type checker (so the numbers keep their enum type)."""
+    wrapper: Any = enum  # the EnumTypeWrapper it is at run time
+    to_domain: dict[E, str] = {number: name[len(prefix):].lower() for name, number in wrapper.items() if number}
     return to_domain, {name: number for number, name in to_domain.items()}
 
 
@@ -30,7 +36,7 @@ _STATUS_PB = {"open": pb.VACANCY_STATUS_OPEN, "closed": pb.VACANCY_STATUS_CLOSED
 _STATUS = {number: name for name, number in _STATUS_PB.items()}
 
 
-def enum_to_domain(value: int, names: dict[int, str]) -> str:
+def enum_to_domain(value: int, names: Mapping[Any, str]) -> str:
     """0 -> "" (not given); an unknown number stays visible so the rules can reject it."""
     if not value:
         return ""
@@ -96,15 +102,15 @@ def content_to_proto(c: VacancyContent, msg: pb.Vacancy | None = None) -> pb.Vac
         loc.place_name, loc.postal_code, loc.country_code, loc.province_code)
     if loc.latitude is not None and loc.longitude is not None:
         ploc.latitude, ploc.longitude, ploc.has_coordinates = loc.latitude, loc.longitude, True
-    msg.workplace_type = WORKPLACE_PB.get(c.workplace_type, 0)
+    msg.workplace_type = WORKPLACE_PB.get(c.workplace_type, pb.WORKPLACE_TYPE_UNSPECIFIED)
     msg.hours_min = c.hours_min or 0.0
     msg.hours_max = c.hours_max or 0.0
-    msg.contract_type = CONTRACT_PB.get(c.contract_type, 0)
-    msg.education_level = EDUCATION_PB.get(c.education_level, 0)
+    msg.contract_type = CONTRACT_PB.get(c.contract_type, pb.CONTRACT_TYPE_UNSPECIFIED)
+    msg.education_level = EDUCATION_PB.get(c.education_level, pb.EDUCATION_LEVEL_UNSPECIFIED)
     msg.salary_min = c.salary_min or 0.0
     msg.salary_max = c.salary_max or 0.0
     msg.salary_currency = c.salary_currency
-    msg.salary_period = SALARY_PERIOD_PB.get(c.salary_period, 0)
+    msg.salary_period = SALARY_PERIOD_PB.get(c.salary_period, pb.SALARY_PERIOD_UNSPECIFIED)
     msg.languages.extend(c.languages)
     msg.driving_licence_required = c.driving_licence_required
     msg.date_posted = c.date_posted

@@ -36,7 +36,7 @@ class TestText:
         assert (localize(text, "nl"), localize(text, "en"), localize("gewoon", "en")) == ("Ja.", "Yes.", "gewoon")
 
     def test_joined_and_prefixed_texts_keep_both_languages(self) -> None:
-        joined = Text.join("; ", [Text("a", "A").prefixed("x: "), Text("b", "B")])
+        joined = Text.joined("; ", [Text("a", "A").prefixed("x: "), Text("b", "B")])
         assert (joined.nl, joined.en) == ("x: a; b", "x: A; B")
 
     def test_a_text_survives_pickling(self) -> None:
