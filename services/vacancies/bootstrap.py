@@ -39,6 +39,9 @@ EXPIRY_INTERVAL_ENV = "JOBMATCH_VACANCY_EXPIRY_INTERVAL_SECONDS"
 # Vacancies consume no topic, so the expiry sweep's lease is a group of its own on the
 # vacancies topic (members never read it): the owner of partition 0 sweeps.
 LEASE_GROUP = "jobmatch-vacancies-jobs"
+OUTBOX_NAME = "vacancies"  # the search path's outbox index: <prefix>-vacancies-outbox
+# How often the leading replica settles what a dead replica left pending in the search store.
+SWEEP_INTERVAL_SECONDS = 5.0
 
 
 def utc_now() -> datetime:
@@ -49,7 +52,7 @@ def utc_now() -> datetime:
 class App:
     settings: Settings
     store: SqliteVacancyStore
-    outbox: SqliteOutbox
+    outbox: SqliteOutbox  # on the search path the engine's outbox (EngineOutbox), shared by the replicas
     processing_log: SqliteProcessingLog
     clock: Clock
     ingest: IngestVacancies
@@ -64,18 +67,25 @@ class App:
 
     def start_background(self, *, expiry_interval: float | None = None) -> None:
         """The outbox relay (when a broker is configured) and the expiry sweeper, which runs on
-        one replica only: the one holding the group lease (every replica without a broker)."""
+        one replica only: the one holding the group lease (every replica without a broker). On
+        the search path the outbox is the engine's, shared by the replicas: the lease holder
+        also relays it and sweeps what a replica that died left pending."""
         if expiry_interval is None:
             expiry_interval = float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS))
+        shared = not isinstance(self.outbox, SqliteOutbox)
         lease = None
         bootstrap = self.settings.kafka_bootstrap_servers
+        if bootstrap and (expiry_interval > 0 or shared):
+            lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP,
+                                                            **self.settings.group_timing()))
+        leads = owner_of(lease, VACANCIES)
         if bootstrap:
-            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
-            if expiry_interval > 0:
-                lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP,
-                                                         **self.settings.group_timing()))
+            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings, leads=leads if shared else None))
+        if shared:
+            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep",
+                                  SingleWriter("outbox sweep", leads, self.store.settle_abandoned))  # type: ignore[attr-defined]
         if expiry_interval > 0:
-            self.expiry_job = SingleWriter("expiry sweep", owner_of(lease, VACANCIES), self._expire_and_log)
+            self.expiry_job = SingleWriter("expiry sweep", leads, self._expire_and_log)
             self.background.every(expiry_interval, "expiry", self.expiry_job)
 
     def _expire_and_log(self) -> None:
@@ -105,21 +115,26 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     kafka_clients.configure(settings)
     data_dir = settings.service_data_dir("vacancies")
     db_path = data_dir / "vacancies.db"
-    outbox = SqliteOutbox(db_path, settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days)
+    source = settings.source_urn(SOURCE_SYSTEM)
+    outbox: Any
     store: Any
     processing_log: Any
     if settings.search_engine_url:
-        # Elasticsearch stores; the outbox stays in the local file (relay unchanged).
+        # Search-engine stores and outbox: nothing on the replica's disk.
         from services.common.search import counters as es_counters
+        from services.common.search import outbox as engine_outbox
         from services.common.search.connect import connect
 
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
 
-        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS])
+        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)])
+        outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
+                                            retention_days=settings.outbox_retention_days)
         store = ElasticsearchVacancyStore(es.engine, es.prefix, outbox)
         processing_log = es.processing_log
     else:
+        outbox = SqliteOutbox(db_path, source, settings.outbox_retention_days)
         store = SqliteVacancyStore(db_path, outbox)
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     # Page tokens are signed with keys derived from the token secret (not the secret itself).

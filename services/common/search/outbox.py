@@ -142,6 +142,28 @@ class EngineOutbox:
             pass  # changed meanwhile: whatever is pending now is settled by its writer or the sweep
         return staged
 
+    def settle_many(self, index: str, doc_ids: Sequence[str]) -> int:
+        """`settle` for a batch of commit documents of one index (ingest): one read, one stage,
+        one bulk of guarded clears, in `doc_ids` order; how many events were new."""
+        if not doc_ids:
+            return 0
+        found = [doc for doc in self._es.mget(index=index, ids=list(doc_ids))["docs"]
+                 if doc.get("found") and doc["_source"].get("pending_events")]
+        if not found:
+            return 0
+        staged = self.stage_encoded([item for doc in found for item in doc["_source"]["pending_events"]])
+        ops: list[dict[str, Any]] = []
+        for doc in found:
+            ops += [{"update": {"_index": index, "_id": doc["_id"], "if_seq_no": doc["_seq_no"],
+                                "if_primary_term": doc["_primary_term"]}},
+                    {"doc": {"pending_events": None, "pending_since": None}}]
+        try:
+            bulk_write(self._es, ops)
+        except BulkError as error:
+            if len(error.conflicts) != len(error.failures):
+                raise  # a conflict is left for its writer or the sweep, as in `settle`
+        return staged
+
     def stage(self, events: Sequence[PendingEvent]) -> int:
         """Put events straight into the outbox index (for changes that are themselves idempotent
         and decided again on redelivery); how many were new."""
