@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from services.common.search.indices import IndexSpec
+from services.common.search.outbox import PENDING_FIELDS
 
 from ..domain.ingest import PreparedItem
 
@@ -41,7 +42,9 @@ TEXT_ANALYSIS = {
 NO_END_DATE = 99_999_999  # closing_key of a vacancy without an end date: sorts last
 
 # v2: the `.nl` multi-fields (v1 had the folded fields only).
-VACANCIES = IndexSpec("vacancies", 2, {"dynamic": "strict", "properties": {
+# v3: the vacancy document is the commit document of its change: its events ride in it until
+# settled (PENDING_FIELDS), with the change-stream entries derived from it (`pending_changes`).
+VACANCIES = IndexSpec("vacancies", 3, {"dynamic": "strict", "properties": {
     "vacancy_id": KEYWORD, "position": {"type": "long"}, "source": KEYWORD, "external_id": KEYWORD,
     "fingerprint": KEYWORD, "is_open": {"type": "boolean"}, "closed_reason": KEYWORD,
     "title": FOLDED_TEXT, "description": FOLDED_TEXT,
@@ -53,6 +56,7 @@ VACANCIES = IndexSpec("vacancies", 2, {"dynamic": "strict", "properties": {
     # Integer sort keys (yyyymmdd), always present, as the SQLite adapter's order expressions.
     "posted_key": {"type": "integer"}, "closing_key": {"type": "integer"},
     "created_at": {"type": "date"}, "doc": {"type": "binary"},
+    "pending_changes": {"type": "object", "enabled": False}, **PENDING_FIELDS,
 }}, {"number_of_shards": 3, "analysis": TEXT_ANALYSIS})
 VACANCY_SOURCES = IndexSpec("vacancy-sources", 1, {"dynamic": "strict", "properties": {
     "source": KEYWORD, "external_id": KEYWORD, "vacancy_id": KEYWORD, "content_hash": KEYWORD,
@@ -127,6 +131,11 @@ def source_document(source: str, external_id: str, vacancy_id: str, content_hash
 
 def change_document(sequence: int, vacancy_id: str, change_type: str, changed_at: str) -> dict[str, Any]:
     return {"sequence": sequence, "vacancy_id": vacancy_id, "change_type": change_type, "changed_at": changed_at}
+
+
+def pending_since_query(cutoff: str) -> dict[str, Any]:
+    """Commit documents whose events have waited since `cutoff` or longer."""
+    return {"range": {"pending_since": {"lte": cutoff}}}
 
 
 def open_by_fingerprint_query(fingerprints: list[str]) -> dict[str, Any]:

@@ -13,7 +13,9 @@ indices (see `elasticsearch_mappings`), search as one request (`elasticsearch_se
 - Storage position and change sequence numbers come from counters reserved with if_seq_no.
   With several writers, a reader may see sequence n+1 before n is stored; run ingest on one
   instance (the use case already serialises batches within an instance).
-- Events: after the documents, in the local SQLite outbox (services.common.search.events).
+- Events: inside the vacancy document they announce, with its change-stream entry, settled
+  into the engine's outbox index afterwards (`elasticsearch_commit`). A document still pending
+  (its writer died) is finished by whoever meets it: the retried batch, a second close, the sweep.
 """
 
 from __future__ import annotations
@@ -21,16 +23,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from jobmatch.events.v1 import vacancy_events_pb2 as events_pb
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
-from services.common.bus import topics
-from services.common.bus.outbox import SqliteOutbox
-from services.common.search.engine import Conflict, SearchEngine
 from services.common.search.counters import Counters
-from services.common.search.events import LocalOutbox, OutgoingEvent
+from services.common.search.engine import Conflict, SearchEngine
+from services.common.search.outbox import EngineOutbox
 from services.common.search.reading import search_all
 
 from ..domain.ingest import KnownSource
@@ -38,7 +37,8 @@ from ..domain.model import EXPIRED, ChangeType, SourceReference, Vacancy
 from ..domain.search import SearchCriteria, SearchPage, SearchPosition
 from ..service_layer.ports import VacancyChange
 from . import elasticsearch_mappings as m
-from .elasticsearch_ingest import ATTEMPTS, CLOSED, IngestWrites, iso, proto_of
+from .elasticsearch_commit import Announcer, closed_event
+from .elasticsearch_ingest import ATTEMPTS, IngestWrites, iso, proto_of
 from .elasticsearch_paging import OwnWrites, search_page
 from .proto_codec import timestamp, vacancy_from_proto
 
@@ -46,15 +46,15 @@ _MGET_CHUNK = 1000
 
 
 class ElasticsearchVacancyStore(IngestWrites):
-    def __init__(self, engine: SearchEngine, prefix: str, outbox: SqliteOutbox) -> None:
+    def __init__(self, engine: SearchEngine, prefix: str, outbox: EngineOutbox) -> None:
         self._es = engine
         self._own_writes = OwnWrites(engine)
         self._vacancies = m.VACANCIES.alias(prefix)
         self._sources = m.VACANCY_SOURCES.alias(prefix)
         self._changes = m.VACANCY_CHANGES.alias(prefix)
         self._counters = Counters(engine, prefix)
-        self._outbox = LocalOutbox(outbox)
-        self.path: Path = outbox.db_path
+        self._outbox = outbox
+        self._announcer = Announcer(engine, outbox, self._vacancies, self._changes, self._own_writes)
 
     # -- look-ups ---------------------------------------------------------------------
     def _mget(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -69,6 +69,7 @@ class ElasticsearchVacancyStore(IngestWrites):
     def known_sources(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], KnownSource]:
         sources = [d["_source"] for d in self._mget(self._sources, [m.source_doc_id(*k) for k in keys]).values()]
         states = self._mget(self._vacancies, list({src["vacancy_id"] for src in sources}))
+        self._announcer.finish(sorted(states), states)  # a batch retried after its writer died
         found = {}
         for src in sources:
             state = states.get(src["vacancy_id"])
@@ -121,24 +122,23 @@ class ElasticsearchVacancyStore(IngestWrites):
             if found is None:
                 return None
             if not found["_source"]["is_open"]:
+                self._announcer.finish([vacancy_id], {vacancy_id: found})  # closed by a writer that died?
                 return False
             msg = proto_of(found["_source"])
             msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
             msg.updated_at.CopyFrom(timestamp(now))
+            sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
+            event = closed_event(events_pb.VacancyClosed(vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))
+            change = {"is_open": False, "closed_reason": reason,
+                      "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")}
             try:
                 self._es.update(index=self._vacancies, id=vacancy_id,
                                 if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
-                                doc={"is_open": False, "closed_reason": reason,
-                                     "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")})
+                                doc=self._announcer.embed(change, event, sequence, iso(now), found["_source"]))
             except Conflict:
-                continue
-            sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
+                continue  # its number stays unused: a gap in the change stream, never a duplicate
             self._own_writes.wrote(self._vacancies)
-            self._es.index(index=self._changes, id=str(sequence),
-                           document=m.change_document(sequence, vacancy_id, "removed", iso(now)))
-            self._own_writes.wrote(self._changes)
-            self._outbox.emit([OutgoingEvent(topics.VACANCIES, vacancy_id, CLOSED, vacancy_id, events_pb.VacancyClosed(
-                vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))])
+            self._announcer.finish([vacancy_id])
             return True
         raise RuntimeError(f"vacancy {vacancy_id} kept changing while closing it")
 
@@ -180,8 +180,12 @@ class ElasticsearchVacancyStore(IngestWrites):
         value = self._es.search(index=self._changes, **m.LAST_CHANGE_REQUEST)["aggregations"]["last"]["value"]
         return int(value or 0)
 
+    def settle_abandoned(self, older_than_s: float = 5.0) -> int:
+        """The sweep: finish what writers that died left pending (run by the leading replica)."""
+        return self._announcer.settle_abandoned(older_than_s)
+
     def close_store(self) -> None:
-        self._outbox.close()
+        return None  # the engine belongs to the caller
 
 
 def _change_type(value: str) -> ChangeType:

@@ -25,20 +25,22 @@ OSMEM_NO_DUTCH_STEMMER = ("osmem has no Dutch stemmer (its analyzer answers 'the
 
 def index_specs(kind: str) -> list[IndexSpec]:
     from services.common.search.counters import COUNTERS_INDEX
+    from services.common.search.outbox import outbox_index_spec
     from services.vacancies.adapters import elasticsearch_mappings as m
 
-    return [*m.index_specs(dutch_stemmer=kind != "osmem"), COUNTERS_INDEX]
+    return [*m.index_specs(dutch_stemmer=kind != "osmem"), COUNTERS_INDEX, outbox_index_spec("vacancies")]
 
 
 @contextmanager
 def search_store(kind: str, tmp_path: Path, wrap: Any = None) -> Iterator[Any]:
     """An ElasticsearchVacancyStore on a fresh leg; `wrap(engine)` may put a recorder around the engine."""
-    from services.common.bus.outbox import SqliteOutbox
+    from services.common.search.outbox import EngineOutbox
     from services.vacancies.adapters.elasticsearch_store import ElasticsearchVacancyStore
 
     with search_leg(kind, index_specs(kind)) as (engine, prefix):
+        # The outbox talks to the engine itself: its calls are not the store's to record.
         store = ElasticsearchVacancyStore(wrap(engine) if wrap else engine, prefix,
-                                          SqliteOutbox(tmp_path / "outbox.db", URN))
+                                          EngineOutbox(engine, prefix, "vacancies", URN))
         try:
             yield store
         finally:

@@ -42,16 +42,19 @@ class TestVacancyMappings:
 
     def test_an_engine_without_a_dutch_stemmer_gets_the_same_layout_with_the_stemmer_a_no_op(self) -> None:
         unstemmed, sources, changes = m.index_specs(dutch_stemmer=False)
-        assert (unstemmed.name, unstemmed.version, unstemmed.mappings) == ("vacancies", 2, m.VACANCIES.mappings)
+        assert (unstemmed.name, unstemmed.version, unstemmed.mappings) == ("vacancies", m.VACANCIES.version,
+                                                                           m.VACANCIES.mappings)
         assert unstemmed.settings["analysis"]["filter"]["dutch_stemmer"] == {"type": "lowercase"}
         assert unstemmed.settings["analysis"]["filter"]["dutch_stop"] == {"type": "stop", "stopwords": "_dutch_"}
         assert (sources, changes) == (m.VACANCY_SOURCES, m.VACANCY_CHANGES)
         assert m.index_specs() == m.INDEX_SPECS
         assert m.VACANCIES.settings["analysis"]["filter"]["dutch_stemmer"]["type"] == "stemmer"  # left as it was
 
-    def test_the_mapping_change_of_the_nl_fields_is_a_new_index_version(self) -> None:
-        assert m.VACANCIES.version == 2
-        assert m.VACANCIES.index("jobmatch") == "jobmatch-vacancies-v2"
+    def test_each_mapping_change_is_a_new_index_version(self) -> None:
+        # v2: the `.nl` fields; v3: the pending events and change entries of the commit document.
+        assert m.VACANCIES.version == 3
+        assert {"pending_events", "pending_since", "pending_changes"} <= set(m.VACANCIES.mappings["properties"])
+        assert m.VACANCIES.index("jobmatch") == "jobmatch-vacancies-v3"
 
     def test_filters_are_keywords_the_place_a_geo_point_and_the_stored_proto_binary(self) -> None:
         props = m.VACANCIES.mappings["properties"]
