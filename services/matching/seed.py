@@ -1,40 +1,44 @@
 """Sample search profiles for a demo stack: clients c-demo-001 ... c-demo-020 (pseudonymous ids
-only), built from real ESCO occupations and Dutch places with a seeded RNG. Vacancies arrive
-through the vacancies topic, as in production."""
+only), from the demo story (`services.common.demo_story`): each wants their ESCO occupation
+near home in their hours and lists ESCO skills of it. Vacancies arrive through the vacancies
+topic, as in production."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
-from services.matching.domain.model import OccupationWishInput, SearchProfileInput
-from services.matching.sample_data import random_profile_input
+from services.common import demo_story
+from services.matching.domain.model import OccupationBreadth, OccupationWishInput, SearchProfileInput
 
 if TYPE_CHECKING:
     from services.matching.bootstrap import App
 
-SEED = 20261125
-DEMO_CLIENTS = [f"c-demo-{i:03d}" for i in range(1, 21)]
+DEMO_CLIENTS = list(demo_story.CLIENT_IDS)
+
+
+def _wish(client: demo_story.DemoClient) -> OccupationWishInput:
+    if client.client_id == DEMO_CLIENTS[0]:
+        # The acceptance client asks for the ISCO group (software developers), as a caseworker would.
+        return OccupationWishInput(isco_code=client.occupation.isco_code, breadth=int(OccupationBreadth.EXACT))
+    return OccupationWishInput(esco_uri=client.occupation.uri, breadth=int(OccupationBreadth.UNIT_GROUP))
 
 
 def demo_profile_inputs() -> list[SearchProfileInput]:
-    rng = random.Random(SEED)
-    drafts = [random_profile_input(rng, client_id) for client_id in DEMO_CLIENTS]
-    # The acceptance client: ISCO 2512 (software developers) within 25 km of Utrecht, 24-36 h.
-    drafts[0] = SearchProfileInput(
-        client_id="c-demo-001",
-        occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-        skills=["Python", "SQL", "Git"],
-        home_place_name="Utrecht",
-        max_travel_km=25,
-        hours_min=24,
-        hours_max=36,
-        languages=["nl", "en"],
-        status=1,
-    )
-    for draft in drafts:
-        draft.status = 1  # demo clients are all looking
-    return drafts
+    return [
+        SearchProfileInput(
+            client_id=client.client_id,
+            occupations=[_wish(client)],
+            skills=list(client.skills),
+            home_place_name=client.home.name,
+            max_travel_km=client.max_travel_km,
+            hours_min=client.hours_min,
+            hours_max=client.hours_max,
+            languages=["nl", "en"] if client.skills else ["nl"],
+            has_driving_licence=client.has_driving_licence,
+            status=1,  # demo clients are all looking
+        )
+        for client in demo_story.demo_clients()
+    ]
 
 
 def seed_sample_data(app: App) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from services.activities.domain.model import Verification
+from services.activities.domain.model import ActivityType, Verification
 from services.activities.domain.periods import PeriodStatus
 from services.activities.seed import CASEWORKER, CLIENTS, seed_sample_data
+from services.common import demo_story
 
 
 class TestSeed:
@@ -31,3 +32,18 @@ class TestSeed:
         seed_sample_data(offline_app)
         assert offline_app.store.count_for_client(CLIENTS[0]) == before
         assert [v.version for v in offline_app.store.policy_versions([CLIENTS[0]])[CLIENTS[0]]] == [1]
+
+    def test_every_demo_activity_is_for_a_job_of_the_clients_occupation_at_one_of_their_sample_employers(
+        self, offline_app
+    ):
+        seed_sample_data(offline_app)
+        for client in demo_story.demo_clients():
+            towns = [p.name for p in demo_story.job_places(client)]
+            employers = {demo_story.employer_name(client.occupation.isco_code, town) for town in towns}
+            agencies = {demo_story.agency_name(town) for town in towns}
+            logged = offline_app.store.list_activities(client.client_id, from_date=None, to_date=None, limit=10_000)
+            assert logged
+            for activity in logged:
+                assert activity.position == client.occupation.label_nl
+                expected = agencies if activity.type is ActivityType.AGENCY_REGISTRATION else employers
+                assert activity.employer in expected, (client.client_id, activity.employer)
