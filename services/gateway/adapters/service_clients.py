@@ -9,7 +9,6 @@ message, field violations), which the entrypoints turn into problem+json or a fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import grpc
@@ -19,49 +18,24 @@ from jobmatch.matching.v1 import matching_service_pb2_grpc
 from jobmatch.privacy.v1 import privacy_pb2_grpc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.grpc_server import open_channel
-from services.common.i18n import DEFAULT_LANGUAGE, LOCALES, Language
 from services.common.rpc_errors import field_violations, localized_messages
 from services.common.settings import Settings
+from services.gateway.domain.calls import Caller, ServiceError
 from services.gateway.settings import GatewaySettings
 
 SERVICE_NAMES = ("vacancies", "matching", "activities")
 Reply = TypeVar("Reply")
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking (their bearer token, if any) and in which language they read."""
-
-    token: str | None
-    language: Language = DEFAULT_LANGUAGE
-
-    @property
-    def metadata(self) -> tuple[tuple[str, str], ...]:
-        language = (("accept-language", LOCALES[self.language]),)
-        return (("authorization", f"Bearer {self.token}"), *language) if self.token else language
-
-
-@dataclass
-class ServiceError(Exception):
-    """A call a service refused or could not answer, with what it said."""
-
-    code: grpc.StatusCode
-    message: str  # the status message, in the caller's language
-    localized: dict[str, str] = field(default_factory=dict)  # "nl-NL" / "en-GB" -> text
-    violations: list[tuple[str, str]] = field(default_factory=list)  # (proto field path, description)
-
-    @classmethod
-    def from_rpc(cls, error: grpc.RpcError) -> ServiceError:
-        code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
-        details = error.details() if isinstance(error, grpc.Call) else ""
-        try:
-            localized, violations = localized_messages(error), field_violations(error)
-        except (ValueError, AttributeError):  # a status without (valid) rich details: the code says enough
-            localized, violations = {}, []
-        return cls(code, details or "", localized, violations)
-
-    def __str__(self) -> str:
-        return f"{self.code.name}: {self.message}"
+def service_error(error: grpc.RpcError) -> ServiceError:
+    """What a failed call said: its code, message, Dutch and English texts and field violations."""
+    code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
+    details = error.details() if isinstance(error, grpc.Call) else ""
+    try:
+        localized, violations = localized_messages(error), field_violations(error)
+    except (ValueError, AttributeError):  # a status without (valid) rich details: the code says enough
+        localized, violations = {}, []
+    return ServiceError(code.name, details or "", localized, violations)
 
 
 def targets(settings: Settings, gateway: GatewaySettings) -> dict[str, str]:
@@ -85,7 +59,7 @@ class ServiceClients:
         try:
             return method(request, metadata=caller.metadata, timeout=self.timeout)
         except grpc.RpcError as error:
-            raise ServiceError.from_rpc(error) from None
+            raise service_error(error) from None
 
     def close(self) -> None:
         for channel in self._channels.values():

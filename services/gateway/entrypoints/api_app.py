@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.i18n import Text, language_from_header
-from services.gateway.adapters.service_clients import ServiceError
+from services.gateway.domain.calls import ServiceError
 from services.gateway.domain.problems import MEDIA_TYPE, problem
 from services.gateway.entrypoints.api_routes import router
 from services.gateway.entrypoints.api_support import API_VERSION, PROBLEM_SCHEMA, SCHEMAS, BodyError
@@ -49,7 +49,7 @@ def _instance(request: Request) -> str:
 
 
 async def _service_error(request: Request, error: ServiceError) -> JSONResponse:
-    return problem_response(request, problem(error.code.name, language=_language(request), instance=_instance(request),
+    return problem_response(request, problem(error.code, language=_language(request), instance=_instance(request),
                                              localized=error.localized, violations=error.violations))
 
 

@@ -17,12 +17,12 @@ from jobmatch.matching.v1 import matching_service_pb2 as mpb
 from jobmatch.privacy.v1 import privacy_pb2 as ppb
 from jobmatch.vacancies.v1 import vacancy_pb2 as vpb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as vspb
-from services.gateway.adapters.service_clients import Caller, ServiceClients
+from services.gateway.domain.calls import Caller, Services
 from services.gateway.entrypoints.api_support import answer, caller, clients, parse_body, request_body, responses
 
 router = APIRouter()
 Who = Annotated[Caller, Depends(caller)]
-Clients = Annotated[ServiceClients, Depends(clients)]
+Clients = Annotated[Services, Depends(clients)]
 PageSize = Annotated[int, Query(alias="pageSize", ge=0, le=1000, description="0: the service's default")]
 PageToken = Annotated[str, Query(alias="pageToken", max_length=2000, description="`_links.next` of the previous page")]
 AnyBody = Annotated[Any, Body()]

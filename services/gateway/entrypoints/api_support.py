@@ -12,7 +12,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from services.common.i18n import language_from_header
-from services.gateway.adapters.service_clients import Caller, ServiceClients
+from services.gateway.domain.calls import Caller, Services
 from services.gateway.domain.problems import MEDIA_TYPE
 from services.gateway.entrypoints.proto_json import SchemaSet, to_json
 
@@ -30,7 +30,7 @@ def caller(request: Request) -> Caller:
     return Caller(bearer, language_from_header(request.headers.get("accept-language")))
 
 
-def clients(request: Request) -> ServiceClients:
+def clients(request: Request) -> Services:
     return request.app.state.clients  # type: ignore[no-any-return]
 
 

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from services.common.auth import mint_token
 from services.common.i18n import Text
 from services.common.settings import Settings
-from services.gateway.adapters.service_clients import ServiceClients, ServiceError
+from services.gateway.domain.calls import ServiceError, Services
 from services.gateway.domain.problems import DETAILS, HTTP_STATUS, TITLES
 from services.gateway.entrypoints import session
 from services.gateway.entrypoints.web_texts import words
@@ -40,16 +40,16 @@ def redirect(path: str) -> RedirectResponse:
 
 
 async def _service_error(request: Request, error: ServiceError) -> Any:
-    if error.code.name == "UNAUTHENTICATED":
+    if error.code == "UNAUTHENTICATED":
         response = redirect("/inloggen")
         session.end_session(response)
         return response
     lang = session.language(request)
     locale = "en-GB" if lang == "en" else "nl-NL"
-    fallback = DETAILS.get(error.code.name)
+    fallback = DETAILS.get(error.code)
     detail = error.localized.get(locale) or (fallback.in_language(lang) if fallback else error.message)
-    title = TITLES.get(error.code.name)
-    return render(request, "error.html", HTTP_STATUS.get(error.code.name, 500),
+    title = TITLES.get(error.code)
+    return render(request, "error.html", HTTP_STATUS.get(error.code, 500),
                   title=title.in_language(lang) if title else words(lang)["error_title"], detail=detail)
 
 
@@ -66,7 +66,7 @@ async def _unexpected(request: Request, error: Exception) -> Any:
     return render(request, "error.html", 500, title=title, detail=detail)
 
 
-def create_web(settings: Settings, gateway: GatewaySettings, clients: ServiceClients) -> FastAPI:
+def create_web(settings: Settings, gateway: GatewaySettings, clients: Services) -> FastAPI:
     from services.gateway.entrypoints.web_pages import router
 
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)

@@ -14,7 +14,7 @@ from jobmatch.activities.v1 import activities_pb2 as apb
 from jobmatch.matching.v1 import matching_service_pb2 as mpb
 from services.common.auth import verify_token
 from services.common.errors import DomainError
-from services.gateway.adapters.service_clients import Caller, ServiceClients, ServiceError
+from services.gateway.domain.calls import Caller, ServiceError, Services
 from services.gateway.entrypoints import session
 from services.gateway.entrypoints.web_app import redirect, render
 from services.gateway.entrypoints.web_texts import CHANNELS, KINDS, OUTCOMES, long_date, pick, status_sentence, words
@@ -28,17 +28,15 @@ class Me:
     """The signed-in client: their token (checked like the services check it) and language."""
 
     def __init__(self, request: Request) -> None:
-        import grpc
-
         token = session.session_token(request)
         try:
             principal = verify_token(request.app.state.settings, token or "")
         except DomainError:
-            raise ServiceError(grpc.StatusCode.UNAUTHENTICATED, "") from None
+            raise ServiceError("UNAUTHENTICATED", "") from None
         self.client_id = principal.subject
         self.language = session.language(request)
         self.caller = Caller(token, self.language)
-        self.services: ServiceClients = request.app.state.clients
+        self.services: Services = request.app.state.clients
         self.request = request
 
     def call(self, method: Any, message: Any) -> Any:
@@ -115,7 +113,7 @@ def add_application(me: Signed, csrf: Csrf = "", request_id: Annotated[str, Form
             client_id=me.client_id, request_id=form["request_id"], type=_number(type), employer=employer.strip(),
             position=position.strip(), date=date.strip(), channel=_number(channel)))
     except ServiceError as error:
-        if error.code.name not in FORM_ERRORS:
+        if error.code not in FORM_ERRORS:
             raise
         return _applications_page(me, 400, form=form, errors=_form_errors(error, FORM_FIELDS, me.language))
     return redirect("/sollicitaties?toegevoegd=1#lijst")
@@ -130,7 +128,7 @@ def update_outcome(activity_id: str, me: Signed, csrf: Csrf = "",
         me.call(me.services.activities.UpdateActivityOutcome, apb.UpdateActivityOutcomeRequest(
             client_id=me.client_id, activity_id=activity_id, outcome=_number(outcome)))
     except ServiceError as error:
-        if error.code.name not in FORM_ERRORS:
+        if error.code not in FORM_ERRORS:
             raise
         message = " ".join(d for _, d in error.violations) or error.message
         return _applications_page(me, 400, row_error=(activity_id, message, outcome))
@@ -143,7 +141,7 @@ def status_page(me: Signed) -> HTMLResponse:
         status = me.call(me.services.activities.GetObligationStatus,
                          apb.GetObligationStatusRequest(client_id=me.client_id))
     except ServiceError as error:
-        if error.code.name not in ("NOT_FOUND", "FAILED_PRECONDITION"):
+        if error.code not in ("NOT_FOUND", "FAILED_PRECONDITION"):
             raise
         return render(me.request, "status.html", sentence=words(me.language)["no_policy"], period=None)
     period = status.current
