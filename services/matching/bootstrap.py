@@ -18,7 +18,7 @@ from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import ACTIVITIES, VACANCIES
-from services.common.observability.metrics import MATCHING_PROFILES, TimedStore
+from services.common.observability.metrics import MATCHING_PROFILES, TimedStore, read_at_scrape
 from services.common.privacy import ErasureReport, erased_event
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
@@ -143,7 +143,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     # The service layer's store calls are timed by operation; the gauge asks the store at scrape time.
     timed = TimedStore(store, "matching", "search" if es is not None else "sqlite")
-    MATCHING_PROFILES.set_function(store.profile_count)
+    read_at_scrape(MATCHING_PROFILES, store.profile_count)
     handlers = MatchingHandlers(timed, timed, timed, clock)
     return App(settings, store, outbox, processing_log, handlers, clock, caseloads, search=es)
 

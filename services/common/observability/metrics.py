@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
@@ -52,6 +53,19 @@ MATCHES_PER_VACANCY = Histogram("jobmatch_matching_matches_per_vacancy",
                                 buckets=(0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000))
 
 MATCHING_PROFILES = Gauge("jobmatch_matching_profiles", "Search profiles the reverse match looks through")
+
+
+def read_at_scrape(gauge: Gauge, read: Callable[[], float]) -> None:
+    """Let `gauge` ask `read` at every scrape. A store that is closed or down answers NaN
+    ("unknown") rather than failing the whole scrape."""
+
+    def safely() -> float:
+        try:
+            return float(read())
+        except Exception:  # noqa: BLE001 - a closed or unreachable store: no value, the rest still shows
+            return float("nan")
+
+    gauge.set_function(safely)
 
 # What the deploy/ rules and dashboard may name: the series above as Prometheus exposes them.
 EXPOSED_NAMES: frozenset[str] = frozenset(

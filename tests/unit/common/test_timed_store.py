@@ -48,3 +48,20 @@ def test_setting_an_attribute_sets_it_on_the_store() -> None:
     shelf = Shelf()
     TimedStore(shelf, "tests", "sqlite").path = "other.db"
     assert shelf.path == "other.db"
+
+
+def test_a_gauge_read_at_scrape_from_a_closed_store_says_unknown_and_the_scrape_goes_on() -> None:
+    import math
+
+    from prometheus_client import Gauge
+
+    from services.common.observability.metrics import read_at_scrape
+
+    gauge = Gauge("jobmatch_test_closed_store_rows", "rows of a store that was closed")
+
+    def closed() -> int:
+        raise RuntimeError("Cannot operate on a closed database.")
+
+    read_at_scrape(gauge, closed)
+    assert math.isnan(REGISTRY.get_sample_value("jobmatch_test_closed_store_rows"))
+    assert calls("put") >= 0  # the rest of the registry is still collected
