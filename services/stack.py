@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.common.auth import mint_token
 from services.common.grpc_server import open_channel
 from services.common.settings import Settings
-from services.replicas import replica_env, replicas_refusal, wait_until_listening
 from services.common.token_secret import ensure_dev_secret, startup_refusal
+from services.replicas import replica_env, replicas_refusal, wait_until_listening
 
 SERVICES: tuple[tuple[str, str], ...] = (
     ("vacancies", "jobmatch.vacancies.v1.VacancyService"),
@@ -81,8 +82,12 @@ def metrics_port_for(settings: Settings, service: str, replica: int, replicas: i
         return int(probe.getsockname()[1])
 
 
+def _still_running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:
+    return lambda: process.poll() is None
+
+
 def _start_service(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    return subprocess.Popen(  # our own interpreter and module
         [sys.executable, "-m", f"services.{name}"],
         env=env,
         start_new_session=True,  # Ctrl-C goes to the stack, which stops the children in order
@@ -224,7 +229,7 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
             # On a shared port a health check reaches any replica: also wait until this one listens.
             if not wait_until_serving(settings, address, service.full_name, startup_timeout) or (
                     replicas > 1 and not wait_until_listening(service.process.pid, service.port, startup_timeout,
-                                                              lambda s=service: s.process.poll() is None)):
+                                                              _still_running(service.process))):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
         from services.gateway.launch import GatewayDidNotStart, launch_gateway

@@ -196,9 +196,9 @@ class SqliteOutbox:
         first_in_call: dict[str, int] = {}
         for item in pending:
             if item.event_id in stored:
-                slots.append(item.event_id)  # type: ignore[arg-type]
+                slots.append(item.event_id)
             elif item.event_id in first_in_call:
-                slots.append(first_in_call[item.event_id])  # type: ignore[index]
+                slots.append(first_in_call[item.event_id])
             else:
                 if item.event_id is not None:
                     first_in_call[item.event_id] = len(fresh)

@@ -25,7 +25,9 @@ _UNOBSERVED = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
 def _final_code(context: grpc.ServicerContext, error: BaseException | None) -> grpc.StatusCode:
-    code = context.code()  # set by abort()/set_code() in an inner interceptor or the handler
+    # Set by abort()/set_code() in an inner interceptor or the handler (grpcio has
+    # ServicerContext.code() since 1.38; types-grpcio does not declare it yet).
+    code = context.code()  # type: ignore[attr-defined]
     if isinstance(code, grpc.StatusCode):
         return code
     return grpc.StatusCode.OK if error is None else grpc.StatusCode.UNKNOWN
@@ -120,6 +122,7 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
             return grpc.stream_unary_rpc_method_handler(unary(handler.stream_unary), *serializers)
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(streaming(handler.unary_stream), *serializers)
+        assert handler.stream_stream is not None  # a handler has exactly one of the four kinds
         return grpc.stream_stream_rpc_method_handler(streaming(handler.stream_stream), *serializers)
 
 
@@ -132,7 +135,7 @@ def server_observability(settings: Any, service: str) -> list[grpc.ServerInterce
 
 
 class _ClientCallDetails(grpc.ClientCallDetails):
-    def __init__(self, details: grpc.ClientCallDetails, metadata: list[tuple[str, str]]) -> None:
+    def __init__(self, details: grpc.ClientCallDetails, metadata: tuple[tuple[str, str | bytes], ...]) -> None:
         self.method = details.method
         self.timeout = details.timeout
         self.metadata = metadata
@@ -153,19 +156,27 @@ class TracingClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStrea
         with tracing.span_from(method.lstrip("/"), SpanKind.CLIENT, otel_context.get_current(),
                                {"rpc.system": "grpc"}):
             traceparent, tracestate = tracing.current_trace_headers()
-            metadata = [(k, v) for k, v in details.metadata or () if k not in ("traceparent", "tracestate")]
+            metadata: list[tuple[str, str | bytes]] = [
+                (k, v) for k, v in details.metadata or () if k not in ("traceparent", "tracestate")]
             metadata.append(("traceparent", traceparent or ""))
             if tracestate:
                 metadata.append(("tracestate", tracestate))
-            outcome = continuation(_ClientCallDetails(details, metadata), request)
+            outcome = continuation(_ClientCallDetails(details, tuple(metadata)), request)
             if isinstance(outcome, grpc.Future) and not isinstance(outcome, Iterator):
                 outcome.exception()  # a unary answer: the span lasts until it is in
             return outcome
 
-    intercept_unary_unary = _call
-    intercept_unary_stream = _call
-    intercept_stream_unary = _call
-    intercept_stream_stream = _call
+    def intercept_unary_unary(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
+        return self._call(continuation, client_call_details, request)
+
+    def intercept_unary_stream(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
+        return self._call(continuation, client_call_details, request)
+
+    def intercept_stream_unary(self, continuation: Any, client_call_details: Any, request_iterator: Any) -> Any:
+        return self._call(continuation, client_call_details, request_iterator)
+
+    def intercept_stream_stream(self, continuation: Any, client_call_details: Any, request_iterator: Any) -> Any:
+        return self._call(continuation, client_call_details, request_iterator)
 
 
 def observed_channel(channel: grpc.Channel) -> grpc.Channel:
