@@ -25,7 +25,7 @@ from services.common.privacy import PrivacyServicer
 from services.common.processing_log import ProcessingLog
 from services.common.settings import Settings
 
-__all__ = ["MethodPolicy", "create_grpc_server", "open_channel", "serve_forever", "MAX_MESSAGE_BYTES"]
+__all__ = ["MAX_MESSAGE_BYTES", "MethodPolicy", "create_grpc_server", "open_channel", "serve_forever"]
 
 log = logging.getLogger("jobmatch.server")
 
@@ -149,6 +149,6 @@ def serve_forever(
     for callback in on_stop:
         try:
             callback()
-        except Exception:  # noqa: BLE001 - keep shutting the rest down
+        except Exception:  # keep shutting the rest down
             log.exception("error while stopping", extra={"service": name})
     log.info("stopped", extra={"service": name})
