@@ -35,7 +35,7 @@ from services.common.bus.leader import SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import CASELOAD, MATCHING, VACANCIES
-from services.common.observability.metrics import TimedStore
+from services.common.observability.metrics import ACTIVITIES_CLIENTS, TimedStore
 from services.common.processing_log import (
     SqliteProcessingLog,
     background_context,
@@ -127,6 +127,8 @@ class App:
 
     def _sweep_and_log(self) -> None:
         report = self.sweep()
+        for status, count in self.obligations.status_census().items():
+            ACTIVITIES_CLIENTS.labels(status).set(count)
         if report.at_risk_signals or report.assessed_signals or report.erased_activities:
             log.info("period sweep", extra={"at_risk": report.at_risk_signals,
                                             "assessed": report.assessed_signals,

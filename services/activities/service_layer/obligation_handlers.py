@@ -103,20 +103,30 @@ class ObligationHandlers:
 
     def caseload_rows(self, caseworker_id: str, today: date, also: frozenset[str] = frozenset()) -> list[CaseloadRow]:
         """Every client of the caseworker (stored, plus `also`) with the current period, at-risk first."""
-        clients = sorted(set(self.obligations.caseload(caseworker_id)) | also)
+        rows = self.current_rows(sorted(set(self.obligations.caseload(caseworker_id)) | also), today)
+        rows.sort(key=lambda r: (STATUS_ORDER[r.current.status] if r.current else 9,
+                                 r.last_activity or date.min, r.client_id))
+        return rows
+
+    def current_rows(self, clients: list[str], today: date) -> list[CaseloadRow]:
+        """Each client's current period as assessed today (None where no period runs)."""
         versions = self.obligations.policy_versions(clients)
         periods = {cid: period_containing(versions[cid], today) for cid in clients}
         starts = [p.start for p in periods.values() if p is not None]
         facts = self.activities.facts_for(clients, min(starts)) if starts else {}
         last = self.activities.last_activity_dates(clients)
-        rows = []
-        for cid in clients:
-            period = periods[cid]
-            current = assess(period, facts.get(cid, []), today, last.get(cid)) if period else None
-            rows.append(CaseloadRow(cid, current, last.get(cid)))
-        rows.sort(key=lambda r: (STATUS_ORDER[r.current.status] if r.current else 9,
-                                 r.last_activity or date.min, r.client_id))
-        return rows
+        return [CaseloadRow(cid, assess(periods[cid], facts.get(cid, []), today, last.get(cid))  # type: ignore[arg-type]
+                            if periods[cid] else None, last.get(cid)) for cid in clients]
+
+    def status_census(self) -> dict[str, int]:
+        """How many clients with a policy are in each status today ("none": no period runs)."""
+        today = self.clock().date()
+        clients = self.obligations.clients_with_policy()
+        counts = dict.fromkeys([*(s.value for s in PeriodStatus), "none"], 0)
+        for start in range(0, len(clients), 200):
+            for row in self.current_rows(clients[start:start + 200], today):
+                counts[row.current.status.value if row.current else "none"] += 1
+        return counts
 
     def caseload(self, q: c.GetCaseload) -> tuple[list[CaseloadRow], str]:
         size = page_size(q.page_size)

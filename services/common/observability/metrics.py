@@ -52,6 +52,11 @@ MATCHES_PER_VACANCY = Histogram("jobmatch_matching_matches_per_vacancy",
                                 "Clients a new or changed vacancy was matched to",
                                 buckets=(0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000))
 
+ACTIVITIES_CLIENTS = Gauge(
+    "jobmatch_activities_clients",
+    "Clients with an obligation policy by the status of their current period (none: no period runs); "
+    "counted by the period sweep, so only the replica running it reports", ["status"])
+
 MATCHING_PROFILES = Gauge("jobmatch_matching_profiles", "Search profiles the reverse match looks through")
 
 

@@ -115,3 +115,18 @@ class TestRetentionWithLegalHold:
         stub.SetLegalHold(pb.SetLegalHoldRequest(caseworker_id=CW, client_id=CLIENT,
                                                  kind=pb.LEGAL_HOLD_KIND_OBJECTION, active=False), metadata=cw)
         assert app.sweep().erased_activities == 1
+
+
+class TestClientsPerStatusMetric:
+    def test_the_period_sweep_counts_clients_by_the_status_of_their_current_period(self, served, token_for, clock):
+        from prometheus_client import REGISTRY
+
+        stub, app = served
+        _policy(stub, token_for, clock)  # c-1, the only client with a policy
+        for n, kind in enumerate([pb.ACTIVITY_TYPE_VACANCY_APPLICATION] * 4):
+            _log(stub, token_for, clock, f"r-{n}", kind, days_ago=n + 1)
+        assert app.obligations.status_census()["met"] == 1
+        app._sweep_and_log()
+        counts = {status: REGISTRY.get_sample_value("jobmatch_activities_clients", {"status": status})
+                  for status in ("met", "open", "at_risk", "missed", "none")}
+        assert counts == {"met": 1, "open": 0, "at_risk": 0, "missed": 0, "none": 0}
