@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 import httpx
@@ -25,6 +26,7 @@ from bench.stack import temp_settings
 from jobmatch.matching.v1 import matching_service_pb2 as mpb
 from jobmatch.matching.v1 import matching_service_pb2_grpc
 from services.common.auth import mint_token
+from services.common.settings import Settings
 from services.matching.bootstrap import build_app, create_server
 from services.matching.sample_data import random_profile_input
 
@@ -41,7 +43,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve_gateway(settings, matching_port: int):  # type: ignore[no-untyped-def]
+def _serve_gateway(settings: Settings, matching_port: int) -> tuple[Any, threading.Thread, int]:
     import uvicorn
 
     from services.gateway.bootstrap import build_app as build_gateway

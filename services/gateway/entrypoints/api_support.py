@@ -3,7 +3,7 @@ request bodies parsed into the services' messages, and the OpenAPI response decl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -16,6 +16,7 @@ from services.gateway.domain.calls import Caller, Services
 from services.gateway.domain.problems import MEDIA_TYPE
 from services.gateway.entrypoints.proto_json import SchemaSet, to_json
 
+M = TypeVar("M", bound=Message)
 API_VERSION = "1.0.0"
 SCHEMAS = SchemaSet()  # filled while the routes are declared; merged into the OpenAPI document
 
@@ -31,10 +32,11 @@ def caller(request: Request) -> Caller:
 
 
 def clients(request: Request) -> Services:
-    return request.app.state.clients  # type: ignore[no-any-return]
+    clients: Services = request.app.state.clients
+    return clients
 
 
-def parse_body(body: Any, message: Message) -> Message:
+def parse_body(body: Any, message: M) -> M:
     if not isinstance(body, dict):
         raise BodyError("The body must be a JSON object, sent as Content-Type: application/json.")
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 _SCALARS: dict[int, dict[str, Any]] = {
@@ -51,7 +51,7 @@ Step = tuple[str, str, Any, bool, bool]  # field name, JSON name, converter (Non
 _plans: dict[str, list[Step]] = {}
 
 
-def _plan(descriptor: Descriptor) -> list[Step]:
+def _plan(descriptor: Any) -> list[Step]:  # a Descriptor (python or upb)
     plan = _plans.get(descriptor.full_name)
     if plan is None:
         plan = [(f.name, f.json_name, _converter(f), f.is_repeated, f.has_presence) for f in descriptor.fields]
@@ -119,10 +119,10 @@ class SchemaSet:
         self.schemas: dict[str, dict[str, Any]] = {}
         self._names: dict[str, str] = {}  # full name -> component name
 
-    def ref(self, descriptor: Descriptor, *, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
+    def ref(self, descriptor: Any, *, leave_out: frozenset[str] = frozenset()) -> dict[str, Any]:
         return {"$ref": f"#/components/schemas/{self._register(descriptor, leave_out)}"}
 
-    def _register(self, descriptor: Descriptor, leave_out: frozenset[str] = frozenset()) -> str:
+    def _register(self, descriptor: Any, leave_out: frozenset[str] = frozenset()) -> str:
         key = descriptor.full_name + ("-" + "-".join(sorted(leave_out)) if leave_out else "")
         if key in self._names:
             return self._names[key]

@@ -83,7 +83,7 @@ def applications_page(me: Signed, toegevoegd: str = "", bijgewerkt: str = "") ->
     return _applications_page(me, added=bool(toegevoegd), updated=bijgewerkt)
 
 
-def _number(value: str) -> int:
+def _number(value: str) -> Any:  # an enum number as the form sent it; the service checks it
     return int(value) if value.isdigit() else 0
 
 
