@@ -78,7 +78,8 @@ EXPOSED_NAMES: frozenset[str] = frozenset(
     | {f"{metric._name}_{suffix}" for metric in (RPC_DURATION, CONSUMER_HANDLER_DURATION, STORE_DURATION,
                                                   MATCHES_PER_VACANCY)
        for suffix in ("bucket", "count", "sum")}
-    | {metric._name for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE, MATCHING_PROFILES)}
+    | {metric._name for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE, MATCHING_PROFILES,
+                                          ACTIVITIES_CLIENTS)}
 )
 
 
