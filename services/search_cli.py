@@ -17,8 +17,9 @@ from services.activities.adapters import elasticsearch_mappings as activities_in
 from services.common.search import counters, processed, processing_log
 from services.common.search import outbox as engine_outbox
 from services.common.search.capabilities import has_dutch_stemmer
-from services.common.search.client import Connection, SearchEngineStartupError, connect_checked, index_prefix
+from services.common.search.client import Connection, SearchEngineStartupError, connect_checked
 from services.common.search.indices import IndexSpec, ReindexWatch, migrate
+from services.common.settings import Settings
 from services.matching.adapters import elasticsearch_mappings as matching_indices
 from services.vacancies.adapters import elasticsearch_mappings as vacancies_indices
 
@@ -49,14 +50,13 @@ def migrate_all(connection: Connection, prefix: str | None = None,
         if not stemmer:
             progress("this engine has no Dutch stemmer: the .nl text fields are created without stemming")
         specs = all_index_specs(dutch_stemmer=stemmer)
-        return list(migrate(engine, specs, prefix or index_prefix(), ReindexWatch(progress=progress)))
+        prefix = prefix or Settings().search_index_prefix
+        return list(migrate(engine, specs, prefix, ReindexWatch(progress=progress)))
     finally:
         engine.close()
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    from services.common.settings import Settings
-
     settings = Settings()
     overrides = {k: v for k, v in (("search_url", args.url), ("search_engine", args.engine)) if v}
     if overrides:
@@ -75,7 +75,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    prefix = args.prefix or index_prefix()
+    prefix = args.prefix or Settings().search_index_prefix
     pairs = [(spec.alias(prefix), spec.index(prefix)) for spec in all_index_specs()]
     if args.json:
         print(json.dumps([{"alias": alias, "index": index} for alias, index in pairs]))

@@ -9,9 +9,10 @@ default. Pure: no I/O.
 from __future__ import annotations
 
 import contextvars
-import os
 from collections.abc import Iterable, Sequence
 from typing import Literal
+
+from services.common.settings import Settings
 
 Language = Literal["nl", "en"]
 DEFAULT_LANGUAGE: Language = "nl"
@@ -96,7 +97,7 @@ def language_from_metadata(metadata: Sequence[tuple[str, object]] | None) -> Lan
 
 def cli_language() -> Language:
     """The command line's language: `JOBMATCH_LANGUAGE=en` for English, else Dutch."""
-    return language_from_header(os.environ.get("JOBMATCH_LANGUAGE"))
+    return language_from_header(Settings().language)
 
 
 def cli_metadata() -> tuple[str, str]:

@@ -82,6 +82,16 @@ class Settings(BaseSettings):
         None, validation_alias=_env("JOBMATCH_SEARCH_PASSWORD", "search_password")
     )
     search_ca_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_CA_FILE", "search_ca_file"))
+    # Index and alias names start with this prefix, so several stacks can share a cluster.
+    search_index_prefix: str = Field(
+        "jobmatch", min_length=1, validation_alias=_env("JOBMATCH_ES_INDEX_PREFIX", "search_index_prefix"))
+    # How long a service waits for an unreachable engine at start (with the process start it
+    # stays within 30 s).
+    search_startup_seconds: float = Field(
+        20.0, gt=0, validation_alias=_env("JOBMATCH_SEARCH_STARTUP_SECONDS", "search_startup_seconds"))
+    # The command line's language, as an accept-language value ("en" or "en-GB" for English);
+    # Dutch when unset. Servers answer in the language each call asks for.
+    language: str | None = Field(None, validation_alias=_env("JOBMATCH_LANGUAGE", "language"))
     search_verify_certs: bool = Field(
         True, validation_alias=_env("JOBMATCH_SEARCH_VERIFY_CERTS", "search_verify_certs")
     )

@@ -12,7 +12,6 @@ runs share one cluster: indices are `<prefix>-<name>-v<version>`, aliases `<pref
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,16 +25,9 @@ from .engine import EngineKind, EngineRejected, EngineUnavailable, SearchEngine,
 from .engines import ElasticsearchEngine, OpenSearchEngine
 from .retry import RetryPolicy
 
-DEFAULT_PREFIX = "jobmatch"
-PREFIX_ENV = "JOBMATCH_ES_INDEX_PREFIX"
 REQUEST_TIMEOUT_SECONDS = 30.0
-STARTUP_DEADLINE_SECONDS = 20.0
-STARTUP_DEADLINE_ENV = "JOBMATCH_SEARCH_STARTUP_SECONDS"
+STARTUP_DEADLINE_SECONDS = 20.0  # Settings.search_startup_seconds (JOBMATCH_SEARCH_STARTUP_SECONDS)
 PROBE_TIMEOUT_SECONDS = 5.0
-
-
-def index_prefix() -> str:
-    return os.environ.get(PREFIX_ENV, DEFAULT_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -49,6 +41,7 @@ class Connection:
     password: str | None = None
     ca_file: Path | None = None
     verify_certs: bool = True
+    startup_seconds: float = STARTUP_DEADLINE_SECONDS  # how long connect_checked waits for it
 
     def __repr__(self) -> str:
         return f"Connection(url={self.url!r}, kind={self.kind!r})"
@@ -62,7 +55,8 @@ class Connection:
                    api_key=settings.search_api_key.get_secret_value() if settings.search_api_key else None,
                    username=settings.search_username,
                    password=settings.search_password.get_secret_value() if settings.search_password else None,
-                   ca_file=settings.search_ca_file, verify_certs=settings.search_verify_certs)
+                   ca_file=settings.search_ca_file, verify_certs=settings.search_verify_certs,
+                   startup_seconds=settings.search_startup_seconds)
 
 
 def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> SearchEngine:
@@ -97,21 +91,15 @@ def engine_kind_of(info: dict[str, Any]) -> EngineKind:
     return "opensearch" if info.get("version", {}).get("distribution") == "opensearch" else "elasticsearch"
 
 
-def startup_deadline() -> float:
-    """How long a service waits for an unreachable engine at start (env
-    `JOBMATCH_SEARCH_STARTUP_SECONDS`, default 20 s: with the process start it stays within 30 s)."""
-    return float(os.environ.get(STARTUP_DEADLINE_ENV, STARTUP_DEADLINE_SECONDS))
-
-
 def connect_checked(connection: Connection, *, deadline: float | None = None) -> SearchEngine:
     """An engine that answered, is of the configured kind and accepted the credentials.
 
-    Keeps asking an unreachable engine until `deadline` seconds (default `startup_deadline()`)
+    Keeps asking an unreachable engine until `deadline` seconds (default: the connection's `startup_seconds`)
     have passed, then gives up with a message that says which setting to look at; wrong
     credentials or the wrong kind give up at once. Each question is one request (no retries)
     with a timeout of at most the time left, so an engine that hangs cannot stretch the wait.
     """
-    deadline = startup_deadline() if deadline is None else deadline
+    deadline = connection.startup_seconds if deadline is None else deadline
     with _quiet_client_logs():
         info = _probe(connection, deadline)
     actual = engine_kind_of(info)

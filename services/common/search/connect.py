@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from services.common.search import processed as search_processed
 from services.common.search import processing_log as search_processing_log
-from services.common.search.client import engine_from_settings, index_prefix
+from services.common.search.client import engine_from_settings
 from services.common.search.engine import SearchEngine
 from services.common.search.indices import IndexSpec, require_current
 from services.common.search.processed import SearchProcessedEvents
@@ -32,7 +32,7 @@ def connect(settings: Settings, index_specs: Sequence[IndexSpec]) -> SearchConne
     """Refuses to start (with what to fix) when the engine cannot be used or an index is missing
     or of another version."""
     engine = engine_from_settings(settings)
-    prefix = index_prefix()
+    prefix = settings.search_index_prefix
     try:
         require_current(engine, [*index_specs, *search_processing_log.INDEX_SPECS,
                                  *search_processed.INDEX_SPECS], prefix)
