@@ -14,6 +14,7 @@ from services.activities.service_layer.caseload import CaseloadHandlers
 from services.activities.service_layer.feed_applications import FeedApplications, notice
 from services.activities.service_layer.obligation_handlers import ObligationHandlers
 from services.common.auth import current_principal
+from services.common.i18n import localize
 from services.common.interceptor import MethodPolicy
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ActivityService"].full_name
@@ -49,7 +50,8 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         activity, created = FeedApplications(self._a).log_activity(m.log_command(request))
         counts = activity.activity_id in self._a.counting_ids(activity.client_id, [activity])
         return pb.LogActivityResponse(activity=m.activity_pb(activity, counts), created=created,
-                                      hint=self._a.hint(activity, counts), notice=notice(activity, counts))
+                                      hint=localize(self._a.hint(activity, counts)),
+                                      notice=localize(notice(activity, counts)))
 
     def UpdateActivityOutcome(self, request: pb.UpdateActivityOutcomeRequest,
                               context: grpc.ServicerContext) -> pb.UpdateActivityOutcomeResponse:

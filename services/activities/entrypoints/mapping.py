@@ -27,6 +27,7 @@ from services.activities.service_layer.events import (
 )
 from services.activities.service_layer.obligation_handlers import CaseloadRow
 from services.common.errors import FieldViolation, InvalidArgument, t
+from services.common.i18n import localize
 
 TYPE_FROM_PB = {v: k for k, v in TYPE_TO_PB.items()}
 CHANNEL_FROM_PB = {v: k for k, v in CHANNEL_TO_PB.items()}
@@ -134,7 +135,7 @@ def period_pb(r: PeriodAssessment) -> pb.ObligationPeriod:
         status=STATUS_TO_PB[r.status], required=r.required, counted=r.counted,
         counted_unverified=r.counted_unverified, still_needed=r.still_needed,
         counts=[pb.TypeCount(type=TYPE_TO_PB[k], logged=v[0], counted=v[1]) for k, v in sorted(r.counts.items())],
-        relies_on_unverified=r.relies_on_unverified, policy_version=p.policy.version, needed=list(r.needed),
+        relies_on_unverified=r.relies_on_unverified, policy_version=p.policy.version, needed=[localize(line) for line in r.needed],
         weeks_below_minimum=[d.isoformat() for d in r.weeks_below_minimum],
         respond_by_date=p.respond_by.isoformat() if r.status.value == "notice" else "")
 

@@ -8,6 +8,7 @@ from jobmatch.matching.v1 import matching_service_pb2 as pb
 from jobmatch.matching.v1 import matching_service_pb2_grpc as pb_grpc
 from services.common.auth import Principal, current_principal
 from services.common.errors import t
+from services.common.i18n import localize
 from services.common.interceptor import MethodPolicy
 from services.common.processing_log import record_processing
 from services.matching.entrypoints import mapping as m
@@ -62,7 +63,7 @@ class MatchingServicer(pb_grpc.MatchingServiceServicer):
         recorded = self._h.record_feedback(h.RecordFeedback(request.client_id, request.vacancy_id, request.kind))
         return pb.RecordFeedbackResponse(client_id=request.client_id, vacancy_id=request.vacancy_id, kind=request.kind,
                                          recorded_at=m.timestamp(recorded.at), activity_logged=recorded.activity_logged,
-                                         notice=APPLIED_NOTICE if recorded.activity_logged else "")
+                                         notice=localize(APPLIED_NOTICE) if recorded.activity_logged else "")
 
     def ListMatchingProfiles(self, request: pb.ListMatchingProfilesRequest,
                              context: grpc.ServicerContext) -> pb.ListMatchingProfilesResponse:

@@ -130,3 +130,17 @@ class TestClientsPerStatusMetric:
         counts = {status: REGISTRY.get_sample_value("jobmatch_activities_clients", {"status": status})
                   for status in ("met", "open", "at_risk", "missed", "none")}
         assert counts == {"met": 1, "open": 0, "at_risk": 0, "missed": 0, "none": 0}
+
+
+class TestOneLanguageAtATime:
+    def test_what_is_still_needed_and_the_hint_follow_the_callers_language(self, served, token_for, clock):
+        stub, _app = served
+        _policy(stub, token_for, clock)
+        english = (*token_for("client", CLIENT), ("accept-language", "en-GB"))
+        status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=CLIENT), metadata=english)
+        assert status.current.needed[0].startswith("4 activities more") and "Nog" not in status.current.needed[0]
+        request = pb.LogActivityRequest(client_id=CLIENT, request_id="r-en", type=pb.ACTIVITY_TYPE_JOB_FAIR,
+                                        date=(clock.today - timedelta(days=1)).isoformat(), employer="Werkgever",
+                                        position="Verzorgende", channel=pb.CHANNEL_ONLINE)
+        reply = stub.LogActivity(request, metadata=english)
+        assert reply.hint and "telt niet" not in reply.hint and "count" in reply.hint
