@@ -1,12 +1,12 @@
 """`caseload`: GetCaseload over gRPC for a caseworker with N clients, each with a year of
 activities (about 1.5 a week, mixed types and verification states), seeded. Runs the
-activities team's benchmark (`services.activities.benchmarks.bench_caseload`) REPEATS times
+activities team's benchmark (`bench.activities_server.bench_caseload`) REPEATS times
 (fresh server and store each time) and reports the median round."""
 
 from __future__ import annotations
 
+from bench.activities_server import bench_caseload
 from bench.report import REPEATS, Goal, Metric, median
-from services.activities.benchmarks import bench_caseload
 
 GOAL_SIZE = 300  # clients in the caseload
 QUICK_SIZE = 20

@@ -1,13 +1,13 @@
 """`log-activity`: LogActivity unary RPCs from 4 concurrent client threads against the real
 activities server (SQLite store, processing log, interceptor chain); baseline: an empty
 LogActivity on the same server setup. Runs the activities team's benchmark
-(`services.activities.benchmarks.bench_log_activity`) REPEATS times, each time with a fresh
+(`bench.activities_server.bench_log_activity`) REPEATS times, each time with a fresh
 server and store, and reports the median round; every round's figures are in the notes."""
 
 from __future__ import annotations
 
+from bench.activities_server import bench_log_activity
 from bench.report import REPEATS, Goal, Metric, median
-from services.activities.benchmarks import bench_log_activity
 
 GOAL_SIZE = 4_000  # calls per round, split over the threads
 QUICK_SIZE = 200

@@ -16,10 +16,10 @@ from typing import Any
 
 import grpc
 
+from bench.activities_server import _hammer
 from bench.report import REPEATS, Goal, Metric, median
 from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.activities.v1 import activities_pb2_grpc
-from services.activities.benchmarks import _hammer
 from services.activities.bootstrap import build_app, create_server
 from services.activities.domain.policy import TEMPLATES, PolicyVersion
 from services.common.auth import mint_token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.activities.benchmarks import bench_caseload, bench_log_activity
+from bench.activities_server import bench_caseload, bench_log_activity
 
 
 class TestBenchmarksQuick:

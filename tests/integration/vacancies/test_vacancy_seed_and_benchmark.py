@@ -28,7 +28,7 @@ class TestSeed:
 
 class TestIngestBenchmark:
     def test_a_small_run_stores_every_vacancy_and_puts_one_event_each_in_the_outbox(self) -> None:
-        from services.vacancies.ingest_benchmark import run
+        from bench.ingest_standalone import run
 
         result = run(n=600, batch_size=250)
         assert (result["accepted"], result["events_in_outbox"]) == (600, 600)

@@ -5,7 +5,7 @@
 - `caseload`: GetCaseload for 300 clients with a year of activities each.
 
 Each returns metric dicts (name, value, unit, baseline, ratio, size); `python -m
-services.activities.benchmarks [--quick]` prints them as JSON lines.
+bench.activities_server [--quick]` prints them as JSON lines.
 """
 
 from __future__ import annotations

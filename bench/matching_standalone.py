@@ -8,7 +8,7 @@
 
 Profiles and vacancies are random but realistic (real ESCO occupations, Dutch places
 weighted by population, seeded). Each returns metric dicts (name, value, unit, baseline,
-ratio, size); `python -m services.matching.benchmarks [--quick]` prints them as JSON lines.
+ratio, size); `python -m bench.matching_standalone [--quick]` prints them as JSON lines.
 """
 
 from __future__ import annotations

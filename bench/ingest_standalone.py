@@ -1,5 +1,5 @@
 """Measure IngestVacancies end to end: a real gRPC server, a bidi stream of batches, SQLite
-store + outbox on disk. `python -m services.vacancies.ingest_benchmark [N] [BATCH]`.
+store + outbox on disk. `python -m bench.ingest_standalone [N] [BATCH]`.
 
 Counts vacancies/s from the first batch sent until the last result is back, i.e. until
 every vacancy is stored and its event is in the outbox (no broker: the relay is not run).
@@ -22,10 +22,9 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.settings import Settings
-
-from .bootstrap import create_server, tune_garbage_collection
-from .seed import sample_vacancies
-from .service_layer.proto_codec import content_to_proto
+from services.vacancies.bootstrap import create_server, tune_garbage_collection
+from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_to_proto
 
 
 def batches(n: int, batch_size: int, today: date) -> list[svc.IngestVacanciesRequest]:
