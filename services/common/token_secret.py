@@ -20,7 +20,7 @@ SECRET_FILE = "token-secret"
 MIN_SECRET_BYTES = 32
 # SHA-256 of every token secret that has appeared in this repository (the old built-in
 # default, the deploy example, test values). Digests: the check must know them, the source
-# need not spell them out. tests/unit/common/test_token_secret.py keeps this list complete.
+# need not spell them out. tests/integration/common/test_token_secret.py keeps this list complete.
 PUBLIC_SECRET_DIGESTS = frozenset({
     "4ca81254e21365e979798e9d2e43db56da4ac567457ddbf7847d8751635d2cc1",  # old default in settings.py
     "41c7049f1537e006a99ec2de20b014c8ceabda41505d9f6ab599f7b5e2d10a1d",  # old deploy/.env.example

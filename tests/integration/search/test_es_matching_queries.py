@@ -20,7 +20,7 @@ from services.matching.domain.model import OpenVacancy
 from services.matching.domain.ranking import brute_force_matches
 from services.matching.domain.rules import compile_profile, compile_vacancy, distance_km, evaluate
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "matching"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "matching"))
 from matching_strategies import NOW, TODAY, scenarios
 
 
