@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,21 +26,20 @@ def old_built_in_secret() -> str:
     return found.group(1)
 
 
-def serve(service: str, tmp_path: Path, **settings: str) -> tuple[subprocess.CompletedProcess[str], float]:
+def serve(service: str, tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBMATCH_", "KAFKA_", "ELASTICSEARCH_"))}
     env.update({"JOBMATCH_DATA_DIR": str(tmp_path / "data"), "JOBMATCH_VACANCIES_PORT": "0",
                 "JOBMATCH_MATCHING_PORT": "0", "JOBMATCH_ACTIVITIES_PORT": "0", **settings})
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "services.cli", "serve", service], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=5, check=False)
-    return done, time.monotonic() - started
+    # A refusal exits at once; a service that started instead would serve until the timeout kills it.
+    return subprocess.run([sys.executable, "-m", "services.cli", "serve", service], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=30, check=False)
 
 
 @pytest.mark.parametrize("service", ["vacancies", "matching", "activities"])
 def test_without_a_secret_or_oidc_every_service_refuses_to_start_naming_the_settings(service: str,
                                                                                    tmp_path: Path) -> None:
-    done, seconds = serve(service, tmp_path)
-    assert done.returncode == 2 and seconds < 5
+    done = serve(service, tmp_path)
+    assert done.returncode == 2
     assert "JOBMATCH_TOKEN_SECRET" in done.stderr and "JOBMATCH_OIDC_ISSUER" in done.stderr
     assert "start niet" in done.stderr and "will not start" in done.stderr
     assert "Traceback" not in done.stderr
@@ -54,8 +52,8 @@ def test_without_a_secret_or_oidc_every_service_refuses_to_start_naming_the_sett
 ])
 def test_a_weak_or_public_secret_is_refused_at_start(case: str, secret: str | None, reason: str,
                                                      tmp_path: Path) -> None:
-    done, seconds = serve("vacancies", tmp_path, JOBMATCH_TOKEN_SECRET=old_built_in_secret() if secret is None else secret)
-    assert done.returncode == 2 and seconds < 5
+    done = serve("vacancies", tmp_path, JOBMATCH_TOKEN_SECRET=old_built_in_secret() if secret is None else secret)
+    assert done.returncode == 2
     assert reason in done.stderr
 
 
@@ -63,10 +61,10 @@ def test_the_development_secret_of_jobmatch_up_does_not_start_a_production_servi
     from services.common.token_secret import ensure_dev_secret
 
     ensure_dev_secret(tmp_path / "data")
-    done, _ = serve("vacancies", tmp_path)
+    done = serve("vacancies", tmp_path)
     assert done.returncode == 2 and "JOBMATCH_TOKEN_SECRET" in done.stderr
 
 
 def test_an_algorithm_list_with_hs256_for_the_identity_provider_is_refused_at_start(tmp_path: Path) -> None:
-    done, _ = serve("vacancies", tmp_path, JOBMATCH_OIDC_ISSUER="https://idp.test", JOBMATCH_OIDC_ALGORITHMS="RS256,HS256")
+    done = serve("vacancies", tmp_path, JOBMATCH_OIDC_ISSUER="https://idp.test", JOBMATCH_OIDC_ALGORITHMS="RS256,HS256")
     assert done.returncode == 2 and "JOBMATCH_OIDC_ALGORITHMS" in done.stderr
