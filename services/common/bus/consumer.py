@@ -24,7 +24,7 @@ from .handling import handling
 from .processed import ProcessedEvents, SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
 
-__all__ = ["EventConsumer", "EventHandler", "ProcessedEvents", "SqliteProcessedEvents", "wait_for"]
+__all__ = ["EventConsumer", "EventHandler", "ProcessedEvents", "SqliteProcessedEvents"]
 
 log = logging.getLogger(__name__)
 
@@ -335,12 +335,3 @@ def is_transient(error: BaseException) -> bool:
     search engine's EngineUnavailable): the consumer pauses instead of counting attempts."""
     return bool(getattr(error, "transient", False))
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.02) -> bool:
-    """Poll `predicate` until it is true or `timeout` passes (handy in tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from google.protobuf.wrappers_pb2 import StringValue
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from polling import wait_for
 
 from services.common.bus import CloudEvent, EventConsumer, SqliteProcessedEvents, to_kafka
-from services.common.bus.consumer import wait_for
 
 REPO = Path(__file__).resolve().parents[3]
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-grouptest"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 from kafka import KafkaAdminClient
+from polling import wait_for
 
 from services.common.bus import (
     BrokerStartError,
@@ -31,7 +32,6 @@ from services.common.bus import (
     ensure_topics,
 )
 from services.common.bus.broker import free_loopback_port, kafka_metadata_answers
-from services.common.bus.consumer import wait_for
 
 REPO = Path(__file__).resolve().parents[3]
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-faulttest"

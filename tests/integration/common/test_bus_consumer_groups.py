@@ -28,9 +28,9 @@ from bus_group_support import (
     start_member,
     stop_member,
 )
+from polling import wait_for
 
 from services.common.bus import EventConsumer, ensure_topics
-from services.common.bus.consumer import wait_for
 
 
 @pytest.fixture

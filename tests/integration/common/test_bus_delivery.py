@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.struct_pb2 import Struct
 from kafka import KafkaConsumer, KafkaProducer
+from polling import wait_for
 
 from services.common.bus import (
     CloudEvent,
@@ -26,7 +27,6 @@ from services.common.bus import (
     from_kafka,
     to_kafka,
 )
-from services.common.bus.consumer import wait_for
 from services.common.bus.tail import tail_events
 
 REPO = Path(__file__).resolve().parents[3]

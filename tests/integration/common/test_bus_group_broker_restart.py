@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from bus_group_support import PARTITIONS, settled, start_member, stop_member
 from google.protobuf.wrappers_pb2 import StringValue
+from polling import wait_for
 
 from services.common.bus import CloudEvent, EmbeddedBroker, OutboxRelay, SqliteOutbox, ensure_topics
-from services.common.bus.consumer import wait_for
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-grouprestart"
 TOTAL = 60

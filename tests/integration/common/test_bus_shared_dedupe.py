@@ -11,10 +11,10 @@ import pytest
 from bus_group_support import GROUP_TIMING, PARTITIONS, SOURCE, Recorder, committed_total, settled
 from google.protobuf.wrappers_pb2 import StringValue
 from kafka import KafkaProducer
+from polling import wait_for
 from search_legs import osmem_leg
 
 from services.common.bus import CloudEvent, EventConsumer, ensure_topics, to_kafka
-from services.common.bus.consumer import wait_for
 from services.common.search.engine import SearchEngine
 from services.common.search.processed import INDEX_SPECS, SearchProcessedEvents
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from polling import wait_for
 from search_legs import migrated_cluster
 
 from services.common.bus import ensure_topics, topics
-from services.common.bus.consumer import wait_for
 from services.common.bus.leader import SingleWriter, owner_of
 from services.common.settings import Settings
 

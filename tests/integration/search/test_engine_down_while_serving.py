@@ -11,11 +11,12 @@ from pathlib import Path
 
 import grpc
 import pytest
+from polling import wait_for
 from search_support import FaultyClient, engine_of, migrated_cluster, search_settings
 
 from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.activities.v1 import activities_pb2_grpc
-from services.common.bus.consumer import EventConsumer, wait_for
+from services.common.bus.consumer import EventConsumer
 from services.common.search.retry import RetryPolicy
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
