@@ -60,13 +60,17 @@ class VacancyProjection:
     _closed: str
     _read: threading.local
 
-    def _remember(self, vacancy_id: str, state: dict[str, Any] | None) -> None:
-        self._read.__dict__.setdefault("seq", {})[vacancy_id] = (state or {}).get("_seq_no")
+    def _remember(self, vacancy_id: str, read: tuple[dict[str, Any] | None, dict[str, Any] | None]) -> None:
+        self._read.__dict__.setdefault("seen", {})[vacancy_id] = read
+
+    def _recall(self, vacancy_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None] | None:
+        """What `match_set` read of the vacancy on this thread (once): the state its events were decided on."""
+        return self._read.__dict__.get("seen", {}).pop(vacancy_id, None)
 
     def _check_unchanged(self, vacancy_id: str, state: dict[str, Any] | None) -> None:
         """The events were decided on the match set read by `match_set`: the document must still be that one."""
-        seen = self._read.__dict__.get("seq", {})
-        if vacancy_id in seen and seen.pop(vacancy_id) != (state or {}).get("_seq_no"):
+        seen = self._recall(vacancy_id)
+        if seen is not None and (seen[0] or {}).get("_seq_no") != (state or {}).get("_seq_no"):
             raise Conflict(f"vacancy {vacancy_id} changed since its match set was read", 409)
 
     def _current(self, vacancy_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -78,15 +82,16 @@ class VacancyProjection:
     def match_set(self, vacancy_id: str) -> dict[str, float]:
         """The match set the clients were told: none for a vacancy closed (tombstone) since its version."""
         state, closure = self._current(vacancy_id)
-        self._remember(vacancy_id, state)
+        self._remember(vacancy_id, (state, closure))
         if state is None or closed_over(_updated_at(state["_source"]), closure):
             return {}
         return dict(state["_source"].get("announced") or {})
 
     def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
                       events: Sequence[PendingEvent]) -> bool:
-        state, closure = self._current(vacancy.vacancy_id)
-        self._check_unchanged(vacancy.vacancy_id, state)
+        # Written with the seq_no of what the events were decided on (or create-only): a concurrent
+        # writer makes this raise Conflict, and the event is handled again on the state that won.
+        state, closure = self._recall(vacancy.vacancy_id) or self._current(vacancy.vacancy_id)
         stored = state["_source"] if state else None
         if stored is not None and vacancy.is_older_than(OpenVacancy.model_validate(stored["doc"])):
             return False

@@ -213,3 +213,20 @@ def test_a_closure_before_the_sweep_keeps_the_events_a_dead_writer_left_in_the_v
     closed(restarted)  # no redelivery of the update, no sweep before the closure
     restarted.store.settle_abandoned(older_than_s=0)
     assert observe(engine, prefix, restarted, OPERATIONS[0]).events == clean.events
+
+
+def test_a_replica_never_writes_over_a_match_set_it_did_not_decide_against(engine: SearchEngine) -> None:
+    """Two replicas on one vacancy (a rebalance): the one whose read is overtaken gets a
+    Conflict (its event is handled again), so the other's announced match set stands."""
+    from services.common.search.engine import Conflict
+
+    prefix = f"crash-{next(_prefixes)}"
+    migrate(engine, SPECS, prefix)
+    first, second = start(engine, prefix), start(engine, prefix)
+    matched_in_amersfoort(first)
+    before = first.store.match_set("vac-1")  # the first replica reads, then the second one writes
+    moved_to_utrecht(second)
+    with pytest.raises(Conflict):
+        first.store.apply_vacancy(make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
+                                  [], sorted(before), [])
+    assert sorted(first.store.match_set("vac-1")) == ["c-utrecht", "c-zeist"]
