@@ -11,12 +11,7 @@ import hmac
 import json
 import secrets
 
-from services.common.errors import FieldViolation, InvalidArgument, t
-
-_INVALID = t(
-    "Deze paginatoken hoort niet bij deze zoekvraag of is aangepast. Begin opnieuw zonder token.",
-    "This page token does not belong to this query or was changed. Start again without a token.",
-)
+from services.common.pagination import invalid_page_token
 
 
 def _b64(data: bytes) -> str:
@@ -60,7 +55,7 @@ class PageTokens:
                 raise ValueError("scope")
             return data["p"]
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            raise InvalidArgument([FieldViolation(field, _INVALID)]) from None
+            raise invalid_page_token(field) from None
 
 
 # The process-wide signer for list RPCs. Each service's bootstrap configures it from the

@@ -13,7 +13,7 @@ from google.protobuf import timestamp_pb2
 
 from jobmatch.events.v1 import privacy_events_pb2
 from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
-from services.common import page_tokens
+from services.common import page_tokens, pagination
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.interceptor import MethodPolicy
 from services.common.processing_log import (
@@ -25,6 +25,7 @@ from services.common.processing_log import (
 
 SERVICE_NAME = privacy_pb2.DESCRIPTOR.services_by_name["PrivacyService"].full_name
 EVENT_TYPE_ERASED = "nl.werk.client-data-erased.v1"
+DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
 ACCESS: dict[str, MethodPolicy] = {
@@ -84,9 +85,7 @@ def _read_page_token(client_id: str, token: str) -> int:
         return 0
     offset = page_tokens.read(token, f"processing-log:{client_id}")
     if not isinstance(offset, int) or offset < 0:
-        raise InvalidArgument([FieldViolation("page_token", t(
-            "Deze paginacode hoort niet bij deze vraag. Begin opnieuw zonder paginacode.",
-            "This page token does not belong to this request. Start again without a page token."))])
+        raise pagination.invalid_page_token()
     return offset
 
 
@@ -98,11 +97,7 @@ class PrivacyServicer(privacy_pb2_grpc.PrivacyServiceServicer):
     def ListProcessingLog(
         self, request: privacy_pb2.ListProcessingLogRequest, context: grpc.ServicerContext
     ) -> privacy_pb2.ListProcessingLogResponse:
-        if not 0 <= request.page_size <= MAX_PAGE_SIZE:
-            raise InvalidArgument(
-                [FieldViolation("page_size", t(f"Kies 1 tot {MAX_PAGE_SIZE}.", f"Choose 1 to {MAX_PAGE_SIZE}."))]
-            )
-        size = request.page_size or 100
+        size = pagination.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
         offset = _read_page_token(request.client_id, request.page_token)
         records = self._log.list_for_subject(request.client_id, limit=size + 1, offset=offset)
         more = len(records) > size

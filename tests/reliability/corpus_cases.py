@@ -640,6 +640,8 @@ def _privacy_cases() -> list[Case]:
 ALSO_RIGHT: dict[str, tuple[grpc.StatusCode, ...]] = {
     "SearchVacancies/huge-page-size": (OK,),
     "ListActivities/huge-page-size": (OK,),
+    "GetFeed/huge-page-size": (OK,),
+    **{f"ListProcessingLog@{service}/huge-page-size": (OK,) for service in ("matching", "activities")},
     "GetVacancy/1mb-id": (NOT_FOUND,),
     "GetVacancy/control-chars-id": (NOT_FOUND,),
     "UpdateActivityOutcome/1mb-activity-id": (NOT_FOUND,),

@@ -7,17 +7,14 @@ refused with INVALID_ARGUMENT on `page_token` instead of quietly giving some oth
 
 from __future__ import annotations
 
-from services.common import page_tokens
-from services.common.errors import FieldViolation, InvalidArgument, t
+from services.common import page_tokens, pagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
 def page_size(requested: int) -> int:
-    if requested < 0:
-        raise InvalidArgument([FieldViolation("page_size", t("Gebruik 0 of meer.", "Use 0 or more."))])
-    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    return pagination.page_size(requested, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
 
 
 def encode_token(*parts: str, query: str = "") -> str:
@@ -29,7 +26,5 @@ def decode_token(token: str, parts: int, query: str = "") -> list[str] | None:
         return None
     values = page_tokens.read(token, query)
     if not isinstance(values, list) or len(values) != parts or not all(isinstance(v, str) for v in values):
-        raise InvalidArgument([FieldViolation("page_token", t(
-            "Deze paginacode klopt niet. Begin opnieuw zonder paginacode.",
-            "This page token is not valid. Start again without a page token."))])
+        raise pagination.invalid_page_token()
     return values

@@ -9,8 +9,7 @@ from typing import overload
 
 import numpy as np
 
-from services.common import page_tokens
-from services.common.errors import FieldViolation, InvalidArgument, t
+from services.common import page_tokens, pagination
 from services.matching.domain.explanation import Explanation, explain
 from services.matching.domain.model import FeedbackKind, OpenVacancy
 from services.matching.domain.ranking import score_rule_match
@@ -81,12 +80,7 @@ class FeedCursor:
 
 
 def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> int:
-    if page_size == 0:
-        return default
-    if not 0 < page_size <= maximum:
-        raise InvalidArgument([FieldViolation(field, t(
-            f"Kies een paginagrootte van 1 tot {maximum}.", f"Choose a page size from 1 to {maximum}."))])
-    return page_size
+    return pagination.page_size(page_size, default=default, maximum=maximum, field=field)
 
 
 def encode_cursor(cursor: FeedCursor) -> str:
@@ -103,9 +97,7 @@ def decode_cursor(token: str, scope: str = "") -> FeedCursor:
         if offset < 0:
             raise ValueError(offset)
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidArgument([FieldViolation("page_token", t(
-            "Deze paginacode klopt niet. Vraag de eerste pagina opnieuw op.",
-            "This page token is not valid. Ask for the first page again."))]) from exc
+        raise pagination.invalid_page_token() from exc
     return FeedCursor(offset, visit, scope)
 
 

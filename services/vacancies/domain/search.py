@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
+from services.common import pagination
 from services.common.errors import FieldViolation, InvalidArgument, t
 
 from .model import CONTRACT_TYPES, EDUCATION_LEVELS, WORKPLACE_TYPES, Vacancy
@@ -176,7 +177,7 @@ class SearchPage(_Frozen):
 
 
 def invalid_page_token() -> InvalidArgument:
-    return InvalidArgument([FieldViolation("page_token", t("Ongeldige paginatoken.", "Invalid page token."))])
+    return pagination.invalid_page_token()
 
 
 def expired_page_token() -> InvalidArgument:

@@ -7,6 +7,7 @@ from typing import cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from services.common import pagination
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.page_tokens import PageTokens, scope_of
 from services.common.reference import places
@@ -58,11 +59,7 @@ class SearchRequest(BaseModel):
 
 
 def _page_size(value: int, default: int, maximum: int) -> int:
-    """0 means the default; more than the maximum is capped (as Google's AIP-158 advises)."""
-    if value < 0:
-        raise InvalidArgument([FieldViolation("page_size", t(
-            f"Kies een paginagrootte van 1 tot {maximum}.", f"Choose a page size from 1 to {maximum}."))])
-    return min(value or default, maximum)
+    return pagination.page_size(value, default=default, maximum=maximum)
 
 
 def _geo(request: SearchRequest) -> GeoFilter | None:
@@ -198,7 +195,7 @@ class ListVacancyChanges:
         if page_token:
             position = self._tokens.read(page_token, scope)
             if not (isinstance(position, list) and len(position) == 2):
-                raise InvalidArgument([FieldViolation("page_token", t("Ongeldige paginatoken.", "Invalid page token."))])
+                raise pagination.invalid_page_token()
             after, as_of = self._int_position(position[0]), self._int_position(position[1])
         else:
             # Read the cursor first: anything that changes while paging is replayed afterwards.
@@ -213,5 +210,5 @@ class ListVacancyChanges:
     @staticmethod
     def _int_position(value: object) -> int:
         if not isinstance(value, int) or value < 0:
-            raise InvalidArgument([FieldViolation("page_token", t("Ongeldige paginatoken.", "Invalid page token."))])
+            raise pagination.invalid_page_token()
         return value

@@ -119,12 +119,18 @@ class TestFeed:
         ids = [i.vacancy.vacancy_id for i in (*page1.items, *page2.items)]
         assert ids == ["vac-utrecht", "vac-zeist", "vac-amersfoort"] and page2.next_page_token == ""
 
-    @pytest.mark.parametrize(("page_size", "page_token"), [(-1, ""), (101, ""), (10, "not-a-token")])
+    @pytest.mark.parametrize(("page_size", "page_token"), [(-1, ""), (10, "not-a-token")])
     def test_bad_page_size_or_token_is_refused(self, matching_stub, token_for, page_size, page_token) -> None:
         set_profile(matching_stub, token_for)
         with pytest.raises(grpc.RpcError) as caught:
             feed(matching_stub, token_for, page_size=page_size, page_token=page_token)
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+    def test_a_page_size_above_the_maximum_is_lowered_to_it_not_refused(self, matching_stub, matching_app,
+                                                                        token_for) -> None:
+        set_profile(matching_stub, token_for)
+        open_utrecht_vacancies(matching_app)
+        assert len(feed(matching_stub, token_for, page_size=10_000).items) == 3
 
     def test_dismissed_vacancies_never_come_back_even_after_an_update(self, matching_stub, matching_app, token_for) -> None:
         set_profile(matching_stub, token_for)
