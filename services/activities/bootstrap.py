@@ -76,7 +76,7 @@ class App:
 
     def processed_events(self) -> ProcessedEvents:
         if self.search is not None:
-            return self.search.processed_events(VACANCY_GROUP)  # type: ignore[no-any-return]
+            return self.search.processed_events(VACANCY_GROUP)
         return SqliteProcessedEvents(self.store.path)
 
     def event_handler(self) -> ActivitiesEventHandler:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +24,13 @@ class UnsetSecret(SecretStr):
     def __init__(self) -> None:
         super().__init__(secrets.token_urlsafe(48))
 
+
+
+class GroupTiming(TypedDict):
+    """Consumer-group timing, as keyword arguments of EventConsumer and GroupLease."""
+
+    session_timeout_ms: int
+    heartbeat_interval_ms: int
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -263,7 +270,7 @@ class Settings(BaseSettings):
             "activities": self.activities_metrics_port,
         }[service]
 
-    def group_timing(self) -> dict[str, int]:
+    def group_timing(self) -> GroupTiming:
         """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""
         return {"session_timeout_ms": self.kafka_session_timeout_ms,
                 "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}

@@ -24,7 +24,7 @@ from ..domain.ingest import PreparedItem
 
 KEYWORD = {"type": "keyword"}
 FOLDED_TEXT = {"type": "text", "analyzer": "folded", "fields": {"nl": {"type": "text", "analyzer": "dutch_folded"}}}
-TEXT_ANALYSIS = {
+TEXT_ANALYSIS: dict[str, Any] = {
     "filter": {
         "dutch_stop": {"type": "stop", "stopwords": "_dutch_"},
         # Before the stemmer: words marked here are kept as the rule says (Elasticsearch's defaults).
