@@ -131,7 +131,7 @@ class OutboxRelay(threading.Thread):
                     backoff = 0.1
                     if sent == 0:
                         self._stopping.wait(self.poll_interval)
-                except Exception as exc:  # broker down, timeouts, busy DB: retry later
+                except Exception as exc:  # noqa: BLE001 - broker down, timeouts, busy DB: retry later
                     self.gauges.errors.inc()
                     log.warning(
                         "outbox relay cannot publish yet, retrying in %.1fs: %s: %s",
@@ -179,7 +179,7 @@ class OutboxRelay(threading.Thread):
                     (entry, producer.send(entry.topic, key=entry.key.encode(), value=value, headers=headers))
                 )
             producer.flush(timeout=self.request_timeout_ms * 3 / 1000)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the acked prefix is still marked below
             failure = exc
         acks: list[tuple[str, int, int]] = []
         lost_topics: set[str] = set()

@@ -38,7 +38,14 @@ from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.adapters.elasticsearch_projection import VacancyProjection
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.ranking import ProfileMatch, brute_force_matches
-from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, compile_profile, compile_vacancy, evaluate
+from services.matching.domain.rules import (
+    ProfileCriteria,
+    RuleMatch,
+    VacancyCriteria,
+    compile_profile,
+    compile_vacancy,
+    evaluate,
+)
 
 _ATTEMPTS = 10
 

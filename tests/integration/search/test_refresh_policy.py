@@ -15,8 +15,6 @@ import pytest
 from search_legs import osmem_leg
 from search_support import RecordingEngine
 
-from services.common.bus.outbox import SqliteOutbox
-
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 URN = "urn:nld:oin:00000000000000000000:systeem:jobmatch-test"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from prometheus_client import REGISTRY
 
 from services.common.observability.metrics import TimedStore
