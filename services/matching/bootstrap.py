@@ -62,7 +62,7 @@ class App:
 
     def processed_events(self) -> ProcessedEvents:
         if self.search is not None:
-            return self.search.processed_events(CONSUMER_GROUP)  # type: ignore[no-any-return]
+            return self.search.processed_events(CONSUMER_GROUP)
         return SqliteProcessedEvents(self.store.path)
 
     def event_handler(self) -> MatchingEventHandler:
@@ -134,7 +134,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
                                             retention_days=settings.outbox_retention_days)
         store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
-        caseloads = ElasticsearchCaseloadProjection(es.engine, es.prefix)
+        caseloads: CaseloadProjection = ElasticsearchCaseloadProjection(es.engine, es.prefix)
         processing_log = es.processing_log
     else:
         outbox = SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
