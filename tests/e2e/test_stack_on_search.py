@@ -21,6 +21,7 @@ import grpc
 import pytest
 
 from jobmatch.activities.v1 import activities_pb2, activities_pb2_grpc
+from jobmatch.matching.v1 import matching_service_pb2, matching_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.settings import Settings
 from test_stack import free_port
@@ -87,18 +88,29 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, St
 
 
 def feed_of(stack: Stack, client: str) -> list[tuple[Any, ...]]:
-    """The feed once the matching service has taken in every sample vacancy (it arrives as events)."""
+    """The feed once the matching service has taken in every sample vacancy (it arrives as events):
+    two equal answers 2 s apart. Asked over gRPC: through the CLI every poll would start a Python
+    process (`test_jobmatch_feed_prints_the_feed_the_api_gives` runs `jobmatch feed` once)."""
     previous: list[tuple[Any, ...]] | None = None
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        answer = stack.cli("feed", "--client", client, "--json")
-        items = [(i["vacancy"].get("title"), i["vacancy"].get("employerName"), i["vacancy"].get("placeName"),
-                  i.get("score")) for i in answer.get("items", [])]
+        items = feed_items(stack, client)
         if items and items == previous:
             return items
         previous = items
         time.sleep(2)
     raise AssertionError(f"feed of {client} did not settle: {previous}")
+
+
+def feed_items(stack: Stack, client: str) -> list[tuple[Any, ...]]:
+    """(title, employer, place, score) of the first page of `client`'s feed, asked as `jobmatch feed` does."""
+    settings = Settings(data_dir=Path(stack.env["JOBMATCH_DATA_DIR"]))
+    token = mint_token(settings, subject="cw-cli", role="caseworker", caseload=[client])
+    with grpc.insecure_channel(f"127.0.0.1:{stack.ports['matching']}") as channel:
+        reply = matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
+            matching_service_pb2.GetFeedRequest(client_id=client, page_size=20),
+            metadata=(("authorization", f"Bearer {token}"),), timeout=30)
+    return [(i.vacancy.title, i.vacancy.employer, i.vacancy.place_name, i.score) for i in reply.items]
 
 
 def caseload_of(stack: Stack) -> list[tuple[Any, ...]]:
@@ -129,6 +141,15 @@ def test_the_demo_feed_is_the_same_on_both_stores(stacks: tuple[Stack, Stack]) -
         time.sleep(2)
         other = feed_of(on_search, "c-demo-001")
     assert other == feed
+
+
+def test_jobmatch_feed_prints_the_feed_the_api_gives(stacks: tuple[Stack, Stack]) -> None:
+    _, on_search = stacks
+    feed = feed_of(on_search, "c-demo-001")
+    printed = on_search.cli("feed", "--client", "c-demo-001", "--json")
+    # The JSON leaves out fields at their default value, as protobuf's JSON mapping does.
+    assert [(i["vacancy"].get("title", ""), i["vacancy"].get("employer", ""), i["vacancy"].get("place_name", ""),
+             i.get("score", 0.0)) for i in printed.get("items", [])] == feed
 
 
 def test_the_demo_caseload_is_the_same_on_both_stores(stacks: tuple[Stack, Stack]) -> None:
