@@ -19,12 +19,12 @@ from typing import Any
 
 import grpc
 import pytest
+from test_stack import free_port
 
 from jobmatch.activities.v1 import activities_pb2, activities_pb2_grpc
 from jobmatch.matching.v1 import matching_service_pb2, matching_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.settings import Settings
-from test_stack import free_port
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "vacancies" / "werkbank_graph.jsonld"
 DEMO_CLIENTS = [f"c-demo-{i:03d}" for i in range(1, 21)]
@@ -159,6 +159,5 @@ def test_the_demo_caseload_is_the_same_on_both_stores(stacks: tuple[Stack, Stack
 
 
 def test_an_import_gives_the_same_summary_on_both_stores(stacks: tuple[Stack, Stack]) -> None:
-    on_sqlite, on_search = stacks
     summaries = [stack.cli("vacancies", "import", str(FIXTURE), "--json") for stack in stacks]
     assert summaries[0] == summaries[1] and summaries[0]["accepted"] > 0

@@ -163,7 +163,7 @@ class ServiceProcess:
         })
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_path(), "wb") as log_file:
-            self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+            self.process = subprocess.Popen(  # our interpreter, our module
                 [sys.executable, "-m", f"services.{self.name}"], cwd=REPO, env=env,
                 stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file, preexec_fn=_die_with_parent,
             )

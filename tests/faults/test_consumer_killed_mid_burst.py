@@ -87,7 +87,7 @@ def burst_run(fault_broker, metadata_for, tmp_path_factory: pytest.TempPathFacto
         kills = 0
         while kills < KILLS and handled() < len(events) - 40:
             target = handled() + 15
-            assert wait_until(lambda: handled() >= target, 60, interval=0.003)
+            assert wait_until(lambda target=target: handled() >= target, 60, interval=0.003)
             matching.kill()
             kills += 1
             matching.start()
