@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from services.common.bus.outbox import PendingEvent, SqliteOutbox
+from services.common.observability.tracing import current_trace_headers
 
 
 def varint(value: int) -> bytes:
@@ -33,9 +34,12 @@ class OutboxBatch:
         self._outbox = outbox
         self._topic = topic
         self._pending: list[PendingEvent] = []
+        # One batch is decided in one span: its trace context is read once, not twice per event.
+        self._traceparent, self._tracestate = current_trace_headers()
 
     def add(self, key: str, event_type: str, data: bytes, schema: str) -> None:
-        self._pending.append(PendingEvent(self._topic, key, event_type, key, data, schema))
+        self._pending.append(PendingEvent(self._topic, key, event_type, key, data, schema,
+                                          traceparent=self._traceparent, tracestate=self._tracestate))
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Insert the collected events in the caller's open transaction."""

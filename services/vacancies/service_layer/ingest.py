@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import secrets
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,8 +22,24 @@ from .ports import Clock, VacancyStore
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
-def new_vacancy_id() -> str:
-    return "vac_" + uuid.uuid4().hex
+class _VacancyIds:
+    """ "vac_" + 32 hex digits, like the uuid4 ids before: a random 64-bit prefix per process
+    and a counter (~1 µs an id where uuid4 took ~5 µs). The prefix is drawn again in every
+    forked child, so worker processes never share one."""
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self._prefix = "vac_" + secrets.token_hex(8)
+        self._counter = itertools.count()  # next() on it is atomic under the GIL
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+new_vacancy_id = _VacancyIds()
+os.register_at_fork(after_in_child=new_vacancy_id.renew)
 
 
 @dataclass
