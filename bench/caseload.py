@@ -8,7 +8,7 @@ from __future__ import annotations
 from bench.activities_server import bench_caseload
 from bench.report import REPEATS, Goal, Metric, median
 
-GOAL_SIZE = 300  # clients in the caseload
+GOAL_SIZE = 1_000  # clients in the caseload (issue 20)
 QUICK_SIZE = 20
 DAYS = 365
 CALLS = 200

@@ -155,6 +155,6 @@ def run(size: int) -> list[Metric]:
              "p50_match_event_written_to_consumed_ms": round(
                  percentile([total - first for total, first in zip(latencies, first_leg, strict=True)], 0.5) * 1000, 1)}
     return [
-        Metric("event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=500), notes=notes),
+        Metric("event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=200), notes=notes),
         Metric("event-latency.p50", percentile(latencies, 0.50) * 1000, "ms", size),
     ]

@@ -22,7 +22,7 @@ from services.matching.bootstrap import build_app
 from services.matching.sample_data import random_profile_input
 from services.matching.service_layer.handlers import GetFeed
 
-GOAL_SIZE = 200_000
+GOAL_SIZE = 1_000_000  # live vacancies (issue 20: the Netherlands has about 0.4 M at a peak)
 QUICK_SIZE = 2_000
 CLIENTS = 300
 CALLS = 600
@@ -70,6 +70,6 @@ def run(size: int) -> list[Metric]:
              "cpu_p99_ms": round(cpu_p99 * 1000, 2), "cpu_p50_ms": round(cpu_p50 * 1000, 2),
              "p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds]}
     return [
-        Metric("feed.p99", p99 * 1000, "ms", size, goal=Goal(max_value=20), notes=notes),
+        Metric("feed.p99", p99 * 1000, "ms", size, goal=Goal(max_value=10), notes=notes),
         Metric("feed.p50", p50 * 1000, "ms", size),
     ]
