@@ -4,7 +4,8 @@ Each replica is the same `python -m services.<name>` with, on top of the stack's
 - `JOBMATCH_SO_REUSEPORT=1`: every replica binds the same port and the kernel spreads new
   connections over them (SO_REUSEPORT; a gRPC channel sticks to the replica it connected to);
 - `JOBMATCH_REPLICA_ID=<n>`: its own CloudEvents source, so `sequence` stays gap-free per source;
-- `JOBMATCH_DATA_DIR=<data dir>/replica-<n>`: what stays local (the outbox) is the replica's own;
+- `JOBMATCH_DATA_DIR=<data dir>/replica-<n>`: a folder of its own for what a process keeps locally (on
+  the search store nothing the other replicas need: the outbox and processed ids are in the engine);
 - sample data from replica 1 only (the store is shared).
 N > 1 needs the search store: the SQLite stores are files of one process.
 """
