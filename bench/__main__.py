@@ -24,6 +24,7 @@ BENCHMARKS = {
     "ingest": "bench.ingest",
     "import": "bench.import_jsonld",
     "reverse-match": "bench.reverse_match",
+    "index-memory": "bench.index_memory",
     "feed": "bench.feed",
     "log-activity": "bench.log_activity",
     "event-latency": "bench.event_latency",

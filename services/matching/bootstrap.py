@@ -25,6 +25,7 @@ from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 from services.matching.adapters.caseload_projection import ElasticsearchCaseloadProjection, SqliteCaseloadProjection
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
+from services.matching.domain import reverse_pass
 from services.matching.entrypoints.events import MatchingEventHandler
 from services.matching.entrypoints.grpc_servicer import (
     ACCESS,
@@ -139,6 +140,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     else:
         outbox = SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
         store = SqliteMatchingStore(data_dir / "matching.db", outbox)
+        reverse_pass.warm_up()  # compiled (or loaded from numba's cache) now, not on the first vacancy
         caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     # The service layer's store calls are timed by operation; the gauge asks the store at scrape time.

@@ -88,6 +88,11 @@ def _csr(keys: np.ndarray, slots: np.ndarray, payload: Payload) -> Level:
     return keys[starts], bounds, slots, payload(slots)
 
 
+def level_of(keys: np.ndarray, slots: np.ndarray, payload: Payload) -> Level:
+    """A sorted level of the given postings (one-off levels, e.g. of a full scan's candidates)."""
+    return _csr(keys, slots, payload)
+
+
 def _lookup(level: Level, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
     level_keys, bounds, level_slots, payload = level
     pos = np.searchsorted(level_keys, keys)
@@ -136,6 +141,12 @@ class PostingLists:
                 slots, which = np.concatenate((slots, recent_slots)), np.concatenate((which, recent_which))
                 payload = tuple(np.concatenate(pair) for pair in zip(payload, recent_payload, strict=True))
         return slots, which, payload
+
+    def levels(self) -> tuple[Level, Level]:
+        """The sorted level and the level of recent postings (empty when there are none)."""
+        if self._recent is None:
+            self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload)
+        return self._sorted, self._recent
 
     def merge(self, alive: np.ndarray) -> None:
         """One sorted level of every posting whose slot is still alive (`alive[slot]`)."""

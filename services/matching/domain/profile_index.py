@@ -8,9 +8,10 @@ array, and candidates come from posting lists, so a query never scans all profil
   at least that class's radius wide and high; so every profile within reach of a vacancy sits
   in the 3x3 cells around the vacancy in its class;
 - profiles that accept remote work are also posted under (key id, REMOTE_CLASS).
-A query looks up all those keys at once (`columns.PostingLists`), then checks every hard
-criterion on the candidates' records vectorised and scores the matches vectorised, giving
-exactly the numbers of `rules.evaluate` and `scoring` (see `vectorised` for how);
+A query is one compiled pass over the posting ranges (`reverse_pass`): every field a hard
+criterion reads is stored beside the postings, so the pass deduplicates, filters, scores
+exactly (the numbers of `rules.evaluate` and `scoring`) and orders without Python per
+candidate; objects are built only for the answer.
 `tests/unit/matching/test_matching_index_equivalence.py` proves the answers equal
 `ranking.brute_force_matches`.
 
@@ -27,10 +28,13 @@ from operator import itemgetter
 
 import numpy as np
 
+from services.matching.domain import reverse_pass
 from services.matching.domain.columns import (
     MERGE_THRESHOLD,
     GrowableColumns,
+    Level,
     PostingLists,
+    level_of,
 )
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, profile_matches
@@ -39,29 +43,8 @@ from services.matching.domain.rules import (
     ProfileCriteria,
     VacancyCriteria,
 )
-from services.matching.domain.scoring import (
-    OCCUPATION_CLOSENESS,
-    WEIGHT_DISTANCE,
-    WEIGHT_HOURS,
-    WEIGHT_OCCUPATION,
-    WEIGHT_RECENCY,
-    WEIGHT_SKILLS,
-    hours_part,
-    recency_part,
-    skills_part,
-)
-from services.matching.domain.vectorised import (
-    DISTANCE_MARGIN_KM,
-    SCORE_DECIMALS,
-    best_per_slot,
-    exact_distance_km,
-    exact_distance_parts,
-    haversine_km,
-    order_by,
-    per_unique,
-    round_like_python,
-    segment_counts_by_group,
-)
+from services.matching.domain.scoring import OCCUPATION_CLOSENESS, recency_part
+from services.matching.domain.vectorised import SCORE_DECIMALS
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
 # Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
@@ -80,12 +63,15 @@ _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] fo
 _LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Python (never in practice)
 
 # attrs packs what the first filters read: flags (bits 0-7), hours_min (8-15), hours_max
-# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55).
+# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55). name_hi and
+# name_lo: the client id's first 16 UTF-8 bytes, big-endian (byte order is code point order),
+# so the pass orders equal scores by client id without the strings.
 PROFILE_COLUMNS = {
-    "attrs": "u8", "lat": "f8", "lon": "f8", "languages": "u8", "home": "i4", "min_salary": "u4",
-    "skill_start": "u4", "key_start": "u4", "max_km": "u2", "skill_count": "u2",
+    "attrs": "u8", "lat": "f8", "lon": "f8", "languages": "u8", "name_hi": "u8", "name_lo": "u8",
+    "min_salary": "u4", "skill_start": "u4", "key_start": "u4", "skill_count": "u2",
     "hours_min": "u1", "hours_max": "u1", "flags": "u1", "key_count": "u1",
 }
+_PAYLOAD = ("attrs", "lat", "lon", "languages", "min_salary")  # stored beside the postings
 
 
 _OCCUPATION_MATCHES = [OccupationMatch(i) for i in range(4)]
@@ -128,9 +114,10 @@ class ProfileMatchIndex:
         self._skill_ids: dict[str, int] = {}
         self._language_bits: dict[str, int] = {}
         self._masks: dict[int, int] = {}
-        self._homes: dict[tuple[float, float], int] = {}  # distinct home coordinates -> id
-        self._home_columns = GrowableColumns({"lat": "f8", "lon": "f8"})
         self._postings = PostingLists(self._posting_payload)
+        self._seen = np.zeros(1024, dtype=np.int32)  # the pass's scratch: all zero between queries
+        self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
+        self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
         self._retired = 0
 
     def __len__(self) -> int:
@@ -159,6 +146,7 @@ class ProfileMatchIndex:
     def upsert(self, profile: ProfileCriteria) -> None:
         """Add or replace a profile; a profile that is not active is only removed."""
         self.remove(profile.client_id)
+        self._pass_columns = None  # appends may move the columns
         if not profile.active:
             return
         slot = len(self._client_ids)
@@ -167,9 +155,6 @@ class ProfileMatchIndex:
         languages = self._language_mask(profile.languages)
         self._languages.append(languages)
         flags = _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
-        home = self._homes.setdefault((profile.latitude, profile.longitude), len(self._homes))
-        if home == len(self._home_columns):
-            self._home_columns.append(profile.latitude, profile.longitude)
         skill_start = len(self._skill_pool)
         self._skill_pool.extend("skill", [self._skill_ids.setdefault(skill, len(self._skill_ids)) for skill in profile.skills])
         key_start = len(self._key_pool)
@@ -186,9 +171,11 @@ class ProfileMatchIndex:
         contracts = sum(1 << c for c in profile.contract_types)
         attrs = (flags | profile.hours_min << 8 | profile.hours_max << 16 | contracts << 24
                  | profile.education_level << 32 | profile.max_km << 40)
+        name = profile.client_id.encode()[:16].ljust(16, b"\0")
         self._columns.append(
-            attrs, profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1), home, profile.min_salary,
-            skill_start, key_start, profile.max_km, len(profile.skills),
+            attrs, profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1),
+            int.from_bytes(name[:8], "big"), int.from_bytes(name[8:], "big"), profile.min_salary,
+            skill_start, key_start, len(profile.skills),
             profile.hours_min, profile.hours_max, flags, len(profile.keys),
         )
 
@@ -200,8 +187,8 @@ class ProfileMatchIndex:
             self._retired += 1
 
     def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray, ...]:
-        """What the first filters read, stored along the postings (fixed for a slot's lifetime)."""
-        return self._columns["attrs"][slots], self._columns["lat"][slots], self._columns["lon"][slots]
+        """What the hard criteria read, stored along the postings (fixed for a slot's lifetime)."""
+        return tuple(self._columns[name][slots] for name in _PAYLOAD)
 
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
@@ -218,44 +205,21 @@ class ProfileMatchIndex:
                     found.append((key_id, closeness))
         return found
 
-    def candidates(self, vac: VacancyCriteria) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-        """Slots that may match with the closeness they were found under (a slot may repeat),
-        and their (attrs, lat, lon) as stored along the postings."""
+    def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+        """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
         v = vac.vacancy
         query_keys = self._query_keys(vac)
-        if not query_keys:
-            return self._no_candidates()
         key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
         closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
-        parts = []
-        if v.has_coordinates:
-            # The same float operations as `_cell`, for every class at once.
-            cy = np.floor((v.latitude + 90.0) / _CELL_HEIGHTS).astype(np.int64)
-            cx = np.floor((v.longitude + 180.0) / _CELL_WIDTHS).astype(np.int64)
-            cells = ((cy << 16) | cx)[:, None] + _NEIGHBOURS[None, :]  # (class, 9)
-            classes = np.arange(_N_CLASSES, dtype=np.int64)[:, None]
-            per_key = (((key_ids[:, None, None] * (_N_CLASSES + 1) + classes[None]) << 32) | cells[None]).reshape(len(key_ids), -1)
-            parts.append(per_key)
-        if v.remote:
-            parts.append(((key_ids * (_N_CLASSES + 1) + REMOTE_CLASS) << 32)[:, None])
-        if not parts:
-            return self._no_candidates()
-        lookup = np.concatenate(parts, axis=1)
-        slots, which, payload = self._postings.lookup(lookup.ravel())
-        return slots, closeness[which // lookup.shape[1]], payload
-
-    def _no_candidates(self) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-        slots = np.empty(0, dtype=np.int32)
-        return slots, np.empty(0, dtype=np.int8), self._posting_payload(slots)
-
-    def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
-        """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
-        return self._check(*self.candidates(vac), vac, today)
+        lookup, lookup_closeness = reverse_pass.lookup_keys(
+            key_ids, closeness, _CELL_HEIGHTS, _CELL_WIDTHS, _NEIGHBOURS, float(v.latitude or 0.0),
+            float(v.longitude or 0.0), bool(v.has_coordinates), bool(v.remote))
+        return self._answer(self._postings.levels(), lookup, lookup_closeness, vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
-        """The same answer by checking every slot (no postings): the in-index brute force."""
+        """The same answer by checking every slot's keys (no postings): the in-index brute force."""
         wanted = {key_id: closeness for key_id, closeness in self._query_keys(vac)}
         pool = self._key_pool["key"].tolist()
         starts, counts = self._columns["key_start"].tolist(), self._columns["key_count"].tolist()
@@ -270,99 +234,67 @@ class ProfileMatchIndex:
             if best is not None:
                 slots.append(slot)
                 best_of.append(int(best))
-        found = np.array(slots, dtype=np.int32)
-        return self._check(found, np.array(best_of, dtype=np.int8), self._posting_payload(found), vac, today)
+        # One level keyed by closeness, looked up under each closeness.
+        level = level_of(np.array(best_of, dtype=np.int64), np.array(slots, dtype=np.int32), self._posting_payload)
+        empty = level_of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), self._posting_payload)
+        keys = np.array([1, 2, 3], dtype=np.int64)
+        return self._answer((level, empty), keys, keys.astype(np.int8), vac, today)
 
-    def _check(self, slots: np.ndarray, closeness: np.ndarray, payload: tuple[np.ndarray, ...], vac: VacancyCriteria,
-               today: date) -> list[ProfileMatch]:
-        """The hard criteria of `rules.evaluate` on the candidates, then their scores.
-
-        The packed attributes and coordinates stored along the postings first (contiguous
-        reads), then the survivors' other columns.
-        """
+    def _answer(self, levels: tuple[Level, Level], lookup: np.ndarray, lookup_closeness: np.ndarray, vac: VacancyCriteria,
+                today: date) -> list[ProfileMatch]:
         v = vac.vacancy
-        columns = self._columns
-        attrs, lat, lon = payload
-        keep = np.ones(len(slots), dtype=bool)
-        hours_low, hours_high = vac.hours_low, vac.hours_high
-        if hours_high > 0:
-            keep &= (((attrs >> 16) & 0xFF) >= hours_low) & (((attrs >> 8) & 0xFF) <= hours_high)
-        if v.contract_type:
-            contracts = (attrs >> 24) & 0xFF
-            keep &= (contracts == 0) | (((contracts >> int(v.contract_type)) & 1) == 1)
-        if v.education_level:
-            education = (attrs >> 32) & 0xFF
-            keep &= (education == 0) | (education >= int(v.education_level))
-        if v.driving_licence_required:
-            keep &= (attrs & _LICENCE) != 0
-        via_remote = ((attrs & _REMOTE) != 0) if v.remote else np.zeros(len(slots), dtype=bool)
-        if v.has_coordinates:
-            max_km = (attrs >> 40) & 0xFFFF
-            # As evaluate: the north-south gap alone already too far, then the distance
-            # (numpy's, with a margin; the exact distance decides below).
-            maybe = keep & ~via_remote & (np.abs(lat - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND <= max_km)
-            within = maybe.copy()
-            within[maybe] = haversine_km(lat[maybe], lon[maybe], v.latitude, v.longitude) <= max_km[maybe] + DISTANCE_MARGIN_KM
-            keep &= via_remote | within
-        else:
-            keep &= via_remote
-        slots, closeness = slots[keep], closeness[keep]
-        keep = columns["flags"][slots] != 0  # the payload's flags are from when the postings were sorted
-        if vac.languages:
-            language_mask = self._language_mask_or_none(vac.languages)
-            if language_mask is None:
-                return []
-            if language_mask < 2**_LANGUAGE_BITS:
-                keep &= columns["languages"][slots] & np.uint64(language_mask) == np.uint64(language_mask)
-            else:
-                keep &= np.array([not language_mask & ~self._languages[s] for s in slots.tolist()], dtype=bool)
-        salary = max(v.salary_max, v.salary_min)
-        if salary:
-            minimum = columns["min_salary"][slots]
-            keep &= (minimum == 0) | (minimum <= salary)
-        slots, closeness = best_per_slot(slots[keep], closeness[keep])
-        if len(slots) == 0:
+        language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
+        if language_mask is None or len(lookup) == 0:
             return []
-        via_remote = (columns["flags"][slots] & _REMOTE != 0) if v.remote else np.zeros(len(slots), dtype=bool)
-        distances = None
-        if v.has_coordinates:
-            # Exact distances (the rules' own numbers), computed once per distinct home.
-            homes, inverse = np.unique(columns["home"][slots], return_inverse=True)
-            distances = exact_distance_km(self._home_columns["lat"][homes], self._home_columns["lon"][homes], v.latitude, v.longitude)[inverse]
-            exact = via_remote | (distances <= columns["max_km"][slots])
-            if not exact.all():
-                slots, closeness, via_remote, distances = slots[exact], closeness[exact], via_remote[exact], distances[exact]
-        return self._scored(slots, closeness, via_remote, distances, vac, today)
-
-    def _scored(self, slots: np.ndarray, closeness: np.ndarray, via_remote: np.ndarray, distances: np.ndarray | None,
-                vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
-        """ProfileMatch for every checked slot, with `scoring.combine`'s score, best first."""
-        columns = self._columns
-        n_required, n_optional = len(vac.required_skills), len(vac.optional_skills)
-        required = np.array([i for s in vac.required_skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
-        optional = np.array([i for s in vac.optional_skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
-        if len(required) or len(optional):
-            starts, counts, pool = columns["skill_start"][slots], columns["skill_count"][slots], self._skill_pool["skill"]
-            stride = n_optional + 1
-            common_required, common_optional = segment_counts_by_group(starts, counts, pool, (required, optional), len(self._skill_ids))
-            common = common_required * stride + common_optional
-            skills = per_unique(common, lambda code: skills_part(code // stride, n_required, code % stride, n_optional))
-        else:
-            skills = np.full(len(slots), skills_part(0, n_required, 0, n_optional))
-        distance = np.ones(len(slots)) if distances is None else np.where(via_remote, 1.0, exact_distance_parts(distances))
-        low, high = vac.hours_low, vac.hours_high
-        hours = per_unique(columns["hours_min"][slots].astype(np.int64) * 256 + columns["hours_max"][slots],
-                           lambda code: hours_part(low, high, code // 256, code % 256))
-        recency = recency_part(vac.vacancy.date_posted, today)
-        # scoring.combine's sum, term by term in its order (feedback 0.0 adds nothing).
-        totals = (WEIGHT_OCCUPATION * _CLOSENESS_VALUE[closeness] + WEIGHT_SKILLS * skills + WEIGHT_DISTANCE * distance
-                  + WEIGHT_HOURS * hours + WEIGHT_RECENCY * recency)
-        scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
+        skill_group = self._skill_group
+        if len(skill_group) <= len(self._skill_ids):
+            self._skill_group = skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
+        skills = [(i, group) for group, names in ((1, vac.required_skills), (2, vac.optional_skills))
+                  for s in names if (i := self._skill_ids.get(s)) is not None]
+        for i, group in skills:
+            skill_group[i] = group
+        qf = np.array([vac.hours_low, vac.hours_high, v.latitude or 0.0, v.longitude or 0.0,
+                       recency_part(v.date_posted, today), 2.0])
+        qi = np.array([int(v.contract_type), int(v.education_level), v.driving_licence_required, v.remote,
+                       v.has_coordinates, max(v.salary_max, v.salary_min), len(vac.required_skills),
+                       len(vac.optional_skills)], dtype=np.int64)
+        flags, skill_start, skill_count, pool, hours_min, hours_max, name_hi, name_lo = self._columns_for_pass()
+        try:
+            slots, closeness, distances, scores, near_half, ties, totals = reverse_pass.reverse_match(
+                tuple((keys, bounds, slots, *payload) for keys, bounds, slots, payload in levels), lookup,
+                lookup_closeness, flags, self._seen, skill_start, skill_count, pool, skill_group, hours_min, hours_max,
+                name_hi, name_lo, _CLOSENESS_VALUE, qf, qi,
+                np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64))
+        finally:
+            for i, _ in skills:
+                skill_group[i] = 0
+        if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 64 languages only
+            keep = [not language_mask & ~self._languages[s] for s in slots.tolist()]
+            slots, closeness, distances, scores, totals = (a[keep] for a in (slots, closeness, distances, scores, totals))
+            near_half = np.flatnonzero(np.isin(np.flatnonzero(keep), near_half))
+        score_list = scores.tolist()
+        for i in near_half.tolist():  # within rounding error of a half: Python's round decides
+            exact = round(float(totals[i]), SCORE_DECIMALS)
+            ties |= exact != score_list[i]
+            score_list[i] = exact
         names = _pick(self._client_ids, slots.tolist())
-        order = order_by((-scores,), names.__getitem__)  # ties: a C-level key, many runs at 2 000 matches
-        distance_list = distances[order].tolist() if distances is not None else [None] * len(order)
-        return profile_matches(_pick(names, order), scores[order].tolist(),
-                               _pick(_OCCUPATION_MATCHES, closeness[order].tolist()), distance_list)
+        distance_list = distances.tolist() if v.has_coordinates else [None] * len(names)
+        matches = _pick(_OCCUPATION_MATCHES, closeness.tolist())
+        if ties:  # equal scores and id prefixes, or a score Python rounded otherwise: order in Python
+            order = sorted(range(len(names)), key=lambda i: (-score_list[i], names[i]))
+            names, score_list, matches, distance_list = (_pick(c, order) for c in (names, score_list, matches, distance_list))
+        return profile_matches(names, score_list, matches, distance_list)
+
+    def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
+        """The slot columns the pass reads (views, kept until the next write), and `seen` grown to fit."""
+        if self._pass_columns is None:
+            if len(self._seen) < len(self._columns):
+                self._seen = np.zeros(2 * len(self._columns), dtype=np.int32)
+            columns = self._columns
+            self._pass_columns = (
+                columns["flags"], columns["skill_start"], columns["skill_count"], self._skill_pool["skill"],
+                columns["hours_min"], columns["hours_max"], columns["name_hi"], columns["name_lo"])
+        return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:
         """Mask of the vacancy's languages; None when one of them no profile speaks."""

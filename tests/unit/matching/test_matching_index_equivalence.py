@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from matching_strategies import TODAY, scenarios
 
+from bench.numpy_scan import NumpyScan
 from services.common.reference import places
 from services.matching.domain.profile_index import ProfileMatchIndex
 from services.matching.domain.ranking import brute_force_matches
@@ -26,6 +27,18 @@ class TestProfileIndexEquivalence:
             expected = brute_force_matches(criteria, vac, TODAY)
             assert index.find_matching(vac, TODAY) == expected
             assert index.scan(vac, TODAY) == expected
+
+
+class TestNumpyScanEquivalence:
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_the_benchmarks_numpy_scan_gives_the_ids_order_and_scores_of_brute_force(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        criteria = [compile_profile(p) for p in profile_list]
+        scan = NumpyScan(criteria)
+        for vacancy in vacancy_list:
+            vac = compile_vacancy(vacancy)
+            assert scan.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
 
 
 class TestVacancyIndexEquivalence:
