@@ -92,3 +92,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The matching service's compiled reverse match into numba's on-disk cache before any test
+    starts a service process: several processes starting on a cold cache would each compile it
+    (~20 s of CPU) inside their start-up time; warm, this is a load of about a second."""
+    from services.matching.domain import reverse_pass
+
+    reverse_pass.warm_up()
