@@ -160,10 +160,14 @@ class Stack:
                 return False
         return True
 
-    def snapshot(self) -> dict[str, str]:
-        """A digest of every table of every service's data file: equal digests, unchanged store."""
+    def snapshot(self, service: str | None = None) -> dict[str, str]:
+        """A digest of every table of the service's data file (every service's without one):
+        equal digests, unchanged store. A refused call changes nothing elsewhere unless its own
+        service announces it, and its announcements are rows of its own file (the outbox)."""
         digests: dict[str, str] = {}
         for name, relative in DATA_FILES.items():
+            if service is not None and name != service:
+                continue
             path = self.settings.data_dir / relative
             digests.update(table_digests(path, prefix=name))
         return digests

@@ -76,10 +76,10 @@ class TestGeneratedRequests:
         else:
             request = first = data.draw(requests)
         role = data.draw(st.sampled_from(sorted(ACCESS[full_name(rpc)].roles)))
-        before = stack.snapshot()
+        before = stack.snapshot(process)
         outcome = stack.call(rpc, request, caller_for(first, role), service=process)
         if outcome.code != grpc.StatusCode.OK:
-            assert changed_tables(before, stack.snapshot()) == [], f"refused {full_name(rpc)} changed the store"
+            assert changed_tables(before, stack.snapshot(process)) == [], f"refused {full_name(rpc)} changed the store"
         EXAMPLES["calls"] += 1
         EXAMPLES["methods"].add(f"{process}:{full_name(rpc)}")
         EXAMPLES["codes"][outcome.code.name] += 1
@@ -105,9 +105,9 @@ class TestGeneratedRequestsAboutAnotherClient:
                                                   known_strings: list[str], data: st.DataObject) -> None:
         request = data.draw(messages(rpc.input_type, known_strings))
         request.client_id = data.draw(st.sampled_from(["c-2", "C-1", "c-1 ", "c-10", "*"]))
-        before = stack.snapshot()
+        before = stack.snapshot(process)
         outcome = stack.call(rpc, request, CLIENT, service=process)
         EXAMPLES["calls"] += 1
         EXAMPLES["codes"][outcome.code.name] += 1
         assert outcome.code == grpc.StatusCode.PERMISSION_DENIED, outcome
-        assert changed_tables(before, stack.snapshot()) == []
+        assert changed_tables(before, stack.snapshot(process)) == []
