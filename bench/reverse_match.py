@@ -100,9 +100,10 @@ def run(size: int) -> list[Metric]:
 
     # Profiles change while vacancies arrive: one profile update before each query, so an index
     # that rebuilds lazily after writes shows it here (informative, no goal).
-    updates = list(profile_criteria(UPDATED_QUERIES, now, seed=14))
+    updated = queries[:UPDATED_QUERIES]
+    updates = list(profile_criteria(len(updated), now, seed=14))
     updated_latencies = []
-    for vac, profile in zip(queries[:UPDATED_QUERIES], updates, strict=True):
+    for vac, profile in zip(updated, updates, strict=True):
         index.upsert(profile)
         t0 = time.perf_counter()
         index.find_matching(vac, today)
