@@ -115,7 +115,8 @@ class ProfileMatchIndex:
         self._language_bits: dict[str, int] = {}
         self._masks: dict[int, int] = {}
         self._postings = PostingLists(self._posting_payload)
-        self._seen = np.zeros(1024, dtype=np.int32)  # the pass's scratch: all zero between queries
+        # The pass's scratch, all zero between queries: one query at a time (the store holds its lock).
+        self._seen = np.zeros(1024, dtype=np.int32)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
         self._retired = 0
