@@ -155,7 +155,7 @@ class ServiceProcess:
             "JOBMATCH_GRACE_SECONDS": "1",
             "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
             # The session's short consumer-group timing (tests/conftest.py): a killed service's
-            # partitions go to its restarted self after 1.5 s instead of 6 s.
+            # partitions go to its restarted self after 3 s instead of 6 s.
             "JOBMATCH_KAFKA_SESSION_TIMEOUT_MS": os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"],
             "JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS": os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"],
             "PYTHONUNBUFFERED": "1",

@@ -23,7 +23,7 @@ from services.common.bus import CloudEvent, EventConsumer, SqliteProcessedEvents
 REPO = Path(__file__).resolve().parents[3]
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-grouptest"
 PARTITIONS = 4
-# The session's consumer-group timing (tests/conftest.py: 1.5 s session, 0.5 s heartbeats, where
+# The session's consumer-group timing (tests/conftest.py: 3 s session, 1 s heartbeats, where
 # the services' default is 6 s / 1 s). A join or rebalance takes about half a session on Tansu.
 GROUP_TIMING = {"session_timeout_ms": int(os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"]),
                 "heartbeat_interval_ms": int(os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"])}
