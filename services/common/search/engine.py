@@ -75,6 +75,11 @@ class SearchEngine(Protocol):
     # reading
     def search(self, *, index: str | None = None, **body: Any) -> dict[str, Any]: ...
 
+    def msearch(self, *, index: str, searches: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Several searches (bodies as for `search`) in one request; their answers, in order.
+        A search that failed raises as `search` would."""
+        ...
+
     def count(self, *, index: str, query: dict[str, Any] | None = None) -> int: ...
 
     def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,

@@ -49,11 +49,14 @@ class _Engine:
     def _translate(self, error: Exception) -> SearchEngineError:
         status = self._status_of(error)
         text = f"{self.kind}: {error}"
+        return self._translate_status(status, text)
+
+    def _translate_status(self, status: int | None, text: str) -> SearchEngineError:
         if status == 404:
             return NotFound(text, 404)
         if status == 409:
             return Conflict(text, 409)
-        if status is None or status in TRANSIENT_STATUSES or "cluster_block_exception" in str(error):
+        if not status or status in TRANSIENT_STATUSES or "cluster_block_exception" in text:
             return EngineUnavailable(text, status or 0)
         return EngineRejected(text, status)
 
@@ -87,6 +90,21 @@ class _Engine:
         return int(self._call(lambda: self._raw_count(index, body))["count"])
 
     def _raw_count(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def msearch(self, *, index: str, searches: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not searches:
+            return []
+        lines: list[dict[str, Any]] = []
+        for body in searches:
+            lines += [{}, _search_body(body)]
+        answers = list(_body_of(self._call(lambda: self._raw_msearch(index, lines)))["responses"])
+        for answer in answers:
+            if "error" in answer:  # each search has its own status; the request as a whole answers 200
+                raise self._translate_status(int(answer.get("status") or 0), f"{self.kind}: msearch: {answer['error']}")
+        return answers
+
+    def _raw_msearch(self, index: str, lines: list[dict[str, Any]]) -> Any:
         raise NotImplementedError
 
     def index_exists(self, index: str) -> bool:
@@ -167,6 +185,9 @@ class ElasticsearchEngine(_Engine):
 
     def _raw_count(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self.client.count(index=index, **body).body)
+
+    def _raw_msearch(self, index: str, lines: list[dict[str, Any]]) -> Any:
+        return self.client.msearch(index=index, searches=lines)
 
     def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,
                         conflicts: str | None = None) -> dict[str, Any]:
@@ -254,6 +275,9 @@ class OpenSearchEngine(_Engine):
 
     def _raw_count(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         return dict(self.client.count(index=index, body=body or None))
+
+    def _raw_msearch(self, index: str, lines: list[dict[str, Any]]) -> Any:
+        return self.client.msearch(index=index, body=lines)
 
     def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,
                         conflicts: str | None = None) -> dict[str, Any]:

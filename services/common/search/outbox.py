@@ -149,13 +149,20 @@ class EngineOutbox:
             return 0
         found = [doc for doc in self._es.mget(index=index, ids=list(doc_ids))["docs"]
                  if doc.get("found") and doc["_source"].get("pending_events")]
-        if not found:
+        return self.settle_written(index, [(doc["_id"], doc["_source"]["pending_events"], doc["_seq_no"],
+                                            doc["_primary_term"]) for doc in found])
+
+    def settle_written(self, index: str, written: Sequence[tuple[str, list[dict[str, Any]], int, int]]) -> int:
+        """`settle_many` of commit documents the caller has just written, as (id, their
+        `pending_events`, the `_seq_no` and `_primary_term` the write answered): no read back.
+        A document written over since (the guard fails) is left to its writer or the sweep."""
+        if not written:
             return 0
-        staged = self.stage_encoded([item for doc in found for item in doc["_source"]["pending_events"]])
+        staged = self.stage_encoded([item for _, pending, _, _ in written for item in pending])
         ops: list[dict[str, Any]] = []
-        for doc in found:
-            ops += [{"update": {"_index": index, "_id": doc["_id"], "if_seq_no": doc["_seq_no"],
-                                "if_primary_term": doc["_primary_term"]}},
+        for doc_id, _, seq_no, primary_term in written:
+            ops += [{"update": {"_index": index, "_id": doc_id, "if_seq_no": seq_no,
+                                "if_primary_term": primary_term}},
                     {"doc": {"pending_events": None, "pending_since": None}}]
         try:
             bulk_write(self._es, ops)

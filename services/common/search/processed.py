@@ -7,7 +7,8 @@ each replica's local SQLite file. One document per (group, event id), id `<group
 - `mark` creates it (`op_type=create`: a second mark, here or on another replica, is a 409
   that means "already there");
 - `seen` is a realtime GET by id, so a mark is visible to the next check at once, on any
-  replica, without a refresh;
+  replica, without a refresh; `seen_many` and `mark_many` do the same for a batch of events
+  (one mget, one bulk of creates), which the consumer uses with a handler that takes batches;
 - `purge` deletes documents of this group older than the retention (every replica may run it:
   deleting by age is idempotent).
 
@@ -18,9 +19,11 @@ effects are idempotent (derived event ids, version guards on projection writes).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .bulk import BulkError, bulk_write
 from .engine import Conflict, NotFound, SearchEngine
 from .indices import IndexSpec
 
@@ -60,6 +63,26 @@ class SearchProcessedEvents:
             self._engine.index(index=self._alias, id=self._doc_id(event_id), document=document, op_type="create")
         except Conflict:
             pass  # marked before (a redelivery, or another replica): the first mark stands
+
+    def seen_many(self, event_ids: Sequence[str]) -> set[str]:
+        """`seen` for a batch: one realtime mget; the ids among `event_ids` marked before."""
+        if not event_ids:
+            return set()
+        docs = self._engine.mget(index=self._alias, ids=[self._doc_id(e) for e in event_ids])["docs"]
+        return {event_id for event_id, doc in zip(event_ids, docs, strict=True) if doc.get("found")}
+
+    def mark_many(self, event_ids: Sequence[str]) -> None:
+        """`mark` for a batch: one bulk of creates; an id marked before keeps its first mark."""
+        now = datetime.now(UTC).isoformat()
+        ops: list[dict[str, Any]] = []
+        for event_id in dict.fromkeys(event_ids):
+            ops += [{"create": {"_index": self._alias, "_id": self._doc_id(event_id)}},
+                    {"group": self.group, "event_id": event_id, "processed_at": now}]
+        try:
+            bulk_write(self._engine, ops)
+        except BulkError as error:
+            if len(error.conflicts) != len(error.failures):
+                raise
 
     def purge(self) -> int:
         """Forget ids of this group older than the retention (keep it longer than the outbox's)."""
