@@ -4,6 +4,11 @@ Delivery is at-least-once; a `ProcessedEvents` store (`SqliteProcessedEvents` in
 service's own DB, or the search engine's shared one) turns that into "the handler succeeds once
 per event id". Offsets are committed only
 after the handler succeeded (or the event went to the dead-letter topic).
+
+A handler with `handle_batch`, on a dedupe store with `seen_many`/`mark_many` (the search
+engine's), gets the records of one partition from one poll together, in order: one dedupe
+read, one handler call, one mark, then the commit. A batch that fails is handled again one
+event at a time (retries and dead letters as always), so handlers stay idempotent per event.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from services.common.observability.consumer import ConsumerObserver
@@ -29,6 +35,9 @@ __all__ = ["EventConsumer", "EventHandler", "ProcessedEvents", "SqliteProcessedE
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[CloudEvent], None]
+# A handler may also take the events of one poll together: `handle_batch(events, within)`, where
+# `within(event)` is the context (handling id, span) to decide that event's effects in. It must
+# be idempotent per event as the single path is: a failed batch is handled again event by event.
 
 PROCESSED_PURGE_INTERVAL = 3600.0  # seconds between clean-ups of old processed ids
 
@@ -203,17 +212,95 @@ class EventConsumer(threading.Thread):
                 raise Stalled(f"no records for {self.stall_timeout:.0f}s while behind the log end")
             self._purge_processed()
             for tp, records in batches.items():
-                done_offset: int | None = None
-                for record in records:
-                    if self._stopping.is_set():
-                        break
-                    if not self._process(record):
-                        # Could not finish (dead-letter send failed): read it again later.
-                        consumer.seek(tp, record.offset)
-                        break
-                    done_offset = record.offset + 1
-                if done_offset is not None:
-                    self._commit(consumer, {tp: OffsetAndMetadata(done_offset, "", -1)})
+                done = self._process_batch(records) if self._batches() else self._process_each(records)
+                if done < len(records) and not self._stopping.is_set():
+                    # Could not finish (dead-letter send failed, a dependency down): read it again later.
+                    consumer.seek(tp, records[done].offset)
+                if done:
+                    self._commit(consumer, {tp: OffsetAndMetadata(records[done - 1].offset + 1, "", -1)})
+
+    def _process_each(self, records: Sequence[Any]) -> int:
+        """One record after the other; how many (from the first) are done with."""
+        for done, record in enumerate(records):
+            if self._stopping.is_set() or not self._process(record):
+                return done
+        return len(records)
+
+    def _batches(self) -> bool:
+        """Whether the handler takes the records of a poll together (`handle_batch`) and the
+        processed-event store checks and marks many ids at once."""
+        return hasattr(self.handler, "handle_batch") and hasattr(self.processed, "seen_many")
+
+    def _process_batch(self, records: Sequence[Any]) -> int:
+        """The records of one partition from one poll, in order: runs of decodable events go to
+        the handler's `handle_batch` together (one processed check, one mark); an undecodable
+        record goes to dead letters between them. How many (from the first) are done with."""
+        done = 0
+        while done < len(records) and not self._stopping.is_set():
+            run: list[tuple[Any, CloudEvent]] = []
+            for record in records[done:]:
+                try:
+                    run.append((record, from_kafka(record.headers, record.value)))
+                except InvalidEvent:
+                    break
+            if not run:  # an undecodable record: the single path dead-letters it
+                if not self._process(records[done]):
+                    return done
+                done += 1
+                continue
+            handled = self._process_run(run)
+            done += handled
+            if handled < len(run):
+                return done
+        return done
+
+    def _process_run(self, run: list[tuple[Any, CloudEvent]]) -> int:
+        """Dedupe, handle and mark decoded records together; how many are done with. A batch
+        whose handler fails is handled again one event at a time (retries, dead letters)."""
+        processed: Any = self.processed
+        try:
+            seen = set(processed.seen_many([event.id for _, event in run]))
+        except Exception as exc:  # noqa: BLE001 - the dedupe store's errors are sorted by is_transient
+            self._pause_if_transient(exc, run[0][1].id)
+            return 0
+        fresh: list[tuple[Any, CloudEvent]] = []
+        for record, event in run:
+            if event.id in seen:  # handled before, or earlier in this same batch
+                self.observer.count(record.topic, "duplicate")
+            else:
+                seen.add(event.id)
+                fresh.append((record, event))
+        if not fresh:
+            return len(run)
+        topic = {event.id: record.topic for record, event in fresh}
+        try:
+            with self.observer.handling_batch(run[0][0].topic, len(fresh)):
+                self.handler.handle_batch(  # type: ignore[attr-defined]
+                    [event for _, event in fresh], lambda event: self._within(event, topic[event.id]))
+        except Exception as exc:  # noqa: BLE001 - a handler may raise anything; is_transient sorts it
+            if is_transient(exc) and not self._stopping.is_set():
+                log.warning("a batch of %d events waits, a dependency is unavailable: %s", len(fresh), exc)
+                self._stopping.wait(self.max_backoff)
+                return 0
+            # Idempotent handlers: what the batch did is found done by the single path.
+            log.warning("a batch of %d events failed (%s: %s); handling them one at a time",
+                        len(fresh), type(exc).__name__, exc)
+            return self._process_each([record for record, _ in run])
+        try:
+            processed.mark_many([event.id for _, event in fresh])
+        except Exception as exc:  # noqa: BLE001 - the dedupe store's errors are sorted by is_transient
+            # Not marked: the redelivery runs the handler again (idempotent on that path).
+            self._pause_if_transient(exc, fresh[0][1].id)
+            return 0
+        self.handled_count += len(fresh)
+        return len(run)
+
+    @contextmanager
+    def _within(self, event: CloudEvent, topic: str) -> Iterator[None]:
+        """What a batch handler runs an event's own decisions in: its id (derived event ids)
+        and its span (the trace the events it announces join)."""
+        with handling(event.id), self.observer.span(event, topic):
+            yield
 
     def _commit(self, consumer: Any, offsets: dict[Any, Any]) -> None:
         """Commit after the handler; a failed commit is tried again when the partition is

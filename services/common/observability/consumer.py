@@ -37,6 +37,21 @@ class ConsumerObserver:
         CONSUMER_HANDLER_DURATION.labels(self.group, topic).observe(time.perf_counter() - started)
         self.count(topic, "handled")
 
+    @contextmanager
+    def handling_batch(self, topic: str, size: int) -> Iterator[None]:
+        """Around one attempt of a batch of `size` events: counted as handled when it succeeds,
+        each with its share of the time (the events' spans are opened by `span`)."""
+        started = time.perf_counter()
+        yield
+        share = (time.perf_counter() - started) / max(size, 1)
+        for _ in range(size):
+            CONSUMER_HANDLER_DURATION.labels(self.group, topic).observe(share)
+        CONSUMER_EVENTS.labels(self.group, topic, "handled").inc(size)
+
+    def span(self, event: Any, topic: str) -> AbstractContextManager[Any]:
+        """The CONSUMER span of one event (its parent the event's `traceparent`)."""
+        return self._span(event, topic)
+
     def _span(self, event: Any, topic: str) -> AbstractContextManager[Any]:
         if not tracing.tracing_enabled():
             return nullcontext()
