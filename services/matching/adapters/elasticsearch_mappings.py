@@ -16,6 +16,7 @@ prefilters, Python decides and scores, exactly as `ranking.brute_force_matches`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from services.common.search.indices import IndexSpec
@@ -142,6 +143,13 @@ def reverse_match_query(vacancy: VacancyCriteria) -> dict[str, Any] | None:
     if v.driving_licence_required:
         filters.append({"term": {"has_driving_licence": True}})
     return {"bool": {"filter": filters}}
+
+
+def any_occupation_query(keys: Sequence[Any]) -> dict[str, Any]:
+    """Active profiles wanting any of the occupation keys of several vacancies: a superset of
+    the candidates of each of them (`reverse_match_query` adds place, hours, ... to this)."""
+    wanted = sorted({term for vacancy_keys in keys for term in key_terms(vacancy_keys)})
+    return {"bool": {"filter": [{"term": {"active": True}}, {"terms": {"occupation_keys": wanted}}]}}
 
 
 BY_CLIENT = [{"client_id": "asc"}]

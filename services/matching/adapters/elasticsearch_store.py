@@ -33,9 +33,10 @@ from services.common.privacy import EVENT_TYPE_ERASED
 from services.common.search.bulk import Refresh
 from services.common.search.engine import Conflict, NotFound, SearchEngine
 from services.common.search.outbox import EngineOutbox
-from services.common.search.reading import get_source, search_all
+from services.common.search.reading import PAGE_SIZE, get_source, search_all
 from services.matching.adapters import elasticsearch_mappings as m
 from services.matching.adapters.elasticsearch_projection import VacancyProjection
+from services.matching.adapters.elasticsearch_projection_batch import VacancyProjectionBatch
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
 from services.matching.domain.ranking import ProfileMatch, brute_force_matches
 from services.matching.domain.rules import (
@@ -48,9 +49,27 @@ from services.matching.domain.rules import (
 )
 
 _ATTEMPTS = 10
+# A batch's reverse matches read the candidates of all its vacancies at once while there are at
+# most this many per vacancy (see find_matching_many).
+SHARED_CANDIDATES = 4
 
 
-class ElasticsearchMatchingStore(VacancyProjection):
+class CandidatesByKey:
+    """Profiles by the occupation keys they accept: a vacancy's candidates are those wanting
+    one of its keys (the others fail the occupation rule anyway)."""
+
+    def __init__(self, profiles: list[ProfileCriteria]) -> None:
+        self._by_key: dict[Any, list[ProfileCriteria]] = {}
+        for profile in profiles:
+            for key in profile.keys:
+                self._by_key.setdefault(key, []).append(profile)
+
+    def of(self, keys: Any) -> list[ProfileCriteria]:
+        found = {id(p): p for key in keys for p in self._by_key.get(key, ())}
+        return list(found.values())
+
+
+class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
     def __init__(self, engine: SearchEngine, prefix: str, outbox: EngineOutbox, *, refresh: Refresh = True) -> None:
         self._es = engine
         self._refresh = refresh  # for RPC writes that a later search must see
@@ -97,6 +116,43 @@ class ElasticsearchMatchingStore(VacancyProjection):
         candidates = [compile_profile(SearchProfile.model_validate(hit["_source"]["doc"]))
                       for hit in search_all(self._es, self._profiles, query, m.BY_CLIENT, source=["doc"])]
         return brute_force_matches(candidates, vacancy, today)
+
+    def find_matching_many(self, vacancies: Sequence[VacancyCriteria], today: date) -> list[list[ProfileMatch]]:
+        """`find_matching` for a batch, in one of two plans, the same answers either way (the
+        rules decide on a superset of the matches in both):
+        - few candidates in all (the active profiles wanting any occupation of the batch, counted
+          first: at most SHARED_CANDIDATES per vacancy): read them once, the rules decide per
+          vacancy. A search engine spends most of a reverse match on the travel-area shapes,
+          so this is the cheap plan while the profiles of the batch's occupations are few;
+        - else every vacancy's own query (`reverse_match_query`), all in one msearch."""
+        queries = [m.reverse_match_query(vacancy) for vacancy in vacancies]
+        asked = [vacancy for vacancy, query in zip(vacancies, queries, strict=True) if query is not None]
+        if not asked:
+            return [[] for _ in vacancies]
+        limit = min(SHARED_CANDIDATES * len(asked), PAGE_SIZE)
+        shared = m.any_occupation_query([vacancy.keys for vacancy in asked])
+        if self._es.count(index=self._profiles, query=shared) <= limit:
+            candidates = self._candidates(shared, limit)
+            return [brute_force_matches(candidates.of(vacancy.keys), vacancy, today) if query is not None else []
+                    for vacancy, query in zip(vacancies, queries, strict=True)]
+        answers = iter(self._es.msearch(index=self._profiles, searches=[
+            {"query": query, "sort": m.BY_CLIENT, "size": PAGE_SIZE, "track_total_hits": False, "source": ["doc"]}
+            for query in queries if query is not None]))
+        found: list[list[ProfileMatch]] = []
+        for vacancy, query in zip(vacancies, queries, strict=True):
+            if query is None:
+                found.append([])
+                continue
+            hits = next(answers)["hits"]["hits"]
+            if len(hits) >= PAGE_SIZE:  # more than a page: the rest as `find_matching` reads it
+                hits = list(search_all(self._es, self._profiles, query, m.BY_CLIENT, source=["doc"]))
+            found.append(brute_force_matches([compile_profile(SearchProfile.model_validate(hit["_source"]["doc"]))
+                                              for hit in hits], vacancy, today))
+        return found
+
+    def _candidates(self, query: dict[str, Any], limit: int) -> CandidatesByKey:
+        hits = list(search_all(self._es, self._profiles, query, m.BY_CLIENT, page_size=limit + 1, source=["doc"]))
+        return CandidatesByKey([compile_profile(SearchProfile.model_validate(hit["_source"]["doc"])) for hit in hits])
 
     # -- VacancyProjectionStore -----------------------------------------------------------
     def get_vacancy(self, vacancy_id: str) -> OpenVacancy | None:

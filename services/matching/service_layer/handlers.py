@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
+from services.common.page_tokens import PageTokens
 from services.matching.domain import feed
 from services.matching.domain.model import (
     FeedbackKind,
@@ -17,8 +18,9 @@ from services.matching.domain.model import (
 )
 from services.matching.domain.ranking import ProfileMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
-from services.matching.service_layer import match_events
+from services.matching.service_layer import match_events, vacancy_batches
 from services.matching.service_layer.ports import FeedStateStore, ProfileStore, VacancyProjectionStore
+from services.matching.service_layer.vacancy_batches import IncomingVacancy
 
 Clock = Callable[[], datetime]
 MAX_MATCH_PAGE_SIZE = 1000
@@ -68,11 +70,14 @@ def _no_profile(client_id: str) -> NotFound:
 
 class MatchingHandlers:
     def __init__(self, profiles: ProfileStore, vacancies: VacancyProjectionStore, feed_state: FeedStateStore,
-                 clock: Clock) -> None:
+                 clock: Clock, tokens: PageTokens | None = None) -> None:
         self._profiles = profiles
         self._vacancies = vacancies
         self._feed_state = feed_state
         self._clock = clock
+        # Signs the feed's and the reverse match's page tokens: the app's, derived from the token
+        # secret so that every replica accepts them; a random key when not given (tests).
+        self._tokens = tokens or PageTokens.process_local()
 
     # -- profiles ----------------------------------------------------------------------
     def set_search_profile(self, draft: SearchProfileInput) -> SearchProfile:
@@ -90,7 +95,7 @@ class MatchingHandlers:
     def get_feed(self, command: GetFeed) -> feed.FeedPage:
         page_size = feed.check_page_size(command.page_size)
         scope = f"client:{command.client_id}"
-        cursor = feed.decode_cursor(command.page_token, scope) if command.page_token else None
+        cursor = feed.decode_cursor(command.page_token, self._tokens, scope) if command.page_token else None
         profile = self.get_search_profile(command.client_id)
         now = self._clock()
         if cursor is None:
@@ -99,7 +104,7 @@ class MatchingHandlers:
         criteria = compile_profile(profile)
         ranked = feed.rank(criteria, self._vacancies.matching_vacancies(criteria),
                            self._feed_state.feedback_of(command.client_id), now.date(), cursor.previous_visit_at)
-        return feed.page(criteria, profile.home_place_name, ranked, cursor, page_size, now.date())
+        return feed.page(criteria, profile.home_place_name, ranked, cursor, page_size, now.date(), self._tokens)
 
     def record_feedback(self, command: RecordFeedback) -> FeedbackRecorded:
         violations = []
@@ -131,7 +136,7 @@ class MatchingHandlers:
         if not command.vacancy_id.strip():
             raise InvalidArgument([FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy."))])
         scope = f"vacancy:{command.vacancy_id}"
-        offset = feed.decode_cursor(command.page_token, scope).offset if command.page_token else 0
+        offset = feed.decode_cursor(command.page_token, self._tokens, scope).offset if command.page_token else 0
         vacancy = self._vacancies.get_vacancy(command.vacancy_id)
         if vacancy is None:
             raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
@@ -141,7 +146,7 @@ class MatchingHandlers:
             matches = [m for m in matches if m.client_id in command.caseload]
         window = matches[offset:offset + page_size]
         end = offset + len(window)
-        token = feed.encode_cursor(feed.FeedCursor(end, None, scope)) if end < len(matches) else ""
+        token = feed.encode_cursor(feed.FeedCursor(end, None, scope), self._tokens) if end < len(matches) else ""
         return MatchingProfilesPage(tuple(window), token, len(matches))
 
     # -- events ------------------------------------------------------------------------
@@ -162,6 +167,20 @@ class MatchingHandlers:
         gone = sorted(set(before) - {m.client_id for m in matches})
         pending = match_events.match_set_changed(vacancy.vacancy_id, before, matches, now)
         return matches if self._vacancies.apply_vacancy(vacancy, matches, gone, pending) else []
+
+    def vacancies_opened_or_changed(self, incoming: Sequence[IncomingVacancy]) -> list[list[ProfileMatch]]:
+        """`vacancy_opened_or_changed` for the vacancies of several events, in order (see
+        vacancy_batches): together where the store reads and writes batches, else one by one."""
+        results: list[list[ProfileMatch]] = []
+        for run in vacancy_batches.distinct_runs(incoming):
+            if len(run) > 1 and hasattr(self._vacancies, "apply_vacancies"):
+                results += vacancy_batches.opened_or_changed(self._vacancies, self._profiles, run, self._clock(),
+                                                             self.vacancy_opened_or_changed)
+                continue
+            for item in run:
+                with item.within():
+                    results.append(self.vacancy_opened_or_changed(item.vacancy))
+        return results
 
     def vacancy_closed(self, vacancy_id: str, closed_at: datetime | None = None) -> bool:
         """Leaves the projection; every client it matched hears it closed. `closed_at` orders the

@@ -5,8 +5,9 @@ geo shape and hours as a range field, so `find_matching` becomes one query there
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.common.bus.outbox import PendingEvent
 from services.matching.domain.model import FeedbackKind, OpenVacancy, SearchProfile
@@ -53,6 +54,47 @@ class VacancyProjectionStore(Protocol):
                       events: Sequence[PendingEvent]) -> bool:
         """Remove the vacancy and its match set (`clients`), remember when it closed, store
         `events`; True when it was open."""
+        ...
+
+
+@dataclass(frozen=True)
+class VacancyRead:
+    """What a batch read of one vacancy found: the stored version (`get_vacancy`), the match
+    set its clients were told (`match_set`), and the store's own token of that state, which
+    the write of a change decided on it must present (its version guard)."""
+
+    vacancy_id: str
+    stored: OpenVacancy | None
+    match_set: dict[str, float]
+    token: Any = None
+
+
+@dataclass(frozen=True)
+class VacancyChange:
+    """One vacancy of a batch as `apply_vacancy` takes it, with the read it was decided on."""
+
+    read: VacancyRead
+    vacancy: OpenVacancy
+    matches: list[ProfileMatch]
+    unmatched: Sequence[str]
+    events: Sequence[PendingEvent]
+    criteria: VacancyCriteria | None = None  # compile_vacancy(vacancy), when the caller has it
+
+
+class VacancyBatchStore(Protocol):
+    """Optional: a store that reads and writes many vacancies in few requests (the search
+    store). Handlers use it when the store has it; the SQLite store handles one at a time."""
+
+    def read_vacancies(self, vacancy_ids: Sequence[str]) -> list[VacancyRead]: ...
+
+    def apply_vacancies(self, changes: Sequence[VacancyChange]) -> list[bool | None]:
+        """`apply_vacancy` for each change (its commit document written with the read's guard):
+        True written, False refused (a newer version or a later closure is stored), None when
+        the stored state is no longer the one read (the caller handles that one again)."""
+        ...
+
+    def find_matching_many(self, vacancies: Sequence[VacancyCriteria], today: date) -> list[list[ProfileMatch]]:
+        """`find_matching` for each vacancy, in order."""
         ...
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -37,6 +38,8 @@ from services.matching.adapters.elasticsearch_store import ElasticsearchMatching
 from services.matching.bootstrap import MatchingEraser
 from services.matching.domain.model import FeedbackKind, OccupationWishInput, SearchProfileInput, make_search_profile
 from services.matching.service_layer.handlers import MatchingHandlers, RecordFeedback
+from services.matching.service_layer.ports import VacancyChange
+from services.matching.service_layer.vacancy_batches import IncomingVacancy
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 URN = "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching:replica-1"
@@ -90,6 +93,16 @@ def moved_to_utrecht(replica: Replica) -> None:
             make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1)))
 
 
+def moved_and_another_opened_in_one_batch(replica: Replica) -> None:
+    """The consumer's batch path: vac-1 moves to Utrecht (as above) and vac-2 opens in Zeist,
+    two events handled together (one read, one msearch, one bulk of commit documents, one settle)."""
+    replica.handlers.vacancies_opened_or_changed([
+        IncomingVacancy(make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1)),
+                        partial(handling, "evt-moved")),
+        IncomingVacancy(make_vacancy("vac-2", "Zeist", source_updated_at=NOW), partial(handling, "evt-opened-2")),
+    ])
+
+
 def closed(replica: Replica) -> None:
     with handling("evt-closed"):
         replica.handlers.vacancy_closed("vac-1", NOW + timedelta(hours=2))
@@ -123,6 +136,7 @@ OPERATIONS = [
     Operation("close_vacancy", matched_in_amersfoort, closed),
     Operation("add_feedback", matched_in_amersfoort, applied),
     Operation("erase_client", with_feedback_and_a_visit, erased, compare_data=False),
+    Operation("apply_vacancies (a batch)", matched_in_amersfoort, moved_and_another_opened_in_one_batch),
 ]
 
 
@@ -229,4 +243,29 @@ def test_a_replica_never_writes_over_a_match_set_it_did_not_decide_against(engin
     with pytest.raises(Conflict):
         first.store.apply_vacancy(make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
                                   [], sorted(before), [])
+    assert sorted(first.store.match_set("vac-1")) == ["c-utrecht", "c-zeist"]
+
+
+def test_a_batch_writes_the_commit_documents_of_its_vacancies_in_one_request(engine: SearchEngine) -> None:
+    prefix = f"crash-{next(_prefixes)}"
+    migrate(engine, SPECS, prefix)
+    matched_in_amersfoort(start(engine, prefix))
+    counting = CrashingEngine(engine, None)
+    moved_and_another_opened_in_one_batch(start(counting, prefix))
+    assert counting.writes[0] == ("bulk", m.MATCHING_VACANCIES.alias(prefix))
+    assert [call for call, _ in counting.writes].count("bulk") == 3  # commit documents, outbox, clearing them
+
+
+def test_a_batch_never_writes_over_a_match_set_it_did_not_decide_against(engine: SearchEngine) -> None:
+    """As for one event: the vacancy whose read is overtaken by another replica's write is
+    refused (None: handled again on its own), and the other replica's match set stands."""
+    prefix = f"crash-{next(_prefixes)}"
+    migrate(engine, SPECS, prefix)
+    first, second = start(engine, prefix), start(engine, prefix)
+    matched_in_amersfoort(first)
+    read = first.store.read_vacancies(["vac-1"])[0]
+    moved_to_utrecht(second)
+    stale = VacancyChange(read, make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
+                          [], sorted(read.match_set), [])
+    assert first.store.apply_vacancies([stale]) == [None]
     assert sorted(first.store.match_set("vac-1")) == ["c-utrecht", "c-zeist"]
