@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from services.common.page_tokens import PageTokens
 from services.matching.domain import feed
 from services.matching.domain.profile_index import ProfileMatchIndex
 from services.matching.domain.rules import compile_vacancy
@@ -139,7 +140,7 @@ def bench_feed(vacancies: int = 200_000, clients: int = 1000, page_size: int = 5
     for profile in profiles:
         t0, c0 = time.perf_counter(), time.thread_time()
         ranked = feed.rank(profile, index.matches(profile), {}, TODAY, None)
-        page = feed.page(profile, "Utrecht", ranked, feed.FeedCursor(0, None), page_size, TODAY)
+        page = feed.page(profile, "Utrecht", ranked, feed.FeedCursor(0, None), page_size, TODAY, PageTokens.process_local())
         cpu_timings.append(time.thread_time() - c0)
         timings.append(time.perf_counter() - t0)
         shown += len(page.items)

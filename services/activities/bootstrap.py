@@ -28,7 +28,6 @@ from services.activities.service_layer.obligation_handlers import (
     SweepReport,
 )
 from services.activities.service_layer.privacy import ActivitiesEraser
-from services.common import page_tokens
 from services.common.bus import kafka_clients
 from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteProcessedEvents
 from services.common.bus.leader import SingleWriter, owner_of
@@ -36,6 +35,7 @@ from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import CASELOAD, MATCHING, VACANCIES
 from services.common.observability.metrics import ACTIVITIES_CLIENTS, TimedStore
+from services.common.page_tokens import PageTokens
 from services.common.processing_log import (
     SqliteProcessingLog,
     background_context,
@@ -68,6 +68,7 @@ class App:
     obligations: ObligationHandlers
     caseloads: CaseloadHandlers
     clock: Clock
+    tokens: PageTokens  # signs the list RPCs' page tokens (activities, caseload, processing log)
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("activities"))
     # On the search path the consumer dedupes in the engine, shared by every replica.
     search: Any = None  # SearchConnection | None
@@ -144,16 +145,20 @@ class App:
         self.processing_log.close()
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
+              tokens: PageTokens | None = None) -> App:
+    """The app from `settings`; a test may hand in its own parts instead of the ones the
+    settings name: `store` (built with its outbox, which the relay then reads), `client` (the
+    search engine the search path uses instead of connecting to the settings' URL), `clock`,
+    and `tokens` (the page-token signer; by default derived from the token secret, so every
+    replica with the same secret accepts the others' tokens)."""
     clock = clock or utc_now
+    tokens = tokens or PageTokens.derived(settings.token_secret.get_secret_value(), "list")
     kafka_clients.configure(settings)
-    page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("activities")
-    store: Any
     processing_log: Any
-    outbox: Any
     es = None
-    if settings.search_engine_url:
+    if settings.search_engine_url or client is not None:
         # Search-engine stores, processed-event ids and outbox: nothing on the replica's disk.
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS, OUTBOX, OUTBOX_SERVICE
         from services.activities.adapters.elasticsearch_store import (
@@ -162,21 +167,23 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         from services.common.search.connect import connect
         from services.common.search.outbox import EngineOutbox
 
-        es = connect(settings, [*INDEX_SPECS, OUTBOX])
-        outbox = EngineOutbox(es.engine, es.prefix, OUTBOX_SERVICE, settings.source_urn(SOURCE_SYSTEM),
-                              retention_days=settings.outbox_retention_days)
-        store = ElasticsearchActivitiesStore(es.engine, es.prefix, outbox)
+        es = connect(settings, [*INDEX_SPECS, OUTBOX], engine=client)
+        if store is None:
+            store = ElasticsearchActivitiesStore(es.engine, es.prefix, EngineOutbox(
+                es.engine, es.prefix, OUTBOX_SERVICE, settings.source_urn(SOURCE_SYSTEM),
+                retention_days=settings.outbox_retention_days))
         processing_log = es.processing_log
     else:
-        outbox = SqliteOutbox(data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM),
-                              settings.outbox_retention_days)
-        store = SqliteActivitiesStore(data_dir / "activities.db", outbox)
+        if store is None:
+            store = SqliteActivitiesStore(data_dir / "activities.db", SqliteOutbox(
+                data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days))
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
+    outbox = store._outbox  # the outbox the store writes its events to: the relay's source
     timed = TimedStore(store, "activities", "search" if es is not None else "sqlite")  # latency by operation
-    activities = ActivityHandlers(timed, timed, timed, clock)
-    obligations = ObligationHandlers(timed, timed, clock, record=record_processing_many)
+    activities = ActivityHandlers(timed, timed, timed, clock, tokens=tokens)
+    obligations = ObligationHandlers(timed, timed, clock, record=record_processing_many, tokens=tokens)
     caseloads = CaseloadHandlers(timed, clock, record=record_processing_many)
-    return App(settings, store, outbox, processing_log, activities, obligations, caseloads, clock, search=es)
+    return App(settings, store, outbox, processing_log, activities, obligations, caseloads, clock, tokens, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
@@ -187,7 +194,7 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
     app = app or build_app(settings)
     servicer = ActivityServicer(app.activities, app.obligations, app.caseloads,
                                 accept_caseload_claim=settings.accept_caseload_claim)
-    privacy = PrivacyServicer(app.processing_log, ActivitiesEraser(app.store, app.clock))
+    privacy = PrivacyServicer(app.processing_log, ActivitiesEraser(app.store, app.clock), app.tokens)
     server, port = create_grpc_server(
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),

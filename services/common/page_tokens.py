@@ -1,7 +1,9 @@
 """Opaque page tokens, bound to the query that issued them and signed against tampering.
 
 One implementation for every list RPC: a token from another query (another client,
-vacancy or filter) or a changed token is refused with INVALID_ARGUMENT on `page_token`."""
+vacancy or filter) or a changed token is refused with INVALID_ARGUMENT on `page_token`.
+There is no process-wide signer: each service's bootstrap makes one from its settings and
+hands it to the use cases and servicers that page."""
 
 from __future__ import annotations
 
@@ -33,8 +35,14 @@ class PageTokens:
 
     @classmethod
     def derived(cls, token_secret: str, purpose: str) -> PageTokens:
-        """Signing key derived from the deployment's token secret, one per purpose."""
+        """Signing key derived from the deployment's token secret, one per purpose: every
+        replica given the same secret accepts the tokens of every other."""
         return cls(hashlib.sha256(f"page-tokens:{purpose}:".encode() + token_secret.encode()).digest())
+
+    @classmethod
+    def process_local(cls) -> PageTokens:
+        """A random key: tokens valid for this signer only (tests and tools without a secret)."""
+        return cls(secrets.token_bytes(32))
 
     def _sign(self, payload: bytes) -> str:
         return _b64(hmac.new(self._secret, payload, hashlib.sha256).digest()[:16])
@@ -56,24 +64,3 @@ class PageTokens:
             return data["p"]
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise invalid_page_token(field) from None
-
-
-# The process-wide signer for list RPCs. Each service's bootstrap configures it from the
-# deployment's token secret, so every instance accepts the tokens of every other; until then
-# a random key keeps tokens valid inside this process only.
-_signer = PageTokens(secrets.token_bytes(32))
-
-
-def configure(token_secret: str) -> None:
-    global _signer
-    _signer = PageTokens.derived(token_secret, "list")
-
-
-def issue(scope: str, position: object) -> str:
-    """A signed token for `position` in the query named by `scope`."""
-    return _signer.issue(scope, position)
-
-
-def read(token: str, scope: str, field: str = "page_token") -> object:
-    """The position in `token`; INVALID_ARGUMENT on `field` for a token of another scope or a changed one."""
-    return _signer.read(token, scope, field)

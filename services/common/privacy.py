@@ -13,9 +13,10 @@ from google.protobuf import timestamp_pb2
 
 from jobmatch.events.v1 import privacy_events_pb2
 from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
-from services.common import page_tokens, pagination
+from services.common import pagination
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.interceptor import MethodPolicy
+from services.common.page_tokens import PageTokens
 from services.common.processing_log import (
     ACTIVITIES,
     REGISTER_BASE,
@@ -76,34 +77,35 @@ def _to_proto(record: ProcessingRecord) -> privacy_pb2.ProcessingLogRecord:
     )
 
 
-def _page_token(client_id: str, offset: int) -> str:
-    return page_tokens.issue(f"processing-log:{client_id}", offset)
+def _page_token(tokens: PageTokens, client_id: str, offset: int) -> str:
+    return tokens.issue(f"processing-log:{client_id}", offset)
 
 
-def _read_page_token(client_id: str, token: str) -> int:
+def _read_page_token(tokens: PageTokens, client_id: str, token: str) -> int:
     if not token:
         return 0
-    offset = page_tokens.read(token, f"processing-log:{client_id}")
+    offset = tokens.read(token, f"processing-log:{client_id}")
     if not isinstance(offset, int) or offset < 0:
         raise pagination.invalid_page_token()
     return offset
 
 
 class PrivacyServicer(privacy_pb2_grpc.PrivacyServiceServicer):
-    def __init__(self, processing_log: ProcessingLog, eraser: ClientDataEraser) -> None:
+    def __init__(self, processing_log: ProcessingLog, eraser: ClientDataEraser, tokens: PageTokens) -> None:
         self._log = processing_log
         self._eraser = eraser
+        self._tokens = tokens
 
     def ListProcessingLog(
         self, request: privacy_pb2.ListProcessingLogRequest, context: grpc.ServicerContext
     ) -> privacy_pb2.ListProcessingLogResponse:
         size = pagination.page_size(request.page_size, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
-        offset = _read_page_token(request.client_id, request.page_token)
+        offset = _read_page_token(self._tokens, request.client_id, request.page_token)
         records = self._log.list_for_subject(request.client_id, limit=size + 1, offset=offset)
         more = len(records) > size
         return privacy_pb2.ListProcessingLogResponse(
             records=[_to_proto(r) for r in records[:size]],
-            next_page_token=_page_token(request.client_id, offset + size) if more else "",
+            next_page_token=_page_token(self._tokens, request.client_id, offset + size) if more else "",
         )
 
     def EraseClientData(

@@ -11,7 +11,6 @@ from typing import Any
 import grpc
 
 from jobmatch.matching.v1 import matching_service_pb2_grpc
-from services.common import page_tokens
 from services.common.bus import kafka_clients
 from services.common.bus.consumer import EventConsumer, ProcessedEvents, SqliteProcessedEvents
 from services.common.bus.leader import SingleWriter, owner_of
@@ -19,6 +18,7 @@ from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.bus.topics import ACTIVITIES, VACANCIES
 from services.common.observability.metrics import MATCHING_PROFILES, TimedStore, read_at_scrape
+from services.common.page_tokens import PageTokens
 from services.common.privacy import ErasureReport, erased_event
 from services.common.processing_log import SqliteProcessingLog
 from services.common.runtime import BackgroundWork, run_service
@@ -57,6 +57,7 @@ class App:
     handlers: MatchingHandlers
     clock: Clock
     caseloads: CaseloadProjection
+    tokens: PageTokens  # signs the list RPCs' page tokens (feed, reverse match, processing log)
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("matching"))
     # On the search path the consumer dedupes in the engine, shared by every replica.
     search: Any = None  # SearchConnection | None
@@ -112,17 +113,22 @@ class MatchingEraser:
         return erased_event(client_id, SOURCE_SYSTEM, ["search_profile", "feedback", "feed_state", "vacancy_match"])
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
+              tokens: PageTokens | None = None) -> App:
+    """The app from `settings`; a test may hand in its own parts instead of the ones the
+    settings name: `store` (built with its outbox, which the relay then reads), `client` (the
+    search engine the search path uses instead of connecting to the settings' URL), `clock`,
+    and `tokens` (the page-token signer; by default derived from the token secret, so every
+    replica with the same secret accepts the others' tokens)."""
     clock = clock or utc_now
+    tokens = tokens or PageTokens.derived(settings.token_secret.get_secret_value(), "list")
     kafka_clients.configure(settings)
-    page_tokens.configure(settings.token_secret.get_secret_value())
     data_dir = settings.service_data_dir("matching")
     source = settings.source_urn(SOURCE_SYSTEM)
     outbox: Any
-    store: Any
     processing_log: Any
     es = None
-    if settings.search_engine_url:
+    if settings.search_engine_url or client is not None:
         # Search-engine stores, processed-event ids and outbox: nothing on the replica's disk.
         from services.common.search import outbox as engine_outbox
         from services.common.search.connect import connect
@@ -131,23 +137,26 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             ElasticsearchMatchingStore,
         )
 
-        es = connect(settings, [*INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)])
-        outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
-                                            retention_days=settings.outbox_retention_days)
-        store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
+        es = connect(settings, [*INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)], engine=client)
+        if store is None:
+            outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
+                                                retention_days=settings.outbox_retention_days)
+            store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
         caseloads: CaseloadProjection = ElasticsearchCaseloadProjection(es.engine, es.prefix)
         processing_log = es.processing_log
     else:
-        outbox = SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
-        store = SqliteMatchingStore(data_dir / "matching.db", outbox)
-        reverse_pass.warm_up()  # compiled (or loaded from numba's cache) now, not on the first vacancy
+        if store is None:
+            store = SqliteMatchingStore(data_dir / "matching.db",
+                                        SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days))
+            reverse_pass.warm_up()  # compiled (or loaded from numba's cache) now, not on the first vacancy
         caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
+    outbox = store._outbox  # the outbox the store writes its events to: the relay's source
     # The service layer's store calls are timed by operation; the gauge asks the store at scrape time.
     timed = TimedStore(store, "matching", "search" if es is not None else "sqlite")
     read_at_scrape(MATCHING_PROFILES, store.profile_count)
-    handlers = MatchingHandlers(timed, timed, timed, clock)
-    return App(settings, store, outbox, processing_log, handlers, clock, caseloads, search=es)
+    handlers = MatchingHandlers(timed, timed, timed, clock, tokens)
+    return App(settings, store, outbox, processing_log, handlers, clock, caseloads, tokens, search=es)
 
 
 def create_server(settings: Settings, address: str = "127.0.0.1:0",
@@ -161,7 +170,7 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: matching_service_pb2_grpc.add_MatchingServiceServicer_to_server(servicer, s),
         access=ACCESS, processing_log=app.processing_log, caseload=app.caseloads.is_assigned,
-        privacy=PrivacyServicer(app.processing_log, MatchingEraser(app.store)))
+        privacy=PrivacyServicer(app.processing_log, MatchingEraser(app.store), app.tokens))
     return server, port, app
 
 

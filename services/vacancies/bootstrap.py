@@ -13,7 +13,6 @@ from typing import Any
 import grpc
 
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
-from services.common import page_tokens
 from services.common.bus import kafka_clients
 from services.common.bus.leader import GroupLease, SingleWriter, owner_of
 from services.common.bus.outbox import SqliteOutbox
@@ -55,6 +54,7 @@ class App:
     outbox: SqliteOutbox  # on the search path the engine's outbox (EngineOutbox), shared by the replicas
     processing_log: SqliteProcessingLog
     clock: Clock
+    tokens: PageTokens  # signs the list RPCs' page tokens (search, changes, processing log)
     ingest: IngestVacancies
     upsert: UpsertVacancy
     get: GetVacancy
@@ -110,16 +110,23 @@ def tune_garbage_collection() -> None:
     gc.set_threshold(50_000, 20, 50)
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
+              tokens: PageTokens | None = None) -> App:
+    """The app from `settings`; a test may hand in its own parts instead of the ones the
+    settings name: `store` (built with its outbox, which the relay then reads), `client` (the
+    search engine the search path uses instead of connecting to the settings' URL), `clock`,
+    and `tokens` (the page-token signer; by default derived from the token secret, so every
+    replica with the same secret accepts the others' tokens)."""
     clock = clock or utc_now
+    # Page tokens are signed with keys derived from the token secret (not the secret itself).
+    tokens = tokens or PageTokens.derived(settings.token_secret.get_secret_value(), "vacancies")
     kafka_clients.configure(settings)
     data_dir = settings.service_data_dir("vacancies")
     db_path = data_dir / "vacancies.db"
     source = settings.source_urn(SOURCE_SYSTEM)
-    outbox: Any
-    store: Any
     processing_log: Any
-    if settings.search_engine_url:
+    on_search = bool(settings.search_engine_url) or client is not None
+    if on_search:
         # Search-engine stores and outbox: nothing on the replica's disk.
         from services.common.search import counters as es_counters
         from services.common.search import outbox as engine_outbox
@@ -128,23 +135,22 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
 
-        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)])
-        outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
-                                            retention_days=settings.outbox_retention_days)
-        store = ElasticsearchVacancyStore(es.engine, es.prefix, outbox)
+        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)],
+                     engine=client)
+        if store is None:
+            store = ElasticsearchVacancyStore(es.engine, es.prefix, engine_outbox.EngineOutbox(
+                es.engine, es.prefix, OUTBOX_NAME, source, retention_days=settings.outbox_retention_days))
         processing_log = es.processing_log
     else:
-        outbox = SqliteOutbox(db_path, source, settings.outbox_retention_days)
-        store = SqliteVacancyStore(db_path, outbox)
+        if store is None:
+            store = SqliteVacancyStore(db_path, SqliteOutbox(db_path, source, settings.outbox_retention_days))
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
-    # Page tokens are signed with keys derived from the token secret (not the secret itself).
-    page_tokens.configure(settings.token_secret.get_secret_value())
-    tokens = PageTokens.derived(settings.token_secret.get_secret_value(), "vacancies")
-    timed = TimedStore(store, "vacancies", "search" if settings.search_engine_url else "sqlite")  # latency by operation
+    outbox = store._outbox  # the outbox the store writes its events to: the relay's source
+    timed = TimedStore(store, "vacancies", "search" if on_search else "sqlite")  # latency by operation
     ingest = IngestVacancies(timed, clock)
     return App(
         settings=settings, store=store, outbox=outbox,
-        processing_log=processing_log, clock=clock,
+        processing_log=processing_log, clock=clock, tokens=tokens,
         ingest=ingest, upsert=UpsertVacancy(ingest, timed), get=GetVacancy(timed),
         withdraw=WithdrawVacancy(timed, clock), expire=ExpireVacancies(timed, clock),
         search=SearchVacancies(timed, tokens), changes=ListVacancyChanges(timed, tokens),
@@ -172,7 +178,7 @@ def create_server(settings: Settings, address: str = "127.0.0.1:0",
         address, settings=settings, service_names=[SERVICE_NAME],
         register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(servicer, s),
         access=ACCESS, processing_log=app.processing_log,
-        privacy=PrivacyServicer(app.processing_log, NoClientData()))
+        privacy=PrivacyServicer(app.processing_log, NoClientData(), app.tokens))
     return server, port, app
 
 

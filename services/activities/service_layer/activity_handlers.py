@@ -17,6 +17,7 @@ from services.activities.service_layer import events
 from services.activities.service_layer.paging import decode_token, encode_token, page_size
 from services.activities.service_layer.ports import ActivityStore, ObligationStore, VacancyProjection
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied, t
+from services.common.page_tokens import PageTokens
 from services.common.processing_log import record_processing_many
 
 Clock = Callable[[], datetime]
@@ -37,6 +38,8 @@ class ActivityHandlers:
     new_id: Callable[[], str] = field(default=lambda: f"act-{uuid.uuid4().hex[:16]}")
     # Processing-log records for third-party data (a contact person) the call stores or shows.
     record: Recorder = field(default=record_processing_many)
+    # Signs the list page tokens; the app's, from the token secret (a random key when not given).
+    tokens: PageTokens = field(default_factory=PageTokens.process_local)
 
     def log_activity(self, cmd: c.LogActivity) -> tuple[Activity, bool]:
         now = self.clock()
@@ -124,7 +127,7 @@ class ActivityHandlers:
     def list_activities(self, q: c.ListActivities) -> tuple[list[Activity], str]:
         size = page_size(q.page_size)
         query = json.dumps([q.client_id, str(q.from_date or ""), str(q.to_date or "")])
-        cursor = decode_token(q.page_token, 2, query)
+        cursor = decode_token(self.tokens, q.page_token, 2, query)
         after = (model.parse_date(cursor[0], "page_token"), cursor[1]) if cursor else None
         if q.from_date and q.to_date and q.from_date > q.to_date:
             raise InvalidArgument([FieldViolation("to_date", t(
@@ -134,7 +137,7 @@ class ActivityHandlers:
         page = found[:size]
         if any(a.contact_person for a in page):
             self.record(CONTACT_PERSON, [q.client_id])
-        token = encode_token(page[-1].date.isoformat(), page[-1].activity_id, query=query) if len(found) > size else ""
+        token = encode_token(self.tokens, page[-1].date.isoformat(), page[-1].activity_id, query=query) if len(found) > size else ""
         return page, token
 
     def hint(self, activity: Activity, counts: bool) -> str:

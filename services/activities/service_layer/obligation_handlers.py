@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.activities.domain.model import RETENTION
@@ -23,6 +23,7 @@ from services.activities.service_layer import events
 from services.activities.service_layer.paging import decode_token, encode_token, page_size
 from services.activities.service_layer.ports import ActivityStore, ObligationStore
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
+from services.common.page_tokens import PageTokens
 
 Clock = Callable[[], datetime]
 Recorder = Callable[[str, list[str]], None]
@@ -56,6 +57,8 @@ class ObligationHandlers:
     clock: Clock
     # Writes a processing-log record per client a caseload call shows (record_processing).
     record: Recorder = lambda activity, subjects: None
+    # Signs the caseload page tokens; the app's, from the token secret (a random key when not given).
+    tokens: PageTokens = field(default_factory=PageTokens.process_local)
 
     def set_policy(self, cmd: c.SetObligationPolicy) -> PolicyVersion:
         now = self.clock()
@@ -130,13 +133,13 @@ class ObligationHandlers:
 
     def caseload(self, q: c.GetCaseload) -> tuple[list[CaseloadRow], str]:
         size = page_size(q.page_size)
-        token = decode_token(q.page_token, 1, query=q.caseworker_id)
+        token = decode_token(self.tokens, q.page_token, 1, query=q.caseworker_id)
         offset = int(token[0]) if token and token[0].isdigit() else 0
         rows = self.caseload_rows(q.caseworker_id, self.clock().date(), q.also)
         page = rows[offset:offset + size]
         if q.record:
             self.record("caseload-overview", [row.client_id for row in page])
-        return page, encode_token(str(offset + size), query=q.caseworker_id) if offset + size < len(rows) else ""
+        return page, encode_token(self.tokens, str(offset + size), query=q.caseworker_id) if offset + size < len(rows) else ""
 
     def sweep(self) -> SweepReport:
         """At-risk signal once per period, period-assessed once when a period closes; retention."""

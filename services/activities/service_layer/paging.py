@@ -7,7 +7,8 @@ refused with INVALID_ARGUMENT on `page_token` instead of quietly giving some oth
 
 from __future__ import annotations
 
-from services.common import page_tokens, pagination
+from services.common import pagination
+from services.common.page_tokens import PageTokens
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -17,14 +18,14 @@ def page_size(requested: int) -> int:
     return pagination.page_size(requested, default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
 
 
-def encode_token(*parts: str, query: str = "") -> str:
-    return page_tokens.issue(query, list(parts))
+def encode_token(tokens: PageTokens, *parts: str, query: str = "") -> str:
+    return tokens.issue(query, list(parts))
 
 
-def decode_token(token: str, parts: int, query: str = "") -> list[str] | None:
+def decode_token(tokens: PageTokens, token: str, parts: int, query: str = "") -> list[str] | None:
     if not token:
         return None
-    values = page_tokens.read(token, query)
+    values = tokens.read(token, query)
     if not isinstance(values, list) or len(values) != parts or not all(isinstance(v, str) for v in values):
         raise pagination.invalid_page_token()
     return values

@@ -9,7 +9,8 @@ from typing import overload
 
 import numpy as np
 
-from services.common import page_tokens, pagination
+from services.common import pagination
+from services.common.page_tokens import PageTokens
 from services.matching.domain.explanation import Explanation, explain
 from services.matching.domain.model import FeedbackKind, OpenVacancy
 from services.matching.domain.ranking import score_rule_match
@@ -83,14 +84,14 @@ def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX
     return pagination.page_size(page_size, default=default, maximum=maximum, field=field)
 
 
-def encode_cursor(cursor: FeedCursor) -> str:
+def encode_cursor(cursor: FeedCursor, tokens: PageTokens) -> str:
     visit = cursor.previous_visit_at.isoformat() if cursor.previous_visit_at else None
-    return page_tokens.issue(cursor.scope, {"o": cursor.offset, "v": visit})
+    return tokens.issue(cursor.scope, {"o": cursor.offset, "v": visit})
 
 
-def decode_cursor(token: str, scope: str = "") -> FeedCursor:
-    """Signed and bound to its client or vacancy (services/common/page_tokens.py)."""
-    position = page_tokens.read(token, scope)
+def decode_cursor(token: str, tokens: PageTokens, scope: str = "") -> FeedCursor:
+    """Signed by `tokens` and bound to its client or vacancy (services/common/page_tokens.py)."""
+    position = tokens.read(token, scope)
     try:
         offset = int(position["o"])  # type: ignore[index]
         visit = datetime.fromisoformat(position["v"]) if position["v"] else None  # type: ignore[index]
@@ -214,8 +215,10 @@ def page(
     cursor: FeedCursor,
     page_size: int,
     today: date,
+    tokens: PageTokens,
 ) -> FeedPage:
-    """One page of `ranked`, with explanations built only for the items on it."""
+    """One page of `ranked`, with explanations built only for the items on it; the next
+    page's token signed by `tokens`."""
     window = ranked[cursor.offset:cursor.offset + page_size]
     items = []
     for r in window:
@@ -224,6 +227,6 @@ def page(
         items.append(FeedItem(r.vac.vacancy, r.score, r.is_new, r.saved, r.applied,
                               explain(profile, home_place_name, r.vac, r.match, parts)))
     end = cursor.offset + len(window)
-    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at, cursor.scope)) if end < len(ranked) else ""
+    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at, cursor.scope), tokens) if end < len(ranked) else ""
     new_count = ranked.new_count if isinstance(ranked, RankedFeed) else sum(1 for r in ranked if r.is_new)
     return FeedPage(tuple(items), next_token, len(ranked), new_count, cursor.previous_visit_at)

@@ -17,6 +17,7 @@ from jobmatch.privacy.v1 import privacy_pb2, privacy_pb2_grpc
 from services.common.auth import mint_token
 from services.common.errors import FieldViolation, InvalidArgument, t
 from services.common.grpc_server import MethodPolicy, create_grpc_server, shutdown
+from services.common.page_tokens import PageTokens
 from services.common.privacy import ErasureReport, PrivacyServicer
 from services.common.processing_log import SqliteProcessingLog, record_processing
 from services.common.rpc_errors import field_violations
@@ -86,7 +87,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings, SqliteProcessingLog]
         register=register,
         access={f"/{SERVICE}/GetThing": MethodPolicy(frozenset({"client", "caseworker"}), "tailored-vacancy-feed")},
         processing_log=plog,
-        privacy=PrivacyServicer(plog, RecordingEraser()),
+        privacy=PrivacyServicer(plog, RecordingEraser(), PageTokens.derived(settings.token_secret.get_secret_value(), "list")),
     )
     yield f"127.0.0.1:{port}", settings, plog
     shutdown(srv, 0)

@@ -8,10 +8,13 @@ import pytest
 from test_matching_rules import NOW, TODAY, profile, vacancy
 
 from services.common.errors import InvalidArgument
+from services.common.page_tokens import PageTokens
 from services.matching.domain import feed
 from services.matching.domain.model import Criterion, FeedbackKind, OccupationMatch
 from services.matching.domain.rules import compile_profile, compile_vacancy
 from services.matching.domain.vacancy_index import VacancyIndex
+
+TOKENS = PageTokens(b"feed-test-secret")
 
 
 def index_of(*vacancies) -> VacancyIndex:
@@ -56,10 +59,11 @@ class TestRanking:
 class TestPages:
     def test_a_token_carries_offset_and_visit_and_bad_tokens_are_refused(self) -> None:
         cursor = feed.FeedCursor(40, NOW)
-        assert feed.decode_cursor(feed.encode_cursor(cursor)) == cursor
-        for bad in ("x", "eyJvIjogLTF9", feed.encode_cursor(feed.FeedCursor(0, None))[:-4]):
+        assert feed.decode_cursor(feed.encode_cursor(cursor, TOKENS), TOKENS) == cursor
+        for bad in ("x", "eyJvIjogLTF9", feed.encode_cursor(feed.FeedCursor(0, None), TOKENS)[:-4],
+                    feed.encode_cursor(cursor, PageTokens(b"another-deployment"))):
             with pytest.raises(InvalidArgument):
-                feed.decode_cursor(bad)
+                feed.decode_cursor(bad, TOKENS)
 
     def test_a_negative_page_size_is_refused(self) -> None:
         with pytest.raises(InvalidArgument) as caught:
@@ -79,7 +83,7 @@ class TestExplanation:
         criteria = compile_profile(profile(skills=["Python"]))
         index = index_of(vacancy(place="Zeist", required_skills=("Python", "Kubernetes")))
         ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
-        item = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0]
+        item = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY, TOKENS).items[0]
         e = item.explanation
         assert {Criterion.OCCUPATION, Criterion.TRAVEL_DISTANCE, Criterion.HOURS} <= set(e.matched_criteria)
         assert e.skills_in_common == ("Python",) and e.skills_missing == ("Kubernetes",)
@@ -104,7 +108,7 @@ class TestExplanation:
         criteria = compile_profile(profile())
         index = index_of(vacancy(place="Utrecht"))
         ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
-        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0].explanation
+        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY, TOKENS).items[0].explanation
         assert "minder dan 1 km van Utrecht" in e.text_nl and "less than 1 km from Utrecht" in e.text_en
         assert " 0 km" not in e.text_nl
 
@@ -112,7 +116,7 @@ class TestExplanation:
         criteria = compile_profile(profile(remote_acceptable=True))
         index = index_of(vacancy(place="Groningen", remote=True))
         ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, None)
-        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY).items[0].explanation
+        e = feed.page(criteria, "Utrecht", ranked, feed.FeedCursor(0, None), 10, TODAY, TOKENS).items[0].explanation
         assert Criterion.REMOTE in e.matched_criteria and "op afstand" in e.text_nl and "remotely" in e.text_en
 
 
