@@ -1,4 +1,4 @@
-"""Contract of the ActivityStore port, run against every adapter."""
+"""Contract of the ActivityStore port, run against every adapter and the unit tests' in-memory fake (tests/fakes)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.memory_activities import MemoryActivitiesStore
 from search_legs import SEARCH_LEGS, search_leg
 
 from services.activities.domain.model import Activity, ActivityType, Channel, Evidence, Outcome, Verification
@@ -22,10 +23,13 @@ def activity(n: int, client: str = "c-1", *, day: date = DAY, **changes) -> Acti
     return Activity(**(base | changes))
 
 
-@pytest.fixture(params=["sqlite", "osmem", "elasticsearch"])
+@pytest.fixture(params=["memory", "sqlite", "osmem", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Every adapter of the activities store ports. The Elasticsearch leg runs with
     ELASTICSEARCH_URL set or under testcontainers with Docker; otherwise it is skipped with why."""
+    if request.param == "memory":
+        yield MemoryActivitiesStore()
+        return
     if request.param in SEARCH_LEGS:
         from services.activities.adapters.elasticsearch_mappings import INDEX_SPECS, OUTBOX, OUTBOX_SERVICE
         from services.activities.adapters.elasticsearch_store import ElasticsearchActivitiesStore
@@ -100,3 +104,61 @@ class TestActivityStoreContract:
         assert store.erase_before(DAY - timedelta(days=730)) == 1
         assert store.get_activity("c-1", "a-c-1-001") is None
         assert store.get_activity("c-1", "a-c-1-002") is not None
+
+
+def policy(client: str, version: int, start: date = DAY) -> Any:
+    from services.activities.domain.policy import PolicyVersion, build_rule
+
+    template, rule = build_rule("uwv-ww", None)
+    return PolicyVersion(client_id=client, version=version, template=template, rule=rule, start_date=start,
+                         set_by="cw-1", set_at=datetime.combine(start, datetime.min.time(), UTC))
+
+
+class TestObligationStoreContract:
+    def test_policy_versions_read_back_in_order_and_a_version_number_is_stored_once(self, store):
+        from services.common.errors import Aborted
+
+        store.add_policy_version(policy("c-2", 1), None)
+        store.add_policy_version(policy("c-1", 1), "cw-1")
+        store.add_policy_version(policy("c-1", 2, DAY + timedelta(days=28)), None)
+        with pytest.raises(Aborted):
+            store.add_policy_version(policy("c-1", 2), None)
+        versions = store.policy_versions(["c-1", "c-9"])
+        assert [v.version for v in versions["c-1"]] == [1, 2] and versions["c-9"] == []
+        assert versions["c-1"][1] == policy("c-1", 2, DAY + timedelta(days=28))
+        assert store.clients_with_policy() == ["c-1", "c-2"] and store.caseload("cw-1") == ["c-1"]
+
+    def test_a_client_joins_and_leaves_a_caseload_once(self, store):
+        assert store.assign("cw-1", "c-2", []) and store.assign("cw-1", "c-1", [])
+        assert not store.assign("cw-1", "c-1", [])
+        assert store.caseload("cw-1") == ["c-1", "c-2"] and store.is_assigned("cw-1", "c-1")
+        assert store.unassign("cw-1", "c-1", []) and not store.unassign("cw-1", "c-1", [])
+        assert not store.is_assigned("cw-1", "c-1") and store.caseload("cw-2") == []
+
+    def test_a_signal_is_recorded_once_per_period_and_kind(self, store):
+        assert store.record_signal("c-1", DAY, "at-risk", [])
+        assert not store.record_signal("c-1", DAY, "at-risk", [])
+        assert store.record_signal("c-1", DAY, "assessed", [])
+        assert store.recorded_signals(["c-1", "c-9"]) == {"c-1": {(DAY, "at-risk"), (DAY, "assessed")}, "c-9": set()}
+
+    def test_a_legal_hold_keeps_a_clients_activities_from_retention_until_it_is_lifted(self, store):
+        store.add_activity(activity(1, day=DAY - timedelta(days=800)), [])
+        store.add_activity(activity(1, client="c-2", day=DAY - timedelta(days=800)), [])
+        assert store.set_legal_hold("c-1", "appeal", True, "2026-03-01T00:00:00+00:00") == ["appeal"]
+        assert store.set_legal_hold("c-1", "objection", True, "2026-03-01T00:00:00+00:00") == ["appeal", "objection"]
+        assert store.erase_before(DAY - timedelta(days=730)) == 1 and store.count_for_client("c-1") == 1
+        assert store.erase_client_before("c-1", DAY, []) == 0
+        assert store.set_legal_hold("c-1", "appeal", False, "") == ["objection"] == store.legal_holds("c-1")
+        store.set_legal_hold("c-1", "objection", False, "")
+        assert store.erase_client_before("c-1", DAY, []) == 1 and store.count_for_client("c-1") == 0
+
+
+class TestVacancyProjectionContract:
+    def test_a_vacancy_reads_back_and_a_closed_one_stays_known_as_closed(self, store):
+        from services.activities.domain.vacancy import VacancySummary
+
+        summary = VacancySummary(vacancy_id="v-1", title="Lasser", employer="Metaal B.V.", channel=Channel.ONLINE)
+        store.upsert_vacancy(summary)
+        assert store.vacancy("v-1") == summary and store.vacancy("v-unknown") is None
+        store.close_vacancy("v-1")
+        assert store.vacancy("v-1") == summary.model_copy(update={"open": False})

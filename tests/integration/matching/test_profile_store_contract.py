@@ -1,5 +1,5 @@
 """Contract of the matching store ports (ProfileStore, VacancyProjectionStore, FeedStateStore),
-run against every adapter: SQLite; Elasticsearch when ELASTICSEARCH_URL is set or Docker lets
+run against every adapter and the unit tests' in-memory fake (tests/fakes): SQLite; Elasticsearch when ELASTICSEARCH_URL is set or Docker lets
 testcontainers start it (skipped with the reason otherwise); and osmem, an OpenSearch-API
 server from PyPI started once per session, which runs everywhere and is never skipped.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.memory_matching import MemoryMatchingStore
 from matching_support import make_vacancy
 from search_legs import SEARCH_LEGS, search_leg
 
@@ -31,8 +32,11 @@ def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 
         home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36, status=status), now=NOW)
 
 
-@pytest.fixture(params=["sqlite", "osmem", "elasticsearch"])
+@pytest.fixture(params=["memory", "sqlite", "osmem", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileStore]:
+    if request.param == "memory":
+        yield MemoryMatchingStore()
+        return
     outbox = SqliteOutbox(tmp_path / "matching.db", "urn:nld:oin:00000000000000000000:systeem:jobmatch-matching")
     if request.param in SEARCH_LEGS:
         from services.common.search import outbox as engine_outbox
@@ -87,6 +91,8 @@ class TestProfileStoreContract:
         reopened: Any
         if isinstance(store, SqliteMatchingStore):  # the file again: the in-memory index is rebuilt from it
             reopened = SqliteMatchingStore(store.path, SqliteOutbox(store.path, urn))
+        elif isinstance(store, MemoryMatchingStore):  # the same memory: its indexes are rebuilt from the documents
+            reopened = MemoryMatchingStore(store.memory)
         else:  # a new process on the same engine and indices
             from services.matching.adapters.elasticsearch_mappings import SEARCH_PROFILES
 
@@ -142,7 +148,9 @@ class TestFeedStateStoreContract:
 
 def outbox_events(store: Any) -> list[tuple[str, str, str]]:
     """(event id, type, client) of every event in the store's outbox, in order: the SQLite
-    file's, or on the search legs the engine's outbox index."""
+    file's, on the search legs the engine's outbox index, on the memory leg the fake's list."""
+    if isinstance(store, MemoryMatchingStore):
+        return [(e.event_id, e.event_type, e.key) for e in store.memory.outbox.events]
     outbox = store._outbox
     conn = outbox.connect()
     try:
