@@ -26,8 +26,8 @@ lint: $(STAMP)
 	$(VENV)/bin/buf lint proto
 
 ## check: the code health gates — ruff, mypy (services/, pydantic plugin), import contracts, buf lint
-# FORMAT_CHECK=1 adds `ruff format --check` (on by default once the tree has been formatted).
-FORMAT_CHECK ?= 0
+# `ruff format --check` is on (FORMAT_CHECK=0 leaves it out while a change is being shaped).
+FORMAT_CHECK ?= 1
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 ifeq ($(FORMAT_CHECK),1)

@@ -62,8 +62,9 @@ def run_in_child(name: str, quick: bool) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("name", choices=[*BENCHMARKS, "all"])
     parser.add_argument("--size", type=int, default=None, help="size instead of the goal size (one benchmark only)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness, measures nothing")

@@ -74,14 +74,28 @@ def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, An
         today = app.clock().date()
         clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
         for cid in clients:
-            app.store.add_policy_version(PolicyVersion(
-                client_id=cid, version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"],
-                start_date=today - timedelta(days=30), set_by="cw-bench", set_at=app.clock()), "cw-bench")
+            app.store.add_policy_version(
+                PolicyVersion(
+                    client_id=cid,
+                    version=1,
+                    template="uwv-ww",
+                    rule=TEMPLATES["uwv-ww"],
+                    start_date=today - timedelta(days=30),
+                    set_by="cw-bench",
+                    set_at=app.clock(),
+                ),
+                "cw-bench",
+            )
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
         empty_log = SqliteProcessingLog(Path(tmp) / "empty_log.db")
         empty, empty_port = create_grpc_server(
-            "127.0.0.1:0", settings=settings, service_names=[SERVICE_NAME], access=ACCESS, processing_log=empty_log,
-            register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(_EmptyServicer(), s))
+            "127.0.0.1:0",
+            settings=settings,
+            service_names=[SERVICE_NAME],
+            access=ACCESS,
+            processing_log=empty_log,
+            register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(_EmptyServicer(), s),
+        )
         # A service token: people's writes are rate limited, which is not what we measure.
         metadata = (("authorization", f"Bearer {mint_token(settings, subject='bench', role='service')}"),)
         labels = [o.label_nl for o in occupations.by_isco_prefix("5223")]
@@ -94,11 +108,18 @@ def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, An
                 rng = random.Random(7)
 
                 def call(t: int, i: int, stub: Any = stub, rng: random.Random = rng, name: str = name) -> None:
-                    stub.LogActivity(pb.LogActivityRequest(
-                        client_id=clients[(t * per_thread + i) % len(clients)], request_id=f"{name}-{t}-{i}",
-                        type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
-                        date=(today - timedelta(days=i % 20)).isoformat(), employer="Winkelketen Voorbeeld",
-                        position=rng.choice(labels), channel=pb.CHANNEL_ONLINE), metadata=metadata)
+                    stub.LogActivity(
+                        pb.LogActivityRequest(
+                            client_id=clients[(t * per_thread + i) % len(clients)],
+                            request_id=f"{name}-{t}-{i}",
+                            type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+                            date=(today - timedelta(days=i % 20)).isoformat(),
+                            employer="Winkelketen Voorbeeld",
+                            position=rng.choice(labels),
+                            channel=pb.CHANNEL_ONLINE,
+                        ),
+                        metadata=metadata,
+                    )
 
                 _hammer(call, threads, max(per_thread // 10, 5))  # warm-up
                 results[name] = _hammer(call, threads, per_thread)
@@ -111,10 +132,22 @@ def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, An
     (rate, latencies), (base_rate, base_latencies) = results["log"], results["empty"]
     size = threads * per_thread
     return [
-        {"name": "log-activity.throughput", "value": round(rate, 1), "unit": "rpc/s", "baseline": round(base_rate, 1),
-         "ratio": round(rate / base_rate, 3), "size": size},
-        {"name": "log-activity.p99", "value": round(_percentile(latencies, 0.99) * 1000, 2), "unit": "ms",
-         "baseline": round(_percentile(base_latencies, 0.99) * 1000, 2), "ratio": None, "size": size},
+        {
+            "name": "log-activity.throughput",
+            "value": round(rate, 1),
+            "unit": "rpc/s",
+            "baseline": round(base_rate, 1),
+            "ratio": round(rate / base_rate, 3),
+            "size": size,
+        },
+        {
+            "name": "log-activity.p99",
+            "value": round(_percentile(latencies, 0.99) * 1000, 2),
+            "unit": "ms",
+            "baseline": round(_percentile(base_latencies, 0.99) * 1000, 2),
+            "ratio": None,
+            "size": size,
+        },
     ]
 
 
@@ -126,16 +159,35 @@ def seed_caseload(app: Any, clients: int, days: int) -> list[str]:
     ids = [f"c-load-{i:04d}" for i in range(clients)]
     kinds = list(ActivityType)
     for cid in ids:
-        app.store.add_policy_version(PolicyVersion(
-            client_id=cid, version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"], start_date=start,
-            set_by="cw-load", set_at=now), "cw-load")
+        app.store.add_policy_version(
+            PolicyVersion(
+                client_id=cid,
+                version=1,
+                template="uwv-ww",
+                rule=TEMPLATES["uwv-ww"],
+                start_date=start,
+                set_by="cw-load",
+                set_at=now,
+            ),
+            "cw-load",
+        )
         for n in range(int(days / 7 * 1.5)):
             day = start + timedelta(days=rng.randrange(days))
-            app.store.add_activity(Activity(
-                activity_id=f"act-{cid}-{n}", client_id=cid, request_id=f"r-{n}", type=rng.choice(kinds),
-                date=day, employer="Werkgever", position=rng.choice(labels), channel=Channel.ONLINE,
-                verification=rng.choice(list(Verification)),
-                logged_at=datetime.combine(day, datetime.min.time(), UTC)), [])
+            app.store.add_activity(
+                Activity(
+                    activity_id=f"act-{cid}-{n}",
+                    client_id=cid,
+                    request_id=f"r-{n}",
+                    type=rng.choice(kinds),
+                    date=day,
+                    employer="Werkgever",
+                    position=rng.choice(labels),
+                    channel=Channel.ONLINE,
+                    verification=rng.choice(list(Verification)),
+                    logged_at=datetime.combine(day, datetime.min.time(), UTC),
+                ),
+                [],
+            )
     return ids
 
 
@@ -167,18 +219,35 @@ def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> lis
         finally:
             server.stop(0).wait()
             app.close()
-    return [{"name": "caseload.p99", "value": round(_percentile(latencies, 0.99) * 1000, 2), "unit": "ms",
-             "baseline": None, "ratio": None, "size": clients},
-            {"name": "caseload.p50", "value": round(_percentile(latencies, 0.5) * 1000, 2), "unit": "ms",
-             "baseline": None, "ratio": None, "size": clients}]
+    return [
+        {
+            "name": "caseload.p99",
+            "value": round(_percentile(latencies, 0.99) * 1000, 2),
+            "unit": "ms",
+            "baseline": None,
+            "ratio": None,
+            "size": clients,
+        },
+        {
+            "name": "caseload.p50",
+            "value": round(_percentile(latencies, 0.5) * 1000, 2),
+            "unit": "ms",
+            "baseline": None,
+            "ratio": None,
+            "size": clients,
+        },
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    metrics = (bench_log_activity(200) + bench_caseload(20, 60, 10)) if args.quick else (
-        bench_log_activity() + bench_caseload())
+    metrics = (
+        (bench_log_activity(200) + bench_caseload(20, 60, 10))
+        if args.quick
+        else (bench_log_activity() + bench_caseload())
+    )
     for metric in metrics:
         print(json.dumps(metric))
 

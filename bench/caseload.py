@@ -16,12 +16,22 @@ CALLS = 200
 
 def run(size: int) -> list[Metric]:
     days, calls, repeats = (DAYS, CALLS, REPEATS) if size >= 100 else (60, 10, 1)
-    rounds = [{m["name"]: m["value"] for m in bench_caseload(clients=size, days=days, calls=calls)}
-              for _ in range(repeats)]
-    notes = {"days_of_activities": days, "calls_per_round": calls,
-             "p99_ms_per_round": [r["caseload.p99"] for r in rounds]}
+    rounds = [
+        {m["name"]: m["value"] for m in bench_caseload(clients=size, days=days, calls=calls)} for _ in range(repeats)
+    ]
+    notes = {
+        "days_of_activities": days,
+        "calls_per_round": calls,
+        "p99_ms_per_round": [r["caseload.p99"] for r in rounds],
+    }
     return [
-        Metric("caseload.p99", median([r["caseload.p99"] for r in rounds]), "ms", size, goal=Goal(max_value=50),
-               notes=notes),
+        Metric(
+            "caseload.p99",
+            median([r["caseload.p99"] for r in rounds]),
+            "ms",
+            size,
+            goal=Goal(max_value=50),
+            notes=notes,
+        ),
         Metric("caseload.p50", median([r["caseload.p50"] for r in rounds]), "ms", size),
     ]

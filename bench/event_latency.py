@@ -48,8 +48,13 @@ class MatchEventWatcher(threading.Thread):
         super().__init__(name="bench-match-watcher", daemon=True)
         from kafka import KafkaConsumer, TopicPartition
 
-        self._consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                       auto_offset_reset="latest", fetch_max_wait_ms=100)
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
+            fetch_max_wait_ms=100,
+        )
         partitions = [TopicPartition(MATCHING, p) for p in sorted(self._consumer.partitions_for_topic(MATCHING) or {0})]
         self._consumer.assign(partitions)
         self._consumer.seek_to_end(*partitions)
@@ -91,8 +96,14 @@ def _profile_for(client_id: str, content: VacancyContent) -> SearchProfileInput:
         client_id=client_id,
         occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=1)],
         home_place_name=content.location.place_name,
-        max_travel_km=50, hours_min=0, hours_max=40, languages=["nl", "en"],
-        has_driving_licence=True, remote_acceptable=True, status=1)
+        max_travel_km=50,
+        hours_min=0,
+        hours_max=40,
+        languages=["nl", "en"],
+        has_driving_licence=True,
+        remote_acceptable=True,
+        status=1,
+    )
 
 
 def run(size: int) -> list[Metric]:
@@ -149,12 +160,20 @@ def run(size: int) -> list[Metric]:
             matching_app.close()
     if not latencies:
         raise RuntimeError(f"no match event arrived (skipped {skipped}, missing {missing})")
-    notes = {"measured": len(latencies), "not_accepted": skipped, "no_event_within_s": missing,
-             "background_profiles": background, "max_ms": round(max(latencies) * 1000, 1),
-             "p50_until_match_event_written_ms": round(percentile(first_leg, 0.5) * 1000, 1),
-             "p50_match_event_written_to_consumed_ms": round(
-                 percentile([total - first for total, first in zip(latencies, first_leg, strict=True)], 0.5) * 1000, 1)}
+    notes = {
+        "measured": len(latencies),
+        "not_accepted": skipped,
+        "no_event_within_s": missing,
+        "background_profiles": background,
+        "max_ms": round(max(latencies) * 1000, 1),
+        "p50_until_match_event_written_ms": round(percentile(first_leg, 0.5) * 1000, 1),
+        "p50_match_event_written_to_consumed_ms": round(
+            percentile([total - first for total, first in zip(latencies, first_leg, strict=True)], 0.5) * 1000, 1
+        ),
+    }
     return [
-        Metric("event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=200), notes=notes),
+        Metric(
+            "event-latency.p95", percentile(latencies, 0.95) * 1000, "ms", size, goal=Goal(max_value=200), notes=notes
+        ),
         Metric("event-latency.p50", percentile(latencies, 0.50) * 1000, "ms", size),
     ]

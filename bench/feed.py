@@ -59,16 +59,29 @@ def run(size: int) -> list[Metric]:
                     cpu.append(time.thread_time() - c0)
                     latencies.append(time.perf_counter() - t0)
                     totals.append(page.total_size)
-                rounds.append((percentile(latencies, 0.99), percentile(latencies, 0.5),
-                               percentile(cpu, 0.99), percentile(cpu, 0.5)))
+                rounds.append(
+                    (
+                        percentile(latencies, 0.99),
+                        percentile(latencies, 0.5),
+                        percentile(cpu, 0.99),
+                        percentile(cpu, 0.5),
+                    )
+                )
         finally:
             app.close()
     p99, p50, cpu_p99, cpu_p50 = (median([r[i] for r in rounds]) for i in range(4))
-    notes = {"clients": clients, "calls": calls, "page_size": PAGE_SIZE, "vacancy_load_s": round(load_seconds, 1),
-             "feed_size_mean": round(sum(totals) / len(totals), 1), "feed_size_max": max(totals),
-             # CPU time of this thread: what the code costs, without waits for a shared, busy machine.
-             "cpu_p99_ms": round(cpu_p99 * 1000, 2), "cpu_p50_ms": round(cpu_p50 * 1000, 2),
-             "p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds]}
+    notes = {
+        "clients": clients,
+        "calls": calls,
+        "page_size": PAGE_SIZE,
+        "vacancy_load_s": round(load_seconds, 1),
+        "feed_size_mean": round(sum(totals) / len(totals), 1),
+        "feed_size_max": max(totals),
+        # CPU time of this thread: what the code costs, without waits for a shared, busy machine.
+        "cpu_p99_ms": round(cpu_p99 * 1000, 2),
+        "cpu_p50_ms": round(cpu_p50 * 1000, 2),
+        "p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds],
+    }
     return [
         Metric("feed.p99", p99 * 1000, "ms", size, goal=Goal(max_value=10), notes=notes),
         Metric("feed.p50", p50 * 1000, "ms", size),

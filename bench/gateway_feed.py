@@ -51,8 +51,11 @@ def _serve_gateway(settings: Settings, matching_port: int) -> tuple[Any, threadi
 
     port = _free_port()
     gateway = GatewaySettings(matching_target=f"127.0.0.1:{matching_port}")
-    server = uvicorn.Server(uvicorn.Config(build_gateway(settings, gateway), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_gateway(settings, gateway), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, name="gateway", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -84,13 +87,19 @@ def run(size: int) -> list[Metric]:
             stub = matching_service_pb2_grpc.MatchingServiceStub(channel)
 
             def over_grpc(client_id: str) -> int:
-                reply = stub.GetFeed(mpb.GetFeedRequest(client_id=client_id, page_size=PAGE_SIZE),
-                                     metadata=(("authorization", f"Bearer {tokens[client_id]}"),), timeout=30)
+                reply = stub.GetFeed(
+                    mpb.GetFeedRequest(client_id=client_id, page_size=PAGE_SIZE),
+                    metadata=(("authorization", f"Bearer {tokens[client_id]}"),),
+                    timeout=30,
+                )
                 return len(reply.items)
 
             def over_http(client_id: str) -> int:
-                reply = http.get(f"/clients/{client_id}/feed", params={"pageSize": PAGE_SIZE},
-                                 headers={"Authorization": f"Bearer {tokens[client_id]}"})
+                reply = http.get(
+                    f"/clients/{client_id}/feed",
+                    params={"pageSize": PAGE_SIZE},
+                    headers={"Authorization": f"Bearer {tokens[client_id]}"},
+                )
                 reply.raise_for_status()
                 return len(reply.json()["items"])
 
@@ -108,8 +117,14 @@ def run(size: int) -> list[Metric]:
                         t0 = time.perf_counter()
                         items.append(call(client_id))
                         timed[kind].append(time.perf_counter() - t0)
-                rounds.append((percentile(timed["http"], 0.99), percentile(timed["grpc"], 0.99),
-                               percentile(timed["http"], 0.5), percentile(timed["grpc"], 0.5)))
+                rounds.append(
+                    (
+                        percentile(timed["http"], 0.99),
+                        percentile(timed["grpc"], 0.99),
+                        percentile(timed["http"], 0.5),
+                        percentile(timed["grpc"], 0.5),
+                    )
+                )
         finally:
             http.close()
             channel.close()
@@ -118,10 +133,25 @@ def run(size: int) -> list[Metric]:
             server.stop(0).wait()
             app.close()
     http_p99, grpc_p99, http_p50, grpc_p50 = (median([r[i] for r in rounds]) for i in range(4))
-    notes = {"clients": clients, "calls_per_round": calls, "page_size": PAGE_SIZE,
-             "items_per_page_mean": round(sum(items) / len(items), 1),
-             "gateway_p50_ms": round(http_p50 * 1000, 2), "grpc_p50_ms": round(grpc_p50 * 1000, 2),
-             "gateway_p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds],
-             "grpc_p99_ms_per_round": [round(r[1] * 1000, 2) for r in rounds]}
-    return [Metric("gateway-feed.p99", http_p99 * 1000, "ms", size, baseline_value=grpc_p99 * 1000,
-                   ratio=grpc_p99 / http_p99, goal=Goal(min_ratio=0.5), notes=notes)]
+    notes = {
+        "clients": clients,
+        "calls_per_round": calls,
+        "page_size": PAGE_SIZE,
+        "items_per_page_mean": round(sum(items) / len(items), 1),
+        "gateway_p50_ms": round(http_p50 * 1000, 2),
+        "grpc_p50_ms": round(grpc_p50 * 1000, 2),
+        "gateway_p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds],
+        "grpc_p99_ms_per_round": [round(r[1] * 1000, 2) for r in rounds],
+    }
+    return [
+        Metric(
+            "gateway-feed.p99",
+            http_p99 * 1000,
+            "ms",
+            size,
+            baseline_value=grpc_p99 * 1000,
+            ratio=grpc_p99 / http_p99,
+            goal=Goal(min_ratio=0.5),
+            notes=notes,
+        )
+    ]

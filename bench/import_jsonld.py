@@ -24,35 +24,63 @@ from services.vacancies.seed import sample_vacancies
 GOAL_SIZE = 20_000
 QUICK_SIZE = 500
 _UNITS = {"hour": "HOUR", "month": "MONTH", "year": "YEAR"}
-_TYPES = {"permanent": "FULL_TIME", "temporary": "TEMPORARY", "internship": "INTERN", "volunteer": "VOLUNTEER",
-          "freelance": "CONTRACTOR", "temporary_agency": "TEMPORARY", "apprenticeship": "OTHER"}
+_TYPES = {
+    "permanent": "FULL_TIME",
+    "temporary": "TEMPORARY",
+    "internship": "INTERN",
+    "volunteer": "VOLUNTEER",
+    "freelance": "CONTRACTOR",
+    "temporary_agency": "TEMPORARY",
+    "apprenticeship": "OTHER",
+}
 
 
 def job_posting(c: VacancyContent, number: int) -> dict[str, Any]:
     """One sample vacancy as a JobPosting the way job boards publish them."""
     paragraphs = "".join(f"<p>{p}</p>" for p in c.description.split("\n\n"))
     posting: dict[str, Any] = {
-        "@context": "https://schema.org/", "@type": "JobPosting",
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
         "identifier": {"@type": "PropertyValue", "name": "bench-feed", "value": f"B-{number}"},
-        "title": c.title, "description": paragraphs, "datePosted": f"{c.date_posted}T09:00:00+01:00",
-        "validThrough": c.valid_through or "2099-12-31", "hiringOrganization": {"@type": "Organization", "name": c.employer},
-        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": c.location.place_name,
-                                                      "postalCode": c.location.postal_code, "addressCountry": "NL"}},
+        "title": c.title,
+        "description": paragraphs,
+        "datePosted": f"{c.date_posted}T09:00:00+01:00",
+        "validThrough": c.valid_through or "2099-12-31",
+        "hiringOrganization": {"@type": "Organization", "name": c.employer},
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": c.location.place_name,
+                "postalCode": c.location.postal_code,
+                "addressCountry": "NL",
+            },
+        },
         "employmentType": ["FULL_TIME", _TYPES.get(c.contract_type, "OTHER")],
-        "occupationalCategory": c.occupation.isco_code, "skills": list(c.required_skills),
+        "occupationalCategory": c.occupation.isco_code,
+        "skills": list(c.required_skills),
         "workHours": f"{c.hours_min:g}-{c.hours_max:g} uur per week" if c.hours_min else "",
         "url": f"https://bench.example/vacatures/B-{number}",
     }
     if c.salary_min:
-        posting["baseSalary"] = {"@type": "MonetaryAmount", "currency": "EUR", "value": {
-            "@type": "QuantitativeValue", "minValue": c.salary_min, "maxValue": c.salary_max,
-            "unitText": _UNITS.get(c.salary_period, "MONTH")}}
+        posting["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": "EUR",
+            "value": {
+                "@type": "QuantitativeValue",
+                "minValue": c.salary_min,
+                "maxValue": c.salary_max,
+                "unitText": _UNITS.get(c.salary_period, "MONTH"),
+            },
+        }
     return posting
 
 
 def write_feeds(size: int, directory: Path) -> list[Path]:
     today = datetime.now(UTC).date()
-    postings = [job_posting(c, i) for i, c in enumerate(sample_vacancies(size, today=today - timedelta(days=1), seed=9))]
+    postings = [
+        job_posting(c, i) for i, c in enumerate(sample_vacancies(size, today=today - timedelta(days=1), seed=9))
+    ]
     half = size // 2
     array, lines = directory / "feed.json", directory / "feed.ndjson"
     array.write_text(json.dumps(postings[:half], ensure_ascii=False), encoding="utf-8")
@@ -97,5 +125,14 @@ def run(size: int) -> list[Metric]:
             rounds.append(time.perf_counter() - started)
     seconds, baseline_seconds = median(rounds), median(baselines)
     rate, baseline_rate = size / seconds, size / baseline_seconds
-    return [Metric("import.jsonld-throughput", rate, "postings/s", size, baseline_value=baseline_rate,
-                   ratio=rate / baseline_rate, notes={"mapped": good, "refused": bad, "repeats": REPEATS})]
+    return [
+        Metric(
+            "import.jsonld-throughput",
+            rate,
+            "postings/s",
+            size,
+            baseline_value=baseline_rate,
+            ratio=rate / baseline_rate,
+            notes={"mapped": good, "refused": bad, "repeats": REPEATS},
+        )
+    ]

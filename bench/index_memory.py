@@ -32,6 +32,17 @@ def run(size: int) -> list[Metric]:
     seconds = time.perf_counter() - started
     gc.collect()
     grown = rss_bytes() - rss_before
-    return [Metric("index-memory.rss", grown / MIB, "MiB", size, goal=Goal(max_value=1024),
-                   notes={"profiles": len(index), "bytes_per_profile": round(grown / max(1, len(index))),
-                          "generate_and_build_s": round(seconds, 1)})]
+    return [
+        Metric(
+            "index-memory.rss",
+            grown / MIB,
+            "MiB",
+            size,
+            goal=Goal(max_value=1024),
+            notes={
+                "profiles": len(index),
+                "bytes_per_profile": round(grown / max(1, len(index))),
+                "generate_and_build_s": round(seconds, 1),
+            },
+        )
+    ]

@@ -50,16 +50,20 @@ def vacancy_batches(n: int, today: date, *, seed: int, source: str) -> list[svc.
 class DecodeOnlyServicer(vacancy_service_pb2_grpc.VacancyServiceServicer):
     """Receives the batches (protobuf decoding happens in the transport), stores nothing."""
 
-    def IngestVacancies(self, request_iterator: Iterator[svc.IngestVacanciesRequest],
-                        context: grpc.ServicerContext) -> Iterator[svc.IngestVacanciesResponse]:
+    def IngestVacancies(
+        self, request_iterator: Iterator[svc.IngestVacanciesRequest], context: grpc.ServicerContext
+    ) -> Iterator[svc.IngestVacanciesResponse]:
         for request in request_iterator:
-            results = [svc.IngestResult(index=i, source=v.source, external_id=v.external_id,
-                                        status=svc.INGEST_STATUS_ACCEPTED)
-                       for i, v in enumerate(request.vacancies)]
+            results = [
+                svc.IngestResult(index=i, source=v.source, external_id=v.external_id, status=svc.INGEST_STATUS_ACCEPTED)
+                for i, v in enumerate(request.vacancies)
+            ]
             yield svc.IngestVacanciesResponse(batch_id=request.batch_id, results=results)
 
 
-def _stream(port: int, requests: list[svc.IngestVacanciesRequest], metadata: tuple[tuple[str, str], ...]) -> dict[int, int]:
+def _stream(
+    port: int, requests: list[svc.IngestVacanciesRequest], metadata: tuple[tuple[str, str], ...]
+) -> dict[int, int]:
     statuses: dict[int, int] = {}
     with grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS) as channel:
         stub = vacancy_service_pb2_grpc.VacancyServiceStub(channel)
@@ -80,8 +84,13 @@ def run(size: int) -> list[Metric]:
         # Baseline first: same server setup, nothing stored.
         empty_log = SqliteProcessingLog(settings.data_dir / "baseline_log.db")
         baseline_server, baseline_port = create_grpc_server(
-            "127.0.0.1:0", settings=settings, service_names=[SERVICE_NAME], access=ACCESS, processing_log=empty_log,
-            register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(DecodeOnlyServicer(), s))
+            "127.0.0.1:0",
+            settings=settings,
+            service_names=[SERVICE_NAME],
+            access=ACCESS,
+            processing_log=empty_log,
+            register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(DecodeOnlyServicer(), s),
+        )
         try:
             _stream(baseline_port, warmup, metadata)
             started = time.perf_counter()
@@ -109,7 +118,8 @@ def run(size: int) -> list[Metric]:
             conn = app.outbox.connect()
             try:
                 (published_count,) = conn.execute(
-                    "SELECT COUNT(*) FROM event_outbox WHERE published_at IS NOT NULL").fetchone()
+                    "SELECT COUNT(*) FROM event_outbox WHERE published_at IS NOT NULL"
+                ).fetchone()
             finally:
                 conn.close()
         finally:
@@ -117,12 +127,31 @@ def run(size: int) -> list[Metric]:
             app.close()
     accepted = statuses.get(svc.INGEST_STATUS_ACCEPTED, 0)
     rate, baseline_rate = size / seconds, size / baseline_seconds
-    return [Metric("ingest.throughput", rate, "vacancies/s", size, baseline_value=baseline_rate,
-                   ratio=rate / baseline_rate, goal=GOAL,
-                   notes={"batch_size": BATCH_SIZE, "accepted": accepted, "all_published": published,
-                          "process_cpu_us_per_vacancy": round(cpu_seconds / size * 1e6, 1),
-                          "events_published_incl_warmup": published_count}),
-            # Until every result is back (stored, events in the outbox), relay not waited for:
-            # separates the service's own cost from the relay's.
-            Metric("ingest.stored-throughput", size / stored_seconds, "vacancies/s", size,
-                   baseline_value=baseline_rate, ratio=size / stored_seconds / baseline_rate)]
+    return [
+        Metric(
+            "ingest.throughput",
+            rate,
+            "vacancies/s",
+            size,
+            baseline_value=baseline_rate,
+            ratio=rate / baseline_rate,
+            goal=GOAL,
+            notes={
+                "batch_size": BATCH_SIZE,
+                "accepted": accepted,
+                "all_published": published,
+                "process_cpu_us_per_vacancy": round(cpu_seconds / size * 1e6, 1),
+                "events_published_incl_warmup": published_count,
+            },
+        ),
+        # Until every result is back (stored, events in the outbox), relay not waited for:
+        # separates the service's own cost from the relay's.
+        Metric(
+            "ingest.stored-throughput",
+            size / stored_seconds,
+            "vacancies/s",
+            size,
+            baseline_value=baseline_rate,
+            ratio=size / stored_seconds / baseline_rate,
+        ),
+    ]

@@ -48,8 +48,10 @@ def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
         try:
             requests = batches(n, batch_size, datetime.now(UTC).date())
             token = mint_token(settings, subject="bench", role="service")
-            with grpc.insecure_channel(f"127.0.0.1:{port}", options=[
-                    ("grpc.max_send_message_length", 32 << 20), ("grpc.max_receive_message_length", 32 << 20)]) as channel:
+            with grpc.insecure_channel(
+                f"127.0.0.1:{port}",
+                options=[("grpc.max_send_message_length", 32 << 20), ("grpc.max_receive_message_length", 32 << 20)],
+            ) as channel:
                 stub = vacancy_service_pb2_grpc.VacancyServiceStub(channel)
 
                 def send() -> Iterator[svc.IngestVacanciesRequest]:
@@ -67,8 +69,13 @@ def run(n: int = 20_000, batch_size: int = 500) -> dict[str, float]:
             app.close()
             gc.unfreeze()
             gc.set_threshold(*thresholds)
-    return {"vacancies": n, "seconds": elapsed, "per_second": n / elapsed,
-            "accepted": statuses.get(svc.INGEST_STATUS_ACCEPTED, 0), "events_in_outbox": outbox}
+    return {
+        "vacancies": n,
+        "seconds": elapsed,
+        "per_second": n / elapsed,
+        "accepted": statuses.get(svc.INGEST_STATUS_ACCEPTED, 0),
+        "events_in_outbox": outbox,
+    }
 
 
 if __name__ == "__main__":

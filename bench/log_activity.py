@@ -22,11 +22,27 @@ def run(size: int) -> list[Metric]:
     p99 = median([r[1]["value"] for r in rounds])
     baseline_p99 = median([r[1]["baseline"] for r in rounds])
     return [
-        Metric("log-activity.throughput", throughput["value"], throughput["unit"], throughput["size"],
-               baseline_value=throughput["baseline"], ratio=throughput["ratio"], goal=Goal(min_ratio=0.5),
-               notes={"threads": THREADS, "ratio_per_round": [r[0]["ratio"] for r in rounds]}),
-        Metric("log-activity.p99", p99, "ms", throughput["size"], baseline_value=baseline_p99,
-               ratio=baseline_p99 / p99 if p99 else None, goal=Goal(max_value=10),
-               notes={"p99_ms_per_round": [r[1]["value"] for r in rounds],
-                      "baseline_p99_ms_per_round": [r[1]["baseline"] for r in rounds]}),
+        Metric(
+            "log-activity.throughput",
+            throughput["value"],
+            throughput["unit"],
+            throughput["size"],
+            baseline_value=throughput["baseline"],
+            ratio=throughput["ratio"],
+            goal=Goal(min_ratio=0.5),
+            notes={"threads": THREADS, "ratio_per_round": [r[0]["ratio"] for r in rounds]},
+        ),
+        Metric(
+            "log-activity.p99",
+            p99,
+            "ms",
+            throughput["size"],
+            baseline_value=baseline_p99,
+            ratio=baseline_p99 / p99 if p99 else None,
+            goal=Goal(max_value=10),
+            notes={
+                "p99_ms_per_round": [r[1]["value"] for r in rounds],
+                "baseline_p99_ms_per_round": [r[1]["baseline"] for r in rounds],
+            },
+        ),
     ]

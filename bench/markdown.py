@@ -32,8 +32,11 @@ def rows(metrics: list[dict[str, Any]]) -> list[str]:
         if m["baseline_value"] is not None:
             measured += f" (baseline {_num(m['baseline_value'], m['unit'])}, ratio {_num(m['ratio'])})"
         prefix = m["name"].split(".")[0]
-        extra = [f"{n.split('.', 1)[1]} {_num(o['value'], o['unit'])}" for n, o in by_name.items()
-                 if n.startswith(prefix + ".") and o["goal"] is None and n != m["name"]]
+        extra = [
+            f"{n.split('.', 1)[1]} {_num(o['value'], o['unit'])}"
+            for n, o in by_name.items()
+            if n.startswith(prefix + ".") and o["goal"] is None and n != m["name"]
+        ]
         cpu = (m.get("notes") or {}).get("cpu_p99_ms")
         if cpu is not None:
             extra.append(f"CPU-time p99 {_num(cpu, 'ms')}")

@@ -71,7 +71,9 @@ def bench_reverse_match(profiles: int = 1_000_000, queries: int = 1000, scans: i
     index_rss = _rss_bytes() - before
     gc.freeze()  # as the service does after loading: the long-lived index is not rescanned by the GC
     rng = random.Random(3)
-    vacancies = [compile_vacancy(random_vacancy(rng, f"vac-q{i}", today=TODAY, received_at=NOW)) for i in range(queries)]
+    vacancies = [
+        compile_vacancy(random_vacancy(rng, f"vac-q{i}", today=TODAY, received_at=NOW)) for i in range(queries)
+    ]
     timings, cpu_timings, counts = [], [], []
     for vac in vacancies:
         t0, c0 = time.perf_counter(), time.thread_time()
@@ -90,25 +92,64 @@ def bench_reverse_match(profiles: int = 1_000_000, queries: int = 1000, scans: i
     mean = sum(timings) / len(timings) * 1000
     rules_ms = _rules_brute_force_ms(profiles, vacancies[:scans])
     return [
-        {"name": "reverse-match cpu p50", "value": round(_percentile(cpu_timings, 0.5) * 1000, 3), "unit": "ms",
-         "size": profiles},
-        {"name": "reverse-match cpu p99", "value": round(_percentile(cpu_timings, 0.99) * 1000, 3), "unit": "ms",
-         "size": profiles},
-        {"name": "reverse-match vs rules brute force", "value": round(mean, 3), "unit": "ms",
-         "baseline": round(rules_ms, 1), "baseline_name": "rules.evaluate on every profile (measured on a sample, scaled)",
-         "ratio": round(rules_ms / mean, 1), "size": profiles},
+        {
+            "name": "reverse-match cpu p50",
+            "value": round(_percentile(cpu_timings, 0.5) * 1000, 3),
+            "unit": "ms",
+            "size": profiles,
+        },
+        {
+            "name": "reverse-match cpu p99",
+            "value": round(_percentile(cpu_timings, 0.99) * 1000, 3),
+            "unit": "ms",
+            "size": profiles,
+        },
+        {
+            "name": "reverse-match vs rules brute force",
+            "value": round(mean, 3),
+            "unit": "ms",
+            "baseline": round(rules_ms, 1),
+            "baseline_name": "rules.evaluate on every profile (measured on a sample, scaled)",
+            "ratio": round(rules_ms / mean, 1),
+            "size": profiles,
+        },
         {"name": "reverse-match p50", "value": round(p50, 3), "unit": "ms", "size": profiles},
-        {"name": "reverse-match p95", "value": round(_percentile(timings, 0.95) * 1000, 3), "unit": "ms", "size": profiles},
+        {
+            "name": "reverse-match p95",
+            "value": round(_percentile(timings, 0.95) * 1000, 3),
+            "unit": "ms",
+            "size": profiles,
+        },
         {"name": "reverse-match p99", "value": round(p99, 3), "unit": "ms", "size": profiles, "goal": "<= 5 ms"},
-        {"name": "reverse-match mean", "value": round(mean, 3), "unit": "ms", "baseline": round(brute, 1),
-         "baseline_name": "full scan (brute force) mean", "ratio": round(brute / mean, 1), "size": profiles,
-         "goal": ">= 1000x"},
-        {"name": "reverse-match matches per vacancy", "value": round(matched / len(vacancies), 1), "unit": "profiles",
-         "size": profiles},
-        {"name": "reverse-match matches per vacancy p99", "value": _percentile(counts, 0.99), "unit": "profiles",
-         "size": profiles},
-        {"name": "profile index RSS", "value": round(index_rss / 2**20, 1), "unit": "MiB", "size": profiles,
-         "goal": "<= 1024 MiB"},
+        {
+            "name": "reverse-match mean",
+            "value": round(mean, 3),
+            "unit": "ms",
+            "baseline": round(brute, 1),
+            "baseline_name": "full scan (brute force) mean",
+            "ratio": round(brute / mean, 1),
+            "size": profiles,
+            "goal": ">= 1000x",
+        },
+        {
+            "name": "reverse-match matches per vacancy",
+            "value": round(matched / len(vacancies), 1),
+            "unit": "profiles",
+            "size": profiles,
+        },
+        {
+            "name": "reverse-match matches per vacancy p99",
+            "value": _percentile(counts, 0.99),
+            "unit": "profiles",
+            "size": profiles,
+        },
+        {
+            "name": "profile index RSS",
+            "value": round(index_rss / 2**20, 1),
+            "unit": "MiB",
+            "size": profiles,
+            "goal": "<= 1024 MiB",
+        },
         {"name": "profile index build", "value": round(build_seconds, 1), "unit": "s", "size": profiles},
     ]
 
@@ -140,17 +181,44 @@ def bench_feed(vacancies: int = 200_000, clients: int = 1000, page_size: int = 5
     for profile in profiles:
         t0, c0 = time.perf_counter(), time.thread_time()
         ranked = feed.rank(profile, index.matches(profile), {}, TODAY, None)
-        page = feed.page(profile, "Utrecht", ranked, feed.FeedCursor(0, None), page_size, TODAY, PageTokens.process_local())
+        page = feed.page(
+            profile, "Utrecht", ranked, feed.FeedCursor(0, None), page_size, TODAY, PageTokens.process_local()
+        )
         cpu_timings.append(time.thread_time() - c0)
         timings.append(time.perf_counter() - t0)
         shown += len(page.items)
     return [
-        {"name": "feed top-50 cpu p50", "value": round(_percentile(cpu_timings, 0.5) * 1000, 3), "unit": "ms", "size": vacancies},
-        {"name": "feed top-50 cpu p99", "value": round(_percentile(cpu_timings, 0.99) * 1000, 3), "unit": "ms", "size": vacancies},
-        {"name": "feed top-50 p50", "value": round(_percentile(timings, 0.5) * 1000, 3), "unit": "ms", "size": vacancies},
-        {"name": "feed top-50 p95", "value": round(_percentile(timings, 0.95) * 1000, 3), "unit": "ms", "size": vacancies},
-        {"name": "feed top-50 p99", "value": round(_percentile(timings, 0.99) * 1000, 3), "unit": "ms", "size": vacancies,
-         "goal": "<= 20 ms"},
+        {
+            "name": "feed top-50 cpu p50",
+            "value": round(_percentile(cpu_timings, 0.5) * 1000, 3),
+            "unit": "ms",
+            "size": vacancies,
+        },
+        {
+            "name": "feed top-50 cpu p99",
+            "value": round(_percentile(cpu_timings, 0.99) * 1000, 3),
+            "unit": "ms",
+            "size": vacancies,
+        },
+        {
+            "name": "feed top-50 p50",
+            "value": round(_percentile(timings, 0.5) * 1000, 3),
+            "unit": "ms",
+            "size": vacancies,
+        },
+        {
+            "name": "feed top-50 p95",
+            "value": round(_percentile(timings, 0.95) * 1000, 3),
+            "unit": "ms",
+            "size": vacancies,
+        },
+        {
+            "name": "feed top-50 p99",
+            "value": round(_percentile(timings, 0.99) * 1000, 3),
+            "unit": "ms",
+            "size": vacancies,
+            "goal": "<= 20 ms",
+        },
         {"name": "feed items per page", "value": round(shown / len(profiles), 1), "unit": "items", "size": vacancies},
     ]
 

@@ -79,9 +79,18 @@ class NumpyScan:
         self._skill_starts = np.cumsum(self._skill_counts) - self._skill_counts
         self._languages = np.array(languages, dtype=object if len(language_bits) > 63 else np.int64)
         # Packed: flags (bits 0-7), hours_min, hours_max, contract type bits, education level.
-        self._attrs = np.array([(_LICENCE if p.has_driving_licence else 0) | (_REMOTE if p.remote_acceptable else 0)
-                                | p.hours_min << 8 | p.hours_max << 16 | sum(1 << c for c in p.contract_types) << 24
-                                | p.education_level << 32 for p in profiles], dtype=np.int64)
+        self._attrs = np.array(
+            [
+                (_LICENCE if p.has_driving_licence else 0)
+                | (_REMOTE if p.remote_acceptable else 0)
+                | p.hours_min << 8
+                | p.hours_max << 16
+                | sum(1 << c for c in p.contract_types) << 24
+                | p.education_level << 32
+                for p in profiles
+            ],
+            dtype=np.int64,
+        )
         self._lat = np.array([p.latitude for p in profiles], dtype=np.float64)
         self._lon = np.array([p.longitude for p in profiles], dtype=np.float64)
         self._max_km = np.array([p.max_km for p in profiles], dtype=np.float64)
@@ -112,8 +121,11 @@ class NumpyScan:
             if any(code not in self._language_bits for code in vac.languages):
                 return []
             mask = sum(1 << self._language_bits[code] for code in vac.languages)
-            keep &= np.array([int(m) & mask == mask for m in self._languages[rows]], dtype=bool) \
-                if self._languages.dtype == object else (self._languages[rows] & mask) == mask
+            keep &= (
+                np.array([int(m) & mask == mask for m in self._languages[rows]], dtype=bool)
+                if self._languages.dtype == object
+                else (self._languages[rows] & mask) == mask
+            )
         salary = max(v.salary_max, v.salary_min)
         if salary:
             keep &= (self._min_salary[rows] == 0) | (self._min_salary[rows] <= salary)
@@ -125,7 +137,8 @@ class NumpyScan:
             dy = (lat - v.latitude) * KM_PER_DEGREE
             dx = (lon - v.longitude) * KM_PER_DEGREE * math.cos(math.radians(v.latitude))
             near = (np.abs(lat - v.latitude) * KM_PER_DEGREE_LAT_LOWER_BOUND <= max_km) & (
-                np.sqrt(dx * dx + dy * dy) <= max_km * FLAT_EARTH_MARGIN + FLAT_EARTH_MARGIN_KM)
+                np.sqrt(dx * dx + dy * dy) <= max_km * FLAT_EARTH_MARGIN + FLAT_EARTH_MARGIN_KM
+            )
             keep = via_remote | near
             rows, closeness, via_remote, near = rows[keep], closeness[keep], via_remote[keep], near[keep]
             distances = exact_distance_km(self._lat[rows], self._lon[rows], v.latitude, v.longitude)
@@ -138,26 +151,51 @@ class NumpyScan:
             rows, closeness, via_remote = rows[keep], closeness[keep], via_remote[keep]
         return self._scored(rows, closeness, via_remote, distances, vac, today)
 
-    def _scored(self, rows: np.ndarray, closeness: np.ndarray, via_remote: np.ndarray, distances: np.ndarray | None,
-                vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
+    def _scored(
+        self,
+        rows: np.ndarray,
+        closeness: np.ndarray,
+        via_remote: np.ndarray,
+        distances: np.ndarray | None,
+        vac: VacancyCriteria,
+        today: date,
+    ) -> list[ProfileMatch]:
         n_required, n_optional = len(vac.required_skills), len(vac.optional_skills)
         required = np.array([self._skill_ids[s] for s in vac.required_skills if s in self._skill_ids], dtype=np.int32)
         optional = np.array([self._skill_ids[s] for s in vac.optional_skills if s in self._skill_ids], dtype=np.int32)
         common_required, common_optional = segment_counts_by_group(
-            self._skill_starts[rows], self._skill_counts[rows], self._skills, (required, optional), len(self._skill_ids) + 1)
+            self._skill_starts[rows],
+            self._skill_counts[rows],
+            self._skills,
+            (required, optional),
+            len(self._skill_ids) + 1,
+        )
         stride = n_optional + 1
-        skills = per_unique(common_required * stride + common_optional,
-                            lambda code: skills_part(code // stride, n_required, code % stride, n_optional))
-        distance = np.ones(len(rows)) if distances is None else np.where(via_remote, 1.0, exact_distance_parts(distances))
+        skills = per_unique(
+            common_required * stride + common_optional,
+            lambda code: skills_part(code // stride, n_required, code % stride, n_optional),
+        )
+        distance = (
+            np.ones(len(rows)) if distances is None else np.where(via_remote, 1.0, exact_distance_parts(distances))
+        )
         attrs = self._attrs[rows]
         low, high = vac.hours_low, vac.hours_high
         hours = per_unique(((attrs >> 8) & 0xFFFF), lambda code: hours_part(low, high, code % 256, code // 256))
         recency = recency_part(vac.vacancy.date_posted, today)
-        totals = (WEIGHT_OCCUPATION * _CLOSENESS_VALUE[closeness] + WEIGHT_SKILLS * skills + WEIGHT_DISTANCE * distance
-                  + WEIGHT_HOURS * hours + WEIGHT_RECENCY * recency)
+        totals = (
+            WEIGHT_OCCUPATION * _CLOSENESS_VALUE[closeness]
+            + WEIGHT_SKILLS * skills
+            + WEIGHT_DISTANCE * distance
+            + WEIGHT_HOURS * hours
+            + WEIGHT_RECENCY * recency
+        )
         scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
         names = [self._ids[r] for r in rows.tolist()]
         order = order_by((-scores,), names.__getitem__)
         distance_list = distances[order].tolist() if distances is not None else [None] * len(order)
-        return profile_matches([names[i] for i in order], scores[order].tolist(),
-                               [_MATCHES[c] for c in closeness[order].tolist()], distance_list)
+        return profile_matches(
+            [names[i] for i in order],
+            scores[order].tolist(),
+            [_MATCHES[c] for c in closeness[order].tolist()],
+            distance_list,
+        )

@@ -39,15 +39,29 @@ def _round(calls: int, observed: bool) -> float:
     else:
         tracing.disable_tracing()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48),
-                            metrics=observed, tracing=observed)
+        settings = Settings(
+            data_dir=Path(tmp),
+            kafka_bootstrap_servers=None,
+            token_secret=secrets.token_urlsafe(48),
+            metrics=observed,
+            tracing=observed,
+        )
         app = build_app(settings)
         today = app.clock().date()
         clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
         for cid in clients:
-            app.store.add_policy_version(PolicyVersion(
-                client_id=cid, version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"],
-                start_date=today - timedelta(days=30), set_by="cw-bench", set_at=app.clock()), "cw-bench")
+            app.store.add_policy_version(
+                PolicyVersion(
+                    client_id=cid,
+                    version=1,
+                    template="uwv-ww",
+                    rule=TEMPLATES["uwv-ww"],
+                    start_date=today - timedelta(days=30),
+                    set_by="cw-bench",
+                    set_at=app.clock(),
+                ),
+                "cw-bench",
+            )
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
         metadata = (("authorization", f"Bearer {mint_token(settings, subject='bench', role='service')}"),)
         labels = [o.label_nl for o in occupations.by_isco_prefix("5223")]
@@ -58,11 +72,18 @@ def _round(calls: int, observed: bool) -> float:
                 stub = activities_pb2_grpc.ActivityServiceStub(channel)
 
                 def call(t: int, i: int, stub: Any = stub) -> None:
-                    stub.LogActivity(pb.LogActivityRequest(
-                        client_id=clients[(t * per_thread + i) % len(clients)], request_id=f"r-{t}-{i}",
-                        type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION, date=(today - timedelta(days=i % 20)).isoformat(),
-                        employer="Winkelketen Voorbeeld", position=rng.choice(labels),
-                        channel=pb.CHANNEL_ONLINE), metadata=metadata)
+                    stub.LogActivity(
+                        pb.LogActivityRequest(
+                            client_id=clients[(t * per_thread + i) % len(clients)],
+                            request_id=f"r-{t}-{i}",
+                            type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+                            date=(today - timedelta(days=i % 20)).isoformat(),
+                            employer="Winkelketen Voorbeeld",
+                            position=rng.choice(labels),
+                            channel=pb.CHANNEL_ONLINE,
+                        ),
+                        metadata=metadata,
+                    )
 
                 _hammer(call, THREADS, max(per_thread // 10, 5))  # warm-up
                 rate, _ = _hammer(call, THREADS, per_thread)
@@ -84,8 +105,21 @@ def run(size: int) -> list[Metric]:
     ratios = [on / off for on, off in pairs]
     middle = sorted(range(rounds), key=lambda i: ratios[i])[rounds // 2]
     on, off = pairs[middle]
-    return [Metric("observability.log-activity-throughput", on, "rpc/s", (size // THREADS) * THREADS,
-                   baseline_value=off, ratio=on / off, goal=Goal(min_ratio=0.9),
-                   notes={"threads": THREADS, "on": "metrics + tracing (no exporter)", "off": "both off",
-                          "ratio_per_round": [round(r, 3) for r in ratios],
-                          "median_ratio": round(median(ratios), 3)})]
+    return [
+        Metric(
+            "observability.log-activity-throughput",
+            on,
+            "rpc/s",
+            (size // THREADS) * THREADS,
+            baseline_value=off,
+            ratio=on / off,
+            goal=Goal(min_ratio=0.9),
+            notes={
+                "threads": THREADS,
+                "on": "metrics + tracing (no exporter)",
+                "off": "both off",
+                "ratio_per_round": [round(r, 3) for r in ratios],
+                "median_ratio": round(median(ratios), 3),
+            },
+        )
+    ]

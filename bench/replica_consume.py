@@ -42,7 +42,7 @@ def _publish(bootstrap: str, size: int) -> None:
         try:
             contents = list(sample_vacancies(size, today=datetime.now(UTC).date(), seed=4242, source="bench-replica"))
             for start in range(0, size, 500):
-                app.ingest(contents[start:start + 500])
+                app.ingest(contents[start : start + 500])
             app.start_background(expiry_interval=0)
             relay = app.relay()
             if relay is None or not relay.flush(300):
@@ -60,8 +60,9 @@ def run(size: int) -> list[Metric]:
         with embedded_broker() as bootstrap:
             _publish(bootstrap, size)
             with temp_settings(bootstrap) as base:
-                settings = base.model_copy(update={"search_url": server.url, "search_engine": "opensearch",
-                                                   "replica_id": "1"})
+                settings = base.model_copy(
+                    update={"search_url": server.url, "search_engine": "opensearch", "replica_id": "1"}
+                )
                 app = matching.build_app(settings)
                 try:
                     rng = random.Random(4243)
@@ -77,10 +78,16 @@ def run(size: int) -> list[Metric]:
     finally:
         server.close()
     rate = size / (last - first)
-    notes = {"replicas": 1, "profiles": profiles, "store": "search (osmem)", "partitions": 1,
-             "backlog_seconds": round(last - first, 2)}
-    return [Metric("replica-consume.vacancy-events-per-s", rate, "events/s", size, goal=Goal(min_value=500),
-                   notes=notes)]
+    notes = {
+        "replicas": 1,
+        "profiles": profiles,
+        "store": "search (osmem)",
+        "partitions": 1,
+        "backlog_seconds": round(last - first, 2),
+    }
+    return [
+        Metric("replica-consume.vacancy-events-per-s", rate, "events/s", size, goal=Goal(min_value=500), notes=notes)
+    ]
 
 
 def _time_the_backlog(consumer: object, size: int) -> tuple[float, float]:
@@ -95,5 +102,7 @@ def _time_the_backlog(consumer: object, size: int) -> tuple[float, float]:
         if consumer.handled_count >= size:  # type: ignore[attr-defined]
             return first, time.perf_counter()
         time.sleep(0.002)
-    raise RuntimeError(f"the replica handled {consumer.handled_count} of {size} events "  # type: ignore[attr-defined]
-                       f"within {TIMEOUT_S:.0f} s")
+    raise RuntimeError(
+        f"the replica handled {consumer.handled_count} of {size} events "  # type: ignore[attr-defined]
+        f"within {TIMEOUT_S:.0f} s"
+    )

@@ -62,9 +62,14 @@ class Metric:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "value": _round(self.value), "unit": self.unit,
-            "baseline_value": _round(self.baseline_value), "ratio": _round(self.ratio), "size": self.size,
-            "goal": self.goal.describe(self.unit) if self.goal else None, "met": self.met,
+            "name": self.name,
+            "value": _round(self.value),
+            "unit": self.unit,
+            "baseline_value": _round(self.baseline_value),
+            "ratio": _round(self.ratio),
+            "size": self.size,
+            "goal": self.goal.describe(self.unit) if self.goal else None,
+            "met": self.met,
             **({"notes": self.notes} if self.notes else {}),
             **environment(),
             # Other work on this shared machine inflates wall-clock latencies: say how busy it was.
@@ -139,6 +144,14 @@ def print_table(rows: list[dict[str, Any]], title: str, out: IO[str] = sys.stder
         table.add_column(column, justify="right" if column in ("value", "baseline", "ratio", "size") else "left")
     for m in rows:
         met = "-" if m["met"] is None else ("yes" if m["met"] else "NO")
-        table.add_row(m["name"], _fmt(m["value"]), m["unit"], _fmt(m["baseline_value"]), _fmt(m["ratio"]),
-                      f"{m['size']:,}", m["goal"] or "", met)
+        table.add_row(
+            m["name"],
+            _fmt(m["value"]),
+            m["unit"],
+            _fmt(m["baseline_value"]),
+            _fmt(m["ratio"]),
+            f"{m['size']:,}",
+            m["goal"] or "",
+            met,
+        )
     Console(file=out, width=140).print(table)

@@ -83,8 +83,16 @@ def run(size: int) -> list[Metric]:
             if round_number == 0 and matches != expected:
                 raise AssertionError(f"index and numpy scan disagree for {vac.vacancy.vacancy_id}")
             found.append(len(matches))
-        rounds.append((percentile(latencies, 0.99), percentile(latencies, 0.5), percentile(cpu, 0.99),
-                       percentile(cpu, 0.5), percentile(scan_latencies, 0.99), percentile(scan_latencies, 0.5)))
+        rounds.append(
+            (
+                percentile(latencies, 0.99),
+                percentile(latencies, 0.5),
+                percentile(cpu, 0.99),
+                percentile(cpu, 0.5),
+                percentile(scan_latencies, 0.99),
+                percentile(scan_latencies, 0.5),
+            )
+        )
     p99, p50, cpu_p99, cpu_p50, scan_p99, scan_p50 = (median([r[i] for r in rounds]) for i in range(6))
 
     paired_index, paired_brute = 0.0, 0.0
@@ -111,27 +119,55 @@ def run(size: int) -> list[Metric]:
 
     n_pairs = min(BRUTE_FORCE_QUERIES, len(queries))
     index_ms, brute_ms = paired_index / n_pairs * 1000, paired_brute / n_pairs * 1000
-    notes = {"queries": len(queries), "matches_per_query_mean": round(sum(found) / len(found), 1),
-             "matches_per_query_max": max(found), "profile_generation_s": round(generated_seconds, 1),
-             "index_build_s": round(build_seconds, 1), "numpy_scan_build_s": round(scan_build_seconds, 1),
-             "warm_up_s": round(warm_up_seconds, 2), "load_avg_1m": round(os.getloadavg()[0], 1),
-             # CPU time of this thread: what the code costs, without waits for a shared, busy machine.
-             "cpu_p99_ms": round(cpu_p99 * 1000, 2), "cpu_p50_ms": round(cpu_p50 * 1000, 2),
-             "p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds],
-             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    notes = {
+        "queries": len(queries),
+        "matches_per_query_mean": round(sum(found) / len(found), 1),
+        "matches_per_query_max": max(found),
+        "profile_generation_s": round(generated_seconds, 1),
+        "index_build_s": round(build_seconds, 1),
+        "numpy_scan_build_s": round(scan_build_seconds, 1),
+        "warm_up_s": round(warm_up_seconds, 2),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
+        # CPU time of this thread: what the code costs, without waits for a shared, busy machine.
+        "cpu_p99_ms": round(cpu_p99 * 1000, 2),
+        "cpu_p50_ms": round(cpu_p50 * 1000, 2),
+        "p99_ms_per_round": [round(r[0] * 1000, 2) for r in rounds],
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
     return [
-        Metric("reverse-match.p99", p99 * 1000, "ms", size,
-               goal=Goal(max_value=5), notes=notes),
+        Metric("reverse-match.p99", p99 * 1000, "ms", size, goal=Goal(max_value=5), notes=notes),
         Metric("reverse-match.p50", p50 * 1000, "ms", size),
-        Metric("reverse-match.vs-numpy-scan", p50 * 1000, "ms", size, baseline_value=scan_p50 * 1000,
-               ratio=scan_p50 / p50 if p50 else None, goal=Goal(min_ratio=10),
-               notes={"interleaved_queries": len(queries) * REPEATS, "scan_p99_ms": round(scan_p99 * 1000, 2),
-                      "p99_ratio": round(scan_p99 / p99, 1) if p99 else None}),
-        Metric("reverse-match.vs-brute-force", index_ms, "ms", size, baseline_value=brute_ms,
-               ratio=brute_ms / index_ms if index_ms else None, goal=Goal(min_ratio=1000),
-               notes={"paired_queries": n_pairs}),
-        Metric("reverse-match.p99-with-updates", percentile(updated_latencies, 0.99) * 1000, "ms", size,
-               notes={"queries": len(updated_latencies), "one_profile_upsert_before_each": True}),
+        Metric(
+            "reverse-match.vs-numpy-scan",
+            p50 * 1000,
+            "ms",
+            size,
+            baseline_value=scan_p50 * 1000,
+            ratio=scan_p50 / p50 if p50 else None,
+            goal=Goal(min_ratio=10),
+            notes={
+                "interleaved_queries": len(queries) * REPEATS,
+                "scan_p99_ms": round(scan_p99 * 1000, 2),
+                "p99_ratio": round(scan_p99 / p99, 1) if p99 else None,
+            },
+        ),
+        Metric(
+            "reverse-match.vs-brute-force",
+            index_ms,
+            "ms",
+            size,
+            baseline_value=brute_ms,
+            ratio=brute_ms / index_ms if index_ms else None,
+            goal=Goal(min_ratio=1000),
+            notes={"paired_queries": n_pairs},
+        ),
+        Metric(
+            "reverse-match.p99-with-updates",
+            percentile(updated_latencies, 0.99) * 1000,
+            "ms",
+            size,
+            notes={"queries": len(updated_latencies), "one_profile_upsert_before_each": True},
+        ),
         # The memory goal (P6) is at 2 M profiles: `index-memory`.
         Metric("reverse-match.index-rss", index_bytes / MIB, "MiB", size),
     ]

@@ -89,22 +89,37 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     # Signs the tokens the services accept: the caller's JOBMATCH_TOKEN_SECRET, else one made now.
-    token_secret: str = field(default_factory=lambda: os.environ.get("JOBMATCH_TOKEN_SECRET") or secrets.token_urlsafe(48))
+    token_secret: str = field(
+        default_factory=lambda: os.environ.get("JOBMATCH_TOKEN_SECRET") or secrets.token_urlsafe(48)
+    )
 
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"
 
     def start(self, timeout: float = 180.0) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMATCH_")}
-        env.update({"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JOBMATCH_DATA_DIR": str(self.data_dir),
-                    "JOBMATCH_SEED_SAMPLE_DATA": "1", "PYTHONUNBUFFERED": "1", "JOBMATCH_TOKEN_SECRET": self.token_secret,
-                    **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
-                    **self.extra_env})
+        env.update(
+            {
+                "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+                "JOBMATCH_DATA_DIR": str(self.data_dir),
+                "JOBMATCH_SEED_SAMPLE_DATA": "1",
+                "PYTHONUNBUFFERED": "1",
+                "JOBMATCH_TOKEN_SECRET": self.token_secret,
+                **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
+                **self.extra_env,
+            }
+        )
         for name in SERVICES:
             with open(self.log_path(name), "wb") as log:
                 self.processes[name] = subprocess.Popen(  # our interpreter and module
-                    [sys.executable, "-m", f"services.{name}"], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                    stdout=log, stderr=log, preexec_fn=_die_with_parent)
+                    [sys.executable, "-m", f"services.{name}"],
+                    cwd=REPO,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    preexec_fn=_die_with_parent,
+                )
         for name, full_name in SERVICES.items():
             if not wait_serving(f"127.0.0.1:{self.ports[name]}", full_name, timeout):
                 raise RuntimeError(f"{name} did not become SERVING; see {self.log_path(name)}")
@@ -145,8 +160,10 @@ def wait_serving(address: str, service: str, timeout: float) -> bool:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             try:
-                if stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=1).status == \
-                        health_pb2.HealthCheckResponse.SERVING:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=1).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
                     return True
             except grpc.RpcError:
                 pass
@@ -166,8 +183,9 @@ class Traffic:
         self.errors: Counter[str] = Counter()
         self.error_samples: list[str] = []
         self.lock = threading.Lock()
-        channels = {name: grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS)
-                    for name, port in stack.ports.items()}
+        channels = {
+            name: grpc.insecure_channel(f"127.0.0.1:{port}", options=GRPC_OPTIONS) for name, port in stack.ports.items()
+        }
         self.channels = channels
         self.vacancies = vacancy_service_pb2_grpc.VacancyServiceStub(channels["vacancies"])
         self.matching = matching_service_pb2_grpc.MatchingServiceStub(channels["matching"])
@@ -214,8 +232,11 @@ class Traffic:
         for position in range(first, first + INGEST_BATCH):
             content = self.pool_contents[position % self.pool]
             raise_by = 10.0 * (position // self.pool)
-            picked.append(content.model_copy(update={"salary_min": content.salary_min + raise_by,
-                                                     "salary_max": content.salary_max + raise_by}))
+            picked.append(
+                content.model_copy(
+                    update={"salary_min": content.salary_min + raise_by, "salary_max": content.salary_max + raise_by}
+                )
+            )
         return picked
 
     def ingest_batch(self) -> None:
@@ -238,8 +259,12 @@ class Traffic:
 
     def get_feed(self) -> None:
         client = self.rng.choice(CLIENTS)
-        feed = self.call("get_feed", lambda: self.matching.GetFeed(
-            mpb.GetFeedRequest(client_id=client, page_size=20), metadata=self.client_tokens[client], timeout=10))
+        feed = self.call(
+            "get_feed",
+            lambda: self.matching.GetFeed(
+                mpb.GetFeedRequest(client_id=client, page_size=20), metadata=self.client_tokens[client], timeout=10
+            ),
+        )
         if feed is not None and feed.items:
             seen = self.feed_seen[client]
             seen.append((time.monotonic(), self.rng.choice(feed.items).vacancy.vacancy_id))
@@ -251,18 +276,28 @@ class Traffic:
         from_feed = [v for at, v in self.feed_seen[client] if time.monotonic() - at > 5.0]
         vacancy_id = self.rng.choice(from_feed) if from_feed and number % 3 == 0 else ""
         request = apb.LogActivityRequest(
-            client_id=client, request_id=f"soak-{number}", date=datetime.now(UTC).date().isoformat(),
-            channel=apb.CHANNEL_ONLINE, vacancy_id=vacancy_id)
+            client_id=client,
+            request_id=f"soak-{number}",
+            date=datetime.now(UTC).date().isoformat(),
+            channel=apb.CHANNEL_ONLINE,
+            vacancy_id=vacancy_id,
+        )
         if not vacancy_id:
             request.type = apb.ACTIVITY_TYPE_OPEN_APPLICATION
             request.employer = self.rng.choice(("Bakkerij Het Korenaar", "Zorginstelling Lindehof", "Stadsbeheer"))
             request.position = self.rng.choice(("Verkoopmedewerker", "Verzorgende IG", "Medewerker groen"))
-        self.call("log_activity", lambda: self.activities.LogActivity(
-            request, metadata=self.client_tokens[client], timeout=10))
+        self.call(
+            "log_activity",
+            lambda: self.activities.LogActivity(request, metadata=self.client_tokens[client], timeout=10),
+        )
 
     def get_caseload(self) -> None:
-        self.call("get_caseload", lambda: self.activities.GetCaseload(
-            apb.GetCaseloadRequest(caseworker_id=CASEWORKER), metadata=self.caseworker_token, timeout=30))
+        self.call(
+            "get_caseload",
+            lambda: self.activities.GetCaseload(
+                apb.GetCaseloadRequest(caseworker_id=CASEWORKER), metadata=self.caseworker_token, timeout=30
+            ),
+        )
 
     def loop(self, kind: str, rate: float) -> None:
         action = getattr(self, kind)
@@ -294,8 +329,10 @@ def run(minutes: float, sample_every: float, keep: Path | None, pool: int = 0) -
         startup_s = time.monotonic() - started
         stop = threading.Event()
         traffic = Traffic(stack, Settings(token_secret=stack.token_secret), stop, pool)
-        threads = [threading.Thread(target=traffic.loop, args=(kind, rate), name=f"soak-{kind}", daemon=True)
-                   for kind, rate in RATES.items()]
+        threads = [
+            threading.Thread(target=traffic.loop, args=(kind, rate), name=f"soak-{kind}", daemon=True)
+            for kind, rate in RATES.items()
+        ]
         samples: list[dict[str, Any]] = []
         began = time.monotonic()
         for thread in threads:
@@ -304,8 +341,9 @@ def run(minutes: float, sample_every: float, keep: Path | None, pool: int = 0) -
         try:
             while True:
                 elapsed = time.monotonic() - began
-                samples.append({"t_s": round(elapsed, 1),
-                                **{name: rss_kib(p.pid) for name, p in stack.processes.items()}})
+                samples.append(
+                    {"t_s": round(elapsed, 1), **{name: rss_kib(p.pid) for name, p in stack.processes.items()}}
+                )
                 crashed = [name for name, p in stack.processes.items() if p.poll() is not None]
                 if crashed or elapsed >= duration:
                     break
@@ -327,8 +365,14 @@ def run(minutes: float, sample_every: float, keep: Path | None, pool: int = 0) -
     return result
 
 
-def summarize(minutes: float, startup_s: float, samples: list[dict[str, Any]], traffic: Traffic,
-              exit_codes: dict[str, int | None], error_lines: dict[str, list[str]]) -> dict[str, Any]:
+def summarize(
+    minutes: float,
+    startup_s: float,
+    samples: list[dict[str, Any]],
+    traffic: Traffic,
+    exit_codes: dict[str, int | None],
+    error_lines: dict[str, list[str]],
+) -> dict[str, Any]:
     warm = [s for s in samples if s["t_s"] >= WARMUP_FRACTION * minutes * 60] or samples
     memory = {}
     for name in SERVICES:
@@ -360,20 +404,29 @@ def summarize(minutes: float, startup_s: float, samples: list[dict[str, Any]], t
         "memory": memory,
         "rss_samples_kib": samples,
     }
-    result["ok"] = (not traffic.errors and not any(error_lines.values())
-                    and all(code == 0 for code in exit_codes.values()) and elapsed >= minutes * 60 * 0.95)
+    result["ok"] = (
+        not traffic.errors
+        and not any(error_lines.values())
+        and all(code == 0 for code in exit_codes.values())
+        and elapsed >= minutes * 60 * 0.95
+    )
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="20 seconds, RSS every 2 s (smoke run)")
     parser.add_argument("--keep", type=Path, help="keep data and service logs in this folder")
-    parser.add_argument("--pool", type=int, default=0,
-                        help="re-send (update) a pool of this many vacancies instead of new ones: a data set "
-                             "of constant size, so memory growth is not data growth (0 = always new)")
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        help="re-send (update) a pool of this many vacancies instead of new ones: a data set "
+        "of constant size, so memory growth is not data growth (0 = always new)",
+    )
     args = parser.parse_args(argv)
     minutes, sample_every = (20 / 60, 2.0) if args.quick else (args.minutes, 10.0)
     result = run(minutes, sample_every, args.keep, args.pool)

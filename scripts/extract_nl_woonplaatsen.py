@@ -35,9 +35,18 @@ SAME_PLACE_KM = 8.0
 
 # The export names provinces in English; GeoNames admin1 codes as in places.PROVINCES.
 PROVINCE_CODES = {
-    "Drenthe": "01", "Friesland": "02", "Guelders": "03", "Groningen": "04", "Limburg": "05",
-    "North Brabant": "06", "North Holland": "07", "Utrecht": "09", "Zeeland": "10",
-    "South Holland": "11", "Overijssel": "15", "Flevoland": "16",
+    "Drenthe": "01",
+    "Friesland": "02",
+    "Guelders": "03",
+    "Groningen": "04",
+    "Limburg": "05",
+    "North Brabant": "06",
+    "North Holland": "07",
+    "Utrecht": "09",
+    "Zeeland": "10",
+    "South Holland": "11",
+    "Overijssel": "15",
+    "Flevoland": "16",
 }
 
 

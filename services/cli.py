@@ -131,19 +131,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("up", help="run the whole stack on embedded defaults with sample data")
     up.add_argument("--no-seed", action="store_true", help="do not load sample data")
-    up.add_argument("--store", choices=["sqlite", "search"], default="sqlite",
-                    help="sqlite: embedded files (default); search: the search-engine adapters on an embedded "
-                         "OpenSearch-API server (osmem), or on JOBMATCH_SEARCH_URL when set")
-    up.add_argument("--replicas", type=int, default=1, metavar="N",
-                    help="N processes per service on the same port (SO_REUSEPORT); N > 1 needs --store search")
+    up.add_argument(
+        "--store",
+        choices=["sqlite", "search"],
+        default="sqlite",
+        help="sqlite: embedded files (default); search: the search-engine adapters on an embedded "
+        "OpenSearch-API server (osmem), or on JOBMATCH_SEARCH_URL when set",
+    )
+    up.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes per service on the same port (SO_REUSEPORT); N > 1 needs --store search",
+    )
     up.set_defaults(func=_cmd_up)
 
     serve = sub.add_parser("serve", help="run one service (its settings come from the environment)")
     serve.add_argument("service", choices=list(SERVERS))
     serve.set_defaults(func=_cmd_serve)
 
-    token = sub.add_parser("token", help="mint a development token (JOBMATCH_TOKEN_SECRET, else the secret "
-                                         "`jobmatch up` generated in JOBMATCH_DATA_DIR)")
+    token = sub.add_parser(
+        "token",
+        help="mint a development token (JOBMATCH_TOKEN_SECRET, else the secret "
+        "`jobmatch up` generated in JOBMATCH_DATA_DIR)",
+    )
     token.add_argument("--role", required=True, choices=["client", "caseworker", "service"])
     token.add_argument("--subject", required=True, help="client id, caseworker id or service name")
     token.add_argument("--caseload", help="comma-separated client ids (caseworker tokens)")

@@ -44,7 +44,8 @@ def check(port: int, service: str, host: str = "127.0.0.1") -> bool:
     with open_channel(Settings(), f"{host}:{port}") as channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT_SECONDS)
+                health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT_SECONDS
+            )
         except grpc.RpcError:
             return False
     return reply.status == health_pb2.HealthCheckResponse.SERVING

@@ -21,7 +21,9 @@ from services.common.settings import Settings
 SERVICES = ("vacancies", "matching", "activities")
 
 
-def gather_processing_log(settings: Settings, client_id: str, host: str = "localhost") -> tuple[list[privacy_pb2.ProcessingLogRecord], list[str]]:
+def gather_processing_log(
+    settings: Settings, client_id: str, host: str = "localhost"
+) -> tuple[list[privacy_pb2.ProcessingLogRecord], list[str]]:
     """All records of one client from every service, oldest first, and the services that did not answer."""
     token = mint_token(settings, subject="privacy-desk", role="service", ttl_seconds=300)
     metadata = (("authorization", f"Bearer {token}"), cli_metadata())
@@ -36,7 +38,9 @@ def gather_processing_log(settings: Settings, client_id: str, host: str = "local
             try:
                 while True:
                     reply = stub.ListProcessingLog(
-                        privacy_pb2.ListProcessingLogRequest(client_id=client_id, page_size=1000, page_token=token_page),
+                        privacy_pb2.ListProcessingLogRequest(
+                            client_id=client_id, page_size=1000, page_token=token_page
+                        ),
                         metadata=metadata,
                         timeout=10,
                     )
@@ -55,19 +59,32 @@ def render_log(client_id: str, records: list[Any], console: Any = None) -> None:
     (the operation and the processing activity) folded into one column."""
     from services.common.cli_tables import print_rows
 
-    columns = (("wanneer / when", True), ("wie / who", True), ("wat en waarom / what and why", False),
-               ("status", True))
-    rows = [(r.start_time.ToDatetime().strftime("%Y-%m-%d %H:%M"), r.actor,
-             f"{r.service}: {r.name.rsplit('/', 1)[-1]}\n{r.processing_activity_name_nl or r.processing_activity_id}",
-             r.status)
-            for r in records]
+    columns = (("wanneer / when", True), ("wie / who", True), ("wat en waarom / what and why", False), ("status", True))
+    rows = [
+        (
+            r.start_time.ToDatetime().strftime("%Y-%m-%d %H:%M"),
+            r.actor,
+            f"{r.service}: {r.name.rsplit('/', 1)[-1]}\n{r.processing_activity_name_nl or r.processing_activity_id}",
+            r.status,
+        )
+        for r in records
+    ]
     print_rows(f"Verwerkingen van / processing of {client_id}", columns, rows, console)
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
     records, unreachable = gather_processing_log(Settings(), args.client, args.host)
     if args.json:
-        print(json.dumps({"client_id": args.client, "records": [json_format.MessageToDict(r) for r in records], "unreachable": unreachable}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "client_id": args.client,
+                    "records": [json_format.MessageToDict(r) for r in records],
+                    "unreachable": unreachable,
+                },
+                indent=2,
+            )
+        )
     else:
         render_log(args.client, records)
     for problem in unreachable:

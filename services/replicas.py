@@ -26,10 +26,12 @@ def replicas_refusal(replicas: int, settings: Settings, store: str) -> str | Non
     if replicas < 1:
         return "--replicas moet 1 of meer zijn. / --replicas must be 1 or more."
     if replicas > 1 and store != "search" and not settings.search_engine_url:
-        return (f"--replicas {replicas} vraagt een gedeelde opslag: geef --store search (of zet "
-                "JOBMATCH_SEARCH_URL). SQLite-bestanden horen bij één proces.\n"
-                f"--replicas {replicas} needs a shared store: pass --store search (or set "
-                "JOBMATCH_SEARCH_URL). SQLite files belong to one process.")
+        return (
+            f"--replicas {replicas} vraagt een gedeelde opslag: geef --store search (of zet "
+            "JOBMATCH_SEARCH_URL). SQLite-bestanden horen bij één proces.\n"
+            f"--replicas {replicas} needs a shared store: pass --store search (or set "
+            "JOBMATCH_SEARCH_URL). SQLite files belong to one process."
+        )
     return None
 
 
@@ -39,8 +41,13 @@ def replica_env(env: dict[str, str], data_dir: Path, replica: int, replicas: int
     own = dict(env)
     own["JOBMATCH_SEED_SAMPLE_DATA"] = "1" if seed and replica == 1 else "0"
     if replicas > 1:
-        own.update({"JOBMATCH_SO_REUSEPORT": "1", "JOBMATCH_REPLICA_ID": str(replica),
-                    "JOBMATCH_DATA_DIR": str((data_dir / f"replica-{replica}").resolve())})
+        own.update(
+            {
+                "JOBMATCH_SO_REUSEPORT": "1",
+                "JOBMATCH_REPLICA_ID": str(replica),
+                "JOBMATCH_DATA_DIR": str((data_dir / f"replica-{replica}").resolve()),
+            }
+        )
     return own
 
 

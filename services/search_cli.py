@@ -26,10 +26,15 @@ from services.vacancies.adapters import elasticsearch_mappings as vacancies_indi
 
 def index_spec_groups(*, dutch_stemmer: bool = True) -> tuple[tuple[IndexSpec, ...], ...]:
     """Every index the search adapters use, service by service."""
-    return (tuple(processing_log.INDEX_SPECS), tuple(counters.INDEX_SPECS), tuple(processed.INDEX_SPECS),
-            tuple(engine_outbox.outbox_index_spec(service) for service in ("vacancies", "matching", "activities")),
-            tuple(vacancies_indices.index_specs(dutch_stemmer=dutch_stemmer)),
-            tuple(matching_indices.INDEX_SPECS), tuple(activities_indices.INDEX_SPECS))
+    return (
+        tuple(processing_log.INDEX_SPECS),
+        tuple(counters.INDEX_SPECS),
+        tuple(processed.INDEX_SPECS),
+        tuple(engine_outbox.outbox_index_spec(service) for service in ("vacancies", "matching", "activities")),
+        tuple(vacancies_indices.index_specs(dutch_stemmer=dutch_stemmer)),
+        tuple(matching_indices.INDEX_SPECS),
+        tuple(activities_indices.INDEX_SPECS),
+    )
 
 
 def all_index_specs(*, dutch_stemmer: bool = True) -> list[IndexSpec]:
@@ -41,8 +46,9 @@ def all_index_specs(*, dutch_stemmer: bool = True) -> list[IndexSpec]:
     return specs
 
 
-def migrate_all(connection: Connection, prefix: str | None = None,
-                progress: Callable[[str], None] = print) -> list[str]:
+def migrate_all(
+    connection: Connection, prefix: str | None = None, progress: Callable[[str], None] = print
+) -> list[str]:
     """Create or upgrade every index the search adapters use; returns what was done."""
     engine = connect_checked(connection)
     try:
@@ -62,8 +68,11 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     if overrides:
         settings = settings.model_copy(update=overrides)
     if not settings.search_engine_url:
-        print("Geen zoekmachine-adres: zet JOBMATCH_SEARCH_URL (of ELASTICSEARCH_URL) of geef --url.\n"
-              "No search engine address: set JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) or pass --url.", file=sys.stderr)
+        print(
+            "Geen zoekmachine-adres: zet JOBMATCH_SEARCH_URL (of ELASTICSEARCH_URL) of geef --url.\n"
+            "No search engine address: set JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) or pass --url.",
+            file=sys.stderr,
+        )
         return 2
     try:
         lines = migrate_all(Connection.from_settings(settings), args.prefix)
@@ -87,14 +96,21 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     for name in ("search", "es"):
-        parser = subparsers.add_parser(name, help="search-engine indices (Elasticsearch or OpenSearch)"
-                                       + (" — alias of 'search'" if name == "es" else ""))
+        parser = subparsers.add_parser(
+            name,
+            help="search-engine indices (Elasticsearch or OpenSearch)"
+            + (" — alias of 'search'" if name == "es" else ""),
+        )
         commands = parser.add_subparsers(dest="search_command", required=True)
         migrate_cmd = commands.add_parser(
-            "migrate", help="create missing indices/aliases; upgrade changed ones (reindex task + alias swap)")
+            "migrate", help="create missing indices/aliases; upgrade changed ones (reindex task + alias swap)"
+        )
         migrate_cmd.add_argument("--url", help="engine URL (default: JOBMATCH_SEARCH_URL or ELASTICSEARCH_URL)")
-        migrate_cmd.add_argument("--engine", choices=["elasticsearch", "opensearch"],
-                                 help="engine kind (default: JOBMATCH_SEARCH_ENGINE or elasticsearch)")
+        migrate_cmd.add_argument(
+            "--engine",
+            choices=["elasticsearch", "opensearch"],
+            help="engine kind (default: JOBMATCH_SEARCH_ENGINE or elasticsearch)",
+        )
         migrate_cmd.add_argument("--prefix", help="index name prefix (default: JOBMATCH_ES_INDEX_PREFIX or 'jobmatch')")
         migrate_cmd.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
         migrate_cmd.set_defaults(func=_cmd_migrate)

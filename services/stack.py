@@ -94,8 +94,9 @@ def _start_service(name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def _banner(settings: Settings, running: list[RunningService], bootstrap: str, embedded: bool,
-            gateway_port: int | None = None) -> str:
+def _banner(
+    settings: Settings, running: list[RunningService], bootstrap: str, embedded: bool, gateway_port: int | None = None
+) -> str:
     client_token = mint_token(settings, subject=DEMO_CLIENTS[0], role="client")
     caseworker_token = mint_token(settings, subject=DEMO_CASEWORKER, role="caseworker", caseload=DEMO_CLIENTS)
     host = "localhost"
@@ -107,12 +108,19 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
         replicas = f", {count} replicas" if count > 1 else ""
         lines.append(f"  {service.name:<11} {host}:{service.port}   ({service.full_name}{replicas})")
     for service in running:
-        which = f"{service.name} {service.replica}" if service.replica > 1 or any(
-            s.name == service.name and s.replica > 1 for s in running) else service.name
+        which = (
+            f"{service.name} {service.replica}"
+            if service.replica > 1 or any(s.name == service.name and s.replica > 1 for s in running)
+            else service.name
+        )
         lines.append(f"  {'metrics':<11} http://{host}:{service.metrics_port}/metrics   ({which})")
     if gateway_port is not None:
-        lines.append(f"  {'web':<11} http://{host}:{gateway_port}/   (Werk zoeken: sign in as demo client {DEMO_CLIENTS[0]})")
-        lines.append(f"  {'api':<11} http://{host}:{gateway_port}/api/v1/openapi.json   (HTTP/JSON API docs, OpenAPI 3)")
+        lines.append(
+            f"  {'web':<11} http://{host}:{gateway_port}/   (Werk zoeken: sign in as demo client {DEMO_CLIENTS[0]})"
+        )
+        lines.append(
+            f"  {'api':<11} http://{host}:{gateway_port}/api/v1/openapi.json   (HTTP/JSON API docs, OpenAPI 3)"
+        )
     lines.append(f"  {'kafka':<11} {bootstrap}   ({'embedded Tansu broker' if embedded else 'external'})")
     if settings.search_engine_url:
         lines.append(f"  {'search':<11} {settings.search_engine_url}   ({settings.search_engine_kind})")
@@ -123,17 +131,17 @@ def _banner(settings: Settings, running: list[RunningService], bootstrap: str, e
         "",
         "Try / Probeer:",
         f"  grpcurl -plaintext {host}:{settings.vacancies_port} list",
-        f"  grpcurl -plaintext -d '{{\"service\": \"jobmatch.vacancies.v1.VacancyService\"}}' "
+        f'  grpcurl -plaintext -d \'{{"service": "jobmatch.vacancies.v1.VacancyService"}}\' '
         f"{host}:{settings.vacancies_port} grpc.health.v1.Health/Check",
         "",
         f"  # the tailored feed of demo client {DEMO_CLIENTS[0]}:",
         f"  grpcurl -plaintext -H 'authorization: Bearer {client_token}' \\",
-        f"    -d '{{\"client_id\": \"{DEMO_CLIENTS[0]}\", \"page_size\": 5}}' "
+        f'    -d \'{{"client_id": "{DEMO_CLIENTS[0]}", "page_size": 5}}\' '
         f"{host}:{matching_port} jobmatch.matching.v1.MatchingService/GetFeed",
         "",
         f"  # the caseload of demo caseworker {DEMO_CASEWORKER}:",
         f"  grpcurl -plaintext -H 'authorization: Bearer {caseworker_token}' \\",
-        f"    -d '{{\"caseworker_id\": \"{DEMO_CASEWORKER}\"}}' "
+        f'    -d \'{{"caseworker_id": "{DEMO_CASEWORKER}"}}\' '
         f"{host}:{activities_port} jobmatch.activities.v1.ActivityService/GetCaseload",
         "",
         "  # other tokens: jobmatch token --role client --subject c-demo-002",
@@ -173,8 +181,9 @@ def with_dev_secret(settings: Settings) -> Settings:
     return settings.model_copy(update={"token_secret": SecretStr(ensure_dev_secret(settings.data_dir))})
 
 
-def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite",
-              replicas: int = 1) -> int:
+def run_stack(
+    settings: Settings, *, seed: bool = True, startup_timeout: float = 120.0, store: str = "sqlite", replicas: int = 1
+) -> int:
     refused = replicas_refusal(replicas, settings, store)
     if refused is not None:
         print(refused, file=sys.stderr, flush=True)
@@ -209,8 +218,9 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
         }
     )
     if settings.search_engine_url:
-        env.update({"JOBMATCH_SEARCH_URL": settings.search_engine_url,
-                    "JOBMATCH_SEARCH_ENGINE": settings.search_engine_kind})
+        env.update(
+            {"JOBMATCH_SEARCH_URL": settings.search_engine_url, "JOBMATCH_SEARCH_ENGINE": settings.search_engine_kind}
+        )
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     running: list[RunningService] = []
@@ -222,14 +232,20 @@ def run_stack(settings: Settings, *, seed: bool = True, startup_timeout: float =
                 own_env = replica_env(env, settings.data_dir, replica, replicas, seed)
                 metrics_port = metrics_port_for(settings, name, replica, replicas)
                 own_env[f"JOBMATCH_{name.upper()}_METRICS_PORT"] = str(metrics_port)
-                running.append(RunningService(name, full_name, settings.port_of(name),
-                                              _start_service(name, own_env), replica, metrics_port))
+                running.append(
+                    RunningService(
+                        name, full_name, settings.port_of(name), _start_service(name, own_env), replica, metrics_port
+                    )
+                )
         for service in running:
             address = f"127.0.0.1:{service.port}"
             # On a shared port a health check reaches any replica: also wait until this one listens.
             if not wait_until_serving(settings, address, service.full_name, startup_timeout) or (
-                    replicas > 1 and not wait_until_listening(service.process.pid, service.port, startup_timeout,
-                                                              _still_running(service.process))):
+                replicas > 1
+                and not wait_until_listening(
+                    service.process.pid, service.port, startup_timeout, _still_running(service.process)
+                )
+            ):
                 print(f"{service.name} did not become healthy on {address}", file=sys.stderr)
                 return 1
         from services.gateway.launch import GatewayDidNotStart, launch_gateway

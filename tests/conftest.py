@@ -63,15 +63,20 @@ def broker(_session_broker: tuple[object | None, str]) -> str:
 @pytest.fixture
 def settings(tmp_path: Path, broker: str) -> Settings:
     # Explicitly no Elasticsearch: an exported ELASTICSEARCH_URL runs only the ES contract legs.
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=broker, elasticsearch_url=None,
-                    token_secret=TEST_TOKEN_SECRET)
+    return Settings(
+        data_dir=tmp_path / "data",
+        kafka_bootstrap_servers=broker,
+        elasticsearch_url=None,
+        token_secret=TEST_TOKEN_SECRET,
+    )
 
 
 @pytest.fixture
 def offline_settings(tmp_path: Path) -> Settings:
     """Settings without a broker: for tests that need no events."""
-    return Settings(data_dir=tmp_path / "data", kafka_bootstrap_servers=None, elasticsearch_url=None,
-                    token_secret=TEST_TOKEN_SECRET)
+    return Settings(
+        data_dir=tmp_path / "data", kafka_bootstrap_servers=None, elasticsearch_url=None, token_secret=TEST_TOKEN_SECRET
+    )
 
 
 TokenFactory = Callable[..., tuple[tuple[str, str], ...]]
@@ -81,7 +86,9 @@ TokenFactory = Callable[..., tuple[tuple[str, str], ...]]
 def token_for(tmp_path: Path) -> TokenFactory:
     """Call metadata with a bearer token: token_for("client", "c-1") or with a caseload."""
 
-    def make(role: str, subject: str, caseload: Iterable[str] = (), settings: Settings | None = None) -> tuple[tuple[str, str], ...]:
+    def make(
+        role: str, subject: str, caseload: Iterable[str] = (), settings: Settings | None = None
+    ) -> tuple[tuple[str, str], ...]:
         settings = settings or Settings(data_dir=tmp_path, token_secret=TEST_TOKEN_SECRET)
         token = mint_token(settings, subject=subject, role=role, caseload=caseload)
         return (("authorization", f"Bearer {token}"),)

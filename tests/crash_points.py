@@ -77,8 +77,7 @@ def stored_documents(engine: SearchEngine, aliases: dict[str, str]) -> dict[str,
     for name, alias in aliases.items():
         engine.refresh(index=alias)
         hits = engine.search(index=alias, query={"match_all": {}}, size=10_000)["hits"]["hits"]
-        found[name] = {hit["_id"]: {k: v for k, v in hit["_source"].items() if k not in PENDING_FIELDS}
-                       for hit in hits}
+        found[name] = {hit["_id"]: {k: v for k, v in hit["_source"].items() if k not in PENDING_FIELDS} for hit in hits}
     return found
 
 
@@ -88,7 +87,9 @@ def still_pending(engine: SearchEngine, aliases: dict[str, str]) -> list[str]:
     for alias in aliases.values():
         engine.refresh(index=alias)
         query = {"exists": {"field": "pending_since"}}
-        left += [f"{alias}/{hit['_id']}" for hit in engine.search(index=alias, query=query, size=10_000)["hits"]["hits"]]
+        left += [
+            f"{alias}/{hit['_id']}" for hit in engine.search(index=alias, query=query, size=10_000)["hits"]["hits"]
+        ]
     return left
 
 

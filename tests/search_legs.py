@@ -82,8 +82,10 @@ def _start_container() -> tuple[str | None, str]:
     try:
         from testcontainers.elasticsearch import ElasticSearchContainer  # type: ignore[import-not-found]
     except ImportError:
-        return None, ("no ELASTICSEARCH_URL and the testcontainers package is not installed (set "
-                      "JOBMATCH_TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL=http://host:9200 to run this leg)")
+        return None, (
+            "no ELASTICSEARCH_URL and the testcontainers package is not installed (set "
+            "JOBMATCH_TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL=http://host:9200 to run this leg)"
+        )
     try:
         import docker  # type: ignore[import-not-found]
 
@@ -136,8 +138,10 @@ def search_leg(kind: str, specs: list[IndexSpec]) -> Any:
 
 
 # What osmem (0.1.6) lacks, found by these suites; each is covered by the real-engine leg.
-OSMEM_SCORE_TIE_BREAK = ("osmem ignores the tie-breaker after _score in search_after (pages skip equal scores); "
-                         "Elasticsearch and OpenSearch honour it — covered by the elasticsearch leg")
+OSMEM_SCORE_TIE_BREAK = (
+    "osmem ignores the tie-breaker after _score in search_after (pages skip equal scores); "
+    "Elasticsearch and OpenSearch honour it — covered by the elasticsearch leg"
+)
 
 
 def osmem_lacks(request: Any, reason: str) -> None:

@@ -83,9 +83,11 @@ class App:
     def event_handler(self) -> ActivitiesEventHandler:
         """Vacancy events feed the projection; "I applied" from the feed logs the activity;
         the caseworker platform's caseload events change the stored caseloads."""
-        return ActivitiesEventHandler(VacancyEventHandler(self.store),
-                                      MatchingEventHandler(FeedApplications(self.activities), self.clock),
-                                      self._caseload_event)
+        return ActivitiesEventHandler(
+            VacancyEventHandler(self.store),
+            MatchingEventHandler(FeedApplications(self.activities), self.clock),
+            self._caseload_event,
+        )
 
     def _caseload_event(self, event: object) -> None:
         with background_context(self.processing_log, "activities", "caseload-events"):
@@ -95,8 +97,9 @@ class App:
         with background_context(self.processing_log, "activities", "sweep"):
             return self.obligations.sweep()
 
-    def start_background(self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS,
-                         outbox_sweep_interval: float = OUTBOX_SWEEP_SECONDS) -> None:
+    def start_background(
+        self, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS, outbox_sweep_interval: float = OUTBOX_SWEEP_SECONDS
+    ) -> None:
         """Outbox relay and vacancy consumer (with a broker) and the period sweeper (at-risk,
         notice, assessment, retention), which runs on one replica only: the one owning partition
         0 of the vacancies topic in the consumer's group (every replica without a broker). On
@@ -105,15 +108,22 @@ class App:
         bootstrap = self.settings.kafka_bootstrap_servers
         consumer = None
         if bootstrap:
-            consumer = self.background.start(EventConsumer(bootstrap, [VACANCIES, MATCHING, CASELOAD], VACANCY_GROUP,
-                                                           self.event_handler(),
-                                                           self.processed_events(),
-                                                           **self.settings.group_timing()))
+            consumer = self.background.start(
+                EventConsumer(
+                    bootstrap,
+                    [VACANCIES, MATCHING, CASELOAD],
+                    VACANCY_GROUP,
+                    self.event_handler(),
+                    self.processed_events(),
+                    **self.settings.group_timing(),
+                )
+            )
         leads = owner_of(consumer, VACANCIES)
         if bootstrap:
             shared = self.search is not None  # the engine's outbox: one relay for every replica
-            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings,
-                                                            leads=leads if shared else None))
+            self.background.start(
+                OutboxRelay.from_settings(self.outbox, self.settings, leads=leads if shared else None)
+            )
         if sweep_interval > 0:
             self.sweep_job = SingleWriter("period sweep", leads, self._sweep_and_log)
             self.background.every(sweep_interval, "sweeper", self.sweep_job)
@@ -131,9 +141,14 @@ class App:
         for status, count in self.obligations.status_census().items():
             ACTIVITIES_CLIENTS.labels(status).set(count)
         if report.at_risk_signals or report.assessed_signals or report.erased_activities:
-            log.info("period sweep", extra={"at_risk": report.at_risk_signals,
-                                            "assessed": report.assessed_signals,
-                                            "erased": report.erased_activities})
+            log.info(
+                "period sweep",
+                extra={
+                    "at_risk": report.at_risk_signals,
+                    "assessed": report.assessed_signals,
+                    "erased": report.erased_activities,
+                },
+            )
         self.store.checkpoint()
 
     def relay(self) -> OutboxRelay | None:
@@ -145,8 +160,14 @@ class App:
         self.processing_log.close()
 
 
-def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
-              tokens: PageTokens | None = None) -> App:
+def build_app(
+    settings: Settings,
+    *,
+    store: Any = None,
+    client: Any = None,
+    clock: Clock | None = None,
+    tokens: PageTokens | None = None,
+) -> App:
     """The app from `settings`; a test may hand in its own parts instead of the ones the
     settings name: `store` (built with its outbox, which the relay then reads), `client` (the
     search engine the search path uses instead of connecting to the settings' URL), `clock`,
@@ -169,14 +190,26 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
 
         es = connect(settings, [*INDEX_SPECS, OUTBOX], engine=client)
         if store is None:
-            store = ElasticsearchActivitiesStore(es.engine, es.prefix, EngineOutbox(
-                es.engine, es.prefix, OUTBOX_SERVICE, settings.source_urn(SOURCE_SYSTEM),
-                retention_days=settings.outbox_retention_days))
+            store = ElasticsearchActivitiesStore(
+                es.engine,
+                es.prefix,
+                EngineOutbox(
+                    es.engine,
+                    es.prefix,
+                    OUTBOX_SERVICE,
+                    settings.source_urn(SOURCE_SYSTEM),
+                    retention_days=settings.outbox_retention_days,
+                ),
+            )
         processing_log = es.processing_log
     else:
         if store is None:
-            store = SqliteActivitiesStore(data_dir / "activities.db", SqliteOutbox(
-                data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days))
+            store = SqliteActivitiesStore(
+                data_dir / "activities.db",
+                SqliteOutbox(
+                    data_dir / "activities.db", settings.source_urn(SOURCE_SYSTEM), settings.outbox_retention_days
+                ),
+            )
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
     outbox = store._outbox  # the outbox the store writes its events to: the relay's source
     timed = TimedStore(store, "activities", "search" if es is not None else "sqlite")  # latency by operation
@@ -186,19 +219,27 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
     return App(settings, store, outbox, processing_log, activities, obligations, caseloads, clock, tokens, search=es)
 
 
-def create_server(settings: Settings, address: str = "127.0.0.1:0",
-                  app: App | None = None) -> tuple[grpc.Server, int, App]:
+def create_server(
+    settings: Settings, address: str = "127.0.0.1:0", app: App | None = None
+) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
-    servicer = ActivityServicer(app.activities, app.obligations, app.caseloads,
-                                accept_caseload_claim=settings.accept_caseload_claim)
+    servicer = ActivityServicer(
+        app.activities, app.obligations, app.caseloads, accept_caseload_claim=settings.accept_caseload_claim
+    )
     privacy = PrivacyServicer(app.processing_log, ActivitiesEraser(app.store, app.clock), app.tokens)
     server, port = create_grpc_server(
-        address, settings=settings, service_names=[SERVICE_NAME],
+        address,
+        settings=settings,
+        service_names=[SERVICE_NAME],
         register=lambda s: activities_pb2_grpc.add_ActivityServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log, privacy=privacy, caseload=app.caseloads.is_assigned)
+        access=ACCESS,
+        processing_log=app.processing_log,
+        privacy=privacy,
+        caseload=app.caseloads.is_assigned,
+    )
     return server, port, app
 
 

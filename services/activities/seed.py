@@ -45,35 +45,69 @@ def _monday_before(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _activity(rng: random.Random, story: demo_story.DemoClient, n: int, day: date, now: datetime,
-              kind: ActivityType | None = None) -> Activity:
+def _activity(
+    rng: random.Random, story: demo_story.DemoClient, n: int, day: date, now: datetime, kind: ActivityType | None = None
+) -> Activity:
     client = story.client_id
-    kind = kind if kind is not None else rng.choices(
-        [ActivityType.VACANCY_APPLICATION, ActivityType.OPEN_APPLICATION, ActivityType.JOB_INTERVIEW,
-         ActivityType.AGENCY_REGISTRATION, ActivityType.NETWORKING_CONTACT, ActivityType.JOB_FAIR],
-        weights=[50, 15, 12, 6, 10, 7])[0]
+    kind = (
+        kind
+        if kind is not None
+        else rng.choices(
+            [
+                ActivityType.VACANCY_APPLICATION,
+                ActivityType.OPEN_APPLICATION,
+                ActivityType.JOB_INTERVIEW,
+                ActivityType.AGENCY_REGISTRATION,
+                ActivityType.NETWORKING_CONTACT,
+                ActivityType.JOB_FAIR,
+            ],
+            weights=[50, 15, 12, 6, 10, 7],
+        )[0]
+    )
     where = rng.choice(demo_story.job_places(story)).name
-    employer = (demo_story.agency_name(where) if kind is ActivityType.AGENCY_REGISTRATION
-                else demo_story.employer_name(story.occupation.isco_code, where))
-    channel = {ActivityType.JOB_INTERVIEW: Channel.IN_PERSON, ActivityType.JOB_FAIR: Channel.IN_PERSON,
-               ActivityType.NETWORKING_CONTACT: Channel.PHONE}.get(
-        kind, rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.LETTER, Channel.PHONE]))
+    employer = (
+        demo_story.agency_name(where)
+        if kind is ActivityType.AGENCY_REGISTRATION
+        else demo_story.employer_name(story.occupation.isco_code, where)
+    )
+    channel = {
+        ActivityType.JOB_INTERVIEW: Channel.IN_PERSON,
+        ActivityType.JOB_FAIR: Channel.IN_PERSON,
+        ActivityType.NETWORKING_CONTACT: Channel.PHONE,
+    }.get(kind, rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.LETTER, Channel.PHONE]))
     age = (now.date() - day).days
-    outcome = Outcome.SENT if age < 10 else rng.choice(
-        [Outcome.NO_ANSWER, Outcome.REJECTED, Outcome.REJECTED, Outcome.INVITED, Outcome.SENT])
-    evidence = Evidence(document_name=f"sollicitatiebrief-{n:03d}.pdf",
-                        sha256_digest=rng.randbytes(32).hex()) if rng.random() < 0.4 else None
+    outcome = (
+        Outcome.SENT
+        if age < 10
+        else rng.choice([Outcome.NO_ANSWER, Outcome.REJECTED, Outcome.REJECTED, Outcome.INVITED, Outcome.SENT])
+    )
+    evidence = (
+        Evidence(document_name=f"sollicitatiebrief-{n:03d}.pdf", sha256_digest=rng.randbytes(32).hex())
+        if rng.random() < 0.4
+        else None
+    )
     verification, reason = Verification.UNVERIFIED, ""
     if age > 21:
         roll = rng.random()
         verification = Verification.REJECTED if roll < 0.05 else Verification.APPROVED if roll < 0.85 else verification
         reason = rng.choice(REJECT_REASONS) if verification is Verification.REJECTED else ""
     return Activity(
-        activity_id=f"act-seed-{client}-{n:03d}", client_id=client, request_id=f"seed-{n:03d}", type=kind,
-        date=day, employer=employer, position=story.occupation.label_nl,
-        contact_role=rng.choice(["recruiter", "teamleider", "HR-adviseur"]) if kind is not ActivityType.OPEN_APPLICATION else "",
-        channel=channel, outcome=outcome, evidence=evidence, verification=verification,
-        verification_reason=reason, verified_by=CASEWORKER if verification is not Verification.UNVERIFIED else "",
+        activity_id=f"act-seed-{client}-{n:03d}",
+        client_id=client,
+        request_id=f"seed-{n:03d}",
+        type=kind,
+        date=day,
+        employer=employer,
+        position=story.occupation.label_nl,
+        contact_role=rng.choice(["recruiter", "teamleider", "HR-adviseur"])
+        if kind is not ActivityType.OPEN_APPLICATION
+        else "",
+        channel=channel,
+        outcome=outcome,
+        evidence=evidence,
+        verification=verification,
+        verification_reason=reason,
+        verified_by=CASEWORKER if verification is not Verification.UNVERIFIED else "",
         logged_at=min(now, datetime.combine(day + timedelta(days=rng.choice([0, 0, 1])), time(19, 30), now.tzinfo)),
     )
 
@@ -91,11 +125,26 @@ def seed_sample_data(app: App) -> None:
         template = "weekly" if client in WEEKLY_CLIENTS else "uwv-ww"
         exemptions: tuple[Exemption, ...] = ()
         if client == ILL_CLIENT:
-            exemptions = (Exemption(start_date=start + timedelta(weeks=4), end_date=start + timedelta(weeks=8, days=-1),
-                                    reason=ExemptionReason.ILLNESS),)
-        store.add_policy_version(PolicyVersion(
-            client_id=client, version=1, template=template, rule=TEMPLATES[template], start_date=start,
-            exemptions=exemptions, set_by=CASEWORKER, set_at=now), CASEWORKER)
+            exemptions = (
+                Exemption(
+                    start_date=start + timedelta(weeks=4),
+                    end_date=start + timedelta(weeks=8, days=-1),
+                    reason=ExemptionReason.ILLNESS,
+                ),
+            )
+        store.add_policy_version(
+            PolicyVersion(
+                client_id=client,
+                version=1,
+                template=template,
+                rule=TEMPLATES[template],
+                start_date=start,
+                exemptions=exemptions,
+                set_by=CASEWORKER,
+                set_at=now,
+            ),
+            CASEWORKER,
+        )
         per_week = 1.6 if template == "uwv-ww" else 1.3
         n, day = 0, start
         while day <= today:

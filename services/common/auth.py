@@ -45,9 +45,7 @@ class Principal:
         return f"{self.role}:{self.subject}"
 
 
-_current: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(
-    "jobmatch_principal", default=None
-)
+_current: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("jobmatch_principal", default=None)
 
 
 def current_principal() -> Principal:
@@ -79,12 +77,14 @@ def signing_secret(settings: Settings) -> str:
         return settings.token_secret.get_secret_value()
     generated = read_dev_secret(settings.data_dir)
     if generated is None:
-        raise NoTokenSecret(t(
-            f"Geen geheim om tokens mee te tekenen: zet JOBMATCH_TOKEN_SECRET, of start eerst `jobmatch up` "
-            f"(dat maakt {dev_secret_path(settings.data_dir)} aan; JOBMATCH_DATA_DIR wijst de map aan).",
-            f"No secret to sign tokens with: set JOBMATCH_TOKEN_SECRET, or run `jobmatch up` first "
-            f"(it creates {dev_secret_path(settings.data_dir)}; JOBMATCH_DATA_DIR names the folder).",
-        ))
+        raise NoTokenSecret(
+            t(
+                f"Geen geheim om tokens mee te tekenen: zet JOBMATCH_TOKEN_SECRET, of start eerst `jobmatch up` "
+                f"(dat maakt {dev_secret_path(settings.data_dir)} aan; JOBMATCH_DATA_DIR wijst de map aan).",
+                f"No secret to sign tokens with: set JOBMATCH_TOKEN_SECRET, or run `jobmatch up` first "
+                f"(it creates {dev_secret_path(settings.data_dir)}; JOBMATCH_DATA_DIR names the folder).",
+            )
+        )
     return generated
 
 
@@ -195,8 +195,9 @@ def principal_from_metadata(settings: Settings, metadata: Iterable[tuple[str, st
 CaseloadLookup = Callable[[str, str], bool]
 
 
-def check_client_access(principal: Principal, client_id: str, assigned: CaseloadLookup | None = None, *,
-                        accept_claim: bool = True) -> None:
+def check_client_access(
+    principal: Principal, client_id: str, assigned: CaseloadLookup | None = None, *, accept_claim: bool = True
+) -> None:
     """A client reaches its own data, a caseworker the clients assigned to them (the stored
     caseload; a token's caseload claim too while `accept_claim`), a service any client."""
     if principal.role == "service":

@@ -15,8 +15,9 @@ WIDTH = 80
 
 def table(title: str, columns: Sequence[tuple[str, bool]]) -> Table:
     """`columns`: (header, whole) — a whole column (ids, actors, dates) never wraps or is cut."""
-    made = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-                 title_justify="left")
+    made = Table(
+        title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), title_justify="left"
+    )
     for header, whole in columns:
         if whole:
             made.add_column(header, no_wrap=True, overflow="ignore")
@@ -25,8 +26,9 @@ def table(title: str, columns: Sequence[tuple[str, bool]]) -> Table:
     return made
 
 
-def print_rows(title: str, columns: Sequence[tuple[str, bool]], rows: Iterable[Sequence[str]],
-               console: Console | None = None) -> None:
+def print_rows(
+    title: str, columns: Sequence[tuple[str, bool]], rows: Iterable[Sequence[str]], console: Console | None = None
+) -> None:
     shown = table(title, columns)
     for row in rows:
         shown.add_row(*row)

@@ -23,8 +23,26 @@ CLIENT_IDS = tuple(f"c-demo-{i:03d}" for i in range(1, 21))
 # One ESCO occupation (by its ESCO code) per client, in client order: jobs a werkplein's
 # caseload looks for, with a few ICT ones, the only ones whose ESCO skills the data links.
 ESCO_CODES = (
-    "2512.4", "5223.6", "8322.7", "5321.1", "9112.2", "5120.1", "4110.1", "7411.1", "9321.2", "3512.1",
-    "7231.10", "5131.2", "2513.5", "3313.2", "5223.4", "8322.2", "5321.1.1", "5131.1", "3512.4", "9112.4",
+    "2512.4",
+    "5223.6",
+    "8322.7",
+    "5321.1",
+    "9112.2",
+    "5120.1",
+    "4110.1",
+    "7411.1",
+    "9321.2",
+    "3512.1",
+    "7231.10",
+    "5131.2",
+    "2513.5",
+    "3313.2",
+    "5223.4",
+    "8322.2",
+    "5321.1.1",
+    "5131.1",
+    "3512.4",
+    "9112.4",
 )
 # Vacancies per demo client, of their occupation and within reach; the acceptance client
 # (c-demo-001, software developer around Utrecht) gets more, as the matching team's test expects.
@@ -36,19 +54,50 @@ TRAVEL_KM = (15, 20, 25, 30)
 # Dutch sector words for ISCO-08 groups (longest code prefix wins), our wording of the
 # group labels in isco08_groups.tsv, e.g. 83 "Drivers and mobile plant operators" -> transport.
 SECTORS = {
-    "0": "Defensieonderdeel", "11": "Overheidsorganisatie", "12": "Zakelijke dienstverlener",
-    "13": "Productiebedrijf", "14": "Horeca- en winkelbedrijf", "21": "Ingenieursbureau",
-    "22": "Ziekenhuis", "23": "Onderwijsinstelling", "24": "Zakelijke dienstverlener", "25": "ICT-bedrijf",
-    "26": "Maatschappelijke organisatie", "31": "Technisch bedrijf", "32": "Zorginstelling",
-    "33": "Administratiekantoor", "34": "Maatschappelijke organisatie", "35": "ICT-bedrijf",
-    "41": "Kantoororganisatie", "42": "Klantcontactcentrum", "43": "Administratiekantoor",
-    "44": "Kantoororganisatie", "51": "Dienstverlenend bedrijf", "512": "Horecabedrijf",
-    "513": "Horecabedrijf", "52": "Winkelbedrijf", "53": "Zorginstelling", "54": "Beveiligingsbedrijf",
-    "6": "Agrarisch bedrijf", "71": "Bouwbedrijf", "72": "Metaalbedrijf", "723": "Garagebedrijf",
-    "73": "Drukkerij", "74": "Installatiebedrijf", "75": "Voedingsmiddelenbedrijf", "81": "Productiebedrijf",
-    "82": "Assemblagebedrijf", "83": "Transportbedrijf", "91": "Schoonmaakbedrijf", "92": "Agrarisch bedrijf",
-    "931": "Bouwbedrijf", "932": "Productiebedrijf", "933": "Logistiek bedrijf", "94": "Horecabedrijf",
-    "95": "Marktbedrijf", "96": "Afvalinzamelaar",
+    "0": "Defensieonderdeel",
+    "11": "Overheidsorganisatie",
+    "12": "Zakelijke dienstverlener",
+    "13": "Productiebedrijf",
+    "14": "Horeca- en winkelbedrijf",
+    "21": "Ingenieursbureau",
+    "22": "Ziekenhuis",
+    "23": "Onderwijsinstelling",
+    "24": "Zakelijke dienstverlener",
+    "25": "ICT-bedrijf",
+    "26": "Maatschappelijke organisatie",
+    "31": "Technisch bedrijf",
+    "32": "Zorginstelling",
+    "33": "Administratiekantoor",
+    "34": "Maatschappelijke organisatie",
+    "35": "ICT-bedrijf",
+    "41": "Kantoororganisatie",
+    "42": "Klantcontactcentrum",
+    "43": "Administratiekantoor",
+    "44": "Kantoororganisatie",
+    "51": "Dienstverlenend bedrijf",
+    "512": "Horecabedrijf",
+    "513": "Horecabedrijf",
+    "52": "Winkelbedrijf",
+    "53": "Zorginstelling",
+    "54": "Beveiligingsbedrijf",
+    "6": "Agrarisch bedrijf",
+    "71": "Bouwbedrijf",
+    "72": "Metaalbedrijf",
+    "723": "Garagebedrijf",
+    "73": "Drukkerij",
+    "74": "Installatiebedrijf",
+    "75": "Voedingsmiddelenbedrijf",
+    "81": "Productiebedrijf",
+    "82": "Assemblagebedrijf",
+    "83": "Transportbedrijf",
+    "91": "Schoonmaakbedrijf",
+    "92": "Agrarisch bedrijf",
+    "931": "Bouwbedrijf",
+    "932": "Productiebedrijf",
+    "933": "Logistiek bedrijf",
+    "94": "Horecabedrijf",
+    "95": "Marktbedrijf",
+    "96": "Afvalinzamelaar",
 }
 AGENCY = "Uitzendbureau"
 
@@ -74,7 +123,7 @@ def sector(isco_code: str) -> str:
 
 
 def employer_name(isco_code: str, place_name: str) -> str:
-    """"ICT-bedrijf in Utrecht": a neutral phrase, never a made-up company name."""
+    """ "ICT-bedrijf in Utrecht": a neutral phrase, never a made-up company name."""
     return f"{sector(isco_code)} in {place_name}"
 
 
@@ -101,16 +150,24 @@ def demo_clients() -> tuple[DemoClient, ...]:
         essential = skills.skills_for_occupation(occupation.uri)
         # Drawn from the skills the sample vacancies require (the first five), so they meet.
         own = tuple(rng.sample(essential[:5], min(3, len(essential[:5]))))
-        clients.append(DemoClient(
-            client_id=client_id, occupation=occupation, home=home, max_travel_km=travel,
-            hours_min=hours_min, hours_max=hours_max, skills=own,
-            has_driving_licence=esco_code.startswith("83") or rng.random() < 0.5,
-        ))
+        clients.append(
+            DemoClient(
+                client_id=client_id,
+                occupation=occupation,
+                home=home,
+                max_travel_km=travel,
+                hours_min=hours_min,
+                hours_max=hours_max,
+                skills=own,
+                has_driving_licence=esco_code.startswith("83") or rng.random() < 0.5,
+            )
+        )
     # The acceptance client: software developer in Utrecht, 25 km, 24-36 hours.
     utrecht = places.lookup("Utrecht")
     if utrecht is not None:
         clients[0] = clients[0].model_copy(
-            update={"home": utrecht, "max_travel_km": 25, "hours_min": 24, "hours_max": 36})
+            update={"home": utrecht, "max_travel_km": 25, "hours_min": 24, "hours_max": 36}
+        )
     return tuple(clients)
 
 
@@ -125,7 +182,8 @@ def places_within_reach(client: DemoClient) -> tuple[places.Place, ...]:
     reach = client.max_travel_km / 2
     near = [
         (geo.haversine_km(client.home.latitude, client.home.longitude, p.latitude, p.longitude), p.name, p)
-        for p in places.all_places() if p.population > 0
+        for p in places.all_places()
+        if p.population > 0
     ]
     return tuple(p for km, _, p in sorted(near, key=lambda t: (t[0], t[1])) if km <= reach)
 

@@ -69,9 +69,7 @@ class FailedPrecondition(DomainError):
 
 
 class PermissionDenied(DomainError):
-    default_message = t(
-        "U mag deze gegevens niet zien of wijzigen.", "You may not see or change this data."
-    )
+    default_message = t("U mag deze gegevens niet zien of wijzigen.", "You may not see or change this data.")
 
 
 class Unauthenticated(DomainError):
@@ -104,9 +102,7 @@ class Aborted(DomainError):
     )
 
 
-def violations_from_pydantic(
-    exc: pydantic.ValidationError, prefix: str = ""
-) -> list[FieldViolation]:
+def violations_from_pydantic(exc: pydantic.ValidationError, prefix: str = "") -> list[FieldViolation]:
     """Translate pydantic's errors into field violations with a plain bilingual text."""
     violations = []
     for error in exc.errors():
@@ -115,8 +111,10 @@ def violations_from_pydantic(
         violations.append(
             FieldViolation(
                 field or prefix or "request",
-                t(f"Deze waarde klopt niet (melding in het Engels: \"{error.get('msg', '')}\").",
-                  f"Invalid value: {error.get('msg', '')}."),
+                t(
+                    f'Deze waarde klopt niet (melding in het Engels: "{error.get("msg", "")}").',
+                    f"Invalid value: {error.get('msg', '')}.",
+                ),
             )
         )
     return violations

@@ -56,8 +56,10 @@ def create_grpc_server(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
         # Metrics and the trace span first: they must see every call and its final status.
-        interceptors=[*server_observability(settings, _short_name(names)),
-                      *server_interceptors(settings, access, processing_log, _short_name(names), caseload)],
+        interceptors=[
+            *server_observability(settings, _short_name(names)),
+            *server_interceptors(settings, access, processing_log, _short_name(names), caseload),
+        ],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -101,7 +103,10 @@ def _add_port(server: grpc.Server, address: str, settings: Settings) -> int:
 
 def open_channel(settings: Settings, address: str) -> grpc.Channel:
     """A client channel to one of our services, with TLS/mTLS when configured."""
-    options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES), ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+    options = [
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ]
     if settings.tls_ca_file is None:
         return observed_channel(grpc.insecure_channel(address, options=options))
     credentials = grpc.ssl_channel_credentials(

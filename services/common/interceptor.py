@@ -61,7 +61,8 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         self._errors = ErrorMapping(self._records)
 
     def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(handler_call_details)
@@ -82,8 +83,9 @@ class PlatformInterceptor(grpc.ServerInterceptor):
 
             def unary_unary(request: Any, context: grpc.ServicerContext) -> Any:
                 call = start(context)
-                return self._run(call, policy, context, lambda: inner_uu(check(call, policy, request), context),
-                                 request)
+                return self._run(
+                    call, policy, context, lambda: inner_uu(check(call, policy, request), context), request
+                )
 
             return grpc.unary_unary_rpc_method_handler(
                 unary_unary, tolerant(handler.request_deserializer), handler.response_serializer
@@ -123,8 +125,7 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             stream_stream, tolerant(handler.request_deserializer), handler.response_serializer
         )
 
-    def _prepare(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext,
-                 request: Any) -> None:
+    def _prepare(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext, request: Any) -> None:
         """Deadline, token, role and scope, and the write limit: what is known before any request is read."""
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
@@ -136,8 +137,14 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             raise
         self._write_limit.check(principal, call.method)
 
-    def _run(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext,
-             body: Callable[[], Any], request: Any = None) -> Any:
+    def _run(
+        self,
+        call: RpcCall,
+        policy: MethodPolicy | None,
+        context: grpc.ServicerContext,
+        body: Callable[[], Any],
+        request: Any = None,
+    ) -> Any:
         outcome = "OK"
         token = None
         language = i18n.set_language(call.language)
@@ -159,8 +166,12 @@ class PlatformInterceptor(grpc.ServerInterceptor):
             write_access_log(call, outcome)
 
     def _run_stream(
-        self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext,
-        body: Callable[[], Iterator[Any]], request: Any = None,
+        self,
+        call: RpcCall,
+        policy: MethodPolicy | None,
+        context: grpc.ServicerContext,
+        body: Callable[[], Iterator[Any]],
+        request: Any = None,
     ) -> Iterator[Any]:
         outcome = "OK"
         try:

@@ -71,7 +71,10 @@ class ProviderKeys:
                 log.warning("OIDC discovery failed: %s", error)
                 raise Unavailable(_UNREACHABLE) from None
             self._client = PyJWKClient(
-                uri, cache_jwk_set=True, lifespan=JWKS_CACHE_SECONDS, timeout=HTTP_TIMEOUT_SECONDS,
+                uri,
+                cache_jwk_set=True,
+                lifespan=JWKS_CACHE_SECONDS,
+                timeout=HTTP_TIMEOUT_SECONDS,
                 cooldown_duration=self._refresh_seconds,
             )
             return self._client

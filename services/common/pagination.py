@@ -15,13 +15,29 @@ from services.common.errors import FieldViolation, InvalidArgument, t
 def page_size(requested: int, *, default: int, maximum: int, field: str = "page_size") -> int:
     """The number of items to return for a requested page size."""
     if requested < 0:
-        raise InvalidArgument([FieldViolation(field, t(
-            f"Kies een paginagrootte van 1 tot {maximum}, of 0 voor {default}.",
-            f"Choose a page size from 1 to {maximum}, or 0 for {default}."))])
+        raise InvalidArgument(
+            [
+                FieldViolation(
+                    field,
+                    t(
+                        f"Kies een paginagrootte van 1 tot {maximum}, of 0 voor {default}.",
+                        f"Choose a page size from 1 to {maximum}, or 0 for {default}.",
+                    ),
+                )
+            ]
+        )
     return min(requested or default, maximum)
 
 
 def invalid_page_token(field: str = "page_token") -> InvalidArgument:
-    return InvalidArgument([FieldViolation(field, t(
-        "Deze paginatoken hoort niet bij deze vraag of is aangepast. Begin opnieuw zonder paginatoken.",
-        "This page token does not belong to this query or was changed. Start again without a page token."))])
+    return InvalidArgument(
+        [
+            FieldViolation(
+                field,
+                t(
+                    "Deze paginatoken hoort niet bij deze vraag of is aangepast. Begin opnieuw zonder paginatoken.",
+                    "This page token does not belong to this query or was changed. Start again without a page token.",
+                ),
+            )
+        ]
+    )

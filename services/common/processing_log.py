@@ -43,35 +43,34 @@ ACTIVITIES: dict[str, ProcessingActivity] = {
         ProcessingActivity(
             "reverse-vacancy-matching", "Vacature koppelen aan werkzoekenden", "Match a vacancy to job seekers"
         ),
-        ProcessingActivity(
-            "record-feed-feedback", "Reactie op vacature vastleggen", "Record feedback on a vacancy"
-        ),
+        ProcessingActivity("record-feed-feedback", "Reactie op vacature vastleggen", "Record feedback on a vacancy"),
         ProcessingActivity(
             "log-sollicitatie-activity", "Sollicitatieactiviteit vastleggen", "Log a job-application activity"
         ),
         ProcessingActivity(
             "read-sollicitatie-activities", "Sollicitatieactiviteiten inzien", "Read job-application activities"
         ),
-        ProcessingActivity(
-            "set-obligation-policy", "Sollicitatieplicht vaststellen", "Set the job-search obligation"
-        ),
-        ProcessingActivity(
-            "obligation-status", "Stand sollicitatieplicht bepalen", "Assess the job-search obligation"
-        ),
+        ProcessingActivity("set-obligation-policy", "Sollicitatieplicht vaststellen", "Set the job-search obligation"),
+        ProcessingActivity("obligation-status", "Stand sollicitatieplicht bepalen", "Assess the job-search obligation"),
         ProcessingActivity(
             "verify-sollicitatie-activity",
             "Sollicitatieactiviteit controleren",
             "Verify a job-application activity",
         ),
         ProcessingActivity("caseload-overview", "Caseload overzien", "Caseload overview"),
-        ProcessingActivity("caseload-assignment", "Klant toewijzen aan klantmanager",
-                           "Assign a client to a caseworker"),
         ProcessingActivity(
-            "sollicitatie-contact-person", "Contactpersoon bij sollicitatie vastleggen of inzien",
+            "caseload-assignment", "Klant toewijzen aan klantmanager", "Assign a client to a caseworker"
+        ),
+        ProcessingActivity(
+            "sollicitatie-contact-person",
+            "Contactpersoon bij sollicitatie vastleggen of inzien",
             "Record or show the contact person of an application",
         ),
-        ProcessingActivity("legal-hold", "Bewaren bij bezwaar, beroep of terugvordering",
-                           "Keep records during objection, appeal or recovery"),
+        ProcessingActivity(
+            "legal-hold",
+            "Bewaren bij bezwaar, beroep of terugvordering",
+            "Keep records during objection, appeal or recovery",
+        ),
         ProcessingActivity("subject-access-request", "Inzageverzoek behandelen", "Subject access request"),
         ProcessingActivity("erase-client-data", "Gegevens van klant wissen", "Erase client data"),
         ProcessingActivity("retention-sweep", "Bewaartermijn toepassen", "Apply the retention period"),
@@ -108,9 +107,7 @@ class ProcessingLog(Protocol):
 
     def write_many(self, records: Sequence[ProcessingRecord]) -> None: ...
 
-    def list_for_subject(
-        self, data_subject_id: str, limit: int = 1000, offset: int = 0
-    ) -> list[ProcessingRecord]: ...
+    def list_for_subject(self, data_subject_id: str, limit: int = 1000, offset: int = 0) -> list[ProcessingRecord]: ...
 
     def erase_subject(self, data_subject_id: str) -> int: ...
 
@@ -132,14 +129,10 @@ class SqliteProcessingLog:
             " start_time TEXT, end_time TEXT, status TEXT, processing_activity_id TEXT,"
             " data_subject_id TEXT, data_subject_id_type TEXT, actor TEXT, service TEXT)"
         )
-        self._conn.execute(
-            "CREATE INDEX IF NOT EXISTS processing_log_subject ON processing_log(data_subject_id, seq)"
-        )
+        self._conn.execute("CREATE INDEX IF NOT EXISTS processing_log_subject ON processing_log(data_subject_id, seq)")
         self._lock = threading.Lock()
 
-    _INSERT = (
-        f"INSERT INTO processing_log ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"
-    )
+    _INSERT = f"INSERT INTO processing_log ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"
 
     def write(self, record: ProcessingRecord) -> None:
         self.write_many([record])
@@ -156,9 +149,7 @@ class SqliteProcessingLog:
                 raise
             self._conn.execute("COMMIT")
 
-    def list_for_subject(
-        self, data_subject_id: str, limit: int = 1000, offset: int = 0
-    ) -> list[ProcessingRecord]:
+    def list_for_subject(self, data_subject_id: str, limit: int = 1000, offset: int = 0) -> list[ProcessingRecord]:
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT {', '.join(self._FIELDS)} FROM processing_log "

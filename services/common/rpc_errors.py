@@ -33,11 +33,16 @@ def clip(text: str, limit: int) -> str:
 
 
 def _clipped(violations: list[e.FieldViolation], language: str) -> list[e.FieldViolation]:
-    kept = [e.FieldViolation(clip(v.field, MAX_FIELD_BYTES), clip(localize(v.description, language), MAX_DESCRIPTION_BYTES))
-            for v in violations[:MAX_VIOLATIONS]]
+    kept = [
+        e.FieldViolation(clip(v.field, MAX_FIELD_BYTES), clip(localize(v.description, language), MAX_DESCRIPTION_BYTES))
+        for v in violations[:MAX_VIOLATIONS]
+    ]
     if len(violations) > MAX_VIOLATIONS:
         more = len(violations) - MAX_VIOLATIONS
-        more_text = e.t(f"En nog {more} {'fout' if more == 1 else 'fouten'}.", f"And {more} more {'error' if more == 1 else 'errors'}.")
+        more_text = e.t(
+            f"En nog {more} {'fout' if more == 1 else 'fouten'}.",
+            f"And {more} more {'error' if more == 1 else 'errors'}.",
+        )
         kept.append(e.FieldViolation(kept[-1].field, localize(more_text, language)))
     return kept
 
@@ -64,9 +69,12 @@ def _packed(message: Message) -> any_pb2.Any:
 def _localized(message: str) -> list[any_pb2.Any]:
     """One `LocalizedMessage` per language the message has (a plain string is Dutch)."""
     texts: dict[Language, str] = (
-        {"nl": message.nl, "en": message.en} if isinstance(message, Text) else {"nl": str(message)})
-    return [_packed(error_details_pb2.LocalizedMessage(locale=LOCALES[lang], message=clip(text, MAX_MESSAGE_BYTES // 2)))
-            for lang, text in texts.items()]
+        {"nl": message.nl, "en": message.en} if isinstance(message, Text) else {"nl": str(message)}
+    )
+    return [
+        _packed(error_details_pb2.LocalizedMessage(locale=LOCALES[lang], message=clip(text, MAX_MESSAGE_BYTES // 2)))
+        for lang, text in texts.items()
+    ]
 
 
 def status_message(error: e.DomainError, language: str = DEFAULT_LANGUAGE) -> str:
@@ -102,15 +110,18 @@ def to_status(error: e.DomainError, language: str = DEFAULT_LANGUAGE) -> grpc.St
             )
         details.append(_packed(bad_request))
     details.extend(_localized(error.message))
-    return rpc_status.to_status(status_pb2.Status(
-        code=code, message=clip(status_message(error, language), MAX_MESSAGE_BYTES), details=details))
+    return rpc_status.to_status(
+        status_pb2.Status(code=code, message=clip(status_message(error, language), MAX_MESSAGE_BYTES), details=details)
+    )
 
 
 def internal_status(language: str = DEFAULT_LANGUAGE) -> grpc.Status:
-    message = e.t("Er ging bij ons iets mis. Probeer het later opnieuw.",
-                  "Something went wrong on our side. Try again later.")
-    return rpc_status.to_status(status_pb2.Status(
-        code=code_pb2.INTERNAL, message=localize(message, language), details=_localized(message)))
+    message = e.t(
+        "Er ging bij ons iets mis. Probeer het later opnieuw.", "Something went wrong on our side. Try again later."
+    )
+    return rpc_status.to_status(
+        status_pb2.Status(code=code_pb2.INTERNAL, message=localize(message, language), details=_localized(message))
+    )
 
 
 def localized_messages(error: grpc.RpcError) -> dict[str, str]:

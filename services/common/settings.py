@@ -25,12 +25,12 @@ class UnsetSecret(SecretStr):
         super().__init__(secrets.token_urlsafe(48))
 
 
-
 class GroupTiming(TypedDict):
     """Consumer-group timing, as keyword arguments of EventConsumer and GroupLease."""
 
     session_timeout_ms: int
     heartbeat_interval_ms: int
+
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -67,23 +67,21 @@ class Settings(BaseSettings):
     # Apache Kafka refuses less than its group.min.session.timeout.ms (6 s unless configured);
     # the tests run Tansu with 1.5 s / 0.5 s (tests/conftest.py).
     kafka_session_timeout_ms: int = Field(
-        6000, ge=1000, validation_alias=_env("JOBMATCH_KAFKA_SESSION_TIMEOUT_MS", "kafka_session_timeout_ms"))
+        6000, ge=1000, validation_alias=_env("JOBMATCH_KAFKA_SESSION_TIMEOUT_MS", "kafka_session_timeout_ms")
+    )
     kafka_heartbeat_interval_ms: int = Field(
-        1000, ge=100, validation_alias=_env("JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "kafka_heartbeat_interval_ms"))
+        1000, ge=100, validation_alias=_env("JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "kafka_heartbeat_interval_ms")
+    )
     # N replicas of a service on one host share its port (SO_REUSEPORT); off by default so a
     # port that is already taken is an error, not a silent second listener.
     so_reuseport: bool = Field(False, validation_alias=_env("JOBMATCH_SO_REUSEPORT", "so_reuseport"))
-    elasticsearch_url: str | None = Field(
-        None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url")
-    )
+    elasticsearch_url: str | None = Field(None, validation_alias=_env("ELASTICSEARCH_URL", "elasticsearch_url"))
     # The search engine: JOBMATCH_SEARCH_URL (ELASTICSEARCH_URL still works, as Elasticsearch).
     search_url: str | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_URL", "search_url"))
     search_engine: Literal["elasticsearch", "opensearch"] | None = Field(
         None, validation_alias=_env("JOBMATCH_SEARCH_ENGINE", "search_engine")
     )
-    search_api_key: SecretStr | None = Field(
-        None, validation_alias=_env("JOBMATCH_SEARCH_API_KEY", "search_api_key")
-    )
+    search_api_key: SecretStr | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_API_KEY", "search_api_key"))
     search_username: str | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_USERNAME", "search_username"))
     search_password: SecretStr | None = Field(
         None, validation_alias=_env("JOBMATCH_SEARCH_PASSWORD", "search_password")
@@ -91,11 +89,13 @@ class Settings(BaseSettings):
     search_ca_file: Path | None = Field(None, validation_alias=_env("JOBMATCH_SEARCH_CA_FILE", "search_ca_file"))
     # Index and alias names start with this prefix, so several stacks can share a cluster.
     search_index_prefix: str = Field(
-        "jobmatch", min_length=1, validation_alias=_env("JOBMATCH_ES_INDEX_PREFIX", "search_index_prefix"))
+        "jobmatch", min_length=1, validation_alias=_env("JOBMATCH_ES_INDEX_PREFIX", "search_index_prefix")
+    )
     # How long a service waits for an unreachable engine at start (with the process start it
     # stays within 30 s).
     search_startup_seconds: float = Field(
-        20.0, gt=0, validation_alias=_env("JOBMATCH_SEARCH_STARTUP_SECONDS", "search_startup_seconds"))
+        20.0, gt=0, validation_alias=_env("JOBMATCH_SEARCH_STARTUP_SECONDS", "search_startup_seconds")
+    )
     # The command line's language, as an accept-language value ("en" or "en-GB" for English);
     # Dutch when unset. Servers answer in the language each call asks for.
     language: str | None = Field(None, validation_alias=_env("JOBMATCH_LANGUAGE", "language"))
@@ -103,21 +103,15 @@ class Settings(BaseSettings):
         True, validation_alias=_env("JOBMATCH_SEARCH_VERIFY_CERTS", "search_verify_certs")
     )
     bind_host: str = Field("127.0.0.1", validation_alias=_env("JOBMATCH_BIND_HOST", "bind_host"))
-    vacancies_port: int = Field(
-        50051, validation_alias=_env("JOBMATCH_VACANCIES_PORT", "vacancies_port")
-    )
+    vacancies_port: int = Field(50051, validation_alias=_env("JOBMATCH_VACANCIES_PORT", "vacancies_port"))
     matching_port: int = Field(50052, validation_alias=_env("JOBMATCH_MATCHING_PORT", "matching_port"))
-    activities_port: int = Field(
-        50053, validation_alias=_env("JOBMATCH_ACTIVITIES_PORT", "activities_port")
-    )
+    activities_port: int = Field(50053, validation_alias=_env("JOBMATCH_ACTIVITIES_PORT", "activities_port"))
     # HS256 key of development and integration tokens. No default: unset (or empty) means no
     # HMAC token is minted or accepted (`token_secret_configured`), see services/common/token_secret.py.
     token_secret: SecretStr = Field(
         default_factory=UnsetSecret, validation_alias=_env("JOBMATCH_TOKEN_SECRET", "token_secret")
     )
-    token_audience: str = Field(
-        "jobmatch", validation_alias=_env("JOBMATCH_TOKEN_AUDIENCE", "token_audience")
-    )
+    token_audience: str = Field("jobmatch", validation_alias=_env("JOBMATCH_TOKEN_AUDIENCE", "token_audience"))
     token_issuer: str = Field("jobmatch-dev", validation_alias=_env("JOBMATCH_TOKEN_ISSUER", "token_issuer"))
     token_leeway_seconds: int = Field(
         30, ge=0, le=300, validation_alias=_env("JOBMATCH_TOKEN_LEEWAY_SECONDS", "token_leeway_seconds")
@@ -154,15 +148,14 @@ class Settings(BaseSettings):
     # ordinal). Each replica then publishes under a source of its own, so `sequence` stays
     # unique and gap-free per source. Unset: one replica, source without a suffix.
     replica_id: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
+        None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$",
         validation_alias=_env("JOBMATCH_REPLICA_ID", "replica_id"),
     )
     outbox_retention_days: int = Field(
         7, ge=1, validation_alias=_env("JOBMATCH_OUTBOX_RETENTION_DAYS", "outbox_retention_days")
     )
-    seed_sample_data: bool = Field(
-        False, validation_alias=_env("JOBMATCH_SEED_SAMPLE_DATA", "seed_sample_data")
-    )
+    seed_sample_data: bool = Field(False, validation_alias=_env("JOBMATCH_SEED_SAMPLE_DATA", "seed_sample_data"))
     write_rate_per_minute: int = Field(
         120, ge=1, validation_alias=_env("JOBMATCH_WRITE_RATE_PER_MINUTE", "write_rate_per_minute")
     )
@@ -185,18 +178,22 @@ class Settings(BaseSettings):
     # Prometheus /metrics of each service process; 0 = no endpoint. `jobmatch up` gives each of
     # its processes (every replica) a port of its own and shows them in its banner.
     vacancies_metrics_port: int = Field(
-        0, ge=0, validation_alias=_env("JOBMATCH_VACANCIES_METRICS_PORT", "vacancies_metrics_port"))
+        0, ge=0, validation_alias=_env("JOBMATCH_VACANCIES_METRICS_PORT", "vacancies_metrics_port")
+    )
     matching_metrics_port: int = Field(
-        0, ge=0, validation_alias=_env("JOBMATCH_MATCHING_METRICS_PORT", "matching_metrics_port"))
+        0, ge=0, validation_alias=_env("JOBMATCH_MATCHING_METRICS_PORT", "matching_metrics_port")
+    )
     activities_metrics_port: int = Field(
-        0, ge=0, validation_alias=_env("JOBMATCH_ACTIVITIES_METRICS_PORT", "activities_metrics_port"))
+        0, ge=0, validation_alias=_env("JOBMATCH_ACTIVITIES_METRICS_PORT", "activities_metrics_port")
+    )
     # RPC metrics are recorded unless switched off (the endpoint still serves the rest).
     metrics: bool = Field(True, validation_alias=_env("JOBMATCH_METRICS", "metrics"))
     # OpenTelemetry spans are recorded (ids for logs and the processing log) unless switched
     # off; they leave the process only with an OTLP/HTTP endpoint (e.g. http://collector:4318).
     tracing: bool = Field(True, validation_alias=_env("JOBMATCH_TRACING", "tracing"))
     otlp_endpoint: str | None = Field(
-        None, validation_alias=_env("JOBMATCH_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"))
+        None, validation_alias=_env("JOBMATCH_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint")
+    )
     grace_seconds: float = Field(5.0, validation_alias=_env("JOBMATCH_GRACE_SECONDS", "grace_seconds"))
 
     @field_validator("token_secret", mode="after")
@@ -209,8 +206,10 @@ class Settings(BaseSettings):
     def _heartbeat_within_session(cls, value: int, info: ValidationInfo) -> int:
         session = info.data.get("kafka_session_timeout_ms")
         if session is not None and value * 3 > session:
-            raise ValueError(f"JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS ({value}) must be at most a third of "
-                             f"JOBMATCH_KAFKA_SESSION_TIMEOUT_MS ({session}): a member misses a few beats before it is put out")
+            raise ValueError(
+                f"JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS ({value}) must be at most a third of "
+                f"JOBMATCH_KAFKA_SESSION_TIMEOUT_MS ({session}): a member misses a few beats before it is put out"
+            )
         return value
 
     @field_validator("oidc_algorithms", mode="after")
@@ -219,7 +218,9 @@ class Settings(BaseSettings):
         names = [a.strip() for a in value.split(",") if a.strip()]
         refused = [a for a in names if a not in ASYMMETRIC_ALGORITHMS]
         if not names or refused:
-            raise ValueError(f"JOBMATCH_OIDC_ALGORITHMS: only {sorted(ASYMMETRIC_ALGORITHMS)}, not {refused or 'nothing'}")
+            raise ValueError(
+                f"JOBMATCH_OIDC_ALGORITHMS: only {sorted(ASYMMETRIC_ALGORITHMS)}, not {refused or 'nothing'}"
+            )
         return ",".join(names)
 
     @field_validator("oidc_role_map", mode="after")
@@ -272,8 +273,10 @@ class Settings(BaseSettings):
 
     def group_timing(self) -> GroupTiming:
         """Keyword arguments of EventConsumer and GroupLease: the consumer-group timing."""
-        return {"session_timeout_ms": self.kafka_session_timeout_ms,
-                "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms}
+        return {
+            "session_timeout_ms": self.kafka_session_timeout_ms,
+            "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms,
+        }
 
     def port_of(self, service: str) -> int:
         return {

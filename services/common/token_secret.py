@@ -21,12 +21,14 @@ MIN_SECRET_BYTES = 32
 # SHA-256 of every token secret that has appeared in this repository (the old built-in
 # default, the deploy example, test values). Digests: the check must know them, the source
 # need not spell them out. tests/integration/common/test_token_secret.py keeps this list complete.
-PUBLIC_SECRET_DIGESTS = frozenset({
-    "4ca81254e21365e979798e9d2e43db56da4ac567457ddbf7847d8751635d2cc1",  # old default in settings.py
-    "41c7049f1537e006a99ec2de20b014c8ceabda41505d9f6ab599f7b5e2d10a1d",  # old deploy/.env.example
-    "bf9ec82d5b9022528e18aafbed6a29ad5fd851755642902240af108190f116d3",  # old unit test value
-    "98f78a1ca55b821dbaecd66c2e876309b3aad4cb5c974b61ab6c6e619199a556",  # old "forged" test value
-})
+PUBLIC_SECRET_DIGESTS = frozenset(
+    {
+        "4ca81254e21365e979798e9d2e43db56da4ac567457ddbf7847d8751635d2cc1",  # old default in settings.py
+        "41c7049f1537e006a99ec2de20b014c8ceabda41505d9f6ab599f7b5e2d10a1d",  # old deploy/.env.example
+        "bf9ec82d5b9022528e18aafbed6a29ad5fd851755642902240af108190f116d3",  # old unit test value
+        "98f78a1ca55b821dbaecd66c2e876309b3aad4cb5c974b61ab6c6e619199a556",  # old "forged" test value
+    }
+)
 # Placeholder words: a value that says "change me" was never changed.
 _PLACEHOLDERS = ("change-me", "changeme", "change_me", "replace-me", "your-secret", "example")
 _GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
@@ -76,8 +78,10 @@ def secret_problem(secret: str | None) -> tuple[str, str] | None:
         return (f"is korter dan {MIN_SECRET_BYTES} bytes", f"is shorter than {MIN_SECRET_BYTES} bytes")
     lowered = secret.lower()
     if digest(secret) in PUBLIC_SECRET_DIGESTS or any(word in lowered for word in _PLACEHOLDERS):
-        return ("is openbaar (het staat in de broncode of een voorbeeld)",
-                "is public (it appears in the source code or an example)")
+        return (
+            "is openbaar (het staat in de broncode of een voorbeeld)",
+            "is public (it appears in the source code or an example)",
+        )
     if len(set(secret)) < 8:
         return "is niet willekeurig genoeg", "is not random enough"
     return None

@@ -39,5 +39,11 @@ def main() -> None:
         raise SystemExit(2)
     configure_logging("gateway", settings.log_level)
     gateway = GatewaySettings()
-    uvicorn.run(build_app(settings, gateway), host=settings.bind_host, port=gateway.port, log_level="warning",
-                access_log=False, server_header=False)
+    uvicorn.run(
+        build_app(settings, gateway),
+        host=settings.bind_host,
+        port=gateway.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )

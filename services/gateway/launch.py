@@ -13,10 +13,15 @@ import urllib.request
 def start_gateway(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     """The HTTP gateway (API and web module) with the development sign-in page on: the embedded
     stack serves plain HTTP on localhost to demo clients only."""
-    own_env = {"JOBMATCH_GATEWAY_DEV_SIGN_IN": "1", "JOBMATCH_GATEWAY_COOKIE_SECURE": "0", **env,
-               "JOBMATCH_GATEWAY_PORT": str(port)}
-    return subprocess.Popen([sys.executable, "-m", "services.gateway"], env=own_env,
-                            start_new_session=True)  # Ctrl-C goes to the stack, which stops it in order
+    own_env = {
+        "JOBMATCH_GATEWAY_DEV_SIGN_IN": "1",
+        "JOBMATCH_GATEWAY_COOKIE_SECURE": "0",
+        **env,
+        "JOBMATCH_GATEWAY_PORT": str(port),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.gateway"], env=own_env, start_new_session=True
+    )  # Ctrl-C goes to the stack, which stops it in order
 
 
 def wait_until_answering(port: int, process: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -60,8 +65,12 @@ def launch_gateway(env: dict[str, str], host: str, timeout: float) -> tuple[subp
 
     port = GatewaySettings().port
     if port_taken(host, port):
-        print(f"web/API niet gestart: poort {port} is in gebruik (zet JOBMATCH_GATEWAY_PORT).\n"
-              f"web/API not started: port {port} is in use (set JOBMATCH_GATEWAY_PORT).", file=sys.stderr, flush=True)
+        print(
+            f"web/API niet gestart: poort {port} is in gebruik (zet JOBMATCH_GATEWAY_PORT).\n"
+            f"web/API not started: port {port} is in use (set JOBMATCH_GATEWAY_PORT).",
+            file=sys.stderr,
+            flush=True,
+        )
         return None, None
     process = start_gateway(env, port)
     if not wait_until_answering(port, process, timeout):

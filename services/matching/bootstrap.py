@@ -75,16 +75,21 @@ class App:
         bootstrap = self.settings.kafka_bootstrap_servers
         if not bootstrap:
             return
-        consumer = EventConsumer(bootstrap, [VACANCIES, ACTIVITIES], CONSUMER_GROUP,
-                                 self.event_handler(), self.processed_events(),
-                                 **self.settings.group_timing())
+        consumer = EventConsumer(
+            bootstrap,
+            [VACANCIES, ACTIVITIES],
+            CONSUMER_GROUP,
+            self.event_handler(),
+            self.processed_events(),
+            **self.settings.group_timing(),
+        )
         if self.search is None:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
         else:  # one outbox for all replicas: the owner of vacancies partition 0 relays and sweeps it
             leads = owner_of(consumer, VACANCIES)
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings, leads=leads))
-            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep",
-                                  SingleWriter("outbox sweep", leads, self.store.settle_abandoned))  # type: ignore[attr-defined]
+            settle = self.store.settle_abandoned  # type: ignore[attr-defined]  # the search store's
+            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep", SingleWriter("outbox sweep", leads, settle))
         self.background.start(consumer)
 
     def relay(self) -> OutboxRelay | None:
@@ -113,8 +118,14 @@ class MatchingEraser:
         return erased_event(client_id, SOURCE_SYSTEM, ["search_profile", "feedback", "feed_state", "vacancy_match"])
 
 
-def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
-              tokens: PageTokens | None = None) -> App:
+def build_app(
+    settings: Settings,
+    *,
+    store: Any = None,
+    client: Any = None,
+    clock: Clock | None = None,
+    tokens: PageTokens | None = None,
+) -> App:
     """The app from `settings`; a test may hand in its own parts instead of the ones the
     settings name: `store` (built with its outbox, which the relay then reads), `client` (the
     search engine the search path uses instead of connecting to the settings' URL), `clock`,
@@ -139,15 +150,17 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
 
         es = connect(settings, [*INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)], engine=client)
         if store is None:
-            outbox = engine_outbox.EngineOutbox(es.engine, es.prefix, OUTBOX_NAME, source,
-                                                retention_days=settings.outbox_retention_days)
+            outbox = engine_outbox.EngineOutbox(
+                es.engine, es.prefix, OUTBOX_NAME, source, retention_days=settings.outbox_retention_days
+            )
             store = ElasticsearchMatchingStore(es.engine, es.prefix, outbox)
         caseloads: CaseloadProjection = ElasticsearchCaseloadProjection(es.engine, es.prefix)
         processing_log = es.processing_log
     else:
         if store is None:
-            store = SqliteMatchingStore(data_dir / "matching.db",
-                                        SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days))
+            store = SqliteMatchingStore(
+                data_dir / "matching.db", SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
+            )
             reverse_pass.warm_up()  # compiled (or loaded from numba's cache) now, not on the first vacancy
         caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")
@@ -159,18 +172,24 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
     return App(settings, store, outbox, processing_log, handlers, clock, caseloads, tokens, search=es)
 
 
-def create_server(settings: Settings, address: str = "127.0.0.1:0",
-                  app: App | None = None) -> tuple[grpc.Server, int, App]:
+def create_server(
+    settings: Settings, address: str = "127.0.0.1:0", app: App | None = None
+) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
     servicer = MatchingServicer(app.handlers, app.caseloads, accept_caseload_claim=settings.accept_caseload_claim)
     server, port = create_grpc_server(
-        address, settings=settings, service_names=[SERVICE_NAME],
+        address,
+        settings=settings,
+        service_names=[SERVICE_NAME],
         register=lambda s: matching_service_pb2_grpc.add_MatchingServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log, caseload=app.caseloads.is_assigned,
-        privacy=PrivacyServicer(app.processing_log, MatchingEraser(app.store), app.tokens))
+        access=ACCESS,
+        processing_log=app.processing_log,
+        caseload=app.caseloads.is_assigned,
+        privacy=PrivacyServicer(app.processing_log, MatchingEraser(app.store), app.tokens),
+    )
     return server, port, app
 
 

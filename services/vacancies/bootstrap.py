@@ -76,14 +76,15 @@ class App:
         lease = None
         bootstrap = self.settings.kafka_bootstrap_servers
         if bootstrap and (expiry_interval > 0 or shared):
-            lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP,
-                                                            **self.settings.group_timing()))
+            lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP, **self.settings.group_timing()))
         leads = owner_of(lease, VACANCIES)
         if bootstrap:
-            self.background.start(OutboxRelay.from_settings(self.outbox, self.settings, leads=leads if shared else None))
+            self.background.start(
+                OutboxRelay.from_settings(self.outbox, self.settings, leads=leads if shared else None)
+            )
         if shared:
-            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep",
-                                  SingleWriter("outbox sweep", leads, self.store.settle_abandoned))  # type: ignore[attr-defined]
+            settle = self.store.settle_abandoned  # type: ignore[attr-defined]  # the search store's (shared)
+            self.background.every(SWEEP_INTERVAL_SECONDS, "outbox sweep", SingleWriter("outbox sweep", leads, settle))
         if expiry_interval > 0:
             self.expiry_job = SingleWriter("expiry sweep", leads, self._expire_and_log)
             self.background.every(expiry_interval, "expiry", self.expiry_job)
@@ -110,8 +111,14 @@ def tune_garbage_collection() -> None:
     gc.set_threshold(50_000, 20, 50)
 
 
-def build_app(settings: Settings, *, store: Any = None, client: Any = None, clock: Clock | None = None,
-              tokens: PageTokens | None = None) -> App:
+def build_app(
+    settings: Settings,
+    *,
+    store: Any = None,
+    client: Any = None,
+    clock: Clock | None = None,
+    tokens: PageTokens | None = None,
+) -> App:
     """The app from `settings`; a test may hand in its own parts instead of the ones the
     settings name: `store` (built with its outbox, which the relay then reads), `client` (the
     search engine the search path uses instead of connecting to the settings' URL), `clock`,
@@ -135,11 +142,19 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
         from .adapters.elasticsearch_mappings import INDEX_SPECS
         from .adapters.elasticsearch_store import ElasticsearchVacancyStore
 
-        es = connect(settings, [*INDEX_SPECS, *es_counters.INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)],
-                     engine=client)
+        es = connect(
+            settings,
+            [*INDEX_SPECS, *es_counters.INDEX_SPECS, engine_outbox.outbox_index_spec(OUTBOX_NAME)],
+            engine=client,
+        )
         if store is None:
-            store = ElasticsearchVacancyStore(es.engine, es.prefix, engine_outbox.EngineOutbox(
-                es.engine, es.prefix, OUTBOX_NAME, source, retention_days=settings.outbox_retention_days))
+            store = ElasticsearchVacancyStore(
+                es.engine,
+                es.prefix,
+                engine_outbox.EngineOutbox(
+                    es.engine, es.prefix, OUTBOX_NAME, source, retention_days=settings.outbox_retention_days
+                ),
+            )
         processing_log = es.processing_log
     else:
         if store is None:
@@ -149,11 +164,19 @@ def build_app(settings: Settings, *, store: Any = None, client: Any = None, cloc
     timed = TimedStore(store, "vacancies", "search" if on_search else "sqlite")  # latency by operation
     ingest = IngestVacancies(timed, clock)
     return App(
-        settings=settings, store=store, outbox=outbox,
-        processing_log=processing_log, clock=clock, tokens=tokens,
-        ingest=ingest, upsert=UpsertVacancy(ingest, timed), get=GetVacancy(timed),
-        withdraw=WithdrawVacancy(timed, clock), expire=ExpireVacancies(timed, clock),
-        search=SearchVacancies(timed, tokens), changes=ListVacancyChanges(timed, tokens),
+        settings=settings,
+        store=store,
+        outbox=outbox,
+        processing_log=processing_log,
+        clock=clock,
+        tokens=tokens,
+        ingest=ingest,
+        upsert=UpsertVacancy(ingest, timed),
+        get=GetVacancy(timed),
+        withdraw=WithdrawVacancy(timed, clock),
+        expire=ExpireVacancies(timed, clock),
+        search=SearchVacancies(timed, tokens),
+        changes=ListVacancyChanges(timed, tokens),
     )
 
 
@@ -167,18 +190,23 @@ class NoClientData:
         return ErasureReport()
 
 
-def create_server(settings: Settings, address: str = "127.0.0.1:0",
-                  app: App | None = None) -> tuple[grpc.Server, int, App]:
+def create_server(
+    settings: Settings, address: str = "127.0.0.1:0", app: App | None = None
+) -> tuple[grpc.Server, int, App]:
     from services.common.grpc_server import create_grpc_server
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
     servicer = VacancyServicer(app)
     server, port = create_grpc_server(
-        address, settings=settings, service_names=[SERVICE_NAME],
+        address,
+        settings=settings,
+        service_names=[SERVICE_NAME],
         register=lambda s: vacancy_service_pb2_grpc.add_VacancyServiceServicer_to_server(servicer, s),
-        access=ACCESS, processing_log=app.processing_log,
-        privacy=PrivacyServicer(app.processing_log, NoClientData(), app.tokens))
+        access=ACCESS,
+        processing_log=app.processing_log,
+        privacy=PrivacyServicer(app.processing_log, NoClientData(), app.tokens),
+    )
     return server, port, app
 
 

@@ -26,14 +26,18 @@ CLIENT = "c-demo-001"
 def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     with urllib.request.urlopen(url, timeout=10) as answer:
         text = answer.read().decode()
-    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(text) for sample in family.samples}
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def total(samples: dict, name: str, **labels: str) -> float:
     """Sum of the samples of `name` whose labels include `labels`."""
-    return sum(value for (found, pairs), value in samples.items()
-               if found == name and set(labels.items()) <= set(pairs))
+    return sum(
+        value for (found, pairs), value in samples.items() if found == name and set(labels.items()) <= set(pairs)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +48,14 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict
     env.update({f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in ports.items()})
     env["PYTHONUNBUFFERED"] = "1"
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "up"], env=env, stdout=subprocess.PIPE,
-                               stderr=(data_dir.parent / "stack.stderr").open("wb"), text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "up"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=(data_dir.parent / "stack.stderr").open("wb"),
+        text=True,
+        start_new_session=True,
+    )
     try:
         banner = read_banner(process)
         urls = dict((name, url) for url, name in re.findall(r"metrics\s+(http://\S+/metrics)\s+\((\w+)\)", banner))
@@ -88,12 +97,22 @@ def walk(ports: dict[str, int], token: str) -> None:
     me = (("authorization", f"Bearer {token}"),)
     with grpc.insecure_channel(f"localhost:{ports['matching']}") as channel:
         matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
-            mpb.GetFeedRequest(client_id=CLIENT, page_size=5), metadata=me, timeout=30)
+            mpb.GetFeedRequest(client_id=CLIENT, page_size=5), metadata=me, timeout=30
+        )
     with grpc.insecure_channel(f"localhost:{ports['activities']}") as channel:
-        activities_pb2_grpc.ActivityServiceStub(channel).LogActivity(apb.LogActivityRequest(
-            client_id=CLIENT, request_id="metrics-journey-1", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
-            date=(datetime.now(UTC).date() - timedelta(days=1)).isoformat(), employer="Bakkerij Het Korenaar",
-            position="Verkoopmedewerker", channel=apb.CHANNEL_LETTER), metadata=me, timeout=30)
+        activities_pb2_grpc.ActivityServiceStub(channel).LogActivity(
+            apb.LogActivityRequest(
+                client_id=CLIENT,
+                request_id="metrics-journey-1",
+                type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                date=(datetime.now(UTC).date() - timedelta(days=1)).isoformat(),
+                employer="Bakkerij Het Korenaar",
+                position="Verkoopmedewerker",
+                channel=apb.CHANNEL_LETTER,
+            ),
+            metadata=me,
+            timeout=30,
+        )
 
 
 def wait_for_matches(url: str, timeout: float = 120.0) -> dict:
@@ -124,8 +143,10 @@ class TestMetricsAfterAShortJourney:
         assert any(name == "jobmatch_consumer_lag" for name, _ in matching)
 
     def test_store_calls_are_timed_by_operation_and_matching_counts_its_profiles(self, journey) -> None:
-        assert total(journey["activities"], "jobmatch_store_duration_seconds_count", service="activities",
-                     store="sqlite") > 0
+        assert (
+            total(journey["activities"], "jobmatch_store_duration_seconds_count", service="activities", store="sqlite")
+            > 0
+        )
         assert total(journey["matching"], "jobmatch_matching_profiles") >= 20  # the demo clients
 
     def test_no_label_carries_a_client_id(self, journey) -> None:

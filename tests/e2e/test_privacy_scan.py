@@ -77,8 +77,11 @@ def passes_elfproef(digits: str) -> bool:
 
 
 def bsns_in(text: str) -> list[str]:
-    return [m.group(1) + m.group(2) + m.group(3) for m in BSN_SHAPE.finditer(text)
-            if passes_elfproef(m.group(1) + m.group(2) + m.group(3))]
+    return [
+        m.group(1) + m.group(2) + m.group(3)
+        for m in BSN_SHAPE.finditer(text)
+        if passes_elfproef(m.group(1) + m.group(2) + m.group(3))
+    ]
 
 
 def note_fragments() -> list[str]:
@@ -118,16 +121,25 @@ def scanned(record) -> ScannedEvent:
         event_type = ""
     public = ""
     if record.topic == VACANCIES and event_type in ("nl.werk.vacancy-published.v1", "nl.werk.vacancy-updated.v1"):
-        message_type = (vacancy_events_pb2.VacancyPublished if event_type.endswith("published.v1")
-                        else vacancy_events_pb2.VacancyUpdated)
+        message_type = (
+            vacancy_events_pb2.VacancyPublished
+            if event_type.endswith("published.v1")
+            else vacancy_events_pb2.VacancyUpdated
+        )
         message = message_type.FromString(value)
         public = "\n".join(str(getattr(message.vacancy, name)) for name in PUBLIC_JOB_AD_FIELDS)
         for name in PUBLIC_JOB_AD_FIELDS:
             message.vacancy.ClearField(name)
         value = message.SerializeToString()
     key = (record.key or b"").decode("latin-1")
-    return ScannedEvent(record.topic, record.offset, event_type, f"{key}\n{headers}\n{value.decode('latin-1')}",
-                        public, record.value or b"")
+    return ScannedEvent(
+        record.topic,
+        record.offset,
+        event_type,
+        f"{key}\n{headers}\n{value.decode('latin-1')}",
+        public,
+        record.value or b"",
+    )
 
 
 def read_every_topic(bootstrap: str) -> list[ScannedEvent]:
@@ -138,8 +150,13 @@ def read_every_topic(bootstrap: str) -> list[ScannedEvent]:
         topics = sorted(t for t in admin.list_topics() if not t.startswith("__"))
     finally:
         admin.close()
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", fetch_max_wait_ms=200)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=200,
+    )
     events: list[ScannedEvent] = []
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
@@ -189,8 +206,13 @@ def play_scenario(stack: Stack, settings: Settings, run: Run) -> None:
         vacancies = vacancy_service_pb2_grpc.VacancyServiceStub(channels["vacancies"])
         matching = matching_service_pb2_grpc.MatchingServiceStub(channels["matching"])
         activities = activities_pb2_grpc.ActivityServiceStub(channels["activities"])
-        results = [r for reply in vacancies.IngestVacancies(iter([job_ads_with_planted_contacts(5)]),
-                                                            metadata=service, timeout=60) for r in reply.results]
+        results = [
+            r
+            for reply in vacancies.IngestVacancies(
+                iter([job_ads_with_planted_contacts(5)]), metadata=service, timeout=60
+            )
+            for r in reply.results
+        ]
         assert all(r.status == vsvc.INGEST_STATUS_ACCEPTED for r in results), results
 
         today = datetime.now(UTC).date()
@@ -199,43 +221,99 @@ def play_scenario(stack: Stack, settings: Settings, run: Run) -> None:
             me = md(subject=client, role="client")
             feed = matching.GetFeed(mpb.GetFeedRequest(client_id=client, page_size=10), metadata=me, timeout=30)
             if feed.items:
-                matching.RecordFeedback(mpb.RecordFeedbackRequest(
-                    client_id=client, vacancy_id=feed.items[0].vacancy.vacancy_id, kind=mpb.FEEDBACK_KIND_SAVE),
-                    metadata=me, timeout=30)
-            reply = activities.LogActivity(apb.LogActivityRequest(
-                client_id=client, request_id=f"privacy-{number}", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
-                date=(today - timedelta(days=1)).isoformat(), employer="Bakkerij Het Korenaar",
-                position="Verkoopmedewerker", channel=apb.CHANNEL_LETTER, contact_role="eigenaar",
-                note=note), metadata=me, timeout=30)
+                matching.RecordFeedback(
+                    mpb.RecordFeedbackRequest(
+                        client_id=client, vacancy_id=feed.items[0].vacancy.vacancy_id, kind=mpb.FEEDBACK_KIND_SAVE
+                    ),
+                    metadata=me,
+                    timeout=30,
+                )
+            reply = activities.LogActivity(
+                apb.LogActivityRequest(
+                    client_id=client,
+                    request_id=f"privacy-{number}",
+                    type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                    date=(today - timedelta(days=1)).isoformat(),
+                    employer="Bakkerij Het Korenaar",
+                    position="Verkoopmedewerker",
+                    channel=apb.CHANNEL_LETTER,
+                    contact_role="eigenaar",
+                    note=note,
+                ),
+                metadata=me,
+                timeout=30,
+            )
             logged[client] = reply.activity.activity_id
             activities.ListActivities(apb.ListActivitiesRequest(client_id=client), metadata=caseworker, timeout=30)
             activities.GetObligationStatus(apb.GetObligationStatusRequest(client_id=client), metadata=me, timeout=30)
         run.logged_activities = len(logged)
         # Refused input must not be echoed into the logs either: a note with a date in the future.
         with pytest.raises(grpc.RpcError) as refused:
-            activities.LogActivity(apb.LogActivityRequest(
-                client_id="c-demo-002", request_id="privacy-refused", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
-                date=(today + timedelta(days=30)).isoformat(), employer="Bakkerij Het Korenaar",
-                position="Verkoopmedewerker", channel=apb.CHANNEL_LETTER, note=NOTES["c-demo-002"]),
-                metadata=md(subject="c-demo-002", role="client"), timeout=30)
+            activities.LogActivity(
+                apb.LogActivityRequest(
+                    client_id="c-demo-002",
+                    request_id="privacy-refused",
+                    type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                    date=(today + timedelta(days=30)).isoformat(),
+                    employer="Bakkerij Het Korenaar",
+                    position="Verkoopmedewerker",
+                    channel=apb.CHANNEL_LETTER,
+                    note=NOTES["c-demo-002"],
+                ),
+                metadata=md(subject="c-demo-002", role="client"),
+                timeout=30,
+            )
         assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-        activities.VerifyActivity(apb.VerifyActivityRequest(
-            caseworker_id=CASEWORKER, client_id="c-demo-002", activity_id=logged["c-demo-002"],
-            decision=apb.VERIFICATION_DECISION_APPROVE), metadata=caseworker, timeout=30)
-        activities.VerifyActivity(apb.VerifyActivityRequest(
-            caseworker_id=CASEWORKER, client_id="c-demo-003", activity_id=logged["c-demo-003"],
-            decision=apb.VERIFICATION_DECISION_REJECT, reason=REJECT_REASON), metadata=caseworker, timeout=30)
+        activities.VerifyActivity(
+            apb.VerifyActivityRequest(
+                caseworker_id=CASEWORKER,
+                client_id="c-demo-002",
+                activity_id=logged["c-demo-002"],
+                decision=apb.VERIFICATION_DECISION_APPROVE,
+            ),
+            metadata=caseworker,
+            timeout=30,
+        )
+        activities.VerifyActivity(
+            apb.VerifyActivityRequest(
+                caseworker_id=CASEWORKER,
+                client_id="c-demo-003",
+                activity_id=logged["c-demo-003"],
+                decision=apb.VERIFICATION_DECISION_REJECT,
+                reason=REJECT_REASON,
+            ),
+            metadata=caseworker,
+            timeout=30,
+        )
         activities.GetCaseload(apb.GetCaseloadRequest(caseworker_id=CASEWORKER), metadata=caseworker, timeout=60)
 
         env = {**os.environ, **{f"JOBMATCH_{n.upper()}_PORT": str(p) for n, p in stack.ports.items()}}
-        cli = subprocess.run([sys.executable, "-m", "services.cli", "privacy", "log", "--client", "c-demo-002",
-                              "--host", "127.0.0.1", "--json"], cwd=REPO, env=env, capture_output=True, text=True,
-                             timeout=60, check=False)
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "services.cli",
+                "privacy",
+                "log",
+                "--client",
+                "c-demo-002",
+                "--host",
+                "127.0.0.1",
+                "--json",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         run.privacy_log_exit, run.privacy_log_stderr = cli.returncode, cli.stderr
         run.privacy_log = json.loads(cli.stdout) if cli.stdout.strip() else {}
         try:
             privacy_pb2_grpc.PrivacyServiceStub(channels["vacancies"]).ListProcessingLog(
-                privacy_pb2.ListProcessingLogRequest(client_id="c-demo-002"), metadata=service, timeout=10)
+                privacy_pb2.ListProcessingLogRequest(client_id="c-demo-002"), metadata=service, timeout=10
+            )
         except grpc.RpcError as error:
             run.vacancy_services_privacy = error.code()
         else:
@@ -244,7 +322,9 @@ def play_scenario(stack: Stack, settings: Settings, run: Run) -> None:
         for name in ("matching", "activities"):
             run.erasures[name] = privacy_pb2_grpc.PrivacyServiceStub(channels[name]).EraseClientData(
                 privacy_pb2.EraseClientDataRequest(client_id=ERASED_CLIENT, reason="verzoek van klant (AVG art. 17)"),
-                metadata=service, timeout=30)
+                metadata=service,
+                timeout=30,
+            )
     finally:
         for channel in channels.values():
             channel.close()
@@ -270,8 +350,17 @@ def privacy_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         run.events = read_every_topic(bootstrap)
         for name in ("vacancies", "matching", "activities"):
             run.log_lines += stack.log_path(name).read_text(errors="replace").splitlines()
-    print(json.dumps({"privacy_scan": {"events_scanned": len(run.events), "log_lines_scanned": len(run.log_lines),
-                                       "topics": sorted({e.topic for e in run.events})}}))
+    print(
+        json.dumps(
+            {
+                "privacy_scan": {
+                    "events_scanned": len(run.events),
+                    "log_lines_scanned": len(run.log_lines),
+                    "topics": sorted({e.topic for e in run.events}),
+                }
+            }
+        )
+    )
     yield run
 
 
@@ -288,15 +377,20 @@ class TestElfproef:
 class TestPrivacyScan:
     def test_the_run_produced_the_events_and_log_lines_the_scan_needs(self, privacy_run: Run) -> None:
         topics = {e.topic for e in privacy_run.events}
-        assert {"jobmatch.vacancies.v1", "jobmatch.matching.v1", "jobmatch.activities.v1",
-                "jobmatch.privacy.v1"} <= topics
+        assert {
+            "jobmatch.vacancies.v1",
+            "jobmatch.matching.v1",
+            "jobmatch.activities.v1",
+            "jobmatch.privacy.v1",
+        } <= topics
         types = {e.event_type for e in privacy_run.events}
         assert {"nl.werk.sollicitatie-activity-logged.v1", "nl.werk.client-data-erased.v1"} <= types
         assert privacy_run.logged_activities == len(NOTES)
         access_lines = [line for line in privacy_run.log_lines if '"message": "rpc"' in line]
         assert len(access_lines) >= 20  # one per call of the scenario, errors included
         assert {'"service": "vacancies"', '"service": "matching"', '"service": "activities"'} <= {
-            part for line in access_lines for part in re.findall(r'"service": "[a-z]+"', line)}
+            part for line in access_lines for part in re.findall(r'"service": "[a-z]+"', line)
+        }
         assert any('"code": "INVALID_ARGUMENT"' in line for line in access_lines)
         # The planted job-ad contacts did reach the vacancy topic, where they are public: the scan sees them.
         public = "\n".join(e.public_text for e in privacy_run.events)
@@ -320,7 +414,9 @@ class TestPrivacyScan:
 
 
 class TestProcessingLogPerClient:
-    def test_the_privacy_log_command_lists_the_clients_reads_from_matching_and_activities(self, privacy_run: Run) -> None:
+    def test_the_privacy_log_command_lists_the_clients_reads_from_matching_and_activities(
+        self, privacy_run: Run
+    ) -> None:
         records = privacy_run.privacy_log.get("records", [])
         by_service = {(r.get("service"), r.get("processingActivityId", "").rsplit("/", 1)[-1]) for r in records}
         services = {service for service, _ in by_service}
@@ -337,21 +433,29 @@ class TestProcessingLogPerClient:
 
 
 class TestErasure:
-    def test_matching_erases_profile_and_feed_and_activities_keeps_what_the_law_requires(self, privacy_run: Run) -> None:
+    def test_matching_erases_profile_and_feed_and_activities_keeps_what_the_law_requires(
+        self, privacy_run: Run
+    ) -> None:
         matching = {item.kind: item.count for item in privacy_run.erasures["matching"].erased}
         assert matching.get("search_profile") == 1
         activities = privacy_run.erasures["activities"]
         assert {item.kind for item in activities.retained} == {"sollicitatie_activities"}
         assert activities.retained_reason
 
-    @pytest.mark.parametrize("system", [
-        "jobmatch-activities",
-        "jobmatch-matching",
-    ])
+    @pytest.mark.parametrize(
+        "system",
+        [
+            "jobmatch-activities",
+            "jobmatch-matching",
+        ],
+    )
     def test_each_erasing_service_tells_the_others_with_a_client_data_erased_event(
         self, privacy_run: Run, system: str
     ) -> None:
-        erased = [privacy_events_pb2.ClientDataErased.FromString(e.payload) for e in privacy_run.events
-                  if e.event_type == "nl.werk.client-data-erased.v1"]
+        erased = [
+            privacy_events_pb2.ClientDataErased.FromString(e.payload)
+            for e in privacy_run.events
+            if e.event_type == "nl.werk.client-data-erased.v1"
+        ]
         assert all(message.client_id == ERASED_CLIENT for message in erased)
         assert system in {message.system for message in erased}

@@ -118,7 +118,8 @@ def stack(stack_data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], dict[st
 
 class TestDevelopmentTokens:
     def test_the_stack_generated_a_secret_for_its_data_dir_that_only_its_owner_can_read(
-            self, stack, stack_data_dir: Path) -> None:
+        self, stack, stack_data_dir: Path
+    ) -> None:
         secret_file = stack_data_dir / "token-secret"
         assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
         assert len(secret_file.read_text().strip()) >= 32
@@ -132,21 +133,42 @@ class TestDevelopmentTokens:
         with grpc.insecure_channel(f"localhost:{ports['matching']}") as channel:
             matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
                 mpb.GetFeedRequest(client_id="c-demo-001", page_size=1),
-                metadata=(("authorization", f"Bearer {token}"),), timeout=30)
+                metadata=(("authorization", f"Bearer {token}"),),
+                timeout=30,
+            )
 
     def test_jobmatch_token_reads_the_data_dirs_secret_and_its_token_is_accepted(
-            self, stack, stack_data_dir: Path) -> None:
+        self, stack, stack_data_dir: Path
+    ) -> None:
         from jobmatch.activities.v1 import activities_pb2 as apb
         from jobmatch.activities.v1 import activities_pb2_grpc
 
         _, ports, _ = stack
-        minted = subprocess.run([sys.executable, "-m", "services.cli", "token", "--role", "caseworker",
-                                 "--subject", "cw-demo", "--caseload", "c-demo-001"],
-                                env=new_user_env(stack_data_dir), capture_output=True, text=True, timeout=60, check=True)
+        minted = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "services.cli",
+                "token",
+                "--role",
+                "caseworker",
+                "--subject",
+                "cw-demo",
+                "--caseload",
+                "c-demo-001",
+            ],
+            env=new_user_env(stack_data_dir),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         with grpc.insecure_channel(f"localhost:{ports['activities']}") as channel:
             activities_pb2_grpc.ActivityServiceStub(channel).GetCaseload(
                 apb.GetCaseloadRequest(caseworker_id="cw-demo"),
-                metadata=(("authorization", f"Bearer {minted.stdout.strip()}"),), timeout=60)
+                metadata=(("authorization", f"Bearer {minted.stdout.strip()}"),),
+                timeout=60,
+            )
 
 
 class TestStack:
@@ -173,7 +195,8 @@ class TestStack:
         assert {SERVICES[name], "grpc.health.v1.Health"} <= names
 
     def test_ctrl_c_stops_the_services_then_the_broker_within_5_seconds_without_error_lines(
-            self, stack, stack_data_dir: Path) -> None:
+        self, stack, stack_data_dir: Path
+    ) -> None:
         process, _, _ = stack
         children = descendants(process.pid)
         assert len(children) >= 4, "broker and three services run as child processes"
@@ -189,8 +212,13 @@ class TestStack:
         assert not [pid for pid in children if alive(pid)]
         lines = log.read_bytes()[before:].decode(errors="replace").splitlines()
         assert took <= 5.0, f"stopping took {took:.1f} s"
-        assert not [line for line in lines if not line.startswith("{")
-                    or '"level": "error"' in line or '"level": "warning"' in line
-                    or '"level": "critical"' in line], "\n".join(lines)
+        assert not [
+            line
+            for line in lines
+            if not line.startswith("{")
+            or '"level": "error"' in line
+            or '"level": "warning"' in line
+            or '"level": "critical"' in line
+        ], "\n".join(lines)
         stopped = {json.loads(line)["service"] for line in lines if '"message": "stopped"' in line}
         assert stopped == set(SERVICES)

@@ -33,14 +33,27 @@ DEMO_CLIENTS = [f"c-demo-{i:03d}" for i in range(1, 21)]
 class Stack:
     def __init__(self, root: Path, *args: str) -> None:
         self.ports = {name: free_port() for name in ("vacancies", "matching", "activities")}
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("KAFKA_BOOTSTRAP_SERVERS", "ELASTICSEARCH_URL", "JOBMATCH_SEARCH_URL")}
-        self.env.update({"JOBMATCH_DATA_DIR": str(root / "data"), "PYTHONUNBUFFERED": "1",
-                         **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()}})
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("KAFKA_BOOTSTRAP_SERVERS", "ELASTICSEARCH_URL", "JOBMATCH_SEARCH_URL")
+        }
+        self.env.update(
+            {
+                "JOBMATCH_DATA_DIR": str(root / "data"),
+                "PYTHONUNBUFFERED": "1",
+                **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
+            }
+        )
         self.log = root / "stack.log"
         with self.log.open("w") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "services.cli", "up", *args], env=self.env,
-                                            stdout=subprocess.PIPE, stderr=log, text=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "services.cli", "up", *args],
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         self.banner: list[str] = []
 
     def wait_for_banner(self) -> None:
@@ -57,8 +70,9 @@ class Stack:
         raise AssertionError("stack did not come up:\n" + "\n".join(self.banner + errors[-30:]))
 
     def cli(self, *args: str) -> Any:
-        done = subprocess.run([sys.executable, "-m", "services.cli", *args], env=self.env, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "services.cli", *args], env=self.env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode in (0, 1), done.stderr
         return json.loads(done.stdout)
 
@@ -109,7 +123,9 @@ def feed_items(stack: Stack, client: str) -> list[tuple[Any, ...]]:
     with grpc.insecure_channel(f"127.0.0.1:{stack.ports['matching']}") as channel:
         reply = matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
             matching_service_pb2.GetFeedRequest(client_id=client, page_size=20),
-            metadata=(("authorization", f"Bearer {token}"),), timeout=30)
+            metadata=(("authorization", f"Bearer {token}"),),
+            timeout=30,
+        )
     return [(i.vacancy.title, i.vacancy.employer, i.vacancy.place_name, i.score) for i in reply.items]
 
 
@@ -119,9 +135,13 @@ def caseload_of(stack: Stack) -> list[tuple[Any, ...]]:
     with grpc.insecure_channel(f"127.0.0.1:{stack.ports['activities']}") as channel:
         reply = activities_pb2_grpc.ActivityServiceStub(channel).GetCaseload(
             activities_pb2.GetCaseloadRequest(caseworker_id="cw-demo"),
-            metadata=(("authorization", f"Bearer {token}"),), timeout=30)
-    return [(e.client_id, e.has_policy, e.last_activity_date, e.current.SerializeToString(deterministic=True))
-            for e in reply.entries]
+            metadata=(("authorization", f"Bearer {token}"),),
+            timeout=30,
+        )
+    return [
+        (e.client_id, e.has_policy, e.last_activity_date, e.current.SerializeToString(deterministic=True))
+        for e in reply.entries
+    ]
 
 
 def test_the_banner_shows_the_search_engine(stacks: tuple[Stack, Stack]) -> None:
@@ -148,8 +168,15 @@ def test_jobmatch_feed_prints_the_feed_the_api_gives(stacks: tuple[Stack, Stack]
     feed = feed_of(on_search, "c-demo-001")
     printed = on_search.cli("feed", "--client", "c-demo-001", "--json")
     # The JSON leaves out fields at their default value, as protobuf's JSON mapping does.
-    assert [(i["vacancy"].get("title", ""), i["vacancy"].get("employer", ""), i["vacancy"].get("place_name", ""),
-             i.get("score", 0.0)) for i in printed.get("items", [])] == feed
+    assert [
+        (
+            i["vacancy"].get("title", ""),
+            i["vacancy"].get("employer", ""),
+            i["vacancy"].get("place_name", ""),
+            i.get("score", 0.0),
+        )
+        for i in printed.get("items", [])
+    ] == feed
 
 
 def test_the_demo_caseload_is_the_same_on_both_stores(stacks: tuple[Stack, Stack]) -> None:

@@ -56,7 +56,8 @@ def test_every_service_answers_serving_on_its_one_port(stack: Stack) -> None:
     for name, full_name in SERVICES.items():
         with grpc.insecure_channel(f"127.0.0.1:{stack.ports[name]}") as channel:
             reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=full_name), timeout=10)
+                health_pb2.HealthCheckRequest(service=full_name), timeout=10
+            )
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
@@ -84,15 +85,23 @@ def test_ctrl_c_stops_every_process(stack: Stack) -> None:
 
 
 def test_replicas_without_a_shared_store_are_refused_with_a_message_in_dutch_and_english(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "services.cli", "up", "--replicas", "2"],
-                          env=_env_without_search(tmp_path), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "services.cli", "up", "--replicas", "2"],
+        env=_env_without_search(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "--store search" in done.stderr and "gedeelde opslag" in done.stderr and "shared store" in done.stderr
     assert not (tmp_path / "data").exists()  # refused before it started or wrote anything
 
 
 def _env_without_search(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("KAFKA_BOOTSTRAP_SERVERS", "ELASTICSEARCH_URL", "JOBMATCH_SEARCH_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KAFKA_BOOTSTRAP_SERVERS", "ELASTICSEARCH_URL", "JOBMATCH_SEARCH_URL")
+    }
     env["JOBMATCH_DATA_DIR"] = str(tmp_path / "data")
     return env

@@ -42,8 +42,9 @@ class MemoryActivitiesStore:
 
     def _emit(self, events: Sequence[PendingEvent]) -> None:
         for e in events:
-            self.outbox.add(topic=e.topic, key=e.client_id, event_type=e.event_type, subject=e.subject,
-                            message=e.message)
+            self.outbox.add(
+                topic=e.topic, key=e.client_id, event_type=e.event_type, subject=e.subject, message=e.message
+            )
 
     # -- ActivityStore -----------------------------------------------------------------
     def add_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> tuple[Activity, bool]:
@@ -65,27 +66,56 @@ class MemoryActivitiesStore:
             if stored is None:
                 raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
             # Only what may change after logging is written, as in the adapters.
-            self.activities[activity.activity_id] = stored.model_copy(update={
-                "outcome": activity.outcome, "verification": activity.verification,
-                "verification_reason": activity.verification_reason, "verified_by": activity.verified_by,
-                "withdrawn_at": activity.withdrawn_at, "rejection_reason": activity.rejection_reason})
+            self.activities[activity.activity_id] = stored.model_copy(
+                update={
+                    "outcome": activity.outcome,
+                    "verification": activity.verification,
+                    "verification_reason": activity.verification_reason,
+                    "verified_by": activity.verified_by,
+                    "withdrawn_at": activity.withdrawn_at,
+                    "rejection_reason": activity.rejection_reason,
+                }
+            )
             self._emit(events)
 
     def _live(self, client_id: str) -> list[Activity]:
         return [a for a in self.activities.values() if a.client_id == client_id and a.withdrawn_at is None]
 
-    def list_activities(self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
-                        after: tuple[date, str] | None = None) -> list[Activity]:
-        found = [a for a in self._live(client_id)
-                 if (from_date is None or a.date >= from_date) and (to_date is None or a.date <= to_date)
-                 and (after is None or (a.date, a.activity_id) < after)]
+    def list_activities(
+        self,
+        client_id: str,
+        *,
+        from_date: date | None,
+        to_date: date | None,
+        limit: int,
+        after: tuple[date, str] | None = None,
+    ) -> list[Activity]:
+        found = [
+            a
+            for a in self._live(client_id)
+            if (from_date is None or a.date >= from_date)
+            and (to_date is None or a.date <= to_date)
+            and (after is None or (a.date, a.activity_id) < after)
+        ]
         return sorted(found, key=lambda a: (a.date, a.activity_id), reverse=True)[:limit]
 
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
-        return {c: [ActivityFact(a.activity_id, a.type, a.date, a.logged_at.date(), a.verification,
-                                 employer_key(a.employer), a.vacancy_id)
-                    for a in self._live(c) if a.date >= since or a.type in AGENCY_TYPES]  # registrations: any date
-                for c in client_ids}
+        return {
+            c: [
+                ActivityFact(
+                    a.activity_id,
+                    a.type,
+                    a.date,
+                    a.logged_at.date(),
+                    a.verification,
+                    employer_key(a.employer),
+                    a.vacancy_id,
+                )
+                for a in self._live(c)
+                if a.date >= since or a.type in AGENCY_TYPES
+            ]  # registrations: any date
+            for c in client_ids
+        }
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
         result: dict[str, date] = {}
@@ -96,9 +126,11 @@ class MemoryActivitiesStore:
         return result
 
     def _erase(self, cutoff: date, client_id: str | None = None) -> int:
-        gone = [a.activity_id for a in self.activities.values()
-                if a.date < cutoff and not self.holds.get(a.client_id)
-                and (client_id is None or a.client_id == client_id)]
+        gone = [
+            a.activity_id
+            for a in self.activities.values()
+            if a.date < cutoff and not self.holds.get(a.client_id) and (client_id is None or a.client_id == client_id)
+        ]
         for activity_id in gone:
             del self.activities[activity_id]
         return len(gone)

@@ -92,8 +92,13 @@ class MemoryMatchingStore:
         closed = self.memory.closed_at.get(vacancy.vacancy_id)
         return closed is not None and (vacancy.source_updated_at is None or vacancy.source_updated_at <= closed)
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def apply_vacancy(
+        self,
+        vacancy: OpenVacancy,
+        matches: list[ProfileMatch],
+        unmatched: Sequence[str],
+        events: Sequence[PendingEvent],
+    ) -> bool:
         with self._lock:
             if self._is_stale(vacancy):
                 return False
@@ -104,8 +109,9 @@ class MemoryMatchingStore:
             self._vacancies.upsert(compile_vacancy(vacancy))
         return True
 
-    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def close_vacancy(
+        self, vacancy_id: str, closed_at: datetime, clients: Sequence[str], events: Sequence[PendingEvent]
+    ) -> bool:
         with self._lock:
             removed = self.memory.vacancies.pop(vacancy_id, None) is not None
             self.memory.match_sets.pop(vacancy_id, None)
@@ -125,8 +131,9 @@ class MemoryMatchingStore:
     def feedback_of(self, client_id: str) -> dict[str, set[FeedbackKind]]:
         return {v: set(kinds) for v, kinds in self.memory.feedback.get(client_id, {}).items()}
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
-                     events: Sequence[PendingEvent] = ()) -> bool:
+    def add_feedback(
+        self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime, events: Sequence[PendingEvent] = ()
+    ) -> bool:
         with self._lock:
             kinds = self.memory.feedback.setdefault(client_id, {}).setdefault(vacancy_id, set())
             if kind in kinds:

@@ -33,8 +33,9 @@ def services(tmp_path: Path, fault_broker: EmbeddedBroker) -> Iterator[Callable[
     started: list[ServiceProcess] = []
 
     def start(name: str, *, seed: bool = False, **env: str) -> ServiceProcess:
-        service = ServiceProcess(name, tmp_path / "data", fault_broker.bootstrap, tmp_path / "logs",
-                                 seed=seed, extra_env=env)
+        service = ServiceProcess(
+            name, tmp_path / "data", fault_broker.bootstrap, tmp_path / "logs", seed=seed, extra_env=env
+        )
         started.append(service)
         return service.start()
 

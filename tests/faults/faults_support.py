@@ -147,25 +147,32 @@ class ServiceProcess:
     def start(self, timeout: float = 90.0) -> ServiceProcess:
         self.starts += 1
         env = {k: v for k, v in os.environ.items() if not k.startswith("JOBMATCH_")}
-        env.update({
-            "JOBMATCH_DATA_DIR": str(self.data_dir),
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-            f"JOBMATCH_{self.name.upper()}_PORT": str(self.port),
-            "JOBMATCH_SEED_SAMPLE_DATA": "1" if self.seed else "0",
-            "JOBMATCH_GRACE_SECONDS": "1",
-            "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
-            # The session's short consumer-group timing (tests/conftest.py): a killed service's
-            # partitions go to its restarted self after 3 s instead of 6 s.
-            "JOBMATCH_KAFKA_SESSION_TIMEOUT_MS": os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"],
-            "JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS": os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"],
-            "PYTHONUNBUFFERED": "1",
-            **self.extra_env,
-        })
+        env.update(
+            {
+                "JOBMATCH_DATA_DIR": str(self.data_dir),
+                "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+                f"JOBMATCH_{self.name.upper()}_PORT": str(self.port),
+                "JOBMATCH_SEED_SAMPLE_DATA": "1" if self.seed else "0",
+                "JOBMATCH_GRACE_SECONDS": "1",
+                "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
+                # The session's short consumer-group timing (tests/conftest.py): a killed service's
+                # partitions go to its restarted self after 3 s instead of 6 s.
+                "JOBMATCH_KAFKA_SESSION_TIMEOUT_MS": os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"],
+                "JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS": os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"],
+                "PYTHONUNBUFFERED": "1",
+                **self.extra_env,
+            }
+        )
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_path(), "wb") as log_file:
             self.process = subprocess.Popen(  # our interpreter, our module
-                [sys.executable, "-m", f"services.{self.name}"], cwd=REPO, env=env,
-                stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file, preexec_fn=_die_with_parent,
+                [sys.executable, "-m", f"services.{self.name}"],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+                preexec_fn=_die_with_parent,
             )
         if not self.wait_serving(timeout):
             self.stop()
@@ -203,8 +210,9 @@ class ServiceProcess:
                 self.kill()
 
     def log_text(self) -> str:
-        return "".join(self.log_path(i).read_text(errors="replace")
-                       for i in range(1, self.starts + 1) if self.log_path(i).exists())
+        return "".join(
+            self.log_path(i).read_text(errors="replace") for i in range(1, self.starts + 1) if self.log_path(i).exists()
+        )
 
     def log_records(self) -> list[dict[str, Any]]:
         """Every JSON log line of every start of this service (non-JSON lines are skipped)."""
@@ -244,15 +252,27 @@ class TopicRecord:
         return next((v.decode() for k, v in self.headers if k == name), None)
 
 
-def read_topic(bootstrap: str, topic: str, *, until: Callable[[list[TopicRecord]], bool] | None = None,
-               timeout: float = 30.0, idle: float = 2.0) -> list[TopicRecord]:
+def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    until: Callable[[list[TopicRecord]], bool] | None = None,
+    timeout: float = 30.0,
+    idle: float = 2.0,
+) -> list[TopicRecord]:
     """Every record on `topic` from the start: until `until(records)` holds, or (without `until`)
     until nothing new arrived for `idle` seconds. A reader without a group moves no offsets."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", fetch_max_wait_ms=200, request_timeout_ms=5000,
-                             metadata_max_age_ms=1000)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=200,
+        request_timeout_ms=5000,
+        metadata_max_age_ms=1000,
+    )
     records: list[TopicRecord] = []
     try:
         deadline = time.monotonic() + timeout

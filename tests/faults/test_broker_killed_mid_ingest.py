@@ -22,7 +22,9 @@ KILL_AFTER, RESTART_AFTER = 4, 8  # batches 4..7 are ingested while the broker i
 
 
 class TestBrokerKilledMidIngest:
-    def test_nothing_accepted_is_lost_and_no_event_is_processed_twice(self, fault_broker, services, metadata_for) -> None:
+    def test_nothing_accepted_is_lost_and_no_event_is_processed_twice(
+        self, fault_broker, services, metadata_for
+    ) -> None:
         vacancies = services("vacancies")
         matching = services("matching", seed=True)  # the 20 demo search profiles
         ingest_token = metadata_for("service", "faults-ingest")
@@ -43,14 +45,22 @@ class TestBrokerKilledMidIngest:
             for batch in batches[KILL_AFTER:RESTART_AFTER]:
                 stream.send(batch)  # accepted into the outbox while there is no broker
             some_id = sorted(before_kill)[0]
-            assert stub.GetVacancy(svc.GetVacancyRequest(vacancy_id=some_id), metadata=ingest_token,
-                                   timeout=10).vacancy.vacancy_id == some_id
-            found = stub.SearchVacancies(svc.SearchVacanciesRequest(query="", page_size=5),
-                                         metadata=ingest_token, timeout=10)
+            assert (
+                stub.GetVacancy(
+                    svc.GetVacancyRequest(vacancy_id=some_id), metadata=ingest_token, timeout=10
+                ).vacancy.vacancy_id
+                == some_id
+            )
+            found = stub.SearchVacancies(
+                svc.SearchVacanciesRequest(query="", page_size=5), metadata=ingest_token, timeout=10
+            )
             assert found.total_count >= len(before_kill)
             # Matching answers feeds from its own store: an error here fails the test.
-            feed.GetFeed(mpb.GetFeedRequest(client_id="c-demo-001", page_size=5),
-                         metadata=metadata_for("client", "c-demo-001"), timeout=10)
+            feed.GetFeed(
+                mpb.GetFeedRequest(client_id="c-demo-001", page_size=5),
+                metadata=metadata_for("client", "c-demo-001"),
+                timeout=10,
+            )
             pending_while_down = pending(vacancies)
             assert pending_while_down > 0
 
@@ -84,10 +94,19 @@ class TestBrokerKilledMidIngest:
         # them again and skipped the ones it had handled (that is what the checks above prove).
         resent = [r for r in vacancies.log_records() if "again" in r.get("message", "")]
         assert resent, "the relay never re-sent: the crash did not hit published events"
-        print(json.dumps({"fault": "broker-killed-mid-ingest", "accepted": len(accepted),
-                          "pending_while_down": pending_while_down, "vacancy_events": len(outbox_ids),
-                          "events_lost": len(lost), "match_events": sum(matches.values()),
-                          "duplicates_processed": len(twice) + len(updated)}))
+        print(
+            json.dumps(
+                {
+                    "fault": "broker-killed-mid-ingest",
+                    "accepted": len(accepted),
+                    "pending_while_down": pending_while_down,
+                    "vacancy_events": len(outbox_ids),
+                    "events_lost": len(lost),
+                    "match_events": sum(matches.values()),
+                    "duplicates_processed": len(twice) + len(updated),
+                }
+            )
+        )
 
 
 def pending(service) -> int:
@@ -99,7 +118,6 @@ def processed(service) -> set[str]:
 
 
 def read_topic_ids(bootstrap: str, topic: str, wanted: set[str]) -> set[str]:
-
 
     def ids(records) -> set[str]:
         return {from_kafka(r.headers, r.value).id for r in records}
@@ -127,10 +145,19 @@ class TestBrokerKilledWhileClientsLogActivities:
 
         def log_round(stub, label: str) -> None:
             for client in clients:
-                reply = stub.LogActivity(apb.LogActivityRequest(
-                    client_id=client, request_id=f"faults-{label}-{client}", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
-                    date=yesterday, employer="Bakkerij Het Korenaar", position="Verkoopmedewerker",
-                    channel=apb.CHANNEL_LETTER), metadata=metadata_for("client", client), timeout=10)
+                reply = stub.LogActivity(
+                    apb.LogActivityRequest(
+                        client_id=client,
+                        request_id=f"faults-{label}-{client}",
+                        type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                        date=yesterday,
+                        employer="Bakkerij Het Korenaar",
+                        position="Verkoopmedewerker",
+                        channel=apb.CHANNEL_LETTER,
+                    ),
+                    metadata=metadata_for("client", client),
+                    timeout=10,
+                )
                 assert reply.created
                 accepted[reply.activity.activity_id] = client
 
@@ -141,8 +168,11 @@ class TestBrokerKilledWhileClientsLogActivities:
             fault_broker.kill()
             for label in ("down-1", "down-2", "down-3"):
                 log_round(stub, label)
-            listed = stub.ListActivities(apb.ListActivitiesRequest(client_id=clients[0], page_size=100),
-                                         metadata=metadata_for("client", clients[0]), timeout=10)
+            listed = stub.ListActivities(
+                apb.ListActivitiesRequest(client_id=clients[0], page_size=100),
+                metadata=metadata_for("client", clients[0]),
+                timeout=10,
+            )
             assert {a.activity_id for a in listed.activities} >= {a for a, c in accepted.items() if c == clients[0]}
             pending_while_down = pending(activities)
             assert pending_while_down >= 3 * len(clients)
@@ -150,12 +180,33 @@ class TestBrokerKilledWhileClientsLogActivities:
             log_round(stub, "after")
 
         assert wait_until(lambda: pending(activities) == 0, 90), "activities outbox did not drain after restart"
-        records = read_topic(fault_broker.bootstrap, ACTIVITIES, timeout=60, until=lambda rs: set(accepted) <= {
-            activity_events_pb2.ActivityLogged.FromString(r.value).activity_id for r in rs
-            if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"})
-        on_bus = {activity_events_pb2.ActivityLogged.FromString(r.value).activity_id for r in records
-                  if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"}
+        records = read_topic(
+            fault_broker.bootstrap,
+            ACTIVITIES,
+            timeout=60,
+            until=lambda rs: (
+                set(accepted)
+                <= {
+                    activity_events_pb2.ActivityLogged.FromString(r.value).activity_id
+                    for r in rs
+                    if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"
+                }
+            ),
+        )
+        on_bus = {
+            activity_events_pb2.ActivityLogged.FromString(r.value).activity_id
+            for r in records
+            if r.header("ce_type") == "nl.werk.sollicitatie-activity-logged.v1"
+        }
         lost = set(accepted) - on_bus
         assert not lost, f"{len(lost)} accepted activities never reached the bus"
-        print(json.dumps({"fault": "broker-killed-while-logging-activities", "accepted": len(accepted),
-                          "pending_while_down": pending_while_down, "events_lost": len(lost)}))
+        print(
+            json.dumps(
+                {
+                    "fault": "broker-killed-while-logging-activities",
+                    "accepted": len(accepted),
+                    "pending_while_down": pending_while_down,
+                    "events_lost": len(lost),
+                }
+            )
+        )

@@ -28,13 +28,25 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"
 def good_vacancy(vacancy_id: str) -> vacancy_pb2.Vacancy:
     cook = next(o for o in occupations.by_isco_prefix("5120") if o.label_nl == "kok")
     return vacancy_pb2.Vacancy(
-        vacancy_id=vacancy_id, source="faults", external_id=vacancy_id, title="Kok (m/v/x)",
+        vacancy_id=vacancy_id,
+        source="faults",
+        external_id=vacancy_id,
+        title="Kok (m/v/x)",
         employer="Restaurant De Gouden Lepel",
         occupation=vacancy_pb2.Occupation(esco_uri=cook.uri, isco_code=cook.isco_code),
-        location=vacancy_pb2.Location(place_name="Utrecht", latitude=52.09, longitude=5.12, has_coordinates=True,
-                                      province_code="09", country_code="NL"),
-        hours_min=24, hours_max=36, date_posted=datetime.now(UTC).date().isoformat(),
-        status=vacancy_pb2.VACANCY_STATUS_OPEN)
+        location=vacancy_pb2.Location(
+            place_name="Utrecht",
+            latitude=52.09,
+            longitude=5.12,
+            has_coordinates=True,
+            province_code="09",
+            country_code="NL",
+        ),
+        hours_min=24,
+        hours_max=36,
+        date_posted=datetime.now(UTC).date().isoformat(),
+        status=vacancy_pb2.VACANCY_STATUS_OPEN,
+    )
 
 
 class Publisher:
@@ -46,8 +58,16 @@ class Publisher:
 
     def event(self, key: str, data: bytes) -> str:
         self.sequence += 1
-        event = CloudEvent(id=str(uuid.uuid4()), source=SOURCE, type=PUBLISHED, subject=key, time=datetime.now(UTC),
-                           sequence=self.sequence, data=data, dataschema="proto:jobmatch.events.v1.VacancyPublished")
+        event = CloudEvent(
+            id=str(uuid.uuid4()),
+            source=SOURCE,
+            type=PUBLISHED,
+            subject=key,
+            time=datetime.now(UTC),
+            sequence=self.sequence,
+            data=data,
+            dataschema="proto:jobmatch.events.v1.VacancyPublished",
+        )
         headers, value = to_kafka(event)
         self.producer.send(VACANCIES, key=key.encode(), value=value, headers=headers).get(timeout=30)
         return event.id
@@ -71,7 +91,9 @@ class TestHandlerFailures:
         blocker = sqlite3.connect(matching.db_path, isolation_level=None, timeout=30)
         try:
             blocker.execute("BEGIN IMMEDIATE")  # another writer holds the file: the handler's write fails
-            event_id = publisher.event(vacancy_id, vev.VacancyPublished(vacancy=good_vacancy(vacancy_id)).SerializeToString())
+            event_id = publisher.event(
+                vacancy_id, vev.VacancyPublished(vacancy=good_vacancy(vacancy_id)).SerializeToString()
+            )
             assert wait_until(lambda: failed_attempts(matching, event_id) >= 1, 60), "the handler never failed"
             assert not projected(matching, vacancy_id)
         finally:
@@ -81,8 +103,16 @@ class TestHandlerFailures:
         assert wait_until(lambda: projected(matching, vacancy_id), 60), "the failed event was skipped"
         dead = read_topic(fault_broker.bootstrap, dead_letter(VACANCIES), idle=1.0, timeout=10)
         assert event_id not in {r.event_id for r in dead}
-        print(json.dumps({"fault": "handler-fails-transiently", "failed_attempts": failed_attempts(matching, event_id),
-                          "handled": True, "dead_lettered": False}))
+        print(
+            json.dumps(
+                {
+                    "fault": "handler-fails-transiently",
+                    "failed_attempts": failed_attempts(matching, event_id),
+                    "handled": True,
+                    "dead_lettered": False,
+                }
+            )
+        )
 
     def test_poison_goes_to_the_dead_letter_topic_with_the_reason_and_the_next_event_is_handled(
         self, fault_broker, services
@@ -93,7 +123,9 @@ class TestHandlerFailures:
         try:
             poison_id = publisher.event("v-poison", b"\x0a\xff\xff\xff\x0f")  # a field longer than the payload
             publisher.raw("v-no-cloudevent", b"hello", [("content-type", b"text/plain")])
-            good_event = publisher.event(good_id, vev.VacancyPublished(vacancy=good_vacancy(good_id)).SerializeToString())
+            good_event = publisher.event(
+                good_id, vev.VacancyPublished(vacancy=good_vacancy(good_id)).SerializeToString()
+            )
         finally:
             publisher.close()
         assert wait_until(lambda: projected(matching, good_id), 90), "the consumer stopped at the poison"
@@ -103,18 +135,28 @@ class TestHandlerFailures:
 
         dead = read_topic(fault_broker.bootstrap, dead_letter(VACANCIES), until=both_dead, timeout=30)
         assert both_dead(dead)
-        reasons = {r.event_id or r.key.decode(): r.header(DEAD_LETTER_REASON_HEADER) for r in dead
-                   if r.event_id == poison_id or r.key == b"v-no-cloudevent"}
+        reasons = {
+            r.event_id or r.key.decode(): r.header(DEAD_LETTER_REASON_HEADER)
+            for r in dead
+            if r.event_id == poison_id or r.key == b"v-no-cloudevent"
+        }
         assert "DecodeError" in reasons[poison_id] and "5 times" in reasons[poison_id]
         assert "undecodable CloudEvent" in reasons["v-no-cloudevent"]
         [poison_record] = [r for r in dead if r.event_id == poison_id]
         assert poison_record.value == b"\x0a\xff\xff\xff\x0f"  # the original bytes, to replay after a fix
         handled = {row[0] for row in matching.query("SELECT event_id FROM processed_event")}
         assert {poison_id, good_event} <= handled  # the poison is done with: not read again after a restart
-        print(json.dumps({"fault": "poison-events", "dead_lettered": 2, "next_event_handled": True,
-                          "reasons": reasons}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"fault": "poison-events", "dead_lettered": 2, "next_event_handled": True, "reasons": reasons},
+                ensure_ascii=False,
+            )
+        )
 
 
 def failed_attempts(service, event_id: str) -> int:
-    return sum(1 for r in service.log_records()
-               if "handler failed for event" in r.get("message", "") and event_id in r["message"])
+    return sum(
+        1
+        for r in service.log_records()
+        if "handler failed for event" in r.get("message", "") and event_id in r["message"]
+    )

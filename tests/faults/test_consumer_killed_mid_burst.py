@@ -51,11 +51,23 @@ def cook_jobs_in_utrecht() -> list[svc.IngestVacanciesRequest]:
     for i, content in enumerate(sample_vacancies(VACANCIES, today=today, seed=505, source="faults-burst")):
         if i % BATCH_SIZE == 0:
             batches.append(svc.IngestVacanciesRequest(batch_id=str(len(batches))))
-        content = content.model_copy(update={
-            "occupation": Occupation(esco_uri=cook.uri), "title": f"Kok {i} (m/v/x)", "employer": f"Restaurant {i}",
-            "location": Location(place_name="Utrecht", country_code="NL"), "hours_min": 24.0, "hours_max": 32.0,
-            "education_level": "", "languages": ("nl",), "driving_licence_required": False,
-            "salary_min": 3000.0, "salary_max": 3500.0, "contract_type": "permanent", "workplace_type": "on_site"})
+        content = content.model_copy(
+            update={
+                "occupation": Occupation(esco_uri=cook.uri),
+                "title": f"Kok {i} (m/v/x)",
+                "employer": f"Restaurant {i}",
+                "location": Location(place_name="Utrecht", country_code="NL"),
+                "hours_min": 24.0,
+                "hours_max": 32.0,
+                "education_level": "",
+                "languages": ("nl",),
+                "driving_licence_required": False,
+                "salary_min": 3000.0,
+                "salary_max": 3500.0,
+                "contract_type": "permanent",
+                "workplace_type": "on_site",
+            }
+        )
         content_to_proto(content, batches[-1].vacancies.add())
     return batches
 
@@ -69,11 +81,23 @@ def burst_run(fault_broker, metadata_for, tmp_path_factory: pytest.TempPathFacto
         cook = next(o for o in occupations.by_isco_prefix("5120") if o.label_nl == "kok")
         with grpc.insecure_channel(matching.address) as channel:
             for client in CLIENTS:
-                mgrpc.MatchingServiceStub(channel).SetSearchProfile(mpb.SetSearchProfileRequest(
-                    client_id=client, profile=mpb.SearchProfile(
-                        occupations=[mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)],
-                        home_place_name="Utrecht", max_travel_km=50, hours_min=8, hours_max=40,
-                        status=mpb.PROFILE_STATUS_ACTIVE)), metadata=metadata_for("client", client), timeout=10)
+                mgrpc.MatchingServiceStub(channel).SetSearchProfile(
+                    mpb.SetSearchProfileRequest(
+                        client_id=client,
+                        profile=mpb.SearchProfile(
+                            occupations=[
+                                mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)
+                            ],
+                            home_place_name="Utrecht",
+                            max_travel_km=50,
+                            hours_min=8,
+                            hours_max=40,
+                            status=mpb.PROFILE_STATUS_ACTIVE,
+                        ),
+                    ),
+                    metadata=metadata_for("client", client),
+                    timeout=10,
+                )
         with grpc.insecure_channel(vacancies.address) as channel:
             stream = SteppedIngest(channel, metadata_for("service", "faults-ingest"))
             for batch in cook_jobs_in_utrecht():
@@ -91,13 +115,17 @@ def burst_run(fault_broker, metadata_for, tmp_path_factory: pytest.TempPathFacto
             matching.kill()
             kills += 1
             matching.start()
-        assert wait_until(lambda: events <= {r[0] for r in matching.query("SELECT event_id FROM processed_event")},
-                          120), "events were skipped after the restarts"
+        assert wait_until(
+            lambda: events <= {r[0] for r in matching.query("SELECT event_id FROM processed_event")}, 120
+        ), "events were skipped after the restarts"
         yield BurstRun(
-            accepted=stream.accepted_ids(), events=events,
+            accepted=stream.accepted_ids(),
+            events=events,
             handled={r[0] for r in matching.query("SELECT event_id FROM processed_event")},
             projected={r[0] for r in matching.query("SELECT vacancy_id FROM open_vacancy")},
-            matches=dict(matched_events(matching.query("SELECT event_type, data FROM event_outbox"))), kills=kills)
+            matches=dict(matched_events(matching.query("SELECT event_type, data FROM event_outbox"))),
+            kills=kills,
+        )
     finally:
         matching.stop()
         vacancies.stop()
@@ -114,7 +142,16 @@ class TestMatchingKilledMidBurst:
 
     def test_no_event_is_handled_twice_across_the_crashes(self, burst_run: BurstRun) -> None:
         twice = {key: n for key, n in burst_run.matches.items() if n > 1 or key[2] != ADDED}
-        print(json.dumps({"fault": "matching-sigkill-mid-burst", "kills": burst_run.kills,
-                          "events": len(burst_run.events), "match_events": sum(burst_run.matches.values()),
-                          "events_handled_twice": len({v for _, v, _ in twice}), "duplicate_match_events": len(twice)}))
+        print(
+            json.dumps(
+                {
+                    "fault": "matching-sigkill-mid-burst",
+                    "kills": burst_run.kills,
+                    "events": len(burst_run.events),
+                    "match_events": sum(burst_run.matches.values()),
+                    "events_handled_twice": len({v for _, v, _ in twice}),
+                    "duplicate_match_events": len(twice),
+                }
+            )
+        )
         assert not twice

@@ -36,8 +36,12 @@ class TestVacanciesKilledMidStream:
             vacancies.kill()
             with pytest.raises(grpc.RpcError) as broken:
                 stream.send(batches[KILL_DURING + 1])
-            assert broken.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
-                                           grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
+            assert broken.value.code() in (
+                grpc.StatusCode.UNAVAILABLE,
+                grpc.StatusCode.CANCELLED,
+                grpc.StatusCode.INTERNAL,
+                grpc.StatusCode.UNKNOWN,
+            )
         acknowledged = dict(stream.acknowledged)
         assert len(acknowledged) == KILL_DURING * BATCH_SIZE
 
@@ -46,8 +50,9 @@ class TestVacanciesKilledMidStream:
             stub = vacancy_service_pb2_grpc.VacancyServiceStub(channel)
             for (source, external_id), result in acknowledged.items():
                 assert result.vacancy_id, (source, external_id, result)
-                stored = stub.GetVacancy(svc.GetVacancyRequest(vacancy_id=result.vacancy_id), metadata=token,
-                                         timeout=10).vacancy
+                stored = stub.GetVacancy(
+                    svc.GetVacancyRequest(vacancy_id=result.vacancy_id), metadata=token, timeout=10
+                ).vacancy
                 assert stored.vacancy_id == result.vacancy_id
             rows_after_crash = vacancies.query("SELECT COUNT(*) FROM vacancies")[0][0]
 
@@ -61,14 +66,18 @@ class TestVacanciesKilledMidStream:
                         assert result.status != ACCEPTED, f"acknowledged before the crash, new now: {result}"
                         assert result.vacancy_id == before.vacancy_id
             again.close()
-            total = stub.SearchVacancies(svc.SearchVacanciesRequest(page_size=1), metadata=token,
-                                         timeout=10).total_count
+            total = stub.SearchVacancies(
+                svc.SearchVacanciesRequest(page_size=1), metadata=token, timeout=10
+            ).total_count
 
         stored_rows = vacancies.query("SELECT COUNT(*) FROM vacancies")[0][0]
         distinct_ids = {r.vacancy_id for r in again.acknowledged.values()}
         assert stored_rows == len(distinct_ids) == total, "a vacancy was stored twice"
-        per_vacancy = Counter(key for key, kind in vacancies.query(
-            "SELECT message_key, event_type FROM event_outbox") if kind == PUBLISHED)
+        per_vacancy = Counter(
+            key
+            for key, kind in vacancies.query("SELECT message_key, event_type FROM event_outbox")
+            if kind == PUBLISHED
+        )
         twice = {key: n for key, n in per_vacancy.items() if n > 1}
         assert not twice, f"published twice: {twice}"
         assert set(per_vacancy) == distinct_ids
@@ -76,7 +85,17 @@ class TestVacanciesKilledMidStream:
         # Only items of the batches never acknowledged may be new now; the in-flight batch was
         # either stored before the kill (then unchanged now) or rolled back (then new now).
         assert new_on_resend <= (BATCHES - KILL_DURING) * BATCH_SIZE
-        print(json.dumps({"fault": "vacancies-sigkill-mid-stream", "acknowledged": len(acknowledged),
-                          "rows_after_crash": rows_after_crash, "stored": stored_rows,
-                          "new_on_resend": new_on_resend, "stored_twice": 0, "published_twice": len(twice),
-                          "lost": 0}))
+        print(
+            json.dumps(
+                {
+                    "fault": "vacancies-sigkill-mid-stream",
+                    "acknowledged": len(acknowledged),
+                    "rows_after_crash": rows_after_crash,
+                    "stored": stored_rows,
+                    "new_on_resend": new_on_resend,
+                    "stored_twice": 0,
+                    "published_twice": len(twice),
+                    "lost": 0,
+                }
+            )
+        )

@@ -12,11 +12,18 @@ from faults_support import REPO
 
 class TestSoakQuick:
     def test_a_quick_soak_runs_every_kind_of_traffic_without_errors_and_reports_memory(self, tmp_path) -> None:
-        done = subprocess.run([sys.executable, "-m", "bench.soak", "--quick", "--keep", str(tmp_path / "soak")],
-                              cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.soak", "--quick", "--keep", str(tmp_path / "soak")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         result = json.loads(done.stdout)
-        assert done.returncode == 0 and result["ok"], json.dumps({k: v for k, v in result.items()
-                                                                   if k != "rss_samples_kib"}, indent=1)
+        assert done.returncode == 0 and result["ok"], json.dumps(
+            {k: v for k, v in result.items() if k != "rss_samples_kib"}, indent=1
+        )
         assert set(result["requests"]) == {"ingest_batch", "get_feed", "log_activity", "get_caseload"}
         assert all(count > 0 for count in result["requests"].values())
         assert result["errors"] == {}

@@ -14,13 +14,21 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 EXPECTED = {
-    "ingest.throughput", "ingest.stored-throughput",
-    "reverse-match.p99", "reverse-match.p50", "reverse-match.vs-brute-force", "reverse-match.index-rss",
+    "ingest.throughput",
+    "ingest.stored-throughput",
+    "reverse-match.p99",
+    "reverse-match.p50",
+    "reverse-match.vs-brute-force",
+    "reverse-match.index-rss",
     "reverse-match.p99-with-updates",
-    "feed.p99", "feed.p50",
-    "log-activity.throughput", "log-activity.p99",
-    "event-latency.p95", "event-latency.p50",
-    "caseload.p99", "caseload.p50",
+    "feed.p99",
+    "feed.p50",
+    "log-activity.throughput",
+    "log-activity.p99",
+    "event-latency.p95",
+    "event-latency.p50",
+    "caseload.p99",
+    "caseload.p50",
     "replica-consume.vacancy-events-per-s",
     "import.jsonld-throughput",
     "observability.log-activity-throughput",
@@ -31,8 +39,14 @@ FIELDS = {"name", "value", "unit", "baseline_value", "ratio", "size", "goal", "m
 
 class TestBenchQuick:
     def test_every_benchmark_prints_its_metrics_as_json_lines(self, tmp_path: Path) -> None:
-        done = subprocess.run([sys.executable, "-m", "bench", "all", "--quick"], cwd=REPO, capture_output=True, check=False,
-                              text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", "all", "--quick"],
+            cwd=REPO,
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         metrics = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
         assert {m["name"] for m in metrics} == EXPECTED
@@ -43,7 +57,8 @@ class TestBenchQuick:
         assert "jobmatch benchmarks" in done.stderr  # the table, apart from the JSON lines
 
     def test_an_unknown_benchmark_is_refused(self) -> None:
-        done = subprocess.run([sys.executable, "-m", "bench", "nope"], cwd=REPO, capture_output=True, text=True, check=False,
-                              timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", "nope"], cwd=REPO, capture_output=True, text=True, check=False, timeout=60
+        )
         assert done.returncode == 2
         assert "invalid choice" in done.stderr

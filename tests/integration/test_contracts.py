@@ -26,7 +26,12 @@ class TestProtoContract:
 
     def test_every_service_package_is_versioned(self) -> None:
         packages = {p.relative_to(ROOT / "proto").parent.as_posix() for p in gen_proto.proto_files()}
-        assert {"jobmatch/vacancies/v1", "jobmatch/matching/v1", "jobmatch/activities/v1", "jobmatch/events/v1"} <= packages
+        assert {
+            "jobmatch/vacancies/v1",
+            "jobmatch/matching/v1",
+            "jobmatch/activities/v1",
+            "jobmatch/events/v1",
+        } <= packages
 
     def test_committed_generated_code_matches_the_protos(self, tmp_path: Path) -> None:
         gen_proto.generate(tmp_path)

@@ -55,12 +55,27 @@ class TestDeployFilesAgreeWithTheCode:
     def test_the_example_environment_names_only_settings_the_code_reads(self) -> None:
         from services.common.settings import Settings
 
-        known = {alias for field in Settings.model_fields.values()
-                 for alias in getattr(field.validation_alias, "choices", ())}
-        compose_only = {"JOBMATCH_IMAGE", "ELASTICSEARCH_IMAGE_TAG", "ES_JAVA_OPTS", "KAFKA_IMAGE_TAG",
-                        "KAFKA_TOPIC_PARTITIONS", "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS",
-                        "VACANCIES_HOST_PORT", "MATCHING_HOST_PORT", "ACTIVITIES_HOST_PORT",
-                        "JOBMATCH_ES_INDEX_PREFIX"}
-        names = {line.split("=", 1)[0] for line in (DEPLOY / ".env.example").read_text().splitlines()
-                 if line and not line.startswith("#")}
+        known = {
+            alias
+            for field in Settings.model_fields.values()
+            for alias in getattr(field.validation_alias, "choices", ())
+        }
+        compose_only = {
+            "JOBMATCH_IMAGE",
+            "ELASTICSEARCH_IMAGE_TAG",
+            "ES_JAVA_OPTS",
+            "KAFKA_IMAGE_TAG",
+            "KAFKA_TOPIC_PARTITIONS",
+            "KAFKA_REPLICATION_FACTOR",
+            "KAFKA_MIN_INSYNC_REPLICAS",
+            "VACANCIES_HOST_PORT",
+            "MATCHING_HOST_PORT",
+            "ACTIVITIES_HOST_PORT",
+            "JOBMATCH_ES_INDEX_PREFIX",
+        }
+        names = {
+            line.split("=", 1)[0]
+            for line in (DEPLOY / ".env.example").read_text().splitlines()
+            if line and not line.startswith("#")
+        }
         assert names - known - compose_only == set()

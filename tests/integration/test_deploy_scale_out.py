@@ -36,8 +36,11 @@ def with_defaults(text: str) -> str:
 
 
 def env_example() -> dict[str, str]:
-    return dict(line.split("=", 1) for line in (DEPLOY / ".env.example").read_text().splitlines()
-                if line and not line.startswith("#"))
+    return dict(
+        line.split("=", 1)
+        for line in (DEPLOY / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
 
 
 def host_ports(mapping: str) -> list[int]:
@@ -78,8 +81,9 @@ class TestComposeScalesEveryService:
         outputs = set()
         for hostname in ("4f1c2a9b7d3e", "9a8b7c6d5e4f"):  # two containers of `--scale`
             env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "HOSTNAME": hostname}
-            done = subprocess.run([*entrypoint, *service["command"]], env=env, capture_output=True, text=True,
-                                  check=True, timeout=30)
+            done = subprocess.run(
+                [*entrypoint, *service["command"]], env=env, capture_output=True, text=True, check=True, timeout=30
+            )
             outputs.add(done.stdout.strip())
             replica_id = done.stdout.split("|")[0]
             assert Settings(replica_id=replica_id).source_urn("jobmatch-x").endswith(f":replica-{hostname}")
@@ -110,10 +114,20 @@ class TestTopicsAndPartitions:
 
 class TestKafkaSettingsAreDocumented:
     def test_every_kafka_setting_the_code_reads_is_in_the_deploy_readme_and_the_example_env(self) -> None:
-        names = {alias for field in Settings.model_fields.values()
-                 for alias in getattr(field.validation_alias, "choices", ()) if str(alias).startswith("KAFKA_")}
-        assert {"KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME",
-                "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CAFILE", "KAFKA_IDEMPOTENT_PRODUCER"} <= names
+        names = {
+            alias
+            for field in Settings.model_fields.values()
+            for alias in getattr(field.validation_alias, "choices", ())
+            if str(alias).startswith("KAFKA_")
+        }
+        assert {
+            "KAFKA_SECURITY_PROTOCOL",
+            "KAFKA_SASL_MECHANISM",
+            "KAFKA_SASL_USERNAME",
+            "KAFKA_SASL_PASSWORD",
+            "KAFKA_SSL_CAFILE",
+            "KAFKA_IDEMPOTENT_PRODUCER",
+        } <= names
         readme, example = (DEPLOY / "README.md").read_text(), (DEPLOY / ".env.example").read_text()
         assert {n for n in names if n not in readme} == set()
         assert {n for n in names if n not in example} == set()

@@ -16,15 +16,18 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     """lint-imports on the `services` package under `root`, with `root`'s pyproject.toml."""
     env = {**os.environ, "PYTHONPATH": str(root)}  # before site-packages: the copy, not the install
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def copy_of_the_code(destination: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", destination / "pyproject.toml")
-    shutil.copytree(REPO / "services", destination / "services",
-                    ignore=lambda folder, names: [n for n in names if not (n.endswith(".py") or
-                                                                           (Path(folder) / n).is_dir())])
+    shutil.copytree(
+        REPO / "services",
+        destination / "services",
+        ignore=lambda folder, names: [n for n in names if not (n.endswith(".py") or (Path(folder) / n).is_dir())],
+    )
     return destination
 
 

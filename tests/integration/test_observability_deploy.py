@@ -19,8 +19,10 @@ PROMETHEUS = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "jobmatch-dashboard.json"
 SERIES = re.compile(r"\bjobmatch_[a-z_]+\b")
 
-needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None,
-                                    reason="promtool is not installed (Debian package `prometheus`; .ci/run installs it)")
+needs_promtool = pytest.mark.skipif(
+    shutil.which("promtool") is None,
+    reason="promtool is not installed (Debian package `prometheus`; .ci/run installs it)",
+)
 
 
 def promtool(*args: str) -> subprocess.CompletedProcess[str]:
@@ -47,8 +49,12 @@ class TestNamedSeriesExist:
     def test_the_alerts_cover_outbox_age_dead_letters_lag_and_rpc_errors(self) -> None:
         rules = yaml.safe_load((PROMETHEUS / "alerts.yml").read_text())["groups"][0]["rules"]
         named = {name for rule in rules for name in SERIES.findall(rule["expr"])}
-        assert {"jobmatch_outbox_oldest_pending_age_seconds", "jobmatch_consumer_events_total",
-                "jobmatch_consumer_lag", "jobmatch_rpc_requests_total"} <= named
+        assert {
+            "jobmatch_outbox_oldest_pending_age_seconds",
+            "jobmatch_consumer_events_total",
+            "jobmatch_consumer_lag",
+            "jobmatch_rpc_requests_total",
+        } <= named
         assert named <= EXPOSED_NAMES
 
     def test_the_dashboard_parses_and_names_only_exposed_series(self) -> None:

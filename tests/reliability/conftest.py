@@ -33,16 +33,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     corpus = sys.modules.get("test_bad_input_corpus")
     if corpus is not None and corpus.CORPUS_COUNT["cases"]:
         counts = corpus.CORPUS_COUNT
-        figures.append(f"bad-input corpus: {counts['cases']} cases over every RPC, {counts['passed']} refused cleanly "
-                       f"(known bugs, strict xfail: {counts['known_bugs']})")
+        figures.append(
+            f"bad-input corpus: {counts['cases']} cases over every RPC, {counts['passed']} refused cleanly "
+            f"(known bugs, strict xfail: {counts['known_bugs']})"
+        )
     importer = sys.modules.get("test_import_corpus")
     if importer is not None and importer.IMPORT_COUNT["cases"]:
         counts = importer.IMPORT_COUNT
         figures.append(f"importer corpus: {counts['passed']} of {counts['cases']} files handled cleanly")
     properties = sys.modules.get("test_rpc_properties")
     if properties is not None and properties.EXAMPLES["calls"]:
-        figures.append(f"property tests: {properties.EXAMPLES['calls']} generated requests over "
-                       f"{len(properties.EXAMPLES['methods'])} RPCs, codes {dict(sorted(properties.EXAMPLES['codes'].items()))}")
+        figures.append(
+            f"property tests: {properties.EXAMPLES['calls']} generated requests over "
+            f"{len(properties.EXAMPLES['methods'])} RPCs, codes {dict(sorted(properties.EXAMPLES['codes'].items()))}"
+        )
     if figures:
         terminalreporter.write_sep("-", "reliability figures")
         for line in figures:

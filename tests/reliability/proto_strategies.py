@@ -28,10 +28,38 @@ INT64 = (-(2**63), 2**63 - 1)
 TIMESTAMP_SECONDS = (-62135596800, 253402300799)
 
 KNOWN_STRINGS = [
-    "", " ", "c-1", "c-2", "cw-1", "2026-11-23", "2026-11-02", "2026-02-30", "2099-01-01", "0001-01-01",
-    "Utrecht", "Amersfoort", "'s-Hertogenbosch", "uwv-ww", "weekly", "custom", "werkbank", "nl", "EUR",
-    "2512", "25", SOFTWARE_DEVELOPER, "https://example.org/v/1", "\x00", "\u202e", "\ufeff", "\U0001f600",
-    "-1", "999999999999999999999", "NaN", "MQ==", "eyJvIjogMX0=",
+    "",
+    " ",
+    "c-1",
+    "c-2",
+    "cw-1",
+    "2026-11-23",
+    "2026-11-02",
+    "2026-02-30",
+    "2099-01-01",
+    "0001-01-01",
+    "Utrecht",
+    "Amersfoort",
+    "'s-Hertogenbosch",
+    "uwv-ww",
+    "weekly",
+    "custom",
+    "werkbank",
+    "nl",
+    "EUR",
+    "2512",
+    "25",
+    SOFTWARE_DEVELOPER,
+    "https://example.org/v/1",
+    "\x00",
+    "\u202e",
+    "\ufeff",
+    "\U0001f600",
+    "-1",
+    "999999999999999999999",
+    "NaN",
+    "MQ==",
+    "eyJvIjogMX0=",
 ]
 
 
@@ -40,8 +68,11 @@ def _text(known: Sequence[str]) -> st.SearchStrategy[str]:
     characters = st.characters(exclude_categories=("Cs",))
     free = st.text(characters, max_size=40)
     # Long texts (up to ~1 MB) are cheap as one repeated piece: they reach the length checks.
-    long = st.builds(lambda piece, times: piece * times, st.text(characters, min_size=1, max_size=3),
-                     st.sampled_from([101, 201, 301, 2_001, 70_000, 300_000]))
+    long = st.builds(
+        lambda piece, times: piece * times,
+        st.text(characters, min_size=1, max_size=3),
+        st.sampled_from([101, 201, 301, 2_001, 70_000, 300_000]),
+    )
     if not LONG_TEXT:
         return st.one_of(st.sampled_from(list(known)), free)
     # Short texts most of the time (one_of picks its branches about evenly).
@@ -62,10 +93,10 @@ def scalar(field: FieldDescriptor, known: Sequence[str]) -> st.SearchStrategy[An
     if t == FieldDescriptor.TYPE_BOOL:
         return st.booleans()
     if t in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
-        return st.one_of(st.sampled_from([0.0, -1.0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"),
-                                          52.09, 5.12, 36.0]),
-                         st.floats(allow_nan=True, allow_infinity=True, width=64 if t == FieldDescriptor.TYPE_DOUBLE
-                                   else 32))
+        return st.one_of(
+            st.sampled_from([0.0, -1.0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"), 52.09, 5.12, 36.0]),
+            st.floats(allow_nan=True, allow_infinity=True, width=64 if t == FieldDescriptor.TYPE_DOUBLE else 32),
+        )
     if t == FieldDescriptor.TYPE_ENUM:
         numbers = [v.number for v in field.enum_type.values]
         return st.one_of(st.sampled_from(numbers), st.integers(-3, 1000), st.sampled_from([INT32[1], INT32[0]]))
@@ -84,8 +115,9 @@ def messages(descriptor: Descriptor, known: Sequence[str], depth: int = 0) -> st
     """Messages of this type with any subset of their fields set."""
     cls = message_class(descriptor)
     if descriptor.full_name == "google.protobuf.Timestamp":
-        return st.builds(lambda s, n: cls(seconds=s, nanos=n), st.integers(*TIMESTAMP_SECONDS),
-                         st.integers(0, 999_999_999))
+        return st.builds(
+            lambda s, n: cls(seconds=s, nanos=n), st.integers(*TIMESTAMP_SECONDS), st.integers(0, 999_999_999)
+        )
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for field in descriptor.fields:
         if field.type == FieldDescriptor.TYPE_MESSAGE:

@@ -45,8 +45,11 @@ SERVED: dict[str, tuple[ServiceDescriptor, ...]] = {
 }
 # The SQLite files that hold each service's data (the processing log is left out on purpose:
 # refused calls are logged there, which is the point of it).
-DATA_FILES = {"vacancies": "vacancies/vacancies.db", "matching": "matching/matching.db",
-              "activities": "activities/activities.db"}
+DATA_FILES = {
+    "vacancies": "vacancies/vacancies.db",
+    "matching": "matching/matching.db",
+    "activities": "activities/activities.db",
+}
 
 
 class FixedClock:
@@ -114,16 +117,29 @@ class Stack:
     services: dict[str, ServiceUnderTest]
 
     def metadata(self, caller: Caller, **claims: Any) -> tuple[tuple[str, str], ...]:
-        token = mint_token(self.settings, subject=caller.subject, role=caller.role, caseload=caller.caseload,
-                           scopes=caller.scopes, **claims)
+        token = mint_token(
+            self.settings,
+            subject=caller.subject,
+            role=caller.role,
+            caseload=caller.caseload,
+            scopes=caller.scopes,
+            **claims,
+        )
         return (("authorization", f"Bearer {token}"),)
 
     def service_of(self, m: MethodDescriptor) -> str:
         return next(name for name, served in SERVED.items() if m.containing_service in served)
 
-    def call(self, m: MethodDescriptor, request: Message | Sequence[Message], caller: Caller | None = None,
-             *, service: str | None = None, metadata: Iterable[tuple[str, str]] | None = None,
-             channel: grpc.Channel | None = None) -> Outcome:
+    def call(
+        self,
+        m: MethodDescriptor,
+        request: Message | Sequence[Message],
+        caller: Caller | None = None,
+        *,
+        service: str | None = None,
+        metadata: Iterable[tuple[str, str]] | None = None,
+        channel: grpc.Channel | None = None,
+    ) -> Outcome:
         """Call any RPC from its descriptor; a list of requests for a client stream."""
         channel = channel or self.services[service or self.service_of(m)].channel
         md = tuple(metadata) if metadata is not None else (self.metadata(caller) if caller else ())
@@ -147,8 +163,12 @@ class Stack:
                 stub = channel.unary_unary(path, request_serializer=serialize, response_deserializer=deserialize)
                 responses = [stub(request, metadata=md, timeout=CALL_TIMEOUT)]
         except grpc.RpcError as error:
-            return Outcome(error.code(), error.details() or "", field_violations(error),  # type: ignore[attr-defined]
-                           localized=localized_messages(error))
+            return Outcome(
+                error.code(),
+                error.details() or "",
+                field_violations(error),  # type: ignore[attr-defined]
+                localized=localized_messages(error),
+            )
         return Outcome(grpc.StatusCode.OK, responses=responses)
 
     def healthy(self) -> bool:
@@ -189,8 +209,12 @@ def _serializer(request: Message | RawBytes) -> bytes:
 def table_digests(path: Path, *, prefix: str) -> dict[str, str]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         digests = {}
         for table in tables:
             rows = sorted(repr(row) for row in connection.execute(f'SELECT * FROM "{table}"'))
@@ -219,8 +243,10 @@ def start_stack(data_dir: Path, broker: str | None, **overrides: Any) -> Stack:
         for name, module in (("vacancies", vacancies), ("matching", matching), ("activities", activities)):
             app = module.build_app(settings, clock=FixedClock())
             server, port, app = module.create_server(settings, "127.0.0.1:0", app)
-            channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", -1),
-                                                                         ("grpc.max_receive_message_length", -1)])
+            channel = grpc.insecure_channel(
+                f"127.0.0.1:{port}",
+                options=[("grpc.max_send_message_length", -1), ("grpc.max_receive_message_length", -1)],
+            )
             services[name] = ServiceUnderTest(name, server, port, app, channel)
     except BaseException:
         stop_stack(Stack(settings, services))
@@ -254,26 +280,45 @@ def good_vacancy(external_id: str, **fields: Any) -> Any:
     from jobmatch.vacancies.v1 import vacancy_pb2
 
     values: dict[str, Any] = dict(
-        source="werkbank", external_id=external_id, title="Softwareontwikkelaar", employer="Voorbeeld B.V.",
+        source="werkbank",
+        external_id=external_id,
+        title="Softwareontwikkelaar",
+        employer="Voorbeeld B.V.",
         description="Wij zoeken een softwareontwikkelaar in Utrecht.",
         occupation=vacancy_pb2.Occupation(esco_uri=SOFTWARE_DEVELOPER),
-        location=vacancy_pb2.Location(place_name="Utrecht"), hours_min=32, hours_max=36,
-        date_posted="2026-11-20", valid_through="2026-12-31")
+        location=vacancy_pb2.Location(place_name="Utrecht"),
+        hours_min=32,
+        hours_max=36,
+        date_posted="2026-11-20",
+        valid_through="2026-12-31",
+    )
     values.update(fields)
     return vacancy_pb2.Vacancy(**values)
 
 
 def good_log_request(client_id: str, request_id: str) -> activities_pb2.LogActivityRequest:
     return activities_pb2.LogActivityRequest(
-        client_id=client_id, request_id=request_id, type=activities_pb2.ACTIVITY_TYPE_VACANCY_APPLICATION,
-        date="2026-11-23", employer="Voorbeeld B.V.", position="Softwareontwikkelaar",
-        channel=activities_pb2.CHANNEL_ONLINE)
+        client_id=client_id,
+        request_id=request_id,
+        type=activities_pb2.ACTIVITY_TYPE_VACANCY_APPLICATION,
+        date="2026-11-23",
+        employer="Voorbeeld B.V.",
+        position="Softwareontwikkelaar",
+        channel=activities_pb2.CHANNEL_ONLINE,
+    )
 
 
 def good_profile_request(client_id: str) -> matching_service_pb2.SetSearchProfileRequest:
-    return matching_service_pb2.SetSearchProfileRequest(client_id=client_id, profile=matching_service_pb2.SearchProfile(
-        occupations=[matching_service_pb2.OccupationWish(esco_uri=SOFTWARE_DEVELOPER)], home_place_name="Utrecht",
-        max_travel_km=30, hours_min=24, hours_max=40))
+    return matching_service_pb2.SetSearchProfileRequest(
+        client_id=client_id,
+        profile=matching_service_pb2.SearchProfile(
+            occupations=[matching_service_pb2.OccupationWish(esco_uri=SOFTWARE_DEVELOPER)],
+            home_place_name="Utrecht",
+            max_travel_km=30,
+            hours_min=24,
+            hours_max=40,
+        ),
+    )
 
 
 def seed_baseline(stack: Stack) -> Baseline:
@@ -288,24 +333,60 @@ def seed_baseline(stack: Stack) -> Baseline:
 
     vacancy_ids = []
     for external_id, place, lat, lon in (("v-1", "Utrecht", 52.09, 5.12), ("v-2", "Amersfoort", 52.16, 5.39)):
-        upserted = ok(stack.call(method(VACANCY_SERVICE, "UpsertVacancy"), vacancy_service_pb2.UpsertVacancyRequest(
-            vacancy=good_vacancy(external_id, location={"place_name": place})), SERVICE))
+        upserted = ok(
+            stack.call(
+                method(VACANCY_SERVICE, "UpsertVacancy"),
+                vacancy_service_pb2.UpsertVacancyRequest(
+                    vacancy=good_vacancy(external_id, location={"place_name": place})
+                ),
+                SERVICE,
+            )
+        )
         vacancy_ids.append(upserted.vacancy.vacancy_id)
-        stack.services["matching"].app.handlers.vacancy_opened_or_changed(OpenVacancy(
-            vacancy_id=upserted.vacancy.vacancy_id, title="Softwareontwikkelaar", employer="Voorbeeld B.V.",
-            esco_uri=SOFTWARE_DEVELOPER, isco_code="2512", place_name=place, latitude=lat, longitude=lon,
-            has_coordinates=True, hours_min=32, hours_max=36, date_posted="2026-11-20", received_at=NOW))
+        stack.services["matching"].app.handlers.vacancy_opened_or_changed(
+            OpenVacancy(
+                vacancy_id=upserted.vacancy.vacancy_id,
+                title="Softwareontwikkelaar",
+                employer="Voorbeeld B.V.",
+                esco_uri=SOFTWARE_DEVELOPER,
+                isco_code="2512",
+                place_name=place,
+                latitude=lat,
+                longitude=lon,
+                has_coordinates=True,
+                hours_min=32,
+                hours_max=36,
+                date_posted="2026-11-20",
+                received_at=NOW,
+            )
+        )
     activity_ids: dict[str, list[str]] = {}
     for client, count in ((CLIENT, 2), (OTHER_CLIENT, 1)):
         ok(stack.call(method(MATCHING_SERVICE, "SetSearchProfile"), good_profile_request(client.subject), client))
-        ok(stack.call(method(ACTIVITY_SERVICE, "SetObligationPolicy"), activities_pb2.SetObligationPolicyRequest(
-            caseworker_id="cw-1", client_id=client.subject, template="uwv-ww", start_date="2026-11-02"),
-            Caller("caseworker", "cw-1", (client.subject,))))
+        ok(
+            stack.call(
+                method(ACTIVITY_SERVICE, "SetObligationPolicy"),
+                activities_pb2.SetObligationPolicyRequest(
+                    caseworker_id="cw-1", client_id=client.subject, template="uwv-ww", start_date="2026-11-02"
+                ),
+                Caller("caseworker", "cw-1", (client.subject,)),
+            )
+        )
         for number in range(count):
-            logged = ok(stack.call(method(ACTIVITY_SERVICE, "LogActivity"),
-                                   good_log_request(client.subject, f"seed-{client.subject}-{number}"), client))
+            logged = ok(
+                stack.call(
+                    method(ACTIVITY_SERVICE, "LogActivity"),
+                    good_log_request(client.subject, f"seed-{client.subject}-{number}"),
+                    client,
+                )
+            )
             activity_ids.setdefault(client.subject, []).append(logged.activity.activity_id)
     # The caseworker platform then moves c-2 to another caseworker: cw-1 keeps only c-1.
-    ok(stack.call(method(ACTIVITY_SERVICE, "UnassignClients"), activities_pb2.UnassignClientsRequest(
-        caseworker_id="cw-1", client_ids=[OTHER_CLIENT.subject]), SERVICE))
+    ok(
+        stack.call(
+            method(ACTIVITY_SERVICE, "UnassignClients"),
+            activities_pb2.UnassignClientsRequest(caseworker_id="cw-1", client_ids=[OTHER_CLIENT.subject]),
+            SERVICE,
+        )
+    )
     return Baseline(tuple(vacancy_ids), tuple(activity_ids[CLIENT.subject]), activity_ids[OTHER_CLIENT.subject][0])

@@ -30,8 +30,9 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsv
 CORPUS_COUNT: dict[str, int] = {"cases": 0, "passed": 0, "known_bugs": len(KNOWN_BUGS)}
 
 
-def _first_page_token(stack: Stack, service: object, name: str, request: object, caller: Caller,
-                      on: str | None = None) -> str:
+def _first_page_token(
+    stack: Stack, service: object, name: str, request: object, caller: Caller, on: str | None = None
+) -> str:
     outcome = stack.call(service.methods_by_name[name], request, caller, service=on)  # type: ignore[attr-defined]
     assert outcome.code == grpc.StatusCode.OK, outcome
     token = outcome.responses[0].next_page_token
@@ -43,26 +44,44 @@ def _first_page_token(stack: Stack, service: object, name: str, request: object,
 def context(stack: Stack, baseline: Baseline) -> Context:
     both = Caller("caseworker", "cw-1", ("c-1", "c-2"))
     tokens = Tokens(
-        search=_first_page_token(stack, VACANCY_SERVICE, "SearchVacancies", vsv.SearchVacanciesRequest(page_size=1),
-                                 CLIENT),
-        changes=_first_page_token(stack, VACANCY_SERVICE, "ListVacancyChanges",
-                                  vsv.ListVacancyChangesRequest(page_size=1), SERVICE),
-        feed_c1=_first_page_token(stack, MATCHING_SERVICE, "GetFeed", mat.GetFeedRequest(client_id="c-1", page_size=1),
-                                  CLIENT),
-        activities_c1=_first_page_token(stack, ACTIVITY_SERVICE, "ListActivities",
-                                        act.ListActivitiesRequest(client_id="c-1", page_size=1), CLIENT),
-        caseload_cw1=_first_page_token(stack, ACTIVITY_SERVICE, "GetCaseload",
-                                       act.GetCaseloadRequest(caseworker_id="cw-1", page_size=1), both),
-        matching_profiles=_first_page_token(stack, MATCHING_SERVICE, "ListMatchingProfiles",
-                                            mat.ListMatchingProfilesRequest(caseworker_id="cw-1",
-                                                                            vacancy_id=baseline.vacancy_id,
-                                                                            page_size=1), SERVICE),
-        processing_log_matching_c1=_first_page_token(stack, PRIVACY_SERVICE, "ListProcessingLog",
-                                                     prv.ListProcessingLogRequest(client_id="c-1", page_size=1),
-                                                     CLIENT, on="matching"),
-        processing_log_activities_c1=_first_page_token(stack, PRIVACY_SERVICE, "ListProcessingLog",
-                                                       prv.ListProcessingLogRequest(client_id="c-1", page_size=1),
-                                                       CLIENT, on="activities"),
+        search=_first_page_token(
+            stack, VACANCY_SERVICE, "SearchVacancies", vsv.SearchVacanciesRequest(page_size=1), CLIENT
+        ),
+        changes=_first_page_token(
+            stack, VACANCY_SERVICE, "ListVacancyChanges", vsv.ListVacancyChangesRequest(page_size=1), SERVICE
+        ),
+        feed_c1=_first_page_token(
+            stack, MATCHING_SERVICE, "GetFeed", mat.GetFeedRequest(client_id="c-1", page_size=1), CLIENT
+        ),
+        activities_c1=_first_page_token(
+            stack, ACTIVITY_SERVICE, "ListActivities", act.ListActivitiesRequest(client_id="c-1", page_size=1), CLIENT
+        ),
+        caseload_cw1=_first_page_token(
+            stack, ACTIVITY_SERVICE, "GetCaseload", act.GetCaseloadRequest(caseworker_id="cw-1", page_size=1), both
+        ),
+        matching_profiles=_first_page_token(
+            stack,
+            MATCHING_SERVICE,
+            "ListMatchingProfiles",
+            mat.ListMatchingProfilesRequest(caseworker_id="cw-1", vacancy_id=baseline.vacancy_id, page_size=1),
+            SERVICE,
+        ),
+        processing_log_matching_c1=_first_page_token(
+            stack,
+            PRIVACY_SERVICE,
+            "ListProcessingLog",
+            prv.ListProcessingLogRequest(client_id="c-1", page_size=1),
+            CLIENT,
+            on="matching",
+        ),
+        processing_log_activities_c1=_first_page_token(
+            stack,
+            PRIVACY_SERVICE,
+            "ListProcessingLog",
+            prv.ListProcessingLogRequest(client_id="c-1", page_size=1),
+            CLIENT,
+            on="activities",
+        ),
     )
     return Context(baseline, tokens)
 
@@ -91,7 +110,8 @@ def _check_expected(case: Case, outcome: Outcome) -> None:
     assert outcome.code in (case.code, *case.also), f"{case.id}: {outcome.code.name} {outcome.details[:300]!r}"
     if outcome.code == grpc.StatusCode.INVALID_ARGUMENT and case.field is not None:
         assert any(case.field in f for f in outcome.violated_fields()), (
-            f"{case.id}: no violation names {case.field!r}: {outcome.violations}")
+            f"{case.id}: no violation names {case.field!r}: {outcome.violations}"
+        )
 
 
 class TestBadInputCorpus:
@@ -107,9 +127,13 @@ class TestBadInputCorpus:
     def test_every_known_bug_names_a_case(self) -> None:
         assert set(KNOWN_BUGS) <= {case.id for case in CASES}
 
-    @pytest.mark.parametrize("case", [
-        pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [])
-        for case in CASES])
+    @pytest.mark.parametrize(
+        "case",
+        [
+            pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [])
+            for case in CASES
+        ],
+    )
     def test_refused_cleanly_and_nothing_changes(self, case: Case, stack: Stack, context: Context) -> None:
         CORPUS_COUNT["cases"] += 1
         request = case.request(context)

@@ -19,8 +19,9 @@ def trailer_bytes(status: object) -> int:
 
 class TestErrorAnswersFitInTheTrailers:
     def test_a_violation_per_item_of_a_huge_list_is_cut_to_the_first_ones_plus_a_count(self) -> None:
-        error = e.InvalidArgument([e.FieldViolation(f"exemptions[{i}].start_date", e.t("Geen datum.", "No date."))
-                                   for i in range(20_000)])
+        error = e.InvalidArgument(
+            [e.FieldViolation(f"exemptions[{i}].start_date", e.t("Geen datum.", "No date.")) for i in range(20_000)]
+        )
         status = to_status(error)
         assert trailer_bytes(status) < SOFT_TRAILER_LIMIT
         parsed = status_pb2.Status.FromString(dict(status.trailing_metadata)["grpc-status-details-bin"])

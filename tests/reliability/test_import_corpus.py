@@ -20,10 +20,16 @@ IMPORT_COUNT: dict[str, int] = {"cases": 0, "passed": 0}
 
 def posting(**fields: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "@context": "https://schema.org/", "@type": "JobPosting", "identifier": "IMP-1",
-        "title": "Softwareontwikkelaar", "description": "Python in Utrecht.", "datePosted": "2026-11-20",
-        "validThrough": "2026-12-31", "hiringOrganization": {"name": "Voorbeeld B.V."},
-        "jobLocation": {"address": {"addressLocality": "Utrecht"}}, "url": "https://example.org/jobs/1",
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "identifier": "IMP-1",
+        "title": "Softwareontwikkelaar",
+        "description": "Python in Utrecht.",
+        "datePosted": "2026-11-20",
+        "validThrough": "2026-12-31",
+        "hiringOrganization": {"name": "Voorbeeld B.V."},
+        "jobLocation": {"address": {"addressLocality": "Utrecht"}},
+        "url": "https://example.org/jobs/1",
     }
     values.update(fields)
     return {k: v for k, v in values.items() if v is not None}
@@ -51,8 +57,11 @@ CASES = [
     ImportCase("json-number", b"42"),
     ImportCase("malformed-json", b'{"@type": "JobPosting", "title": '),
     ImportCase("byte-order-mark-then-garbage", b"\xef\xbb\xbf\x00\x01\x02"),
-    ImportCase("invalid-utf8-bytes", b'{"@type": "JobPosting", "identifier": "IMP-9", "title": "Ontwikkelaar \xff\xfe",'
-                                      b' "jobLocation": {"address": {"addressLocality": "Utrecht"}}}'),
+    ImportCase(
+        "invalid-utf8-bytes",
+        b'{"@type": "JobPosting", "identifier": "IMP-9", "title": "Ontwikkelaar \xff\xfe",'
+        b' "jobLocation": {"address": {"addressLocality": "Utrecht"}}}',
+    ),
     ImportCase("not-a-job-posting", _json({"@type": "Person", "name": "Jan Jansen"})),
     ImportCase("type-missing", _json({"title": "Ontwikkelaar"})),
     ImportCase("title-missing", _json(posting(title=None))),
@@ -65,19 +74,29 @@ CASES = [
     ImportCase("date-posted-a-boolean", _json(posting(datePosted=True))),
     ImportCase("valid-through-passed", _json(posting(validThrough="2020-01-01"))),
     ImportCase("salary-negative", _json(posting(baseSalary={"currency": "EUR", "value": -100}))),
-    ImportCase("salary-nan", b'{"@type": "JobPosting", "identifier": "IMP-2", "title": "Ontwikkelaar", '
-                             b'"baseSalary": {"currency": "EUR", "value": NaN}}'),
-    ImportCase("salary-infinite", b'{"@type": "JobPosting", "identifier": "IMP-3", "title": "Ontwikkelaar", '
-                                  b'"datePosted": "2026-11-20", "validThrough": "2026-12-31", '
-                                  b'"baseSalary": {"currency": "EUR", "value": Infinity}}'),
+    ImportCase(
+        "salary-nan",
+        b'{"@type": "JobPosting", "identifier": "IMP-2", "title": "Ontwikkelaar", '
+        b'"baseSalary": {"currency": "EUR", "value": NaN}}',
+    ),
+    ImportCase(
+        "salary-infinite",
+        b'{"@type": "JobPosting", "identifier": "IMP-3", "title": "Ontwikkelaar", '
+        b'"datePosted": "2026-11-20", "validThrough": "2026-12-31", '
+        b'"baseSalary": {"currency": "EUR", "value": Infinity}}',
+    ),
     ImportCase("geo-out-of-range", _json(posting(jobLocation={"geo": {"latitude": 123.4, "longitude": 999}}))),
     ImportCase("huge-skill-list", _json(posting(skills=[f"skill {i}" for i in range(100_000)]))),
     ImportCase("bad-url", _json(posting(url="javascript:alert(1)", identifier="IMP-4"))),
     ImportCase("deeply-nested-json", b"[" * 100_000 + b"]" * 100_000),
     ImportCase("deeply-nested-ndjson-line", b"[" * 100_000 + b"]" * 100_000 + b"\n", suffix=".ndjson"),
     ImportCase("graph-of-bad-records", _json({"@graph": [posting(title=""), {"@type": "Thing"}, 7]}), records=3),
-    ImportCase("ndjson-all-bad-lines", b'{"@type": "JobPosting"\nnot json\n[1, 2]\n' + _json(posting(title="")),
-               suffix=".ndjson", records=4),
+    ImportCase(
+        "ndjson-all-bad-lines",
+        b'{"@type": "JobPosting"\nnot json\n[1, 2]\n' + _json(posting(title="")),
+        suffix=".ndjson",
+        records=4,
+    ),
 ]
 
 
@@ -100,11 +119,16 @@ def run_import(port: int, path: Path, capsys: pytest.CaptureFixture[str]) -> tup
 
 
 class TestImporterCorpus:
-    @pytest.mark.parametrize("case", [
-        pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [])
-        for case in CASES])
-    def test_bad_records_are_reported_and_nothing_is_stored(self, case: ImportCase, stack: Stack,
-                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    @pytest.mark.parametrize(
+        "case",
+        [
+            pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [])
+            for case in CASES
+        ],
+    )
+    def test_bad_records_are_reported_and_nothing_is_stored(
+        self, case: ImportCase, stack: Stack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         IMPORT_COUNT["cases"] += 1
         path = tmp_path / f"{case.id}{case.suffix}"
         path.write_bytes(case.content)
@@ -118,8 +142,9 @@ class TestImporterCorpus:
         assert stack.healthy()
         IMPORT_COUNT["passed"] += 1
 
-    def test_a_good_file_after_the_bad_ones_is_imported(self, stack: Stack, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def test_a_good_file_after_the_bad_ones_is_imported(
+        self, stack: Stack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         path = tmp_path / "good.json"
         path.write_bytes(_json(posting(identifier="IMP-GOOD")))
         code, summary = run_import(stack.services["vacancies"].port, path, capsys)
@@ -127,8 +152,14 @@ class TestImporterCorpus:
 
     @pytest.mark.parametrize(("case", "content", "field"), TOLERATED, ids=[c[0] for c in TOLERATED])
     def test_an_odd_optional_value_is_left_out_with_a_warning_and_the_posting_stored(
-            self, case: str, content: dict[str, Any], field: str, stack: Stack, tmp_path: Path,
-            capsys: pytest.CaptureFixture[str]) -> None:
+        self,
+        case: str,
+        content: dict[str, Any],
+        field: str,
+        stack: Stack,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         path = tmp_path / f"{case}.json"
         path.write_bytes(_json(content))
         code, summary = run_import(stack.services["vacancies"].port, path, capsys)

@@ -43,22 +43,30 @@ WRITE_BURST = 5
 
 
 class TestMessageSize:
-    def test_a_request_over_the_limit_is_refused_with_resource_exhausted(self, stack: Stack,
-                                                                         baseline: Baseline) -> None:
+    def test_a_request_over_the_limit_is_refused_with_resource_exhausted(
+        self, stack: Stack, baseline: Baseline
+    ) -> None:
         oversized = vsv.UpsertVacancyRequest(vacancy=good_vacancy("big-1", description="x" * (MAX_MESSAGE_BYTES + 1)))
         before = stack.snapshot()
         outcome = stack.call(UPSERT, oversized, SERVICE)
         assert outcome.code == EXHAUSTED, outcome
         assert changed_tables(before, stack.snapshot()) == []
         assert stack.healthy()
-        assert stack.call(UPSERT, vsv.UpsertVacancyRequest(vacancy=good_vacancy("big-2")), SERVICE).code == \
-            grpc.StatusCode.OK
+        assert (
+            stack.call(UPSERT, vsv.UpsertVacancyRequest(vacancy=good_vacancy("big-2")), SERVICE).code
+            == grpc.StatusCode.OK
+        )
 
-    def test_an_ingest_batch_over_the_limit_ends_the_stream_with_resource_exhausted(self, stack: Stack,
-                                                                                    baseline: Baseline) -> None:
+    def test_an_ingest_batch_over_the_limit_ends_the_stream_with_resource_exhausted(
+        self, stack: Stack, baseline: Baseline
+    ) -> None:
         per_item = "x" * (1024 * 1024)
-        batch = vsv.IngestVacanciesRequest(batch_id="huge", vacancies=[
-            good_vacancy(f"huge-{i}", description=per_item) for i in range(MAX_MESSAGE_BYTES // len(per_item) + 2)])
+        batch = vsv.IngestVacanciesRequest(
+            batch_id="huge",
+            vacancies=[
+                good_vacancy(f"huge-{i}", description=per_item) for i in range(MAX_MESSAGE_BYTES // len(per_item) + 2)
+            ],
+        )
         before = stack.snapshot()
         outcome = stack.call(INGEST, [batch], SERVICE)
         assert outcome.code == EXHAUSTED, outcome
@@ -74,8 +82,9 @@ class TestMessageSize:
 
 
 class TestItemsPerIngestBatch:
-    def test_rejected_items_of_a_large_batch_are_each_reported_and_nothing_is_stored(self, stack: Stack,
-                                                                                     baseline: Baseline) -> None:
+    def test_rejected_items_of_a_large_batch_are_each_reported_and_nothing_is_stored(
+        self, stack: Stack, baseline: Baseline
+    ) -> None:
         batch = vsv.IngestVacanciesRequest(batch_id="many", vacancies=[vac.Vacancy(source="werkbank")] * 2_000)
         before = stack.snapshot()
         outcome = stack.call(INGEST, [batch], SERVICE)
@@ -109,7 +118,8 @@ def _log(stack: Stack, client: str, number: int) -> grpc.StatusCode:
 
 class TestWriteRateLimit:
     def test_a_client_flooding_writes_gets_resource_exhausted_and_nothing_is_stored(
-            self, limited: tuple[Stack, Baseline]) -> None:
+        self, limited: tuple[Stack, Baseline]
+    ) -> None:
         stack, _ = limited
         # The baseline used up some of c-1's burst (a profile, two activities); flood the rest.
         codes = [_log(stack, "c-1", n) for n in range(WRITE_BURST)]
@@ -135,21 +145,32 @@ class TestWriteRateLimit:
     def test_the_limit_is_per_service(self, limited: tuple[Stack, Baseline]) -> None:
         stack, baseline = limited
         assert _log(stack, "c-1", 102) == EXHAUSTED
-        outcome = stack.call(FEEDBACK, mat.RecordFeedbackRequest(client_id="c-1", vacancy_id=baseline.vacancy_id,
-                                                                 kind=mat.FEEDBACK_KIND_SAVE), CLIENT)
+        outcome = stack.call(
+            FEEDBACK,
+            mat.RecordFeedbackRequest(client_id="c-1", vacancy_id=baseline.vacancy_id, kind=mat.FEEDBACK_KIND_SAVE),
+            CLIENT,
+        )
         assert outcome.code == grpc.StatusCode.OK
 
     def test_a_caseworker_is_limited_too(self, limited: tuple[Stack, Baseline]) -> None:
         stack, baseline = limited
-        request = act.VerifyActivityRequest(caseworker_id="cw-1", client_id="c-1", activity_id=baseline.activity_id,
-                                            decision=act.VERIFICATION_DECISION_APPROVE)
-        codes = [stack.call(ACTIVITY_SERVICE.methods_by_name["VerifyActivity"], request, CASEWORKER).code
-                 for _ in range(WRITE_BURST + 1)]
+        request = act.VerifyActivityRequest(
+            caseworker_id="cw-1",
+            client_id="c-1",
+            activity_id=baseline.activity_id,
+            decision=act.VERIFICATION_DECISION_APPROVE,
+        )
+        codes = [
+            stack.call(ACTIVITY_SERVICE.methods_by_name["VerifyActivity"], request, CASEWORKER).code
+            for _ in range(WRITE_BURST + 1)
+        ]
         assert codes[-1] == EXHAUSTED, codes
 
     def test_integrations_with_a_service_token_are_not_limited(self, limited: tuple[Stack, Baseline]) -> None:
         # By design: systems batch their writes (see the interceptor); people are limited.
         stack, _ = limited
-        codes = {stack.call(UPSERT, vsv.UpsertVacancyRequest(vacancy=good_vacancy(f"svc-{n}")), SERVICE).code
-                 for n in range(WRITE_BURST * 3)}
+        codes = {
+            stack.call(UPSERT, vsv.UpsertVacancyRequest(vacancy=good_vacancy(f"svc-{n}")), SERVICE).code
+            for n in range(WRITE_BURST * 3)
+        }
         assert codes == {grpc.StatusCode.OK}

@@ -25,8 +25,12 @@ from services.vacancies.entrypoints.grpc_servicer import ACCESS as VACANCY_ACCES
 ACCESS = {**VACANCY_ACCESS, **MATCHING_ACCESS, **ACTIVITY_ACCESS, **PRIVACY_ACCESS}
 # RESOURCE_EXHAUSTED too: no generated request nears the 32 MiB limit and the rate limit is
 # off here, so it could only mean an answer too big for gRPC's trailers.
-BROKEN = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DATA_LOSS,
-          grpc.StatusCode.RESOURCE_EXHAUSTED}
+BROKEN = {
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.DATA_LOSS,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
 MAX_SUBJECT_BYTES = 256
 # More (and random instead of fixed) examples for a bug hunt: RELIABILITY_EXAMPLES=1000.
 EXAMPLES_PER_RPC = int(os.environ.get("RELIABILITY_EXAMPLES", "100"))
@@ -34,7 +38,8 @@ DERANDOMIZE = "RELIABILITY_EXAMPLES" not in os.environ
 EXAMPLES: dict = {"calls": 0, "methods": set(), "codes": Counter()}
 
 RPCS: list[tuple[str, MethodDescriptor]] = [
-    (process, m) for process, services in SERVED.items() for service in services for m in service.methods]
+    (process, m) for process, services in SERVED.items() for service in services for m in service.methods
+]
 
 
 def caller_for(request: Message, role: str) -> Caller:
@@ -43,8 +48,9 @@ def caller_for(request: Message, role: str) -> Caller:
     An id too long to be anyone's subject is sent with a service token (which may reach any
     client): a bearer token naming it would itself exceed gRPC's metadata limit."""
     client_id = getattr(request, "client_id", "") if "client_id" in request.DESCRIPTOR.fields_by_name else ""
-    caseworker_id = getattr(request, "caseworker_id", "") if "caseworker_id" in request.DESCRIPTOR.fields_by_name \
-        else ""
+    caseworker_id = (
+        getattr(request, "caseworker_id", "") if "caseworker_id" in request.DESCRIPTOR.fields_by_name else ""
+    )
     if len(client_id.encode()) > MAX_SUBJECT_BYTES or len(caseworker_id.encode()) > MAX_SUBJECT_BYTES:
         role = "service"
     if role == "client":
@@ -60,15 +66,19 @@ def known_strings(baseline: Baseline) -> list[str]:
 
 
 class TestGeneratedRequests:
-    @pytest.mark.parametrize(("process", "rpc"), RPCS, ids=[f"{p}:{m.containing_service.name}/{m.name}"
-                                                             for p, m in RPCS])
-    @settings(max_examples=EXAMPLES_PER_RPC, deadline=None, derandomize=DERANDOMIZE,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.function_scoped_fixture])
+    @pytest.mark.parametrize(
+        ("process", "rpc"), RPCS, ids=[f"{p}:{m.containing_service.name}/{m.name}" for p, m in RPCS]
+    )
+    @settings(
+        max_examples=EXAMPLES_PER_RPC,
+        deadline=None,
+        derandomize=DERANDOMIZE,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
     @given(data=st.data())
-    def test_never_internal_and_the_service_keeps_answering(self, process: str, rpc: MethodDescriptor,
-                                                            stack: Stack, known_strings: list[str],
-                                                            data: st.DataObject) -> None:
+    def test_never_internal_and_the_service_keeps_answering(
+        self, process: str, rpc: MethodDescriptor, stack: Stack, known_strings: list[str], data: st.DataObject
+    ) -> None:
         requests = messages(rpc.input_type, known_strings)
         if rpc.client_streaming:
             request: Message | list[Message] = data.draw(st.lists(requests, min_size=1, max_size=3))
@@ -85,24 +95,33 @@ class TestGeneratedRequests:
         EXAMPLES["codes"][outcome.code.name] += 1
         assert outcome.code not in BROKEN, f"{full_name(rpc)} gave {outcome.code.name}: {outcome.details!r}"
         if outcome.code == grpc.StatusCode.INVALID_ARGUMENT:
-            assert outcome.violations, f"{full_name(rpc)}: INVALID_ARGUMENT without field violations: {outcome.details!r}"
+            assert outcome.violations, (
+                f"{full_name(rpc)}: INVALID_ARGUMENT without field violations: {outcome.details!r}"
+            )
         assert stack.healthy()
 
 
 CLIENT_SCOPED: list[tuple[str, MethodDescriptor]] = [
-    (process, rpc) for process, rpc in RPCS
-    if "client_id" in rpc.input_type.fields_by_name and "client" in ACCESS[full_name(rpc)].roles]
+    (process, rpc)
+    for process, rpc in RPCS
+    if "client_id" in rpc.input_type.fields_by_name and "client" in ACCESS[full_name(rpc)].roles
+]
 
 
 class TestGeneratedRequestsAboutAnotherClient:
-    @pytest.mark.parametrize(("process", "rpc"), CLIENT_SCOPED, ids=[f"{p}:{m.containing_service.name}/{m.name}"
-                                                                      for p, m in CLIENT_SCOPED])
-    @settings(max_examples=EXAMPLES_PER_RPC // 4, deadline=None, derandomize=DERANDOMIZE,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.function_scoped_fixture])
+    @pytest.mark.parametrize(
+        ("process", "rpc"), CLIENT_SCOPED, ids=[f"{p}:{m.containing_service.name}/{m.name}" for p, m in CLIENT_SCOPED]
+    )
+    @settings(
+        max_examples=EXAMPLES_PER_RPC // 4,
+        deadline=None,
+        derandomize=DERANDOMIZE,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
     @given(data=st.data())
-    def test_are_always_denied_and_change_nothing(self, process: str, rpc: MethodDescriptor, stack: Stack,
-                                                  known_strings: list[str], data: st.DataObject) -> None:
+    def test_are_always_denied_and_change_nothing(
+        self, process: str, rpc: MethodDescriptor, stack: Stack, known_strings: list[str], data: st.DataObject
+    ) -> None:
         request = data.draw(messages(rpc.input_type, known_strings))
         request.client_id = data.draw(st.sampled_from(["c-2", "C-1", "c-1 ", "c-10", "*"]))
         before = stack.snapshot(process)

@@ -117,8 +117,11 @@ class Reference:
 
     def effects(self) -> dict[NaturalKey, str]:
         """Natural key -> the event id this process announced it under."""
-        rows = self.app.outbox.connect().execute(
-            "SELECT event_id, event_type, data FROM event_outbox WHERE topic = ?", (MATCHING,)).fetchall()
+        rows = (
+            self.app.outbox.connect()
+            .execute("SELECT event_id, event_type, data FROM event_outbox WHERE topic = ?", (MATCHING,))
+            .fetchall()
+        )
         out: dict[NaturalKey, str] = {}
         for event_id, event_type, data in rows:
             key = natural_key(event_type, bytes(data))

@@ -39,15 +39,22 @@ GROUPS = {
 }
 # A call that fails because its replica died (or the connection went with it) is sent again
 # on a new connection, which the kernel gives to a live replica of the port.
-REPLICA_GONE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED, grpc.StatusCode.UNKNOWN,
-                grpc.StatusCode.INTERNAL, grpc.StatusCode.DEADLINE_EXCEEDED)
+REPLICA_GONE = (
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.CANCELLED,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+)
 T = TypeVar("T")
 # `python -m services.<name>` that first asks Linux to SIGKILL it when the test dies
 # (PR_SET_PDEATHSIG). Set in the child itself rather than in a preexec_fn: without one, Popen
 # starts the child with vfork, so grpc's fork handlers never run in it. (With preexec_fn, fork
 # from a test process with gRPC calls in flight left children that died before exec.)
-_LAUNCH = ("import ctypes, runpy, signal, sys; ctypes.CDLL('libc.so.6').prctl(1, signal.SIGKILL, 0, 0, 0); "
-           "runpy.run_module(sys.argv[1], run_name='__main__', alter_sys=True)")
+_LAUNCH = (
+    "import ctypes, runpy, signal, sys; ctypes.CDLL('libc.so.6').prctl(1, signal.SIGKILL, 0, 0, 0); "
+    "runpy.run_module(sys.argv[1], run_name='__main__', alter_sys=True)"
+)
 
 
 @dataclass
@@ -65,8 +72,13 @@ class Replica:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{self.service}-{self.number}-{self.starts}.log", "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _LAUNCH, f"services.{self.service}"], cwd=REPO, env=self.env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+                [sys.executable, "-c", _LAUNCH, f"services.{self.service}"],
+                cwd=REPO,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -108,8 +120,9 @@ class Replica:
                     if "Traceback" in line:
                         lines.append(line)
                     continue
-                if record.get("level") in ("error", "critical") and \
-                        str(record.get("logger", "")).startswith(("jobmatch", "services")):
+                if record.get("level") in ("error", "critical") and str(record.get("logger", "")).startswith(
+                    ("jobmatch", "services")
+                ):
                     lines.append(line)
         return lines
 
@@ -130,23 +143,34 @@ class ScaleStack:
         # Every JOBMATCH_/KAFKA_ setting is the stack's own. Also the group timing: the session's
         # 1.5 s (tests/conftest.py, for in-process consumers) got 9 replicas on 2 busy cores
         # kicked out of their groups again and again; these run with the default, as deployed.
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("JOBMATCH_", "KAFKA_")) and k != "ELASTICSEARCH_URL"}
-        base.update({
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-            "JOBMATCH_SEARCH_URL": self.search_url,
-            "JOBMATCH_SEARCH_ENGINE": "opensearch",
-            "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
-            "JOBMATCH_GRACE_SECONDS": "1",
-            "PYTHONUNBUFFERED": "1",
-            **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
-        })
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JOBMATCH_", "KAFKA_")) and k != "ELASTICSEARCH_URL"
+        }
+        base.update(
+            {
+                "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+                "JOBMATCH_SEARCH_URL": self.search_url,
+                "JOBMATCH_SEARCH_ENGINE": "opensearch",
+                "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],  # the session's (tests/conftest.py)
+                "JOBMATCH_GRACE_SECONDS": "1",
+                "PYTHONUNBUFFERED": "1",
+                **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
+            }
+        )
         data_dir = self.root / "data"
         for name in SERVICES:
             self.processes[name] = [
-                Replica(name, n, self.ports[name], replica_env(base, data_dir, n, self.replicas, seed=False),
-                        self.root / "logs")
-                for n in range(1, self.replicas + 1)]
+                Replica(
+                    name,
+                    n,
+                    self.ports[name],
+                    replica_env(base, data_dir, n, self.replicas, seed=False),
+                    self.root / "logs",
+                )
+                for n in range(1, self.replicas + 1)
+            ]
 
     def all(self) -> list[Replica]:
         return [replica for group in self.processes.values() for replica in group]
@@ -198,8 +222,10 @@ def wait_serving(address: str, full_name: str, timeout: float = 60.0) -> None:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             try:
-                if stub.Check(health_pb2.HealthCheckRequest(service=full_name), timeout=2).status == \
-                        health_pb2.HealthCheckResponse.SERVING:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(service=full_name), timeout=2).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
                     return
             except grpc.RpcError:
                 pass
@@ -278,5 +304,5 @@ def last_assignment(replica: Replica, group: str) -> set[str]:
         except ValueError:
             continue
         if message.startswith(marker):
-            found = set(ast.literal_eval(message[len(marker):]))
+            found = set(ast.literal_eval(message[len(marker) :]))
     return found

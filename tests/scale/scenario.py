@@ -65,10 +65,12 @@ def split_over_members(stack: ScaleStack, timeout: float = 60.0) -> tuple[dict[s
     deadline = time.monotonic() + timeout
     while True:
         members = group_members(stack.bootstrap, list(GROUPS))
-        shares = {group: [last_assignment(r, group) for r in stack.processes[service]]
-                  for group, service in GROUPS.items()}
+        shares = {
+            group: [last_assignment(r, group) for r in stack.processes[service]] for group, service in GROUPS.items()
+        }
         settled = all(n == stack.replicas for n in members.values()) and all(
-            all(shares[g]) and sum(map(len, shares[g])) == len(set().union(*shares[g])) for g in shares)
+            all(shares[g]) and sum(map(len, shares[g])) == len(set().union(*shares[g])) for g in shares
+        )
         if settled or time.monotonic() > deadline:
             return members, shares
         time.sleep(0.5)
@@ -113,9 +115,11 @@ def scale_run(replicas: int, size: Size, root: Path) -> Iterator[Run]:
             token = (("authorization", f"Bearer {mint_token(Settings(), subject='scale-suite', role='service')}"),)
             vacancy_stub, matching_stub, activity_stub = stubs()
             count = 2 * replicas
-            with channels(stack.address("vacancies"), vacancy_stub, count) as vac, \
-                    channels(stack.address("matching"), matching_stub, count) as mat, \
-                    channels(stack.address("activities"), activity_stub, count) as act:
+            with (
+                channels(stack.address("vacancies"), vacancy_stub, count) as vac,
+                channels(stack.address("matching"), matching_stub, count) as mat,
+                channels(stack.address("activities"), activity_stub, count) as act,
+            ):
                 work = Workload(vac, mat, act, token)
                 kills = iter(range(KILL_ROUNDS))
 
@@ -125,6 +129,7 @@ def scale_run(replicas: int, size: Size, root: Path) -> Iterator[Run]:
                             victim = next(kills) % replicas + 1
                             time.sleep(0.05)  # the batch is on its way to a replica
                             stack.kill_one_of_each(victim)
+
                     return maybe_kill
 
                 contents = sample(size, tag)
@@ -134,20 +139,28 @@ def scale_run(replicas: int, size: Size, root: Path) -> Iterator[Run]:
                 timings["profiles_s"] = time.monotonic() - phase
                 phase = time.monotonic()
                 first = work.ingest(contents, during=kill_at(len(contents) // 200), after=stack.restart_the_killed)
-                work.sent.published = {vid for vid, statuses in first.values()
-                                       if statuses & {"INGEST_STATUS_ACCEPTED", "INGEST_STATUS_UNCHANGED"}}
-                second = work.ingest(second_versions(contents, size.updates), during=kill_at(0),
-                                     after=stack.restart_the_killed)
-                work.sent.updated = {vid for vid, statuses in second.values()
-                                     if statuses & {"INGEST_STATUS_UPDATED", "INGEST_STATUS_UNCHANGED"}}
+                work.sent.published = {
+                    vid
+                    for vid, statuses in first.values()
+                    if statuses & {"INGEST_STATUS_ACCEPTED", "INGEST_STATUS_UNCHANGED"}
+                }
+                second = work.ingest(
+                    second_versions(contents, size.updates), during=kill_at(0), after=stack.restart_the_killed
+                )
+                work.sent.updated = {
+                    vid
+                    for vid, statuses in second.values()
+                    if statuses & {"INGEST_STATUS_UPDATED", "INGEST_STATUS_UNCHANGED"}
+                }
                 published = sorted(work.sent.published)
-                work.withdraw(published[-size.withdrawals:])
+                work.withdraw(published[-size.withdrawals :])
                 timings["vacancies_s"] = time.monotonic() - phase
 
                 phase = time.monotonic()
                 expected_vacancy_events = len(work.sent.published) + len(work.sent.updated) + len(work.sent.withdrawn)
-                vacancy_records = read_all(broker.bootstrap, VACANCIES,
-                                           lambda rs: len({r.event_id for r in rs}) >= expected_vacancy_events, 60)
+                vacancy_records = read_all(
+                    broker.bootstrap, VACANCIES, lambda rs: len({r.event_id for r in rs}) >= expected_vacancy_events, 60
+                )
                 vacancy_events = decoded(vacancy_records)
                 seen, in_order = set(), []
                 for event in vacancy_events:  # the topic's order per vacancy, each event once
@@ -158,20 +171,26 @@ def scale_run(replicas: int, size: Size, root: Path) -> Iterator[Run]:
                 reference = Reference.compute(scratch / "reference", drafts, in_order)
                 timings["reference_computed_s"] = time.monotonic() - phase
                 expected = reference.effects()
-                matched = read_all(broker.bootstrap, MATCHING,
-                                   lambda rs: len({r.event_id for r in rs}) >= len(expected), 60)
+                matched = read_all(
+                    broker.bootstrap, MATCHING, lambda rs: len({r.event_id for r in rs}) >= len(expected), 60
+                )
                 timings["matching_caught_up_s"] = time.monotonic() - phase
                 timings["match_effects_expected"] = len(expected)
                 timings["match_events_seen"] = len({r.event_id for r in matched})
 
                 # "I applied" from the feed for matches that are still open, and activities logged.
                 announced = {r.event_id for r in matched}
-                still_open = [key for key, event_id in expected.items() if key[0] == EVENT_MATCHED
-                              and event_id in announced and key[1] not in work.sent.withdrawn
-                              and key[2] in reference.match_set(key[1])]
-                pairs = sorted({(key[2], key[1]) for key in still_open})[:size.applications]
+                still_open = [
+                    key
+                    for key, event_id in expected.items()
+                    if key[0] == EVENT_MATCHED
+                    and event_id in announced
+                    and key[1] not in work.sent.withdrawn
+                    and key[2] in reference.match_set(key[1])
+                ]
+                pairs = sorted({(key[2], key[1]) for key in still_open})[: size.applications]
                 phase = time.monotonic()
-                loggers = [d.client_id for d in drafts[:size.activities // 4]]
+                loggers = [d.client_id for d in drafts[: size.activities // 4]]
                 work.set_policies(sorted(set(loggers) | {client for client, _ in pairs}))  # activities need one
                 third_kill = kill_at(size.activities // 4)
 
@@ -185,20 +204,38 @@ def scale_run(replicas: int, size: Size, root: Path) -> Iterator[Run]:
                 work.apply_from_feed(pairs)
                 wanted = len(work.sent.activities) + len(work.sent.applied)
                 activity_records = read_all(
-                    broker.bootstrap, ACTIVITIES,
-                    lambda rs: sum(1 for e in decoded(rs) if e.type == ACTIVITY_LOGGED) >= wanted, 60)
+                    broker.bootstrap,
+                    ACTIVITIES,
+                    lambda rs: sum(1 for e in decoded(rs) if e.type == ACTIVITY_LOGGED) >= wanted,
+                    60,
+                )
                 timings["activities_s"] = time.monotonic() - phase
-                matched = read_all(broker.bootstrap, MATCHING, lambda rs: len({r.event_id for r in rs}) >= len(expected)
-                                   + len(work.sent.applied), 30)
+                matched = read_all(
+                    broker.bootstrap,
+                    MATCHING,
+                    lambda rs: len({r.event_id for r in rs}) >= len(expected) + len(work.sent.applied),
+                    30,
+                )
                 timings["calls_sent_again"] = vac.resent + mat.resent + act.resent
 
             stack.wait_listening()
             members_at_end, _ = split_over_members(stack)
             actual = actual_match_sets(search_url, {key[1] for key in expected})
             timings["total_s"] = time.monotonic() - started
-            yield Run(replicas, stack, work, members_at_start, shares, members_at_end,
-                      Announced.of(read_topic(broker.bootstrap, VACANCIES, idle=1.0)),
-                      Announced.of(matched), Announced.of(activity_records), reference, actual, timings)
+            yield Run(
+                replicas,
+                stack,
+                work,
+                members_at_start,
+                shares,
+                members_at_end,
+                Announced.of(read_topic(broker.bootstrap, VACANCIES, idle=1.0)),
+                Announced.of(matched),
+                Announced.of(activity_records),
+                reference,
+                actual,
+                timings,
+            )
         finally:
             stack.stop()
             if reference is not None:
@@ -211,8 +248,13 @@ def actual_match_sets(search_url: str, vacancy_ids: set[str]) -> dict[str, set[s
     """Each vacancy's match set as the replicas left it in the shared store."""
     from services.matching import bootstrap as matching
 
-    settings = Settings(data_dir=Path("/nonexistent-scale-reader"), kafka_bootstrap_servers=None,
-                        elasticsearch_url=None, search_url=search_url, search_engine="opensearch")
+    settings = Settings(
+        data_dir=Path("/nonexistent-scale-reader"),
+        kafka_bootstrap_servers=None,
+        elasticsearch_url=None,
+        search_url=search_url,
+        search_engine="opensearch",
+    )
     app = matching.build_app(settings)
     try:
         return {vacancy_id: set(app.store.match_set(vacancy_id)) for vacancy_id in vacancy_ids}

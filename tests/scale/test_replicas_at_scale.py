@@ -63,15 +63,30 @@ class TestNoEffectIsLostDoubledOrRolledBack:
 
     def test_every_match_and_unmatch_is_announced_once_as_one_process_computes_it(self, run: Run) -> None:
         expected = run.reference.effects()
-        actual = {key: ids for key, ids in run.matching.ids_by_key.items() if key[0] in (EVENT_MATCHED, EVENT_UNMATCHED)}
+        actual = {
+            key: ids for key, ids in run.matching.ids_by_key.items() if key[0] in (EVENT_MATCHED, EVENT_UNMATCHED)
+        }
         lost = set(expected) - set(actual)
         extra = set(actual) - set(expected)
         doubled = {key: ids for key, ids in actual.items() if len(ids) > 1}
-        print(json.dumps({"replicas": run.replicas, "match_effects": len(expected), "lost": len(lost),
-                          "extra": len(extra), "doubled": len(doubled), "copies_on_topic": run.matching.copies,
-                          **run.timings}))
-        assert (len(lost), len(extra), len(doubled)) == (0, 0, 0), (sorted(lost)[:5], sorted(extra)[:5],
-                                                                    list(doubled.items())[:5])
+        print(
+            json.dumps(
+                {
+                    "replicas": run.replicas,
+                    "match_effects": len(expected),
+                    "lost": len(lost),
+                    "extra": len(extra),
+                    "doubled": len(doubled),
+                    "copies_on_topic": run.matching.copies,
+                    **run.timings,
+                }
+            )
+        )
+        assert (len(lost), len(extra), len(doubled)) == (0, 0, 0), (
+            sorted(lost)[:5],
+            sorted(extra)[:5],
+            list(doubled.items())[:5],
+        )
         assert {key: next(iter(ids)) for key, ids in actual.items()} == expected  # the same derived ids
 
     def test_there_are_additions_updates_and_removals_among_the_effects(self, run: Run) -> None:
@@ -87,9 +102,11 @@ class TestNoEffectIsLostDoubledOrRolledBack:
         assert run.activities.doubled() == {}
 
     def test_no_match_state_is_older_than_the_last_one_announced(self, run: Run) -> None:
-        rolled_back = {vacancy_id: (found, run.reference.match_set(vacancy_id))
-                       for vacancy_id, found in run.actual_match_sets.items()
-                       if found != run.reference.match_set(vacancy_id)}
+        rolled_back = {
+            vacancy_id: (found, run.reference.match_set(vacancy_id))
+            for vacancy_id, found in run.actual_match_sets.items()
+            if found != run.reference.match_set(vacancy_id)
+        }
         assert rolled_back == {}
 
     def test_sequence_is_gap_free_and_unique_per_source(self, run: Run) -> None:

@@ -56,33 +56,59 @@ def profile_drafts(count: int, tag: str, contents: list[VacancyContent]) -> list
     rng = random.Random(1414)
     drafts = [random_profile_input(rng, f"c-{tag}-{i:04d}") for i in range(count - count // 2)]
     step = max(1, len(contents) // max(1, count // 2))
-    for content in contents[::step][:count // 2]:
-        drafts.append(SearchProfileInput(
-            client_id=f"c-{tag}-{len(drafts):04d}", home_place_name=content.location.place_name,
-            occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=rng.choice((1, 2, 3)))],
-            max_travel_km=rng.choice((10, 25, 50)), hours_min=0, hours_max=40, languages=["nl", "en"],
-            has_driving_licence=rng.random() < 0.7, remote_acceptable=rng.random() < 0.3, status=1))
+    for content in contents[::step][: count // 2]:
+        drafts.append(
+            SearchProfileInput(
+                client_id=f"c-{tag}-{len(drafts):04d}",
+                home_place_name=content.location.place_name,
+                occupations=[OccupationWishInput(esco_uri=content.occupation.esco_uri, breadth=rng.choice((1, 2, 3)))],
+                max_travel_km=rng.choice((10, 25, 50)),
+                hours_min=0,
+                hours_max=40,
+                languages=["nl", "en"],
+                has_driving_licence=rng.random() < 0.7,
+                remote_acceptable=rng.random() < 0.3,
+                status=1,
+            )
+        )
     return drafts
 
 
 def profile_request(draft: SearchProfileInput) -> mpb.SetSearchProfileRequest:
     profile = mpb.SearchProfile(
-        occupations=[mpb.OccupationWish(esco_uri=w.esco_uri or "", isco_code=w.isco_code or "", breadth=w.breadth)
-                     for w in draft.occupations],
-        skills=list(draft.skills), home_place_name=draft.home_place_name, max_travel_km=draft.max_travel_km,
-        hours_min=draft.hours_min, hours_max=draft.hours_max, contract_types=list(draft.contract_types),
-        education_level=draft.education_level, languages=list(draft.languages),
-        has_driving_licence=draft.has_driving_licence, remote_acceptable=draft.remote_acceptable,
-        min_salary_monthly=draft.min_salary_monthly, status=draft.status)
+        occupations=[
+            mpb.OccupationWish(esco_uri=w.esco_uri or "", isco_code=w.isco_code or "", breadth=w.breadth)
+            for w in draft.occupations
+        ],
+        skills=list(draft.skills),
+        home_place_name=draft.home_place_name,
+        max_travel_km=draft.max_travel_km,
+        hours_min=draft.hours_min,
+        hours_max=draft.hours_max,
+        contract_types=list(draft.contract_types),
+        education_level=draft.education_level,
+        languages=list(draft.languages),
+        has_driving_licence=draft.has_driving_licence,
+        remote_acceptable=draft.remote_acceptable,
+        min_salary_monthly=draft.min_salary_monthly,
+        status=draft.status,
+    )
     return mpb.SetSearchProfileRequest(client_id=draft.client_id, profile=profile)
 
 
 def second_versions(contents: list[VacancyContent], count: int) -> list[VacancyContent]:
     """A new version of the first `count` vacancies: another vacancy's place and other hours."""
     half = len(contents) // 2
-    return [c.model_copy(update={"location": contents[(i + half) % len(contents)].location,
-                                 "hours_min": 24.0 if c.hours_min != 24.0 else 32.0, "hours_max": 40.0})
-            for i, c in enumerate(contents[:count])]
+    return [
+        c.model_copy(
+            update={
+                "location": contents[(i + half) % len(contents)].location,
+                "hours_min": 24.0 if c.hours_min != 24.0 else 32.0,
+                "hours_max": 40.0,
+            }
+        )
+        for i, c in enumerate(contents[:count])
+    ]
 
 
 @dataclass
@@ -105,23 +131,33 @@ class Workload:
     sent: Sent = field(default_factory=Sent)
 
     def set_profiles(self, drafts: list[SearchProfileInput]) -> None:
-        in_parallel(lambda draft: self.matching.call(
-            lambda stub: stub.SetSearchProfile(profile_request(draft), metadata=self.token, timeout=30)), drafts)
+        in_parallel(
+            lambda draft: self.matching.call(
+                lambda stub: stub.SetSearchProfile(profile_request(draft), metadata=self.token, timeout=30)
+            ),
+            drafts,
+        )
 
-    def ingest(self, contents: list[VacancyContent], *, during: Callable[[int], None] = lambda _: None,
-               after: Callable[[], object] = lambda: None) -> dict[tuple[str, str], tuple[str, set[str]]]:
+    def ingest(
+        self,
+        contents: list[VacancyContent],
+        *,
+        during: Callable[[int], None] = lambda _: None,
+        after: Callable[[], object] = lambda: None,
+    ) -> dict[tuple[str, str], tuple[str, set[str]]]:
         """IngestVacancies in batches; `during(batch number)` runs in a thread as each batch goes
         out, `after()` once the batch is answered. Per source key: the vacancy id and every status the service answered (a batch sent
         again after its replica died may answer UNCHANGED for what the dead one stored)."""
         results: dict[tuple[str, str], tuple[str, set[str]]] = {}
         for number, start in enumerate(range(0, len(contents), BATCH)):
             request = vpb.IngestVacanciesRequest(batch_id=f"b{start}")
-            for content in contents[start:start + BATCH]:
+            for content in contents[start : start + BATCH]:
                 content_to_proto(content, request.vacancies.add())
             side = threading.Thread(target=during, args=(number,))
             side.start()
             responses = self.vacancies.call(
-                lambda stub, r=request: list(stub.IngestVacancies(iter([r]), metadata=self.token, timeout=120)))
+                lambda stub, r=request: list(stub.IngestVacancies(iter([r]), metadata=self.token, timeout=120))
+            )
             side.join()
             after()
             for result in responses[0].results:
@@ -132,34 +168,54 @@ class Workload:
         return results
 
     def withdraw(self, vacancy_ids: list[str]) -> None:
-        in_parallel(lambda vacancy_id: self.vacancies.call(lambda stub: stub.WithdrawVacancy(
-            vpb.WithdrawVacancyRequest(vacancy_id=vacancy_id, reason="filled"), metadata=self.token, timeout=30)),
-            vacancy_ids)
+        in_parallel(
+            lambda vacancy_id: self.vacancies.call(
+                lambda stub: stub.WithdrawVacancy(
+                    vpb.WithdrawVacancyRequest(vacancy_id=vacancy_id, reason="filled"), metadata=self.token, timeout=30
+                )
+            ),
+            vacancy_ids,
+        )
         self.sent.withdrawn.update(vacancy_ids)
 
     def set_policies(self, clients: list[str]) -> None:
         """An obligation policy for each client (activities are logged against one)."""
         start = (datetime.now(UTC).date() - timedelta(days=14)).isoformat()
-        in_parallel(lambda client: self.activities.call(lambda stub: stub.SetObligationPolicy(
-            apb.SetObligationPolicyRequest(caseworker_id="cw-scale", client_id=client, template="uwv-ww",
-                                           start_date=start), metadata=self.token, timeout=30)), clients)
+        in_parallel(
+            lambda client: self.activities.call(
+                lambda stub: stub.SetObligationPolicy(
+                    apb.SetObligationPolicyRequest(
+                        caseworker_id="cw-scale", client_id=client, template="uwv-ww", start_date=start
+                    ),
+                    metadata=self.token,
+                    timeout=30,
+                )
+            ),
+            clients,
+        )
 
-    def log_activities(self, clients: list[str], count: int, tag: str,
-                       *, during: Callable[[int], None] = lambda _: None) -> None:
+    def log_activities(
+        self, clients: list[str], count: int, tag: str, *, during: Callable[[int], None] = lambda _: None
+    ) -> None:
         today = datetime.now(UTC).date().isoformat()
         for i in range(count):
             during(i)
             client, request_id = clients[i % len(clients)], f"{tag}-activity-{i:04d}"
             request = apb.LogActivityRequest(
-                client_id=client, request_id=request_id, type=apb.ACTIVITY_TYPE_VACANCY_APPLICATION, date=today,
-                employer="Bouwbedrijf Voorbeeld", position="Timmerman", channel=apb.CHANNEL_ONLINE)
+                client_id=client,
+                request_id=request_id,
+                type=apb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+                date=today,
+                employer="Bouwbedrijf Voorbeeld",
+                position="Timmerman",
+                channel=apb.CHANNEL_ONLINE,
+            )
             reply = self.activities.call(lambda stub, r=request: stub.LogActivity(r, metadata=self.token, timeout=30))
             self.sent.activities[request_id] = (client, reply.activity.activity_id)
 
     def apply_from_feed(self, pairs: list[tuple[str, str]]) -> None:
         for client, vacancy_id in pairs:
-            request = mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id,
-                                                kind=mpb.FEEDBACK_KIND_APPLIED)
+            request = mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id, kind=mpb.FEEDBACK_KIND_APPLIED)
             self.matching.call(lambda stub, r=request: stub.RecordFeedback(r, metadata=self.token, timeout=30))
             self.sent.applied.add((client, vacancy_id))
 
@@ -171,8 +227,11 @@ def in_parallel(call: Callable[[T], object], items: list[T]) -> None:
 
 
 def stubs() -> tuple[Callable[[grpc.Channel], object], ...]:
-    return (vacancy_service_pb2_grpc.VacancyServiceStub, matching_service_pb2_grpc.MatchingServiceStub,
-            activities_pb2_grpc.ActivityServiceStub)
+    return (
+        vacancy_service_pb2_grpc.VacancyServiceStub,
+        matching_service_pb2_grpc.MatchingServiceStub,
+        activities_pb2_grpc.ActivityServiceStub,
+    )
 
 
 def sample(size: Size, tag: str) -> list[VacancyContent]:

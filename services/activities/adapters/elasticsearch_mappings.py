@@ -24,47 +24,145 @@ DAY = {"type": "date", "format": "strict_date"}
 STORED_ONLY = {"type": "object", "enabled": False}
 SMALL_INDEX = {"number_of_shards": 1}
 
-ACTIVITIES = IndexSpec("activities", 2, {"dynamic": "strict", "properties": {
-    "activity_id": KEYWORD, "client_id": KEYWORD, "request_id": KEYWORD, "type": KEYWORD, "date": DAY,
-    "logged_on": DAY, "verification": KEYWORD, "withdrawn": {"type": "boolean"}, "doc": STORED_ONLY,
-    **PENDING_FIELDS,
-}}, {"number_of_shards": 3})
+ACTIVITIES = IndexSpec(
+    "activities",
+    2,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "activity_id": KEYWORD,
+            "client_id": KEYWORD,
+            "request_id": KEYWORD,
+            "type": KEYWORD,
+            "date": DAY,
+            "logged_on": DAY,
+            "verification": KEYWORD,
+            "withdrawn": {"type": "boolean"},
+            "doc": STORED_ONLY,
+            **PENDING_FIELDS,
+        },
+    },
+    {"number_of_shards": 3},
+)
 # (client_id, request_id) -> activity_id, written with op_type=create: the idempotency key
 # that two instances logging the same request cannot both claim. The commit document of a
 # logged activity: it holds the activity as first logged (`doc`) and its events, so the
 # activity document is derived from it when a crash came between the two writes.
-ACTIVITY_REQUESTS = IndexSpec("activity-requests", 2, {"dynamic": "strict", "properties": {
-    "client_id": KEYWORD, "request_id": KEYWORD, "activity_id": KEYWORD, "date": DAY, "doc": STORED_ONLY,
-    **PENDING_FIELDS,
-}}, {"number_of_shards": 3})
-POLICY_VERSIONS = IndexSpec("policy-versions", 1, {"dynamic": "strict", "properties": {
-    "client_id": KEYWORD, "version": {"type": "integer"}, "start_date": DAY, "doc": STORED_ONLY,
-}}, SMALL_INDEX)
+ACTIVITY_REQUESTS = IndexSpec(
+    "activity-requests",
+    2,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "client_id": KEYWORD,
+            "request_id": KEYWORD,
+            "activity_id": KEYWORD,
+            "date": DAY,
+            "doc": STORED_ONLY,
+            **PENDING_FIELDS,
+        },
+    },
+    {"number_of_shards": 3},
+)
+POLICY_VERSIONS = IndexSpec(
+    "policy-versions",
+    1,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "client_id": KEYWORD,
+            "version": {"type": "integer"},
+            "start_date": DAY,
+            "doc": STORED_ONLY,
+        },
+    },
+    SMALL_INDEX,
+)
 # `assigned: false` is a lifted assignment (a tombstone); documents of v1 have no field: assigned.
-CASELOAD = IndexSpec("caseload", 2, {"dynamic": "strict", "properties": {
-    "caseworker_id": KEYWORD, "client_id": KEYWORD, "assigned": {"type": "boolean"}, **PENDING_FIELDS,
-}}, SMALL_INDEX)
-PERIOD_SIGNALS = IndexSpec("period-signals", 2, {"dynamic": "strict", "properties": {
-    "client_id": KEYWORD, "period_start": DAY, "kind": KEYWORD, **PENDING_FIELDS,
-}}, SMALL_INDEX)
-VACANCY_PROJECTION = IndexSpec("activities-vacancy-projection", 1, {"dynamic": "strict", "properties": {
-    "vacancy_id": KEYWORD, "title": {"type": "text"}, "employer": {"type": "text"}, "channel": KEYWORD,
-    "open": {"type": "boolean"},
-}}, SMALL_INDEX)
+CASELOAD = IndexSpec(
+    "caseload",
+    2,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "caseworker_id": KEYWORD,
+            "client_id": KEYWORD,
+            "assigned": {"type": "boolean"},
+            **PENDING_FIELDS,
+        },
+    },
+    SMALL_INDEX,
+)
+PERIOD_SIGNALS = IndexSpec(
+    "period-signals",
+    2,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "client_id": KEYWORD,
+            "period_start": DAY,
+            "kind": KEYWORD,
+            **PENDING_FIELDS,
+        },
+    },
+    SMALL_INDEX,
+)
+VACANCY_PROJECTION = IndexSpec(
+    "activities-vacancy-projection",
+    1,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "vacancy_id": KEYWORD,
+            "title": {"type": "text"},
+            "employer": {"type": "text"},
+            "channel": KEYWORD,
+            "open": {"type": "boolean"},
+        },
+    },
+    SMALL_INDEX,
+)
 
 # Objection, appeal or recovery per client: retention deletes nothing of a held client.
-LEGAL_HOLDS = IndexSpec("activities-legal-holds", 1, {"dynamic": "strict", "properties": {
-    "client_id": KEYWORD, "kind": KEYWORD,
-}}, SMALL_INDEX)
+LEGAL_HOLDS = IndexSpec(
+    "activities-legal-holds",
+    1,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "client_id": KEYWORD,
+            "kind": KEYWORD,
+        },
+    },
+    SMALL_INDEX,
+)
 
 # Erasure on request, one per client and cutoff day: the commit document of ClientDataErased;
 # the deletes it asks for are derived (and done again by the retention sweep, same cutoff).
-ERASURES = IndexSpec("activities-erasures", 1, {"dynamic": "strict", "properties": {
-    "client_id": KEYWORD, "cutoff": DAY, **PENDING_FIELDS,
-}}, SMALL_INDEX)
+ERASURES = IndexSpec(
+    "activities-erasures",
+    1,
+    {
+        "dynamic": "strict",
+        "properties": {
+            "client_id": KEYWORD,
+            "cutoff": DAY,
+            **PENDING_FIELDS,
+        },
+    },
+    SMALL_INDEX,
+)
 
-INDEX_SPECS = (ACTIVITIES, ACTIVITY_REQUESTS, POLICY_VERSIONS, CASELOAD, PERIOD_SIGNALS, VACANCY_PROJECTION,
-               LEGAL_HOLDS, ERASURES)
+INDEX_SPECS = (
+    ACTIVITIES,
+    ACTIVITY_REQUESTS,
+    POLICY_VERSIONS,
+    CASELOAD,
+    PERIOD_SIGNALS,
+    VACANCY_PROJECTION,
+    LEGAL_HOLDS,
+    ERASURES,
+)
 # The service's outbox index (created with the common indices by `jobmatch search migrate`).
 OUTBOX_SERVICE = "activities"
 OUTBOX = outbox_index_spec(OUTBOX_SERVICE)
@@ -103,15 +201,21 @@ def epoch_millis(day: date) -> int:
 def activity_document(activity_json: dict[str, Any]) -> dict[str, Any]:
     """`activity_json`: Activity.model_dump(mode="json")."""
     return {
-        "activity_id": activity_json["activity_id"], "client_id": activity_json["client_id"],
-        "request_id": activity_json["request_id"], "type": activity_json["type"], "date": activity_json["date"],
-        "logged_on": activity_json["logged_at"][:10], "verification": activity_json["verification"],
-        "withdrawn": activity_json["withdrawn_at"] is not None, "doc": activity_json,
+        "activity_id": activity_json["activity_id"],
+        "client_id": activity_json["client_id"],
+        "request_id": activity_json["request_id"],
+        "type": activity_json["type"],
+        "date": activity_json["date"],
+        "logged_on": activity_json["logged_at"][:10],
+        "verification": activity_json["verification"],
+        "withdrawn": activity_json["withdrawn_at"] is not None,
+        "doc": activity_json,
     }
 
 
-def list_activities_request(client_id: str, from_date: date | None, to_date: date | None, limit: int,
-                            after: tuple[date, str] | None) -> dict[str, Any]:
+def list_activities_request(
+    client_id: str, from_date: date | None, to_date: date | None, limit: int, after: tuple[date, str] | None
+) -> dict[str, Any]:
     """Not withdrawn, newest first (date, activity_id descending), strictly after the cursor."""
     filters: list[dict[str, Any]] = [{"term": {"client_id": client_id}}, {"term": {"withdrawn": False}}]
     window = {}
@@ -121,33 +225,62 @@ def list_activities_request(client_id: str, from_date: date | None, to_date: dat
         window["lte"] = to_date.isoformat()
     if window:
         filters.append({"range": {"date": window}})
-    body: dict[str, Any] = {"query": {"bool": {"filter": filters}},
-                            "sort": [{"date": "desc"}, {"activity_id": "desc"}], "size": limit,
-                            "track_total_hits": False, "source": ["doc"]}
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": filters}},
+        "sort": [{"date": "desc"}, {"activity_id": "desc"}],
+        "size": limit,
+        "track_total_hits": False,
+        "source": ["doc"],
+    }
     if after is not None:
         body["search_after"] = [epoch_millis(after[0]), after[1]]
     return body
 
 
 def facts_query(client_ids: Sequence[str], since: date) -> dict[str, Any]:
-    recent_or_agency = {"bool": {"should": [{"range": {"date": {"gte": since.isoformat()}}},
-                                            {"terms": {"type": AGENCY_TYPE_VALUES}}], "minimum_should_match": 1}}
-    return {"bool": {"filter": [{"terms": {"client_id": list(client_ids)}}, recent_or_agency,
-                                {"term": {"withdrawn": False}}]}}
+    recent_or_agency = {
+        "bool": {
+            "should": [{"range": {"date": {"gte": since.isoformat()}}}, {"terms": {"type": AGENCY_TYPE_VALUES}}],
+            "minimum_should_match": 1,
+        }
+    }
+    return {
+        "bool": {
+            "filter": [{"terms": {"client_id": list(client_ids)}}, recent_or_agency, {"term": {"withdrawn": False}}]
+        }
+    }
 
 
-FACT_FIELDS = ["client_id", "activity_id", "type", "date", "logged_on", "verification", "doc.employer",
-               "doc.vacancy_id"]
+FACT_FIELDS = [
+    "client_id",
+    "activity_id",
+    "type",
+    "date",
+    "logged_on",
+    "verification",
+    "doc.employer",
+    "doc.vacancy_id",
+]
 BY_ACTIVITY_ID = [{"activity_id": "asc"}]
 
 
 def last_dates_request(client_ids: Sequence[str]) -> dict[str, Any]:
     """Per client the latest date of an activity that counts (not withdrawn, not rejected)."""
-    return {"size": 0, "query": {"bool": {
-        "filter": [{"terms": {"client_id": list(client_ids)}}, {"term": {"withdrawn": False}}],
-        "must_not": [{"term": {"verification": "rejected"}}]}},
-        "aggs": {"per_client": {"terms": {"field": "client_id", "size": max(1, len(client_ids))},
-                                "aggs": {"last": {"max": {"field": "date", "format": "strict_date"}}}}}}
+    return {
+        "size": 0,
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"client_id": list(client_ids)}}, {"term": {"withdrawn": False}}],
+                "must_not": [{"term": {"verification": "rejected"}}],
+            }
+        },
+        "aggs": {
+            "per_client": {
+                "terms": {"field": "client_id", "size": max(1, len(client_ids))},
+                "aggs": {"last": {"max": {"field": "date", "format": "strict_date"}}},
+            }
+        },
+    }
 
 
 def dated_before_query(cutoff: date, client_id: str | None = None, held: Sequence[str] = ()) -> dict[str, Any]:
@@ -189,5 +322,10 @@ def caseload_query(caseworker_id: str) -> dict[str, Any]:
 
 def claim_document(activity_json: dict[str, Any]) -> dict[str, Any]:
     """The request claim of a new activity; `activity_json`: Activity.model_dump(mode="json")."""
-    return {"client_id": activity_json["client_id"], "request_id": activity_json["request_id"],
-            "activity_id": activity_json["activity_id"], "date": activity_json["date"], "doc": activity_json}
+    return {
+        "client_id": activity_json["client_id"],
+        "request_id": activity_json["request_id"],
+        "activity_id": activity_json["activity_id"],
+        "date": activity_json["date"],
+        "doc": activity_json,
+    }

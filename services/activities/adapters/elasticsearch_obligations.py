@@ -31,15 +31,20 @@ _ATTEMPTS = 3  # changes of an assignment raced by another replica: read and dec
 
 
 def changed_meanwhile() -> Aborted:
-    return Aborted(t("Dit is net door iemand anders gewijzigd. Probeer het opnieuw.",
-                     "This was just changed by someone else. Please try again."))
+    return Aborted(
+        t(
+            "Dit is net door iemand anders gewijzigd. Probeer het opnieuw.",
+            "This was just changed by someone else. Please try again.",
+        )
+    )
 
 
 class ElasticsearchObligations:
     """`outbox`: the process's EngineOutbox; None stores no events (tools and tests that need none)."""
 
-    def __init__(self, engine: SearchEngine, prefix: str, outbox: EngineOutbox | None = None, *,
-                 refresh: Refresh = True) -> None:
+    def __init__(
+        self, engine: SearchEngine, prefix: str, outbox: EngineOutbox | None = None, *, refresh: Refresh = True
+    ) -> None:
         self._es = engine
         self._refresh = refresh  # for RPC writes that a later search must see
         self._activities = m.ACTIVITIES.alias(prefix)
@@ -60,15 +65,27 @@ class ElasticsearchObligations:
     def checkpoint(self) -> None:
         return None  # nothing on local disk
 
-    def _with_events(self, document: dict[str, Any], events: Sequence[PendingEvent],
-                     already: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _with_events(
+        self, document: dict[str, Any], events: Sequence[PendingEvent], already: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """`document` with `events` (and those still pending in `already`, the source it replaces)."""
         if self._outbox is None:
             return document
-        return self._outbox.embed(document, [bus.PendingEvent(
-            topic=e.topic, key=e.client_id, event_type=e.event_type, subject=e.subject,
-            data=e.message.SerializeToString(), schema=e.message.DESCRIPTOR.full_name) for e in events],
-            already=already)
+        return self._outbox.embed(
+            document,
+            [
+                bus.PendingEvent(
+                    topic=e.topic,
+                    key=e.client_id,
+                    event_type=e.event_type,
+                    subject=e.subject,
+                    data=e.message.SerializeToString(),
+                    schema=e.message.DESCRIPTOR.full_name,
+                )
+                for e in events
+            ],
+            already=already,
+        )
 
     def _settle(self, index: str, doc_id: str) -> None:
         if self._outbox is not None:
@@ -77,8 +94,13 @@ class ElasticsearchObligations:
     def _create(self, index: str, doc_id: str, document: dict[str, Any], refresh: Refresh | None = None) -> bool:
         """Store a new document; False when one with this id exists (decided by the cluster)."""
         try:
-            self._es.index(index=index, id=doc_id, document=document, op_type="create",
-                           refresh=self._refresh if refresh is None else refresh)
+            self._es.index(
+                index=index,
+                id=doc_id,
+                document=document,
+                op_type="create",
+                refresh=self._refresh if refresh is None else refresh,
+            )
         except Conflict:
             return False
         return True
@@ -92,8 +114,12 @@ class ElasticsearchObligations:
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
-        document = {"client_id": policy.client_id, "version": policy.version,
-                    "start_date": policy.start_date.isoformat(), "doc": policy.model_dump(mode="json")}
+        document = {
+            "client_id": policy.client_id,
+            "version": policy.version,
+            "start_date": policy.start_date.isoformat(),
+            "doc": policy.model_dump(mode="json"),
+        }
         if not self._create(self._policies, m.policy_doc_id(policy.client_id, policy.version), document):
             raise Aborted()
         if caseworker_id:
@@ -111,7 +137,9 @@ class ElasticsearchObligations:
         clients: list[str] = []
         after = None
         while True:
-            agg = self._es.search(index=self._policies, **m.clients_with_policy_request(after))["aggregations"]["clients"]
+            agg = self._es.search(index=self._policies, **m.clients_with_policy_request(after))["aggregations"][
+                "clients"
+            ]
             clients += [bucket["key"]["client_id"] for bucket in agg["buckets"]]
             after = agg.get("after_key")
             if not agg["buckets"] or after is None:
@@ -123,8 +151,7 @@ class ElasticsearchObligations:
     def unassign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
         return self._set_assigned(caseworker_id, client_id, False, events)
 
-    def _set_assigned(self, caseworker_id: str, client_id: str, assigned: bool,
-                      events: Sequence[PendingEvent]) -> bool:
+    def _set_assigned(self, caseworker_id: str, client_id: str, assigned: bool, events: Sequence[PendingEvent]) -> bool:
         """The assignment document is the commit document of both changes (lifting one keeps it
         as `assigned: false`). Only a change is stored and announced; a call that finds the
         change made (a retry, a redelivery) settles what an earlier attempt left pending."""
@@ -143,10 +170,14 @@ class ElasticsearchObligations:
                 self._settle(self._caseload, doc_id)
                 return False
             try:
-                self._es.index(index=self._caseload, id=doc_id,
-                               document=self._with_events(document, events, already=found["_source"]),
-                               if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
-                               refresh=self._refresh)
+                self._es.index(
+                    index=self._caseload,
+                    id=doc_id,
+                    document=self._with_events(document, events, already=found["_source"]),
+                    if_seq_no=found["_seq_no"],
+                    if_primary_term=found["_primary_term"],
+                    refresh=self._refresh,
+                )
             except Conflict:
                 continue
             break
@@ -161,8 +192,12 @@ class ElasticsearchObligations:
         return found is not None and found.get("assigned", True)
 
     def caseload(self, caseworker_id: str) -> list[str]:
-        return [hit["_source"]["client_id"] for hit in search_all(
-            self._es, self._caseload, m.caseload_query(caseworker_id), m.CASELOAD_SORT, source=["client_id"])]
+        return [
+            hit["_source"]["client_id"]
+            for hit in search_all(
+                self._es, self._caseload, m.caseload_query(caseworker_id), m.CASELOAD_SORT, source=["client_id"]
+            )
+        ]
 
     def record_signal(self, client_id: str, period_start: date, kind: str, events: Sequence[PendingEvent]) -> bool:
         doc_id = m.signal_doc_id(client_id, period_start, kind)
@@ -194,9 +229,14 @@ class ElasticsearchObligations:
         found = get_source(self._es, self._vacancies, vacancy_id)
         if found is None:
             return None
-        return VacancySummary(vacancy_id=found["vacancy_id"], title=found["title"], employer=found["employer"],
-                              channel=Channel(found["channel"]), open=found["open"])
+        return VacancySummary(
+            vacancy_id=found["vacancy_id"],
+            title=found["title"],
+            employer=found["employer"],
+            channel=Channel(found["channel"]),
+            open=found["open"],
+        )
 
 
 def chunks(items: Sequence[str]) -> list[list[str]]:
-    return [list(items[start:start + CHUNK]) for start in range(0, len(items), CHUNK)]
+    return [list(items[start : start + CHUNK]) for start in range(0, len(items), CHUNK)]

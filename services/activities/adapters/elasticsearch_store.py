@@ -56,8 +56,11 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
         stored, created = self.get_activity(activity.client_id, first["activity_id"]), False
         if stored is None:
             # A crash between claim and activity: finish it from the claim (v1 claims hold no doc).
-            stored = (Activity.model_validate(first["doc"]) if first.get("doc")
-                      else activity.model_copy(update={"activity_id": first["activity_id"]}))
+            stored = (
+                Activity.model_validate(first["doc"])
+                if first.get("doc")
+                else activity.model_copy(update={"activity_id": first["activity_id"]})
+            )
             self._write_activity(stored.model_dump(mode="json"))
             created = True
         self._settle(self._requests, claim_id)  # what the first attempt left pending
@@ -77,19 +80,37 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
         found = self._found(self._activities, activity.activity_id)
         if found is None or found["_source"]["client_id"] != activity.client_id:
             raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
-        document = self._with_events(m.activity_document(activity.model_dump(mode="json")), events,
-                                     already=found["_source"])
+        document = self._with_events(
+            m.activity_document(activity.model_dump(mode="json")), events, already=found["_source"]
+        )
         try:
-            self._es.index(index=self._activities, id=activity.activity_id, document=document,
-                           if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"], refresh=self._refresh)
+            self._es.index(
+                index=self._activities,
+                id=activity.activity_id,
+                document=document,
+                if_seq_no=found["_seq_no"],
+                if_primary_term=found["_primary_term"],
+                refresh=self._refresh,
+            )
         except Conflict:
-            raise Aborted(t("De activiteit is net door iemand anders gewijzigd. Probeer het opnieuw.",
-                            "The activity was just changed by someone else. Please try again.")) from None
+            raise Aborted(
+                t(
+                    "De activiteit is net door iemand anders gewijzigd. Probeer het opnieuw.",
+                    "The activity was just changed by someone else. Please try again.",
+                )
+            ) from None
         if document.get("pending_events"):
             self._settle(self._activities, activity.activity_id)
 
-    def list_activities(self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
-                        after: tuple[date, str] | None = None) -> list[Activity]:
+    def list_activities(
+        self,
+        client_id: str,
+        *,
+        from_date: date | None,
+        to_date: date | None,
+        limit: int,
+        after: tuple[date, str] | None = None,
+    ) -> list[Activity]:
         body = m.list_activities_request(client_id, from_date, to_date, limit, after)
         hits = self._es.search(index=self._activities, **body)["hits"]["hits"]
         return [Activity.model_validate(hit["_source"]["doc"]) for hit in hits]
@@ -97,14 +118,22 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
         result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
         for chunk in chunks(client_ids):
-            for hit in search_all(self._es, self._activities, m.facts_query(chunk, since), m.BY_ACTIVITY_ID,
-                                  source=m.FACT_FIELDS):
+            for hit in search_all(
+                self._es, self._activities, m.facts_query(chunk, since), m.BY_ACTIVITY_ID, source=m.FACT_FIELDS
+            ):
                 s = hit["_source"]
                 doc = s.get("doc") or {}
-                result[s["client_id"]].append(ActivityFact(
-                    s["activity_id"], TYPES[s["type"]], date.fromisoformat(s["date"]),
-                    date.fromisoformat(s["logged_on"]), VERIFICATIONS[s["verification"]],
-                    employer_key(doc.get("employer", "")), doc.get("vacancy_id", "")))
+                result[s["client_id"]].append(
+                    ActivityFact(
+                        s["activity_id"],
+                        TYPES[s["type"]],
+                        date.fromisoformat(s["date"]),
+                        date.fromisoformat(s["logged_on"]),
+                        VERIFICATIONS[s["verification"]],
+                        employer_key(doc.get("employer", "")),
+                        doc.get("vacancy_id", ""),
+                    )
+                )
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
@@ -118,8 +147,9 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
 
     def _delete(self, query: dict[str, Any]) -> int:
         self._es.delete_by_query(index=self._requests, query=query, refresh=True, conflicts="proceed")
-        return int(self._es.delete_by_query(index=self._activities, query=query, refresh=True,
-                                            conflicts="proceed")["deleted"])
+        return int(
+            self._es.delete_by_query(index=self._activities, query=query, refresh=True, conflicts="proceed")["deleted"]
+        )
 
     def erase_before(self, cutoff: date) -> int:
         return self._delete(m.dated_before_query(cutoff, held=self._held_clients()))
@@ -138,19 +168,30 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
         return self._es.count(index=self._activities, query=m.client_query(client_id))
 
     def _held_clients(self) -> list[str]:
-        return sorted({hit["_source"]["client_id"] for hit in search_all(
-            self._es, self._holds, {"match_all": {}}, [{"client_id": "asc"}, {"kind": "asc"}])})
+        return sorted(
+            {
+                hit["_source"]["client_id"]
+                for hit in search_all(self._es, self._holds, {"match_all": {}}, [{"client_id": "asc"}, {"kind": "asc"}])
+            }
+        )
 
     def set_legal_hold(self, client_id: str, kind: str, active: bool, now: str) -> list[str]:
         doc_id = f"{client_id}\x1f{kind}"
         if active:
-            self._es.index(index=self._holds, id=doc_id, document={"client_id": client_id, "kind": kind},
-                           refresh=self._refresh)
+            self._es.index(
+                index=self._holds, id=doc_id, document={"client_id": client_id, "kind": kind}, refresh=self._refresh
+            )
         else:
-            self._es.delete_by_query(index=self._holds, query={"bool": {"filter": [
-                {"term": {"client_id": client_id}}, {"term": {"kind": kind}}]}}, refresh=True, conflicts="proceed")
+            self._es.delete_by_query(
+                index=self._holds,
+                query={"bool": {"filter": [{"term": {"client_id": client_id}}, {"term": {"kind": kind}}]}},
+                refresh=True,
+                conflicts="proceed",
+            )
         return self.legal_holds(client_id)
 
     def legal_holds(self, client_id: str) -> list[str]:
-        return sorted(hit["_source"]["kind"] for hit in search_all(
-            self._es, self._holds, m.client_query(client_id), [{"kind": "asc"}]))
+        return sorted(
+            hit["_source"]["kind"]
+            for hit in search_all(self._es, self._holds, m.client_query(client_id), [{"kind": "asc"}])
+        )

@@ -39,8 +39,9 @@ from services.common.errors import Aborted, t
 class Outbox(Protocol):
     def create_schema(self, conn: sqlite3.Connection) -> None: ...
 
-    def add(self, conn: sqlite3.Connection, *, topic: str, key: str, event_type: str, subject: str,
-            message: Message) -> Any: ...
+    def add(
+        self, conn: sqlite3.Connection, *, topic: str, key: str, event_type: str, subject: str, message: Message
+    ) -> Any: ...
 
 
 class SqliteActivitiesStore:
@@ -99,24 +100,34 @@ class SqliteActivitiesStore:
         if self._outbox is None:
             return
         for event in events:
-            self._outbox.add(conn, topic=event.topic, key=event.client_id, event_type=event.event_type,
-                             subject=event.subject, message=event.message)
+            self._outbox.add(
+                conn,
+                topic=event.topic,
+                key=event.client_id,
+                event_type=event.event_type,
+                subject=event.subject,
+                message=event.message,
+            )
 
     # -- ActivityStore -----------------------------------------------------------------
     def add_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> tuple[Activity, bool]:
         with self._transaction() as conn:
-            found = conn.execute(f"SELECT {COLUMNS} FROM activity WHERE client_id = ? AND request_id = ?",
-                                 (activity.client_id, activity.request_id)).fetchone()
+            found = conn.execute(
+                f"SELECT {COLUMNS} FROM activity WHERE client_id = ? AND request_id = ?",
+                (activity.client_id, activity.request_id),
+            ).fetchone()
             if found is not None:
                 return activity_from_row(found), False
-            conn.execute(f"INSERT INTO activity ({COLUMNS}) VALUES ({placeholders(COLUMNS.split(','))})",
-                         activity_row(activity))
+            conn.execute(
+                f"INSERT INTO activity ({COLUMNS}) VALUES ({placeholders(COLUMNS.split(','))})", activity_row(activity)
+            )
             self._emit(conn, events)
         return activity, True
 
     def get_activity(self, client_id: str, activity_id: str) -> Activity | None:
-        rows = self._query(f"SELECT {COLUMNS} FROM activity WHERE activity_id = ? AND client_id = ?",
-                           (activity_id, client_id))
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM activity WHERE activity_id = ? AND client_id = ?", (activity_id, client_id)
+        )
         return activity_from_row(rows[0]) if rows else None
 
     def save_activity(self, activity: Activity, events: Sequence[PendingEvent]) -> None:
@@ -124,16 +135,30 @@ class SqliteActivitiesStore:
             cursor = conn.execute(
                 """UPDATE activity SET outcome = ?, verification = ?, verification_reason = ?, verified_by = ?,
                        withdrawn_at = ?, rejection_reason = ? WHERE activity_id = ? AND client_id = ?""",
-                (activity.outcome.value, activity.verification.value, activity.verification_reason,
-                 activity.verified_by, activity.withdrawn_at.isoformat() if activity.withdrawn_at else None,
-                 activity.rejection_reason.value if activity.rejection_reason else None,
-                 activity.activity_id, activity.client_id))
+                (
+                    activity.outcome.value,
+                    activity.verification.value,
+                    activity.verification_reason,
+                    activity.verified_by,
+                    activity.withdrawn_at.isoformat() if activity.withdrawn_at else None,
+                    activity.rejection_reason.value if activity.rejection_reason else None,
+                    activity.activity_id,
+                    activity.client_id,
+                ),
+            )
             if cursor.rowcount != 1:
                 raise Aborted(t("Deze activiteit bestaat niet meer.", "This activity no longer exists."))
             self._emit(conn, events)
 
-    def list_activities(self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
-                        after: tuple[date, str] | None = None) -> list[Activity]:
+    def list_activities(
+        self,
+        client_id: str,
+        *,
+        from_date: date | None,
+        to_date: date | None,
+        limit: int,
+        after: tuple[date, str] | None = None,
+    ) -> list[Activity]:
         sql = f"SELECT {COLUMNS} FROM activity WHERE client_id = ? AND withdrawn_at IS NULL"
         params: list[Any] = [client_id]
         if from_date:
@@ -151,40 +176,56 @@ class SqliteActivitiesStore:
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
         result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
         for start in range(0, len(client_ids), 500):
-            chunk = list(client_ids[start:start + 500])
+            chunk = list(client_ids[start : start + 500])
             # Agency registrations of every date: one counts once per agency, across all periods.
             rows = self._query(
                 f"""SELECT client_id, activity_id, type, date, logged_on, verification, employer, vacancy_id
                     FROM activity WHERE client_id IN ({placeholders(chunk)}) AND withdrawn_at IS NULL
                     AND (date >= ? OR type IN ('agency_registration', 'staffing_pool'))""",
-                [*chunk, since.isoformat()])
+                [*chunk, since.isoformat()],
+            )
             for r in rows:
-                result[r[0]].append(ActivityFact(r[1], TYPES[r[2]], date.fromisoformat(r[3]),
-                                                 date.fromisoformat(r[4]), VERIFICATIONS[r[5]],
-                                                 employer_key(r[6]), r[7]))
+                result[r[0]].append(
+                    ActivityFact(
+                        r[1],
+                        TYPES[r[2]],
+                        date.fromisoformat(r[3]),
+                        date.fromisoformat(r[4]),
+                        VERIFICATIONS[r[5]],
+                        employer_key(r[6]),
+                        r[7],
+                    )
+                )
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:
         result: dict[str, date] = {}
         for start in range(0, len(client_ids), 500):
-            chunk = list(client_ids[start:start + 500])
+            chunk = list(client_ids[start : start + 500])
             rows = self._query(
                 """SELECT c.value, (SELECT date FROM activity INDEXED BY activity_done_by_client_date
                         WHERE client_id = c.value AND withdrawn_at IS NULL AND verification != 'rejected'
                         ORDER BY date DESC LIMIT 1)
-                    FROM json_each(?) AS c""", [json.dumps(chunk)])
+                    FROM json_each(?) AS c""",
+                [json.dumps(chunk)],
+            )
             result.update({r[0]: date.fromisoformat(r[1]) for r in rows if r[1] is not None})
         return result
 
     def erase_before(self, cutoff: date) -> int:
         with self._transaction() as conn:
-            return conn.execute("DELETE FROM activity WHERE date < ? AND client_id NOT IN "
-                                "(SELECT client_id FROM legal_hold)", (cutoff.isoformat(),)).rowcount
+            return conn.execute(
+                "DELETE FROM activity WHERE date < ? AND client_id NOT IN (SELECT client_id FROM legal_hold)",
+                (cutoff.isoformat(),),
+            ).rowcount
 
     def erase_client_before(self, client_id: str, cutoff: date, events: Sequence[PendingEvent]) -> int:
         with self._transaction() as conn:
-            erased = conn.execute("DELETE FROM activity WHERE client_id = ? AND date < ? AND client_id NOT IN "
-                                  "(SELECT client_id FROM legal_hold)", (client_id, cutoff.isoformat())).rowcount
+            erased = conn.execute(
+                "DELETE FROM activity WHERE client_id = ? AND date < ? AND client_id NOT IN "
+                "(SELECT client_id FROM legal_hold)",
+                (client_id, cutoff.isoformat()),
+            ).rowcount
             self._emit(conn, events)
         return erased
 
@@ -197,20 +238,24 @@ class SqliteActivitiesStore:
                 conn.execute("INSERT OR IGNORE INTO legal_hold VALUES (?, ?, ?)", (client_id, kind, now))
             else:
                 conn.execute("DELETE FROM legal_hold WHERE client_id = ? AND kind = ?", (client_id, kind))
-            return [r[0] for r in conn.execute("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind",
-                                               (client_id,))]
+            return [
+                r[0]
+                for r in conn.execute("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind", (client_id,))
+            ]
 
     def legal_holds(self, client_id: str) -> list[str]:
-        return [r[0] for r in self._query("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind",
-                                          (client_id,))]
+        return [
+            r[0] for r in self._query("SELECT kind FROM legal_hold WHERE client_id = ? ORDER BY kind", (client_id,))
+        ]
 
     # -- ObligationStore ---------------------------------------------------------------
     def add_policy_version(self, policy: PolicyVersion, caseworker_id: str | None) -> None:
         with self._transaction() as conn:
             try:
-                conn.execute("INSERT INTO policy_version VALUES (?, ?, ?, ?)",
-                             (policy.client_id, policy.version, policy.start_date.isoformat(),
-                              policy.model_dump_json()))
+                conn.execute(
+                    "INSERT INTO policy_version VALUES (?, ?, ?, ?)",
+                    (policy.client_id, policy.version, policy.start_date.isoformat(), policy.model_dump_json()),
+                )
             except sqlite3.IntegrityError:
                 raise Aborted() from None
             if caseworker_id:
@@ -221,12 +266,15 @@ class SqliteActivitiesStore:
         cached = self._policies
         missing = [c for c in client_ids if c not in cached]
         for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
+            chunk = missing[start : start + 500]
             found: dict[str, list[PolicyVersion]] = {c: [] for c in chunk}
             # Read and fill under the lock, so a version added meanwhile cannot be cached stale.
             with self._lock:
-                for r in self._query(f"SELECT client_id, body FROM policy_version WHERE client_id IN "
-                                     f"({placeholders(chunk)}) ORDER BY version", chunk):
+                for r in self._query(
+                    f"SELECT client_id, body FROM policy_version WHERE client_id IN "
+                    f"({placeholders(chunk)}) ORDER BY version",
+                    chunk,
+                ):
                     found[r[0]].append(PolicyVersion.model_validate_json(r[1]))
                 cached.update(found)
         return {c: list(cached.get(c, [])) for c in client_ids}
@@ -243,24 +291,34 @@ class SqliteActivitiesStore:
 
     def unassign(self, caseworker_id: str, client_id: str, events: Sequence[PendingEvent] = ()) -> bool:
         with self._transaction() as conn:
-            if conn.execute("DELETE FROM caseload WHERE caseworker_id = ? AND client_id = ?",
-                            (caseworker_id, client_id)).rowcount == 0:
+            if (
+                conn.execute(
+                    "DELETE FROM caseload WHERE caseworker_id = ? AND client_id = ?", (caseworker_id, client_id)
+                ).rowcount
+                == 0
+            ):
                 return False
             self._emit(conn, events)
         return True
 
     def is_assigned(self, caseworker_id: str, client_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM caseload WHERE caseworker_id = ? AND client_id = ?",
-                                (caseworker_id, client_id)))
+        return bool(
+            self._query("SELECT 1 FROM caseload WHERE caseworker_id = ? AND client_id = ?", (caseworker_id, client_id))
+        )
 
     def caseload(self, caseworker_id: str) -> list[str]:
-        return [r[0] for r in self._query(
-            "SELECT client_id FROM caseload WHERE caseworker_id = ? ORDER BY client_id", (caseworker_id,))]
+        return [
+            r[0]
+            for r in self._query(
+                "SELECT client_id FROM caseload WHERE caseworker_id = ? ORDER BY client_id", (caseworker_id,)
+            )
+        ]
 
     def record_signal(self, client_id: str, period_start: date, kind: str, events: Sequence[PendingEvent]) -> bool:
         with self._transaction() as conn:
-            cursor = conn.execute("INSERT OR IGNORE INTO period_signal VALUES (?, ?, ?)",
-                                  (client_id, period_start.isoformat(), kind))
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO period_signal VALUES (?, ?, ?)", (client_id, period_start.isoformat(), kind)
+            )
             if cursor.rowcount == 0:
                 return False
             self._emit(conn, events)
@@ -269,9 +327,11 @@ class SqliteActivitiesStore:
     def recorded_signals(self, client_ids: Sequence[str]) -> dict[str, set[tuple[date, str]]]:
         result: dict[str, set[tuple[date, str]]] = {c: set() for c in client_ids}
         for start in range(0, len(client_ids), 500):
-            chunk = list(client_ids[start:start + 500])
-            for r in self._query(f"SELECT client_id, period_start, kind FROM period_signal WHERE client_id IN "
-                                 f"({placeholders(chunk)})", chunk):
+            chunk = list(client_ids[start : start + 500])
+            for r in self._query(
+                f"SELECT client_id, period_start, kind FROM period_signal WHERE client_id IN ({placeholders(chunk)})",
+                chunk,
+            ):
                 result[r[0]].add((date.fromisoformat(r[1]), r[2]))
         return result
 
@@ -282,15 +342,18 @@ class SqliteActivitiesStore:
                 """INSERT INTO vacancy_projection VALUES (?, ?, ?, ?, ?) ON CONFLICT (vacancy_id) DO UPDATE SET
                    title = excluded.title, employer = excluded.employer, channel = excluded.channel,
                    open = excluded.open""",
-                (vacancy.vacancy_id, vacancy.title, vacancy.employer, vacancy.channel.value, int(vacancy.open)))
+                (vacancy.vacancy_id, vacancy.title, vacancy.employer, vacancy.channel.value, int(vacancy.open)),
+            )
 
     def close_vacancy(self, vacancy_id: str) -> None:
         with self._transaction() as conn:
             conn.execute("UPDATE vacancy_projection SET open = 0 WHERE vacancy_id = ?", (vacancy_id,))
 
     def vacancy(self, vacancy_id: str) -> VacancySummary | None:
-        rows = self._query("SELECT vacancy_id, title, employer, channel, open FROM vacancy_projection "
-                           "WHERE vacancy_id = ?", (vacancy_id,))
+        rows = self._query(
+            "SELECT vacancy_id, title, employer, channel, open FROM vacancy_projection WHERE vacancy_id = ?",
+            (vacancy_id,),
+        )
         if not rows:
             return None
         r = rows[0]

@@ -98,8 +98,9 @@ def _best_of_each_group(candidates: Sequence[Candidate]) -> frozenset[str]:
     return frozenset(c.activity_id for c in best.values())
 
 
-def choose_counted(candidates: Sequence[Candidate], caps: dict[ActivityType, int],
-                   weeks: Sequence[WeekNeed]) -> frozenset[str]:
+def choose_counted(
+    candidates: Sequence[Candidate], caps: dict[ActivityType, int], weeks: Sequence[WeekNeed]
+) -> frozenset[str]:
     """Ids of the activities that count, chosen to leave the smallest shortfall."""
     capped = {c.type for c in candidates if c.type in caps}
     if not capped and not any(w.minimum for w in weeks):

@@ -37,8 +37,10 @@ def repeated_agency_ids(facts: Iterable[ActivityFact]) -> set[str]:
     """Agency registrations after the first (not rejected) one with the same agency."""
     first: set[str] = set()
     repeated: set[str] = set()
-    ordered = sorted((f for f in facts if f.type in AGENCY_TYPES and f.verification is not Verification.REJECTED),
-                     key=lambda f: (f.date, f.logged_on, f.activity_id))
+    ordered = sorted(
+        (f for f in facts if f.type in AGENCY_TYPES and f.verification is not Verification.REJECTED),
+        key=lambda f: (f.date, f.logged_on, f.activity_id),
+    )
     for f in ordered:
         key = employer_key(f.employer_key)
         if not key:
@@ -79,5 +81,7 @@ def eligible(period: Period, all_facts: list[ActivityFact], in_period: list[Acti
         repeated = repeated_agency_ids(all_facts)
         ok = [f for f in ok if f.activity_id not in repeated]
     groups = _groups(ok)
-    return [Candidate(f.activity_id, f.type, f.date, f.verification is Verification.APPROVED, groups[f.activity_id])
-            for f in ok]
+    return [
+        Candidate(f.activity_id, f.type, f.date, f.verification is Verification.APPROVED, groups[f.activity_id])
+        for f in ok
+    ]

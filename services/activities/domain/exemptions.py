@@ -94,17 +94,35 @@ def limit_violations(exemptions: Iterable[Exemption], field: str = "exemptions")
     for i, e in enumerate(exemptions):
         name = f"{field}[{i}].end_date"
         if e.reason is ExemptionReason.PART_TIME_WORK and e.end_date >= _add_months(e.start_date, 3):
-            found.append(FieldViolation(name, t(
-                "Vrijstelling voor deeltijdwerk duurt hoogstens 3 maanden. Kies een eerdere einddatum.",
-                "An exemption for part-time work lasts at most 3 months. Choose an earlier end date.")))
+            found.append(
+                FieldViolation(
+                    name,
+                    t(
+                        "Vrijstelling voor deeltijdwerk duurt hoogstens 3 maanden. Kies een eerdere einddatum.",
+                        "An exemption for part-time work lasts at most 3 months. Choose an earlier end date.",
+                    ),
+                )
+            )
         elif e.reason is ExemptionReason.CRISIS and e.end_date - e.start_date >= CRISIS_MAX:
-            found.append(FieldViolation(name, t(
-                "Vrijstelling bij een crisis duurt hoogstens 4 weken. Kies een eerdere einddatum.",
-                "An exemption for a crisis lasts at most 4 weeks. Choose an earlier end date.")))
+            found.append(
+                FieldViolation(
+                    name,
+                    t(
+                        "Vrijstelling bij een crisis duurt hoogstens 4 weken. Kies een eerdere einddatum.",
+                        "An exemption for a crisis lasts at most 4 weeks. Choose an earlier end date.",
+                    ),
+                )
+            )
         elif e.reason is ExemptionReason.NEAR_AOW and e.end_date - e.start_date >= NEAR_AOW_MAX:
-            found.append(FieldViolation(name, t(
-                "Vrijstelling vlak voor de AOW geldt alleen in het laatste jaar: einddatum is de AOW-datum.",
-                "The exemption before the state pension applies only in the last year: the end date is the AOW date.")))
+            found.append(
+                FieldViolation(
+                    name,
+                    t(
+                        "Vrijstelling vlak voor de AOW geldt alleen in het laatste jaar: einddatum is de AOW-datum.",
+                        "The exemption before the state pension applies only in the last year: the end date is the AOW date.",
+                    ),
+                )
+            )
     return found
 
 
@@ -122,8 +140,9 @@ def holiday_budget(year: int, obligation_start: date) -> float:
     return math.ceil(HOLIDAY_DAYS_PER_YEAR * share * 2) / 2
 
 
-def holiday_violations(exemptions: Iterable[Exemption], obligation_start: date,
-                       earlier: Iterable[Exemption] = ()) -> list[FieldViolation]:
+def holiday_violations(
+    exemptions: Iterable[Exemption], obligation_start: date, earlier: Iterable[Exemption] = ()
+) -> list[FieldViolation]:
     """Holiday days (working days only) per calendar year may not exceed the year's budget.
 
     `earlier`: holidays of earlier policy versions, counted but not named in the violation.
@@ -144,9 +163,15 @@ def holiday_violations(exemptions: Iterable[Exemption], obligation_start: date,
             continue
         budget = holiday_budget(year, obligation_start)
         if days > budget:
-            found.append(FieldViolation(f"exemptions[{last_index[year]}].end_date", t(
-                f"Dat zijn {days} vakantiedagen in {year}; u hebt er {number_nl(budget)}. "
-                "Weekenden en feestdagen tellen niet mee. Kies minder dagen.",
-                f"That is {days} holiday days in {year}; the budget is {budget:g}. "
-                "Weekends and public holidays do not count. Choose fewer days.")))
+            found.append(
+                FieldViolation(
+                    f"exemptions[{last_index[year]}].end_date",
+                    t(
+                        f"Dat zijn {days} vakantiedagen in {year}; u hebt er {number_nl(budget)}. "
+                        "Weekenden en feestdagen tellen niet mee. Kies minder dagen.",
+                        f"That is {days} holiday days in {year}; the budget is {budget:g}. "
+                        "Weekends and public holidays do not count. Choose fewer days.",
+                    ),
+                )
+            )
     return found

@@ -26,8 +26,19 @@ from services.activities.domain.grid import Period, period_containing, periods_u
 from services.activities.domain.model import ActivityType, Verification
 from services.activities.domain.needs import needed_texts
 
-__all__ = ["STATUS_ORDER", "ActivityFact", "AtRiskReason", "Period", "PeriodAssessment", "PeriodStatus", "assess",
-           "assess_history", "last_activity_date", "period_containing", "periods_until"]
+__all__ = [
+    "STATUS_ORDER",
+    "ActivityFact",
+    "AtRiskReason",
+    "Period",
+    "PeriodAssessment",
+    "PeriodStatus",
+    "assess",
+    "assess_history",
+    "last_activity_date",
+    "period_containing",
+    "periods_until",
+]
 
 
 class PeriodStatus(StrEnum):
@@ -113,8 +124,15 @@ def assess(
     policy, rule = period.policy, period.policy.rule
     start, end = period.start, period.end
     facts = list(facts)
-    exempt = {start + timedelta(days=i) for i in range((end - start).days + 1)
-              if policy.exempt_on(start + timedelta(days=i))} if policy.exemptions else set()
+    exempt = (
+        {
+            start + timedelta(days=i)
+            for i in range((end - start).days + 1)
+            if policy.exempt_on(start + timedelta(days=i))
+        }
+        if policy.exemptions
+        else set()
+    )
     in_period = [f for f in facts if start <= f.date <= end and f.verification is not Verification.REJECTED]
     candidates: list[Candidate] = eligible(period, facts, in_period)
     weeks = _weeks(period, exempt, today)
@@ -152,8 +170,7 @@ def assess(
     else:
         if below:
             reasons.append(AtRiskReason.WEEKLY_MINIMUM)
-        days_left = sum(1 for i in range(max((end - today).days + 1, 0))
-                        if (today + timedelta(days=i)) not in exempt)
+        days_left = sum(1 for i in range(max((end - today).days + 1, 0)) if (today + timedelta(days=i)) not in exempt)
         if days_left < still_needed * rule.at_risk_days_per_activity:
             reasons.append(AtRiskReason.DAYS_LEFT)
         quiet_since = max(d for d in (last_activity, policy.start_date) if d is not None)
@@ -162,8 +179,19 @@ def assess(
             reasons.append(AtRiskReason.INACTIVITY)
         status = PeriodStatus.AT_RISK if reasons else PeriodStatus.OPEN
     needed = needed_texts(period, still_needed, missing_running, below, status)
-    return PeriodAssessment(period, status, required, len(counted), unverified, still_needed, counts, counted_ids,
-                            tuple(reasons), needed, tuple(below))
+    return PeriodAssessment(
+        period,
+        status,
+        required,
+        len(counted),
+        unverified,
+        still_needed,
+        counts,
+        counted_ids,
+        tuple(reasons),
+        needed,
+        tuple(below),
+    )
 
 
 def last_activity_date(facts: Iterable[ActivityFact]) -> date | None:
@@ -179,6 +207,10 @@ def assess_history(versions, facts: list[ActivityFact], today: date) -> list[Per
 
 # Caseload order: at-risk first, then notice, missed, open, met, exempt.
 STATUS_ORDER = {
-    PeriodStatus.AT_RISK: 0, PeriodStatus.NOTICE: 1, PeriodStatus.MISSED: 2, PeriodStatus.OPEN: 3,
-    PeriodStatus.MET: 4, PeriodStatus.EXEMPT: 5,
+    PeriodStatus.AT_RISK: 0,
+    PeriodStatus.NOTICE: 1,
+    PeriodStatus.MISSED: 2,
+    PeriodStatus.OPEN: 3,
+    PeriodStatus.MET: 4,
+    PeriodStatus.EXEMPT: 5,
 }

@@ -33,26 +33,50 @@ class Template:
 # or staffing pool, contacting employers by phone or visit. Looking at vacancies does not
 # count. No source gives a cap per type. Juridisch Loket (WW rules): at least 4 per 4 weeks,
 # UWV may agree otherwise.
-UWV_COUNTING = frozenset({
-    T.VACANCY_APPLICATION, T.OPEN_APPLICATION, T.JOB_INTERVIEW, T.NETWORKING_CONTACT, T.WORKSHOP,
-    T.TRAINING, T.CV_POSTED, T.AGENCY_REGISTRATION, T.STAFFING_POOL, T.EMPLOYER_CONTACT,
-})
+UWV_COUNTING = frozenset(
+    {
+        T.VACANCY_APPLICATION,
+        T.OPEN_APPLICATION,
+        T.JOB_INTERVIEW,
+        T.NETWORKING_CONTACT,
+        T.WORKSHOP,
+        T.TRAINING,
+        T.CV_POSTED,
+        T.AGENCY_REGISTRATION,
+        T.STAFFING_POOL,
+        T.EMPLOYER_CONTACT,
+    }
+)
 
 TEMPLATE_LIST = (
     Template(
-        "uwv-ww", 2,
+        "uwv-ww",
+        2,
         ObligationRule(required_activities=4, period_weeks=4, counting_types=UWV_COUNTING, new_agency_only=True),
         Organisation.UWV,
         "UWV, Job-search requirement: https://uwv.nl/en/individuals/unemployment-benefit/jobsearch-requirement",
         date(2026, 1, 15),
     ),
     Template(
-        "weekly", 1,
-        ObligationRule(required_activities=1, period_weeks=1, grace_days=3, at_risk_days_per_activity=3,
-                       at_risk_inactivity_days=10,
-                       counting_types=frozenset({T.VACANCY_APPLICATION, T.OPEN_APPLICATION, T.JOB_INTERVIEW,
-                                                 T.AGENCY_REGISTRATION, T.NETWORKING_CONTACT}),
-                       caps={T.NETWORKING_CONTACT: 1}),
+        "weekly",
+        1,
+        ObligationRule(
+            required_activities=1,
+            period_weeks=1,
+            grace_days=3,
+            at_risk_days_per_activity=3,
+            at_risk_inactivity_days=10,
+            counting_types=frozenset(
+                {
+                    T.VACANCY_APPLICATION,
+                    T.OPEN_APPLICATION,
+                    T.JOB_INTERVIEW,
+                    T.AGENCY_REGISTRATION,
+                    T.NETWORKING_CONTACT,
+                }
+            ),
+            caps={T.NETWORKING_CONTACT: 1},
+        ),
         Organisation.MUNICIPALITY,
         "Participatiewet art. 9: duties set per person by decision (a weekly municipal practice)",
         date(2026, 1, 15),
@@ -61,12 +85,15 @@ TEMPLATE_LIST = (
     # the benefit can start (zoektermijn). The law sets no number; 4 is this template's
     # default, the municipality may set another by decision.
     Template(
-        "participatiewet-zoektermijn", 1,
-        ObligationRule(required_activities=4, period_weeks=4, counting_types=UWV_COUNTING, new_agency_only=True,
-                       max_periods=1),
+        "participatiewet-zoektermijn",
+        1,
+        ObligationRule(
+            required_activities=4, period_weeks=4, counting_types=UWV_COUNTING, new_agency_only=True, max_periods=1
+        ),
         Organisation.MUNICIPALITY,
         "Participatiewet art. 41 lid 4 (zoektermijn): https://wetten.overheid.nl/BWBR0015703",
-        date(2026, 1, 15), ages=(18, 27),
+        date(2026, 1, 15),
+        ages=(18, 27),
     ),
 )
 TEMPLATE_INFO: dict[str, Template] = {tpl.name: tpl for tpl in TEMPLATE_LIST}

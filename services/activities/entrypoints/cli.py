@@ -65,9 +65,16 @@ def _cmd_report_caseload(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
             return 1
     if not timelines:
-        print(localize(t(f"Klantmanager {args.caseworker} heeft geen klanten. Er is niets geschreven.",
-                         f"Caseworker {args.caseworker} has no clients. Nothing was written."), cli_language()),
-              file=sys.stderr)
+        print(
+            localize(
+                t(
+                    f"Klantmanager {args.caseworker} heeft geen klanten. Er is niets geschreven.",
+                    f"Caseworker {args.caseworker} has no clients. Nothing was written.",
+                ),
+                cli_language(),
+            ),
+            file=sys.stderr,
+        )
         return 1
     html = render(timelines, args.caseworker, date.today())
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -75,8 +82,16 @@ def _cmd_report_caseload(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        print(json.dumps({"out": str(args.out), "caseworker_id": args.caseworker, "clients": len(timelines),
-                          "bytes": len(html.encode())}))
+        print(
+            json.dumps(
+                {
+                    "out": str(args.out),
+                    "caseworker_id": args.caseworker,
+                    "clients": len(timelines),
+                    "bytes": len(html.encode()),
+                }
+            )
+        )
     else:
         print(f"{args.out} geschreven / written")
     return 0

@@ -29,16 +29,21 @@ class MatchingEventHandler:
             log.info("ClientApplied without client or vacancy ignored")
             return
         at = applied.applied_at.ToDatetime(tzinfo=UTC) if applied.HasField("applied_at") else self._clock()
-        self._applications.client_applied(applied.client_id, applied.vacancy_id, min(at, self._clock()).date(),
-                                          applied.employer, applied.position)
+        self._applications.client_applied(
+            applied.client_id, applied.vacancy_id, min(at, self._clock()).date(), applied.employer, applied.position
+        )
 
 
 class ActivitiesEventHandler:
     """One consumer for the topics activities reads: vacancies (projection), matching, and the
     caseworker platform's caseload topic."""
 
-    def __init__(self, vacancies: Callable[[object], None], matching: MatchingEventHandler,
-                 caseloads: Callable[[object], None] | None = None) -> None:
+    def __init__(
+        self,
+        vacancies: Callable[[object], None],
+        matching: MatchingEventHandler,
+        caseloads: Callable[[object], None] | None = None,
+    ) -> None:
         self._vacancies = vacancies
         self._matching = matching
         self._caseloads = caseloads

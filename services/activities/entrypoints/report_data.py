@@ -28,8 +28,10 @@ class ClientTimeline:
 
     def activities_in(self, period: pb.ObligationPeriod) -> list[pb.Activity]:
         """The period's activities (late ones of its grace days included), oldest first."""
-        return sorted((a for a in self.activities if period.start_date <= a.date <= period.deadline_date),
-                      key=lambda a: (a.date, a.activity_id))
+        return sorted(
+            (a for a in self.activities if period.start_date <= a.date <= period.deadline_date),
+            key=lambda a: (a.date, a.activity_id),
+        )
 
 
 class CaseloadReader:
@@ -43,9 +45,11 @@ class CaseloadReader:
         entries: list[pb.CaseloadEntry] = []
         token = ""
         while True:
-            page = self._stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id=caseworker_id, page_size=PAGE_SIZE,
-                                                                page_token=token),
-                                          metadata=self._metadata, timeout=TIMEOUT_SECONDS)
+            page = self._stub.GetCaseload(
+                pb.GetCaseloadRequest(caseworker_id=caseworker_id, page_size=PAGE_SIZE, page_token=token),
+                metadata=self._metadata,
+                timeout=TIMEOUT_SECONDS,
+            )
             entries += page.entries
             token = page.next_page_token
             if not token:
@@ -54,19 +58,23 @@ class CaseloadReader:
     def timeline(self, entry: pb.CaseloadEntry) -> ClientTimeline:
         if not entry.has_policy:
             return ClientTimeline(entry.client_id, [], [], entry.last_activity_date)
-        status = self._stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=entry.client_id),
-                                                metadata=self._metadata, timeout=TIMEOUT_SECONDS)
+        status = self._stub.GetObligationStatus(
+            pb.GetObligationStatusRequest(client_id=entry.client_id), metadata=self._metadata, timeout=TIMEOUT_SECONDS
+        )
         periods = [*reversed(status.previous), status.current]
-        return ClientTimeline(entry.client_id, periods, self._activities(entry.client_id, periods[0].start_date),
-                              entry.last_activity_date)
+        return ClientTimeline(
+            entry.client_id, periods, self._activities(entry.client_id, periods[0].start_date), entry.last_activity_date
+        )
 
     def _activities(self, client_id: str, since: str) -> list[pb.Activity]:
         found: list[pb.Activity] = []
         token = ""
         while True:
-            page = self._stub.ListActivities(pb.ListActivitiesRequest(client_id=client_id, from_date=since,
-                                                                      page_size=PAGE_SIZE, page_token=token),
-                                             metadata=self._metadata, timeout=TIMEOUT_SECONDS)
+            page = self._stub.ListActivities(
+                pb.ListActivitiesRequest(client_id=client_id, from_date=since, page_size=PAGE_SIZE, page_token=token),
+                metadata=self._metadata,
+                timeout=TIMEOUT_SECONDS,
+            )
             found += page.activities
             token = page.next_page_token
             if not token:

@@ -20,9 +20,12 @@ CLOSED = "nl.werk.vacancy-closed.v1"
 def summary_of(vacancy: object) -> VacancySummary:
     # An application URL or e-mail address means applying online; otherwise by letter.
     online = bool(getattr(vacancy, "application_url", "") or getattr(vacancy, "application_email", ""))
-    return VacancySummary(vacancy_id=vacancy.vacancy_id, title=vacancy.title,  # type: ignore[attr-defined]
-                          employer=vacancy.employer,  # type: ignore[attr-defined]
-                          channel=Channel.ONLINE if online else Channel.LETTER)
+    return VacancySummary(
+        vacancy_id=vacancy.vacancy_id,  # type: ignore[attr-defined]
+        title=vacancy.title,  # type: ignore[attr-defined]
+        employer=vacancy.employer,  # type: ignore[attr-defined]
+        channel=Channel.ONLINE if online else Channel.LETTER,
+    )
 
 
 class VacancyEventHandler:

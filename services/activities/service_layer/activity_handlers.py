@@ -46,8 +46,9 @@ class ActivityHandlers:
         draft = self._filled_from_vacancy(cmd.draft, now.date())
         versions = self.obligations.policy_versions([cmd.client_id])[cmd.client_id]
         first_start = min((v.start_date for v in versions), default=None)
-        activity = model.new_activity(draft, activity_id=self.new_id(), client_id=cmd.client_id, now=now,
-                                      first_policy_start=first_start)
+        activity = model.new_activity(
+            draft, activity_id=self.new_id(), client_id=cmd.client_id, now=now, first_policy_start=first_start
+        )
         stored, created = self.activities.add_activity(activity, [events.activity_logged(activity)])
         if stored.contact_person:
             self.record(CONTACT_PERSON, [cmd.client_id])
@@ -61,21 +62,36 @@ class ActivityHandlers:
         if vacancy is None:
             if draft.employer:
                 return draft
-            raise InvalidArgument([FieldViolation("vacancy_id", t(
-                "Deze vacature kennen we (nog) niet. Vul de werkgever en functie zelf in.",
-                "We do not know this vacancy (yet). Fill in the employer and position yourself."))])
-        return draft.model_copy(update={
-            "type": draft.type or ActivityType.VACANCY_APPLICATION,
-            "date": draft.date or today,
-            "employer": draft.employer or vacancy.employer,
-            "position": draft.position or vacancy.title,
-            "channel": draft.channel or vacancy.channel,
-        })
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        "vacancy_id",
+                        t(
+                            "Deze vacature kennen we (nog) niet. Vul de werkgever en functie zelf in.",
+                            "We do not know this vacancy (yet). Fill in the employer and position yourself.",
+                        ),
+                    )
+                ]
+            )
+        return draft.model_copy(
+            update={
+                "type": draft.type or ActivityType.VACANCY_APPLICATION,
+                "date": draft.date or today,
+                "employer": draft.employer or vacancy.employer,
+                "position": draft.position or vacancy.title,
+                "channel": draft.channel or vacancy.channel,
+            }
+        )
 
     def _own(self, client_id: str, activity_id: str) -> Activity:
         if not activity_id:
-            raise InvalidArgument([FieldViolation("activity_id", t(
-                "Geef aan om welke activiteit het gaat.", "Say which activity this is about."))])
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        "activity_id", t("Geef aan om welke activiteit het gaat.", "Say which activity this is about.")
+                    )
+                ]
+            )
         activity = self.activities.get_activity(client_id, activity_id)
         if activity is None or activity.withdrawn_at is not None:
             raise _not_found()
@@ -98,11 +114,15 @@ class ActivityHandlers:
 
     def verify(self, cmd: c.VerifyActivity) -> Activity:
         if cmd.client_id not in self.obligations.caseload(cmd.caseworker_id):
-            raise PermissionDenied(t(
-                "Deze klant hoort niet bij uw caseload.", "This client is not in your caseload."))
+            raise PermissionDenied(t("Deze klant hoort niet bij uw caseload.", "This client is not in your caseload."))
         before = self._own(cmd.client_id, cmd.activity_id)
-        activity = model.verified(before, approve=cmd.approve, reason=cmd.reason, caseworker_id=cmd.caseworker_id,
-                                  rejection_reason=cmd.rejection_reason)
+        activity = model.verified(
+            before,
+            approve=cmd.approve,
+            reason=cmd.reason,
+            caseworker_id=cmd.caseworker_id,
+            rejection_reason=cmd.rejection_reason,
+        )
         if activity == before:  # the same decision again (a retry): nothing changed, nothing to announce
             return activity
         now = self.clock()
@@ -118,11 +138,20 @@ class ActivityHandlers:
         period = period_containing(versions, changed.date)
         if period is None or not period.past_deadline(now.date()):
             return []
-        facts = [replace(f, verification=changed.verification) if f.activity_id == changed.activity_id else f
-                 for f in self.activities.facts_for([changed.client_id], period.start)[changed.client_id]]
+        facts = [
+            replace(f, verification=changed.verification) if f.activity_id == changed.activity_id else f
+            for f in self.activities.facts_for([changed.client_id], period.start)[changed.client_id]
+        ]
         result = assess(period, facts, now.date())
-        return [events.period_assessed(changed.client_id, result, now, event_type=events.OBLIGATION_PERIOD_REASSESSED,
-                                       changed_activity_id=changed.activity_id)]
+        return [
+            events.period_assessed(
+                changed.client_id,
+                result,
+                now,
+                event_type=events.OBLIGATION_PERIOD_REASSESSED,
+                changed_activity_id=changed.activity_id,
+            )
+        ]
 
     def list_activities(self, q: c.ListActivities) -> tuple[list[Activity], str]:
         size = page_size(q.page_size)
@@ -130,14 +159,28 @@ class ActivityHandlers:
         cursor = decode_token(self.tokens, q.page_token, 2, query)
         after = (model.parse_date(cursor[0], "page_token"), cursor[1]) if cursor else None
         if q.from_date and q.to_date and q.from_date > q.to_date:
-            raise InvalidArgument([FieldViolation("to_date", t(
-                "De einddatum ligt vóór de begindatum.", "The end date is before the start date."))])
-        found = self.activities.list_activities(q.client_id, from_date=q.from_date, to_date=q.to_date,
-                                                limit=size + 1, after=after)  # type: ignore[arg-type]
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        "to_date", t("De einddatum ligt vóór de begindatum.", "The end date is before the start date.")
+                    )
+                ]
+            )
+        found = self.activities.list_activities(
+            q.client_id,
+            from_date=q.from_date,
+            to_date=q.to_date,
+            limit=size + 1,
+            after=after,  # type: ignore[arg-type]
+        )
         page = found[:size]
         if any(a.contact_person for a in page):
             self.record(CONTACT_PERSON, [q.client_id])
-        token = encode_token(self.tokens, page[-1].date.isoformat(), page[-1].activity_id, query=query) if len(found) > size else ""
+        token = (
+            encode_token(self.tokens, page[-1].date.isoformat(), page[-1].activity_id, query=query)
+            if len(found) > size
+            else ""
+        )
         return page, token
 
     def hint(self, activity: Activity, counts: bool) -> str:
@@ -147,17 +190,21 @@ class ActivityHandlers:
         versions = self.obligations.policy_versions([activity.client_id])[activity.client_id]
         period = period_containing(versions, activity.date)
         if period is None or activity.type in period.policy.rule.counting_types:
-            return t("Deze activiteit telt niet mee: een vergelijkbare activiteit telt al (zelfde dag en werkgever, "
-                     "of u stond al ingeschreven bij dit bureau), of ze is te laat vastgelegd.",
-                     "This activity does not count: a similar one already counts (same day and employer, or you "
-                     "were already registered with this agency), or it was logged too late.")
+            return t(
+                "Deze activiteit telt niet mee: een vergelijkbare activiteit telt al (zelfde dag en werkgever, "
+                "of u stond al ingeschreven bij dit bureau), of ze is te laat vastgelegd.",
+                "This activity does not count: a similar one already counts (same day and employer, or you "
+                "were already registered with this agency), or it was logged too late.",
+            )
         label = model.TYPE_LABELS[activity.type]
-        return t(f"'{label[0]}' telt niet mee voor uw sollicitatieplicht. Alleen vacatures bekijken telt ook niet "
-                 "(UWV). Wat wel telt: solliciteren, een sollicitatiegesprek, netwerken, een workshop of training, "
-                 "uw cv op een vacaturesite, inschrijven bij een nieuw uitzendbureau en werkgevers bellen of bezoeken.",
-                 f"'{label[1]}' does not count towards your job-search obligation. Only looking at vacancies does "
-                 "not count either (UWV). What counts: applying, an interview, networking, a workshop or training, "
-                 "your CV on a job site, registering with a new agency, and calling or visiting employers.")
+        return t(
+            f"'{label[0]}' telt niet mee voor uw sollicitatieplicht. Alleen vacatures bekijken telt ook niet "
+            "(UWV). Wat wel telt: solliciteren, een sollicitatiegesprek, netwerken, een workshop of training, "
+            "uw cv op een vacaturesite, inschrijven bij een nieuw uitzendbureau en werkgevers bellen of bezoeken.",
+            f"'{label[1]}' does not count towards your job-search obligation. Only looking at vacancies does "
+            "not count either (UWV). What counts: applying, an interview, networking, a workshop or training, "
+            "your CV on a job site, registering with a new agency, and calling or visiting employers.",
+        )
 
     def counting_ids(self, client_id: str, activities: Iterable[Activity]) -> frozenset[str]:
         """Which of these activities count towards their period (for the `counts` flag)."""

@@ -1,4 +1,4 @@
-""""I applied" from the feed: one sollicitatie activity per client and vacancy, whichever way
+""" "I applied" from the feed: one sollicitatie activity per client and vacancy, whichever way
 the client said it (LogActivity with a vacancy id, or RecordFeedback APPLIED in matching,
 which reaches us as a ClientApplied event)."""
 
@@ -19,12 +19,14 @@ log = logging.getLogger("jobmatch.activities.feed-applications")
 
 # How far back an earlier application to the same vacancy is looked for.
 LOOK_BACK = timedelta(days=365)
-COUNTS_NOTICE = t("Deze activiteit telt mee voor uw sollicitatieplicht.",
-                  "This activity counts towards your duty to apply for jobs.")
-COUNTS_FEED_NOTICE = t("Deze sollicitatie telt mee voor uw sollicitatieplicht. In uw vacatures staat deze vacature "
-                       "nu als 'gesolliciteerd'.",
-                       "This application counts towards your duty to apply for jobs. Your vacancies now show this "
-                       "vacancy as 'applied'.")
+COUNTS_NOTICE = t(
+    "Deze activiteit telt mee voor uw sollicitatieplicht.", "This activity counts towards your duty to apply for jobs."
+)
+COUNTS_FEED_NOTICE = t(
+    "Deze sollicitatie telt mee voor uw sollicitatieplicht. In uw vacatures staat deze vacature "
+    "nu als 'gesolliciteerd'.",
+    "This application counts towards your duty to apply for jobs. Your vacancies now show this vacancy as 'applied'.",
+)
 
 
 def feed_request_id(vacancy_id: str) -> str:
@@ -70,16 +72,23 @@ class FeedApplications:
         # changes nothing and lets the store finish what a crash may have left of that delivery.
         known = self.activities.vacancies.vacancy(vacancy_id)
         draft = model.ActivityDraft(
-            request_id=feed_request_id(vacancy_id), type=ActivityType.VACANCY_APPLICATION, date=day,
-            vacancy_id=vacancy_id, employer=known.employer if known else employer,
+            request_id=feed_request_id(vacancy_id),
+            type=ActivityType.VACANCY_APPLICATION,
+            date=day,
+            vacancy_id=vacancy_id,
+            employer=known.employer if known else employer,
             position=known.title if known else position,
             # Not known here yet: the client applied from the online feed.
-            channel=known.channel if known else Channel.ONLINE)
+            channel=known.channel if known else Channel.ONLINE,
+        )
         try:
             _, created = self.activities.log_activity(c.LogActivity(client_id, draft))
         except DomainError as refused:
             # E.g. a date before the client's first obligation policy: nothing to log, nothing to retry.
-            log.info("feed application not logged: %s", getattr(refused, "message", refused),
-                     extra={"vacancy_id": vacancy_id})
+            log.info(
+                "feed application not logged: %s",
+                getattr(refused, "message", refused),
+                extra={"vacancy_id": vacancy_id},
+            )
             return False
         return created

@@ -38,7 +38,12 @@ class ActivityStore(Protocol):
         ...
 
     def list_activities(
-        self, client_id: str, *, from_date: date | None, to_date: date | None, limit: int,
+        self,
+        client_id: str,
+        *,
+        from_date: date | None,
+        to_date: date | None,
+        limit: int,
         after: tuple[date, str] | None = None,
     ) -> list[Activity]:
         """Not withdrawn, newest first (date, activity_id descending), after the cursor."""

@@ -33,12 +33,17 @@ class ActivitiesEraser:
 
     def erase_client_data(self, client_id: str, reason: str) -> ErasureReport:
         now = self.clock()
-        message = privacy_events_pb2.ClientDataErased(client_id=client_id, system=SYSTEM,
-                                                      erased_kinds=["sollicitatie_activities_past_retention"],
-                                                      erased_at=timestamp(now))
+        message = privacy_events_pb2.ClientDataErased(
+            client_id=client_id,
+            system=SYSTEM,
+            erased_kinds=["sollicitatie_activities_past_retention"],
+            erased_at=timestamp(now),
+        )
         event = PendingEvent(EVENT_TYPE_ERASED, client_id, f"client/{client_id}", message, topic=PRIVACY_TOPIC)
         erased = self.activities.erase_client_before(client_id, now.date() - RETENTION, [event])
         retained = self.activities.count_for_client(client_id)
-        return ErasureReport(erased={"sollicitatie_activities": erased},
-                             retained={"sollicitatie_activities": retained} if retained else {},
-                             retained_reason=RETAINED_REASON if retained else "")
+        return ErasureReport(
+            erased={"sollicitatie_activities": erased},
+            retained={"sollicitatie_activities": retained} if retained else {},
+            retained_reason=RETAINED_REASON if retained else "",
+        )

@@ -238,8 +238,7 @@ class EmbeddedBroker:
                 return
             time.sleep(0.05)
         raise BrokerStartError(
-            f"Tansu on port {self.port} did not answer a Kafka metadata request within "
-            f"{self.startup_timeout:.0f}s"
+            f"Tansu on port {self.port} did not answer a Kafka metadata request within {self.startup_timeout:.0f}s"
         )
 
     def _terminate(self, *, kill: bool, timeout: float = 5.0) -> None:

@@ -135,16 +135,20 @@ class EventConsumer(threading.Thread):
             except LogReplaced as replaced:
                 # A fresh client: the old one keeps fetch state of the lost broker and can
                 # stall; the new one starts from the beginning (see _consume).
-                log.warning("broker lost the log of %s: consumer %s starts again from the "
-                            "beginning (already processed events are skipped)",
-                            sorted(replaced.topics), self.group_id)
+                log.warning(
+                    "broker lost the log of %s: consumer %s starts again from the "
+                    "beginning (already processed events are skipped)",
+                    sorted(replaced.topics),
+                    self.group_id,
+                )
                 self._rewind_pending = True
                 # Its metadata names the lost topics: it would write into nothing.
                 _close_quietly(self._dead_letter_producer)
                 self._dead_letter_producer = None
             except Exception as exc:  # noqa: BLE001 - broker gone, coordinator lost, ...: start over
-                log.warning("event consumer %s restarting in %.1fs: %s: %s",
-                            self.group_id, backoff, type(exc).__name__, exc)
+                log.warning(
+                    "event consumer %s restarting in %.1fs: %s: %s", self.group_id, backoff, type(exc).__name__, exc
+                )
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
             finally:
@@ -195,8 +199,10 @@ class EventConsumer(threading.Thread):
         # log that no longer exists: this client reads its first partitions from the start.
         from_beginning, self._rewind_pending = self._rewind_pending, False
         self._ownership.follow(consumer)
-        consumer.subscribe(self.topics, listener=GroupListener(
-            consumer, self.group_id, self._ownership, self._uncommitted, rewind=from_beginning))
+        consumer.subscribe(
+            self.topics,
+            listener=GroupListener(consumer, self.group_id, self._ownership, self._uncommitted, rewind=from_beginning),
+        )
         stall = StallWatch(self.stall_timeout)
         while not self._stopping.is_set():
             replaced = incarnation.replaced_topics(consumer, self.topics)
@@ -276,15 +282,17 @@ class EventConsumer(threading.Thread):
         try:
             with self.observer.handling_batch(run[0][0].topic, len(fresh)):
                 self.handler.handle_batch(  # type: ignore[attr-defined]
-                    [event for _, event in fresh], lambda event: self._within(event, topic[event.id]))
+                    [event for _, event in fresh], lambda event: self._within(event, topic[event.id])
+                )
         except Exception as exc:  # noqa: BLE001 - a handler may raise anything; is_transient sorts it
             if is_transient(exc) and not self._stopping.is_set():
                 log.warning("a batch of %d events waits, a dependency is unavailable: %s", len(fresh), exc)
                 self._stopping.wait(self.max_backoff)
                 return 0
             # Idempotent handlers: what the batch did is found done by the single path.
-            log.warning("a batch of %d events failed (%s: %s); handling them one at a time",
-                        len(fresh), type(exc).__name__, exc)
+            log.warning(
+                "a batch of %d events failed (%s: %s); handling them one at a time", len(fresh), type(exc).__name__, exc
+            )
             return self._process_each([record for record, _ in run])
         try:
             processed.mark_many([event.id for _, event in fresh])
@@ -349,8 +357,14 @@ class EventConsumer(threading.Thread):
                     log.error("event %s (%s) to dead letters: %s", event.id, event.type, reason)
                     return self._dead_letter(record, reason, event.id)
                 delay = min(self.retry_backoff * 2 ** (attempt - 1), self.max_backoff)
-                log.warning("handler failed for event %s (attempt %d/%d), retrying in %.2fs: %s",
-                            event.id, attempt, self.max_attempts, delay, exc)
+                log.warning(
+                    "handler failed for event %s (attempt %d/%d), retrying in %.2fs: %s",
+                    event.id,
+                    attempt,
+                    self.max_attempts,
+                    delay,
+                    exc,
+                )
                 self._stopping.wait(delay)
                 continue
             try:
@@ -374,9 +388,9 @@ class EventConsumer(threading.Thread):
         headers = [(k, v) for k, v in (record.headers or []) if k != DEAD_LETTER_REASON_HEADER]
         headers.append((DEAD_LETTER_REASON_HEADER, reason.encode("utf-8")))
         try:
-            self._get_dead_letter_producer().send(
-                topic, key=record.key, value=record.value, headers=headers
-            ).get(timeout=10)
+            self._get_dead_letter_producer().send(topic, key=record.key, value=record.value, headers=headers).get(
+                timeout=10
+            )
         except Exception as exc:  # noqa: BLE001 - any send failure: close the producer and try again
             log.warning("could not send to %s yet: %s", topic, exc)
             _close_quietly(self._dead_letter_producer)
@@ -421,4 +435,3 @@ def is_transient(error: BaseException) -> bool:
     """Whether a handler error says "try later" (`transient = True` on the exception, e.g. the
     search engine's EngineUnavailable): the consumer pauses instead of counting attempts."""
     return bool(getattr(error, "transient", False))
-

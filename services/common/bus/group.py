@@ -115,8 +115,15 @@ class GroupListener(_ListenerBase):
     after the broker lost its log; dedupe skips what was handled already).
     """
 
-    def __init__(self, consumer: Any, group_id: str, ownership: PartitionOwnership,
-                 uncommitted: UncommittedOffsets, *, rewind: bool = False) -> None:
+    def __init__(
+        self,
+        consumer: Any,
+        group_id: str,
+        ownership: PartitionOwnership,
+        uncommitted: UncommittedOffsets,
+        *,
+        rewind: bool = False,
+    ) -> None:
         self.consumer = consumer
         self.group_id = group_id
         self.ownership = ownership
@@ -146,8 +153,7 @@ class GroupListener(_ListenerBase):
             if offsets:
                 try:
                     await self._commit_async(offsets)
-                    log.info("consumer %s committed %d partition(s) before giving them up",
-                             self.group_id, len(offsets))
+                    log.info("consumer %s committed %d partition(s) before giving them up", self.group_id, len(offsets))
                 except Exception as exc:  # noqa: BLE001 - the next owner re-reads them; dedupe skips them
                     log.warning("commit on revoke failed for %s: %s", self.group_id, exc)
 
@@ -195,8 +201,11 @@ def finish_joining(client: Any, timeout: float) -> None:
 
     coordinator = getattr(client, "_coordinator", None)
     deadline = time.monotonic() + timeout
-    while (coordinator is not None and getattr(coordinator, "state", None) is MemberState.REBALANCING
-           and time.monotonic() < deadline):
+    while (
+        coordinator is not None
+        and getattr(coordinator, "state", None) is MemberState.REBALANCING
+        and time.monotonic() < deadline
+    ):
         try:
             client.poll(timeout_ms=100, max_records=1, update_offsets=False)
         except Exception:  # noqa: BLE001 - leaving anyway

@@ -37,14 +37,19 @@ def security_options(settings: Settings) -> dict[str, Any]:
             raise KafkaSecurityError(
                 f"KAFKA_SECURITY_PROTOCOL={protocol} vraagt KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME en "
                 f"KAFKA_SASL_PASSWORD. / KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_MECHANISM, "
-                "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.")
-        options.update(sasl_mechanism=settings.kafka_sasl_mechanism,
-                       sasl_plain_username=settings.kafka_sasl_username, sasl_plain_password=password)
+                "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD."
+            )
+        options.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=password,
+        )
     elif settings.kafka_sasl_mechanism or settings.kafka_sasl_username:
         # Credentials that would silently go unused hide a misconfiguration: say so at start.
         raise KafkaSecurityError(
             "KAFKA_SASL_* is gezet maar KAFKA_SECURITY_PROTOCOL is geen SASL_PLAINTEXT of SASL_SSL. / "
-            "KAFKA_SASL_* is set but KAFKA_SECURITY_PROTOCOL is not SASL_PLAINTEXT or SASL_SSL.")
+            "KAFKA_SASL_* is set but KAFKA_SECURITY_PROTOCOL is not SASL_PLAINTEXT or SASL_SSL."
+        )
     return options
 
 

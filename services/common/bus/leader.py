@@ -73,8 +73,15 @@ class GroupLease(threading.Thread):
     """Membership of consumer group `group_id` on `topic` without reading it; `owns(topic, 0)`
     is the lease. Rejoins after broker trouble as `EventConsumer` does."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, group_id: str, *,
-                 session_timeout_ms: int = 6000, heartbeat_interval_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        group_id: str,
+        *,
+        session_timeout_ms: int = 6000,
+        heartbeat_interval_ms: int = 1000,
+    ) -> None:
         super().__init__(name=f"group-lease[{group_id}]", daemon=True)
         self.bootstrap_servers = bootstrap_servers
         self.topic = topic
@@ -101,20 +108,30 @@ class GroupLease(threading.Thread):
             client = None
             try:
                 client = kafka_clients.consumer(
-                    self.bootstrap_servers, group_id=self.group_id, client_id=f"lease-{self.group_id}",
-                    enable_auto_commit=False, session_timeout_ms=self.session_timeout_ms,
-                    heartbeat_interval_ms=self.heartbeat_interval_ms, auto_offset_reset="latest",
-                    reconnect_backoff_max_ms=1000, metadata_max_age_ms=2000, request_timeout_ms=5000,
-                    allow_auto_create_topics=False)
+                    self.bootstrap_servers,
+                    group_id=self.group_id,
+                    client_id=f"lease-{self.group_id}",
+                    enable_auto_commit=False,
+                    session_timeout_ms=self.session_timeout_ms,
+                    heartbeat_interval_ms=self.heartbeat_interval_ms,
+                    auto_offset_reset="latest",
+                    reconnect_backoff_max_ms=1000,
+                    metadata_max_age_ms=2000,
+                    request_timeout_ms=5000,
+                    allow_auto_create_topics=False,
+                )
                 self._ownership.follow(client)
-                client.subscribe([self.topic], listener=_PausingListener(
-                    client, self.group_id, self._ownership, UncommittedOffsets()))
+                client.subscribe(
+                    [self.topic],
+                    listener=_PausingListener(client, self.group_id, self._ownership, UncommittedOffsets()),
+                )
                 while not self._stopping.is_set():
                     client.poll(timeout_ms=200)  # heartbeats and rebalances; paused: no records
                     backoff = 0.1
             except Exception as exc:  # noqa: BLE001 - broker gone, coordinator lost, ...: join again
-                log.warning("group lease %s restarting in %.1fs: %s: %s",
-                            self.group_id, backoff, type(exc).__name__, exc)
+                log.warning(
+                    "group lease %s restarting in %.1fs: %s: %s", self.group_id, backoff, type(exc).__name__, exc
+                )
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, 2.0)
             finally:

@@ -213,7 +213,7 @@ class SqliteOutbox:
         found: dict[str, CloudEvent] = {}
         unique = sorted(set(event_ids))
         for start in range(0, len(unique), 500):
-            chunk = unique[start:start + 500]
+            chunk = unique[start : start + 500]
             rows = conn.execute(
                 f"""SELECT event_id, source, event_type, subject, event_time, sequence, data,
                            datacontenttype, dataschema, traceparent, tracestate
@@ -222,9 +222,17 @@ class SqliteOutbox:
             ).fetchall()
             for row in rows:
                 found[row[0]] = CloudEvent(
-                    id=row[0], source=row[1], type=row[2], subject=row[3], time=parse_time(row[4]),
-                    sequence=row[5], data=bytes(row[6]), datacontenttype=row[7], dataschema=row[8],
-                    traceparent=row[9], tracestate=row[10],
+                    id=row[0],
+                    source=row[1],
+                    type=row[2],
+                    subject=row[3],
+                    time=parse_time(row[4]),
+                    sequence=row[5],
+                    data=bytes(row[6]),
+                    datacontenttype=row[7],
+                    dataschema=row[8],
+                    traceparent=row[9],
+                    tracestate=row[10],
                 )
         return found
 
@@ -262,8 +270,21 @@ class SqliteOutbox:
                    traceparent, tracestate)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                (e.id, e.source, e.sequence, item.topic, item.key, e.type, e.subject, stamp, e.data,
-                 e.datacontenttype, e.dataschema, e.traceparent, e.tracestate)
+                (
+                    e.id,
+                    e.source,
+                    e.sequence,
+                    item.topic,
+                    item.key,
+                    e.type,
+                    e.subject,
+                    stamp,
+                    e.data,
+                    e.datacontenttype,
+                    e.dataschema,
+                    e.traceparent,
+                    e.tracestate,
+                )
                 for e, item in zip(events, pending, strict=True)
             ],
         )
@@ -290,9 +311,17 @@ class SqliteOutbox:
                 topic=row[0],
                 key=row[1],
                 event=CloudEvent(
-                    id=row[2], source=self.source, type=row[3], subject=row[4],
-                    time=parse_time(row[5]), sequence=row[6], data=bytes(row[7]),
-                    datacontenttype=row[8], dataschema=row[9], traceparent=row[10], tracestate=row[11],
+                    id=row[2],
+                    source=self.source,
+                    type=row[3],
+                    subject=row[4],
+                    time=parse_time(row[5]),
+                    sequence=row[6],
+                    data=bytes(row[7]),
+                    datacontenttype=row[8],
+                    dataschema=row[9],
+                    traceparent=row[10],
+                    tracestate=row[11],
                 ),
             )
             for row in rows

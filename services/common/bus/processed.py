@@ -47,9 +47,7 @@ class SqliteProcessedEvents:
 
     def seen(self, event_id: str) -> bool:
         with self._lock:
-            row = self._conn.execute(
-                "SELECT 1 FROM processed_event WHERE event_id = ?", (event_id,)
-            ).fetchone()
+            row = self._conn.execute("SELECT 1 FROM processed_event WHERE event_id = ?", (event_id,)).fetchone()
         return row is not None
 
     def mark(self, event_id: str) -> None:

@@ -38,7 +38,9 @@ class RelaySource(Protocol):
     def connect(self) -> Any: ...
     def pending(self, conn: Any, limit: int = 500) -> list[OutboxEntry]: ...
     def pending_count(self, conn: Any) -> int: ...
-    def mark_published(self, conn: Any, acks: Iterable[tuple[str, int, int]], cluster_id: str | None = None) -> None: ...
+    def mark_published(
+        self, conn: Any, acks: Iterable[tuple[str, int, int]], cluster_id: str | None = None
+    ) -> None: ...
     def published_topics(self, conn: Any) -> set[str]: ...
     def republish_unless_cluster(self, conn: Any, cluster_id: str) -> int: ...
     def acked_high_water(self, conn: Any) -> dict[tuple[str, int], int]: ...
@@ -92,12 +94,12 @@ class OutboxRelay(threading.Thread):
         self.gauges = OutboxGauges(outbox.source)  # backlog, oldest age, published, errors
 
     @classmethod
-    def from_settings(cls, outbox: RelaySource, settings: Settings, *,
-                      leads: Callable[[], bool] | None = None) -> OutboxRelay:
+    def from_settings(
+        cls, outbox: RelaySource, settings: Settings, *, leads: Callable[[], bool] | None = None
+    ) -> OutboxRelay:
         if not settings.kafka_bootstrap_servers:
             raise ValueError("no KAFKA_BOOTSTRAP_SERVERS: nothing to relay to")
-        return cls(outbox, settings.kafka_bootstrap_servers, idempotent=settings.kafka_idempotent_producer,
-                   leads=leads)
+        return cls(outbox, settings.kafka_bootstrap_servers, idempotent=settings.kafka_idempotent_producer, leads=leads)
 
     # -- public API ------------------------------------------------------------------
     def flush(self, timeout: float = 10.0) -> bool:
@@ -135,7 +137,9 @@ class OutboxRelay(threading.Thread):
                     self.gauges.errors.inc()
                     log.warning(
                         "outbox relay cannot publish yet, retrying in %.1fs: %s: %s",
-                        backoff, type(exc).__name__, exc,
+                        backoff,
+                        type(exc).__name__,
+                        exc,
                     )
                     self._reset_clients()
                     self._needs_check = True
@@ -228,7 +232,8 @@ class OutboxRelay(threading.Thread):
                 self.republished_count += count
                 log.warning(
                     "broker is a new incarnation (cluster %s): sending %d retained events again",
-                    cluster_id, count,
+                    cluster_id,
+                    count,
                 )
         published = self.outbox.published_topics(conn)
         if published:

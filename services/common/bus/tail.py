@@ -149,8 +149,9 @@ def read_topic_events(
 
     from . import kafka_clients
 
-    consumer = kafka_clients.consumer(bootstrap, group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", fetch_max_wait_ms=100)
+    consumer = kafka_clients.consumer(
+        bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=100
+    )
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
         consumer.assign(partitions)

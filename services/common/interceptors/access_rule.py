@@ -22,9 +22,17 @@ class AccessRule:
         principal = call.principal
         assert principal is not None  # authentication ran before any request is read
         if request is UNDECODABLE:
-            raise e.InvalidArgument([e.FieldViolation("request", e.t(
-                "Dit verzoek kunnen we niet lezen (geen geldige protobuf of UTF-8).",
-                "We cannot read this request (not valid protobuf or UTF-8)."))])
+            raise e.InvalidArgument(
+                [
+                    e.FieldViolation(
+                        "request",
+                        e.t(
+                            "Dit verzoek kunnen we niet lezen (geen geldige protobuf of UTF-8).",
+                            "We cannot read this request (not valid protobuf or UTF-8).",
+                        ),
+                    )
+                ]
+            )
         if has_field(request, "client_id"):
             if not request.client_id:
                 raise e.InvalidArgument(

@@ -21,8 +21,9 @@ class ErrorMapping:
     def __init__(self, records: CallRecords) -> None:
         self._records = records
 
-    def fail(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext,
-             error: e.DomainError) -> str:
+    def fail(
+        self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext, error: e.DomainError
+    ) -> str:
         """Aborts the call with the error's status; returns the code name (for the access log)."""
         for subject in call.subjects:
             try:
@@ -30,15 +31,17 @@ class ErrorMapping:
             except EngineUnavailable as down:
                 # The log lives on the engine that is down; the call read nothing and changed
                 # nothing, and the caller must still hear UNAVAILABLE rather than UNKNOWN.
-                log.warning("processing-log record of a failed call not stored: %s", down,
-                            extra={"request_id": call.request_id, "method": call.method})
+                log.warning(
+                    "processing-log record of a failed call not stored: %s",
+                    down,
+                    extra={"request_id": call.request_id, "method": call.method},
+                )
         status = to_status(error, call.language)
         write_access_log(call, status.code.name)
         context.abort_with_status(status)
         return status.code.name  # pragma: no cover - abort raises
 
-    def crash(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext,
-              error: Exception) -> str:
+    def crash(self, call: RpcCall, policy: MethodPolicy | None, context: grpc.ServicerContext, error: Exception) -> str:
         if isinstance(error, grpc.RpcError) or type(error).__name__ == "_AbortedError":
             raise error  # context.abort() inside the handler: already a status
         # grpcio has ServicerContext.code() since 1.38; types-grpcio does not declare it yet.

@@ -55,11 +55,18 @@ class ConsumerObserver:
     def _span(self, event: Any, topic: str) -> AbstractContextManager[Any]:
         if not tracing.tracing_enabled():
             return nullcontext()
-        return tracing.span_from(f"{topic} process", SpanKind.CONSUMER,
-                                 tracing.context_from(event.traceparent, event.tracestate), {
-                                     "messaging.system": "kafka", "messaging.destination.name": topic,
-                                     "messaging.consumer.group.name": self.group,
-                                     "messaging.message.id": event.id, "cloudevents.event_type": event.type})
+        return tracing.span_from(
+            f"{topic} process",
+            SpanKind.CONSUMER,
+            tracing.context_from(event.traceparent, event.tracestate),
+            {
+                "messaging.system": "kafka",
+                "messaging.destination.name": topic,
+                "messaging.consumer.group.name": self.group,
+                "messaging.message.id": event.id,
+                "cloudevents.event_type": event.type,
+            },
+        )
 
     def observe_lag(self, consumer: Any) -> None:
         """Lag of every owned partition: the broker's high-water mark (as last seen in a fetch

@@ -47,9 +47,15 @@ class _Observed:
             found = {k.lower(): v for k, v in metadata or () if isinstance(v, str)}
             parent = tracing.context_from(found.get("traceparent"), found.get("tracestate"))
             self.span = tracing.tracer().start_span(
-                method.lstrip("/"), context=parent, kind=SpanKind.SERVER,
-                attributes={"rpc.system": "grpc", "rpc.method": method.rsplit("/", 1)[-1],
-                            "rpc.service": method.lstrip("/").split("/", 1)[0]})
+                method.lstrip("/"),
+                context=parent,
+                kind=SpanKind.SERVER,
+                attributes={
+                    "rpc.system": "grpc",
+                    "rpc.method": method.rsplit("/", 1)[-1],
+                    "rpc.service": method.lstrip("/").split("/", 1)[0],
+                },
+            )
             self.token = otel_context.attach(trace.set_span_in_context(self.span, parent))
 
     def end(self, context: grpc.ServicerContext, error: BaseException | None) -> None:
@@ -75,7 +81,8 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
         self._metered = metered
 
     def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(handler_call_details)
@@ -99,10 +106,12 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
                     raise
                 finally:
                     call.end(context, error)
+
             return run
 
-        def streaming(inner: Callable[[Any, grpc.ServicerContext], Iterator[Any]],
-                      ) -> Callable[[Any, grpc.ServicerContext], Iterator[Any]]:
+        def streaming(
+            inner: Callable[[Any, grpc.ServicerContext], Iterator[Any]],
+        ) -> Callable[[Any, grpc.ServicerContext], Iterator[Any]]:
             def run(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                 call = begin()
                 error: BaseException | None = None
@@ -113,6 +122,7 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
                     raise
                 finally:
                     call.end(context, error)
+
             return run
 
         serializers = (handler.request_deserializer, handler.response_serializer)
@@ -130,8 +140,9 @@ def server_observability(settings: Any, service: str) -> list[grpc.ServerInterce
     """The interceptors a server installs first: none when metrics and tracing are both off."""
     if not settings.metrics and not settings.tracing:
         return []
-    return [ObservabilityServerInterceptor(service, traced=None if settings.tracing else False,
-                                           metered=settings.metrics)]
+    return [
+        ObservabilityServerInterceptor(service, traced=None if settings.tracing else False, metered=settings.metrics)
+    ]
 
 
 class _ClientCallDetails(grpc.ClientCallDetails):
@@ -144,8 +155,12 @@ class _ClientCallDetails(grpc.ClientCallDetails):
         self.compression = getattr(details, "compression", None)
 
 
-class TracingClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
-                               grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+class TracingClientInterceptor(
+    grpc.UnaryUnaryClientInterceptor,
+    grpc.UnaryStreamClientInterceptor,
+    grpc.StreamUnaryClientInterceptor,
+    grpc.StreamStreamClientInterceptor,
+):
     """A CLIENT span per call, its context sent as `traceparent`; a no-op while tracing is off.
     The span covers sending the call; for streamed answers it ends when the call is set up."""
 
@@ -153,11 +168,11 @@ class TracingClientInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStrea
         if not tracing.tracing_enabled():
             return continuation(details, request)
         method = details.method.decode() if isinstance(details.method, bytes) else details.method
-        with tracing.span_from(method.lstrip("/"), SpanKind.CLIENT, otel_context.get_current(),
-                               {"rpc.system": "grpc"}):
+        with tracing.span_from(method.lstrip("/"), SpanKind.CLIENT, otel_context.get_current(), {"rpc.system": "grpc"}):
             traceparent, tracestate = tracing.current_trace_headers()
             metadata: list[tuple[str, str | bytes]] = [
-                (k, v) for k, v in details.metadata or () if k not in ("traceparent", "tracestate")]
+                (k, v) for k, v in details.metadata or () if k not in ("traceparent", "tracestate")
+            ]
             metadata.append(("traceparent", traceparent or ""))
             if tracestate:
                 metadata.append(("tracestate", tracestate))

@@ -21,41 +21,64 @@ log = logging.getLogger(__name__)
 # RPCs are milliseconds normally; a slow search-engine call or a big ingest batch takes seconds.
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
-RPC_REQUESTS = Counter("jobmatch_rpc_requests", "RPCs finished, by method and status code",
-                       ["service", "method", "code"])
-RPC_DURATION = Histogram("jobmatch_rpc_duration_seconds", "RPC latency, by method and status code",
-                         ["service", "method", "code"], buckets=_LATENCY_BUCKETS)
+RPC_REQUESTS = Counter(
+    "jobmatch_rpc_requests", "RPCs finished, by method and status code", ["service", "method", "code"]
+)
+RPC_DURATION = Histogram(
+    "jobmatch_rpc_duration_seconds",
+    "RPC latency, by method and status code",
+    ["service", "method", "code"],
+    buckets=_LATENCY_BUCKETS,
+)
 
 CONSUMER_EVENTS = Counter(
     "jobmatch_consumer_events",
     "Events a consumer took in, by outcome: handled, duplicate (skipped), failed (one handler "
     "attempt failed), dead_lettered",
-    ["group", "topic", "outcome"])
-CONSUMER_HANDLER_DURATION = Histogram("jobmatch_consumer_handler_duration_seconds",
-                                      "Time an event handler took (successful attempts)",
-                                      ["group", "topic"], buckets=_LATENCY_BUCKETS)
-CONSUMER_LAG = Gauge("jobmatch_consumer_lag", "Records on the broker this consumer has not processed yet",
-                     ["group", "topic", "partition"])
+    ["group", "topic", "outcome"],
+)
+CONSUMER_HANDLER_DURATION = Histogram(
+    "jobmatch_consumer_handler_duration_seconds",
+    "Time an event handler took (successful attempts)",
+    ["group", "topic"],
+    buckets=_LATENCY_BUCKETS,
+)
+CONSUMER_LAG = Gauge(
+    "jobmatch_consumer_lag",
+    "Records on the broker this consumer has not processed yet",
+    ["group", "topic", "partition"],
+)
 
-OUTBOX_PENDING = Gauge("jobmatch_outbox_pending_events", "Events in the outbox not yet acked by the broker",
-                       ["service"])
-OUTBOX_OLDEST_AGE = Gauge("jobmatch_outbox_oldest_pending_age_seconds",
-                          "Age of the oldest unpublished outbox event (0 when none is waiting)", ["service"])
-RELAY_PUBLISHED = Counter("jobmatch_relay_published_events", "Outbox events the relay published (acked)",
-                          ["service"])
+OUTBOX_PENDING = Gauge(
+    "jobmatch_outbox_pending_events", "Events in the outbox not yet acked by the broker", ["service"]
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "jobmatch_outbox_oldest_pending_age_seconds",
+    "Age of the oldest unpublished outbox event (0 when none is waiting)",
+    ["service"],
+)
+RELAY_PUBLISHED = Counter("jobmatch_relay_published_events", "Outbox events the relay published (acked)", ["service"])
 RELAY_ERRORS = Counter("jobmatch_relay_errors", "Relay rounds that failed (broker down, timeouts)", ["service"])
 
-STORE_DURATION = Histogram("jobmatch_store_duration_seconds", "Store call latency, by adapter and operation",
-                           ["service", "store", "operation"], buckets=_LATENCY_BUCKETS)
+STORE_DURATION = Histogram(
+    "jobmatch_store_duration_seconds",
+    "Store call latency, by adapter and operation",
+    ["service", "store", "operation"],
+    buckets=_LATENCY_BUCKETS,
+)
 
-MATCHES_PER_VACANCY = Histogram("jobmatch_matching_matches_per_vacancy",
-                                "Clients a new or changed vacancy was matched to",
-                                buckets=(0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000))
+MATCHES_PER_VACANCY = Histogram(
+    "jobmatch_matching_matches_per_vacancy",
+    "Clients a new or changed vacancy was matched to",
+    buckets=(0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000),
+)
 
 ACTIVITIES_CLIENTS = Gauge(
     "jobmatch_activities_clients",
     "Clients with an obligation policy by the status of their current period (none: no period runs); "
-    "counted by the period sweep, so only the replica running it reports", ["status"])
+    "counted by the period sweep, so only the replica running it reports",
+    ["status"],
+)
 
 MATCHING_PROFILES = Gauge("jobmatch_matching_profiles", "Search profiles the reverse match looks through")
 
@@ -72,19 +95,24 @@ def read_at_scrape(gauge: Gauge, read: Callable[[], float]) -> None:
 
     gauge.set_function(safely)
 
+
 # What the deploy/ rules and dashboard may name: the series above as Prometheus exposes them.
 EXPOSED_NAMES: frozenset[str] = frozenset(
     {f"{metric._name}_total" for metric in (RPC_REQUESTS, CONSUMER_EVENTS, RELAY_PUBLISHED, RELAY_ERRORS)}
-    | {f"{metric._name}_{suffix}" for metric in (RPC_DURATION, CONSUMER_HANDLER_DURATION, STORE_DURATION,
-                                                  MATCHES_PER_VACANCY)
-       for suffix in ("bucket", "count", "sum")}
-    | {metric._name for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE, MATCHING_PROFILES,
-                                          ACTIVITIES_CLIENTS)}
+    | {
+        f"{metric._name}_{suffix}"
+        for metric in (RPC_DURATION, CONSUMER_HANDLER_DURATION, STORE_DURATION, MATCHES_PER_VACANCY)
+        for suffix in ("bucket", "count", "sum")
+    }
+    | {
+        metric._name
+        for metric in (CONSUMER_LAG, OUTBOX_PENDING, OUTBOX_OLDEST_AGE, MATCHING_PROFILES, ACTIVITIES_CLIENTS)
+    }
 )
 
 
 def service_of_source(source: str) -> str:
-    """"urn:nld:oin:…:systeem:jobmatch-matching:replica-2" -> "matching": the service, not the
+    """ "urn:nld:oin:…:systeem:jobmatch-matching:replica-2" -> "matching": the service, not the
     replica (Prometheus tells replicas apart by their scrape target)."""
     system = source.split(":systeem:", 1)[-1].split(":", 1)[0]
     return system.removeprefix("jobmatch-")

@@ -37,8 +37,9 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer("jobmatch")
 
 
-def enable_tracing(service: str, otlp_endpoint: str | None = None,
-                   processor: SpanProcessor | None = None) -> TracerProvider:
+def enable_tracing(
+    service: str, otlp_endpoint: str | None = None, processor: SpanProcessor | None = None
+) -> TracerProvider:
     """Install the SDK tracer provider once per process (OpenTelemetry allows one), exporting
     over OTLP/HTTP when `otlp_endpoint` is given and to `processor` (tests) when given. A
     second call adds its exporters to the provider already installed."""
@@ -90,11 +91,13 @@ def context_from(traceparent: str | None, tracestate: str | None = None) -> otel
 
 
 @contextmanager
-def span_from(name: str, kind: SpanKind, parent: otel_context.Context,
-              attributes: dict[str, str] | None = None) -> Iterator[Span]:
+def span_from(
+    name: str, kind: SpanKind, parent: otel_context.Context, attributes: dict[str, str] | None = None
+) -> Iterator[Span]:
     """Run the block in a new span, child of `parent`, made current for the block."""
-    with tracer().start_as_current_span(name, context=parent, kind=kind, attributes=attributes,
-                                        record_exception=True, set_status_on_exception=True) as span:
+    with tracer().start_as_current_span(
+        name, context=parent, kind=kind, attributes=attributes, record_exception=True, set_status_on_exception=True
+    ) as span:
         yield span
 
 

@@ -39,8 +39,18 @@ PROVINCES: dict[str, str] = {
 
 # ISO 3166-2:NL subdivision codes, so "NL-UT" works as well as "09".
 _ISO_CODES: dict[str, str] = {
-    "01": "NL-DR", "02": "NL-FR", "03": "NL-GE", "04": "NL-GR", "05": "NL-LI", "06": "NL-NB",
-    "07": "NL-NH", "09": "NL-UT", "10": "NL-ZE", "11": "NL-ZH", "15": "NL-OV", "16": "NL-FL",
+    "01": "NL-DR",
+    "02": "NL-FR",
+    "03": "NL-GE",
+    "04": "NL-GR",
+    "05": "NL-LI",
+    "06": "NL-NB",
+    "07": "NL-NH",
+    "09": "NL-UT",
+    "10": "NL-ZE",
+    "11": "NL-ZH",
+    "15": "NL-OV",
+    "16": "NL-FL",
 }
 
 # Other names people use for a province.
@@ -108,12 +118,18 @@ def _cities() -> list[Place]:
         alternates = tuple(name for name in row.get("alternate_names", "").split("|") if name)
         name = _dutch_name(row["name"], alternates)
         others = tuple(dict.fromkeys(n for n in (row["name"], *alternates) if n != name))
-        places.append(Place(
-            geonameid=int(row["geonameid"]), name=name, latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]), population=int(row["population"]),
-            province_code=row["province_code"], province_name=PROVINCES[row["province_code"]],
-            alternate_names=others,
-        ))
+        places.append(
+            Place(
+                geonameid=int(row["geonameid"]),
+                name=name,
+                latitude=float(row["latitude"]),
+                longitude=float(row["longitude"]),
+                population=int(row["population"]),
+                province_code=row["province_code"],
+                province_name=PROVINCES[row["province_code"]],
+                alternate_names=others,
+            )
+        )
     return places
 
 
@@ -129,12 +145,22 @@ def _woonplaatsen_not_among(cities: list[Place]) -> list[Place]:
     for city in cities:
         for name in (city.name, *city.alternate_names):
             known.add((fold_name(name), city.province_code))
-    known |= {(alias, city.province_code) for city in cities for alias, name in aliases.items()
-              if name == fold_name(city.name)}
+    known |= {
+        (alias, city.province_code)
+        for city in cities
+        for alias, name in aliases.items()
+        if name == fold_name(city.name)
+    }
     return [
-        Place(geonameid=None, name=row["name"], latitude=float(row["latitude"]),
-              longitude=float(row["longitude"]), population=0, province_code=row["province_code"],
-              province_name=PROVINCES[row["province_code"]])
+        Place(
+            geonameid=None,
+            name=row["name"],
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            population=0,
+            province_code=row["province_code"],
+            province_name=PROVINCES[row["province_code"]],
+        )
         for row in read_tsv(WOONPLAATSEN_FILE)
         if (fold_name(row["name"]), row["province_code"]) not in known
     ]
@@ -174,7 +200,7 @@ def suggest(name: str, limit: int = 3) -> list[str]:
 
 
 def did_you_mean(name: str) -> tuple[str, str]:
-    """" Bedoelt u Rotterdam?" / " Did you mean Rotterdam?" for an unknown place; ("", "") if
+    """ " Bedoelt u Rotterdam?" / " Did you mean Rotterdam?" for an unknown place; ("", "") if
     nothing is close. The Dutch and English sentences go after the "unknown place" message."""
     names = suggest(name)
     if not names:

@@ -48,9 +48,7 @@ def random_point_near(rng: random.Random, place: Place, km: float) -> tuple[floa
     bearing = rng.uniform(0.0, 2 * math.pi)
     angular = distance / EARTH_RADIUS_KM
     lat1, lon1 = math.radians(place.latitude), math.radians(place.longitude)
-    lat2 = math.asin(
-        math.sin(lat1) * math.cos(angular) + math.cos(lat1) * math.sin(angular) * math.cos(bearing)
-    )
+    lat2 = math.asin(math.sin(lat1) * math.cos(angular) + math.cos(lat1) * math.sin(angular) * math.cos(bearing))
     lon2 = lon1 + math.atan2(
         math.sin(bearing) * math.sin(angular) * math.cos(lat1),
         math.cos(angular) - math.sin(lat1) * math.sin(lat2),

@@ -63,9 +63,7 @@ def all_skills() -> tuple[Skill, ...]:
         if not words:
             continue
         fitting = [
-            label
-            for label in labels_by_first_word.get(words[0], ())
-            if text == label or text.startswith(label + " ")
+            label for label in labels_by_first_word.get(words[0], ()) if text == label or text.startswith(label + " ")
         ]
         if fitting:
             uris_by_label[max(fitting, key=len)].append(row["uri"])

@@ -30,8 +30,10 @@ class BulkError(RuntimeError):
     def __init__(self, failures: list[ItemFailure]) -> None:
         self.failures = failures
         first = failures[0]
-        super().__init__(f"{len(failures)} bulk item(s) failed; first: {first.action} {first.index}/{first.id} "
-                         f"status {first.status}: {first.reason}")
+        super().__init__(
+            f"{len(failures)} bulk item(s) failed; first: {first.action} {first.index}/{first.id} "
+            f"status {first.status}: {first.reason}"
+        )
 
     @property
     def conflicts(self) -> list[ItemFailure]:
@@ -68,7 +70,9 @@ def item_failures(response: dict[str, Any], *, ignore_missing_deletes: bool = Tr
     return failures
 
 
-def bulk_write(engine: SearchEngine, operations: Sequence[dict[str, Any]], *, refresh: Refresh = False) -> dict[str, Any]:
+def bulk_write(
+    engine: SearchEngine, operations: Sequence[dict[str, Any]], *, refresh: Refresh = False
+) -> dict[str, Any]:
     """Items that failed with 429/503 were already retried by the engine, with backoff."""
     if not operations:
         return {"items": []}

@@ -13,8 +13,9 @@ from .engine import EngineRejected, SearchEngine
 
 def has_dutch_stemmer(engine: SearchEngine) -> bool:
     try:
-        tokens = engine.analyze(tokenizer="standard", filters=[{"type": "stemmer", "language": "dutch"}],
-                                text="fietsen")
+        tokens = engine.analyze(
+            tokenizer="standard", filters=[{"type": "stemmer", "language": "dutch"}], text="fietsen"
+        )
     except EngineRejected:
         return False
     return len(tokens) == 1 and tokens[0] != "fietsen"  # it stemmed (Snowball: "fiets")

@@ -51,12 +51,16 @@ class Connection:
         url = settings.search_engine_url
         if not url:
             raise ValueError("JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL) is not set")
-        return cls(url=url, kind=settings.search_engine_kind,
-                   api_key=settings.search_api_key.get_secret_value() if settings.search_api_key else None,
-                   username=settings.search_username,
-                   password=settings.search_password.get_secret_value() if settings.search_password else None,
-                   ca_file=settings.search_ca_file, verify_certs=settings.search_verify_certs,
-                   startup_seconds=settings.search_startup_seconds)
+        return cls(
+            url=url,
+            kind=settings.search_engine_kind,
+            api_key=settings.search_api_key.get_secret_value() if settings.search_api_key else None,
+            username=settings.search_username,
+            password=settings.search_password.get_secret_value() if settings.search_password else None,
+            ca_file=settings.search_ca_file,
+            verify_certs=settings.search_verify_certs,
+            startup_seconds=settings.search_startup_seconds,
+        )
 
 
 def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> SearchEngine:
@@ -72,8 +76,9 @@ def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SE
             auth["headers"] = {"Authorization": f"ApiKey {connection.api_key}"}
         elif connection.username:
             auth["http_auth"] = (connection.username, connection.password or "")
-        return OpenSearchEngine(OpenSearch(hosts=[connection.url], timeout=timeout, max_retries=0,
-                                           retry_on_timeout=False, **tls, **auth))
+        return OpenSearchEngine(
+            OpenSearch(hosts=[connection.url], timeout=timeout, max_retries=0, retry_on_timeout=False, **tls, **auth)
+        )
     from elasticsearch import Elasticsearch
 
     es_auth: dict[str, Any] = {}
@@ -83,8 +88,9 @@ def create_engine(connection: Connection, *, timeout: float = REQUEST_TIMEOUT_SE
         es_auth["basic_auth"] = (connection.username, connection.password or "")
     if not connection.url.startswith("https"):
         tls = {}
-    return ElasticsearchEngine(Elasticsearch(connection.url, request_timeout=timeout, max_retries=0,
-                                             retry_on_timeout=False, **tls, **es_auth))
+    return ElasticsearchEngine(
+        Elasticsearch(connection.url, request_timeout=timeout, max_retries=0, retry_on_timeout=False, **tls, **es_auth)
+    )
 
 
 def engine_kind_of(info: dict[str, Any]) -> EngineKind:
@@ -107,7 +113,8 @@ def connect_checked(connection: Connection, *, deadline: float | None = None) ->
         raise SearchEngineStartupError(
             f"Op {connection.url} draait {actual}, maar JOBMATCH_SEARCH_ENGINE is {connection.kind}; zet "
             f"JOBMATCH_SEARCH_ENGINE={actual}. / {connection.url} runs {actual}, but JOBMATCH_SEARCH_ENGINE is "
-            f"{connection.kind}; set JOBMATCH_SEARCH_ENGINE={actual}.")
+            f"{connection.kind}; set JOBMATCH_SEARCH_ENGINE={actual}."
+        )
     return create_engine(connection)
 
 
@@ -125,13 +132,15 @@ def _probe(connection: Connection, deadline: float) -> dict[str, Any]:
                 f"De zoekmachine op {connection.url} weigert de inlog (HTTP {refused.status}); controleer "
                 "JOBMATCH_SEARCH_API_KEY of JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD. / "
                 f"The search engine at {connection.url} refuses the credentials (HTTP {refused.status}); "
-                "check JOBMATCH_SEARCH_API_KEY or JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD.") from refused
+                "check JOBMATCH_SEARCH_API_KEY or JOBMATCH_SEARCH_USERNAME/JOBMATCH_SEARCH_PASSWORD."
+            ) from refused
         except EngineUnavailable as down:
             if time.monotonic() - started + 0.5 >= deadline:
                 raise SearchEngineStartupError(
                     f"De zoekmachine op {connection.url} is niet bereikbaar; controleer JOBMATCH_SEARCH_URL "
                     f"(of ELASTICSEARCH_URL). / The search engine at {connection.url} cannot be reached; "
-                    f"check JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL). ({down})") from down
+                    f"check JOBMATCH_SEARCH_URL (or ELASTICSEARCH_URL). ({down})"
+                ) from down
             time.sleep(0.5)
         finally:
             probe.close()

@@ -28,15 +28,18 @@ class SearchConnection:
         return SearchProcessedEvents(self.engine, self.prefix, group)
 
 
-def connect(settings: Settings, index_specs: Sequence[IndexSpec], engine: SearchEngine | None = None) -> SearchConnection:
+def connect(
+    settings: Settings, index_specs: Sequence[IndexSpec], engine: SearchEngine | None = None
+) -> SearchConnection:
     """Refuses to start (with what to fix) when the engine cannot be used or an index is missing
     or of another version. `engine`: one the caller built (a test's), instead of the settings'."""
     given = engine is not None
     engine = engine if engine is not None else engine_from_settings(settings)
     prefix = settings.search_index_prefix
     try:
-        require_current(engine, [*index_specs, *search_processing_log.INDEX_SPECS,
-                                 *search_processed.INDEX_SPECS], prefix)
+        require_current(
+            engine, [*index_specs, *search_processing_log.INDEX_SPECS, *search_processed.INDEX_SPECS], prefix
+        )
     except BaseException:
         if not given:  # the caller's engine stays the caller's to close
             engine.close()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from .engine import Conflict, NotFound, SearchEngine
 from .indices import IndexSpec
 
-COUNTERS_INDEX = IndexSpec("counters", 1, {"dynamic": "strict", "properties": {"value": {"type": "long"}}},
-                           {"number_of_shards": 1})
+COUNTERS_INDEX = IndexSpec(
+    "counters", 1, {"dynamic": "strict", "properties": {"value": {"type": "long"}}}, {"number_of_shards": 1}
+)
 MAX_ATTEMPTS = 50
 
 
@@ -35,8 +36,13 @@ class Counters:
                     continue  # another writer created it first
             current = int(found["_source"]["value"])
             try:
-                self._es.index(index=self._index, id=name, document={"value": current + count},
-                               if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
+                self._es.index(
+                    index=self._index,
+                    id=name,
+                    document={"value": current + count},
+                    if_seq_no=found["_seq_no"],
+                    if_primary_term=found["_primary_term"],
+                )
             except Conflict:
                 continue
             return current + 1
@@ -47,4 +53,6 @@ class Counters:
             return int(self._es.get(index=self._index, id=name)["_source"]["value"])
         except NotFound:
             return 0
+
+
 INDEX_SPECS = (COUNTERS_INDEX,)

@@ -56,17 +56,35 @@ class SearchEngine(Protocol):
     kind: EngineKind
 
     # documents
-    def index(self, *, index: str, id: str, document: dict[str, Any], op_type: str | None = None,
-              refresh: Refresh = False, if_seq_no: int | None = None, if_primary_term: int | None = None,
-              version: int | None = None, version_type: str | None = None) -> dict[str, Any]: ...
+    def index(
+        self,
+        *,
+        index: str,
+        id: str,
+        document: dict[str, Any],
+        op_type: str | None = None,
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        version: int | None = None,
+        version_type: str | None = None,
+    ) -> dict[str, Any]: ...
 
     def get(self, *, index: str, id: str) -> dict[str, Any]: ...
 
     def mget(self, *, index: str, ids: Sequence[str]) -> dict[str, Any]: ...
 
-    def update(self, *, index: str, id: str, doc: dict[str, Any], refresh: Refresh = False,
-               if_seq_no: int | None = None, if_primary_term: int | None = None,
-               retry_on_conflict: int | None = None) -> dict[str, Any]: ...
+    def update(
+        self,
+        *,
+        index: str,
+        id: str,
+        doc: dict[str, Any],
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        retry_on_conflict: int | None = None,
+    ) -> dict[str, Any]: ...
 
     def delete(self, *, index: str, id: str, refresh: Refresh = False) -> dict[str, Any]: ...
 
@@ -82,8 +100,9 @@ class SearchEngine(Protocol):
 
     def count(self, *, index: str, query: dict[str, Any] | None = None) -> int: ...
 
-    def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,
-                        conflicts: str | None = None) -> dict[str, Any]: ...
+    def delete_by_query(
+        self, *, index: str, query: dict[str, Any], refresh: bool = False, conflicts: str | None = None
+    ) -> dict[str, Any]: ...
 
     def open_point_in_time(self, *, index: str, keep_alive: str) -> str: ...
 
@@ -94,8 +113,9 @@ class SearchEngine(Protocol):
 
     def index_exists(self, index: str) -> bool: ...
 
-    def create_index(self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any],
-                     aliases: dict[str, Any] | None = None) -> None: ...
+    def create_index(
+        self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any], aliases: dict[str, Any] | None = None
+    ) -> None: ...
 
     def put_mapping(self, *, index: str, properties: dict[str, Any], meta: dict[str, Any]) -> None: ...
 

@@ -79,8 +79,9 @@ class _Engine:
     def bulk(self, *, operations: Sequence[dict[str, Any]], refresh: Refresh = False) -> dict[str, Any]:
         if not operations:
             return {"took": 0, "errors": False, "items": []}
-        return bulk_with_item_retries(lambda lines: self._call(lambda: self._raw_bulk(lines, refresh)),
-                                      operations, self.retry)
+        return bulk_with_item_retries(
+            lambda lines: self._call(lambda: self._raw_bulk(lines, refresh)), operations, self.retry
+        )
 
     def _raw_bulk(self, lines: list[dict[str, Any]], refresh: Refresh) -> dict[str, Any]:
         raise NotImplementedError
@@ -152,13 +153,29 @@ class ElasticsearchEngine(_Engine):
 
         return int(error.meta.status) if isinstance(error, ApiError) else None
 
-    def index(self, *, index: str, id: str, document: dict[str, Any], op_type: str | None = None,
-              refresh: Refresh = False, if_seq_no: int | None = None, if_primary_term: int | None = None,
-              version: int | None = None, version_type: str | None = None) -> dict[str, Any]:
-        params = _present(op_type=op_type, if_seq_no=if_seq_no, if_primary_term=if_primary_term,
-                          version=version, version_type=version_type)
-        return dict(self._call(lambda: self.client.index(index=index, id=id, document=document,
-                                                         refresh=refresh, **params)).body)
+    def index(
+        self,
+        *,
+        index: str,
+        id: str,
+        document: dict[str, Any],
+        op_type: str | None = None,
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        version: int | None = None,
+        version_type: str | None = None,
+    ) -> dict[str, Any]:
+        params = _present(
+            op_type=op_type,
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+            version=version,
+            version_type=version_type,
+        )
+        return dict(
+            self._call(lambda: self.client.index(index=index, id=id, document=document, refresh=refresh, **params)).body
+        )
 
     def get(self, *, index: str, id: str) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.get(index=index, id=id)).body)
@@ -166,12 +183,19 @@ class ElasticsearchEngine(_Engine):
     def mget(self, *, index: str, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.mget(index=index, ids=list(ids))).body)
 
-    def update(self, *, index: str, id: str, doc: dict[str, Any], refresh: Refresh = False,
-               if_seq_no: int | None = None, if_primary_term: int | None = None,
-               retry_on_conflict: int | None = None) -> dict[str, Any]:
+    def update(
+        self,
+        *,
+        index: str,
+        id: str,
+        doc: dict[str, Any],
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        retry_on_conflict: int | None = None,
+    ) -> dict[str, Any]:
         params = _present(if_seq_no=if_seq_no, if_primary_term=if_primary_term, retry_on_conflict=retry_on_conflict)
-        return dict(self._call(lambda: self.client.update(index=index, id=id, doc=doc, refresh=refresh,
-                                                          **params)).body)
+        return dict(self._call(lambda: self.client.update(index=index, id=id, doc=doc, refresh=refresh, **params)).body)
 
     def delete(self, *, index: str, id: str, refresh: Refresh = False) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.delete(index=index, id=id, refresh=refresh)).body)
@@ -189,11 +213,13 @@ class ElasticsearchEngine(_Engine):
     def _raw_msearch(self, index: str, lines: list[dict[str, Any]]) -> Any:
         return self.client.msearch(index=index, searches=lines)
 
-    def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,
-                        conflicts: str | None = None) -> dict[str, Any]:
+    def delete_by_query(
+        self, *, index: str, query: dict[str, Any], refresh: bool = False, conflicts: str | None = None
+    ) -> dict[str, Any]:
         params = _present(conflicts=conflicts)
-        return dict(self._call(lambda: self.client.delete_by_query(index=index, query=query, refresh=refresh,
-                                                                   **params)).body)
+        return dict(
+            self._call(lambda: self.client.delete_by_query(index=index, query=query, refresh=refresh, **params)).body
+        )
 
     def open_point_in_time(self, *, index: str, keep_alive: str) -> str:
         return str(self._call(lambda: self.client.open_point_in_time(index=index, keep_alive=keep_alive))["id"])
@@ -201,10 +227,14 @@ class ElasticsearchEngine(_Engine):
     def close_point_in_time(self, pit_id: str) -> None:
         self._call(lambda: self.client.close_point_in_time(id=pit_id))
 
-    def create_index(self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any],
-                     aliases: dict[str, Any] | None = None) -> None:
-        self._call(lambda: self.client.indices.create(index=index, mappings=mappings, settings=settings,
-                                                      **_present(aliases=aliases)))
+    def create_index(
+        self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any], aliases: dict[str, Any] | None = None
+    ) -> None:
+        self._call(
+            lambda: self.client.indices.create(
+                index=index, mappings=mappings, settings=settings, **_present(aliases=aliases)
+            )
+        )
 
     def put_mapping(self, *, index: str, properties: dict[str, Any], meta: dict[str, Any]) -> None:
         self._call(lambda: self.client.indices.put_mapping(index=index, properties=properties, meta=meta))
@@ -216,8 +246,12 @@ class ElasticsearchEngine(_Engine):
         self._call(lambda: self.client.indices.update_aliases(actions=actions))
 
     def start_reindex(self, *, source: str, dest: str) -> str:
-        answer = self._call(lambda: self.client.reindex(source={"index": source}, dest={"index": dest},
-                                                        wait_for_completion=False, refresh=True), idempotent=False)
+        answer = self._call(
+            lambda: self.client.reindex(
+                source={"index": source}, dest={"index": dest}, wait_for_completion=False, refresh=True
+            ),
+            idempotent=False,
+        )
         return str(answer["task"])
 
     def analyze(self, *, tokenizer: str, filters: list[Any], text: str) -> list[str]:
@@ -243,11 +277,27 @@ class OpenSearchEngine(_Engine):
         status = getattr(error, "status_code", None)
         return status if isinstance(status, int) else None
 
-    def index(self, *, index: str, id: str, document: dict[str, Any], op_type: str | None = None,
-              refresh: Refresh = False, if_seq_no: int | None = None, if_primary_term: int | None = None,
-              version: int | None = None, version_type: str | None = None) -> dict[str, Any]:
-        params = _present(op_type=op_type, if_seq_no=if_seq_no, if_primary_term=if_primary_term,
-                          version=version, version_type=version_type, refresh=_refresh(refresh))
+    def index(
+        self,
+        *,
+        index: str,
+        id: str,
+        document: dict[str, Any],
+        op_type: str | None = None,
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        version: int | None = None,
+        version_type: str | None = None,
+    ) -> dict[str, Any]:
+        params = _present(
+            op_type=op_type,
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+            version=version,
+            version_type=version_type,
+            refresh=_refresh(refresh),
+        )
         return dict(self._call(lambda: self.client.index(index=index, id=id, body=document, params=params)))
 
     def get(self, *, index: str, id: str) -> dict[str, Any]:
@@ -256,16 +306,29 @@ class OpenSearchEngine(_Engine):
     def mget(self, *, index: str, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.mget(index=index, body={"ids": list(ids)})))
 
-    def update(self, *, index: str, id: str, doc: dict[str, Any], refresh: Refresh = False,
-               if_seq_no: int | None = None, if_primary_term: int | None = None,
-               retry_on_conflict: int | None = None) -> dict[str, Any]:
-        params = _present(if_seq_no=if_seq_no, if_primary_term=if_primary_term, refresh=_refresh(refresh),
-                          retry_on_conflict=retry_on_conflict)
+    def update(
+        self,
+        *,
+        index: str,
+        id: str,
+        doc: dict[str, Any],
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        retry_on_conflict: int | None = None,
+    ) -> dict[str, Any]:
+        params = _present(
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+            refresh=_refresh(refresh),
+            retry_on_conflict=retry_on_conflict,
+        )
         return dict(self._call(lambda: self.client.update(index=index, id=id, body={"doc": doc}, params=params)))
 
     def delete(self, *, index: str, id: str, refresh: Refresh = False) -> dict[str, Any]:
-        return dict(self._call(lambda: self.client.delete(index=index, id=id,
-                                                          params=_present(refresh=_refresh(refresh)))))
+        return dict(
+            self._call(lambda: self.client.delete(index=index, id=id, params=_present(refresh=_refresh(refresh))))
+        )
 
     def _raw_bulk(self, lines: list[dict[str, Any]], refresh: Refresh) -> dict[str, Any]:
         return dict(self.client.bulk(body=lines, params=_present(refresh=_refresh(refresh))))
@@ -279,11 +342,11 @@ class OpenSearchEngine(_Engine):
     def _raw_msearch(self, index: str, lines: list[dict[str, Any]]) -> Any:
         return self.client.msearch(index=index, body=lines)
 
-    def delete_by_query(self, *, index: str, query: dict[str, Any], refresh: bool = False,
-                        conflicts: str | None = None) -> dict[str, Any]:
+    def delete_by_query(
+        self, *, index: str, query: dict[str, Any], refresh: bool = False, conflicts: str | None = None
+    ) -> dict[str, Any]:
         params = _present(conflicts=conflicts, refresh=_refresh(refresh))
-        return dict(self._call(lambda: self.client.delete_by_query(index=index, body={"query": query},
-                                                                   params=params)))
+        return dict(self._call(lambda: self.client.delete_by_query(index=index, body={"query": query}, params=params)))
 
     def open_point_in_time(self, *, index: str, keep_alive: str) -> str:
         return str(self._call(lambda: self.client.create_pit(index=index, params={"keep_alive": keep_alive}))["pit_id"])
@@ -291,14 +354,14 @@ class OpenSearchEngine(_Engine):
     def close_point_in_time(self, pit_id: str) -> None:
         self._call(lambda: self.client.delete_pit(body={"pit_id": [pit_id]}))
 
-    def create_index(self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any],
-                     aliases: dict[str, Any] | None = None) -> None:
+    def create_index(
+        self, *, index: str, mappings: dict[str, Any], settings: dict[str, Any], aliases: dict[str, Any] | None = None
+    ) -> None:
         body = {"mappings": mappings, "settings": settings, **_present(aliases=aliases)}
         self._call(lambda: self.client.indices.create(index=index, body=body))
 
     def put_mapping(self, *, index: str, properties: dict[str, Any], meta: dict[str, Any]) -> None:
-        self._call(lambda: self.client.indices.put_mapping(index=index, body={"properties": properties,
-                                                                              "_meta": meta}))
+        self._call(lambda: self.client.indices.put_mapping(index=index, body={"properties": properties, "_meta": meta}))
 
     def put_settings(self, *, index: str, settings: dict[str, Any]) -> None:
         self._call(lambda: self.client.indices.put_settings(index=index, body=settings))
@@ -307,9 +370,13 @@ class OpenSearchEngine(_Engine):
         self._call(lambda: self.client.indices.update_aliases(body={"actions": actions}))
 
     def start_reindex(self, *, source: str, dest: str) -> str:
-        answer = self._call(lambda: self.client.reindex(
-            body={"source": {"index": source}, "dest": {"index": dest}},
-            params={"wait_for_completion": "false", "refresh": "true"}), idempotent=False)
+        answer = self._call(
+            lambda: self.client.reindex(
+                body={"source": {"index": source}, "dest": {"index": dest}},
+                params={"wait_for_completion": "false", "refresh": "true"},
+            ),
+            idempotent=False,
+        )
         return str(answer["task"])
 
     def analyze(self, *, tokenizer: str, filters: list[Any], text: str) -> list[str]:

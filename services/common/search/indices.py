@@ -74,8 +74,11 @@ def plan_migration(spec: IndexSpec, prefix: str, current_indices: list[str]) -> 
 
 
 def create_body(spec: IndexSpec, prefix: str, *, with_alias: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {"index": spec.index(prefix), "mappings": spec.mappings_with_meta(),
-                            "settings": spec.settings}
+    body: dict[str, Any] = {
+        "index": spec.index(prefix),
+        "mappings": spec.mappings_with_meta(),
+        "settings": spec.settings,
+    }
     if with_alias:
         body["aliases"] = {spec.alias(prefix): {"is_write_index": True}}
     return body
@@ -83,8 +86,7 @@ def create_body(spec: IndexSpec, prefix: str, *, with_alias: bool) -> dict[str, 
 
 def swap_alias_actions(alias: str, old: str, new: str) -> list[dict[str, Any]]:
     """One atomic alias move: readers and writers never see zero or two indices."""
-    return [{"remove": {"index": old, "alias": alias}},
-            {"add": {"index": new, "alias": alias, "is_write_index": True}}]
+    return [{"remove": {"index": old, "alias": alias}}, {"add": {"index": new, "alias": alias, "is_write_index": True}}]
 
 
 def current_indices(engine: SearchEngine, alias: str) -> list[str]:
@@ -101,8 +103,7 @@ class ReindexWatch:
     progress: Callable[[str], None] = lambda line: None
 
 
-def migrate(engine: SearchEngine, specs: list[IndexSpec], prefix: str,
-            watch: ReindexWatch | None = None) -> list[str]:
+def migrate(engine: SearchEngine, specs: list[IndexSpec], prefix: str, watch: ReindexWatch | None = None) -> list[str]:
     """Create or upgrade every spec; returns one line per action taken (for the CLI)."""
     watch = watch or ReindexWatch()
     done: list[str] = []
@@ -148,8 +149,11 @@ def _upgrade(engine: SearchEngine, spec: IndexSpec, prefix: str, source: str, wa
         engine.update_aliases(swap_alias_actions(alias, source, target))
     finally:
         engine.put_settings(index=source, settings={"index.blocks.write": False})
-    return [f"created {target}", f"reindexed {source} -> {target} ({copied} documents)",
-            f"alias {alias}: {source} -> {target}"]
+    return [
+        f"created {target}",
+        f"reindexed {source} -> {target} ({copied} documents)",
+        f"alias {alias}: {source} -> {target}",
+    ]
 
 
 def _wait_for_copy(engine: SearchEngine, task: str, target: str, expected: int, watch: ReindexWatch) -> int:
@@ -168,8 +172,10 @@ def _wait_for_copy(engine: SearchEngine, task: str, target: str, expected: int, 
                 return copied
         watch.sleep(watch.poll_seconds)
         waited += watch.poll_seconds
-    raise RuntimeError(f"reindex task {task} into {target} did not finish within {watch.timeout_seconds:.0f} s "
-                       f"({expected} documents expected); the old index stays in use")
+    raise RuntimeError(
+        f"reindex task {task} into {target} did not finish within {watch.timeout_seconds:.0f} s "
+        f"({expected} documents expected); the old index stays in use"
+    )
 
 
 def require_current(engine: SearchEngine, specs: list[IndexSpec], prefix: str) -> None:
@@ -184,6 +190,7 @@ def require_current(engine: SearchEngine, specs: list[IndexSpec], prefix: str) -
         if found != [spec.index(prefix)]:
             wrong.append(f"{spec.alias(prefix)} -> {', '.join(found) or 'missing'} (expected {spec.index(prefix)})")
     if wrong:
-        raise SearchEngineStartupError("De indexen van de zoekmachine zijn niet bijgewerkt; voer `jobmatch search migrate` uit. / "
-                           "The search engine's indices are not up to date; run `jobmatch search migrate`: "
-                           + "; ".join(wrong))
+        raise SearchEngineStartupError(
+            "De indexen van de zoekmachine zijn niet bijgewerkt; voer `jobmatch search migrate` uit. / "
+            "The search engine's indices are not up to date; run `jobmatch search migrate`: " + "; ".join(wrong)
+        )

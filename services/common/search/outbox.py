@@ -47,27 +47,42 @@ PENDING_FIELDS: dict[str, Any] = {
     "pending_since": {"type": "date"},
 }
 
-_OUTBOX_MAPPINGS: dict[str, Any] = {"dynamic": "strict", "properties": {
-    "event_id": {"type": "keyword"}, "source": {"type": "keyword"}, "sequence": {"type": "long"},
-    "topic": {"type": "keyword"}, "key": {"type": "keyword"}, "type": {"type": "keyword"},
-    "subject": {"type": "keyword"}, "time": {"type": "keyword"}, "data": {"type": "binary"},
-    "datacontenttype": {"type": "keyword"}, "dataschema": {"type": "keyword"},
-    "traceparent": {"type": "keyword", "index": False}, "tracestate": {"type": "keyword", "index": False},
-    "staged_at": {"type": "date"}, "published_at": {"type": "date"},
-    "kafka_partition": {"type": "integer"}, "kafka_offset": {"type": "long"},
-    "kafka_cluster_id": {"type": "keyword"},
-    # The highest sequence of a source, kept apart so purging old events never restarts it.
-    "last_sequence": {"type": "long"},
-}}
+_OUTBOX_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "event_id": {"type": "keyword"},
+        "source": {"type": "keyword"},
+        "sequence": {"type": "long"},
+        "topic": {"type": "keyword"},
+        "key": {"type": "keyword"},
+        "type": {"type": "keyword"},
+        "subject": {"type": "keyword"},
+        "time": {"type": "keyword"},
+        "data": {"type": "binary"},
+        "datacontenttype": {"type": "keyword"},
+        "dataschema": {"type": "keyword"},
+        "traceparent": {"type": "keyword", "index": False},
+        "tracestate": {"type": "keyword", "index": False},
+        "staged_at": {"type": "date"},
+        "published_at": {"type": "date"},
+        "kafka_partition": {"type": "integer"},
+        "kafka_offset": {"type": "long"},
+        "kafka_cluster_id": {"type": "keyword"},
+        # The highest sequence of a source, kept apart so purging old events never restarts it.
+        "last_sequence": {"type": "long"},
+    },
+}
 
 
 def outbox_index_spec(service: str) -> IndexSpec:
     """Each service has an outbox index of its own: its relay publishes that one only."""
     return IndexSpec(f"{service}-outbox", 1, _OUTBOX_MAPPINGS, {"number_of_shards": 1})
 
+
 _PENDING_ORDER = [{"staged_at": "asc"}, {"source": "asc"}, {"sequence": "asc"}]
-_UNPUBLISHED = {"bool": {"filter": [{"exists": {"field": "sequence"}}],
-                         "must_not": [{"exists": {"field": "published_at"}}]}}
+_UNPUBLISHED = {
+    "bool": {"filter": [{"exists": {"field": "sequence"}}], "must_not": [{"exists": {"field": "published_at"}}]}
+}
 Clock = Callable[[], datetime]
 
 
@@ -77,10 +92,18 @@ def _utc_now() -> datetime:
 
 def encode(event: PendingEvent, at: datetime) -> dict[str, Any]:
     """A pending event as stored inside a commit document (it gets its id here if it has none)."""
-    return {"id": event.event_id or str(uuid.uuid4()), "topic": event.topic, "key": event.key,
-            "type": event.event_type, "subject": event.subject, "schema": event.schema,
-            "data": base64.b64encode(event.data).decode("ascii"), "time": format_time(at),
-            "traceparent": event.traceparent, "tracestate": event.tracestate}
+    return {
+        "id": event.event_id or str(uuid.uuid4()),
+        "topic": event.topic,
+        "key": event.key,
+        "type": event.event_type,
+        "subject": event.subject,
+        "schema": event.schema,
+        "data": base64.b64encode(event.data).decode("ascii"),
+        "time": format_time(at),
+        "traceparent": event.traceparent,
+        "tracestate": event.tracestate,
+    }
 
 
 class _NoConnection:
@@ -91,8 +114,16 @@ class _NoConnection:
 
 
 class EngineOutbox:
-    def __init__(self, engine: SearchEngine, prefix: str, service: str, source: str, *, retention_days: int = 7,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: SearchEngine,
+        prefix: str,
+        service: str,
+        source: str,
+        *,
+        retention_days: int = 7,
+        clock: Clock | None = None,
+    ) -> None:
         if not source.startswith("urn:"):
             raise ValueError(f"source must be a URN (urn:nld:oin:<OIN>:systeem:<system>), got {source!r}")
         self._es = engine
@@ -104,8 +135,9 @@ class EngineOutbox:
         self._last_sequence: int | None = None  # loaded on the first stage
 
     # -- store side ----------------------------------------------------------------------
-    def embed(self, document: dict[str, Any], events: Sequence[PendingEvent], *,
-              already: dict[str, Any] | None = None) -> dict[str, Any]:
+    def embed(
+        self, document: dict[str, Any], events: Sequence[PendingEvent], *, already: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """`document` plus `events` (after those still pending in `already`, the stored source the
         caller read and is about to overwrite; an id pending there is not added twice)."""
         for event in events:
@@ -136,8 +168,13 @@ class EngineOutbox:
             return 0
         staged = self.stage_encoded(pending)
         try:
-            self._es.update(index=index, id=doc_id, doc={"pending_events": None, "pending_since": None},
-                            if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
+            self._es.update(
+                index=index,
+                id=doc_id,
+                doc={"pending_events": None, "pending_since": None},
+                if_seq_no=found["_seq_no"],
+                if_primary_term=found["_primary_term"],
+            )
         except (Conflict, NotFound):
             pass  # changed meanwhile: whatever is pending now is settled by its writer or the sweep
         return staged
@@ -147,10 +184,15 @@ class EngineOutbox:
         one bulk of guarded clears, in `doc_ids` order; how many events were new."""
         if not doc_ids:
             return 0
-        found = [doc for doc in self._es.mget(index=index, ids=list(doc_ids))["docs"]
-                 if doc.get("found") and doc["_source"].get("pending_events")]
-        return self.settle_written(index, [(doc["_id"], doc["_source"]["pending_events"], doc["_seq_no"],
-                                            doc["_primary_term"]) for doc in found])
+        found = [
+            doc
+            for doc in self._es.mget(index=index, ids=list(doc_ids))["docs"]
+            if doc.get("found") and doc["_source"].get("pending_events")
+        ]
+        return self.settle_written(
+            index,
+            [(doc["_id"], doc["_source"]["pending_events"], doc["_seq_no"], doc["_primary_term"]) for doc in found],
+        )
 
     def settle_written(self, index: str, written: Sequence[tuple[str, list[dict[str, Any]], int, int]]) -> int:
         """`settle_many` of commit documents the caller has just written, as (id, their
@@ -161,9 +203,10 @@ class EngineOutbox:
         staged = self.stage_encoded([item for _, pending, _, _ in written for item in pending])
         ops: list[dict[str, Any]] = []
         for doc_id, _, seq_no, primary_term in written:
-            ops += [{"update": {"_index": index, "_id": doc_id, "if_seq_no": seq_no,
-                                "if_primary_term": primary_term}},
-                    {"doc": {"pending_events": None, "pending_since": None}}]
+            ops += [
+                {"update": {"_index": index, "_id": doc_id, "if_seq_no": seq_no, "if_primary_term": primary_term}},
+                {"doc": {"pending_events": None, "pending_since": None}},
+            ]
         try:
             bulk_write(self._es, ops)
         except BulkError as error:
@@ -194,13 +237,25 @@ class EngineOutbox:
             staged_at = format_time(self._clock())
             ops: list[dict[str, Any]] = []
             for n, item in enumerate(fresh):
-                ops += [{"create": {"_index": self.index, "_id": item["id"]}}, {
-                    "event_id": item["id"], "source": self.source, "sequence": first + n,
-                    "topic": item["topic"], "key": item["key"], "type": item["type"],
-                    "subject": item["subject"], "time": item["time"], "data": item["data"],
-                    "datacontenttype": "application/protobuf", "dataschema": "proto:" + item["schema"],
-                    "traceparent": item.get("traceparent"), "tracestate": item.get("tracestate"),
-                    "staged_at": staged_at}]
+                ops += [
+                    {"create": {"_index": self.index, "_id": item["id"]}},
+                    {
+                        "event_id": item["id"],
+                        "source": self.source,
+                        "sequence": first + n,
+                        "topic": item["topic"],
+                        "key": item["key"],
+                        "type": item["type"],
+                        "subject": item["subject"],
+                        "time": item["time"],
+                        "data": item["data"],
+                        "datacontenttype": "application/protobuf",
+                        "dataschema": "proto:" + item["schema"],
+                        "traceparent": item.get("traceparent"),
+                        "tracestate": item.get("tracestate"),
+                        "staged_at": staged_at,
+                    },
+                ]
             try:
                 bulk_write(self._es, ops)
             except BulkError as error:
@@ -231,8 +286,13 @@ class EngineOutbox:
         except NotFound:
             pass
         self._es.refresh(index=self.index)
-        hits = self._es.search(index=self.index, query={"term": {"source": self.source}},
-                               sort=[{"sequence": "desc"}], size=1, source=["sequence"])["hits"]["hits"]
+        hits = self._es.search(
+            index=self.index,
+            query={"term": {"source": self.source}},
+            sort=[{"sequence": "desc"}],
+            size=1,
+            source=["sequence"],
+        )["hits"]["hits"]
         stored = int(hits[0]["_source"]["sequence"]) if hits else 0
         return max(counter, stored)
 
@@ -259,8 +319,9 @@ class EngineOutbox:
     def pending(self, conn: object, limit: int = 500) -> list[OutboxEntry]:
         """Unpublished events of every source, oldest staged first."""
         self._es.refresh(index=self.index)
-        hits = self._es.search(index=self.index, query=_UNPUBLISHED, sort=_PENDING_ORDER, size=limit,
-                               track_total_hits=False)["hits"]["hits"]
+        hits = self._es.search(
+            index=self.index, query=_UNPUBLISHED, sort=_PENDING_ORDER, size=limit, track_total_hits=False
+        )["hits"]["hits"]
         return [_entry(hit["_source"]) for hit in hits]
 
     def pending_count(self, conn: object) -> int:
@@ -271,15 +332,27 @@ class EngineOutbox:
         now = format_time(self._clock())
         ops: list[dict[str, Any]] = []
         for event_id, partition, offset in acks:
-            ops += [{"update": {"_index": self.index, "_id": event_id}}, {"doc": {
-                "published_at": now, "kafka_partition": partition, "kafka_offset": offset,
-                "kafka_cluster_id": cluster_id}}]
+            ops += [
+                {"update": {"_index": self.index, "_id": event_id}},
+                {
+                    "doc": {
+                        "published_at": now,
+                        "kafka_partition": partition,
+                        "kafka_offset": offset,
+                        "kafka_cluster_id": cluster_id,
+                    }
+                },
+            ]
         bulk_write(self._es, ops)
 
     def published_topics(self, conn: object) -> set[str]:
         self._es.refresh(index=self.index)
-        found = self._es.search(index=self.index, query={"exists": {"field": "published_at"}}, size=0,
-                                aggs={"topics": {"terms": {"field": "topic", "size": 1000}}})
+        found = self._es.search(
+            index=self.index,
+            query={"exists": {"field": "published_at"}},
+            size=0,
+            aggs={"topics": {"terms": {"field": "topic", "size": 1000}}},
+        )
         return {bucket["key"] for bucket in found["aggregations"]["topics"]["buckets"]}
 
     def acked_high_water(self, conn: object) -> dict[tuple[str, int], int]:
@@ -287,32 +360,62 @@ class EngineOutbox:
         return {}
 
     def republish_unless_cluster(self, conn: object, cluster_id: str) -> int:
-        return self._make_pending_again({"bool": {
-            "filter": [{"exists": {"field": "published_at"}}, {"exists": {"field": "kafka_cluster_id"}}],
-            "must_not": [{"term": {"kafka_cluster_id": cluster_id}}]}})
+        return self._make_pending_again(
+            {
+                "bool": {
+                    "filter": [{"exists": {"field": "published_at"}}, {"exists": {"field": "kafka_cluster_id"}}],
+                    "must_not": [{"term": {"kafka_cluster_id": cluster_id}}],
+                }
+            }
+        )
 
     def republish_topic(self, conn: object, topic: str) -> int:
-        return self._make_pending_again({"bool": {
-            "filter": [{"exists": {"field": "published_at"}}, {"term": {"topic": topic}}]}})
+        return self._make_pending_again(
+            {"bool": {"filter": [{"exists": {"field": "published_at"}}, {"term": {"topic": topic}}]}}
+        )
 
     def _make_pending_again(self, query: dict[str, Any]) -> int:
         self._es.refresh(index=self.index)
         ops: list[dict[str, Any]] = []
         for hit in search_all(self._es, self.index, query, [{"_doc": "asc"}], source=False):
-            ops += [{"update": {"_index": self.index, "_id": hit["_id"]}}, {"doc": {
-                "published_at": None, "kafka_partition": None, "kafka_offset": None, "kafka_cluster_id": None}}]
+            ops += [
+                {"update": {"_index": self.index, "_id": hit["_id"]}},
+                {
+                    "doc": {
+                        "published_at": None,
+                        "kafka_partition": None,
+                        "kafka_offset": None,
+                        "kafka_cluster_id": None,
+                    }
+                },
+            ]
         bulk_write(self._es, ops)
         return len(ops) // 2
 
     def purge(self, conn: object) -> int:
         cutoff = format_time(self._clock() - self.retention)
-        return int(self._es.delete_by_query(index=self.index, query={"range": {"published_at": {"lt": cutoff}}},
-                                            conflicts="proceed")["deleted"])
+        return int(
+            self._es.delete_by_query(
+                index=self.index, query={"range": {"published_at": {"lt": cutoff}}}, conflicts="proceed"
+            )["deleted"]
+        )
 
 
 def _entry(doc: dict[str, Any]) -> OutboxEntry:
-    return OutboxEntry(topic=doc["topic"], key=doc["key"], event=CloudEvent(
-        id=doc["event_id"], source=doc["source"], type=doc["type"], subject=doc["subject"],
-        time=parse_time(doc["time"]), sequence=int(doc["sequence"]), data=base64.b64decode(doc["data"]),
-        datacontenttype=doc["datacontenttype"], dataschema=doc.get("dataschema"),
-        traceparent=doc.get("traceparent"), tracestate=doc.get("tracestate")))
+    return OutboxEntry(
+        topic=doc["topic"],
+        key=doc["key"],
+        event=CloudEvent(
+            id=doc["event_id"],
+            source=doc["source"],
+            type=doc["type"],
+            subject=doc["subject"],
+            time=parse_time(doc["time"]),
+            sequence=int(doc["sequence"]),
+            data=base64.b64decode(doc["data"]),
+            datacontenttype=doc["datacontenttype"],
+            dataschema=doc.get("dataschema"),
+            traceparent=doc.get("traceparent"),
+            tracestate=doc.get("tracestate"),
+        ),
+    )

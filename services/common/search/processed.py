@@ -28,10 +28,16 @@ from .engine import Conflict, NotFound, SearchEngine
 from .indices import IndexSpec
 
 PROCESSED_EVENTS_INDEX = IndexSpec(
-    name="processed-events", version=1,
-    mappings={"dynamic": "strict", "properties": {
-        "group": {"type": "keyword"}, "event_id": {"type": "keyword"}, "processed_at": {"type": "date"},
-    }},
+    name="processed-events",
+    version=1,
+    mappings={
+        "dynamic": "strict",
+        "properties": {
+            "group": {"type": "keyword"},
+            "event_id": {"type": "keyword"},
+            "processed_at": {"type": "date"},
+        },
+    },
     # Small documents looked up by id only: one shard; the refresh interval matters only to purge.
     settings={"number_of_shards": 1, "refresh_interval": "5s"},
 )
@@ -76,8 +82,10 @@ class SearchProcessedEvents:
         now = datetime.now(UTC).isoformat()
         ops: list[dict[str, Any]] = []
         for event_id in dict.fromkeys(event_ids):
-            ops += [{"create": {"_index": self._alias, "_id": self._doc_id(event_id)}},
-                    {"group": self.group, "event_id": event_id, "processed_at": now}]
+            ops += [
+                {"create": {"_index": self._alias, "_id": self._doc_id(event_id)}},
+                {"group": self.group, "event_id": event_id, "processed_at": now},
+            ]
         try:
             bulk_write(self._engine, ops)
         except BulkError as error:
@@ -87,8 +95,7 @@ class SearchProcessedEvents:
     def purge(self) -> int:
         """Forget ids of this group older than the retention (keep it longer than the outbox's)."""
         cutoff = (datetime.now(UTC) - self.retention).isoformat()
-        query = {"bool": {"filter": [{"term": {"group": self.group}},
-                                     {"range": {"processed_at": {"lt": cutoff}}}]}}
+        query = {"bool": {"filter": [{"term": {"group": self.group}}, {"range": {"processed_at": {"lt": cutoff}}}]}}
         self._engine.refresh(index=self._alias)  # marks since the last refresh are old enough too
         result = self._engine.delete_by_query(index=self._alias, query=query, refresh=True, conflicts="proceed")
         return int(result.get("deleted", 0))

@@ -19,15 +19,30 @@ from .bulk import bulk_write, index_op
 from .engine import SearchEngine
 from .indices import IndexSpec
 
-_KEYWORDS = ("trace_id", "span_id", "name", "status", "processing_activity_id", "data_subject_id",
-             "data_subject_id_type", "actor", "service")
+_KEYWORDS = (
+    "trace_id",
+    "span_id",
+    "name",
+    "status",
+    "processing_activity_id",
+    "data_subject_id",
+    "data_subject_id_type",
+    "actor",
+    "service",
+)
 
 PROCESSING_LOG_INDEX = IndexSpec(
-    name="processing-log", version=1,
-    mappings={"dynamic": "strict", "properties": {
-        **{name: {"type": "keyword"} for name in _KEYWORDS},
-        "start_time": {"type": "date"}, "end_time": {"type": "date"}, "write_seq": {"type": "long"},
-    }},
+    name="processing-log",
+    version=1,
+    mappings={
+        "dynamic": "strict",
+        "properties": {
+            **{name: {"type": "keyword"} for name in _KEYWORDS},
+            "start_time": {"type": "date"},
+            "end_time": {"type": "date"},
+            "write_seq": {"type": "long"},
+        },
+    },
     settings={"number_of_shards": 1, "refresh_interval": "1s"},
 )
 
@@ -40,8 +55,13 @@ def subject_query(data_subject_id: str) -> dict[str, Any]:
 
 
 def list_request(data_subject_id: str, limit: int, offset: int) -> dict[str, Any]:
-    return {"query": subject_query(data_subject_id), "sort": [{"write_seq": "asc"}],
-            "from_": offset, "size": limit, "track_total_hits": False}
+    return {
+        "query": subject_query(data_subject_id),
+        "sort": [{"write_seq": "asc"}],
+        "from_": offset,
+        "size": limit,
+        "track_total_hits": False,
+    }
 
 
 class SearchProcessingLog:
@@ -62,8 +82,9 @@ class SearchProcessingLog:
     def write_many(self, records: Sequence[ProcessingRecord]) -> None:
         operations: list[dict[str, Any]] = []
         for record in records:
-            operations += index_op(self._alias, uuid.uuid4().hex,
-                                   {**record.model_dump(mode="json"), "write_seq": self._next_seq()})
+            operations += index_op(
+                self._alias, uuid.uuid4().hex, {**record.model_dump(mode="json"), "write_seq": self._next_seq()}
+            )
         # The log is append-only and read rarely: no refresh on the request path.
         bulk_write(self._client, operations, refresh=False)
 
@@ -73,8 +94,9 @@ class SearchProcessingLog:
         return [ProcessingRecord(**{k: v for k, v in hit["_source"].items() if k != "write_seq"}) for hit in hits]
 
     def erase_subject(self, data_subject_id: str) -> int:
-        result = self._client.delete_by_query(index=self._alias, query=subject_query(data_subject_id),
-                                              refresh=True, conflicts="proceed")
+        result = self._client.delete_by_query(
+            index=self._alias, query=subject_query(data_subject_id), refresh=True, conflicts="proceed"
+        )
         return int(result["deleted"])
 
     def close(self) -> None:

@@ -10,13 +10,24 @@ from .engine import NotFound, SearchEngine
 PAGE_SIZE = 1000
 
 
-def search_all(engine: SearchEngine, index: str, query: dict[str, Any], sort: list[dict[str, Any]],
-               page_size: int = PAGE_SIZE, source: Any = True) -> Iterator[dict[str, Any]]:
+def search_all(
+    engine: SearchEngine,
+    index: str,
+    query: dict[str, Any],
+    sort: list[dict[str, Any]],
+    page_size: int = PAGE_SIZE,
+    source: Any = True,
+) -> Iterator[dict[str, Any]]:
     """Every hit of `query` in `sort` order; `sort` must end in a unique keyword field."""
     after: list[Any] | None = None
     while True:
-        body: dict[str, Any] = {"query": query, "sort": sort, "size": page_size, "track_total_hits": False,
-                                "source": source}
+        body: dict[str, Any] = {
+            "query": query,
+            "sort": sort,
+            "size": page_size,
+            "track_total_hits": False,
+            "source": source,
+        }
         if after is not None:
             body["search_after"] = after
         hits = engine.search(index=index, **body)["hits"]["hits"]

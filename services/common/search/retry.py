@@ -26,7 +26,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Full jitter (AWS architecture blog): uniform in [0, min(max, base * 2**attempt)]."""
-        return random.uniform(0.0, min(self.max_seconds, self.base_seconds * (2 ** attempt)))
+        return random.uniform(0.0, min(self.max_seconds, self.base_seconds * (2**attempt)))
 
 
 def is_transient_item(result: dict[str, Any]) -> bool:
@@ -37,8 +37,9 @@ def is_transient_item(result: dict[str, Any]) -> bool:
     return status == 403 and isinstance(error, dict) and error.get("type") == "cluster_block_exception"
 
 
-def bulk_with_item_retries(send: Callable[[list[dict[str, Any]]], dict[str, Any]],
-                           operations: Sequence[dict[str, Any]], policy: RetryPolicy) -> dict[str, Any]:
+def bulk_with_item_retries(
+    send: Callable[[list[dict[str, Any]]], dict[str, Any]], operations: Sequence[dict[str, Any]], policy: RetryPolicy
+) -> dict[str, Any]:
     """Send `operations`; resend only the items that failed transiently, in order, with backoff.
 
     The answer has one item per action in the original order, each the last answer for it.
@@ -73,6 +74,6 @@ def _split_actions(operations: Sequence[dict[str, Any]]) -> list[list[dict[str, 
     while i < len(lines):
         (kind,) = lines[i].keys()
         size = 1 if kind == "delete" else 2
-        actions.append(lines[i:i + size])
+        actions.append(lines[i : i + size])
         i += size
     return actions

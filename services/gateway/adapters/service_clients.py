@@ -39,8 +39,11 @@ def service_error(error: grpc.RpcError) -> ServiceError:
 
 
 def targets(settings: Settings, gateway: GatewaySettings) -> dict[str, str]:
-    configured = {"vacancies": gateway.vacancies_target, "matching": gateway.matching_target,
-                  "activities": gateway.activities_target}
+    configured = {
+        "vacancies": gateway.vacancies_target,
+        "matching": gateway.matching_target,
+        "activities": gateway.activities_target,
+    }
     return {name: configured[name] or f"localhost:{settings.port_of(name)}" for name in SERVICE_NAMES}
 
 

@@ -25,11 +25,21 @@ DESCRIPTION = (
     "Errors are `application/problem+json` (RFC 9457) in the language of `Accept-Language` (Dutch by default) "
     "with both languages in `localized` and the fields to fix in `invalidParams`."
 )
-_HTTP_CODES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-               405: "FAILED_PRECONDITION", 409: "ALREADY_EXISTS", 429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE"}
+_HTTP_CODES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    405: "FAILED_PRECONDITION",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    503: "UNAVAILABLE",
+}
 _NO_ROUTE = Text("Dit adres bestaat niet in deze API.", "This address does not exist in this API.")
-_BAD_BODY = Text("De inhoud van het verzoek is geen geldige JSON voor deze bewerking.",
-                 "The request body is not valid JSON for this operation.")
+_BAD_BODY = Text(
+    "De inhoud van het verzoek is geen geldige JSON voor deze bewerking.",
+    "The request body is not valid JSON for this operation.",
+)
 _BAD_VALUE = Text("Deze waarde klopt niet", "This value is not valid")
 
 
@@ -49,8 +59,16 @@ def _instance(request: Request) -> str:
 
 
 async def _service_error(request: Request, error: ServiceError) -> JSONResponse:
-    return problem_response(request, problem(error.code, language=_language(request), instance=_instance(request),
-                                             localized=error.localized, violations=error.violations))
+    return problem_response(
+        request,
+        problem(
+            error.code,
+            language=_language(request),
+            instance=_instance(request),
+            localized=error.localized,
+            violations=error.violations,
+        ),
+    )
 
 
 async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -59,22 +77,34 @@ async def _invalid_request(request: Request, error: RequestValidationError) -> J
     for item in error.errors():
         location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "header", "body")]
         params.append((".".join(location) or "body", f"{_BAD_VALUE.in_language(language)}: {item.get('msg', '')}"))
-    return problem_response(request, problem("INVALID_ARGUMENT", language=language, instance=_instance(request),
-                                             violations=params))
+    return problem_response(
+        request, problem("INVALID_ARGUMENT", language=language, instance=_instance(request), violations=params)
+    )
 
 
 async def _bad_body(request: Request, error: BodyError) -> JSONResponse:
     texts = {"nl-NL": f"{_BAD_BODY.nl} ({error})", "en-GB": f"{_BAD_BODY.en} ({error})"}
-    return problem_response(request, problem("INVALID_ARGUMENT", language=_language(request),
-                                             instance=_instance(request), localized=texts,
-                                             violations=[("body", str(error))]))
+    return problem_response(
+        request,
+        problem(
+            "INVALID_ARGUMENT",
+            language=_language(request),
+            instance=_instance(request),
+            localized=texts,
+            violations=[("body", str(error))],
+        ),
+    )
 
 
 async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(error.status_code, "UNKNOWN")
     texts = {"nl-NL": _NO_ROUTE.nl, "en-GB": _NO_ROUTE.en} if error.status_code == 404 else None
-    return problem_response(request, problem(code, language=_language(request), instance=_instance(request),
-                                             localized=texts, status=error.status_code))
+    return problem_response(
+        request,
+        problem(
+            code, language=_language(request), instance=_instance(request), localized=texts, status=error.status_code
+        ),
+    )
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -103,9 +133,14 @@ class ApiVersionHeader:
 
 
 def openapi_document(app: FastAPI) -> dict[str, Any]:
-    document = get_openapi(title="jobmatch API", version=API_VERSION, description=DESCRIPTION, routes=app.routes,
-                           servers=[{"url": "/api/v1"}],
-                           contact={"name": "jobmatch", "url": "https://example.org/jobmatch"})
+    document = get_openapi(
+        title="jobmatch API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        routes=app.routes,
+        servers=[{"url": "/api/v1"}],
+        contact={"name": "jobmatch", "url": "https://example.org/jobmatch"},
+    )
     document["components"]["schemas"].update(SCHEMAS.schemas)
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}

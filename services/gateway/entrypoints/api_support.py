@@ -46,8 +46,14 @@ def parse_body(body: Any, message: M) -> M:
     return message
 
 
-def answer(message: Message, request: Request, *, status_code: int = 200, next_page_token: str = "",
-           headers: dict[str, str] | None = None) -> JSONResponse:
+def answer(
+    message: Message,
+    request: Request,
+    *,
+    status_code: int = 200,
+    next_page_token: str = "",
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """`message` as JSON; a paged answer gets HAL `_links` to itself and to the next page."""
     document = to_json(message)
     if "pageSize" in request.query_params or next_page_token or hasattr(message, "next_page_token"):
@@ -76,26 +82,39 @@ _ERRORS = {
 }
 
 
-def responses(ok: Message | None, *, status: int = 200, description: str = "OK", leave_out: frozenset[str] = frozenset(),
-              errors: tuple[str, ...] = ("400", "401", "403", "404", "429", "503")) -> dict[int | str, Any]:
+def responses(
+    ok: Message | None,
+    *,
+    status: int = 200,
+    description: str = "OK",
+    leave_out: frozenset[str] = frozenset(),
+    errors: tuple[str, ...] = ("400", "401", "403", "404", "429", "503"),
+) -> dict[int | str, Any]:
     declared: dict[int | str, Any] = {}
     if ok is not None:
-        declared[status] = {"description": description,
-                            "content": {"application/json": {"schema": SCHEMAS.ref(ok.DESCRIPTOR, leave_out=leave_out)}}}
+        declared[status] = {
+            "description": description,
+            "content": {"application/json": {"schema": SCHEMAS.ref(ok.DESCRIPTOR, leave_out=leave_out)}},
+        }
     for code in errors:
         declared[code] = {"description": _ERRORS[code], "content": {MEDIA_TYPE: {"schema": _PROBLEM}}}
     return declared
 
 
 def request_body(message: Message, leave_out: frozenset[str], description: str) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "description": description, "content": {
-        "application/json": {"schema": SCHEMAS.ref(message.DESCRIPTOR, leave_out=leave_out)}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": SCHEMAS.ref(message.DESCRIPTOR, leave_out=leave_out)}},
+        }
+    }
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details; title and detail in the language asked for (Accept-Language), "
-                   "both languages in `localized`.",
+    "both languages in `localized`.",
     "required": ["type", "title", "status"],
     "properties": {
         "type": {"type": "string", "format": "uri"},
@@ -104,11 +123,27 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "instance": {"type": "string"},
         "code": {"type": "string"},
-        "localized": {"type": "array", "items": {"type": "object", "properties": {
-            "locale": {"type": "string", "enum": ["nl-NL", "en-GB"]},
-            "title": {"type": "string"}, "detail": {"type": "string"}}}},
-        "invalidParams": {"type": "array", "items": {"type": "object", "required": ["name", "reason"], "properties": {
-            "name": {"type": "string", "description": "the field, as the JSON names it (dotted path)"},
-            "reason": {"type": "string"}}}},
+        "localized": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "locale": {"type": "string", "enum": ["nl-NL", "en-GB"]},
+                    "title": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+        "invalidParams": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "reason"],
+                "properties": {
+                    "name": {"type": "string", "description": "the field, as the JSON names it (dotted path)"},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
     },
 }

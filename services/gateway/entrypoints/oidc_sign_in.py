@@ -47,12 +47,27 @@ def add_oidc_routes(app: FastAPI, settings: Settings, gateway: GatewaySettings) 
     @app.get("/inloggen/digid", include_in_schema=False)
     def start() -> RedirectResponse:
         state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
-        query = urlencode({"response_type": "code", "client_id": gateway.oidc_client_id,
-                           "redirect_uri": gateway.oidc_redirect_url, "scope": gateway.oidc_scopes, "state": state,
-                           "code_challenge": _challenge(verifier), "code_challenge_method": "S256"})
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": gateway.oidc_client_id,
+                "redirect_uri": gateway.oidc_redirect_url,
+                "scope": gateway.oidc_scopes,
+                "state": state,
+                "code_challenge": _challenge(verifier),
+                "code_challenge_method": "S256",
+            }
+        )
         response = RedirectResponse(f"{_discovery(settings)['authorization_endpoint']}?{query}", status_code=303)
-        response.set_cookie(FLOW_COOKIE, f"{state}.{verifier}", max_age=600, httponly=True,
-                            secure=gateway.cookie_secure, samesite="lax", path="/inloggen")
+        response.set_cookie(
+            FLOW_COOKIE,
+            f"{state}.{verifier}",
+            max_age=600,
+            httponly=True,
+            secure=gateway.cookie_secure,
+            samesite="lax",
+            path="/inloggen",
+        )
         return response
 
     @app.get("/inloggen/terug", include_in_schema=False)
@@ -60,10 +75,16 @@ def add_oidc_routes(app: FastAPI, settings: Settings, gateway: GatewaySettings) 
         expected, _, verifier = (request.cookies.get(FLOW_COOKIE) or "").partition(".")
         language = session.language(request)
         if not code or not expected or not secrets.compare_digest(expected, state):
-            return render(request, "error.html", 400, title=words(language)["error_title"],
-                          detail=words(language)["form_expired"])
-        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": gateway.oidc_redirect_url,
-                "client_id": gateway.oidc_client_id, "code_verifier": verifier}
+            return render(
+                request, "error.html", 400, title=words(language)["error_title"], detail=words(language)["form_expired"]
+            )
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": gateway.oidc_redirect_url,
+            "client_id": gateway.oidc_client_id,
+            "code_verifier": verifier,
+        }
         if gateway.oidc_client_secret is not None:
             form["client_secret"] = gateway.oidc_client_secret.get_secret_value()
         reply = httpx.post(_discovery(settings)["token_endpoint"], data=form, timeout=10)
@@ -71,8 +92,9 @@ def add_oidc_routes(app: FastAPI, settings: Settings, gateway: GatewaySettings) 
         try:
             verify_token(settings, token or "")
         except DomainError:
-            return render(request, "error.html", 401, title=words(language)["error_title"],
-                          detail=words(language)["sign_in_off"])
+            return render(
+                request, "error.html", 401, title=words(language)["error_title"], detail=words(language)["sign_in_off"]
+            )
         response = redirect("/vacatures")
         response.delete_cookie(FLOW_COOKIE, path="/inloggen")
         session.start_session(response, token, secure=gateway.cookie_secure)  # type: ignore[arg-type]

@@ -45,8 +45,13 @@ def reference_json(message: Message) -> dict[str, Any]:
     return json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
 
 
-_INT64 = {FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64,
-          FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
+_INT64 = {
+    FieldDescriptor.TYPE_INT64,
+    FieldDescriptor.TYPE_SINT64,
+    FieldDescriptor.TYPE_SFIXED64,
+    FieldDescriptor.TYPE_UINT64,
+    FieldDescriptor.TYPE_FIXED64,
+}
 Step = tuple[str, str, Any, bool, bool]  # field name, JSON name, converter (None: as it is), repeated, has presence
 _plans: dict[str, list[Step]] = {}
 
@@ -102,8 +107,10 @@ def _convert(message: Message, plan: list[Step]) -> dict[str, Any]:
             continue
         value = getattr(message, name)
         if isinstance(convert, tuple):  # a map
-            out[json_name] = {str(k) if not isinstance(k, bool) else ("true" if k else "false"): convert[2](v)
-                              for k, v in value.items()}
+            out[json_name] = {
+                str(k) if not isinstance(k, bool) else ("true" if k else "false"): convert[2](v)
+                for k, v in value.items()
+            }
         elif repeated:
             out[json_name] = [convert(v) for v in value] if convert else list(value)
         else:

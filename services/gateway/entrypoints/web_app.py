@@ -28,11 +28,21 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = session.language(request)
     token = session.session_token(request)
-    context.update(lang=lang, w=words(lang), signed_in=token is not None, csrf=session.form_token(token),
-                   here=request.url.path, dev_sign_in=request.app.state.gateway.dev_sign_in)
-    return templates.TemplateResponse(request, name, context, status_code=status_code,
-                                      headers={"Content-Language": "en-GB" if lang == "en" else "nl-NL",
-                                               "Cache-Control": "no-store"})
+    context.update(
+        lang=lang,
+        w=words(lang),
+        signed_in=token is not None,
+        csrf=session.form_token(token),
+        here=request.url.path,
+        dev_sign_in=request.app.state.gateway.dev_sign_in,
+    )
+    return templates.TemplateResponse(
+        request,
+        name,
+        context,
+        status_code=status_code,
+        headers={"Content-Language": "en-GB" if lang == "en" else "nl-NL", "Cache-Control": "no-store"},
+    )
 
 
 def redirect(path: str) -> RedirectResponse:
@@ -49,8 +59,13 @@ async def _service_error(request: Request, error: ServiceError) -> Any:
     fallback = DETAILS.get(error.code)
     detail = error.localized.get(locale) or (fallback.in_language(lang) if fallback else error.message)
     title = TITLES.get(error.code)
-    return render(request, "error.html", HTTP_STATUS.get(error.code, 500),
-                  title=title.in_language(lang) if title else words(lang)["error_title"], detail=detail)
+    return render(
+        request,
+        "error.html",
+        HTTP_STATUS.get(error.code, 500),
+        title=title.in_language(lang) if title else words(lang)["error_title"],
+        detail=detail,
+    )
 
 
 async def _http_error(request: Request, error: HTTPException) -> Any:
@@ -83,18 +98,29 @@ def create_web(settings: Settings, gateway: GatewaySettings, clients: Services) 
 
     @app.get("/inloggen", response_class=HTMLResponse, include_in_schema=False)
     def sign_in_page(request: Request) -> HTMLResponse:
-        return render(request, "sign_in.html", demo_clients=gateway.dev_sign_in_clients if gateway.dev_sign_in else (),
-                      oidc=gateway.oidc_web_sign_in)
+        return render(
+            request,
+            "sign_in.html",
+            demo_clients=gateway.dev_sign_in_clients if gateway.dev_sign_in else (),
+            oidc=gateway.oidc_web_sign_in,
+        )
 
     @app.post("/inloggen", include_in_schema=False)
     def sign_in(request: Request, client: Annotated[str, Form(max_length=64)] = "") -> Any:
         if not gateway.dev_sign_in or client not in gateway.dev_sign_in_clients:
             # Only the embedded stack's demo clients, and only where the stack turned this on.
-            return render(request, "sign_in.html", 400, demo_clients=gateway.dev_sign_in_clients if gateway.dev_sign_in else (),
-                          oidc=gateway.oidc_web_sign_in, error=words(session.language(request))["sign_in_off"])
+            return render(
+                request,
+                "sign_in.html",
+                400,
+                demo_clients=gateway.dev_sign_in_clients if gateway.dev_sign_in else (),
+                oidc=gateway.oidc_web_sign_in,
+                error=words(session.language(request))["sign_in_off"],
+            )
         response = redirect("/vacatures")
-        session.start_session(response, mint_token(settings, subject=client, role="client"),
-                              secure=gateway.cookie_secure)
+        session.start_session(
+            response, mint_token(settings, subject=client, role="client"), secure=gateway.cookie_secure
+        )
         return response
 
     @app.post("/uitloggen", include_in_schema=False)

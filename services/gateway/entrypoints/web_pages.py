@@ -52,30 +52,55 @@ Csrf = Annotated[str, Form(max_length=64)]
 
 @router.get("/vacatures", response_class=HTMLResponse)
 def feed_page(me: Signed, pagina: str = "", gemeld: str = "") -> HTMLResponse:
-    feed = me.call(me.services.matching.GetFeed, mpb.GetFeedRequest(client_id=me.client_id, page_size=10,
-                                                                     page_token=pagina))
+    feed = me.call(
+        me.services.matching.GetFeed, mpb.GetFeedRequest(client_id=me.client_id, page_size=10, page_token=pagina)
+    )
     return render(me.request, "feed.html", feed=feed, applied=gemeld, long_date=long_date)
 
 
 @router.post("/vacatures/{vacancy_id}/gesolliciteerd")
 def i_applied(vacancy_id: str, me: Signed, csrf: Csrf = "") -> Any:
     if not me.form_ok(csrf):
-        return render(me.request, "error.html", 403, title=words(me.language)["error_title"],
-                      detail=words(me.language)["form_expired"])
+        return render(
+            me.request,
+            "error.html",
+            403,
+            title=words(me.language)["error_title"],
+            detail=words(me.language)["form_expired"],
+        )
     # Matching turns APPLIED into ClientApplied; activities logs the sollicitatie activity from it.
-    me.call(me.services.matching.RecordFeedback, mpb.RecordFeedbackRequest(
-        client_id=me.client_id, vacancy_id=vacancy_id, kind=mpb.FEEDBACK_KIND_APPLIED))
+    me.call(
+        me.services.matching.RecordFeedback,
+        mpb.RecordFeedbackRequest(client_id=me.client_id, vacancy_id=vacancy_id, kind=mpb.FEEDBACK_KIND_APPLIED),
+    )
     return redirect(f"/vacatures?gemeld={vacancy_id}#vacature-{vacancy_id}")
 
 
 def _applications_page(me: Me, status_code: int = 200, **context: Any) -> HTMLResponse:
-    listed = me.call(me.services.activities.ListActivities,
-                     apb.ListActivitiesRequest(client_id=me.client_id, page_size=100))
-    context.setdefault("form", {"request_id": str(uuid.uuid4()), "type": str(apb.ACTIVITY_TYPE_VACANCY_APPLICATION),
-                                "channel": str(apb.CHANNEL_ONLINE)})
+    listed = me.call(
+        me.services.activities.ListActivities, apb.ListActivitiesRequest(client_id=me.client_id, page_size=100)
+    )
+    context.setdefault(
+        "form",
+        {
+            "request_id": str(uuid.uuid4()),
+            "type": str(apb.ACTIVITY_TYPE_VACANCY_APPLICATION),
+            "channel": str(apb.CHANNEL_ONLINE),
+        },
+    )
     context.setdefault("errors", {})
-    return render(me.request, "applications.html", status_code, activities=listed.activities, outcomes=OUTCOMES,
-                  channels=CHANNELS, kinds=KINDS, pick=pick, long_date=long_date, **context)
+    return render(
+        me.request,
+        "applications.html",
+        status_code,
+        activities=listed.activities,
+        outcomes=OUTCOMES,
+        channels=CHANNELS,
+        kinds=KINDS,
+        pick=pick,
+        long_date=long_date,
+        **context,
+    )
 
 
 @router.get("/sollicitaties", response_class=HTMLResponse)
@@ -100,18 +125,39 @@ def _form_errors(error: ServiceError, known: tuple[str, ...], language: str) -> 
 
 
 @router.post("/sollicitaties", response_class=HTMLResponse)
-def add_application(me: Signed, csrf: Csrf = "", request_id: Annotated[str, Form(max_length=64)] = "",
-                    employer: Annotated[str, Form(max_length=1000)] = "", position: Annotated[str, Form(max_length=1000)] = "",
-                    date: Annotated[str, Form(max_length=100)] = "", channel: Annotated[str, Form(max_length=4)] = "",
-                    type: Annotated[str, Form(max_length=4)] = "") -> Any:
-    form = {"request_id": request_id or str(uuid.uuid4()), "employer": employer, "position": position, "date": date,
-            "channel": channel, "type": type}
+def add_application(
+    me: Signed,
+    csrf: Csrf = "",
+    request_id: Annotated[str, Form(max_length=64)] = "",
+    employer: Annotated[str, Form(max_length=1000)] = "",
+    position: Annotated[str, Form(max_length=1000)] = "",
+    date: Annotated[str, Form(max_length=100)] = "",
+    channel: Annotated[str, Form(max_length=4)] = "",
+    type: Annotated[str, Form(max_length=4)] = "",
+) -> Any:
+    form = {
+        "request_id": request_id or str(uuid.uuid4()),
+        "employer": employer,
+        "position": position,
+        "date": date,
+        "channel": channel,
+        "type": type,
+    }
     if not me.form_ok(csrf):
         return _applications_page(me, 403, form=form, errors={"": words(me.language)["form_expired"]})
     try:
-        me.call(me.services.activities.LogActivity, apb.LogActivityRequest(
-            client_id=me.client_id, request_id=form["request_id"], type=_number(type), employer=employer.strip(),
-            position=position.strip(), date=date.strip(), channel=_number(channel)))
+        me.call(
+            me.services.activities.LogActivity,
+            apb.LogActivityRequest(
+                client_id=me.client_id,
+                request_id=form["request_id"],
+                type=_number(type),
+                employer=employer.strip(),
+                position=position.strip(),
+                date=date.strip(),
+                channel=_number(channel),
+            ),
+        )
     except ServiceError as error:
         if error.code not in FORM_ERRORS:
             raise
@@ -120,13 +166,16 @@ def add_application(me: Signed, csrf: Csrf = "", request_id: Annotated[str, Form
 
 
 @router.post("/sollicitaties/{activity_id}/uitkomst", response_class=HTMLResponse)
-def update_outcome(activity_id: str, me: Signed, csrf: Csrf = "",
-                   outcome: Annotated[str, Form(max_length=4)] = "") -> Any:
+def update_outcome(
+    activity_id: str, me: Signed, csrf: Csrf = "", outcome: Annotated[str, Form(max_length=4)] = ""
+) -> Any:
     if not me.form_ok(csrf):
         return _applications_page(me, 403, errors={"": words(me.language)["form_expired"]})
     try:
-        me.call(me.services.activities.UpdateActivityOutcome, apb.UpdateActivityOutcomeRequest(
-            client_id=me.client_id, activity_id=activity_id, outcome=_number(outcome)))
+        me.call(
+            me.services.activities.UpdateActivityOutcome,
+            apb.UpdateActivityOutcomeRequest(client_id=me.client_id, activity_id=activity_id, outcome=_number(outcome)),
+        )
     except ServiceError as error:
         if error.code not in FORM_ERRORS:
             raise
@@ -138,12 +187,19 @@ def update_outcome(activity_id: str, me: Signed, csrf: Csrf = "",
 @router.get("/hoe-sta-ik-ervoor", response_class=HTMLResponse)
 def status_page(me: Signed) -> HTMLResponse:
     try:
-        status = me.call(me.services.activities.GetObligationStatus,
-                         apb.GetObligationStatusRequest(client_id=me.client_id))
+        status = me.call(
+            me.services.activities.GetObligationStatus, apb.GetObligationStatusRequest(client_id=me.client_id)
+        )
     except ServiceError as error:
         if error.code not in ("NOT_FOUND", "FAILED_PRECONDITION"):
             raise
         return render(me.request, "status.html", sentence=words(me.language)["no_policy"], period=None)
     period = status.current
-    return render(me.request, "status.html", sentence=status_sentence(period, me.language), period=period,
-                  needed=list(period.needed) if me.language == "nl" else [], long_date=long_date)
+    return render(
+        me.request,
+        "status.html",
+        sentence=status_sentence(period, me.language),
+        period=period,
+        needed=list(period.needed) if me.language == "nl" else [],
+        long_date=long_date,
+    )

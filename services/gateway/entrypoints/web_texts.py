@@ -23,10 +23,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_out": ("Uitloggen", "Sign out"),
     "other_language": ("English", "Nederlands"),
     "other_language_hint": ("Read this website in English", "Lees deze website in het Nederlands"),
-    "feed_intro": ("Deze vacatures passen bij wat u zoekt. Bij elke vacature staat waarom.",
-                   "These vacancies fit what you are looking for. Each one says why."),
-    "feed_empty": ("Er zijn nu geen vacatures die bij u passen. Kijk later nog eens.",
-                   "There are no vacancies that fit you right now. Look again later."),
+    "feed_intro": (
+        "Deze vacatures passen bij wat u zoekt. Bij elke vacature staat waarom.",
+        "These vacancies fit what you are looking for. Each one says why.",
+    ),
+    "feed_empty": (
+        "Er zijn nu geen vacatures die bij u passen. Kijk later nog eens.",
+        "There are no vacancies that fit you right now. Look again later.",
+    ),
     "why": ("Waarom deze vacature?", "Why this vacancy?"),
     "new": ("Nieuw", "New"),
     "hours": ("uur per week", "hours a week"),
@@ -34,22 +38,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_vacancy": ("Bekijk de vacature bij de werkgever", "See the vacancy at the employer"),
     "i_applied": ("Ik heb gesolliciteerd", "I applied"),
     "applied_already": ("U heeft hierop gesolliciteerd.", "You applied for this one."),
-    "applied_done": ("Goed gedaan! We zetten deze sollicitatie in uw lijst. Zo telt ze mee voor uw sollicitatieplicht.",
-                     "Well done! We add this application to your list. That way it counts towards your duty to apply."),
+    "applied_done": (
+        "Goed gedaan! We zetten deze sollicitatie in uw lijst. Zo telt ze mee voor uw sollicitatieplicht.",
+        "Well done! We add this application to your list. That way it counts towards your duty to apply.",
+    ),
     "more": ("Meer vacatures", "More vacancies"),
-    "list_intro": ("Hier staan de sollicitaties en andere activiteiten die u heeft doorgegeven.",
-                   "These are the applications and other activities you told us about."),
+    "list_intro": (
+        "Hier staan de sollicitaties en andere activiteiten die u heeft doorgegeven.",
+        "These are the applications and other activities you told us about.",
+    ),
     "list_empty": ("U heeft nog niets doorgegeven.", "You have not told us about any yet."),
-    "col_date": ("Datum", "Date"), "col_employer": ("Werkgever", "Employer"),
-    "col_position": ("Functie", "Job"), "col_outcome": ("Uitkomst", "Outcome"),
+    "col_date": ("Datum", "Date"),
+    "col_employer": ("Werkgever", "Employer"),
+    "col_position": ("Functie", "Job"),
+    "col_outcome": ("Uitkomst", "Outcome"),
     "col_counts": ("Telt mee?", "Counts?"),
-    "yes": ("Ja", "Yes"), "no": ("Nee", "No"),
+    "yes": ("Ja", "Yes"),
+    "no": ("Nee", "No"),
     "save": ("Opslaan", "Save"),
     "outcome_for": ("Uitkomst van de sollicitatie bij", "Outcome of the application at"),
     "outcome_saved": ("De uitkomst is opgeslagen.", "The outcome is saved."),
     "add_title": ("Een sollicitatie toevoegen", "Add an application"),
-    "add_intro": ("Heeft u gesolliciteerd op een baan die niet in uw lijst met vacatures stond? Vul het hier in.",
-                  "Did you apply for a job that was not in your list of vacancies? Fill it in here."),
+    "add_intro": (
+        "Heeft u gesolliciteerd op een baan die niet in uw lijst met vacatures stond? Vul het hier in.",
+        "Did you apply for a job that was not in your list of vacancies? Fill it in here.",
+    ),
     "employer": ("Naam van de werkgever", "Name of the employer"),
     "position": ("Functie", "Job"),
     "position_hint": ("Bijvoorbeeld: kok, chauffeur, verzorgende", "For example: cook, driver, carer"),
@@ -59,17 +72,27 @@ WORDS: dict[str, tuple[str, str]] = {
     "kind": ("Soort sollicitatie", "Kind of application"),
     "add_button": ("Sollicitatie toevoegen", "Add application"),
     "added": ("De sollicitatie is toegevoegd.", "The application is added."),
-    "form_errors": ("Niet alles is goed ingevuld. Kijk bij deze vragen:", "Not everything is filled in correctly. See:"),
+    "form_errors": (
+        "Niet alles is goed ingevuld. Kijk bij deze vragen:",
+        "Not everything is filled in correctly. See:",
+    ),
     "status_intro": ("Zo staat uw sollicitatieplicht ervoor in deze periode.", "Your duty to apply in this period."),
     "still_needed": ("Wat moet u nog doen?", "What do you still need to do?"),
     "period": ("Deze periode", "This period"),
-    "no_policy": ("Er is voor u (nog) geen sollicitatieplicht vastgelegd.", "No duty to apply has been set for you (yet)."),
-    "sign_in_intro": ("Dit is de proefomgeving. Kies een proefpersoon om in te loggen.",
-                      "This is the test environment. Choose a test person to sign in as."),
+    "no_policy": (
+        "Er is voor u (nog) geen sollicitatieplicht vastgelegd.",
+        "No duty to apply has been set for you (yet).",
+    ),
+    "sign_in_intro": (
+        "Dit is de proefomgeving. Kies een proefpersoon om in te loggen.",
+        "This is the test environment. Choose a test person to sign in as.",
+    ),
     "sign_in_who": ("Proefpersoon", "Test person"),
     "sign_in_oidc": ("Inloggen met DigiD", "Sign in with DigiD"),
-    "sign_in_off": ("Inloggen is hier niet ingesteld. Neem contact op met uw gemeente.",
-                    "Signing in is not set up here. Contact your municipality."),
+    "sign_in_off": (
+        "Inloggen is hier niet ingesteld. Neem contact op met uw gemeente.",
+        "Signing in is not set up here. Contact your municipality.",
+    ),
     "error_title": ("Dat lukte niet", "That did not work"),
     "back": ("Terug naar Vacatures voor u", "Back to Vacancies for you"),
     "form_expired": ("Het formulier was verlopen. Probeer het opnieuw.", "The form had expired. Try again."),
@@ -117,20 +140,36 @@ def status_sentence(period: apb.ObligationPeriod, language: str) -> str:
     end, deadline = long_date(period.end_date, language), long_date(period.deadline_date, language)
     counted, required, needed = period.counted, period.required, period.still_needed
     if period.status == apb.PERIOD_STATUS_EXEMPT:
-        return "You do not need to apply for jobs in this period." if en else \
-            "U hoeft in deze periode niet te solliciteren."
+        return (
+            "You do not need to apply for jobs in this period."
+            if en
+            else "U hoeft in deze periode niet te solliciteren."
+        )
     if period.status == apb.PERIOD_STATUS_MET or needed <= 0:
-        return (f"You have done enough: {counted} of the {required} activities in this period count."
-                if en else f"U heeft genoeg gedaan: {counted} van de {required} activiteiten in deze periode tellen mee.")
+        return (
+            f"You have done enough: {counted} of the {required} activities in this period count."
+            if en
+            else f"U heeft genoeg gedaan: {counted} van de {required} activiteiten in deze periode tellen mee."
+        )
     if period.status == apb.PERIOD_STATUS_NOTICE:
         respond = long_date(period.respond_by_date, language)
-        return (f"You did {counted} of the {required} activities; you may tell us why until {respond}."
-                if en else f"U deed {counted} van de {required} activiteiten; u mag tot {respond} uitleggen waarom.")
+        return (
+            f"You did {counted} of the {required} activities; you may tell us why until {respond}."
+            if en
+            else f"U deed {counted} van de {required} activiteiten; u mag tot {respond} uitleggen waarom."
+        )
     if period.status == apb.PERIOD_STATUS_MISSED:
-        return (f"You did {counted} of the {required} activities in this period: not enough."
-                if en else f"U deed {counted} van de {required} activiteiten in deze periode: dat is te weinig.")
+        return (
+            f"You did {counted} of the {required} activities in this period: not enough."
+            if en
+            else f"U deed {counted} van de {required} activiteiten in deze periode: dat is te weinig."
+        )
     if en:
-        return (f"You have done {counted} of the {required} activities that count. Do {needed} more by {end} "
-                f"and tell us by {deadline} at the latest.")
-    return (f"U heeft {counted} van de {required} activiteiten gedaan die meetellen. Doe er nog {needed} vóór of op "
-            f"{end} en geef ze uiterlijk {deadline} door.")
+        return (
+            f"You have done {counted} of the {required} activities that count. Do {needed} more by {end} "
+            f"and tell us by {deadline} at the latest."
+        )
+    return (
+        f"U heeft {counted} van de {required} activiteiten gedaan die meetellen. Doe er nog {needed} vóór of op "
+        f"{end} en geef ze uiterlijk {deadline} door."
+    )

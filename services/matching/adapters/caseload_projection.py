@@ -39,18 +39,25 @@ class SqliteCaseloadProjection:
 
     def unassign(self, caseworker_id: str, client_id: str) -> None:
         with self._lock, self._conn:
-            self._conn.execute("DELETE FROM caseload_projection WHERE caseworker_id = ? AND client_id = ?",
-                               (caseworker_id, client_id))
+            self._conn.execute(
+                "DELETE FROM caseload_projection WHERE caseworker_id = ? AND client_id = ?", (caseworker_id, client_id)
+            )
 
     def is_assigned(self, caseworker_id: str, client_id: str) -> bool:
         with self._lock:
-            return self._conn.execute("SELECT 1 FROM caseload_projection WHERE caseworker_id = ? AND client_id = ?",
-                                      (caseworker_id, client_id)).fetchone() is not None
+            return (
+                self._conn.execute(
+                    "SELECT 1 FROM caseload_projection WHERE caseworker_id = ? AND client_id = ?",
+                    (caseworker_id, client_id),
+                ).fetchone()
+                is not None
+            )
 
     def clients_of(self, caseworker_id: str) -> frozenset[str]:
         with self._lock:
-            rows = self._conn.execute("SELECT client_id FROM caseload_projection WHERE caseworker_id = ?",
-                                      (caseworker_id,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT client_id FROM caseload_projection WHERE caseworker_id = ?", (caseworker_id,)
+            ).fetchall()
         return frozenset(r[0] for r in rows)
 
 
@@ -71,8 +78,12 @@ class ElasticsearchCaseloadProjection:
         pass
 
     def assign(self, caseworker_id: str, client_id: str) -> None:
-        self._es.index(index=self._index, id=_doc_id(caseworker_id, client_id),
-                       document={"caseworker_id": caseworker_id, "client_id": client_id}, refresh=self._refresh)
+        self._es.index(
+            index=self._index,
+            id=_doc_id(caseworker_id, client_id),
+            document={"caseworker_id": caseworker_id, "client_id": client_id},
+            refresh=self._refresh,
+        )
 
     def unassign(self, caseworker_id: str, client_id: str) -> None:
         try:
@@ -84,6 +95,11 @@ class ElasticsearchCaseloadProjection:
         return get_source(self._es, self._index, _doc_id(caseworker_id, client_id)) is not None
 
     def clients_of(self, caseworker_id: str) -> frozenset[str]:
-        hits = search_all(self._es, self._index, {"term": {"caseworker_id": caseworker_id}},
-                          [{"client_id": "asc"}], source=["client_id"])
+        hits = search_all(
+            self._es,
+            self._index,
+            {"term": {"caseworker_id": caseworker_id}},
+            [{"client_id": "asc"}],
+            source=["client_id"],
+        )
         return frozenset(hit["_source"]["client_id"] for hit in hits)

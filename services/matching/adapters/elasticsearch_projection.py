@@ -87,8 +87,13 @@ class VacancyProjection:
             return {}
         return dict(state["_source"].get("announced") or {})
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def apply_vacancy(
+        self,
+        vacancy: OpenVacancy,
+        matches: list[ProfileMatch],
+        unmatched: Sequence[str],
+        events: Sequence[PendingEvent],
+    ) -> bool:
         # Written with the seq_no of what the events were decided on (or create-only): a concurrent
         # writer makes this raise Conflict, and the event is handled again on the state that won.
         state, closure = self._recall(vacancy.vacancy_id) or self._current(vacancy.vacancy_id)
@@ -97,8 +102,11 @@ class VacancyProjection:
             return False
         if closed_over(vacancy.source_updated_at, closure):
             return False
-        guard: dict[str, Any] = ({"op_type": "create"} if state is None else
-                                 {"if_seq_no": state["_seq_no"], "if_primary_term": state["_primary_term"]})
+        guard: dict[str, Any] = (
+            {"op_type": "create"}
+            if state is None
+            else {"if_seq_no": state["_seq_no"], "if_primary_term": state["_primary_term"]}
+        )
         announced = {match.client_id: match.score for match in matches}  # `unmatched` left it
         document = m.vacancy_document(compile_vacancy(vacancy), vacancy.model_dump(mode="json"), announced)
         document = self._outbox.embed(document, events, already=stored)
@@ -107,17 +115,22 @@ class VacancyProjection:
             self._outbox.settle(self._vacancies, vacancy.vacancy_id)
         return True
 
-    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def close_vacancy(
+        self, vacancy_id: str, closed_at: datetime, clients: Sequence[str], events: Sequence[PendingEvent]
+    ) -> bool:
         self._check_unchanged(vacancy_id, _raw(self._es, self._vacancies, vacancy_id))
         found = _raw(self._es, self._closed, vacancy_id)
         stored = found["_source"] if found else None
         if stored is not None:  # a later closure stays the one that counts
             closed_at = max(closed_at, datetime.fromisoformat(stored["closed_at"]))
-        guard: dict[str, Any] = ({"op_type": "create"} if found is None else
-                                 {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]})
-        tombstone = self._outbox.embed({"vacancy_id": vacancy_id, "closed_at": closed_at.isoformat()},
-                                       events, already=stored)
+        guard: dict[str, Any] = (
+            {"op_type": "create"}
+            if found is None
+            else {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
+        )
+        tombstone = self._outbox.embed(
+            {"vacancy_id": vacancy_id, "closed_at": closed_at.isoformat()}, events, already=stored
+        )
         self._es.index(index=self._closed, id=vacancy_id, document=tombstone, **guard)
         removed = self._remove_closed(vacancy_id, tombstone)
         if tombstone.get("pending_events"):

@@ -47,8 +47,11 @@ class VacancyProjectionBatch:
             state = found if found.get("found") else None
             closure = closed["_source"] if closed.get("found") else None
             stored = OpenVacancy.model_validate(state["_source"]["doc"]) if state else None
-            told = ({} if state is None or closed_over(_updated_at(state["_source"]), closure)
-                    else dict(state["_source"].get("announced") or {}))
+            told = (
+                {}
+                if state is None or closed_over(_updated_at(state["_source"]), closure)
+                else dict(state["_source"].get("announced") or {})
+            )
             reads.append(VacancyRead(vacancy_id, stored, told, (state, closure)))
         return reads
 
@@ -69,8 +72,9 @@ class VacancyProjectionBatch:
             announced = {match.client_id: match.score for match in change.matches}  # `unmatched` left it
             criteria = change.criteria or compile_vacancy(vacancy)
             document = m.vacancy_document(criteria, vacancy.model_dump(mode="json"), announced)
-            document = self._outbox.embed(document, change.events,
-                                          already=state["_source"] if state is not None else None)
+            document = self._outbox.embed(
+                document, change.events, already=state["_source"] if state is not None else None
+            )
             ops += [{"index" if state is not None else "create": meta}, document]
             written.append(n)
         if not ops:
@@ -83,8 +87,14 @@ class VacancyProjectionBatch:
             if status < 300:
                 outcomes[n] = True
                 if document.get("pending_events"):
-                    settle.append((changes[n].vacancy.vacancy_id, document["pending_events"], result["_seq_no"],
-                                   result["_primary_term"]))
+                    settle.append(
+                        (
+                            changes[n].vacancy.vacancy_id,
+                            document["pending_events"],
+                            result["_seq_no"],
+                            result["_primary_term"],
+                        )
+                    )
             elif status == 409:
                 outcomes[n] = None
         self._outbox.settle_written(self._vacancies, settle)

@@ -91,8 +91,9 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
         return SearchProfile.model_validate(found["doc"]) if found else None
 
     def save_profile(self, profile: SearchProfile) -> None:
-        document = m.profile_document(compile_profile(profile), profile.model_dump(mode="json"),
-                                      profile.updated_at.isoformat())
+        document = m.profile_document(
+            compile_profile(profile), profile.model_dump(mode="json"), profile.updated_at.isoformat()
+        )
         self._es.index(index=self._profiles, id=profile.client_id, document=document, refresh=self._refresh)
 
     def delete_profile(self, client_id: str) -> bool:
@@ -113,8 +114,10 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
         query = m.reverse_match_query(vacancy)
         if query is None:
             return []
-        candidates = [compile_profile(SearchProfile.model_validate(hit["_source"]["doc"]))
-                      for hit in search_all(self._es, self._profiles, query, m.BY_CLIENT, source=["doc"])]
+        candidates = [
+            compile_profile(SearchProfile.model_validate(hit["_source"]["doc"]))
+            for hit in search_all(self._es, self._profiles, query, m.BY_CLIENT, source=["doc"])
+        ]
         return brute_force_matches(candidates, vacancy, today)
 
     def find_matching_many(self, vacancies: Sequence[VacancyCriteria], today: date) -> list[list[ProfileMatch]]:
@@ -133,11 +136,26 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
         shared = m.any_occupation_query([vacancy.keys for vacancy in asked])
         if self._es.count(index=self._profiles, query=shared) <= limit:
             candidates = self._candidates(shared, limit)
-            return [brute_force_matches(candidates.of(vacancy.keys), vacancy, today) if query is not None else []
-                    for vacancy, query in zip(vacancies, queries, strict=True)]
-        answers = iter(self._es.msearch(index=self._profiles, searches=[
-            {"query": query, "sort": m.BY_CLIENT, "size": PAGE_SIZE, "track_total_hits": False, "source": ["doc"]}
-            for query in queries if query is not None]))
+            return [
+                brute_force_matches(candidates.of(vacancy.keys), vacancy, today) if query is not None else []
+                for vacancy, query in zip(vacancies, queries, strict=True)
+            ]
+        answers = iter(
+            self._es.msearch(
+                index=self._profiles,
+                searches=[
+                    {
+                        "query": query,
+                        "sort": m.BY_CLIENT,
+                        "size": PAGE_SIZE,
+                        "track_total_hits": False,
+                        "source": ["doc"],
+                    }
+                    for query in queries
+                    if query is not None
+                ],
+            )
+        )
         found: list[list[ProfileMatch]] = []
         for vacancy, query in zip(vacancies, queries, strict=True):
             if query is None:
@@ -146,8 +164,13 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
             hits = next(answers)["hits"]["hits"]
             if len(hits) >= PAGE_SIZE:  # more than a page: the rest as `find_matching` reads it
                 hits = list(search_all(self._es, self._profiles, query, m.BY_CLIENT, source=["doc"]))
-            found.append(brute_force_matches([compile_profile(SearchProfile.model_validate(hit["_source"]["doc"]))
-                                              for hit in hits], vacancy, today))
+            found.append(
+                brute_force_matches(
+                    [compile_profile(SearchProfile.model_validate(hit["_source"]["doc"])) for hit in hits],
+                    vacancy,
+                    today,
+                )
+            )
         return found
 
     def _candidates(self, query: dict[str, Any], limit: int) -> CandidatesByKey:
@@ -187,8 +210,13 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
                 except Conflict:
                     continue  # the other device's first visit came first
             try:
-                self._es.index(index=self._feed_state, id=client_id, document=document,
-                               if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"])
+                self._es.index(
+                    index=self._feed_state,
+                    id=client_id,
+                    document=document,
+                    if_seq_no=found["_seq_no"],
+                    if_primary_term=found["_primary_term"],
+                )
             except Conflict:
                 continue
             return datetime.fromisoformat(found["_source"]["last_visit_at"])
@@ -200,13 +228,19 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
             found.setdefault(hit["_source"]["vacancy_id"], set()).add(FeedbackKind(hit["_source"]["kind"]))
         return found
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
-                     events: Sequence[PendingEvent] = ()) -> bool:
+    def add_feedback(
+        self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime, events: Sequence[PendingEvent] = ()
+    ) -> bool:
         doc_id = m.feedback_doc_id(client_id, vacancy_id, int(kind))
         document = {"client_id": client_id, "vacancy_id": vacancy_id, "kind": int(kind), "recorded_at": at.isoformat()}
         try:
-            self._es.index(index=self._feedback, id=doc_id, op_type="create",
-                           document=self._outbox.embed(document, events), refresh=self._refresh)
+            self._es.index(
+                index=self._feedback,
+                id=doc_id,
+                op_type="create",
+                document=self._outbox.embed(document, events),
+                refresh=self._refresh,
+            )
         except Conflict:
             if events:  # recorded before (the first time counts); a first try may have died before settling
                 self._outbox.settle(self._feedback, doc_id)
@@ -229,28 +263,43 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
         if stored and stored.get("pending_events"):
             events = []
         elif self._holds_anything_of(client_id):
-            events = [PendingEvent(topic=PRIVACY, key=client_id, event_type=EVENT_TYPE_ERASED,
-                                   subject=f"client/{client_id}", data=erased.SerializeToString(),
-                                   schema=erased.DESCRIPTOR.full_name)]
+            events = [
+                PendingEvent(
+                    topic=PRIVACY,
+                    key=client_id,
+                    event_type=EVENT_TYPE_ERASED,
+                    subject=f"client/{client_id}",
+                    data=erased.SerializeToString(),
+                    schema=erased.DESCRIPTOR.full_name,
+                )
+            ]
         else:
             if found is not None:  # settled, but its writer died before dropping it
                 self._drop_record(client_id)
             return {"search_profile": 0, "feedback": 0, "feed_state": 0, "vacancy_match": 0}
-        guard = ({"op_type": "create"} if found is None else
-                 {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]})
+        guard = (
+            {"op_type": "create"}
+            if found is None
+            else {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
+        )
         record = {"client_id": client_id, "erased_at": erased.erased_at.ToDatetime(tzinfo=UTC).isoformat()}
-        self._es.index(index=self._erasures, id=client_id, document=self._outbox.embed(record, events, already=stored),
-                       **guard)
+        self._es.index(
+            index=self._erasures, id=client_id, document=self._outbox.embed(record, events, already=stored), **guard
+        )
         return self._finish_erasure(client_id)[0]
 
     def _finish_erasure(self, client_id: str) -> tuple[dict[str, int], int]:
         """Derived from the record: remove the client's data, settle the event, drop the record."""
         query = m.client_query(client_id)
         counts = {}
-        for name, index in (("search_profile", self._profiles), ("feedback", self._feedback),
-                            ("feed_state", self._feed_state)):
-            counts[name] = int(self._es.delete_by_query(index=index, query=query, refresh=True,
-                                                        conflicts="proceed")["deleted"])
+        for name, index in (
+            ("search_profile", self._profiles),
+            ("feedback", self._feedback),
+            ("feed_state", self._feed_state),
+        ):
+            counts[name] = int(
+                self._es.delete_by_query(index=index, query=query, refresh=True, conflicts="proceed")["deleted"]
+            )
         counts["vacancy_match"] = self._forget_announced(client_id)
         staged = self._outbox.settle(self._erasures, client_id)
         self._drop_record(client_id)
@@ -264,8 +313,12 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
 
     def _holds_anything_of(self, client_id: str) -> bool:
         query = m.client_query(client_id)
-        for index, where in ((self._profiles, query), (self._feedback, query), (self._feed_state, query),
-                             (self._vacancies, m.announced_to_query(client_id))):
+        for index, where in (
+            (self._profiles, query),
+            (self._feedback, query),
+            (self._feed_state, query),
+            (self._vacancies, m.announced_to_query(client_id)),
+        ):
             self._es.refresh(index=index)
             if self._es.count(index=index, query=where):
                 return True
@@ -284,8 +337,13 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
                 source["announced"] = {c: s for c, s in source["announced"].items() if c != client_id}
                 source["announced_clients"] = sorted(source["announced"])
                 try:
-                    self._es.index(index=self._vacancies, id=hit["_id"], document=source,
-                                   if_seq_no=state["_seq_no"], if_primary_term=state["_primary_term"])
+                    self._es.index(
+                        index=self._vacancies,
+                        id=hit["_id"],
+                        document=source,
+                        if_seq_no=state["_seq_no"],
+                        if_primary_term=state["_primary_term"],
+                    )
                 except Conflict:
                     continue  # a vacancy event wrote it meanwhile: read it again
                 forgotten += 1
@@ -300,14 +358,21 @@ class ElasticsearchMatchingStore(VacancyProjection, VacancyProjectionBatch):
         staged = self.finish_closures(self._pending_ids(self._closed, cutoff))
         for client_id in self._pending_ids(self._erasures, cutoff):
             staged += self._finish_erasure(client_id)[1]
-        self._es.delete_by_query(index=self._erasures, conflicts="proceed",  # settled; their writer died
-                                 query={"bool": {"must_not": [{"exists": {"field": "pending_since"}}]}})
+        self._es.delete_by_query(
+            index=self._erasures,
+            conflicts="proceed",  # settled; their writer died
+            query={"bool": {"must_not": [{"exists": {"field": "pending_since"}}]}},
+        )
         return staged + self._outbox.sweep([self._vacancies, self._feedback], older_than_s)
 
     def _pending_ids(self, index: str, cutoff: str) -> list[str]:
         self._es.refresh(index=index)
-        return [hit["_id"] for hit in search_all(self._es, index, {"range": {"pending_since": {"lte": cutoff}}},
-                                                 [{"_doc": "asc"}], source=False)]
+        return [
+            hit["_id"]
+            for hit in search_all(
+                self._es, index, {"range": {"pending_since": {"lte": cutoff}}}, [{"_doc": "asc"}], source=False
+            )
+        ]
 
     def _raw(self, index: str, doc_id: str) -> dict[str, Any] | None:
         try:

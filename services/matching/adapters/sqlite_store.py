@@ -125,19 +125,29 @@ class SqliteMatchingStore:
 
     def match_set(self, vacancy_id: str) -> dict[str, float]:
         with self._lock:
-            return dict(self._conn.execute("SELECT client_id, score FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,)))
+            return dict(
+                self._conn.execute("SELECT client_id, score FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,))
+            )
 
     def _is_stale(self, conn: sqlite3.Connection, vacancy: OpenVacancy) -> bool:
         """A newer version, or a closure at or after this version, is stored already."""
         row = conn.execute("SELECT body FROM open_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,)).fetchone()
         if row is not None and vacancy.is_older_than(OpenVacancy.model_validate_json(row[0])):
             return True
-        closed = conn.execute("SELECT closed_at FROM closed_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,)).fetchone()
-        return closed is not None and (vacancy.source_updated_at is None
-                                       or vacancy.source_updated_at <= datetime.fromisoformat(closed[0]))
+        closed = conn.execute(
+            "SELECT closed_at FROM closed_vacancy WHERE vacancy_id = ?", (vacancy.vacancy_id,)
+        ).fetchone()
+        return closed is not None and (
+            vacancy.source_updated_at is None or vacancy.source_updated_at <= datetime.fromisoformat(closed[0])
+        )
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def apply_vacancy(
+        self,
+        vacancy: OpenVacancy,
+        matches: list[ProfileMatch],
+        unmatched: Sequence[str],
+        events: Sequence[PendingEvent],
+    ) -> bool:
         with self._lock, self._conn as conn:
             if self._is_stale(conn, vacancy):
                 return False
@@ -147,20 +157,26 @@ class SqliteMatchingStore:
                 (vacancy.vacancy_id, vacancy.model_dump_json()),
             )
             conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy.vacancy_id,))
-            conn.executemany("INSERT INTO vacancy_match (vacancy_id, client_id, score) VALUES (?, ?, ?)",
-                             [(vacancy.vacancy_id, m.client_id, m.score) for m in matches])
+            conn.executemany(
+                "INSERT INTO vacancy_match (vacancy_id, client_id, score) VALUES (?, ?, ?)",
+                [(vacancy.vacancy_id, m.client_id, m.score) for m in matches],
+            )
             if events:
                 self._outbox.add_many(conn, events)
             self._vacancies.upsert(compile_vacancy(vacancy))
         return True
 
-    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def close_vacancy(
+        self, vacancy_id: str, closed_at: datetime, clients: Sequence[str], events: Sequence[PendingEvent]
+    ) -> bool:
         with self._lock, self._conn as conn:
             removed = conn.execute("DELETE FROM open_vacancy WHERE vacancy_id = ?", (vacancy_id,)).rowcount
             conn.execute("DELETE FROM vacancy_match WHERE vacancy_id = ?", (vacancy_id,))
-            conn.execute("INSERT INTO closed_vacancy (vacancy_id, closed_at) VALUES (?, ?) ON CONFLICT (vacancy_id) "
-                         "DO UPDATE SET closed_at = max(closed_at, excluded.closed_at)", (vacancy_id, closed_at.isoformat()))
+            conn.execute(
+                "INSERT INTO closed_vacancy (vacancy_id, closed_at) VALUES (?, ?) ON CONFLICT (vacancy_id) "
+                "DO UPDATE SET closed_at = max(closed_at, excluded.closed_at)",
+                (vacancy_id, closed_at.isoformat()),
+            )
             if events:
                 self._outbox.add_many(conn, events)
             self._vacancies.remove(vacancy_id)
@@ -170,24 +186,31 @@ class SqliteMatchingStore:
     def record_visit(self, client_id: str, at: datetime) -> datetime | None:
         with self._lock, self._conn as conn:
             row = conn.execute("SELECT last_visit_at FROM feed_state WHERE client_id = ?", (client_id,)).fetchone()
-            conn.execute("""INSERT INTO feed_state (client_id, last_visit_at) VALUES (?, ?)
+            conn.execute(
+                """INSERT INTO feed_state (client_id, last_visit_at) VALUES (?, ?)
                             ON CONFLICT (client_id) DO UPDATE SET last_visit_at = excluded.last_visit_at""",
-                         (client_id, at.isoformat()))
+                (client_id, at.isoformat()),
+            )
         return datetime.fromisoformat(row[0]) if row else None
 
     def feedback_of(self, client_id: str) -> dict[str, set[FeedbackKind]]:
         with self._lock:
-            rows = self._conn.execute("SELECT vacancy_id, kind FROM feedback WHERE client_id = ?", (client_id,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT vacancy_id, kind FROM feedback WHERE client_id = ?", (client_id,)
+            ).fetchall()
         found: dict[str, set[FeedbackKind]] = {}
         for vacancy_id, kind in rows:
             found.setdefault(vacancy_id, set()).add(FeedbackKind(kind))
         return found
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
-                     events: Sequence[PendingEvent] = ()) -> bool:
+    def add_feedback(
+        self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime, events: Sequence[PendingEvent] = ()
+    ) -> bool:
         with self._lock, self._conn as conn:
-            added = conn.execute("INSERT OR IGNORE INTO feedback (client_id, vacancy_id, kind, recorded_at) "
-                                 "VALUES (?, ?, ?, ?)", (client_id, vacancy_id, int(kind), at.isoformat())).rowcount
+            added = conn.execute(
+                "INSERT OR IGNORE INTO feedback (client_id, vacancy_id, kind, recorded_at) VALUES (?, ?, ?, ?)",
+                (client_id, vacancy_id, int(kind), at.isoformat()),
+            ).rowcount
             if added and events:
                 self._outbox.add_many(conn, events)
         return bool(added)
@@ -203,7 +226,13 @@ class SqliteMatchingStore:
                 "feed_state": conn.execute("DELETE FROM feed_state WHERE client_id = ?", (client_id,)).rowcount,
                 "vacancy_match": conn.execute("DELETE FROM vacancy_match WHERE client_id = ?", (client_id,)).rowcount,
             }
-            self._outbox.add(conn, topic=PRIVACY, key=client_id, event_type=EVENT_TYPE_ERASED,
-                             subject=f"client/{client_id}", message=erased)
+            self._outbox.add(
+                conn,
+                topic=PRIVACY,
+                key=client_id,
+                event_type=EVENT_TYPE_ERASED,
+                subject=f"client/{client_id}",
+                message=erased,
+            )
             self._profiles.remove(client_id)
         return counts

@@ -53,14 +53,14 @@ class GrowableColumns:
         end = self._size + len(values)
         if end > len(column):
             grown = np.empty(max(end, 2 * len(column)), dtype=column.dtype)
-            grown[:self._size] = column[:self._size]
+            grown[: self._size] = column[: self._size]
             self._data[name] = column = grown
-        column[self._size:end] = values
+        column[self._size : end] = values
         self._size = end
 
     def __getitem__(self, name: str) -> np.ndarray:
         """The live part of a column (a view: do not keep it across appends)."""
-        return self._data[name][:self._size]
+        return self._data[name][: self._size]
 
 
 def as_int32(values: array) -> np.ndarray:
@@ -135,7 +135,9 @@ class PostingLists:
         slots, which, payload = _lookup(self._sorted, keys)
         if self._recent_slots:
             if self._recent is None:
-                self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload)
+                self._recent = _csr(
+                    np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload
+                )
             recent_slots, recent_which, recent_payload = _lookup(self._recent, keys)
             if len(recent_slots):
                 slots, which = np.concatenate((slots, recent_slots)), np.concatenate((which, recent_which))
@@ -145,7 +147,9 @@ class PostingLists:
     def levels(self) -> tuple[Level, Level]:
         """The sorted level and the level of recent postings (empty when there are none)."""
         if self._recent is None:
-            self._recent = _csr(np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload)
+            self._recent = _csr(
+                np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload
+            )
         return self._sorted, self._recent
 
     def merge(self, alive: np.ndarray) -> None:

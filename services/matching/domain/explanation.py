@@ -46,7 +46,9 @@ def _quoted(labels: tuple[str, ...]) -> str:
     return ", ".join(f"\u201c{label}\u201d" for label in labels)
 
 
-def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria, match: RuleMatch, parts: ScoreParts) -> Explanation:
+def explain(
+    profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria, match: RuleMatch, parts: ScoreParts
+) -> Explanation:
     vacancy = vac.vacancy
     labels = vac.skill_labels
     common_display = tuple(labels[s] for s in (*vac.required_skills, *vac.optional_skills) if s in profile.skills)
@@ -61,20 +63,26 @@ def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria
         near = match.distance_km < 1
         km_nl = "minder dan 1" if near else f"{match.distance_km:.0f}"
         km_en = "less than 1" if near else km_nl
-        lines_nl.append(f"Het werk is {km_nl} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km.")
+        lines_nl.append(
+            f"Het werk is {km_nl} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km."
+        )
         lines_en.append(f"The work is {km_en} km from {home_place_name}, within your limit of {profile.max_km} km.")
     if Criterion.HOURS in match.criteria:
         hours = _hours(vacancy.hours_min or vacancy.hours_max, vacancy.hours_max or vacancy.hours_min)
         lines_nl.append(f"Het werk is {hours} uur per week. U zoekt {profile.hours_min}–{profile.hours_max} uur.")
         lines_en.append(f"The job is {hours} hours a week; you want {profile.hours_min}–{profile.hours_max} hours.")
     other_nl = {
-        Criterion.CONTRACT_TYPE: "het soort contract", Criterion.EDUCATION: "uw opleiding",
-        Criterion.LANGUAGES: "de talen die u spreekt", Criterion.DRIVING_LICENCE: "uw rijbewijs",
+        Criterion.CONTRACT_TYPE: "het soort contract",
+        Criterion.EDUCATION: "uw opleiding",
+        Criterion.LANGUAGES: "de talen die u spreekt",
+        Criterion.DRIVING_LICENCE: "uw rijbewijs",
         Criterion.SALARY: "uw minimumsalaris",
     }
     other_en = {
-        Criterion.CONTRACT_TYPE: "the contract type", Criterion.EDUCATION: "your education",
-        Criterion.LANGUAGES: "the languages you speak", Criterion.DRIVING_LICENCE: "your driving licence",
+        Criterion.CONTRACT_TYPE: "the contract type",
+        Criterion.EDUCATION: "your education",
+        Criterion.LANGUAGES: "the languages you speak",
+        Criterion.DRIVING_LICENCE: "your driving licence",
         Criterion.SALARY: "your minimum salary",
     }
     also = [c for c in match.criteria if c in other_nl]
@@ -82,13 +90,19 @@ def explain(profile: ProfileCriteria, home_place_name: str, vac: VacancyCriteria
         lines_nl.append("Het past ook bij " + ", ".join(other_nl[c] for c in also) + ".")
         lines_en.append("It also fits " + ", ".join(other_en[c] for c in also) + ".")
     if common_display:
-        word_nl = "vaardigheid (naam in het Engels)" if len(common_display) == 1 else "vaardigheden (namen in het Engels)"
+        word_nl = (
+            "vaardigheid (naam in het Engels)" if len(common_display) == 1 else "vaardigheden (namen in het Engels)"
+        )
         lines_nl.append(f"Deze {word_nl} heeft u al: {_quoted(common_display)}.")
         lines_en.append(f"{'Skill' if len(common_display) == 1 else 'Skills'} you have: {_quoted(common_display)}.")
     if missing_display:
-        word_nl = "vaardigheid (naam in het Engels)" if len(missing_display) == 1 else "vaardigheden (namen in het Engels)"
+        word_nl = (
+            "vaardigheid (naam in het Engels)" if len(missing_display) == 1 else "vaardigheden (namen in het Engels)"
+        )
         lines_nl.append(f"Deze {word_nl} vragen ze ook: {_quoted(missing_display)}.")
-        lines_en.append(f"{'Skill' if len(missing_display) == 1 else 'Skills'} they also ask for: {_quoted(missing_display)}.")
+        lines_en.append(
+            f"{'Skill' if len(missing_display) == 1 else 'Skills'} they also ask for: {_quoted(missing_display)}."
+        )
     return Explanation(
         matched_criteria=match.criteria,
         occupation_match=match.occupation_match,

@@ -80,7 +80,9 @@ class FeedCursor:
     scope: str = ""
 
 
-def check_page_size(page_size: int, field: str = "page_size", maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> int:
+def check_page_size(
+    page_size: int, field: str = "page_size", maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE
+) -> int:
     return pagination.page_size(page_size, default=default, maximum=maximum, field=field)
 
 
@@ -105,8 +107,15 @@ def decode_cursor(token: str, tokens: PageTokens, scope: str = "") -> FeedCursor
 class RankedFeed(Sequence[RankedVacancy]):
     """The ranked feed of `VacancyMatches`: order and scores as arrays, items built when read."""
 
-    def __init__(self, matches: VacancyMatches, positions: list[int], scores: list[float], is_new: np.ndarray,
-                 saved: np.ndarray, applied: np.ndarray) -> None:
+    def __init__(
+        self,
+        matches: VacancyMatches,
+        positions: list[int],
+        scores: list[float],
+        is_new: np.ndarray,
+        saved: np.ndarray,
+        applied: np.ndarray,
+    ) -> None:
         self._matches, self._positions, self._scores = matches, positions, scores
         self._is_new, self._saved, self._applied = is_new, saved, applied
 
@@ -120,7 +129,9 @@ class RankedFeed(Sequence[RankedVacancy]):
     def _item(self, k: int) -> RankedVacancy:
         i = self._positions[k]
         vac, match = self._matches.pair(i)
-        return RankedVacancy(vac, match, self._scores[i], bool(self._is_new[i]), bool(self._saved[i]), bool(self._applied[i]))
+        return RankedVacancy(
+            vac, match, self._scores[i], bool(self._is_new[i]), bool(self._saved[i]), bool(self._applied[i])
+        )
 
     @overload
     def __getitem__(self, k: int) -> RankedVacancy: ...
@@ -135,8 +146,9 @@ class RankedFeed(Sequence[RankedVacancy]):
         return (self._item(k) for k in range(len(self)))
 
 
-def _rank_vectorised(matches: VacancyMatches, feedback: dict[str, set[FeedbackKind]], today: date,
-                     previous_visit_at: datetime | None) -> RankedFeed:
+def _rank_vectorised(
+    matches: VacancyMatches, feedback: dict[str, set[FeedbackKind]], today: date, previous_visit_at: datetime | None
+) -> RankedFeed:
     """`rank` on arrays: the same scores (scoring.combine's sum, term by term, rounded as Python does)."""
     n = len(matches)
     bonus, dismissed = np.zeros(n), np.zeros(n, dtype=bool)
@@ -153,16 +165,23 @@ def _rank_vectorised(matches: VacancyMatches, feedback: dict[str, set[FeedbackKi
     distinct = np.unique(matches.date_ids)
     recency_of = np.zeros(len(texts))
     recency_of[distinct] = [recency_part(texts[d], today) for d in distinct.tolist()]
-    totals = (WEIGHT_OCCUPATION * matches.occupation + WEIGHT_SKILLS * matches.skills + WEIGHT_DISTANCE * matches.distance
-              + WEIGHT_HOURS * matches.hours + WEIGHT_RECENCY * recency_of[matches.date_ids] + bonus)
+    totals = (
+        WEIGHT_OCCUPATION * matches.occupation
+        + WEIGHT_SKILLS * matches.skills
+        + WEIGHT_DISTANCE * matches.distance
+        + WEIGHT_HOURS * matches.hours
+        + WEIGHT_RECENCY * recency_of[matches.date_ids]
+        + bonus
+    )
     scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
     # Newest posted first among equal scores: ISO dates sort as text, so rank the texts.
     date_rank = np.zeros(len(texts), dtype=np.int64)
     date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
     kept = np.flatnonzero(~dismissed)
     vacancies = matches.vacancies
-    order = order_by((-scores[kept], -date_rank[matches.date_ids[kept]]),
-                     lambda k: vacancies[kept[k]].vacancy.vacancy_id)
+    order = order_by(
+        (-scores[kept], -date_rank[matches.date_ids[kept]]), lambda k: vacancies[kept[k]].vacancy.vacancy_id
+    )
     is_new = matches.received_after(previous_visit_at) if previous_visit_at is not None else np.zeros(n, dtype=bool)
     return RankedFeed(matches, kept[order].tolist(), scores.tolist(), is_new, saved, applied)
 
@@ -192,8 +211,12 @@ def rank(
         skills = profile.skills
         score = combine(  # the same parts as ranking.score_rule_match, without building them
             OCCUPATION_CLOSENESS[match.occupation_match],
-            skills_part(sum(1 for s in vac.required_skills if s in skills), len(vac.required_skills),
-                        sum(1 for s in vac.optional_skills if s in skills), len(vac.optional_skills)),
+            skills_part(
+                sum(1 for s in vac.required_skills if s in skills),
+                len(vac.required_skills),
+                sum(1 for s in vac.optional_skills if s in skills),
+                len(vac.optional_skills),
+            ),
             distance_part(match.distance_km, match.via_remote),
             hours_part(vac.hours_low, vac.hours_high, profile.hours_min, profile.hours_max),
             recency,
@@ -219,14 +242,29 @@ def page(
 ) -> FeedPage:
     """One page of `ranked`, with explanations built only for the items on it; the next
     page's token signed by `tokens`."""
-    window = ranked[cursor.offset:cursor.offset + page_size]
+    window = ranked[cursor.offset : cursor.offset + page_size]
     items = []
     for r in window:
-        parts = score_rule_match(profile, r.vac, r.match, today,
-                                 (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0))
-        items.append(FeedItem(r.vac.vacancy, r.score, r.is_new, r.saved, r.applied,
-                              explain(profile, home_place_name, r.vac, r.match, parts)))
+        parts = score_rule_match(
+            profile,
+            r.vac,
+            r.match,
+            today,
+            (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0),
+        )
+        items.append(
+            FeedItem(
+                r.vac.vacancy,
+                r.score,
+                r.is_new,
+                r.saved,
+                r.applied,
+                explain(profile, home_place_name, r.vac, r.match, parts),
+            )
+        )
     end = cursor.offset + len(window)
-    next_token = encode_cursor(FeedCursor(end, cursor.previous_visit_at, cursor.scope), tokens) if end < len(ranked) else ""
+    next_token = (
+        encode_cursor(FeedCursor(end, cursor.previous_visit_at, cursor.scope), tokens) if end < len(ranked) else ""
+    )
     new_count = ranked.new_count if isinstance(ranked, RankedFeed) else sum(1 for r in ranked if r.is_new)
     return FeedPage(tuple(items), next_token, len(ranked), new_count, cursor.previous_visit_at)

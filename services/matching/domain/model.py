@@ -163,30 +163,55 @@ def _wish(index: int, wish: OccupationWishInput, out: list[FieldViolation]) -> O
     field = f"profile.occupations[{index}]"
     uri, code = wish.esco_uri.strip(), wish.isco_code.strip()
     if wish.breadth not in {b.value for b in OccupationBreadth}:
-        out.append(FieldViolation(f"{field}.breadth", t("Kies exact, beroepsgroep of bredere groep.", "Choose exact, unit group or minor group.")))
+        out.append(
+            FieldViolation(
+                f"{field}.breadth",
+                t("Kies exact, beroepsgroep of bredere groep.", "Choose exact, unit group or minor group."),
+            )
+        )
         return None
     breadth = OccupationBreadth(wish.breadth) or OccupationBreadth.EXACT
     if not uri and not code:
-        out.append(FieldViolation(field, t("Geef een ESCO-beroep of een ISCO-code.", "Give an ESCO occupation or an ISCO code.")))
+        out.append(
+            FieldViolation(
+                field, t("Geef een ESCO-beroep of een ISCO-code.", "Give an ESCO occupation or an ISCO code.")
+            )
+        )
         return None
     occupation = occupations.by_uri(uri) if uri else None
     if uri and occupation is None:
-        out.append(FieldViolation(f"{field}.esco_uri", t(f"Dit ESCO-beroep kennen we niet: {uri}.", f"Unknown ESCO occupation: {uri}.")))
+        out.append(
+            FieldViolation(
+                f"{field}.esco_uri", t(f"Dit ESCO-beroep kennen we niet: {uri}.", f"Unknown ESCO occupation: {uri}.")
+            )
+        )
         return None
     if code and not (len(code) == 4 and code.isdigit() and occupations.is_valid_isco_code(code)):
-        out.append(FieldViolation(f"{field}.isco_code", t(
-            f"Een ISCO-code is een bestaande beroepsgroep van 4 cijfers, zoals 2512. '{code}' is dat niet.",
-            f"An ISCO code is an existing 4-digit unit group such as 2512; '{code}' is not.",
-        )))
+        out.append(
+            FieldViolation(
+                f"{field}.isco_code",
+                t(
+                    f"Een ISCO-code is een bestaande beroepsgroep van 4 cijfers, zoals 2512. '{code}' is dat niet.",
+                    f"An ISCO code is an existing 4-digit unit group such as 2512; '{code}' is not.",
+                ),
+            )
+        )
         return None
     if occupation is not None and code and occupation.isco_code != code:
-        out.append(FieldViolation(f"{field}.isco_code", t(
-            f"Dit beroep hoort bij ISCO {occupation.isco_code}, niet bij {code}.",
-            f"This occupation belongs to ISCO {occupation.isco_code}, not {code}.",
-        )))
+        out.append(
+            FieldViolation(
+                f"{field}.isco_code",
+                t(
+                    f"Dit beroep hoort bij ISCO {occupation.isco_code}, niet bij {code}.",
+                    f"This occupation belongs to ISCO {occupation.isco_code}, not {code}.",
+                ),
+            )
+        )
         return None
     if occupation is not None:
-        return OccupationWish(esco_uri=occupation.uri, isco_code=occupation.isco_code, breadth=breadth, label_nl=occupation.label_nl)
+        return OccupationWish(
+            esco_uri=occupation.uri, isco_code=occupation.isco_code, breadth=breadth, label_nl=occupation.label_nl
+        )
     return OccupationWish(isco_code=code, breadth=breadth, label_nl=occupations.isco_group_label_nl(code))
 
 
@@ -194,57 +219,138 @@ def make_search_profile(draft: SearchProfileInput, *, now: datetime) -> SearchPr
     """Check every field of `draft`; raise InvalidArgument with all violations, or return the profile."""
     out: list[FieldViolation] = []
     if not CLIENT_ID_PATTERN.match(draft.client_id):
-        out.append(FieldViolation("client_id", t("Geef een geldige klant-id (letters, cijfers, . _ : -).", "Give a valid client id (letters, digits, . _ : -).")))
+        out.append(
+            FieldViolation(
+                "client_id",
+                t(
+                    "Geef een geldige klant-id (letters, cijfers, . _ : -).",
+                    "Give a valid client id (letters, digits, . _ : -).",
+                ),
+            )
+        )
     if draft.status not in {s.value for s in ProfileStatus}:
         out.append(FieldViolation("profile.status", t("Kies actief of gepauzeerd.", "Choose active or paused.")))
     status = ProfileStatus(draft.status) if draft.status in {s.value for s in ProfileStatus} else ProfileStatus.ACTIVE
     status = status or ProfileStatus.ACTIVE
     if len(draft.occupations) > MAX_OCCUPATIONS:
-        out.append(FieldViolation("profile.occupations", t(f"Kies hoogstens {MAX_OCCUPATIONS} beroepen.", f"Choose at most {MAX_OCCUPATIONS} occupations.")))
-    wishes = [wish for i, raw in enumerate(draft.occupations[:MAX_OCCUPATIONS]) if (wish := _wish(i, raw, out)) is not None]
+        out.append(
+            FieldViolation(
+                "profile.occupations",
+                t(f"Kies hoogstens {MAX_OCCUPATIONS} beroepen.", f"Choose at most {MAX_OCCUPATIONS} occupations."),
+            )
+        )
+    wishes = [
+        wish for i, raw in enumerate(draft.occupations[:MAX_OCCUPATIONS]) if (wish := _wish(i, raw, out)) is not None
+    ]
     if not draft.occupations and status == ProfileStatus.ACTIVE:
-        out.append(FieldViolation("profile.occupations", t("Kies minstens één beroep dat u zoekt.", "Choose at least one occupation you are looking for.")))
+        out.append(
+            FieldViolation(
+                "profile.occupations",
+                t("Kies minstens één beroep dat u zoekt.", "Choose at least one occupation you are looking for."),
+            )
+        )
     place = places.lookup(draft.home_place_name) if draft.home_place_name.strip() else None
     if place is None:
         hint_nl, hint_en = places.did_you_mean(draft.home_place_name[:60])
-        out.append(FieldViolation("profile.home_place_name", t(
-            f"Deze woonplaats kennen we niet: '{draft.home_place_name}'.{hint_nl or ' Kies een plaats in Nederland.'}",
-            f"Unknown home place '{draft.home_place_name}'.{hint_en or ' Choose a place in the Netherlands.'}",
-        )))
+        out.append(
+            FieldViolation(
+                "profile.home_place_name",
+                t(
+                    f"Deze woonplaats kennen we niet: '{draft.home_place_name}'.{hint_nl or ' Kies een plaats in Nederland.'}",
+                    f"Unknown home place '{draft.home_place_name}'.{hint_en or ' Choose a place in the Netherlands.'}",
+                ),
+            )
+        )
     if not 0 < draft.max_travel_km <= MAX_TRAVEL_KM:
-        out.append(FieldViolation("profile.max_travel_km", t(
-            f"De reisafstand moet tussen 1 en {MAX_TRAVEL_KM} km liggen.", f"Travel distance must be 1 to {MAX_TRAVEL_KM} km.")))
+        out.append(
+            FieldViolation(
+                "profile.max_travel_km",
+                t(
+                    f"De reisafstand moet tussen 1 en {MAX_TRAVEL_KM} km liggen.",
+                    f"Travel distance must be 1 to {MAX_TRAVEL_KM} km.",
+                ),
+            )
+        )
     if not 1 <= draft.hours_max <= MAX_HOURS_PER_WEEK:
-        out.append(FieldViolation("profile.hours_max", t(
-            f"Het maximum aantal uren per week moet tussen 1 en {MAX_HOURS_PER_WEEK} liggen.",
-            f"Maximum hours per week must be 1 to {MAX_HOURS_PER_WEEK}.")))
+        out.append(
+            FieldViolation(
+                "profile.hours_max",
+                t(
+                    f"Het maximum aantal uren per week moet tussen 1 en {MAX_HOURS_PER_WEEK} liggen.",
+                    f"Maximum hours per week must be 1 to {MAX_HOURS_PER_WEEK}.",
+                ),
+            )
+        )
     if draft.hours_min < 0 or draft.hours_min > draft.hours_max:
-        out.append(FieldViolation("profile.hours_min", t(
-            "Het minimum aantal uren moet 0 of meer zijn, en niet meer dan het maximum.",
-            "Minimum hours must be 0 or more and not above the maximum.")))
+        out.append(
+            FieldViolation(
+                "profile.hours_min",
+                t(
+                    "Het minimum aantal uren moet 0 of meer zijn, en niet meer dan het maximum.",
+                    "Minimum hours must be 0 or more and not above the maximum.",
+                ),
+            )
+        )
     contract_values = {c.value for c in ContractType if c}
     for i, contract in enumerate(draft.contract_types):
         if contract not in contract_values:
-            out.append(FieldViolation(f"profile.contract_types[{i}]", t("Dit soort contract kennen we niet.", "Unknown contract type.")))
+            out.append(
+                FieldViolation(
+                    f"profile.contract_types[{i}]", t("Dit soort contract kennen we niet.", "Unknown contract type.")
+                )
+            )
     if draft.education_level not in {e.value for e in EducationLevel}:
-        out.append(FieldViolation("profile.education_level", t("Dit opleidingsniveau kennen we niet.", "Unknown education level.")))
+        out.append(
+            FieldViolation(
+                "profile.education_level", t("Dit opleidingsniveau kennen we niet.", "Unknown education level.")
+            )
+        )
     languages = tuple(dict.fromkeys(code.strip().lower() for code in draft.languages)) or ("nl",)
     for i, code in enumerate(languages):
         if not LANGUAGE_PATTERN.match(code):
-            out.append(FieldViolation(f"profile.languages[{i}]", t("Gebruik een taalcode van 2 letters, zoals nl of en.", "Use a 2-letter language code such as nl or en.")))
+            out.append(
+                FieldViolation(
+                    f"profile.languages[{i}]",
+                    t(
+                        "Gebruik een taalcode van 2 letters, zoals nl of en.",
+                        "Use a 2-letter language code such as nl or en.",
+                    ),
+                )
+            )
     if len(draft.skills) > MAX_SKILLS:
-        out.append(FieldViolation("profile.skills", t(f"Geef hoogstens {MAX_SKILLS} vaardigheden.", f"Give at most {MAX_SKILLS} skills.")))
+        out.append(
+            FieldViolation(
+                "profile.skills", t(f"Geef hoogstens {MAX_SKILLS} vaardigheden.", f"Give at most {MAX_SKILLS} skills.")
+            )
+        )
     for i, skill in enumerate(draft.skills):
         if not skill.strip() or len(skill) > MAX_SKILL_LENGTH:
-            out.append(FieldViolation(f"profile.skills[{i}]", t(
-                f"Een vaardigheid is 1 tot {MAX_SKILL_LENGTH} tekens.", f"A skill is 1 to {MAX_SKILL_LENGTH} characters.")))
+            out.append(
+                FieldViolation(
+                    f"profile.skills[{i}]",
+                    t(
+                        f"Een vaardigheid is 1 tot {MAX_SKILL_LENGTH} tekens.",
+                        f"A skill is 1 to {MAX_SKILL_LENGTH} characters.",
+                    ),
+                )
+            )
         elif has_control_characters(skill):
-            out.append(FieldViolation(f"profile.skills[{i}]", t(
-                "Gebruik geen stuurtekens in een vaardigheid.", "Do not use control characters in a skill.")))
+            out.append(
+                FieldViolation(
+                    f"profile.skills[{i}]",
+                    t("Gebruik geen stuurtekens in een vaardigheid.", "Do not use control characters in a skill."),
+                )
+            )
     if not 0 <= draft.min_salary_monthly <= MAX_MIN_SALARY_MONTHLY:
-        out.append(FieldViolation("profile.min_salary_monthly", t(
-            f"Het minimumsalaris moet tussen 0 en {MAX_MIN_SALARY_MONTHLY} euro per maand liggen.",
-            f"Minimum salary must be 0 to {MAX_MIN_SALARY_MONTHLY} euro a month.")))
+        out.append(
+            FieldViolation(
+                "profile.min_salary_monthly",
+                t(
+                    f"Het minimumsalaris moet tussen 0 en {MAX_MIN_SALARY_MONTHLY} euro per maand liggen.",
+                    f"Minimum salary must be 0 to {MAX_MIN_SALARY_MONTHLY} euro a month.",
+                ),
+            )
+        )
     if out:
         raise InvalidArgument(out)
     assert place is not None

@@ -67,9 +67,20 @@ _LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Pyt
 # name_lo: the client id's first 16 UTF-8 bytes, big-endian (byte order is code point order),
 # so the pass orders equal scores by client id without the strings.
 PROFILE_COLUMNS = {
-    "attrs": "u8", "lat": "f8", "lon": "f8", "languages": "u8", "name_hi": "u8", "name_lo": "u8",
-    "min_salary": "u4", "skill_start": "u4", "key_start": "u4", "skill_count": "u2",
-    "hours_min": "u1", "hours_max": "u1", "flags": "u1", "key_count": "u1",
+    "attrs": "u8",
+    "lat": "f8",
+    "lon": "f8",
+    "languages": "u8",
+    "name_hi": "u8",
+    "name_lo": "u8",
+    "min_salary": "u4",
+    "skill_start": "u4",
+    "key_start": "u4",
+    "skill_count": "u2",
+    "hours_min": "u1",
+    "hours_max": "u1",
+    "flags": "u1",
+    "key_count": "u1",
 }
 _PAYLOAD = ("attrs", "lat", "lon", "languages", "min_salary")  # stored beside the postings
 
@@ -155,9 +166,13 @@ class ProfileMatchIndex:
         self._slot_of[profile.client_id] = slot
         languages = self._language_mask(profile.languages)
         self._languages.append(languages)
-        flags = _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
+        flags = (
+            _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
+        )
         skill_start = len(self._skill_pool)
-        self._skill_pool.extend("skill", [self._skill_ids.setdefault(skill, len(self._skill_ids)) for skill in profile.skills])
+        self._skill_pool.extend(
+            "skill", [self._skill_ids.setdefault(skill, len(self._skill_ids)) for skill in profile.skills]
+        )
         key_start = len(self._key_pool)
         key_ids = []
         class_index = radius_class(profile.max_km)
@@ -170,14 +185,30 @@ class ProfileMatchIndex:
                 self._postings.add(_posting_key(key_id, REMOTE_CLASS), slot)
         self._key_pool.extend("key", key_ids)
         contracts = sum(1 << c for c in profile.contract_types)
-        attrs = (flags | profile.hours_min << 8 | profile.hours_max << 16 | contracts << 24
-                 | profile.education_level << 32 | profile.max_km << 40)
+        attrs = (
+            flags
+            | profile.hours_min << 8
+            | profile.hours_max << 16
+            | contracts << 24
+            | profile.education_level << 32
+            | profile.max_km << 40
+        )
         name = profile.client_id.encode()[:16].ljust(16, b"\0")
         self._columns.append(
-            attrs, profile.latitude, profile.longitude, languages & (2**_LANGUAGE_BITS - 1),
-            int.from_bytes(name[:8], "big"), int.from_bytes(name[8:], "big"), profile.min_salary,
-            skill_start, key_start, len(profile.skills),
-            profile.hours_min, profile.hours_max, flags, len(profile.keys),
+            attrs,
+            profile.latitude,
+            profile.longitude,
+            languages & (2**_LANGUAGE_BITS - 1),
+            int.from_bytes(name[:8], "big"),
+            int.from_bytes(name[8:], "big"),
+            profile.min_salary,
+            skill_start,
+            key_start,
+            len(profile.skills),
+            profile.hours_min,
+            profile.hours_max,
+            flags,
+            len(profile.keys),
         )
 
     def remove(self, client_id: str) -> None:
@@ -215,8 +246,16 @@ class ProfileMatchIndex:
         key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
         closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
         lookup, lookup_closeness = reverse_pass.lookup_keys(
-            key_ids, closeness, _CELL_HEIGHTS, _CELL_WIDTHS, _NEIGHBOURS, float(v.latitude or 0.0),
-            float(v.longitude or 0.0), bool(v.has_coordinates), bool(v.remote))
+            key_ids,
+            closeness,
+            _CELL_HEIGHTS,
+            _CELL_WIDTHS,
+            _NEIGHBOURS,
+            float(v.latitude or 0.0),
+            float(v.longitude or 0.0),
+            bool(v.has_coordinates),
+            bool(v.remote),
+        )
         return self._answer(self._postings.levels(), lookup, lookup_closeness, vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
@@ -228,7 +267,7 @@ class ProfileMatchIndex:
         for slot in range(len(self._columns)):
             best = None
             start = starts[slot]
-            for key_id in pool[start:start + counts[slot]]:
+            for key_id in pool[start : start + counts[slot]]:
                 closeness = wanted.get(key_id)
                 if closeness is not None and (best is None or closeness < best):
                     best = closeness
@@ -241,8 +280,14 @@ class ProfileMatchIndex:
         keys = np.array([1, 2, 3], dtype=np.int64)
         return self._answer((level, empty), keys, keys.astype(np.int8), vac, today)
 
-    def _answer(self, levels: tuple[Level, Level], lookup: np.ndarray, lookup_closeness: np.ndarray, vac: VacancyCriteria,
-                today: date) -> list[ProfileMatch]:
+    def _answer(
+        self,
+        levels: tuple[Level, Level],
+        lookup: np.ndarray,
+        lookup_closeness: np.ndarray,
+        vac: VacancyCriteria,
+        today: date,
+    ) -> list[ProfileMatch]:
         v = vac.vacancy
         language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
         if language_mask is None or len(lookup) == 0:
@@ -250,28 +295,66 @@ class ProfileMatchIndex:
         skill_group = self._skill_group
         if len(skill_group) <= len(self._skill_ids):
             self._skill_group = skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
-        skills = [(i, group) for group, names in ((1, vac.required_skills), (2, vac.optional_skills))
-                  for s in names if (i := self._skill_ids.get(s)) is not None]
+        skills = [
+            (i, group)
+            for group, names in ((1, vac.required_skills), (2, vac.optional_skills))
+            for s in names
+            if (i := self._skill_ids.get(s)) is not None
+        ]
         for i, group in skills:
             skill_group[i] = group
-        qf = np.array([vac.hours_low, vac.hours_high, v.latitude or 0.0, v.longitude or 0.0,
-                       recency_part(v.date_posted, today), 2.0])
-        qi = np.array([int(v.contract_type), int(v.education_level), v.driving_licence_required, v.remote,
-                       v.has_coordinates, max(v.salary_max, v.salary_min), len(vac.required_skills),
-                       len(vac.optional_skills)], dtype=np.int64)
+        qf = np.array(
+            [
+                vac.hours_low,
+                vac.hours_high,
+                v.latitude or 0.0,
+                v.longitude or 0.0,
+                recency_part(v.date_posted, today),
+                2.0,
+            ]
+        )
+        qi = np.array(
+            [
+                int(v.contract_type),
+                int(v.education_level),
+                v.driving_licence_required,
+                v.remote,
+                v.has_coordinates,
+                max(v.salary_max, v.salary_min),
+                len(vac.required_skills),
+                len(vac.optional_skills),
+            ],
+            dtype=np.int64,
+        )
         flags, skill_start, skill_count, pool, hours_min, hours_max, name_hi, name_lo = self._columns_for_pass()
         try:
             slots, closeness, distances, scores, near_half, ties, totals = reverse_pass.reverse_match(
-                tuple((keys, bounds, slots, *payload) for keys, bounds, slots, payload in levels), lookup,
-                lookup_closeness, flags, self._seen, skill_start, skill_count, pool, skill_group, hours_min, hours_max,
-                name_hi, name_lo, _CLOSENESS_VALUE, qf, qi,
-                np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64))
+                tuple((keys, bounds, slots, *payload) for keys, bounds, slots, payload in levels),
+                lookup,
+                lookup_closeness,
+                flags,
+                self._seen,
+                skill_start,
+                skill_count,
+                pool,
+                skill_group,
+                hours_min,
+                hours_max,
+                name_hi,
+                name_lo,
+                _CLOSENESS_VALUE,
+                qf,
+                qi,
+                np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64),
+            )
         finally:
             for i, _ in skills:
                 skill_group[i] = 0
         if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 64 languages only
             keep = [not language_mask & ~self._languages[s] for s in slots.tolist()]
-            slots, closeness, distances, scores, totals = (a[keep] for a in (slots, closeness, distances, scores, totals))
+            slots, closeness, distances, scores, totals = (
+                a[keep] for a in (slots, closeness, distances, scores, totals)
+            )
             near_half = np.flatnonzero(np.isin(np.flatnonzero(keep), near_half))
         score_list = scores.tolist()
         for i in near_half.tolist():  # within rounding error of a half: Python's round decides
@@ -283,7 +366,9 @@ class ProfileMatchIndex:
         matches = _pick(_OCCUPATION_MATCHES, closeness.tolist())
         if ties:  # equal scores and id prefixes, or a score Python rounded otherwise: order in Python
             order = sorted(range(len(names)), key=lambda i: (-score_list[i], names[i]))
-            names, score_list, matches, distance_list = (_pick(c, order) for c in (names, score_list, matches, distance_list))
+            names, score_list, matches, distance_list = (
+                _pick(c, order) for c in (names, score_list, matches, distance_list)
+            )
         return profile_matches(names, score_list, matches, distance_list)
 
     def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
@@ -293,8 +378,15 @@ class ProfileMatchIndex:
                 self._seen = np.zeros(2 * len(self._columns), dtype=np.int32)
             columns = self._columns
             self._pass_columns = (
-                columns["flags"], columns["skill_start"], columns["skill_count"], self._skill_pool["skill"],
-                columns["hours_min"], columns["hours_max"], columns["name_hi"], columns["name_lo"])
+                columns["flags"],
+                columns["skill_start"],
+                columns["skill_count"],
+                self._skill_pool["skill"],
+                columns["hours_min"],
+                columns["hours_max"],
+                columns["name_hi"],
+                columns["name_lo"],
+            )
         return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:

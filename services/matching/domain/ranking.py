@@ -25,11 +25,13 @@ class ProfileMatch:
 
 # The slots' member descriptors, read from the class dict (typed Any: mypy knows the names only as instance fields).
 _PROFILE_MATCH_SLOTS: tuple[Any, ...] = tuple(
-    vars(ProfileMatch)[name] for name in ("client_id", "score", "occupation_match", "distance_km"))
+    vars(ProfileMatch)[name] for name in ("client_id", "score", "occupation_match", "distance_km")
+)
 
 
-def profile_matches(client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch],
-                    distances: list[float | None]) -> list[ProfileMatch]:
+def profile_matches(
+    client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch], distances: list[float | None]
+) -> list[ProfileMatch]:
     """`[ProfileMatch(*fields) for fields in zip(...)]`, for thousands at once.
 
     A frozen dataclass sets each field through object.__setattr__ (~0.5 µs per object, a
@@ -43,8 +45,14 @@ def profile_matches(client_ids: list[str], scores: list[float], occupation_match
     return matches
 
 
-def score_rule_match(profile: ProfileCriteria, vac: VacancyCriteria, match: RuleMatch, today: date, feedback: float = 0.0,
-                     recency: float | None = None) -> ScoreParts:
+def score_rule_match(
+    profile: ProfileCriteria,
+    vac: VacancyCriteria,
+    match: RuleMatch,
+    today: date,
+    feedback: float = 0.0,
+    recency: float | None = None,
+) -> ScoreParts:
     """The score parts; pass `recency` when already known for this vacancy and day (saves parsing the date)."""
     parts = score_parts(
         occupation_match=match.occupation_match,

@@ -59,8 +59,10 @@ def _distance_km(lat1, lon1, lat2, lon2, two):
     """`rules.distance_km`, operation for operation."""
     phi1 = lat1 * _DEGREES_TO_RADIANS
     phi2 = lat2 * _DEGREES_TO_RADIANS
-    a = (math.sin((phi2 - phi1) / 2) ** two
-         + math.cos(phi1) * math.cos(phi2) * math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2) ** two)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** two
+        + math.cos(phi1) * math.cos(phi2) * math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2) ** two
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -97,8 +99,23 @@ def _passes(packed, lat, lon, languages, min_salary, qf, qi, language_mask):
 
 
 @njit(cache=True, nogil=True)
-def _collect(level, found_at, lookup_closeness, flags, seen, touched, n_touched, found, closeness, distance, remote,
-             n_found, qf, qi, language_mask):
+def _collect(
+    level,
+    found_at,
+    lookup_closeness,
+    flags,
+    seen,
+    touched,
+    n_touched,
+    found,
+    closeness,
+    distance,
+    remote,
+    n_found,
+    qf,
+    qi,
+    language_mask,
+):
     """Check every posting under `lookup` in one level; first sight of a slot decides it
     (`seen`: 0 unseen, -1 failed, else 1 + its position in `found`)."""
     _, bounds, slots, attrs, lat, lon, languages, min_salary = level
@@ -120,7 +137,12 @@ def _collect(level, found_at, lookup_closeness, flags, seen, touched, n_touched,
             if not ok or flags[slot] == 0:  # flags: a posting outlives its slot until the next merge
                 seen[slot] = -1
                 continue
-            found[n_found], closeness[n_found], distance[n_found], remote[n_found] = slot, lookup_closeness[k], km, via_remote
+            found[n_found], closeness[n_found], distance[n_found], remote[n_found] = (
+                slot,
+                lookup_closeness[k],
+                km,
+                via_remote,
+            )
             n_found += 1
             seen[slot] = n_found
     return n_touched, n_found
@@ -152,8 +174,25 @@ def lookup_keys(key_ids, key_closeness, cell_heights, cell_widths, neighbours, l
 
 
 @njit(cache=True, nogil=True)
-def reverse_match(levels, lookup, lookup_closeness, flags, seen, skill_start, skill_count, skill_pool, skill_group,
-                  hours_min, hours_max, name_hi, name_lo, closeness_value, qf, qi, language_mask):
+def reverse_match(
+    levels,
+    lookup,
+    lookup_closeness,
+    flags,
+    seen,
+    skill_start,
+    skill_count,
+    skill_pool,
+    skill_group,
+    hours_min,
+    hours_max,
+    name_hi,
+    name_lo,
+    closeness_value,
+    qf,
+    qi,
+    language_mask,
+):
     """Matches of one vacancy, best first: (slots, closeness, distance km or NaN, scores,
     near-half positions to round in Python, whether equal keys remain to order by full name,
     the unrounded totals).
@@ -175,8 +214,23 @@ def reverse_match(levels, lookup, lookup_closeness, flags, seen, skill_start, sk
     n_touched, n = 0, 0
     mask = language_mask[0]
     for j in range(len(levels)):
-        n_touched, n = _collect(levels[j], positions[j], lookup_closeness, flags, seen, touched, n_touched, found, closeness,
-                                distance, remote, n, qf, qi, mask)
+        n_touched, n = _collect(
+            levels[j],
+            positions[j],
+            lookup_closeness,
+            flags,
+            seen,
+            touched,
+            n_touched,
+            found,
+            closeness,
+            distance,
+            remote,
+            n,
+            qf,
+            qi,
+            mask,
+        )
     for i in range(n_touched):
         seen[touched[i]] = 0
     scores = np.empty(n, dtype=np.float64)
@@ -203,8 +257,13 @@ def reverse_match(levels, lookup, lookup_closeness, flags, seen, skill_start, sk
             hours = 1.0 if window_min <= low <= window_max else 0.0
         else:
             hours = max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
-        total = (WEIGHT_OCCUPATION * closeness_value[closeness[i]] + WEIGHT_SKILLS * skills + WEIGHT_DISTANCE * near
-                 + WEIGHT_HOURS * hours + WEIGHT_RECENCY * qf[RECENCY])
+        total = (
+            WEIGHT_OCCUPATION * closeness_value[closeness[i]]
+            + WEIGHT_SKILLS * skills
+            + WEIGHT_DISTANCE * near
+            + WEIGHT_HOURS * hours
+            + WEIGHT_RECENCY * qf[RECENCY]
+        )
         totals[i] = total
         scaled = total * 1e6
         scores[i] = np.rint(scaled) / 1e6
@@ -219,8 +278,15 @@ def reverse_match(levels, lookup, lookup_closeness, flags, seen, skill_start, sk
         a, b = slots[i - 1], slots[i]
         if scores[order[i]] == scores[order[i - 1]] and name_hi[a] == name_hi[b] and name_lo[a] == name_lo[b]:
             ties = True
-    return (slots, closeness[:n][order], distance[:n][order], scores[order], np.flatnonzero(near_half[order]), ties,
-            totals[order])
+    return (
+        slots,
+        closeness[:n][order],
+        distance[:n][order],
+        scores[order],
+        np.flatnonzero(near_half[order]),
+        ties,
+        totals[order],
+    )
 
 
 def _empty_level() -> tuple[np.ndarray, ...]:
@@ -232,10 +298,35 @@ def _empty_level() -> tuple[np.ndarray, ...]:
 def warm_up() -> None:
     """Compile the pass, or load it from numba's cache, for the argument types the index
     passes: call once at service start so the first vacancy does not wait for it."""
-    lookup, closeness = lookup_keys(np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int8), np.ones(2), np.ones(2),
-                                    np.zeros(9, dtype=np.int64), 52.0, 5.0, True, True)
+    lookup, closeness = lookup_keys(
+        np.zeros(1, dtype=np.int64),
+        np.ones(1, dtype=np.int8),
+        np.ones(2),
+        np.ones(2),
+        np.zeros(9, dtype=np.int64),
+        52.0,
+        5.0,
+        True,
+        True,
+    )
     u1, u2, u4 = (np.zeros(1, dtype=t) for t in (np.uint8, np.uint16, np.uint32))
     u8 = np.zeros(1, dtype=np.uint64)
-    reverse_match((_empty_level(), _empty_level()), lookup, closeness, u1, np.zeros(1, dtype=np.int32), u4, u2,
-                  np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int8), u1, u1, u8, u8, np.zeros(4),
-                  np.zeros(6), np.zeros(8, dtype=np.int64), u8)
+    reverse_match(
+        (_empty_level(), _empty_level()),
+        lookup,
+        closeness,
+        u1,
+        np.zeros(1, dtype=np.int32),
+        u4,
+        u2,
+        np.zeros(0, dtype=np.int32),
+        np.zeros(1, dtype=np.int8),
+        u1,
+        u1,
+        u8,
+        u8,
+        np.zeros(4),
+        np.zeros(6),
+        np.zeros(8, dtype=np.int64),
+        u8,
+    )

@@ -40,7 +40,10 @@ OccupationKey = tuple[str, str]
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance; the one definition both the rules and indexes use."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -157,7 +160,9 @@ def compile_vacancy(vacancy: OpenVacancy) -> VacancyCriteria:
         if skill.strip():
             labels.setdefault(normalise_skill(skill), skill_label(skill))
     required = tuple(dict.fromkeys(normalise_skill(s) for s in vacancy.required_skills if s.strip()))
-    optional = tuple(s for s in dict.fromkeys(normalise_skill(s) for s in vacancy.optional_skills if s.strip()) if s not in required)
+    optional = tuple(
+        s for s in dict.fromkeys(normalise_skill(s) for s in vacancy.optional_skills if s.strip()) if s not in required
+    )
     return VacancyCriteria(
         vacancy=vacancy,
         keys=vacancy_keys(vacancy.esco_uri, vacancy.isco_code),

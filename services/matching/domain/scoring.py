@@ -56,7 +56,9 @@ class ScoreParts:
         return combine(self.occupation, self.skills, self.distance, self.hours, self.recency, self.feedback)
 
 
-def combine(occupation: float, skills: float, distance: float, hours: float, recency: float, feedback: float = 0.0) -> float:
+def combine(
+    occupation: float, skills: float, distance: float, hours: float, recency: float, feedback: float = 0.0
+) -> float:
     """The weighted sum; the one place it is computed, so every path gives the same float."""
     return round(
         WEIGHT_OCCUPATION * occupation

@@ -49,9 +49,20 @@ _MICROSECOND = timedelta(microseconds=1)
 MIN_ROWS_TO_COMPACT = 1024
 
 VACANCY_COLUMNS = {
-    "lat": "f8", "lon": "f8", "hours_low": "f8", "hours_high": "f8", "languages": "u8", "received_us": "i8",
-    "salary": "i8", "date": "i4", "skill_start": "u4", "required": "u2", "optional": "u2",
-    "contract": "u1", "education": "u1", "flags": "u1",
+    "lat": "f8",
+    "lon": "f8",
+    "hours_low": "f8",
+    "hours_high": "f8",
+    "languages": "u8",
+    "received_us": "i8",
+    "salary": "i8",
+    "date": "i4",
+    "skill_start": "u4",
+    "required": "u2",
+    "optional": "u2",
+    "contract": "u1",
+    "education": "u1",
+    "flags": "u1",
 }
 
 
@@ -95,18 +106,36 @@ class VacancyIndex:
         languages = 0
         for code in vac.languages:
             languages |= 1 << self._language_bits.setdefault(code, len(self._language_bits))
-        flags = (_ALIVE | (_COORDINATES if v.has_coordinates else 0) | (_REMOTE if v.remote else 0)
-                 | (_LICENCE if v.driving_licence_required else 0) | (_RARE_LANGUAGE if languages >> _LANGUAGE_BITS else 0))
+        flags = (
+            _ALIVE
+            | (_COORDINATES if v.has_coordinates else 0)
+            | (_REMOTE if v.remote else 0)
+            | (_LICENCE if v.driving_licence_required else 0)
+            | (_RARE_LANGUAGE if languages >> _LANGUAGE_BITS else 0)
+        )
         date_id = self._dates.setdefault(v.date_posted, len(self._dates))
         if date_id == len(self._date_texts):
             self._date_texts.append(v.date_posted)
         skill_start = len(self._skill_pool)
-        skills = [self._skill_ids.setdefault(s, len(self._skill_ids)) for s in (*vac.required_skills, *vac.optional_skills)]
+        skills = [
+            self._skill_ids.setdefault(s, len(self._skill_ids)) for s in (*vac.required_skills, *vac.optional_skills)
+        ]
         self._skill_pool.extend("skill", skills)
         self._columns.append(
-            v.latitude, v.longitude, vac.hours_low, vac.hours_high, languages & (2**_LANGUAGE_BITS - 1),
-            _microseconds(v.received_at), max(v.salary_max, v.salary_min), date_id, skill_start,
-            len(vac.required_skills), len(vac.optional_skills), int(v.contract_type), int(v.education_level), flags,
+            v.latitude,
+            v.longitude,
+            vac.hours_low,
+            vac.hours_high,
+            languages & (2**_LANGUAGE_BITS - 1),
+            _microseconds(v.received_at),
+            max(v.salary_max, v.salary_min),
+            date_id,
+            skill_start,
+            len(vac.required_skills),
+            len(vac.optional_skills),
+            int(v.contract_type),
+            int(v.education_level),
+            flags,
         )
         if v.has_coordinates or v.remote:  # otherwise no profile can reach it
             for key in vac.keys:
@@ -164,7 +193,9 @@ class VacancyIndex:
             salary = columns["salary"][rows]
             keep &= (salary == 0) | (salary >= p.min_salary)
         rows, closeness, flags = rows[keep], closeness[keep], flags[keep]
-        spoken = sum(1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS)
+        spoken = sum(
+            1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS
+        )
         keep = columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
         rare = np.flatnonzero(flags & _RARE_LANGUAGE)
         for i in rare.tolist():
@@ -173,9 +204,17 @@ class VacancyIndex:
         lat = columns["lat"][rows]
         # As evaluate: the north-south gap alone already too far, then the distance (numpy's,
         # with a margin: the exact distance decides in `_scored`).
-        maybe = keep & ~via_remote & (flags & _COORDINATES != 0) & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
+        maybe = (
+            keep
+            & ~via_remote
+            & (flags & _COORDINATES != 0)
+            & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
+        )
         within = maybe.copy()
-        within[maybe] = haversine_km(lat[maybe], columns["lon"][rows[maybe]], p.latitude, p.longitude) <= p.max_km + DISTANCE_MARGIN_KM
+        within[maybe] = (
+            haversine_km(lat[maybe], columns["lon"][rows[maybe]], p.latitude, p.longitude)
+            <= p.max_km + DISTANCE_MARGIN_KM
+        )
         keep &= via_remote | within
         return rows[keep], closeness[keep]
 
@@ -186,7 +225,9 @@ class VacancyIndex:
         has_coordinates = flags & _COORDINATES != 0
         distances = np.full(len(rows), np.nan)
         measured = np.flatnonzero(has_coordinates & ~via_remote)  # a remote match scores 1.0 at any distance
-        distances[measured] = exact_distance_km(p.latitude, p.longitude, columns["lat"][rows[measured]], columns["lon"][rows[measured]])
+        distances[measured] = exact_distance_km(
+            p.latitude, p.longitude, columns["lat"][rows[measured]], columns["lon"][rows[measured]]
+        )
         keep = via_remote | (distances <= p.max_km)  # nan (no coordinates) is never within reach
         if not keep.all():
             rows, closeness, via_remote, distances = rows[keep], closeness[keep], via_remote[keep], distances[keep]
@@ -207,8 +248,12 @@ class VacancyIndex:
         return VacancyMatches(
             profile=p,
             vacancies=[self._vacs[r] for r in rows.tolist()],
-            occupation=_CLOSENESS_VALUE[closeness], skills=skills, distance=distance_parts, hours=hours,
-            date_ids=columns["date"][rows], date_texts=list(self._date_texts),
+            occupation=_CLOSENESS_VALUE[closeness],
+            skills=skills,
+            distance=distance_parts,
+            hours=hours,
+            date_ids=columns["date"][rows],
+            date_texts=list(self._date_texts),
             received_us=columns["received_us"][rows],
         )
 
@@ -221,9 +266,19 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
     Holds copies, not views: it stays valid while the index changes.
     """
 
-    def __init__(self, *, profile: ProfileCriteria, vacancies: list[VacancyCriteria], occupation: np.ndarray,
-                 skills: np.ndarray, distance: np.ndarray, hours: np.ndarray, date_ids: np.ndarray,
-                 date_texts: list[str], received_us: np.ndarray) -> None:
+    def __init__(
+        self,
+        *,
+        profile: ProfileCriteria,
+        vacancies: list[VacancyCriteria],
+        occupation: np.ndarray,
+        skills: np.ndarray,
+        distance: np.ndarray,
+        hours: np.ndarray,
+        date_ids: np.ndarray,
+        date_texts: list[str],
+        received_us: np.ndarray,
+    ) -> None:
         self.profile = profile
         self.vacancies = vacancies
         self.occupation, self.skills, self.distance, self.hours = occupation, skills, distance, hours
@@ -232,8 +287,17 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
     @classmethod
     def empty(cls, profile: ProfileCriteria) -> VacancyMatches:
         nothing = np.empty(0)
-        return cls(profile=profile, vacancies=[], occupation=nothing, skills=nothing, distance=nothing, hours=nothing,
-                   date_ids=np.empty(0, dtype=np.int32), date_texts=[], received_us=np.empty(0, dtype=np.int64))
+        return cls(
+            profile=profile,
+            vacancies=[],
+            occupation=nothing,
+            skills=nothing,
+            distance=nothing,
+            hours=nothing,
+            date_ids=np.empty(0, dtype=np.int32),
+            date_texts=[],
+            received_us=np.empty(0, dtype=np.int64),
+        )
 
     def __len__(self) -> int:
         return len(self.vacancies)
@@ -248,7 +312,9 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
     def __getitem__(self, i: int) -> tuple[VacancyCriteria, RuleMatch]: ...
     @overload
     def __getitem__(self, i: slice) -> list[tuple[VacancyCriteria, RuleMatch]]: ...
-    def __getitem__(self, i: int | slice) -> tuple[VacancyCriteria, RuleMatch] | list[tuple[VacancyCriteria, RuleMatch]]:
+    def __getitem__(
+        self, i: int | slice
+    ) -> tuple[VacancyCriteria, RuleMatch] | list[tuple[VacancyCriteria, RuleMatch]]:
         if isinstance(i, slice):
             return [self.pair(j) for j in range(*i.indices(len(self)))]
         return self.pair(range(len(self))[i])

@@ -54,8 +54,9 @@ def _math(function: Callable[[float], float], values: np.ndarray | float) -> np.
     return function(float(values))
 
 
-def exact_distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
-                      lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+def exact_distance_km(
+    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+) -> np.ndarray:
     """`rules.distance_km` element by element (any argument may be an array), bit for bit.
 
     The same operations in the same order: +, -, *, / and sqrt are IEEE in numpy as in
@@ -63,7 +64,9 @@ def exact_distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
     """
     phi1 = np.multiply(lat1, _DEGREES_TO_RADIANS)
     phi2 = np.multiply(lat2, _DEGREES_TO_RADIANS)
-    half_phi, half_lambda = np.broadcast_arrays((phi2 - phi1) / 2, np.multiply(np.subtract(lon2, lon1), _DEGREES_TO_RADIANS) / 2)
+    half_phi, half_lambda = np.broadcast_arrays(
+        (phi2 - phi1) / 2, np.multiply(np.subtract(lon2, lon1), _DEGREES_TO_RADIANS) / 2
+    )
     if half_phi.size == 0:
         return np.empty(half_phi.shape, dtype=np.float64)
     sin_half_phi = _mapped(operator.pow, _mapped(math.sin, np.ascontiguousarray(half_phi)), 2)
@@ -116,8 +119,9 @@ def segment_counts(starts: np.ndarray, counts: np.ndarray, pool: np.ndarray, wan
     return np.bincount(owner[hits], minlength=len(starts))
 
 
-def segment_counts_by_group(starts: np.ndarray, counts: np.ndarray, pool: np.ndarray, groups: Sequence[np.ndarray],
-                            n_values: int) -> list[np.ndarray]:
+def segment_counts_by_group(
+    starts: np.ndarray, counts: np.ndarray, pool: np.ndarray, groups: Sequence[np.ndarray], n_values: int
+) -> list[np.ndarray]:
     """`segment_counts` for several disjoint groups of wanted values in one pass over the pool."""
     total = int(counts.sum())
     if total == 0:

@@ -41,8 +41,11 @@ def _cmd_feed(args: argparse.Namespace) -> int:
     with open_channel(settings, target) as channel:
         stub = pb_grpc.MatchingServiceStub(channel)
         try:
-            response = stub.GetFeed(pb.GetFeedRequest(client_id=args.client, page_size=args.page_size),
-                                    metadata=(("authorization", f"Bearer {token}"), cli_metadata()), timeout=10)
+            response = stub.GetFeed(
+                pb.GetFeedRequest(client_id=args.client, page_size=args.page_size),
+                metadata=(("authorization", f"Bearer {token}"), cli_metadata()),
+                timeout=10,
+            )
         except grpc.RpcError as error:
             ports = {name: settings.port_of(name) for name in SERVICES}
             for line in failure_lines(error, "matching", target, ports):
@@ -71,7 +74,8 @@ def render_feed(client_id: str, response: matching_service_pb2.GetFeedResponse, 
         v = item.vacancy
         new = (" [NEW]" if en else " [NIEUW]") if item.is_new else ""
         marks = ((" [saved]" if en else " [bewaard]") if item.saved else "") + (
-            (" [applied]" if en else " [gesolliciteerd]") if item.applied else "")
+            (" [applied]" if en else " [gesolliciteerd]") if item.applied else ""
+        )
         where = v.place_name or ("remote" if en else "op afstand")
         lines.append(f"{rank:>3}. {v.title} — {v.employer}, {where} (score {item.score:.3f}){new}{marks}")
         explanation = item.explanation.explanation_en if en else item.explanation.explanation_nl

@@ -37,7 +37,11 @@ class MatchingEventHandler:
 
     def __call__(self, event: CloudEvent) -> None:
         if event.type in (VACANCY_PUBLISHED, VACANCY_UPDATED):
-            message_type = vacancy_events_pb2.VacancyPublished if event.type == VACANCY_PUBLISHED else vacancy_events_pb2.VacancyUpdated
+            message_type = (
+                vacancy_events_pb2.VacancyPublished
+                if event.type == VACANCY_PUBLISHED
+                else vacancy_events_pb2.VacancyUpdated
+            )
             vacancy = message_type.FromString(event.data).vacancy
             if vacancy.vacancy_id:
                 matches = self._handlers.vacancy_opened_or_changed(open_vacancy(vacancy, self._clock()))
@@ -55,8 +59,9 @@ class MatchingEventHandler:
         else:
             log.debug("ignored event type %s", event.type)
 
-    def handle_batch(self, events: Sequence[CloudEvent],
-                     within: Callable[[CloudEvent], AbstractContextManager[object]]) -> None:
+    def handle_batch(
+        self, events: Sequence[CloudEvent], within: Callable[[CloudEvent], AbstractContextManager[object]]
+    ) -> None:
         """The events of one poll, in order: consecutive vacancy opens and changes go to the
         service layer together, any other event on its own between them."""
         together: list[IncomingVacancy] = []
@@ -80,15 +85,20 @@ class MatchingEventHandler:
         """The vacancy a VacancyPublished or VacancyUpdated carries (None: another event, or no id)."""
         if event.type not in (VACANCY_PUBLISHED, VACANCY_UPDATED):
             return None
-        message_type = vacancy_events_pb2.VacancyPublished if event.type == VACANCY_PUBLISHED else vacancy_events_pb2.VacancyUpdated
+        message_type = (
+            vacancy_events_pb2.VacancyPublished
+            if event.type == VACANCY_PUBLISHED
+            else vacancy_events_pb2.VacancyUpdated
+        )
         vacancy = message_type.FromString(event.data).vacancy
         return vacancy if vacancy.vacancy_id else None
 
     def _caseload_changed(self, event: CloudEvent) -> None:
         assert self._caseloads is not None
         assigned = event.type == CASELOAD_ASSIGNED
-        change = (caseload_events_pb2.CaseloadAssigned if assigned else caseload_events_pb2.CaseloadUnassigned
-                  ).FromString(event.data)
+        change = (
+            caseload_events_pb2.CaseloadAssigned if assigned else caseload_events_pb2.CaseloadUnassigned
+        ).FromString(event.data)
         if not (change.caseworker_id and change.client_id):
             log.warning("caseload event without caseworker or client ignored")
         elif assigned:

@@ -27,15 +27,21 @@ ACCESS: dict[str, MethodPolicy] = {
     f"/{SERVICE_NAME}/ListMatchingProfiles": MethodPolicy(_CASEWORKER, None),
 }
 
-APPLIED_NOTICE = t("Goed gedaan! We zetten deze sollicitatie in uw lijst met activiteiten. "
-                   "Zo telt ze mee voor uw sollicitatieplicht.",
-                   "Well done! We add this application to your list of activities. "
-                   "That way it counts towards your duty to apply for jobs.")
+APPLIED_NOTICE = t(
+    "Goed gedaan! We zetten deze sollicitatie in uw lijst met activiteiten. Zo telt ze mee voor uw sollicitatieplicht.",
+    "Well done! We add this application to your list of activities. "
+    "That way it counts towards your duty to apply for jobs.",
+)
 
 
 class MatchingServicer(pb_grpc.MatchingServiceServicer):
-    def __init__(self, handlers: h.MatchingHandlers, caseloads: CaseloadProjection | None = None, *,
-                 accept_caseload_claim: bool = True) -> None:
+    def __init__(
+        self,
+        handlers: h.MatchingHandlers,
+        caseloads: CaseloadProjection | None = None,
+        *,
+        accept_caseload_claim: bool = True,
+    ) -> None:
         self._h = handlers
         self._caseloads = caseloads
         self._accept_claim = accept_caseload_claim
@@ -48,29 +54,45 @@ class MatchingServicer(pb_grpc.MatchingServiceServicer):
         stored = self._caseloads.clients_of(principal.subject) if self._caseloads is not None else frozenset()
         return stored | (principal.caseload if self._accept_claim else frozenset())
 
-    def SetSearchProfile(self, request: pb.SetSearchProfileRequest, context: grpc.ServicerContext) -> pb.SetSearchProfileResponse:
+    def SetSearchProfile(
+        self, request: pb.SetSearchProfileRequest, context: grpc.ServicerContext
+    ) -> pb.SetSearchProfileResponse:
         profile = self._h.set_search_profile(m.profile_input(request))
         return pb.SetSearchProfileResponse(profile=m.profile_pb(profile))
 
-    def GetSearchProfile(self, request: pb.GetSearchProfileRequest, context: grpc.ServicerContext) -> pb.GetSearchProfileResponse:
+    def GetSearchProfile(
+        self, request: pb.GetSearchProfileRequest, context: grpc.ServicerContext
+    ) -> pb.GetSearchProfileResponse:
         return pb.GetSearchProfileResponse(profile=m.profile_pb(self._h.get_search_profile(request.client_id)))
 
     def GetFeed(self, request: pb.GetFeedRequest, context: grpc.ServicerContext) -> pb.GetFeedResponse:
         page = self._h.get_feed(h.GetFeed(request.client_id, request.page_size, request.page_token))
         return m.feed_response(page)
 
-    def RecordFeedback(self, request: pb.RecordFeedbackRequest, context: grpc.ServicerContext) -> pb.RecordFeedbackResponse:
+    def RecordFeedback(
+        self, request: pb.RecordFeedbackRequest, context: grpc.ServicerContext
+    ) -> pb.RecordFeedbackResponse:
         recorded = self._h.record_feedback(h.RecordFeedback(request.client_id, request.vacancy_id, request.kind))
-        return pb.RecordFeedbackResponse(client_id=request.client_id, vacancy_id=request.vacancy_id, kind=request.kind,
-                                         recorded_at=m.timestamp(recorded.at), activity_logged=recorded.activity_logged,
-                                         notice=localize(APPLIED_NOTICE) if recorded.activity_logged else "")
+        return pb.RecordFeedbackResponse(
+            client_id=request.client_id,
+            vacancy_id=request.vacancy_id,
+            kind=request.kind,
+            recorded_at=m.timestamp(recorded.at),
+            activity_logged=recorded.activity_logged,
+            notice=localize(APPLIED_NOTICE) if recorded.activity_logged else "",
+        )
 
-    def ListMatchingProfiles(self, request: pb.ListMatchingProfilesRequest,
-                             context: grpc.ServicerContext) -> pb.ListMatchingProfilesResponse:
+    def ListMatchingProfiles(
+        self, request: pb.ListMatchingProfilesRequest, context: grpc.ServicerContext
+    ) -> pb.ListMatchingProfilesResponse:
         caseload = self._caseload(current_principal())
-        page = self._h.list_matching_profiles(h.ListMatchingProfiles(request.vacancy_id, request.page_size,
-                                                                     request.page_token, caseload))
+        page = self._h.list_matching_profiles(
+            h.ListMatchingProfiles(request.vacancy_id, request.page_size, request.page_token, caseload)
+        )
         for match in page.matches:
             record_processing("reverse-vacancy-matching", match.client_id)
-        return pb.ListMatchingProfilesResponse(matches=[m.profile_match_pb(x) for x in page.matches],
-                                               next_page_token=page.next_page_token, total_size=page.total_size)
+        return pb.ListMatchingProfilesResponse(
+            matches=[m.profile_match_pb(x) for x in page.matches],
+            next_page_token=page.next_page_token,
+            total_size=page.total_size,
+        )

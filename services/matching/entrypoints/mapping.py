@@ -34,7 +34,9 @@ def profile_input(request: pb.SetSearchProfileRequest) -> SearchProfileInput:
     p = request.profile
     return SearchProfileInput(
         client_id=request.client_id,
-        occupations=[OccupationWishInput(esco_uri=w.esco_uri, isco_code=w.isco_code, breadth=w.breadth) for w in p.occupations],
+        occupations=[
+            OccupationWishInput(esco_uri=w.esco_uri, isco_code=w.isco_code, breadth=w.breadth) for w in p.occupations
+        ],
         skills=list(p.skills),
         home_place_name=p.home_place_name,
         max_travel_km=p.max_travel_km,
@@ -53,8 +55,15 @@ def profile_input(request: pb.SetSearchProfileRequest) -> SearchProfileInput:
 def profile_pb(profile: SearchProfile) -> pb.SearchProfile:
     return pb.SearchProfile(
         client_id=profile.client_id,
-        occupations=[pb.OccupationWish(esco_uri=w.esco_uri, isco_code=w.isco_code, breadth=int(w.breadth),  # type: ignore[arg-type]
-                                       label_nl=w.label_nl) for w in profile.occupations],
+        occupations=[
+            pb.OccupationWish(
+                esco_uri=w.esco_uri,
+                isco_code=w.isco_code,
+                breadth=int(w.breadth),  # type: ignore[arg-type]
+                label_nl=w.label_nl,
+            )
+            for w in profile.occupations
+        ],
         skills=list(profile.skills),
         home_place_name=profile.home_place_name,
         home_latitude=profile.home_latitude,
@@ -75,10 +84,21 @@ def profile_pb(profile: SearchProfile) -> pb.SearchProfile:
 
 def vacancy_summary_pb(v: OpenVacancy) -> pb.VacancySummary:
     return pb.VacancySummary(
-        vacancy_id=v.vacancy_id, title=v.title, employer=v.employer, esco_uri=v.esco_uri, isco_code=v.isco_code,
-        place_name=v.place_name, remote=v.remote, hours_min=round(v.hours_min), hours_max=round(v.hours_max),
-        contract_type=int(v.contract_type), salary_min=v.salary_min, salary_max=v.salary_max,  # type: ignore[arg-type]
-        date_posted=v.date_posted, valid_through=v.valid_through, application_url=v.application_url,
+        vacancy_id=v.vacancy_id,
+        title=v.title,
+        employer=v.employer,
+        esco_uri=v.esco_uri,
+        isco_code=v.isco_code,
+        place_name=v.place_name,
+        remote=v.remote,
+        hours_min=round(v.hours_min),
+        hours_max=round(v.hours_max),
+        contract_type=int(v.contract_type),  # type: ignore[arg-type]
+        salary_min=v.salary_min,
+        salary_max=v.salary_max,
+        date_posted=v.date_posted,
+        valid_through=v.valid_through,
+        application_url=v.application_url,
     )
 
 
@@ -92,28 +112,48 @@ def explanation_pb(e: Explanation) -> pb.Explanation:
         skills_missing=list(e.skills_missing),
         explanation_nl=e.text_nl,
         explanation_en=e.text_en,
-        score_breakdown=pb.ScoreBreakdown(occupation=e.parts.occupation, skills=e.parts.skills, distance=e.parts.distance,
-                                          hours=e.parts.hours, recency=e.parts.recency, feedback=e.parts.feedback),
+        score_breakdown=pb.ScoreBreakdown(
+            occupation=e.parts.occupation,
+            skills=e.parts.skills,
+            distance=e.parts.distance,
+            hours=e.parts.hours,
+            recency=e.parts.recency,
+            feedback=e.parts.feedback,
+        ),
     )
 
 
 def feed_item_pb(item: FeedItem) -> pb.FeedItem:
-    return pb.FeedItem(vacancy=vacancy_summary_pb(item.vacancy), score=item.score, is_new=item.is_new,
-                       explanation=explanation_pb(item.explanation), saved=item.saved, applied=item.applied)
+    return pb.FeedItem(
+        vacancy=vacancy_summary_pb(item.vacancy),
+        score=item.score,
+        is_new=item.is_new,
+        explanation=explanation_pb(item.explanation),
+        saved=item.saved,
+        applied=item.applied,
+    )
 
 
 def feed_response(page: FeedPage) -> pb.GetFeedResponse:
-    response = pb.GetFeedResponse(items=[feed_item_pb(i) for i in page.items], next_page_token=page.next_page_token,
-                                  total_size=page.total_size, new_count=page.new_count)
+    response = pb.GetFeedResponse(
+        items=[feed_item_pb(i) for i in page.items],
+        next_page_token=page.next_page_token,
+        total_size=page.total_size,
+        new_count=page.new_count,
+    )
     if page.previous_visit_at is not None:
         response.previous_visit_at.CopyFrom(timestamp(page.previous_visit_at))
     return response
 
 
 def profile_match_pb(m: ProfileMatch) -> pb.ProfileMatch:
-    return pb.ProfileMatch(client_id=m.client_id, score=m.score, occupation_match=int(m.occupation_match),  # type: ignore[arg-type]
-                           distance_km=round(m.distance_km, 1) if m.distance_km is not None else 0.0,
-                           has_distance=m.distance_km is not None)
+    return pb.ProfileMatch(
+        client_id=m.client_id,
+        score=m.score,
+        occupation_match=int(m.occupation_match),  # type: ignore[arg-type]
+        distance_km=round(m.distance_km, 1) if m.distance_km is not None else 0.0,
+        has_distance=m.distance_km is not None,
+    )
 
 
 def monthly_salary(amount: float, period: int, hours_per_week: float, currency: str) -> int:
@@ -144,8 +184,12 @@ def open_vacancy(v: vacancy_pb2.Vacancy, received_at: datetime) -> OpenVacancy:
         remote=v.workplace_type == vacancy_pb2.WORKPLACE_TYPE_REMOTE,
         hours_min=v.hours_min,
         hours_max=v.hours_max,
-        contract_type=ContractType(v.contract_type) if v.contract_type in ContractType._value2member_map_ else ContractType.UNSPECIFIED,
-        education_level=EducationLevel(v.education_level) if v.education_level in EducationLevel._value2member_map_ else EducationLevel.UNSPECIFIED,
+        contract_type=ContractType(v.contract_type)
+        if v.contract_type in ContractType._value2member_map_
+        else ContractType.UNSPECIFIED,
+        education_level=EducationLevel(v.education_level)
+        if v.education_level in EducationLevel._value2member_map_
+        else EducationLevel.UNSPECIFIED,
         salary_min=monthly_salary(v.salary_min, v.salary_period, hours, v.salary_currency),
         salary_max=monthly_salary(v.salary_max, v.salary_period, hours, v.salary_currency),
         languages=tuple(v.languages),

@@ -64,13 +64,23 @@ class MatchingProfilesPage:
 
 
 def _no_profile(client_id: str) -> NotFound:
-    return NotFound(t(f"Klant {client_id} heeft nog geen zoekprofiel. Maak eerst een zoekprofiel.",
-                      f"Client {client_id} has no search profile yet. Set one first."))
+    return NotFound(
+        t(
+            f"Klant {client_id} heeft nog geen zoekprofiel. Maak eerst een zoekprofiel.",
+            f"Client {client_id} has no search profile yet. Set one first.",
+        )
+    )
 
 
 class MatchingHandlers:
-    def __init__(self, profiles: ProfileStore, vacancies: VacancyProjectionStore, feed_state: FeedStateStore,
-                 clock: Clock, tokens: PageTokens | None = None) -> None:
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        vacancies: VacancyProjectionStore,
+        feed_state: FeedStateStore,
+        clock: Clock,
+        tokens: PageTokens | None = None,
+    ) -> None:
         self._profiles = profiles
         self._vacancies = vacancies
         self._feed_state = feed_state
@@ -102,15 +112,23 @@ class MatchingHandlers:
             # A first page is a visit: "new" means arrived after the previous visit.
             cursor = feed.FeedCursor(0, self._feed_state.record_visit(command.client_id, now), scope)
         criteria = compile_profile(profile)
-        ranked = feed.rank(criteria, self._vacancies.matching_vacancies(criteria),
-                           self._feed_state.feedback_of(command.client_id), now.date(), cursor.previous_visit_at)
+        ranked = feed.rank(
+            criteria,
+            self._vacancies.matching_vacancies(criteria),
+            self._feed_state.feedback_of(command.client_id),
+            now.date(),
+            cursor.previous_visit_at,
+        )
         return feed.page(criteria, profile.home_place_name, ranked, cursor, page_size, now.date(), self._tokens)
 
     def record_feedback(self, command: RecordFeedback) -> FeedbackRecorded:
         violations = []
         if command.kind not in {k.value for k in FeedbackKind if k}:
-            violations.append(FieldViolation("kind", t("Kies bewaren, verbergen of gesolliciteerd.",
-                                                       "Choose save, dismiss or applied.")))
+            violations.append(
+                FieldViolation(
+                    "kind", t("Kies bewaren, verbergen of gesolliciteerd.", "Choose save, dismiss or applied.")
+                )
+            )
         if not command.vacancy_id.strip():
             violations.append(FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy.")))
         if violations:
@@ -118,33 +136,44 @@ class MatchingHandlers:
         self.get_search_profile(command.client_id)
         vacancy = self._vacancies.get_vacancy(command.vacancy_id)
         if vacancy is None:
-            raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
-                             f"Vacancy {command.vacancy_id} is not (or no longer) open."))
+            raise NotFound(
+                t(
+                    f"Vacature {command.vacancy_id} staat niet (meer) open.",
+                    f"Vacancy {command.vacancy_id} is not (or no longer) open.",
+                )
+            )
         at = self._clock()
         kind = FeedbackKind(command.kind)
         pending = []
         if kind is FeedbackKind.APPLIED:
             # The activities service logs the sollicitatie activity for it (once: see client_applied).
-            pending.append(match_events.client_applied(command.client_id, command.vacancy_id, vacancy.employer,
-                                                       vacancy.title, at))
+            pending.append(
+                match_events.client_applied(command.client_id, command.vacancy_id, vacancy.employer, vacancy.title, at)
+            )
         self._feed_state.add_feedback(command.client_id, command.vacancy_id, kind, at, pending)
         return FeedbackRecorded(at, activity_logged=kind is FeedbackKind.APPLIED)
 
     # -- reverse matching ------------------------------------------------------------
     def list_matching_profiles(self, command: ListMatchingProfiles) -> MatchingProfilesPage:
-        page_size = feed.check_page_size(command.page_size, maximum=MAX_MATCH_PAGE_SIZE, default=DEFAULT_MATCH_PAGE_SIZE)
+        page_size = feed.check_page_size(
+            command.page_size, maximum=MAX_MATCH_PAGE_SIZE, default=DEFAULT_MATCH_PAGE_SIZE
+        )
         if not command.vacancy_id.strip():
             raise InvalidArgument([FieldViolation("vacancy_id", t("Geef de vacature op.", "Give the vacancy."))])
         scope = f"vacancy:{command.vacancy_id}"
         offset = feed.decode_cursor(command.page_token, self._tokens, scope).offset if command.page_token else 0
         vacancy = self._vacancies.get_vacancy(command.vacancy_id)
         if vacancy is None:
-            raise NotFound(t(f"Vacature {command.vacancy_id} staat niet (meer) open.",
-                             f"Vacancy {command.vacancy_id} is not (or no longer) open."))
+            raise NotFound(
+                t(
+                    f"Vacature {command.vacancy_id} staat niet (meer) open.",
+                    f"Vacancy {command.vacancy_id} is not (or no longer) open.",
+                )
+            )
         matches = self._profiles.find_matching(compile_vacancy(vacancy), self._clock().date())
         if command.caseload is not None:
             matches = [m for m in matches if m.client_id in command.caseload]
-        window = matches[offset:offset + page_size]
+        window = matches[offset : offset + page_size]
         end = offset + len(window)
         token = feed.encode_cursor(feed.FeedCursor(end, None, scope), self._tokens) if end < len(matches) else ""
         return MatchingProfilesPage(tuple(window), token, len(matches))
@@ -174,8 +203,9 @@ class MatchingHandlers:
         results: list[list[ProfileMatch]] = []
         for run in vacancy_batches.distinct_runs(incoming):
             if len(run) > 1 and hasattr(self._vacancies, "apply_vacancies"):
-                results += vacancy_batches.opened_or_changed(self._vacancies, self._profiles, run, self._clock(),
-                                                             self.vacancy_opened_or_changed)
+                results += vacancy_batches.opened_or_changed(
+                    self._vacancies, self._profiles, run, self._clock(), self.vacancy_opened_or_changed
+                )
                 continue
             for item in run:
                 with item.within():

@@ -37,44 +37,79 @@ def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
 def _pending(event_type: str, client_id: str, vacancy_id: str, message: Message) -> PendingEvent:
     incoming = current_event_id()
     event_id = derived_event_id(incoming, f"{event_type}:{vacancy_id}:{client_id}") if incoming else None
-    return PendingEvent(topic=MATCHING, key=client_id, event_type=event_type, subject=vacancy_id,
-                        data=message.SerializeToString(), schema=message.DESCRIPTOR.full_name, event_id=event_id)
+    return PendingEvent(
+        topic=MATCHING,
+        key=client_id,
+        event_type=event_type,
+        subject=vacancy_id,
+        data=message.SerializeToString(),
+        schema=message.DESCRIPTOR.full_name,
+        event_id=event_id,
+    )
 
 
 def matched(client_id: str, vacancy_id: str, score: float, change: int, now: datetime) -> PendingEvent:
-    message = events.VacancyMatched(client_id=client_id, vacancy_id=vacancy_id, score=score, change=change,  # type: ignore[arg-type]
-                                    matched_at=_timestamp(now))
+    message = events.VacancyMatched(
+        client_id=client_id,
+        vacancy_id=vacancy_id,
+        score=score,
+        change=change,  # type: ignore[arg-type]
+        matched_at=_timestamp(now),
+    )
     return _pending(EVENT_MATCHED, client_id, vacancy_id, message)
 
 
 def unmatched(client_id: str, vacancy_id: str, reason: int, now: datetime) -> PendingEvent:
-    message = events.VacancyUnmatched(client_id=client_id, vacancy_id=vacancy_id, reason=reason,  # type: ignore[arg-type]
-                                      unmatched_at=_timestamp(now))
+    message = events.VacancyUnmatched(
+        client_id=client_id,
+        vacancy_id=vacancy_id,
+        reason=reason,  # type: ignore[arg-type]
+        unmatched_at=_timestamp(now),
+    )
     return _pending(EVENT_UNMATCHED, client_id, vacancy_id, message)
 
 
-def match_set_changed(vacancy_id: str, before: Mapping[str, float], after: Sequence[ProfileMatch],
-                      now: datetime) -> list[PendingEvent]:
+def match_set_changed(
+    vacancy_id: str, before: Mapping[str, float], after: Sequence[ProfileMatch], now: datetime
+) -> list[PendingEvent]:
     """VacancyMatched for every match (ADDED or UPDATED), VacancyUnmatched for every client
     the vacancy no longer matches — in that order, best match first."""
-    out = [matched(m.client_id, vacancy_id, m.score,
-                   events.VACANCY_MATCH_CHANGE_UPDATED if m.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED, now)
-           for m in after]
+    out = [
+        matched(
+            m.client_id,
+            vacancy_id,
+            m.score,
+            events.VACANCY_MATCH_CHANGE_UPDATED if m.client_id in before else events.VACANCY_MATCH_CHANGE_ADDED,
+            now,
+        )
+        for m in after
+    ]
     still = {m.client_id for m in after}
-    out += [unmatched(client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES, now)
-            for client_id in sorted(set(before) - still)]
+    out += [
+        unmatched(client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_NO_LONGER_MATCHES, now)
+        for client_id in sorted(set(before) - still)
+    ]
     return out
 
 
 def vacancy_closed(vacancy_id: str, clients: Sequence[str], now: datetime) -> list[PendingEvent]:
-    return [unmatched(client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for client_id in sorted(clients)]
+    return [
+        unmatched(client_id, vacancy_id, events.VACANCY_UNMATCH_REASON_CLOSED, now) for client_id in sorted(clients)
+    ]
 
 
 def client_applied(client_id: str, vacancy_id: str, employer: str, position: str, now: datetime) -> PendingEvent:
     """ "I applied" from the feed, for the activities service to log. Its id comes from client and
     vacancy, so saying it twice (or a retried call) announces it once."""
-    message = events.ClientApplied(client_id=client_id, vacancy_id=vacancy_id, applied_at=_timestamp(now),
-                                   employer=employer, position=position)
-    return PendingEvent(topic=MATCHING, key=client_id, event_type=EVENT_CLIENT_APPLIED, subject=vacancy_id,
-                        data=message.SerializeToString(), schema=message.DESCRIPTOR.full_name,
-                        event_id=derived_event_id(_APPLIED_ORIGIN, f"{client_id}\n{vacancy_id}"))
+    message = events.ClientApplied(
+        client_id=client_id, vacancy_id=vacancy_id, applied_at=_timestamp(now), employer=employer, position=position
+    )
+    return PendingEvent(
+        topic=MATCHING,
+        key=client_id,
+        event_type=EVENT_CLIENT_APPLIED,
+        subject=vacancy_id,
+        data=message.SerializeToString(),
+        schema=message.DESCRIPTOR.full_name,
+        event_id=derived_event_id(_APPLIED_ORIGIN, f"{client_id}\n{vacancy_id}"),
+    )

@@ -43,15 +43,21 @@ class VacancyProjectionStore(Protocol):
         """client id -> score of the clients the vacancy matches now (empty when unknown)."""
         ...
 
-    def apply_vacancy(self, vacancy: OpenVacancy, matches: list[ProfileMatch], unmatched: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def apply_vacancy(
+        self,
+        vacancy: OpenVacancy,
+        matches: list[ProfileMatch],
+        unmatched: Sequence[str],
+        events: Sequence[PendingEvent],
+    ) -> bool:
         """Upsert the vacancy, its match set (`matches`; the `unmatched` clients leave it) and
         store `events`, all in one transaction where the store has them. False, and nothing
         written, when a newer version of the vacancy (or a later closure) is stored."""
         ...
 
-    def close_vacancy(self, vacancy_id: str, closed_at: datetime, clients: Sequence[str],
-                      events: Sequence[PendingEvent]) -> bool:
+    def close_vacancy(
+        self, vacancy_id: str, closed_at: datetime, clients: Sequence[str], events: Sequence[PendingEvent]
+    ) -> bool:
         """Remove the vacancy and its match set (`clients`), remember when it closed, store
         `events`; True when it was open."""
         ...
@@ -105,8 +111,9 @@ class FeedStateStore(Protocol):
 
     def feedback_of(self, client_id: str) -> dict[str, set[FeedbackKind]]: ...
 
-    def add_feedback(self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime,
-                     events: Sequence[PendingEvent] = ()) -> bool:
+    def add_feedback(
+        self, client_id: str, vacancy_id: str, kind: FeedbackKind, at: datetime, events: Sequence[PendingEvent] = ()
+    ) -> bool:
         """Record it once (the first time counts) and, only then, the events with it; True when new."""
         ...
 

@@ -48,8 +48,13 @@ def distinct_runs(incoming: Sequence[IncomingVacancy]) -> Iterator[list[Incoming
         yield run
 
 
-def opened_or_changed(store: object, profiles: object, run: Sequence[IncomingVacancy], now: datetime,
-                      single: Callable[[OpenVacancy], list[ProfileMatch]]) -> list[list[ProfileMatch]]:
+def opened_or_changed(
+    store: object,
+    profiles: object,
+    run: Sequence[IncomingVacancy],
+    now: datetime,
+    single: Callable[[OpenVacancy], list[ProfileMatch]],
+) -> list[list[ProfileMatch]]:
     """The matches of each vacancy of `run` (distinct ids) as `single` would decide them ([] when
     nothing was written); `store` and `profiles` have the batch calls (ports.VacancyBatchStore)."""
     reads = store.read_vacancies([item.vacancy.vacancy_id for item in run])  # type: ignore[attr-defined]

@@ -33,34 +33,50 @@ PUBLISHED = "nl.werk.vacancy-published.v1"
 UPDATED = "nl.werk.vacancy-updated.v1"
 CLOSED = "nl.werk.vacancy-closed.v1"
 _CHANGE_OF = {PUBLISHED: "published", UPDATED: "updated", CLOSED: "removed"}
-_SCHEMA_OF = {PUBLISHED: events_pb.VacancyPublished.DESCRIPTOR.full_name,
-              UPDATED: events_pb.VacancyUpdated.DESCRIPTOR.full_name}
+_SCHEMA_OF = {
+    PUBLISHED: events_pb.VacancyPublished.DESCRIPTOR.full_name,
+    UPDATED: events_pb.VacancyUpdated.DESCRIPTOR.full_name,
+}
 
 
 def vacancy_event(vacancy_id: str, event_type: str, serialized_vacancy: bytes) -> PendingEvent:
     """VacancyPublished/VacancyUpdated around the stored vacancy bytes."""
-    return PendingEvent(topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrap_vacancy(serialized_vacancy),
-                        _SCHEMA_OF[event_type])
+    return PendingEvent(
+        topics.VACANCIES, vacancy_id, event_type, vacancy_id, wrap_vacancy(serialized_vacancy), _SCHEMA_OF[event_type]
+    )
 
 
 def closed_event(message: events_pb.VacancyClosed) -> PendingEvent:
-    return PendingEvent(topics.VACANCIES, message.vacancy_id, CLOSED, message.vacancy_id,
-                        message.SerializeToString(), message.DESCRIPTOR.full_name)
+    return PendingEvent(
+        topics.VACANCIES,
+        message.vacancy_id,
+        CLOSED,
+        message.vacancy_id,
+        message.SerializeToString(),
+        message.DESCRIPTOR.full_name,
+    )
 
 
 class Announcer:
     """Embeds a change into its vacancy document and finishes it afterwards."""
 
-    def __init__(self, engine: SearchEngine, outbox: EngineOutbox, vacancies: str, changes: str,
-                 own_writes: OwnWrites) -> None:
+    def __init__(
+        self, engine: SearchEngine, outbox: EngineOutbox, vacancies: str, changes: str, own_writes: OwnWrites
+    ) -> None:
         self._es = engine
         self._outbox = outbox
         self._vacancies = vacancies
         self._changes = changes
         self._own_writes = own_writes
 
-    def embed(self, document: dict[str, Any], event: PendingEvent | None, sequence: int, changed_at: str,
-              already: dict[str, Any] | None) -> dict[str, Any]:
+    def embed(
+        self,
+        document: dict[str, Any],
+        event: PendingEvent | None,
+        sequence: int,
+        changed_at: str,
+        already: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         """`document` with `event` and its change entry (numbered `sequence`), after what `already`
         (the stored document it replaces) still has pending; no event: only what is pending."""
         changes = list((already or {}).get("pending_changes") or []) if (already or {}).get("pending_events") else []
@@ -77,8 +93,11 @@ class Announcer:
         if not vacancy_ids:
             return 0
         if stored is None:
-            stored = {doc["_id"]: doc for doc in self._es.mget(index=self._vacancies, ids=list(vacancy_ids))["docs"]
-                      if doc.get("found")}
+            stored = {
+                doc["_id"]: doc
+                for doc in self._es.mget(index=self._vacancies, ids=list(vacancy_ids))["docs"]
+                if doc.get("found")
+            }
         pending = [vid for vid in vacancy_ids if vid in stored and stored[vid]["_source"].get("pending_events")]
         if not pending:
             return 0
@@ -96,6 +115,8 @@ class Announcer:
         """The sweep (one replica): finish documents left pending for `older_than_s` (their writer died)."""
         cutoff = (datetime.now(UTC) - timedelta(seconds=older_than_s)).isoformat()
         self._es.refresh(index=self._vacancies)
-        ids = [hit["_id"] for hit in search_all(self._es, self._vacancies, m.pending_since_query(cutoff),
-                                                m.BY_POSITION, source=False)]
-        return sum(self.finish(ids[start:start + 500]) for start in range(0, len(ids), 500))
+        ids = [
+            hit["_id"]
+            for hit in search_all(self._es, self._vacancies, m.pending_since_query(cutoff), m.BY_POSITION, source=False)
+        ]
+        return sum(self.finish(ids[start : start + 500]) for start in range(0, len(ids), 500))

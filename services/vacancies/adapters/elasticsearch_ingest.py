@@ -75,15 +75,27 @@ class IngestWrites:
                 item, msg = new.item, document_of(new.vacancy_id, new.item, moment, moment)
                 serialized = msg.SerializeToString()
                 document = m.vacancy_document(new.vacancy_id, first + offset, item, True, "", stamp, serialized)
-                ops += index_op(self._vacancies, new.vacancy_id, self._announcer.embed(
-                    document, vacancy_event(new.vacancy_id, PUBLISHED, serialized), sequence + offset, stamp, None))
+                ops += index_op(
+                    self._vacancies,
+                    new.vacancy_id,
+                    self._announcer.embed(
+                        document, vacancy_event(new.vacancy_id, PUBLISHED, serialized), sequence + offset, stamp, None
+                    ),
+                )
                 # A former link (of a closed vacancy) becomes the source of its own vacancy.
-                ops += index_op(self._sources, m.source_doc_id(*item.content.key), m.source_document(
-                    *item.content.key, new.vacancy_id, item.content_hash, True))
+                ops += index_op(
+                    self._sources,
+                    m.source_doc_id(*item.content.key),
+                    m.source_document(*item.content.key, new.vacancy_id, item.content_hash, True),
+                )
         for link in plan.links:
-            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*link.item.content.key)}},
-                    {"doc": {"content_hash": link.item.content_hash},
-                     "upsert": m.source_document(*link.item.content.key, link.vacancy_id, link.item.content_hash, False)}]
+            ops += [
+                {"update": {"_index": self._sources, "_id": m.source_doc_id(*link.item.content.key)}},
+                {
+                    "doc": {"content_hash": link.item.content_hash},
+                    "upsert": m.source_document(*link.item.content.key, link.vacancy_id, link.item.content_hash, False),
+                },
+            ]
         failures = self._write(ops)
         failed_ids = {f.id for f in failures}
         written = [new.vacancy_id for new in plan.new if new.vacancy_id not in failed_ids]
@@ -108,8 +120,9 @@ class IngestWrites:
             self._own_writes.wrote(self._vacancies, self._sources)
         return item_failures(response) if response.get("errors") else []
 
-    def _apply_changes(self, changed: list[ChangedVacancy], now: datetime, written: list[str],
-                       failures: list[ItemFailure]) -> list[ChangedVacancy]:
+    def _apply_changes(
+        self, changed: list[ChangedVacancy], now: datetime, written: list[str], failures: list[ItemFailure]
+    ) -> list[ChangedVacancy]:
         """Write the changes on the stored documents; returns those that met a concurrent write."""
         stored = self._mget(self._vacancies, [c.vacancy_id for c in changed])
         moment, stamp = timestamp(now), iso(now)
@@ -130,16 +143,28 @@ class IngestWrites:
             raw = stored[change.vacancy_id]
             event_type, msg = decided[change.vacancy_id]
             serialized = msg.SerializeToString()
-            document = m.vacancy_document(change.vacancy_id, raw["_source"]["position"], change.item,
-                                          msg.status == pb.VACANCY_STATUS_OPEN, msg.closed_reason,
-                                          raw["_source"]["created_at"], serialized)
+            document = m.vacancy_document(
+                change.vacancy_id,
+                raw["_source"]["position"],
+                change.item,
+                msg.status == pb.VACANCY_STATUS_OPEN,
+                msg.closed_reason,
+                raw["_source"]["created_at"],
+                serialized,
+            )
             event = vacancy_event(change.vacancy_id, event_type, serialized) if event_type else None
-            ops += index_op(self._vacancies, change.vacancy_id,
-                            self._announcer.embed(document, event, sequence, stamp, raw["_source"]),
-                            if_seq_no=raw["_seq_no"], if_primary_term=raw["_primary_term"])
+            ops += index_op(
+                self._vacancies,
+                change.vacancy_id,
+                self._announcer.embed(document, event, sequence, stamp, raw["_source"]),
+                if_seq_no=raw["_seq_no"],
+                if_primary_term=raw["_primary_term"],
+            )
             sequence += 1 if event is not None else 0
-            ops += [{"update": {"_index": self._sources, "_id": m.source_doc_id(*change.item.content.key)}},
-                    {"doc": {"content_hash": change.item.content_hash}}]
+            ops += [
+                {"update": {"_index": self._sources, "_id": m.source_doc_id(*change.item.content.key)}},
+                {"doc": {"content_hash": change.item.content_hash}},
+            ]
         retry: list[ChangedVacancy] = []
         item_errors = self._write(ops)
         conflicts = {f.id for f in item_errors if f.status == 409 and f.action == "index"}

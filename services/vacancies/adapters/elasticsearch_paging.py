@@ -53,8 +53,15 @@ class OwnWrites:
             raise
 
 
-def search_page(engine: SearchEngine, own_writes: OwnWrites, index: str, criteria: SearchCriteria, page_size: int,
-                after: SearchPosition | None, load: Callable[[Sequence[dict[str, Any]]], list[Vacancy]]) -> SearchPage:
+def search_page(
+    engine: SearchEngine,
+    own_writes: OwnWrites,
+    index: str,
+    criteria: SearchCriteria,
+    page_size: int,
+    after: SearchPosition | None,
+    load: Callable[[Sequence[dict[str, Any]]], list[Vacancy]],
+) -> SearchPage:
     if after is None:
         own_writes.make_visible()  # a new search sees everything this instance wrote before it
         pit = engine.open_point_in_time(index=index, keep_alive=s.PIT_KEEP_ALIVE)
@@ -79,9 +86,14 @@ def search_page(engine: SearchEngine, own_writes: OwnWrites, index: str, criteri
     total = int(answer["hits"]["total"]["value"]) if after is None else int(after.total or 0)
     vacancies = load([hit["_source"] for hit in page])
     found = tuple(
-        SearchHit(vacancy=vacancy, score=round(hit.get("_score") or 0.0, 6),
-                  distance_km=s.distance_of(criteria, hit["_source"]), sort_key=s.sort_key_of(criteria.sort, hit["sort"]))
-        for hit, vacancy in zip(page, vacancies, strict=True))
+        SearchHit(
+            vacancy=vacancy,
+            score=round(hit.get("_score") or 0.0, 6),
+            distance_km=s.distance_of(criteria, hit["_source"]),
+            sort_key=s.sort_key_of(criteria.sort, hit["sort"]),
+        )
+        for hit, vacancy in zip(page, vacancies, strict=True)
+    )
     facets = s.facets_of(answer["aggregations"]) if criteria.include_facets else {}
     position = None
     if more and page:

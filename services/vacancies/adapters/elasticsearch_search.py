@@ -54,8 +54,12 @@ def text_clause(term: TextTerm) -> dict[str, Any]:
     text = " ".join(term.words)
     extra = {"max_expansions": MAX_PREFIX_EXPANSIONS} if term.prefix else {}
     fields = TEXT_FIELDS if term.prefix else TEXT_FIELDS + DUTCH_FIELDS
-    return {"bool": {"should": [{kind: {field: {"query": text, **boost, **extra}}} for field, boost in fields],
-                     "minimum_should_match": 1}}
+    return {
+        "bool": {
+            "should": [{kind: {field: {"query": text, **boost, **extra}}} for field, boost in fields],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def search_query(c: SearchCriteria) -> dict[str, Any]:
@@ -66,13 +70,24 @@ def search_query(c: SearchCriteria) -> dict[str, Any]:
     occupation += [{"prefix": {"isco_code": prefix}} for prefix in c.isco_prefixes]
     if occupation:
         filters.append({"bool": {"should": occupation, "minimum_should_match": 1}})
-    for field, values in (("province_code", c.province_codes), ("workplace_type", c.workplace_types),
-                          ("contract_type", c.contract_types), ("education_level", c.education_levels)):
+    for field, values in (
+        ("province_code", c.province_codes),
+        ("workplace_type", c.workplace_types),
+        ("contract_type", c.contract_types),
+        ("education_level", c.education_levels),
+    ):
         if values:
             filters.append({"terms": {field: list(values)}})
     if c.geo is not None:
-        filters.append({"geo_distance": {"distance": f"{c.geo.radius_km}km", "distance_type": "arc",
-                                         "location": {"lat": c.geo.latitude, "lon": c.geo.longitude}}})
+        filters.append(
+            {
+                "geo_distance": {
+                    "distance": f"{c.geo.radius_km}km",
+                    "distance_type": "arc",
+                    "location": {"lat": c.geo.latitude, "lon": c.geo.longitude},
+                }
+            }
+        )
     if c.hours_min is not None:
         filters.append({"range": {"hours_max": {"gte": c.hours_min}}})
     if c.hours_max is not None:
@@ -92,8 +107,10 @@ def search_query(c: SearchCriteria) -> dict[str, Any]:
 def _sort_of(c: SearchCriteria) -> list[dict[str, Any]]:
     if c.sort == "distance" and c.geo is not None:  # nearest first, the same great-circle distance as the filter
         point = {"lat": c.geo.latitude, "lon": c.geo.longitude}
-        return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km", "distance_type": "arc"}},
-                {"position": "asc"}]
+        return [
+            {"_geo_distance": {"location": point, "order": "asc", "unit": "km", "distance_type": "arc"}},
+            {"position": "asc"},
+        ]
     return _SORTS[c.sort]
 
 
@@ -108,9 +125,14 @@ def sort_key_of(sort: str, values: list[Any]) -> SortKey:
 
 def search_request(c: SearchCriteria, page_size: int, pit: str, after: SearchPosition | None) -> dict[str, Any]:
     """One page read from point in time `pit` (no index: the PIT names it); `after`: the page before's."""
-    body: dict[str, Any] = {"query": search_query(c), "sort": _sort_of(c), "size": page_size + 1,
-                            "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
-                            "track_total_hits": after is None, "source": HIT_FIELDS}
+    body: dict[str, Any] = {
+        "query": search_query(c),
+        "sort": _sort_of(c),
+        "size": page_size + 1,
+        "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+        "track_total_hits": after is None,
+        "source": HIT_FIELDS,
+    }
     if after is not None:
         body["search_after"] = list(after.after)
     if c.include_facets:

@@ -61,7 +61,7 @@ class ElasticsearchVacancyStore(IngestWrites):
         """id -> the raw get answer (with _source, _seq_no, _primary_term) of the ids that exist."""
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), _MGET_CHUNK):
-            for doc in self._es.mget(index=index, ids=list(ids[start:start + _MGET_CHUNK]))["docs"]:
+            for doc in self._es.mget(index=index, ids=list(ids[start : start + _MGET_CHUNK]))["docs"]:
                 if doc.get("found"):
                     found[doc["_id"]] = doc
         return found
@@ -75,8 +75,12 @@ class ElasticsearchVacancyStore(IngestWrites):
             state = states.get(src["vacancy_id"])
             if state is not None:
                 found[(src["source"], src["external_id"])] = KnownSource(
-                    src["vacancy_id"], src["content_hash"], src["canonical"], state["_source"]["is_open"],
-                    state["_source"]["closed_reason"])
+                    src["vacancy_id"],
+                    src["content_hash"],
+                    src["canonical"],
+                    state["_source"]["is_open"],
+                    state["_source"]["closed_reason"],
+                )
         return found
 
     def open_by_fingerprint(self, fingerprints: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
@@ -84,9 +88,10 @@ class ElasticsearchVacancyStore(IngestWrites):
         self._own_writes.make_visible()  # duplicates of the batch before must be found
         unique = list(dict.fromkeys(fingerprints))
         for start in range(0, len(unique), _MGET_CHUNK):
-            query = m.open_by_fingerprint_query(unique[start:start + _MGET_CHUNK])
-            for hit in search_all(self._es, self._vacancies, query, m.BY_POSITION,
-                                  source=["fingerprint", "vacancy_id", "source"]):
+            query = m.open_by_fingerprint_query(unique[start : start + _MGET_CHUNK])
+            for hit in search_all(
+                self._es, self._vacancies, query, m.BY_POSITION, source=["fingerprint", "vacancy_id", "source"]
+            ):
                 src = hit["_source"]
                 found.setdefault(src["fingerprint"], []).append((src["vacancy_id"], src["source"]))
         return found
@@ -103,10 +108,13 @@ class ElasticsearchVacancyStore(IngestWrites):
         ids = [src["vacancy_id"] for src in sources]
         links: dict[str, list[SourceReference]] = {}
         for start in range(0, len(ids), _MGET_CHUNK):
-            for hit in search_all(self._es, self._sources, m.links_query(ids[start:start + _MGET_CHUNK]), m.LINK_SORT):
+            for hit in search_all(
+                self._es, self._sources, m.links_query(ids[start : start + _MGET_CHUNK]), m.LINK_SORT
+            ):
                 link = hit["_source"]
                 links.setdefault(link["vacancy_id"], []).append(
-                    SourceReference(source=link["source"], external_id=link["external_id"]))
+                    SourceReference(source=link["source"], external_id=link["external_id"])
+                )
         result = []
         for src in sources:
             vacancy = vacancy_from_proto(proto_of(src), src["fingerprint"])
@@ -128,13 +136,22 @@ class ElasticsearchVacancyStore(IngestWrites):
             msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
             msg.updated_at.CopyFrom(timestamp(now))
             sequence = self._counters.reserve(m.CHANGE_COUNTER, 1)
-            event = closed_event(events_pb.VacancyClosed(vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))
-            change = {"is_open": False, "closed_reason": reason,
-                      "doc": base64.b64encode(msg.SerializeToString()).decode("ascii")}
+            event = closed_event(
+                events_pb.VacancyClosed(vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now))
+            )
+            change = {
+                "is_open": False,
+                "closed_reason": reason,
+                "doc": base64.b64encode(msg.SerializeToString()).decode("ascii"),
+            }
             try:
-                self._es.update(index=self._vacancies, id=vacancy_id,
-                                if_seq_no=found["_seq_no"], if_primary_term=found["_primary_term"],
-                                doc=self._announcer.embed(change, event, sequence, iso(now), found["_source"]))
+                self._es.update(
+                    index=self._vacancies,
+                    id=vacancy_id,
+                    if_seq_no=found["_seq_no"],
+                    if_primary_term=found["_primary_term"],
+                    doc=self._announcer.embed(change, event, sequence, iso(now), found["_source"]),
+                )
             except Conflict:
                 continue  # its number stays unused: a gap in the change stream, never a duplicate
             self._own_writes.wrote(self._vacancies)
@@ -149,8 +166,12 @@ class ElasticsearchVacancyStore(IngestWrites):
 
     def expire(self, today: str, now: datetime) -> list[str]:
         self._own_writes.make_visible()  # a closing date changed by the last batch counts
-        due = [hit["_source"]["vacancy_id"] for hit in search_all(
-            self._es, self._vacancies, m.expired_query(today), m.BY_POSITION, source=["vacancy_id"])]
+        due = [
+            hit["_source"]["vacancy_id"]
+            for hit in search_all(
+                self._es, self._vacancies, m.expired_query(today), m.BY_POSITION, source=["vacancy_id"]
+            )
+        ]
         return [vacancy_id for vacancy_id in due if self._close_one(vacancy_id, EXPIRED, now)]
 
     # -- reading ------------------------------------------------------------------------
@@ -159,14 +180,23 @@ class ElasticsearchVacancyStore(IngestWrites):
 
     def changes_after(self, sequence: int, limit: int) -> list[VacancyChange]:
         self._own_writes.make_visible()
-        rows = [hit["_source"] for hit in self._es.search(
-            index=self._changes, **m.changes_after_request(sequence, limit))["hits"]["hits"]]
+        rows = [
+            hit["_source"]
+            for hit in self._es.search(index=self._changes, **m.changes_after_request(sequence, limit))["hits"]["hits"]
+        ]
         docs = self._mget(self._vacancies, list({row["vacancy_id"] for row in rows}))
         rows = [row for row in rows if row["vacancy_id"] in docs]
         vacancies = self._with_links([docs[row["vacancy_id"]]["_source"] for row in rows])
-        return [VacancyChange(row["sequence"], _change_type(row["change_type"]), row["vacancy_id"],
-                              datetime.fromisoformat(row["changed_at"]), vacancy)
-                for row, vacancy in zip(rows, vacancies, strict=True)]
+        return [
+            VacancyChange(
+                row["sequence"],
+                _change_type(row["change_type"]),
+                row["vacancy_id"],
+                datetime.fromisoformat(row["changed_at"]),
+                vacancy,
+            )
+            for row, vacancy in zip(rows, vacancies, strict=True)
+        ]
 
     def open_vacancies_after(self, position: int, limit: int) -> list[tuple[int, Vacancy]]:
         self._own_writes.make_visible()

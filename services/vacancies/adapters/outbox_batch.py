@@ -38,8 +38,18 @@ class OutboxBatch:
         self._traceparent, self._tracestate = current_trace_headers()
 
     def add(self, key: str, event_type: str, data: bytes, schema: str) -> None:
-        self._pending.append(PendingEvent(self._topic, key, event_type, key, data, schema,
-                                          traceparent=self._traceparent, tracestate=self._tracestate))
+        self._pending.append(
+            PendingEvent(
+                self._topic,
+                key,
+                event_type,
+                key,
+                data,
+                schema,
+                traceparent=self._traceparent,
+                tracestate=self._tracestate,
+            )
+        )
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Insert the collected events in the caller's open transaction."""

@@ -48,8 +48,10 @@ def _filters_sql(c: SearchCriteria) -> tuple[str, str, list[object], str]:
     include, exclude = match_expressions(c.text)
     params: list[object] = []
     if include:
-        source = (f"(SELECT rowid AS rid, {_BM25} AS score FROM vacancy_text WHERE vacancy_text MATCH ?) t "
-                  "JOIN vacancies v ON v.id = t.rid")
+        source = (
+            f"(SELECT rowid AS rid, {_BM25} AS score FROM vacancy_text WHERE vacancy_text MATCH ?) t "
+            "JOIN vacancies v ON v.id = t.rid"
+        )
         params.append(include)
         score = "t.score"
     else:
@@ -68,8 +70,12 @@ def _filters_sql(c: SearchCriteria) -> tuple[str, str, list[object], str]:
         params.extend((prefix, prefix + ":"))
     if occupation:
         where.append("(" + " OR ".join(occupation) + ")")
-    for column, values in (("province_code", c.province_codes), ("workplace_type", c.workplace_types),
-                           ("contract_type", c.contract_types), ("education_level", c.education_levels)):
+    for column, values in (
+        ("province_code", c.province_codes),
+        ("workplace_type", c.workplace_types),
+        ("contract_type", c.contract_types),
+        ("education_level", c.education_levels),
+    ):
         if values:
             where.append(f"v.{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
@@ -95,8 +101,10 @@ def _filters_sql(c: SearchCriteria) -> tuple[str, str, list[object], str]:
 
 def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
     source, where, params, score = _filters_sql(c)
-    sql = (f"SELECT v.id, {score}, v.date_posted, v.valid_through, v.latitude, v.longitude, v.isco_code, "
-           f"v.province_code, v.contract_type FROM {source} WHERE {where}")
+    sql = (
+        f"SELECT v.id, {score}, v.date_posted, v.valid_through, v.latitude, v.longitude, v.isco_code, "
+        f"v.province_code, v.contract_type FROM {source} WHERE {where}"
+    )
     return sql, params
 
 
@@ -104,13 +112,16 @@ def _candidates_sql(c: SearchCriteria) -> tuple[str, list[object]]:
 _SQL_SORT_KEYS = {
     "relevance": ("-({score})", "v.id"),
     "date_posted": ("-CAST(replace(v.date_posted, '-', '') AS INTEGER)", "-v.id"),
-    "valid_through": (f"CASE v.valid_through WHEN '' THEN {_NO_END_DATE} "
-                      "ELSE CAST(replace(v.valid_through, '-', '') AS INTEGER) END", "v.id"),
+    "valid_through": (
+        f"CASE v.valid_through WHEN '' THEN {_NO_END_DATE} ELSE CAST(replace(v.valid_through, '-', '') AS INTEGER) END",
+        "v.id",
+    ),
 }
 
 
-def _search_in_sql(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
-                   load: LoadVacancies) -> SearchPage:
+def _search_in_sql(
+    conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None, load: LoadVacancies
+) -> SearchPage:
     """Without a radius everything (count, facets, order, keyset page) is done by SQLite."""
     source, where, params, score = _filters_sql(c)
     first, second = (part.format(score=score) for part in _SQL_SORT_KEYS[c.sort])
@@ -119,7 +130,9 @@ def _search_in_sql(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, 
     if c.include_facets:
         rows = conn.execute(
             f"SELECT v.isco_code, v.province_code, v.contract_type, COUNT(*) FROM {source} WHERE {where} "
-            "GROUP BY substr(v.isco_code, 1, 1), v.province_code, v.contract_type", params).fetchall()
+            "GROUP BY substr(v.isco_code, 1, 1), v.province_code, v.contract_type",
+            params,
+        ).fetchall()
         facets = _facets_weighted(rows)
     keyset, keyset_params = "", []
     if c.sort == "date_posted":
@@ -138,12 +151,15 @@ def _search_in_sql(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, 
             keyset, keyset_params = f" AND ({first}, {second}) > (?, ?)", [after[0], after[1]]
     rows = conn.execute(
         f"SELECT v.id, {score}, {first}, {second}, v.vacancy_id, v.doc, v.fingerprint FROM {source} "
-        f"WHERE {where}{keyset} ORDER BY {order} LIMIT ?", [*params, *keyset_params, page_size + 1],
+        f"WHERE {where}{keyset} ORDER BY {order} LIMIT ?",
+        [*params, *keyset_params, page_size + 1],
     ).fetchall()
     page = rows[:page_size]
     vacancies = load([(row[4], row[5], row[6]) for row in page])
-    hits = tuple(SearchHit(vacancy=vacancy, score=round(row[1], 6), sort_key=(row[2], row[3]))
-                 for row, vacancy in zip(page, vacancies, strict=True))
+    hits = tuple(
+        SearchHit(vacancy=vacancy, score=round(row[1], 6), sort_key=(row[2], row[3]))
+        for row, vacancy in zip(page, vacancies, strict=True)
+    )
     return SearchPage(hits=hits, total_count=total, facets=facets, has_more=len(rows) > page_size)
 
 
@@ -155,8 +171,9 @@ def _key_to_date(value: float) -> str:
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
 
 
-def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: str,
-              distance: float | None = None) -> SortKey:
+def _sort_key(
+    sort: str, row_id: int, score: float, posted: str, valid_through: str, distance: float | None = None
+) -> SortKey:
     if sort == "distance":  # nearest first (only with a radius, so the distance is known)
         return (round(distance if distance is not None else float("inf"), 6), row_id)
     if sort == "relevance":
@@ -166,8 +183,9 @@ def _sort_key(sort: str, row_id: int, score: float, posted: str, valid_through: 
     return (-int(posted.replace("-", "")), -row_id)  # newest first
 
 
-def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SearchPosition | None,
-           load: LoadVacancies) -> SearchPage:
+def search(
+    conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SearchPosition | None, load: LoadVacancies
+) -> SearchPage:
     """Keyset paging on the live table: the position is the last hit's (float, float) sort key."""
     key: SortKey | None = None
     if after is not None:
@@ -180,8 +198,9 @@ def search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: S
     return page
 
 
-def _search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None,
-            load: LoadVacancies) -> SearchPage:
+def _search(
+    conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: SortKey | None, load: LoadVacancies
+) -> SearchPage:
     if c.geo is None:
         return _search_in_sql(conn, c, page_size, after, load)
     # With a radius, SQLite narrows to the bounding box and Python keeps the points inside the circle.
@@ -204,12 +223,17 @@ def _search(conn: sqlite3.Connection, c: SearchCriteria, page_size: int, after: 
     docs = {}
     if page:
         ids = [m[1] for m in page]
-        docs = {row[0]: row[1:] for row in conn.execute(
-            f"SELECT id, vacancy_id, doc, fingerprint FROM vacancies WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        docs = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                f"SELECT id, vacancy_id, doc, fingerprint FROM vacancies WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
     vacancies = load([docs[m[1]] for m in page])
     hits = tuple(
-        SearchHit(vacancy=vacancy, score=round(m[2], 6), distance_km=None if m[3] is None else round(m[3], 3),
-                  sort_key=m[0])
+        SearchHit(
+            vacancy=vacancy, score=round(m[2], 6), distance_km=None if m[3] is None else round(m[3], 3), sort_key=m[0]
+        )
         for m, vacancy in zip(page, vacancies, strict=True)
     )
     return SearchPage(hits=hits, total_count=total, facets=facets, has_more=len(matches) > page_size)
@@ -232,8 +256,10 @@ def _facets_weighted(rows: Sequence[tuple[str, str, str, int]]) -> dict[str, tup
             contract[kind] += count
 
     def ordered(counts: Counter[str], label: Callable[[str], str]) -> tuple[FacetCount, ...]:
-        return tuple(FacetCount(value=value, label=label(value), count=count)
-                     for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return tuple(
+            FacetCount(value=value, label=label(value), count=count)
+            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        )
 
     return {
         "isco_major_group": ordered(major, lambda code: occupations.isco_group_label(code) or code),

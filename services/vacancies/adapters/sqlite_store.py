@@ -55,9 +55,22 @@ def _filter_columns(item: PreparedItem) -> tuple[object, ...]:
     c = item.content
     loc = c.location
     return (
-        item.fingerprint, c.title, c.description, c.occupation.esco_uri, c.occupation.isco_code,
-        loc.province_code, loc.latitude, loc.longitude, c.workplace_type, c.hours_min, c.hours_max,
-        c.contract_type, c.education_level, int(c.driving_licence_required), c.date_posted, c.valid_through,
+        item.fingerprint,
+        c.title,
+        c.description,
+        c.occupation.esco_uri,
+        c.occupation.isco_code,
+        loc.province_code,
+        loc.latitude,
+        loc.longitude,
+        c.workplace_type,
+        c.hours_min,
+        c.hours_max,
+        c.contract_type,
+        c.education_level,
+        int(c.driving_licence_required),
+        c.date_posted,
+        c.valid_through,
     )
 
 
@@ -100,7 +113,7 @@ class SqliteVacancyStore:
             for source, external_ids, start in (
                 (source, ids, start) for source, ids in by_source.items() for start in range(0, len(ids), _LOOKUP_CHUNK)
             ):
-                chunk = external_ids[start:start + _LOOKUP_CHUNK]
+                chunk = external_ids[start : start + _LOOKUP_CHUNK]
                 # source = ? AND external_id IN (...): index lookups on the primary key.
                 rows = self._conn.execute(
                     f"""SELECT s.source, s.external_id, s.vacancy_id, s.content_hash, s.canonical, v.is_open,
@@ -110,8 +123,9 @@ class SqliteVacancyStore:
                     [source, *chunk],
                 ).fetchall()
                 for source, external_id, vacancy_id, content_hash, canonical, is_open, closed_reason in rows:
-                    found[(source, external_id)] = KnownSource(vacancy_id, content_hash, bool(canonical),
-                                                               bool(is_open), closed_reason)
+                    found[(source, external_id)] = KnownSource(
+                        vacancy_id, content_hash, bool(canonical), bool(is_open), closed_reason
+                    )
         return found
 
     def open_by_fingerprint(self, fingerprints: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
@@ -119,7 +133,7 @@ class SqliteVacancyStore:
         unique = list(dict.fromkeys(fingerprints))
         with self._lock:
             for start in range(0, len(unique), _LOOKUP_CHUNK):
-                chunk = unique[start:start + _LOOKUP_CHUNK]
+                chunk = unique[start : start + _LOOKUP_CHUNK]
                 rows = self._conn.execute(
                     f"""SELECT fingerprint, vacancy_id, source FROM vacancies
                         WHERE is_open = 1 AND fingerprint IN ({",".join("?" * len(chunk))})""",
@@ -146,8 +160,9 @@ class SqliteVacancyStore:
                     [(*link.item.content.key, link.vacancy_id, link.item.content_hash) for link in plan.links],
                 )
 
-    def _insert_new(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str,
-                    events: OutboxBatch) -> None:
+    def _insert_new(
+        self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str, events: OutboxBatch
+    ) -> None:
         if not plan.new:
             return
         (last_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM vacancies").fetchone()
@@ -168,11 +183,13 @@ class SqliteVacancyStore:
             """INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical)
                VALUES (?, ?, ?, ?, 1) ON CONFLICT (source, external_id) DO UPDATE
                SET vacancy_id = excluded.vacancy_id, content_hash = excluded.content_hash, canonical = 1""",
-            sources)
+            sources,
+        )
         conn.executemany("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)", changes)
 
-    def _apply_changes(self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str,
-                       events: OutboxBatch) -> None:
+    def _apply_changes(
+        self, conn: sqlite3.Connection, plan: IngestPlan, now: datetime, stamp: str, events: OutboxBatch
+    ) -> None:
         moment = timestamp(now)
         for changed in plan.changed:
             row = conn.execute(
@@ -181,7 +198,9 @@ class SqliteVacancyStore:
             ).fetchone()
             row_id, old_title, old_description, created_at, old_doc = row
             old = pb.Vacancy.FromString(old_doc)
-            msg = self._document(changed.vacancy_id, changed.item, timestamp(datetime.fromisoformat(created_at)), moment)
+            msg = self._document(
+                changed.vacancy_id, changed.item, timestamp(datetime.fromisoformat(created_at)), moment
+            )
             # The stored status decides, not the one seen at look-up: a withdrawal may have come between.
             was_open = old.status == pb.VACANCY_STATUS_OPEN
             reopen = changed.reopen and not was_open and old.closed_reason == EXPIRED
@@ -191,17 +210,26 @@ class SqliteVacancyStore:
             conn.execute(_UPDATE_VACANCY, (*_filter_columns(changed.item), doc, row_id))
             if reopen:
                 conn.execute("UPDATE vacancies SET is_open = 1, closed_reason = '' WHERE id = ?", (row_id,))
-            conn.execute("INSERT INTO vacancy_text (vacancy_text, rowid, title, description) VALUES ('delete', ?, ?, ?)",
-                         (row_id, old_title, old_description))
-            conn.execute("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)",
-                         (row_id, changed.item.content.title, changed.item.content.description))
-            conn.execute("UPDATE vacancy_sources SET content_hash = ? WHERE source = ? AND external_id = ?",
-                         (changed.item.content_hash, *changed.item.content.key))
+            conn.execute(
+                "INSERT INTO vacancy_text (vacancy_text, rowid, title, description) VALUES ('delete', ?, ?, ?)",
+                (row_id, old_title, old_description),
+            )
+            conn.execute(
+                "INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)",
+                (row_id, changed.item.content.title, changed.item.content.description),
+            )
+            conn.execute(
+                "UPDATE vacancy_sources SET content_hash = ? WHERE source = ? AND external_id = ?",
+                (changed.item.content_hash, *changed.item.content.key),
+            )
             if was_open or reopen:
-                change, event_type, schema = (("published", PUBLISHED, PUBLISHED_SCHEMA) if reopen
-                                              else ("updated", UPDATED, UPDATED_SCHEMA))
-                conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)",
-                             (changed.vacancy_id, change, stamp))
+                change, event_type, schema = (
+                    ("published", PUBLISHED, PUBLISHED_SCHEMA) if reopen else ("updated", UPDATED, UPDATED_SCHEMA)
+                )
+                conn.execute(
+                    "INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, ?, ?)",
+                    (changed.vacancy_id, change, stamp),
+                )
                 events.add(changed.vacancy_id, event_type, wrap_vacancy(doc), schema)
 
     @staticmethod
@@ -217,7 +245,8 @@ class SqliteVacancyStore:
     def get(self, vacancy_id: str) -> Vacancy | None:
         with self._lock:
             row = self._conn.execute(
-                "SELECT doc, fingerprint FROM vacancies WHERE vacancy_id = ?", (vacancy_id,)).fetchone()
+                "SELECT doc, fingerprint FROM vacancies WHERE vacancy_id = ?", (vacancy_id,)
+            ).fetchone()
             if row is None:
                 return None
             return self._with_links([(vacancy_id, row[0], row[1])])[0]
@@ -227,11 +256,13 @@ class SqliteVacancyStore:
         ids = [row[0] for row in rows]
         links: dict[str, list[SourceReference]] = {}
         for start in range(0, len(ids), _LOOKUP_CHUNK):
-            chunk = ids[start:start + _LOOKUP_CHUNK]
+            chunk = ids[start : start + _LOOKUP_CHUNK]
             for vacancy_id, source, external_id in self._conn.execute(
                 f"""SELECT vacancy_id, source, external_id FROM vacancy_sources
                     WHERE canonical = 0 AND vacancy_id IN ({",".join("?" * len(chunk))})
-                    ORDER BY source, external_id""", chunk):
+                    ORDER BY source, external_id""",
+                chunk,
+            ):
                 links.setdefault(vacancy_id, []).append(SourceReference(source=source, external_id=external_id))
         result = []
         for vacancy_id, doc, fingerprint in rows:
@@ -250,23 +281,36 @@ class SqliteVacancyStore:
                 self._close_row(conn, vacancy_id, row[0], row[2], reason, now)
         return self.get(vacancy_id)
 
-    def _close_row(self, conn: sqlite3.Connection, vacancy_id: str, row_id: int, doc: bytes, reason: str,
-                   now: datetime) -> None:
+    def _close_row(
+        self, conn: sqlite3.Connection, vacancy_id: str, row_id: int, doc: bytes, reason: str, now: datetime
+    ) -> None:
         msg = pb.Vacancy.FromString(doc)
         msg.status, msg.closed_reason = pb.VACANCY_STATUS_CLOSED, reason
         msg.updated_at.CopyFrom(timestamp(now))
-        conn.execute("UPDATE vacancies SET is_open = 0, closed_reason = ?, doc = ? WHERE id = ?",
-                     (reason, msg.SerializeToString(), row_id))
-        conn.execute("INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'removed', ?)",
-                     (vacancy_id, _iso(now)))
-        self._outbox.add(conn, topic=topics.VACANCIES, key=vacancy_id, event_type=CLOSED, subject=vacancy_id,
-                         message=events_pb.VacancyClosed(vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)))
+        conn.execute(
+            "UPDATE vacancies SET is_open = 0, closed_reason = ?, doc = ? WHERE id = ?",
+            (reason, msg.SerializeToString(), row_id),
+        )
+        conn.execute(
+            "INSERT INTO vacancy_changes (vacancy_id, change_type, changed_at) VALUES (?, 'removed', ?)",
+            (vacancy_id, _iso(now)),
+        )
+        self._outbox.add(
+            conn,
+            topic=topics.VACANCIES,
+            key=vacancy_id,
+            event_type=CLOSED,
+            subject=vacancy_id,
+            message=events_pb.VacancyClosed(vacancy_id=vacancy_id, reason=reason, closed_at=timestamp(now)),
+        )
 
     def expire(self, today: str, now: datetime) -> list[str]:
         with self._transaction() as conn:
             rows = conn.execute(
                 """SELECT vacancy_id, id, doc FROM vacancies
-                   WHERE is_open = 1 AND valid_through != '' AND valid_through < ? ORDER BY id""", (today,)).fetchall()
+                   WHERE is_open = 1 AND valid_through != '' AND valid_through < ? ORDER BY id""",
+                (today,),
+            ).fetchall()
             for vacancy_id, row_id, doc in rows:
                 self._close_row(conn, vacancy_id, row_id, doc, EXPIRED, now)
         return [row[0] for row in rows]
@@ -281,7 +325,9 @@ class SqliteVacancyStore:
             rows = self._conn.execute(
                 """SELECT c.sequence, c.change_type, c.vacancy_id, c.changed_at, v.doc, v.fingerprint
                    FROM vacancy_changes c JOIN vacancies v ON v.vacancy_id = c.vacancy_id
-                   WHERE c.sequence > ? ORDER BY c.sequence LIMIT ?""", (sequence, limit)).fetchall()
+                   WHERE c.sequence > ? ORDER BY c.sequence LIMIT ?""",
+                (sequence, limit),
+            ).fetchall()
             vacancies = self._with_links([(row[2], row[4], row[5]) for row in rows])
         return [
             VacancyChange(row[0], _change_type(row[1]), row[2], datetime.fromisoformat(row[3]), vacancy)
@@ -292,7 +338,8 @@ class SqliteVacancyStore:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, vacancy_id, doc, fingerprint FROM vacancies WHERE is_open = 1 AND id > ? ORDER BY id LIMIT ?",
-                (position, limit)).fetchall()
+                (position, limit),
+            ).fetchall()
             vacancies = self._with_links([(row[1], row[2], row[3]) for row in rows])
         return [(row[0], vacancy) for row, vacancy in zip(rows, vacancies, strict=True)]
 

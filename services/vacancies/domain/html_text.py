@@ -6,10 +6,31 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_BLOCKS = frozenset({
-    "p", "div", "section", "article", "header", "footer", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4",
-    "h5", "h6", "blockquote", "pre", "dl", "dt", "dd",
-})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
 _DROPPED = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe", "object"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")

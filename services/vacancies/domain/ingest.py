@@ -109,16 +109,20 @@ def plan_ingest(
         key = content.key
         source, external_id = key
         if key in seen:
-            results.append(ItemResult(item.index, source, external_id, "rejected",
-                                      violations=(duplicate_in_batch(item.index, seen[key]),)))
+            results.append(
+                ItemResult(
+                    item.index, source, external_id, "rejected", violations=(duplicate_in_batch(item.index, seen[key]),)
+                )
+            )
             continue
         seen[key] = item.index
         existing = known.get(key)
         if existing is not None:
             duplicate_of = "" if existing.canonical else existing.vacancy_id
             if existing.content_hash == item.content_hash:
-                results.append(ItemResult(item.index, source, external_id, "unchanged",
-                                          existing.vacancy_id, duplicate_of))
+                results.append(
+                    ItemResult(item.index, source, external_id, "unchanged", existing.vacancy_id, duplicate_of)
+                )
             elif existing.canonical:
                 reopen = not existing.is_open and existing.closed_reason == EXPIRED
                 plan.changed.append(ChangedVacancy(existing.vacancy_id, item, existing.is_open, reopen))
@@ -132,8 +136,9 @@ def plan_ingest(
             else:
                 # A linked source changed its copy: the canonical vacancy stays as it is.
                 plan.links.append(SourceLink(existing.vacancy_id, item))
-                results.append(ItemResult(item.index, source, external_id, "duplicate",
-                                          existing.vacancy_id, existing.vacancy_id))
+                results.append(
+                    ItemResult(item.index, source, external_id, "duplicate", existing.vacancy_id, existing.vacancy_id)
+                )
             continue
         candidates = [*open_by_fingerprint.get(item.fingerprint, ()), *batch_fingerprints.get(item.fingerprint, ())]
         canonical = next((vid for vid, other in candidates if other != source), None)

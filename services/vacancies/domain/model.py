@@ -13,17 +13,39 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 CONTRACT_TYPES = (
-    "permanent", "temporary", "temporary_agency", "freelance", "internship", "apprenticeship", "volunteer",
+    "permanent",
+    "temporary",
+    "temporary_agency",
+    "freelance",
+    "internship",
+    "apprenticeship",
+    "volunteer",
 )
 WORKPLACE_TYPES = ("on_site", "hybrid", "remote")
 # In ascending order (NLQF): "at most level X" compares the positions.
 EDUCATION_LEVELS = (
-    "none", "primary", "vmbo", "mbo_1", "mbo_2", "mbo_3", "mbo_4", "havo", "vwo", "hbo", "wo", "doctorate",
+    "none",
+    "primary",
+    "vmbo",
+    "mbo_1",
+    "mbo_2",
+    "mbo_3",
+    "mbo_4",
+    "havo",
+    "vwo",
+    "hbo",
+    "wo",
+    "doctorate",
 )
 SALARY_PERIODS = ("hour", "month", "year")
 CONTRACT_TYPE_LABELS = {
-    "permanent": "Vast contract", "temporary": "Tijdelijk contract", "temporary_agency": "Uitzendwerk",
-    "freelance": "Freelance / zzp", "internship": "Stage", "apprenticeship": "Leerwerkbaan", "volunteer": "Vrijwilligerswerk",
+    "permanent": "Vast contract",
+    "temporary": "Tijdelijk contract",
+    "temporary_agency": "Uitzendwerk",
+    "freelance": "Freelance / zzp",
+    "internship": "Stage",
+    "apprenticeship": "Leerwerkbaan",
+    "volunteer": "Vrijwilligerswerk",
 }
 
 # Closed because valid_through passed; such a vacancy opens again when its source sends a new closing date.

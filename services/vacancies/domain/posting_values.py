@@ -20,39 +20,98 @@ from functools import lru_cache
 # The table is documented in services/vacancies/README.md ("Import: employmentType").
 EMPLOYMENT_TYPES: dict[str, str] = {
     # schema.org / Google for Jobs
-    "FULL_TIME": "", "PART_TIME": "", "OTHER": "", "CONTRACTOR": "freelance", "TEMPORARY": "temporary",
-    "INTERN": "internship", "VOLUNTEER": "volunteer", "PER_DIEM": "temporary", "PERMANENT": "permanent",
+    "FULL_TIME": "",
+    "PART_TIME": "",
+    "OTHER": "",
+    "CONTRACTOR": "freelance",
+    "TEMPORARY": "temporary",
+    "INTERN": "internship",
+    "VOLUNTEER": "volunteer",
+    "PER_DIEM": "temporary",
+    "PERMANENT": "permanent",
     # English words and ATS codes (Indeed XML jobtype, Workable, Personio, Recruitee, Greenhouse)
-    "FULLTIME": "", "PARTTIME": "", "FULL": "", "PART": "", "FULL_TIME_PERMANENT": "permanent",
-    "CONTRACT": "freelance", "FREELANCE": "freelance", "SELF_EMPLOYED": "freelance", "TEMP": "temporary",
-    "FIXED_TERM": "temporary", "SEASONAL": "temporary", "INTERNSHIP": "internship", "TRAINEE": "internship",
-    "APPRENTICESHIP": "apprenticeship", "APPRENTICE": "apprenticeship", "WORKING_STUDENT": "",
-    "GRADUATE": "", "STUDENT": "", "CASUAL": "temporary", "AGENCY": "temporary_agency",
+    "FULLTIME": "",
+    "PARTTIME": "",
+    "FULL": "",
+    "PART": "",
+    "FULL_TIME_PERMANENT": "permanent",
+    "CONTRACT": "freelance",
+    "FREELANCE": "freelance",
+    "SELF_EMPLOYED": "freelance",
+    "TEMP": "temporary",
+    "FIXED_TERM": "temporary",
+    "SEASONAL": "temporary",
+    "INTERNSHIP": "internship",
+    "TRAINEE": "internship",
+    "APPRENTICESHIP": "apprenticeship",
+    "APPRENTICE": "apprenticeship",
+    "WORKING_STUDENT": "",
+    "GRADUATE": "",
+    "STUDENT": "",
+    "CASUAL": "temporary",
+    "AGENCY": "temporary_agency",
     # Dutch
-    "VOLTIJD": "", "DEELTIJD": "", "VAST": "permanent", "VASTE_BAAN": "permanent", "VAST_CONTRACT": "permanent",
-    "ONBEPAALDE_TIJD": "permanent", "TIJDELIJK": "temporary", "TIJDELIJK_CONTRACT": "temporary",
-    "BEPAALDE_TIJD": "temporary", "UITZENDEN": "temporary_agency", "UITZENDWERK": "temporary_agency",
-    "DETACHERING": "temporary_agency", "ZZP": "freelance", "STAGE": "internship", "AFSTUDEERSTAGE": "internship",
-    "BBL": "apprenticeship", "LEERWERKBAAN": "apprenticeship", "VRIJWILLIGER": "volunteer",
-    "VRIJWILLIGERSWERK": "volunteer", "BIJBAAN": "", "OPROEPKRACHT": "temporary",
+    "VOLTIJD": "",
+    "DEELTIJD": "",
+    "VAST": "permanent",
+    "VASTE_BAAN": "permanent",
+    "VAST_CONTRACT": "permanent",
+    "ONBEPAALDE_TIJD": "permanent",
+    "TIJDELIJK": "temporary",
+    "TIJDELIJK_CONTRACT": "temporary",
+    "BEPAALDE_TIJD": "temporary",
+    "UITZENDEN": "temporary_agency",
+    "UITZENDWERK": "temporary_agency",
+    "DETACHERING": "temporary_agency",
+    "ZZP": "freelance",
+    "STAGE": "internship",
+    "AFSTUDEERSTAGE": "internship",
+    "BBL": "apprenticeship",
+    "LEERWERKBAAN": "apprenticeship",
+    "VRIJWILLIGER": "volunteer",
+    "VRIJWILLIGERSWERK": "volunteer",
+    "BIJBAAN": "",
+    "OPROEPKRACHT": "temporary",
     # German
-    "VOLLZEIT": "", "TEILZEIT": "", "FESTANSTELLUNG": "permanent", "UNBEFRISTET": "permanent",
-    "BEFRISTET": "temporary", "PRAKTIKUM": "internship", "AUSBILDUNG": "apprenticeship", "WERKSTUDENT": "",
-    "MINIJOB": "", "FREIBERUFLICH": "freelance", "ZEITARBEIT": "temporary_agency", "EHRENAMT": "volunteer",
+    "VOLLZEIT": "",
+    "TEILZEIT": "",
+    "FESTANSTELLUNG": "permanent",
+    "UNBEFRISTET": "permanent",
+    "BEFRISTET": "temporary",
+    "PRAKTIKUM": "internship",
+    "AUSBILDUNG": "apprenticeship",
+    "WERKSTUDENT": "",
+    "MINIJOB": "",
+    "FREIBERUFLICH": "freelance",
+    "ZEITARBEIT": "temporary_agency",
+    "EHRENAMT": "volunteer",
     # French
-    "CDI": "permanent", "CDD": "temporary", "TEMPS_PLEIN": "", "TEMPS_PARTIEL": "", "ALTERNANCE": "apprenticeship",
-    "APPRENTISSAGE": "apprenticeship", "INTERIM": "temporary_agency", "BENEVOLAT": "volunteer",
+    "CDI": "permanent",
+    "CDD": "temporary",
+    "TEMPS_PLEIN": "",
+    "TEMPS_PARTIEL": "",
+    "ALTERNANCE": "apprenticeship",
+    "APPRENTISSAGE": "apprenticeship",
+    "INTERIM": "temporary_agency",
+    "BENEVOLAT": "volunteer",
     "INDEPENDANT": "freelance",
     # Really workplace types, published in employmentType
-    "REMOTE": "@remote", "TELECOMMUTE": "@remote", "THUISWERK": "@remote", "HOMEOFFICE": "@remote",
-    "TELETRAVAIL": "@remote", "HYBRID": "@hybrid", "HYBRIDE": "@hybrid", "ON_SITE": "@on_site", "ONSITE": "@on_site",
+    "REMOTE": "@remote",
+    "TELECOMMUTE": "@remote",
+    "THUISWERK": "@remote",
+    "HOMEOFFICE": "@remote",
+    "TELETRAVAIL": "@remote",
+    "HYBRID": "@hybrid",
+    "HYBRIDE": "@hybrid",
+    "ON_SITE": "@on_site",
+    "ONSITE": "@on_site",
 }
 # Sent as one string: "Full-Time, Part-Time", "fulltime; parttime".
 _LIST_SEPARATORS = re.compile(r"\s*[,;/|]\s*|\s+(?:and|en|und|et|or|of|oder|ou)\s+", re.IGNORECASE)
 
 
 def fold_key(value: str) -> str:
-    """"Full-time" / "full time" / "Intérim" -> "FULL_TIME" / "FULL_TIME" / "INTERIM"."""
+    """ "Full-time" / "full time" / "Intérim" -> "FULL_TIME" / "FULL_TIME" / "INTERIM"."""
     plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Z0-9]+", "_", plain.upper()).strip("_")
 
@@ -79,7 +138,8 @@ def employment_types(value: str) -> tuple[tuple[str, str | None], ...]:
 _NUMBER = r"(\d{1,3}(?:[.,]\d{1,2})?)"
 _HOUR_WORDS = r"(?:uur|u\b|hours?|hrs?\b|h\b|std\b|stunden|heures?|hod)"
 _HOURS_WITH_UNIT = re.compile(
-    _NUMBER + r"\s*(?:(?:-|–|—|tot|to|bis|à|a|t/m)\s*" + _NUMBER + r")?\s*" + _HOUR_WORDS, re.IGNORECASE)
+    _NUMBER + r"\s*(?:(?:-|–|—|tot|to|bis|à|a|t/m)\s*" + _NUMBER + r")?\s*" + _HOUR_WORDS, re.IGNORECASE
+)
 _ONLY_NUMBERS = re.compile(r"^\s*" + _NUMBER + r"\s*(?:(?:-|–|—|tot|to|bis|à)\s*" + _NUMBER + r")?\s*$", re.IGNORECASE)
 _CLOCK_TIMES = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:-|–|—|to|tot|bis)|\d\s*(?:am|pm)\b", re.IGNORECASE)
 
@@ -98,12 +158,38 @@ def weekly_hours(text: str) -> tuple[float, float] | None:
 
 
 _COUNTRY_NAMES = {
-    "NEDERLAND": "NL", "HOLLAND": "NL", "THE_NETHERLANDS": "NL", "NIEDERLANDE": "NL", "PAYS_BAS": "NL",
-    "BELGIE": "BE", "BELGIQUE": "BE", "BELGIEN": "BE", "DUITSLAND": "DE", "DEUTSCHLAND": "DE", "ALLEMAGNE": "DE",
-    "FRANKRIJK": "FR", "FRANKREICH": "FR", "LUXEMBURG": "LU", "OSTERREICH": "AT", "OOSTENRIJK": "AT",
-    "SCHWEIZ": "CH", "SUISSE": "CH", "ZWITSERLAND": "CH", "ESPANA": "ES", "SPANJE": "ES", "ITALIE": "IT",
-    "UK": "GB", "ENGLAND": "GB", "GROOT_BRITTANNIE": "GB", "VERENIGD_KONINKRIJK": "GB", "USA": "US",
-    "VERENIGDE_STATEN": "US", "POLEN": "PL", "DENEMARKEN": "DK", "ZWEDEN": "SE", "NOORWEGEN": "NO",
+    "NEDERLAND": "NL",
+    "HOLLAND": "NL",
+    "THE_NETHERLANDS": "NL",
+    "NIEDERLANDE": "NL",
+    "PAYS_BAS": "NL",
+    "BELGIE": "BE",
+    "BELGIQUE": "BE",
+    "BELGIEN": "BE",
+    "DUITSLAND": "DE",
+    "DEUTSCHLAND": "DE",
+    "ALLEMAGNE": "DE",
+    "FRANKRIJK": "FR",
+    "FRANKREICH": "FR",
+    "LUXEMBURG": "LU",
+    "OSTERREICH": "AT",
+    "OOSTENRIJK": "AT",
+    "SCHWEIZ": "CH",
+    "SUISSE": "CH",
+    "ZWITSERLAND": "CH",
+    "ESPANA": "ES",
+    "SPANJE": "ES",
+    "ITALIE": "IT",
+    "UK": "GB",
+    "ENGLAND": "GB",
+    "GROOT_BRITTANNIE": "GB",
+    "VERENIGD_KONINKRIJK": "GB",
+    "USA": "US",
+    "VERENIGDE_STATEN": "US",
+    "POLEN": "PL",
+    "DENEMARKEN": "DK",
+    "ZWEDEN": "SE",
+    "NOORWEGEN": "NO",
 }
 
 
@@ -137,7 +223,7 @@ _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")[a-z]*\
 
 @lru_cache(maxsize=8192)
 def calendar_date(text: str) -> str | None:
-    """"YYYY-MM-DD" from ISO dates (with or without time and zone, space instead of T),
+    """ "YYYY-MM-DD" from ISO dates (with or without time and zone, space instead of T),
     RFC 2822 dates and unambiguous day-first dates ("19/10/2018"); None otherwise.
 
     An ISO-shaped date that does not exist ("2026-02-30") is returned as written: the

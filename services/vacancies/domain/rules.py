@@ -60,19 +60,31 @@ _ENUMS = (
 
 def _bad_text(field: str, value: str, single_line: bool, violations: list[FieldViolation]) -> bool:
     if _SURROGATE.search(value):
-        violations.append(FieldViolation(field, t("Deze tekst is geen geldige UTF-8.", "This text is not valid UTF-8.")))
+        violations.append(
+            FieldViolation(field, t("Deze tekst is geen geldige UTF-8.", "This text is not valid UTF-8."))
+        )
         return True
     if has_control_characters(value, multiline=not single_line):
-        violations.append(FieldViolation(field, t(
-            "Deze tekst bevat verboden stuurtekens.", "This text contains forbidden control characters.")))
+        violations.append(
+            FieldViolation(
+                field, t("Deze tekst bevat verboden stuurtekens.", "This text contains forbidden control characters.")
+            )
+        )
         return True
     return False
 
 
 def _too_long(field: str, value: str, limit: int, violations: list[FieldViolation]) -> None:
     if len(value) > limit:
-        violations.append(FieldViolation(field, t(
-            f"Deze tekst is te lang: maximaal {limit} tekens.", f"This text is too long: at most {limit} characters.")))
+        violations.append(
+            FieldViolation(
+                field,
+                t(
+                    f"Deze tekst is te lang: maximaal {limit} tekens.",
+                    f"This text is too long: at most {limit} characters.",
+                ),
+            )
+        )
 
 
 def _parse_date(field: str, value: str, violations: list[FieldViolation]) -> date | None:
@@ -83,12 +95,17 @@ def _parse_date(field: str, value: str, violations: list[FieldViolation]) -> dat
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        violations.append(FieldViolation(field, t(
-            "Dit is geen geldige datum. Gebruik JJJJ-MM-DD.", "This is not a valid date. Use YYYY-MM-DD.")))
+        violations.append(
+            FieldViolation(
+                field, t("Dit is geen geldige datum. Gebruik JJJJ-MM-DD.", "This is not a valid date. Use YYYY-MM-DD.")
+            )
+        )
         return None
 
 
-def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> tuple[VacancyContent | None, list[FieldViolation]]:
+def check_content(
+    content: VacancyContent, *, today: date, prefix: str = ""
+) -> tuple[VacancyContent | None, list[FieldViolation]]:
     """The cleaned and enriched content, or None plus what is wrong (field names get `prefix`)."""
     v: list[FieldViolation] = []
     c = content
@@ -109,52 +126,96 @@ def check_content(content: VacancyContent, *, today: date, prefix: str = "") -> 
     _too_long("application_url", text["application_url"], MAX_URL, v)
     _too_long("application_email", text["application_email"], MAX_SHORT_TEXT, v)
     if len(text["description"].encode("utf-8", "surrogatepass")) > MAX_DESCRIPTION_BYTES:
-        v.append(FieldViolation("description", t(
-            "De omschrijving is te lang: maximaal 64 KiB.", "The description is too long: at most 64 KiB.")))
+        v.append(
+            FieldViolation(
+                "description",
+                t("De omschrijving is te lang: maximaal 64 KiB.", "The description is too long: at most 64 KiB."),
+            )
+        )
     url = text["application_url"]
     if url and not url.lower().startswith(("https://", "http://")):
-        v.append(FieldViolation("application_url", t(
-            "Dit is geen webadres (begin met https://).", "This is not a web address (start with https://).")))
+        v.append(
+            FieldViolation(
+                "application_url",
+                t("Dit is geen webadres (begin met https://).", "This is not a web address (start with https://)."),
+            )
+        )
     if text["application_email"] and not _EMAIL.match(text["application_email"]):
-        v.append(FieldViolation("application_email", t("Dit is geen geldig e-mailadres.", "This is not a valid e-mail address.")))
+        v.append(
+            FieldViolation(
+                "application_email", t("Dit is geen geldig e-mailadres.", "This is not a valid e-mail address.")
+            )
+        )
     for name, allowed, nl_name in _ENUMS:
         value = getattr(c, name)
         if value and value not in allowed:
-            v.append(FieldViolation(name, t(
-                f"Onbekende {nl_name} '{value[:40]}'. Kies uit: {', '.join(allowed)}.",
-                f"Unknown {name.replace('_', ' ')} '{value[:40]}'. Choose from: {', '.join(allowed)}.")))
-    lists = {name: _clean_list(name, getattr(c, name), v) for name in ("required_skills", "optional_skills", "languages")}
+            v.append(
+                FieldViolation(
+                    name,
+                    t(
+                        f"Onbekende {nl_name} '{value[:40]}'. Kies uit: {', '.join(allowed)}.",
+                        f"Unknown {name.replace('_', ' ')} '{value[:40]}'. Choose from: {', '.join(allowed)}.",
+                    ),
+                )
+            )
+    lists = {
+        name: _clean_list(name, getattr(c, name), v) for name in ("required_skills", "optional_skills", "languages")
+    }
     languages = tuple(lang.lower() for lang in lists["languages"])
     for lang in languages:
         if not _LANGUAGE.match(lang):
-            v.append(FieldViolation("languages", t(
-                f"Onbekende taalcode '{lang[:10]}': gebruik twee letters, zoals 'nl'.",
-                f"Unknown language code '{lang[:10]}': use two letters, like 'nl'.")))
+            v.append(
+                FieldViolation(
+                    "languages",
+                    t(
+                        f"Onbekende taalcode '{lang[:10]}': gebruik twee letters, zoals 'nl'.",
+                        f"Unknown language code '{lang[:10]}': use two letters, like 'nl'.",
+                    ),
+                )
+            )
             break
     hours_min, hours_max = _check_range("hours", c.hours_min, c.hours_max, MAX_HOURS_PER_WEEK, v)
     salary_min, salary_max = _check_range("salary", c.salary_min, c.salary_max, None, v)
     currency = c.salary_currency.strip().upper() or ("EUR" if salary_min is not None else "")
     if currency and not _CURRENCY.match(currency):
-        v.append(FieldViolation("salary_currency", t("Gebruik een valutacode zoals EUR.", "Use a currency code such as EUR.")))
+        v.append(
+            FieldViolation(
+                "salary_currency", t("Gebruik een valutacode zoals EUR.", "Use a currency code such as EUR.")
+            )
+        )
     posted = _parse_date("date_posted", c.date_posted.strip(), v)
     valid_through = _parse_date("valid_through", c.valid_through.strip(), v)
     if posted and valid_through and valid_through < posted:
-        v.append(FieldViolation("valid_through", t(
-            "De sluitingsdatum ligt vóór de plaatsingsdatum.", "The closing date is before the date posted.")))
+        v.append(
+            FieldViolation(
+                "valid_through",
+                t("De sluitingsdatum ligt vóór de plaatsingsdatum.", "The closing date is before the date posted."),
+            )
+        )
     elif valid_through and valid_through < today:
         v.append(FieldViolation("valid_through", CLOSING_DATE_PASSED))
     occupation = _check_occupation(c.occupation, v)
     location = _check_location(c.location, v)
     if v:
         return None, [FieldViolation(f"{prefix}{x.field}", x.description) for x in v]
-    cleaned = VacancyContent(**{**c.__dict__,
-        **text,
-        "required_skills": lists["required_skills"], "optional_skills": lists["optional_skills"],
-        "languages": languages, "hours_min": hours_min, "hours_max": hours_max,
-        "salary_min": salary_min, "salary_max": salary_max, "salary_currency": currency,
-        "date_posted": (posted or today).isoformat(), "valid_through": valid_through.isoformat() if valid_through else "",
-        "occupation": occupation, "location": location,
-    })
+    cleaned = VacancyContent(
+        **{
+            **c.__dict__,
+            **text,
+            "required_skills": lists["required_skills"],
+            "optional_skills": lists["optional_skills"],
+            "languages": languages,
+            "hours_min": hours_min,
+            "hours_max": hours_max,
+            "salary_min": salary_min,
+            "salary_max": salary_max,
+            "salary_currency": currency,
+            "date_posted": (posted or today).isoformat(),
+            "valid_through": valid_through.isoformat() if valid_through else "",
+            "occupation": occupation,
+            "location": location,
+        }
+    )
     return cleaned, []
 
 
@@ -184,8 +245,11 @@ def _check_range(
             v.append(FieldViolation(field, t(f"Moet 0 of meer zijn{upper}.", f"Must be 0 or more{upper_en}.")))
             return None, None
     if low is not None and high is not None and low > high:
-        v.append(FieldViolation(f"{name}_min", t(
-            "Het minimum is hoger dan het maximum.", "The minimum is higher than the maximum.")))
+        v.append(
+            FieldViolation(
+                f"{name}_min", t("Het minimum is hoger dan het maximum.", "The minimum is higher than the maximum.")
+            )
+        )
     if low is None:
         low = high
     if high is None:
@@ -197,20 +261,31 @@ def _check_occupation(occupation: Occupation, v: list[FieldViolation]) -> Occupa
     uri = occupation.esco_uri.strip()
     isco = occupation.isco_code.strip()
     if uri and not uri.startswith(ESCO_OCCUPATION_PREFIX):
-        v.append(FieldViolation("occupation.esco_uri", t(
-            f"Dit is geen ESCO-beroep (begin met {ESCO_OCCUPATION_PREFIX}).",
-            f"This is not an ESCO occupation (start with {ESCO_OCCUPATION_PREFIX}).")))
+        v.append(
+            FieldViolation(
+                "occupation.esco_uri",
+                t(
+                    f"Dit is geen ESCO-beroep (begin met {ESCO_OCCUPATION_PREFIX}).",
+                    f"This is not an ESCO occupation (start with {ESCO_OCCUPATION_PREFIX}).",
+                ),
+            )
+        )
         return occupation
     if isco and not (_ISCO.match(isco) and occupations.is_valid_isco_code(isco)):
-        v.append(FieldViolation("occupation.isco_code", t(
-            "Onbekende ISCO-08-code.", "Unknown ISCO-08 code.")))
+        v.append(FieldViolation("occupation.isco_code", t("Onbekende ISCO-08-code.", "Unknown ISCO-08 code.")))
         return occupation
     known = occupations.by_uri(uri) if uri else None
     if known is not None:
         if isco and not known.isco_code.startswith(isco):
-            v.append(FieldViolation("occupation.isco_code", t(
-                f"Hoort niet bij dit ESCO-beroep (dat is {known.isco_code}).",
-                f"Does not belong to this ESCO occupation (that is {known.isco_code}).")))
+            v.append(
+                FieldViolation(
+                    "occupation.isco_code",
+                    t(
+                        f"Hoort niet bij dit ESCO-beroep (dat is {known.isco_code}).",
+                        f"Does not belong to this ESCO occupation (that is {known.isco_code}).",
+                    ),
+                )
+            )
         return Occupation(esco_uri=uri, isco_code=known.isco_code, label=known.label_nl)
     return Occupation(esco_uri=uri, isco_code=isco, label="")
 
@@ -224,17 +299,37 @@ def _check_location(location: Location, v: list[FieldViolation]) -> Location:
         return location
     _too_long("location.place_name", name, MAX_SHORT_TEXT, v)
     if (lat is None) != (lon is None):
-        v.append(FieldViolation("location", t("Geef zowel breedte- als lengtegraad.", "Give both latitude and longitude.")))
+        v.append(
+            FieldViolation("location", t("Geef zowel breedte- als lengtegraad.", "Give both latitude and longitude."))
+        )
     if lat is not None and not (-90.0 <= lat <= 90.0):
-        v.append(FieldViolation("location.latitude", t("Breedtegraad moet tussen -90 en 90 liggen.", "Latitude must be between -90 and 90.")))
+        v.append(
+            FieldViolation(
+                "location.latitude",
+                t("Breedtegraad moet tussen -90 en 90 liggen.", "Latitude must be between -90 and 90."),
+            )
+        )
     if lon is not None and not (-180.0 <= lon <= 180.0):
-        v.append(FieldViolation("location.longitude", t("Lengtegraad moet tussen -180 en 180 liggen.", "Longitude must be between -180 and 180.")))
+        v.append(
+            FieldViolation(
+                "location.longitude",
+                t("Lengtegraad moet tussen -180 en 180 liggen.", "Longitude must be between -180 and 180."),
+            )
+        )
     if country and not re.match(r"^[A-Z]{2}$", country):
-        v.append(FieldViolation("location.country_code", t("Gebruik een landcode zoals NL.", "Use a country code such as NL.")))
+        v.append(
+            FieldViolation(
+                "location.country_code", t("Gebruik een landcode zoals NL.", "Use a country code such as NL.")
+            )
+        )
     if province and province not in places.PROVINCES:
         v.append(FieldViolation("location.province_code", t("Onbekende provinciecode.", "Unknown province code.")))
-    update: dict[str, object] = {"place_name": name, "country_code": country, "province_code": province,
-                                 "postal_code": location.postal_code.strip().upper()}
+    update: dict[str, object] = {
+        "place_name": name,
+        "country_code": country,
+        "province_code": province,
+        "postal_code": location.postal_code.strip().upper(),
+    }
     if name and country in ("", "NL"):
         # Only a Dutch place we know is placed; anything else keeps its address and no coordinates.
         place = _dutch_place(name)

@@ -11,13 +11,43 @@ from dataclasses import dataclass
 PERIODS = ("hour", "month", "year")
 # unitText / period words -> our period; "week" and "day" are read but cannot be stored.
 _PERIOD_WORDS: dict[str, str] = {
-    "HOUR": "hour", "HOURLY": "hour", "UUR": "hour", "STUNDE": "hour", "STD": "hour", "HEURE": "hour", "HR": "hour",
-    "MONTH": "month", "MONTHLY": "month", "MAAND": "month", "MONAT": "month", "MONATLICH": "month", "MOIS": "month",
-    "MENSUEL": "month", "PM": "month",
-    "YEAR": "year", "YEARLY": "year", "ANNUAL": "year", "ANNUM": "year", "JAAR": "year", "JAARLIJKS": "year",
-    "JAHR": "year", "JAHRLICH": "year", "AN": "year", "ANNUEL": "year", "ANNEE": "year", "PA": "year", "YR": "year",
-    "WEEK": "week", "WEEKLY": "week", "WOCHE": "week", "SEMAINE": "week",
-    "DAY": "day", "DAILY": "day", "DAG": "day", "TAG": "day", "JOUR": "day",
+    "HOUR": "hour",
+    "HOURLY": "hour",
+    "UUR": "hour",
+    "STUNDE": "hour",
+    "STD": "hour",
+    "HEURE": "hour",
+    "HR": "hour",
+    "MONTH": "month",
+    "MONTHLY": "month",
+    "MAAND": "month",
+    "MONAT": "month",
+    "MONATLICH": "month",
+    "MOIS": "month",
+    "MENSUEL": "month",
+    "PM": "month",
+    "YEAR": "year",
+    "YEARLY": "year",
+    "ANNUAL": "year",
+    "ANNUM": "year",
+    "JAAR": "year",
+    "JAARLIJKS": "year",
+    "JAHR": "year",
+    "JAHRLICH": "year",
+    "AN": "year",
+    "ANNUEL": "year",
+    "ANNEE": "year",
+    "PA": "year",
+    "YR": "year",
+    "WEEK": "week",
+    "WEEKLY": "week",
+    "WOCHE": "week",
+    "SEMAINE": "week",
+    "DAY": "day",
+    "DAILY": "day",
+    "DAG": "day",
+    "TAG": "day",
+    "JOUR": "day",
 }
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "zł": "PLN"}
 _CODE = re.compile(r"\b(EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK|CAD|AUD|JPY|INR)\b", re.IGNORECASE)
@@ -35,7 +65,7 @@ class Salary:
 
 
 def period_of(unit_text: str) -> str | None:
-    """"MONTH", "per maand", "brutto/Jahr" -> "month"; "" -> ""; None: a unit we do not know."""
+    """ "MONTH", "per maand", "brutto/Jahr" -> "month"; "" -> ""; None: a unit we do not know."""
     words = [w.upper() for w in _WORD.findall(unit_text.replace("ä", "a").replace("é", "e"))]
     if not words:
         return ""

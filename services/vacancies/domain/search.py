@@ -48,9 +48,17 @@ def parse_text_query(text: str) -> TextQuery:
     Punctuation separates words (as in the index); an unclosed quote runs to the end.
     """
     if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidArgument([FieldViolation("query", t(
-            f"De zoektekst is te lang: maximaal {MAX_QUERY_LENGTH} tekens.",
-            f"The search text is too long: at most {MAX_QUERY_LENGTH} characters."))])
+        raise InvalidArgument(
+            [
+                FieldViolation(
+                    "query",
+                    t(
+                        f"De zoektekst is te lang: maximaal {MAX_QUERY_LENGTH} tekens.",
+                        f"The search text is too long: at most {MAX_QUERY_LENGTH} characters.",
+                    ),
+                )
+            ]
+        )
     include: list[TextTerm] = []
     exclude: list[TextTerm] = []
     for match in _TOKEN.finditer(text):
@@ -96,8 +104,14 @@ class SearchCriteria(_Frozen):
 def check_query_text(text: str) -> None:
     """Control characters in a search text are a mistake (or an attack), never a search."""
     if _CONTROL.search(text):
-        raise InvalidArgument([FieldViolation("query", t(
-            "Gebruik geen stuurtekens in de zoektekst.", "Do not use control characters in the search text."))])
+        raise InvalidArgument(
+            [
+                FieldViolation(
+                    "query",
+                    t("Gebruik geen stuurtekens in de zoektekst.", "Do not use control characters in the search text."),
+                )
+            ]
+        )
 
 
 def check_sort(sort: str | None) -> None:
@@ -111,8 +125,15 @@ def check_criteria(criteria: SearchCriteria) -> None:
     v: list[FieldViolation] = []
     for prefix in criteria.isco_prefixes:
         if not (prefix.isdigit() and 1 <= len(prefix) <= 4):
-            v.append(FieldViolation("isco_prefixes", t(
-                f"'{prefix[:10]}' is geen ISCO-code: 1 tot 4 cijfers.", f"'{prefix[:10]}' is not an ISCO code: 1 to 4 digits.")))
+            v.append(
+                FieldViolation(
+                    "isco_prefixes",
+                    t(
+                        f"'{prefix[:10]}' is geen ISCO-code: 1 tot 4 cijfers.",
+                        f"'{prefix[:10]}' is not an ISCO code: 1 to 4 digits.",
+                    ),
+                )
+            )
     for name, values, allowed in (
         ("workplace_types", criteria.workplace_types, WORKPLACE_TYPES),
         ("contract_types", criteria.contract_types, CONTRACT_TYPES),
@@ -122,20 +143,37 @@ def check_criteria(criteria: SearchCriteria) -> None:
             v.append(FieldViolation(name, t("Onbekende waarde in dit filter.", "Unknown value in this filter.")))
     geo = criteria.geo
     if criteria.sort == "distance" and geo is None:
-        v.append(FieldViolation("sort", t(
-            "Sorteren op afstand kan alleen met een plaats of coördinaten.", "Sorting by distance needs a place or coordinates.")))
+        v.append(
+            FieldViolation(
+                "sort",
+                t(
+                    "Sorteren op afstand kan alleen met een plaats of coördinaten.",
+                    "Sorting by distance needs a place or coordinates.",
+                ),
+            )
+        )
     if geo is not None:
         if not (-90 <= geo.latitude <= 90 and -180 <= geo.longitude <= 180):
             v.append(FieldViolation("latitude", t("Coördinaten buiten bereik.", "Coordinates out of range.")))
         if not (0 < geo.radius_km <= MAX_RADIUS_KM):
-            v.append(FieldViolation("radius_km", t(
-                f"De straal moet tussen 0 en {MAX_RADIUS_KM:g} km liggen.",
-                f"The radius must be between 0 and {MAX_RADIUS_KM:g} km.")))
+            v.append(
+                FieldViolation(
+                    "radius_km",
+                    t(
+                        f"De straal moet tussen 0 en {MAX_RADIUS_KM:g} km liggen.",
+                        f"The radius must be between 0 and {MAX_RADIUS_KM:g} km.",
+                    ),
+                )
+            )
     for name, value in (("hours_min", criteria.hours_min), ("hours_max", criteria.hours_max)):
         if value is not None and not (0 <= value <= 168):
             v.append(FieldViolation(name, t("Uren per week tussen 0 en 168.", "Hours per week between 0 and 168.")))
     if criteria.hours_min is not None and criteria.hours_max is not None and criteria.hours_min > criteria.hours_max:
-        v.append(FieldViolation("hours_min", t("Het minimum is hoger dan het maximum.", "The minimum is higher than the maximum.")))
+        v.append(
+            FieldViolation(
+                "hours_min", t("Het minimum is hoger dan het maximum.", "The minimum is higher than the maximum.")
+            )
+        )
     if criteria.posted_since and not re.match(r"^\d{4}-\d{2}-\d{2}$", criteria.posted_since):
         v.append(FieldViolation("posted_since", t("Gebruik een datum als JJJJ-MM-DD.", "Use a date like YYYY-MM-DD.")))
     if v:
@@ -181,6 +219,14 @@ def invalid_page_token() -> InvalidArgument:
 
 
 def expired_page_token() -> InvalidArgument:
-    return InvalidArgument([FieldViolation("page_token", t(
-        "Deze zoekresultaten zijn verlopen (na 5 minuten zonder volgende pagina). Zoek opnieuw zonder token.",
-        "These search results have expired (5 minutes without a next page). Search again without a token."))])
+    return InvalidArgument(
+        [
+            FieldViolation(
+                "page_token",
+                t(
+                    "Deze zoekresultaten zijn verlopen (na 5 minuten zonder volgende pagina). Zoek opnieuw zonder token.",
+                    "These search results have expired (5 minutes without a next page). Search again without a token.",
+                ),
+            )
+        ]
+    )

@@ -22,22 +22,36 @@ from .feed_reader import FORMATS, ImportRecord, read_files
 
 BATCH_SIZE = 500
 STATUS_NAMES = {
-    svc.INGEST_STATUS_ACCEPTED: "accepted", svc.INGEST_STATUS_UPDATED: "updated",
-    svc.INGEST_STATUS_UNCHANGED: "unchanged", svc.INGEST_STATUS_DUPLICATE: "duplicate",
+    svc.INGEST_STATUS_ACCEPTED: "accepted",
+    svc.INGEST_STATUS_UPDATED: "updated",
+    svc.INGEST_STATUS_UNCHANGED: "unchanged",
+    svc.INGEST_STATUS_DUPLICATE: "duplicate",
     svc.INGEST_STATUS_REJECTED: "rejected",
 }
 SUMMARY_ORDER = ("accepted", "updated", "unchanged", "duplicate", "rejected", "expired")
-_STATUS_NL = {"accepted": "nieuw", "updated": "bijgewerkt", "unchanged": "ongewijzigd",
-              "duplicate": "dubbel (gekoppeld)", "rejected": "afgewezen", "expired": "verlopen (niet geplaatst)"}
+_STATUS_NL = {
+    "accepted": "nieuw",
+    "updated": "bijgewerkt",
+    "unchanged": "ongewijzigd",
+    "duplicate": "dubbel (gekoppeld)",
+    "rejected": "afgewezen",
+    "expired": "verlopen (niet geplaatst)",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("vacancies", help="vacancies: import JSON-LD, search")
     sub = parser.add_subparsers(dest="vacancies_command", required=True)
-    importing = sub.add_parser("import", help="import JobPosting JSON-LD / NDJSON / HTML pages / Indeed-style XML feeds")
+    importing = sub.add_parser(
+        "import", help="import JobPosting JSON-LD / NDJSON / HTML pages / Indeed-style XML feeds"
+    )
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    importing.add_argument("--format", choices=FORMATS, default="auto",
-                           help="file format (default: from the file name, else from its first bytes)")
+    importing.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="file format (default: from the file name, else from its first bytes)",
+    )
     importing.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     importing.add_argument("--target", help="HOST:PORT of the vacancies service (default localhost:<vacancies_port>)")
     importing.add_argument("--source", help="source name for every record (default: identifier name or URL host)")
@@ -69,8 +83,11 @@ def _connect(target: str | None, scope: str) -> tuple[Any, grpc.Channel, list[tu
     channel = open_channel(settings, _target(target))
     # Only the scope the command needs ("vacancies:write" to import, "vacancies:read" to search).
     token = mint_token(settings, subject="cli", role="service", scopes=[scope])
-    return (vacancy_service_pb2_grpc.VacancyServiceStub(channel), channel,
-            [("authorization", f"Bearer {token}"), cli_metadata()])
+    return (
+        vacancy_service_pb2_grpc.VacancyServiceStub(channel),
+        channel,
+        [("authorization", f"Bearer {token}"), cli_metadata()],
+    )
 
 
 def _rpc_failure(error: grpc.RpcError, target: str | None = None) -> int:
@@ -84,8 +101,9 @@ def _rpc_failure(error: grpc.RpcError, target: str | None = None) -> int:
     return 2
 
 
-def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[str, str]],
-                   progress: Any = None) -> dict[str, Any]:
+def import_records(
+    stub: Any, records: list[ImportRecord], metadata: list[tuple[str, str]], progress: Any = None
+) -> dict[str, Any]:
     """Send the good records in batches; the summary counts, every error with file + record (all
     problems of a record at once) and every record's warnings, in the command's language
     (`JOBMATCH_LANGUAGE`). Postings whose closing date has passed are counted as expired: not an
@@ -95,20 +113,30 @@ def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[
     language = cli_language()
     counts: Counter[str] = Counter()
     errors: list[dict[str, Any]] = []
-    warnings = [{"file": r.file, "record": r.record, "warnings": [localize(w, language) for w in r.warnings]}
-                for r in records if r.warnings]
+    warnings = [
+        {"file": r.file, "record": r.record, "warnings": [localize(w, language) for w in r.warnings]}
+        for r in records
+        if r.warnings
+    ]
     for record in records:
         if record.vacancy is None:
             counts["rejected"] += 1
-            errors.append({"file": record.file, "record": record.record, "reason": localize(record.error, language),
-                           "problems": [localize(p, language) for p in record.problems or [record.error]]})
+            errors.append(
+                {
+                    "file": record.file,
+                    "record": record.record,
+                    "reason": localize(record.error, language),
+                    "problems": [localize(p, language) for p in record.problems or [record.error]],
+                }
+            )
     good = [r for r in records if r.vacancy is not None]
-    batches = [good[i:i + BATCH_SIZE] for i in range(0, len(good), BATCH_SIZE)]
+    batches = [good[i : i + BATCH_SIZE] for i in range(0, len(good), BATCH_SIZE)]
 
     def requests() -> Iterator[svc.IngestVacanciesRequest]:
         for number, batch in enumerate(batches):
-            yield svc.IngestVacanciesRequest(batch_id=str(number),
-                                            vacancies=[r.vacancy for r in batch if r.vacancy is not None])
+            yield svc.IngestVacanciesRequest(
+                batch_id=str(number), vacancies=[r.vacancy for r in batch if r.vacancy is not None]
+            )
 
     for response in stub.IngestVacancies(requests(), metadata=metadata):
         batch = batches[int(response.batch_id)]
@@ -120,8 +148,9 @@ def import_records(stub: Any, records: list[ImportRecord], metadata: list[tuple[
             if status == "rejected":
                 record = batch[result.index]
                 problems = [f"{v.field.split('.', 1)[-1]}: {v.description}" for v in result.violations]
-                errors.append({"file": record.file, "record": record.record, "reason": "; ".join(problems),
-                               "problems": problems})
+                errors.append(
+                    {"file": record.file, "record": record.record, "reason": "; ".join(problems), "problems": problems}
+                )
         if progress is not None:
             progress(len(batch))
     summary: dict[str, Any] = {name: counts[name] for name in SUMMARY_ORDER}
@@ -192,15 +221,26 @@ def _cmd_search(args: argparse.Namespace) -> int:
     finally:
         channel.close()
     hits = [
-        {"vacancy_id": h.vacancy.vacancy_id, "title": h.vacancy.title, "employer": h.vacancy.employer,
-         "place_name": h.vacancy.location.place_name, "isco_code": h.vacancy.occupation.isco_code,
-         "distance_km": h.distance_km if h.HasField("distance_km") else None,
-         "date_posted": h.vacancy.date_posted, "valid_through": h.vacancy.valid_through, "score": h.score}
+        {
+            "vacancy_id": h.vacancy.vacancy_id,
+            "title": h.vacancy.title,
+            "employer": h.vacancy.employer,
+            "place_name": h.vacancy.location.place_name,
+            "isco_code": h.vacancy.occupation.isco_code,
+            "distance_km": h.distance_km if h.HasField("distance_km") else None,
+            "date_posted": h.vacancy.date_posted,
+            "valid_through": h.vacancy.valid_through,
+            "score": h.score,
+        }
         for h in response.hits
     ]
     if args.json:
-        print(json.dumps({"total_count": response.total_count, "hits": hits,
-                          "next_page_token": response.next_page_token}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"total_count": response.total_count, "hits": hits, "next_page_token": response.next_page_token},
+                ensure_ascii=False,
+            )
+        )
         return 0
     render_search(response.total_count, hits)
     return 0
@@ -211,7 +251,13 @@ def render_search(total: int, hits: list[dict[str, Any]], console: Any = None) -
     from services.common.cli_tables import print_rows
 
     columns = (("vacature / vacancy", False), ("km", True), ("datum / date", True), ("id", True))
-    rows = [(f"{hit['title']}\n{', '.join(x for x in (hit['employer'], hit['place_name']) if x)}",
-             "" if hit["distance_km"] is None else f"{hit['distance_km']:.0f}", hit["date_posted"], hit["vacancy_id"])
-            for hit in hits]
+    rows = [
+        (
+            f"{hit['title']}\n{', '.join(x for x in (hit['employer'], hit['place_name']) if x)}",
+            "" if hit["distance_km"] is None else f"{hit['distance_km']:.0f}",
+            hit["date_posted"],
+            hit["vacancy_id"],
+        )
+        for hit in hits
+    ]
     print_rows(f"{total} vacatures / vacancies", columns, rows, console)

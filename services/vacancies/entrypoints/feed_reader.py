@@ -48,7 +48,9 @@ def read_file(path: Path, source: str | None = None, fmt: str = "auto") -> Itera
         raw = path.read_bytes()
     except OSError as error:
         reason = error.strerror or error
-        yield _failed(name, 0, t(f'Bestand niet te lezen (melding van het systeem: "{reason}").', f"cannot read file: {reason}"))
+        yield _failed(
+            name, 0, t(f'Bestand niet te lezen (melding van het systeem: "{reason}").', f"cannot read file: {reason}")
+        )
         return
     kind = fmt if fmt != "auto" else _SUFFIXES.get(path.suffix.lower()) or _sniff(raw)
     if kind == "xml":
@@ -76,10 +78,12 @@ def _failed(name: str, number: int, *problems: str) -> ImportRecord:
 
 def _malformed(text: str, error: json.JSONDecodeError, line_offset: int = 0) -> str:
     line = text.splitlines()[error.lineno - 1] if text and error.lineno <= len(text.splitlines()) else ""
-    excerpt = line[max(0, error.colno - 21):error.colno + 19]
+    excerpt = line[max(0, error.colno - 21) : error.colno + 19]
     where = f"{error.lineno + line_offset}, kolom {error.colno}"
-    return t(f"Geen geldige JSON op regel {where} ({error.msg}) bij {excerpt!r}.",
-             f"malformed JSON at line {error.lineno + line_offset}, column {error.colno}: {error.msg}, near {excerpt!r}")
+    return t(
+        f"Geen geldige JSON op regel {where} ({error.msg}) bij {excerpt!r}.",
+        f"malformed JSON at line {error.lineno + line_offset}, column {error.colno}: {error.msg}, near {excerpt!r}",
+    )
 
 
 def _read_json(name: str, text: str, source: str | None) -> Iterator[ImportRecord]:
@@ -152,15 +156,24 @@ def _records(name: str, document: Any, source: str | None, postings_only: bool =
         by_id: dict[str, Any] = {}
         referenced: set[str] = set()
     else:
-        by_id = {str(n["@id"]): n for n, p in zip(nodes, postings, strict=True) if not p and isinstance(n, dict) and "@id" in n}
+        by_id = {
+            str(n["@id"]): n
+            for n, p in zip(nodes, postings, strict=True)
+            if not p and isinstance(n, dict) and "@id" in n
+        }
         referenced = _references([n for n, p in zip(nodes, postings, strict=True) if p])
     for number, (node, posting) in enumerate(zip(nodes, postings, strict=True), start=1):
         if not posting and (postings_only or (isinstance(node, dict) and node.get("@id") in referenced)):
             continue
         mapped = map_job_posting(node, source, by_id)
         if mapped.vacancy is None:
-            yield ImportRecord(name, number, error=Text.joined("; ", mapped.errors), warnings=tuple(mapped.warnings),
-                               problems=tuple(mapped.errors))
+            yield ImportRecord(
+                name,
+                number,
+                error=Text.joined("; ", mapped.errors),
+                warnings=tuple(mapped.warnings),
+                problems=tuple(mapped.errors),
+            )
         else:
             yield ImportRecord(name, number, mapped.vacancy, warnings=tuple(mapped.warnings))
 
@@ -195,13 +208,21 @@ def _read_html(name: str, text: str, source: str | None) -> Iterator[ImportRecor
         try:
             blocks.extend(extractor._extract_items(script))
         except (ValueError, RecursionError) as error:
-            problems.append(t(f"JSON-LD-blok {number} is geen geldige JSON ({error}).",
-                              f"JSON-LD block {number} is not valid JSON ({error})"))
+            problems.append(
+                t(
+                    f"JSON-LD-blok {number} is geen geldige JSON ({error}).",
+                    f"JSON-LD block {number} is not valid JSON ({error})",
+                )
+            )
     records = list(_records(name, blocks, source, postings_only=True))
     if problems:
         yield _failed(name, 0, *problems)
     if not records and not problems:
-        yield _failed(name, 0, t("Geen JobPosting (JSON-LD) gevonden op deze pagina.", "no JobPosting (JSON-LD) found in this page"))
+        yield _failed(
+            name,
+            0,
+            t("Geen JobPosting (JSON-LD) gevonden op deze pagina.", "no JobPosting (JSON-LD) found in this page"),
+        )
     yield from records
 
 

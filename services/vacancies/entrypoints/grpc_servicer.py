@@ -38,21 +38,35 @@ ACCESS: dict[str, MethodPolicy] = {
     f"/{SERVICE_NAME}/ListVacancyChanges": MethodPolicy(_READERS),
 }
 INGEST_STATUS = {
-    "accepted": svc.INGEST_STATUS_ACCEPTED, "updated": svc.INGEST_STATUS_UPDATED,
-    "unchanged": svc.INGEST_STATUS_UNCHANGED, "duplicate": svc.INGEST_STATUS_DUPLICATE,
+    "accepted": svc.INGEST_STATUS_ACCEPTED,
+    "updated": svc.INGEST_STATUS_UPDATED,
+    "unchanged": svc.INGEST_STATUS_UNCHANGED,
+    "duplicate": svc.INGEST_STATUS_DUPLICATE,
     "rejected": svc.INGEST_STATUS_REJECTED,
 }
-_SORT = {svc.SEARCH_SORT_RELEVANCE: "relevance", svc.SEARCH_SORT_DATE_POSTED: "date_posted",
-         svc.SEARCH_SORT_VALID_THROUGH: "valid_through"}
-_CHANGE = {"published": svc.CHANGE_TYPE_PUBLISHED, "updated": svc.CHANGE_TYPE_UPDATED,
-           "removed": svc.CHANGE_TYPE_REMOVED}
+_SORT = {
+    svc.SEARCH_SORT_RELEVANCE: "relevance",
+    svc.SEARCH_SORT_DATE_POSTED: "date_posted",
+    svc.SEARCH_SORT_VALID_THROUGH: "valid_through",
+}
+_CHANGE = {
+    "published": svc.CHANGE_TYPE_PUBLISHED,
+    "updated": svc.CHANGE_TYPE_UPDATED,
+    "removed": svc.CHANGE_TYPE_REMOVED,
+}
 
 
 def _result(r: ItemResult) -> svc.IngestResult:
     return svc.IngestResult(
-        index=r.index, source=r.source, external_id=r.external_id, status=INGEST_STATUS[r.status],
-        vacancy_id=r.vacancy_id, duplicate_of=r.duplicate_of, expired=r.expired,
-        violations=[svc.FieldViolation(field=v.field, description=localize(v.description)) for v in r.violations])
+        index=r.index,
+        source=r.source,
+        external_id=r.external_id,
+        status=INGEST_STATUS[r.status],
+        vacancy_id=r.vacancy_id,
+        duplicate_of=r.duplicate_of,
+        expired=r.expired,
+        violations=[svc.FieldViolation(field=v.field, description=localize(v.description)) for v in r.violations],
+    )
 
 
 def _enums(values: Iterable[int], names: Mapping[Any, str]) -> tuple[str, ...]:
@@ -61,20 +75,26 @@ def _enums(values: Iterable[int], names: Mapping[Any, str]) -> tuple[str, ...]:
 
 def search_request(r: svc.SearchVacanciesRequest) -> SearchRequest:
     return SearchRequest(
-        query=r.query, esco_uris=tuple(r.occupation_esco_uris), isco_prefixes=tuple(r.isco_prefixes),
+        query=r.query,
+        esco_uris=tuple(r.occupation_esco_uris),
+        isco_prefixes=tuple(r.isco_prefixes),
         near_place=r.near_place,
         latitude=r.latitude if r.HasField("latitude") else None,
         longitude=r.longitude if r.HasField("longitude") else None,
-        radius_km=r.radius_km, province_codes=tuple(r.province_codes),
+        radius_km=r.radius_km,
+        province_codes=tuple(r.province_codes),
         workplace_types=_enums(r.workplace_types, codec.WORKPLACE),
         hours_min=r.hours_min if r.HasField("hours_min") else None,
         hours_max=r.hours_max if r.HasField("hours_max") else None,
         contract_types=_enums(r.contract_types, codec.CONTRACT),
         education_levels=_enums(r.education_levels, codec.EDUCATION),
         driving_licence_required=r.driving_licence_required if r.HasField("driving_licence_required") else None,
-        posted_since=r.posted_since, sort=codec.enum_to_domain(r.sort, _SORT) or None,
+        posted_since=r.posted_since,
+        sort=codec.enum_to_domain(r.sort, _SORT) or None,
         include_facets=r.include_facets,
-        page_size=r.page_size, page_token=r.page_token)
+        page_size=r.page_size,
+        page_token=r.page_token,
+    )
 
 
 def search_response(page: SearchPage, next_token: str) -> svc.SearchVacanciesResponse:
@@ -85,8 +105,9 @@ def search_response(page: SearchPage, next_token: str) -> svc.SearchVacanciesRes
         if hit.distance_km is not None:
             out.distance_km = hit.distance_km
     for name, counts in page.facets.items():
-        response.facets.add(name=name, values=[svc.FacetValue(value=c.value, label=c.label, count=c.count)
-                                               for c in counts])
+        response.facets.add(
+            name=name, values=[svc.FacetValue(value=c.value, label=c.label, count=c.count) for c in counts]
+        )
     return response
 
 
@@ -94,8 +115,9 @@ class VacancyServicer(vacancy_service_pb2_grpc.VacancyServiceServicer):
     def __init__(self, app: App) -> None:
         self._app = app
 
-    def IngestVacancies(self, request_iterator: Iterator[svc.IngestVacanciesRequest],
-                        context: grpc.ServicerContext) -> Iterator[svc.IngestVacanciesResponse]:
+    def IngestVacancies(
+        self, request_iterator: Iterator[svc.IngestVacanciesRequest], context: grpc.ServicerContext
+    ) -> Iterator[svc.IngestVacanciesResponse]:
         streamed = 0
         for request in request_iterator:
             streamed += len(request.vacancies)
@@ -103,31 +125,40 @@ class VacancyServicer(vacancy_service_pb2_grpc.VacancyServiceServicer):
             results = self._app.ingest([codec.content_from_proto(v) for v in request.vacancies])
             yield svc.IngestVacanciesResponse(batch_id=request.batch_id, results=[_result(r) for r in results])
 
-    def UpsertVacancy(self, request: svc.UpsertVacancyRequest, context: grpc.ServicerContext) -> svc.UpsertVacancyResponse:
+    def UpsertVacancy(
+        self, request: svc.UpsertVacancyRequest, context: grpc.ServicerContext
+    ) -> svc.UpsertVacancyResponse:
         result = self._app.upsert(codec.content_from_proto(request.vacancy))
-        return svc.UpsertVacancyResponse(vacancy=codec.vacancy_to_proto(result.vacancy),
-                                         status=INGEST_STATUS[result.status], duplicate_of=result.duplicate_of)
+        return svc.UpsertVacancyResponse(
+            vacancy=codec.vacancy_to_proto(result.vacancy),
+            status=INGEST_STATUS[result.status],
+            duplicate_of=result.duplicate_of,
+        )
 
     def GetVacancy(self, request: svc.GetVacancyRequest, context: grpc.ServicerContext) -> svc.GetVacancyResponse:
         return svc.GetVacancyResponse(vacancy=codec.vacancy_to_proto(self._app.get(request.vacancy_id)))
 
-    def WithdrawVacancy(self, request: svc.WithdrawVacancyRequest,
-                        context: grpc.ServicerContext) -> svc.WithdrawVacancyResponse:
+    def WithdrawVacancy(
+        self, request: svc.WithdrawVacancyRequest, context: grpc.ServicerContext
+    ) -> svc.WithdrawVacancyResponse:
         vacancy = self._app.withdraw(request.vacancy_id, request.reason)
         return svc.WithdrawVacancyResponse(vacancy=codec.vacancy_to_proto(vacancy))
 
-    def SearchVacancies(self, request: svc.SearchVacanciesRequest,
-                        context: grpc.ServicerContext) -> svc.SearchVacanciesResponse:
+    def SearchVacancies(
+        self, request: svc.SearchVacanciesRequest, context: grpc.ServicerContext
+    ) -> svc.SearchVacanciesResponse:
         page, next_token = self._app.search(search_request(request))
         return search_response(page, next_token)
 
-    def ListVacancyChanges(self, request: svc.ListVacancyChangesRequest,
-                           context: grpc.ServicerContext) -> svc.ListVacancyChangesResponse:
+    def ListVacancyChanges(
+        self, request: svc.ListVacancyChangesRequest, context: grpc.ServicerContext
+    ) -> svc.ListVacancyChangesResponse:
         page = self._app.changes(request.since_cursor, request.snapshot, request.page_size, request.page_token)
         response = svc.ListVacancyChangesResponse(cursor=page.cursor, next_page_token=page.next_page_token)
         for change in page.changes:
-            out = response.changes.add(cursor=str(change.sequence), type=_CHANGE[change.change_type],
-                                       vacancy_id=change.vacancy_id)
+            out = response.changes.add(
+                cursor=str(change.sequence), type=_CHANGE[change.change_type], vacancy_id=change.vacancy_id
+            )
             out.vacancy.CopyFrom(codec.vacancy_to_proto(change.vacancy))
             out.changed_at.FromDatetime(change.changed_at)
         return response

@@ -92,8 +92,14 @@ def map_job_posting(item: Any, source: str | None = None, nodes: Mapping[str, An
     if language.isalpha() and len(language) == 2:
         v.languages.append(language)
     identifier, id_source = _identifier(item.get("identifier"), notes)
-    v.external_id = identifier or url or "fp-" + hashlib.sha256(
-        json.dumps(item, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    v.external_id = (
+        identifier
+        or url
+        or "fp-"
+        + hashlib.sha256(
+            json.dumps(item, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+        ).hexdigest()[:24]
+    )
     v.source = source or id_source or (urlparse(url).hostname or "" if url else "") or "jsonld-import"
     _essentials(v, notes)
     return Mapped(None if notes.errors else v, notes.errors, notes.warnings)
@@ -103,12 +109,18 @@ def _essentials(v: pb.Vacancy, notes: Notes) -> None:
     if not v.title and not any(e.startswith("title:") for e in notes.errors):
         notes.error("title", "Geen functietitel (title of name).", "No job title (title or name).")
     if not v.employer and not v.description:
-        notes.error("hiringOrganization", "Geen werkgever en geen omschrijving: niet genoeg om de vacature te tonen.",
-                    "No employer and no description: not enough to show the job.")
+        notes.error(
+            "hiringOrganization",
+            "Geen werkgever en geen omschrijving: niet genoeg om de vacature te tonen.",
+            "No employer and no description: not enough to show the job.",
+        )
     has_place = bool(v.location.place_name or v.location.postal_code or v.location.has_coordinates)
     if not has_place and v.workplace_type != pb.WORKPLACE_TYPE_REMOTE:
-        notes.error("jobLocation", "Geen werkplek en niet op afstand (jobLocationType TELECOMMUTE).",
-                    "No job location and not remote (jobLocationType TELECOMMUTE).")
+        notes.error(
+            "jobLocation",
+            "Geen werkplek en niet op afstand (jobLocationType TELECOMMUTE).",
+            "No job location and not remote (jobLocationType TELECOMMUTE).",
+        )
 
 
 def _description(raw: str) -> str:
@@ -126,7 +138,11 @@ def _date(value: Any, name: str, notes: Notes) -> str:
         return ""
     read = calendar_date(raw)
     if read is None:
-        notes.warn(name, f"Datum niet te lezen ({raw[:30]!r}): niet overgenomen.", f"Date could not be read ({raw[:30]!r}): left out.")
+        notes.warn(
+            name,
+            f"Datum niet te lezen ({raw[:30]!r}): niet overgenomen.",
+            f"Date could not be read ({raw[:30]!r}): left out.",
+        )
         return ""
     return read
 
@@ -138,22 +154,32 @@ def _organization(value: Any, nodes: Mapping[str, Any], notes: Notes) -> str:
     elif isinstance(value, str) and value in nodes:
         value = nodes[value]
     if isinstance(value, dict) and not value.get("name") and value.get("@id"):
-        notes.warn("hiringOrganization", "Werkgever verwijst naar iets wat niet in het bestand staat.",
-                   "The employer refers to something not in the file.")
+        notes.warn(
+            "hiringOrganization",
+            "Werkgever verwijst naar iets wat niet in het bestand staat.",
+            "The employer refers to something not in the file.",
+        )
         return ""
     return text(value, "hiringOrganization", notes)
 
 
 def _location(v: pb.Vacancy, item: Mapping[str, Any], nodes: Mapping[str, Any], notes: Notes) -> None:
     places = item.get("jobLocation")
-    places = [nodes.get(p["@id"], p) if isinstance(p, dict) and "@id" in p else p
-              for p in (places if isinstance(places, list) else [places] if places else [])]
+    places = [
+        nodes.get(p["@id"], p) if isinstance(p, dict) and "@id" in p else p
+        for p in (places if isinstance(places, list) else [places] if places else [])
+    ]
     kinds = item.get("jobLocationType")
-    remote = any(_REMOTE.search(text(k, "jobLocationType", notes)) for k in (kinds if isinstance(kinds, list) else [kinds]))
+    remote = any(
+        _REMOTE.search(text(k, "jobLocationType", notes)) for k in (kinds if isinstance(kinds, list) else [kinds])
+    )
     usable = [p for p in places if isinstance(p, str | dict) and p]
     if len(usable) > 1:
-        notes.warn("jobLocation", f"{len(usable)} werkplekken: alleen de eerste is overgenomen.",
-                   f"{len(usable)} job locations: only the first is used.")
+        notes.warn(
+            "jobLocation",
+            f"{len(usable)} werkplekken: alleen de eerste is overgenomen.",
+            f"{len(usable)} job locations: only the first is used.",
+        )
     if remote:
         v.workplace_type = pb.WORKPLACE_TYPE_HYBRID if usable else pb.WORKPLACE_TYPE_REMOTE
     if not usable:
@@ -172,7 +198,11 @@ def _location(v: pb.Vacancy, item: Mapping[str, Any], nodes: Mapping[str, Any], 
     if isinstance(point, dict) and point.get("latitude") is not None and point.get("longitude") is not None:
         lat, lon = (_coordinate(point[k]) for k in ("latitude", "longitude"))
         if lat is None or lon is None:
-            notes.warn("jobLocation.geo", "Coördinaten niet te lezen: niet overgenomen.", "Coordinates could not be read: left out.")
+            notes.warn(
+                "jobLocation.geo",
+                "Coördinaten niet te lezen: niet overgenomen.",
+                "Coordinates could not be read: left out.",
+            )
         else:
             v.location.latitude, v.location.longitude, v.location.has_coordinates = lat, lon, True
 
@@ -196,8 +226,11 @@ def _occupation(v: pb.Vacancy, value: Any, notes: Notes) -> None:
         if occupations.is_valid_isco_code(match.group(1)):
             v.occupation.isco_code = match.group(1)
         else:
-            notes.warn("occupationalCategory", f"Onbekende ISCO-code {match.group(1)!r}: niet overgenomen.",
-                       f"Unknown ISCO code {match.group(1)!r}: left out.")
+            notes.warn(
+                "occupationalCategory",
+                f"Onbekende ISCO-code {match.group(1)!r}: niet overgenomen.",
+                f"Unknown ISCO code {match.group(1)!r}: left out.",
+            )
 
 
 def _skills(v: pb.Vacancy, value: Any, notes: Notes) -> None:
@@ -215,14 +248,19 @@ def _hours(v: pb.Vacancy, raw: str, notes: Notes) -> None:
     if hours is not None and 0 < hours[0] <= hours[1] <= MAX_HOURS_PER_WEEK:
         v.hours_min, v.hours_max = hours
         return
-    notes.warn("workHours", f"Uren per week niet te lezen ({raw[:40]!r}): als tekst bij de omschrijving gezet.",
-               f"Hours per week could not be read ({raw[:40]!r}): added as text to the description.")
+    notes.warn(
+        "workHours",
+        f"Uren per week niet te lezen ({raw[:40]!r}): als tekst bij de omschrijving gezet.",
+        f"Hours per week could not be read ({raw[:40]!r}): added as text to the description.",
+    )
     v.description = f"{v.description}\n\nWerktijden / working hours: {raw[:200]}".strip()
 
 
 def _identifier(value: Any, notes: Notes) -> tuple[str, str]:
     value = first(value)
     if isinstance(value, dict):
-        return (text(value.get("value") or value.get("@id"), "identifier.value", notes),
-                text(value.get("name"), "identifier.name", notes))
+        return (
+            text(value.get("value") or value.get("@id"), "identifier.value", notes),
+            text(value.get("name"), "identifier.name", notes),
+        )
     return text(value, "identifier", notes), ""

@@ -75,8 +75,11 @@ def contract(v: pb.Vacancy, value: Any, notes: Notes) -> None:
             elif meaning:
                 v.contract_type = v.contract_type or CONTRACT_PB[meaning]
     if unknown:
-        notes.warn("employmentType", f"Onbekend soort dienstverband {', '.join(unknown)!r}: bewaard als 'anders'.",
-                   f"Unknown employment type {', '.join(unknown)!r}: kept as 'other'.")
+        notes.warn(
+            "employmentType",
+            f"Onbekend soort dienstverband {', '.join(unknown)!r}: bewaard als 'anders'.",
+            f"Unknown employment type {', '.join(unknown)!r}: kept as 'other'.",
+        )
 
 
 def _number(value: Any, name: str, notes: Notes) -> float | None:
@@ -97,12 +100,21 @@ def salary(v: pb.Vacancy, value: Any, currency: str, notes: Notes) -> None:
     found: Salary | None = None
     raw = value
     if isinstance(value, dict):
-        currency = text(value.get("currency") or value.get("priceCurrency") or value.get("salaryCurrency"),
-                        "baseSalary.currency", notes) or currency
+        currency = (
+            text(
+                value.get("currency") or value.get("priceCurrency") or value.get("salaryCurrency"),
+                "baseSalary.currency",
+                notes,
+            )
+            or currency
+        )
         inner = value.get("value", value)
         inner = first(inner)
-        unit = text(value.get("unitText") or (inner.get("unitText") if isinstance(inner, dict) else None),
-                    "baseSalary.unitText", notes)
+        unit = text(
+            value.get("unitText") or (inner.get("unitText") if isinstance(inner, dict) else None),
+            "baseSalary.unitText",
+            notes,
+        )
         if isinstance(inner, dict):
             low = inner.get("minValue", inner.get("minPrice", inner.get("value", inner.get("price"))))
             high = inner.get("maxValue", inner.get("maxPrice", inner.get("value", inner.get("price"))))
@@ -118,8 +130,11 @@ def salary(v: pb.Vacancy, value: Any, currency: str, notes: Notes) -> None:
             raw = low if low is not None else high
         period = period_of(unit)
         if period is None:
-            notes.warn("baseSalary.unitText", f"Onbekende periode {unit[:30]!r}: periode onbekend gelaten.",
-                       f"Unknown period {unit[:30]!r}: period left unknown.")
+            notes.warn(
+                "baseSalary.unitText",
+                f"Onbekende periode {unit[:30]!r}: periode onbekend gelaten.",
+                f"Unknown period {unit[:30]!r}: period left unknown.",
+            )
             period = ""
         if found is not None:
             found = Salary(found.low, found.high, currency or found.currency, period or found.period)
@@ -129,16 +144,22 @@ def salary(v: pb.Vacancy, value: Any, currency: str, notes: Notes) -> None:
         read = salary_text(value)
         found = None if read is None else Salary(read.low, read.high, currency or read.currency, read.period)
     if found is None:
-        notes.warn("baseSalary", f"Salaris niet te lezen ({str(raw)[:40]!r}): niet overgenomen.",
-                   f"Salary could not be read ({str(raw)[:40]!r}): left out.")
+        notes.warn(
+            "baseSalary",
+            f"Salaris niet te lezen ({str(raw)[:40]!r}): niet overgenomen.",
+            f"Salary could not be read ({str(raw)[:40]!r}): left out.",
+        )
         return
     _store_salary(v, found, notes)
 
 
 def _store_salary(v: pb.Vacancy, found: Salary, notes: Notes) -> None:
     if found.period and found.period not in PERIODS:
-        notes.warn("baseSalary", f"Salaris per {found.period}: dat kunnen we niet bewaren, niet overgenomen.",
-                   f"Salary per {found.period}: cannot be stored, left out.")
+        notes.warn(
+            "baseSalary",
+            f"Salaris per {found.period}: dat kunnen we niet bewaren, niet overgenomen.",
+            f"Salary per {found.period}: cannot be stored, left out.",
+        )
         return
     if not found.currency:
         notes.warn("baseSalary", "Salaris zonder valuta: niet overgenomen.", "Salary without a currency: left out.")
@@ -151,13 +172,19 @@ def _store_salary(v: pb.Vacancy, found: Salary, notes: Notes) -> None:
 
 
 def country(value: Any, notes: Notes) -> str:
-    name = text(value.get("identifier") or value.get("name") if isinstance(value, dict) else value,
-                "jobLocation.address.addressCountry", notes)
+    name = text(
+        value.get("identifier") or value.get("name") if isinstance(value, dict) else value,
+        "jobLocation.address.addressCountry",
+        notes,
+    )
     if not name:
         return ""
     code = country_code(name)
     if code is None:
-        notes.warn("jobLocation.address.addressCountry", f"Onbekend land {name[:40]!r}: niet overgenomen.",
-                   f"Unknown country {name[:40]!r}: left out.")
+        notes.warn(
+            "jobLocation.address.addressCountry",
+            f"Onbekend land {name[:40]!r}: niet overgenomen.",
+            f"Unknown country {name[:40]!r}: left out.",
+        )
         return ""
     return code

@@ -32,8 +32,10 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "workHours": ("hours", "workhours", "uren"),
 }
 _ADDRESS: dict[str, tuple[str, ...]] = {
-    "addressLocality": ("city", "location", "plaats"), "addressRegion": ("state", "region", "province"),
-    "postalCode": ("postalcode", "zip", "postcode"), "addressCountry": ("country",),
+    "addressLocality": ("city", "location", "plaats"),
+    "addressRegion": ("state", "region", "province"),
+    "postalCode": ("postalcode", "zip", "postcode"),
+    "addressCountry": ("country",),
     "streetAddress": ("streetaddress", "address"),
 }
 
@@ -52,16 +54,28 @@ def job_postings(raw: bytes) -> Iterator[dict[str, Any]]:
         root = safe_xml.fromstring(raw)
     except ParseError as error:
         line, column = error.position
-        excerpt = _line(raw, line)[max(0, column - 20):column + 20]
-        raise FeedError(t(f"Geen geldige XML op regel {line}, kolom {column} bij {excerpt!r}.",
-                          f"malformed XML at line {line}, column {column}, near {excerpt!r}")) from None
+        excerpt = _line(raw, line)[max(0, column - 20) : column + 20]
+        raise FeedError(
+            t(
+                f"Geen geldige XML op regel {line}, kolom {column} bij {excerpt!r}.",
+                f"malformed XML at line {line}, column {column}, near {excerpt!r}",
+            )
+        ) from None
     except DefusedXmlException as error:
-        raise FeedError(t(f"XML met verboden onderdelen ({type(error).__name__}).",
-                          f"XML with forbidden constructs ({type(error).__name__})")) from None
+        raise FeedError(
+            t(
+                f"XML met verboden onderdelen ({type(error).__name__}).",
+                f"XML with forbidden constructs ({type(error).__name__})",
+            )
+        ) from None
     jobs = [element for element in root.iter() if _name(element) in _JOB_TAGS]
     if not jobs:
-        raise FeedError(t(f"Geen vacatures (<job>) gevonden in <{_name(root)}>.",
-                          f"no job elements (<job>) found in <{_name(root)}>"))
+        raise FeedError(
+            t(
+                f"Geen vacatures (<job>) gevonden in <{_name(root)}>.",
+                f"no job elements (<job>) found in <{_name(root)}>",
+            )
+        )
     for job in jobs:
         yield _posting(job)
 

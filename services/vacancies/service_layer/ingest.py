@@ -61,13 +61,19 @@ MAX_STREAM_ITEMS = 1_000_000
 def check_ingest_limits(batch_items: int, streamed_items: int) -> None:
     """ResourceExhausted when a batch or a whole stream carries more than we take at once."""
     if batch_items > MAX_BATCH_ITEMS:
-        raise ResourceExhausted(t(
-            f"Stuur hoogstens {MAX_BATCH_ITEMS} vacatures per batch; deze batch had er {batch_items}.",
-            f"Send at most {MAX_BATCH_ITEMS} vacancies per batch; this batch had {batch_items}."))
+        raise ResourceExhausted(
+            t(
+                f"Stuur hoogstens {MAX_BATCH_ITEMS} vacatures per batch; deze batch had er {batch_items}.",
+                f"Send at most {MAX_BATCH_ITEMS} vacancies per batch; this batch had {batch_items}.",
+            )
+        )
     if streamed_items > MAX_STREAM_ITEMS:
-        raise ResourceExhausted(t(
-            f"Stuur hoogstens {MAX_STREAM_ITEMS} vacatures per stream. Begin een nieuwe stream voor de rest.",
-            f"Send at most {MAX_STREAM_ITEMS} vacancies per stream. Start a new stream for the rest."))
+        raise ResourceExhausted(
+            t(
+                f"Stuur hoogstens {MAX_STREAM_ITEMS} vacatures per stream. Begin een nieuwe stream voor de rest.",
+                f"Send at most {MAX_STREAM_ITEMS} vacancies per stream. Start a new stream for the rest.",
+            )
+        )
 
 
 class IngestVacancies:
@@ -97,8 +103,14 @@ class IngestVacancies:
             cleaned, violations = check_content(content, today=today, prefix=field_prefix.format(index=index))
             if cleaned is None:
                 expired = all(v.description == CLOSING_DATE_PASSED for v in violations)
-                rejected[index] = ItemResult(index, content.source, content.external_id, "rejected",
-                                             violations=tuple(violations), expired=expired)
+                rejected[index] = ItemResult(
+                    index,
+                    content.source,
+                    content.external_id,
+                    "rejected",
+                    violations=tuple(violations),
+                    expired=expired,
+                )
                 continue
             prepared.append(PreparedItem(index, cleaned, fingerprint(cleaned), content_hash(cleaned)))
         return CheckedBatch(now, len(batch), rejected, prepared)

@@ -47,9 +47,17 @@ class WithdrawVacancy:
         _require_id(vacancy_id)
         reason = reason.strip() or "withdrawn"
         if len(reason) > MAX_REASON or _CONTROL.search(reason):
-            raise InvalidArgument([FieldViolation("reason", t(
-                f"Geef een korte reden (maximaal {MAX_REASON} tekens, zonder stuurtekens).",
-                f"Give a short reason (at most {MAX_REASON} characters, no control characters)."))])
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        "reason",
+                        t(
+                            f"Geef een korte reden (maximaal {MAX_REASON} tekens, zonder stuurtekens).",
+                            f"Give a short reason (at most {MAX_REASON} characters, no control characters).",
+                        ),
+                    )
+                ]
+            )
         vacancy = self._store.close(vacancy_id, reason, self._clock())
         if vacancy is None:
             raise _not_found(vacancy_id)

@@ -24,7 +24,7 @@ def _enum_maps(enum: type[E], prefix: str) -> tuple[dict[E, str], dict[str, E]]:
     """Number -> domain word and back. `enum` is a generated enum: an EnumTypeWrapper at run
     time, an int class to the type checker (so the numbers keep their enum type)."""
     wrapper: Any = enum  # the EnumTypeWrapper it is at run time
-    to_domain: dict[E, str] = {number: name[len(prefix):].lower() for name, number in wrapper.items() if number}
+    to_domain: dict[E, str] = {number: name[len(prefix) :].lower() for name, number in wrapper.items() if number}
     return to_domain, {name: number for number, name in to_domain.items()}
 
 
@@ -64,9 +64,12 @@ def content_from_proto(msg: pb.Vacancy) -> VacancyContent:
         required_skills=tuple(msg.required_skills),
         optional_skills=tuple(msg.optional_skills),
         location={
-            "place_name": loc.place_name, "postal_code": loc.postal_code, "country_code": loc.country_code,
+            "place_name": loc.place_name,
+            "postal_code": loc.postal_code,
+            "country_code": loc.country_code,
             "province_code": loc.province_code,
-            "latitude": loc.latitude if has_point else None, "longitude": loc.longitude if has_point else None,
+            "latitude": loc.latitude if has_point else None,
+            "longitude": loc.longitude if has_point else None,
         },
         workplace_type=enum_to_domain(msg.workplace_type, WORKPLACE),
         hours_min=msg.hours_min or None,
@@ -100,7 +103,11 @@ def content_to_proto(c: VacancyContent, msg: pb.Vacancy | None = None) -> pb.Vac
     msg.optional_skills.extend(c.optional_skills)
     ploc = msg.location
     ploc.place_name, ploc.postal_code, ploc.country_code, ploc.province_code = (
-        loc.place_name, loc.postal_code, loc.country_code, loc.province_code)
+        loc.place_name,
+        loc.postal_code,
+        loc.country_code,
+        loc.province_code,
+    )
     if loc.latitude is not None and loc.longitude is not None:
         ploc.latitude, ploc.longitude, ploc.has_coordinates = loc.latitude, loc.longitude, True
     msg.workplace_type = WORKPLACE_PB.get(c.workplace_type, pb.WORKPLACE_TYPE_UNSPECIFIED)
@@ -136,8 +143,12 @@ def vacancy_to_proto(v: Vacancy) -> pb.Vacancy:
 def vacancy_from_proto(msg: pb.Vacancy, fingerprint: str = "") -> Vacancy:
     """Back from a stored document (the content was checked when it was stored)."""
     content = content_from_proto(msg).model_copy(
-        update={"occupation": Occupation(esco_uri=msg.occupation.esco_uri, isco_code=msg.occupation.isco_code,
-                                         label=msg.occupation.label)})
+        update={
+            "occupation": Occupation(
+                esco_uri=msg.occupation.esco_uri, isco_code=msg.occupation.isco_code, label=msg.occupation.label
+            )
+        }
+    )
     return Vacancy(
         vacancy_id=msg.vacancy_id,
         content=content,

@@ -69,20 +69,34 @@ def _geo(request: SearchRequest) -> GeoFilter | None:
         place = places.lookup(request.near_place)
         if place is None:
             hint_nl, hint_en = places.did_you_mean(request.near_place[:60])
-            v.append(FieldViolation("near_place", t(
-                f"Plaats '{request.near_place[:60]}' kennen we niet.{hint_nl or ' Kies een Nederlandse plaats.'}",
-                f"Unknown place '{request.near_place[:60]}'.{hint_en or ' Choose a Dutch place.'}")))
+            v.append(
+                FieldViolation(
+                    "near_place",
+                    t(
+                        f"Plaats '{request.near_place[:60]}' kennen we niet.{hint_nl or ' Kies een Nederlandse plaats.'}",
+                        f"Unknown place '{request.near_place[:60]}'.{hint_en or ' Choose a Dutch place.'}",
+                    ),
+                )
+            )
         else:
             point = (place.latitude, place.longitude)
     elif request.latitude is not None or request.longitude is not None:
         if request.latitude is None or request.longitude is None:
-            v.append(FieldViolation("longitude" if request.longitude is None else "latitude", t(
-                "Geef zowel breedte- als lengtegraad.", "Give both latitude and longitude.")))
+            v.append(
+                FieldViolation(
+                    "longitude" if request.longitude is None else "latitude",
+                    t("Geef zowel breedte- als lengtegraad.", "Give both latitude and longitude."),
+                )
+            )
         else:
             point = (request.latitude, request.longitude)
     if point is None and request.radius_km and not v:
-        v.append(FieldViolation("radius_km", t(
-            "Een straal werkt alleen met een plaats of coördinaten.", "A radius needs a place or coordinates.")))
+        v.append(
+            FieldViolation(
+                "radius_km",
+                t("Een straal werkt alleen met een plaats of coördinaten.", "A radius needs a place or coordinates."),
+            )
+        )
     if point is not None and request.radius_km <= 0:
         v.append(FieldViolation("radius_km", t("Geef een straal in km.", "Give a radius in km.")))
     if v:
@@ -95,8 +109,13 @@ def _province_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         province = places.province_by_name_or_code(value)
         if province is None:
-            raise InvalidArgument([FieldViolation("province_codes", t(
-                f"Onbekende provincie '{value[:40]}'.", f"Unknown province '{value[:40]}'."))])
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        "province_codes", t(f"Onbekende provincie '{value[:40]}'.", f"Unknown province '{value[:40]}'.")
+                    )
+                ]
+            )
         codes.append(province.code)
     return tuple(codes)
 
@@ -118,12 +137,18 @@ class SearchVacancies:
         text = parse_text_query(request.query)
         check_sort(request.sort)
         criteria = SearchCriteria(
-            text=text, esco_uris=tuple(u.strip() for u in request.esco_uris if u.strip()),
+            text=text,
+            esco_uris=tuple(u.strip() for u in request.esco_uris if u.strip()),
             isco_prefixes=tuple(p.strip() for p in request.isco_prefixes if p.strip()),
-            geo=_geo(request), province_codes=_province_codes(request.province_codes),
-            workplace_types=request.workplace_types, hours_min=request.hours_min, hours_max=request.hours_max,
-            contract_types=request.contract_types, education_levels=request.education_levels,
-            driving_licence_required=request.driving_licence_required, posted_since=request.posted_since.strip(),
+            geo=_geo(request),
+            province_codes=_province_codes(request.province_codes),
+            workplace_types=request.workplace_types,
+            hours_min=request.hours_min,
+            hours_max=request.hours_max,
+            contract_types=request.contract_types,
+            education_levels=request.education_levels,
+            driving_licence_required=request.driving_licence_required,
+            posted_since=request.posted_since.strip(),
             sort=cast(SearchSort, request.sort) or _default_sort(bool(text.include), request),
             include_facets=request.include_facets,
         )
@@ -160,9 +185,17 @@ def _parse_cursor(value: str) -> int:
     if not value:
         return 0
     if not value.isdigit() or len(value) > 18:
-        raise InvalidArgument([FieldViolation("since_cursor", t(
-            "Deze cursor kennen we niet. Gebruik de cursor uit een eerder antwoord.",
-            "Unknown cursor. Use the cursor from an earlier response."))])
+        raise InvalidArgument(
+            [
+                FieldViolation(
+                    "since_cursor",
+                    t(
+                        "Deze cursor kennen we niet. Gebruik de cursor uit een eerder antwoord.",
+                        "Unknown cursor. Use the cursor from an earlier response.",
+                    ),
+                )
+            ]
+        )
     return int(value)
 
 
@@ -173,8 +206,9 @@ class ListVacancyChanges:
         self._store = store
         self._tokens = tokens
 
-    def __call__(self, since_cursor: str = "", snapshot: bool = False, page_size: int = 0,
-                 page_token: str = "") -> ChangesPage:
+    def __call__(
+        self, since_cursor: str = "", snapshot: bool = False, page_size: int = 0, page_token: str = ""
+    ) -> ChangesPage:
         size = _page_size(page_size, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE)
         since = _parse_cursor(since_cursor)
         if snapshot:

@@ -12,8 +12,16 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "fixtures" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SEVERE = ("serious", "critical")
 
 
@@ -31,8 +39,13 @@ def browser_context() -> Iterator[Any]:
     # Playwright gives the profile its own --user-data-dir; never `playwright install`: the system Chromium.
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS, locale="nl-NL",
-            viewport={"width": 1024, "height": 800})
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            locale="nl-NL",
+            viewport={"width": 1024, "height": 800},
+        )
         try:
             yield context
         finally:
@@ -61,7 +74,9 @@ def screenshot_colours(context: Any, png: bytes) -> tuple[int, float]:
 
     viewer = context.new_page()
     try:
-        return tuple(viewer.evaluate("""async (data) => {
+        return tuple(
+            viewer.evaluate(
+                """async (data) => {
             const image = new Image();
             image.src = 'data:image/png;base64,' + data;
             await image.decode();
@@ -78,6 +93,9 @@ def screenshot_colours(context: Any, png: bytes) -> tuple[int, float]:
                 if (pixels[i] !== pixels[0] || pixels[i + 1] !== pixels[1] || pixels[i + 2] !== pixels[2]) different++;
             }
             return [colours.size, different / (pixels.length / 4)];
-        }""", base64.b64encode(png).decode()))  # type: ignore[return-value]
+        }""",
+                base64.b64encode(png).decode(),
+            )
+        )  # type: ignore[return-value]
     finally:
         viewer.close()

@@ -22,8 +22,11 @@ from services.common.bus.topics import ACTIVITIES, MATCHING
 from tests.e2e.gateway.browser_support import axe_violations, browser_context, screenshot_colours, severe
 from tests.e2e.gateway.gateway_stack import CLIENT, EMPLOYERS, GatewayStack, wait_for
 
-PAGES = {"/vacatures": "Vacatures voor u", "/sollicitaties": "Mijn sollicitaties",
-         "/hoe-sta-ik-ervoor": "Hoe sta ik ervoor?"}
+PAGES = {
+    "/vacatures": "Vacatures voor u",
+    "/sollicitaties": "Mijn sollicitaties",
+    "/hoe-sta-ik-ervoor": "Hoe sta ik ervoor?",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,8 @@ def test_the_sign_in_page_passes_axe_and_offers_the_demo_clients(context: Any, g
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_has_no_serious_or_critical_axe_violation_and_is_not_blank(
-        signed_in: Any, context: Any, gateway_stack: GatewayStack, path: str) -> None:
+    signed_in: Any, context: Any, gateway_stack: GatewayStack, path: str
+) -> None:
     signed_in.goto(gateway_stack.base_url + path)
     assert signed_in.locator("h1").inner_text() == PAGES[path]
     found = axe_violations(signed_in)
@@ -66,7 +70,8 @@ def test_each_page_has_no_serious_or_critical_axe_violation_and_is_not_blank(
 def test_the_feed_explains_each_vacancy_in_plain_words(signed_in: Any, gateway_stack: GatewayStack) -> None:
     with gateway_stack.channel("matching") as channel:
         feed = matching_service_pb2_grpc.MatchingServiceStub(channel).GetFeed(
-            mpb.GetFeedRequest(client_id=CLIENT, page_size=10), metadata=gateway_stack.metadata(), timeout=30)
+            mpb.GetFeedRequest(client_id=CLIENT, page_size=10), metadata=gateway_stack.metadata(), timeout=30
+        )
     signed_in.goto(gateway_stack.base_url + "/vacatures")
     for item in feed.items:
         card = signed_in.locator(f"#vacature-{item.vacancy.vacancy_id}").inner_text()
@@ -75,7 +80,8 @@ def test_the_feed_explains_each_vacancy_in_plain_words(signed_in: Any, gateway_s
 
 
 def test_i_applied_with_the_keyboard_only_logs_a_counted_activity_that_reaches_the_bus(
-        signed_in: Any, gateway_stack: GatewayStack) -> None:
+    signed_in: Any, gateway_stack: GatewayStack
+) -> None:
     counted_before = gateway_stack.obligation_status().current.counted
     vacancy_id = gateway_stack.vacancy_ids[0]
     signed_in.goto(gateway_stack.base_url + "/vacatures")
@@ -95,11 +101,17 @@ def test_i_applied_with_the_keyboard_only_logs_a_counted_activity_that_reaches_t
     assert logged and len(logged) == 1 and logged[0].employer == EMPLOYERS[0]
     assert wait_for(lambda: gateway_stack.obligation_status().current.counted == counted_before + 1, 30)
 
-    applied = [mev.ClientApplied.FromString(e.data) for key, e in read_topic_events(gateway_stack.broker, MATCHING)
-               if key == CLIENT and e.type == "nl.werk.client-applied.v1"]
+    applied = [
+        mev.ClientApplied.FromString(e.data)
+        for key, e in read_topic_events(gateway_stack.broker, MATCHING)
+        if key == CLIENT and e.type == "nl.werk.client-applied.v1"
+    ]
     assert [a.vacancy_id for a in applied].count(vacancy_id) == 1
-    on_bus = [aev.ActivityLogged.FromString(e.data) for key, e in read_topic_events(gateway_stack.broker, ACTIVITIES)
-              if key == CLIENT and e.type == "nl.werk.sollicitatie-activity-logged.v1"]
+    on_bus = [
+        aev.ActivityLogged.FromString(e.data)
+        for key, e in read_topic_events(gateway_stack.broker, ACTIVITIES)
+        if key == CLIENT and e.type == "nl.werk.sollicitatie-activity-logged.v1"
+    ]
     assert logged[0].activity_id in {e.activity_id for e in on_bus}
 
     signed_in.goto(gateway_stack.base_url + "/sollicitaties")
@@ -109,7 +121,8 @@ def test_i_applied_with_the_keyboard_only_logs_a_counted_activity_that_reaches_t
 
 
 def test_a_refused_form_comes_back_with_the_message_at_the_field_and_the_input_kept(
-        signed_in: Any, gateway_stack: GatewayStack) -> None:
+    signed_in: Any, gateway_stack: GatewayStack
+) -> None:
     before = len(gateway_stack.activities())
     signed_in.goto(gateway_stack.base_url + "/sollicitaties")
     signed_in.fill("#veld-employer", "Bakkerij Brood & Co")
@@ -133,10 +146,23 @@ def test_a_refused_form_comes_back_with_the_message_at_the_field_and_the_input_k
 
 def test_the_outcome_is_updated_from_the_list(signed_in: Any, gateway_stack: GatewayStack) -> None:
     with gateway_stack.channel("activities") as channel:
-        activity = activities_pb2_grpc.ActivityServiceStub(channel).LogActivity(apb.LogActivityRequest(
-            client_id=CLIENT, request_id=f"r-{uuid.uuid4().hex}", type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
-            date=date.today().isoformat(), employer="Schildersbedrijf Kwast", position="Schilder",
-            channel=apb.CHANNEL_IN_PERSON), metadata=gateway_stack.metadata(), timeout=30).activity
+        activity = (
+            activities_pb2_grpc.ActivityServiceStub(channel)
+            .LogActivity(
+                apb.LogActivityRequest(
+                    client_id=CLIENT,
+                    request_id=f"r-{uuid.uuid4().hex}",
+                    type=apb.ACTIVITY_TYPE_OPEN_APPLICATION,
+                    date=date.today().isoformat(),
+                    employer="Schildersbedrijf Kwast",
+                    position="Schilder",
+                    channel=apb.CHANNEL_IN_PERSON,
+                ),
+                metadata=gateway_stack.metadata(),
+                timeout=30,
+            )
+            .activity
+        )
     signed_in.goto(gateway_stack.base_url + "/sollicitaties")
     signed_in.select_option(f"#uitkomst-{activity.activity_id}", label="Uitgenodigd voor een gesprek")
     signed_in.click(f"#activiteit-{activity.activity_id} button")
@@ -147,7 +173,8 @@ def test_the_outcome_is_updated_from_the_list(signed_in: Any, gateway_stack: Gat
 
 
 def test_how_am_i_doing_says_it_in_one_sentence_with_what_is_needed_and_by_when(
-        signed_in: Any, gateway_stack: GatewayStack) -> None:
+    signed_in: Any, gateway_stack: GatewayStack
+) -> None:
     period = gateway_stack.obligation_status().current
     signed_in.goto(gateway_stack.base_url + "/hoe-sta-ik-ervoor")
     sentence = signed_in.locator("#zin").inner_text()

@@ -69,9 +69,14 @@ class Activities:
         process, numbers = self.process, itertools.count(1)
         self.outbox = EngineOutbox(self.engine, self.prefix, m.OUTBOX_SERVICE, SOURCE)
         self.store = ElasticsearchActivitiesStore(self.engine, self.prefix, self.outbox)
-        self.activities = ActivityHandlers(self.store, self.store, self.store, self.clock,
-                                           new_id=lambda: f"act-p{process}-{next(numbers)}",
-                                           record=lambda activity, subjects: None)
+        self.activities = ActivityHandlers(
+            self.store,
+            self.store,
+            self.store,
+            self.clock,
+            new_id=lambda: f"act-p{process}-{next(numbers)}",
+            record=lambda activity, subjects: None,
+        )
         self.feed = FeedApplications(self.activities)
         self.obligations = ObligationHandlers(self.store, self.store, self.clock)
         self.caseloads = CaseloadHandlers(self.store, self.clock)
@@ -86,8 +91,12 @@ def announced(engine: SearchEngine, prefix: str) -> list[dict[str, Any]]:
     """Every event in the service's outbox index, in sequence order."""
     index = m.OUTBOX.alias(prefix)
     engine.refresh(index=index)
-    return [hit["_source"] for hit in search_all(engine, index, {"exists": {"field": "sequence"}},
-                                                 [{"source": "asc"}, {"sequence": "asc"}])]
+    return [
+        hit["_source"]
+        for hit in search_all(
+            engine, index, {"exists": {"field": "sequence"}}, [{"source": "asc"}, {"sequence": "asc"}]
+        )
+    ]
 
 
 def stored(engine: SearchEngine, prefix: str) -> dict[str, dict[str, dict[str, Any]]]:
@@ -96,8 +105,10 @@ def stored(engine: SearchEngine, prefix: str) -> dict[str, dict[str, dict[str, A
     for spec in m.INDEX_SPECS:
         index = spec.alias(prefix)
         engine.refresh(index=index)
-        state[spec.name] = {hit["_id"]: {k: v for k, v in hit["_source"].items() if k not in PENDING_FIELDS}
-                            for hit in search_all(engine, index, {"match_all": {}}, [{"_doc": "asc"}])}
+        state[spec.name] = {
+            hit["_id"]: {k: v for k, v in hit["_source"].items() if k not in PENDING_FIELDS}
+            for hit in search_all(engine, index, {"match_all": {}}, [{"_doc": "asc"}])
+        }
     return state
 
 

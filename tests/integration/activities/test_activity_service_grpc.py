@@ -30,16 +30,28 @@ def violations(error: grpc.RpcError) -> list[str]:
 def stub(served, token_for, clock):
     stub, _app = served
     cw = token_for("caseworker", CW, caseload=[CLIENT, OTHER])
-    stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-        caseworker_id=CW, client_id=CLIENT, template="uwv-ww",
-        start_date=(clock.today - timedelta(days=14)).isoformat()), metadata=cw)
+    stub.SetObligationPolicy(
+        pb.SetObligationPolicyRequest(
+            caseworker_id=CW,
+            client_id=CLIENT,
+            template="uwv-ww",
+            start_date=(clock.today - timedelta(days=14)).isoformat(),
+        ),
+        metadata=cw,
+    )
     return stub
 
 
 def log_request(clock, request_id="r-1", days_ago=1, **changes) -> pb.LogActivityRequest:
-    fields = dict(client_id=CLIENT, request_id=request_id, type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
-                  date=(clock.today - timedelta(days=days_ago)).isoformat(), employer="Zorggroep Rijnstad",
-                  position="Verzorgende IG", channel=pb.CHANNEL_ONLINE)
+    fields = dict(
+        client_id=CLIENT,
+        request_id=request_id,
+        type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+        date=(clock.today - timedelta(days=days_ago)).isoformat(),
+        employer="Zorggroep Rijnstad",
+        position="Verzorgende IG",
+        channel=pb.CHANNEL_ONLINE,
+    )
     return pb.LogActivityRequest(**(fields | changes))
 
 
@@ -86,12 +98,20 @@ class TestLoggingActivities:
     def test_outcomes_move_forward_and_never_back(self, stub, token_for, clock):
         me = token_for("client", CLIENT)
         activity = stub.LogActivity(log_request(clock), metadata=me).activity
-        hired = stub.UpdateActivityOutcome(pb.UpdateActivityOutcomeRequest(
-            client_id=CLIENT, activity_id=activity.activity_id, outcome=pb.OUTCOME_HIRED), metadata=me)
+        hired = stub.UpdateActivityOutcome(
+            pb.UpdateActivityOutcomeRequest(
+                client_id=CLIENT, activity_id=activity.activity_id, outcome=pb.OUTCOME_HIRED
+            ),
+            metadata=me,
+        )
         assert hired.activity.outcome == pb.OUTCOME_HIRED
         with pytest.raises(grpc.RpcError) as caught:
-            stub.UpdateActivityOutcome(pb.UpdateActivityOutcomeRequest(
-                client_id=CLIENT, activity_id=activity.activity_id, outcome=pb.OUTCOME_SENT), metadata=me)
+            stub.UpdateActivityOutcome(
+                pb.UpdateActivityOutcomeRequest(
+                    client_id=CLIENT, activity_id=activity.activity_id, outcome=pb.OUTCOME_SENT
+                ),
+                metadata=me,
+            )
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
 
     def test_withdraw_within_grace_removes_it_from_the_list_and_later_is_refused(self, stub, token_for, clock):
@@ -103,8 +123,9 @@ class TestLoggingActivities:
         assert [a.activity_id for a in listed.activities] == [second.activity_id]
         clock.advance(days=8)
         with pytest.raises(grpc.RpcError) as caught:
-            stub.WithdrawActivity(pb.WithdrawActivityRequest(client_id=CLIENT, activity_id=second.activity_id),
-                                  metadata=me)
+            stub.WithdrawActivity(
+                pb.WithdrawActivityRequest(client_id=CLIENT, activity_id=second.activity_id), metadata=me
+            )
         assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
 
     def test_list_pages_through_every_activity_newest_first(self, stub, token_for, clock):
@@ -113,8 +134,9 @@ class TestLoggingActivities:
             stub.LogActivity(log_request(clock, f"r-{i}", days_ago=i + 1), metadata=me)
         seen, token = [], ""
         while True:
-            page = stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT, page_size=2, page_token=token),
-                                       metadata=me)
+            page = stub.ListActivities(
+                pb.ListActivitiesRequest(client_id=CLIENT, page_size=2, page_token=token), metadata=me
+            )
             seen += [a.date for a in page.activities]
             token = page.next_page_token
             if not token:
@@ -128,16 +150,27 @@ class TestObligationAndVerification:
         for i in range(4):
             stub.LogActivity(log_request(clock, f"r-{i}", days_ago=i + 1), metadata=me)
         status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=CLIENT), metadata=me)
-        assert (status.current.status, status.current.counted, status.current.still_needed) == (pb.PERIOD_STATUS_MET, 4, 0)
+        assert (status.current.status, status.current.counted, status.current.still_needed) == (
+            pb.PERIOD_STATUS_MET,
+            4,
+            0,
+        )
         assert status.current.relies_on_unverified
         assert status.policy.template == "uwv-ww"
 
     def test_a_rejected_activity_stops_counting_and_the_client_sees_why(self, stub, token_for, clock):
         me, cw = token_for("client", CLIENT), token_for("caseworker", CW, caseload=[CLIENT])
         activity = stub.LogActivity(log_request(clock), metadata=me).activity
-        stub.VerifyActivity(pb.VerifyActivityRequest(
-            caseworker_id=CW, client_id=CLIENT, activity_id=activity.activity_id,
-            decision=pb.VERIFICATION_DECISION_REJECT, reason="Werkgever kent deze sollicitatie niet"), metadata=cw)
+        stub.VerifyActivity(
+            pb.VerifyActivityRequest(
+                caseworker_id=CW,
+                client_id=CLIENT,
+                activity_id=activity.activity_id,
+                decision=pb.VERIFICATION_DECISION_REJECT,
+                reason="Werkgever kent deze sollicitatie niet",
+            ),
+            metadata=cw,
+        )
         listed = stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=me).activities[0]
         assert (listed.verification, listed.counts) == (pb.VERIFICATION_STATE_REJECTED, False)
         assert listed.verification_reason == "Werkgever kent deze sollicitatie niet"
@@ -149,38 +182,64 @@ class TestObligationAndVerification:
         # The token claims the client, but the caseload assignment of this service says otherwise.
         stranger = token_for("caseworker", "cw-2", caseload=[CLIENT])
         with pytest.raises(grpc.RpcError) as caught:
-            stub.VerifyActivity(pb.VerifyActivityRequest(
-                caseworker_id="cw-2", client_id=CLIENT, activity_id=activity.activity_id,
-                decision=pb.VERIFICATION_DECISION_APPROVE), metadata=stranger)
+            stub.VerifyActivity(
+                pb.VerifyActivityRequest(
+                    caseworker_id="cw-2",
+                    client_id=CLIENT,
+                    activity_id=activity.activity_id,
+                    decision=pb.VERIFICATION_DECISION_APPROVE,
+                ),
+                metadata=stranger,
+            )
         assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
 
     def test_a_client_may_not_set_a_policy(self, stub, token_for):
         with pytest.raises(grpc.RpcError) as caught:
-            stub.SetObligationPolicy(pb.SetObligationPolicyRequest(caseworker_id=CW, client_id=CLIENT,
-                                                                   template="weekly"),
-                                     metadata=token_for("client", CLIENT))
+            stub.SetObligationPolicy(
+                pb.SetObligationPolicyRequest(caseworker_id=CW, client_id=CLIENT, template="weekly"),
+                metadata=token_for("client", CLIENT),
+            )
         assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
 
     @pytest.mark.parametrize(
         ("request_fields", "field"),
         [
-            ({"rule": pb.ObligationRule(required_activities=0, period_weeks=4,
-                                        counting_types=[pb.ACTIVITY_TYPE_OPEN_APPLICATION]),
-              "deviation_reason": "deeltijd"}, "rule.required_activities"),
-            ({"rule": pb.ObligationRule(required_activities=2, period_weeks=0,
-                                        counting_types=[pb.ACTIVITY_TYPE_OPEN_APPLICATION]),
-              "deviation_reason": "deeltijd"}, "rule.period_weeks"),
+            (
+                {
+                    "rule": pb.ObligationRule(
+                        required_activities=0, period_weeks=4, counting_types=[pb.ACTIVITY_TYPE_OPEN_APPLICATION]
+                    ),
+                    "deviation_reason": "deeltijd",
+                },
+                "rule.required_activities",
+            ),
+            (
+                {
+                    "rule": pb.ObligationRule(
+                        required_activities=2, period_weeks=0, counting_types=[pb.ACTIVITY_TYPE_OPEN_APPLICATION]
+                    ),
+                    "deviation_reason": "deeltijd",
+                },
+                "rule.period_weeks",
+            ),
             ({"template": "weekly", "start_date": "2026-01-01"}, "start_date"),  # overlaps version 1
-            ({"template": "weekly", "exemptions": [pb.Exemption(start_date="2026-03-10", end_date="2026-03-01",
-                                                                reason=pb.EXEMPTION_REASON_ILLNESS)]},
-             "exemptions[0].end_date"),
+            (
+                {
+                    "template": "weekly",
+                    "exemptions": [
+                        pb.Exemption(start_date="2026-03-10", end_date="2026-03-01", reason=pb.EXEMPTION_REASON_ILLNESS)
+                    ],
+                },
+                "exemptions[0].end_date",
+            ),
         ],
     )
     def test_bad_policies_are_refused_and_change_nothing(self, stub, token_for, request_fields, field):
         cw = token_for("caseworker", CW, caseload=[CLIENT])
         with pytest.raises(grpc.RpcError) as caught:
-            stub.SetObligationPolicy(pb.SetObligationPolicyRequest(caseworker_id=CW, client_id=CLIENT,
-                                                                   **request_fields), metadata=cw)
+            stub.SetObligationPolicy(
+                pb.SetObligationPolicyRequest(caseworker_id=CW, client_id=CLIENT, **request_fields), metadata=cw
+            )
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert field in violations(caught.value)
         status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=CLIENT), metadata=cw)
@@ -189,17 +248,26 @@ class TestObligationAndVerification:
     def test_caseload_lists_at_risk_clients_first_and_logs_each_client_read(self, served, stub, token_for, clock):
         _stub, app = served
         cw = token_for("caseworker", CW, caseload=[CLIENT, OTHER])
-        stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-            caseworker_id=CW, client_id=OTHER, template="uwv-ww",
-            start_date=(clock.today - timedelta(days=25)).isoformat()), metadata=cw)
+        stub.SetObligationPolicy(
+            pb.SetObligationPolicyRequest(
+                caseworker_id=CW,
+                client_id=OTHER,
+                template="uwv-ww",
+                start_date=(clock.today - timedelta(days=25)).isoformat(),
+            ),
+            metadata=cw,
+        )
         stub.LogActivity(log_request(clock), metadata=token_for("client", CLIENT))
         entries = stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id=CW), metadata=cw).entries
         assert [e.client_id for e in entries] == [OTHER, CLIENT]
         assert entries[0].current.status == pb.PERIOD_STATUS_AT_RISK
         assert entries[1].last_activity_date == (clock.today - timedelta(days=1)).isoformat()
         for client in (OTHER, CLIENT):
-            shown = [r for r in app.processing_log.list_for_subject(client)
-                     if r.processing_activity_id.endswith(":caseload-overview")]
+            shown = [
+                r
+                for r in app.processing_log.list_for_subject(client)
+                if r.processing_activity_id.endswith(":caseload-overview")
+            ]
             assert [(r.actor, r.name) for r in shown] == [("caseworker:cw-1", "GetCaseload")]
 
     def test_a_caseworker_sees_only_their_own_caseload(self, stub, token_for):
@@ -209,10 +277,16 @@ class TestObligationAndVerification:
 
 
 class TestPolicyVersionsOverGrpc:
-    def test_a_new_version_mid_period_applies_from_its_start_and_prorates_the_running_period(self, stub, token_for, clock):
+    def test_a_new_version_mid_period_applies_from_its_start_and_prorates_the_running_period(
+        self, stub, token_for, clock
+    ):
         cw = token_for("caseworker", CW, caseload=[CLIENT])
-        reply = stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-            caseworker_id=CW, client_id=CLIENT, template="weekly", start_date=clock.today.isoformat()), metadata=cw)
+        reply = stub.SetObligationPolicy(
+            pb.SetObligationPolicyRequest(
+                caseworker_id=CW, client_id=CLIENT, template="weekly", start_date=clock.today.isoformat()
+            ),
+            metadata=cw,
+        )
         assert (reply.policy.version, reply.policy.template) == (2, "weekly")
         status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=CLIENT), metadata=cw)
         assert (status.current.policy_version, status.current.required) == (2, 1)
@@ -225,38 +299,65 @@ class TestPolicyVersionsOverGrpc:
         cw = token_for("caseworker", CW, caseload=[CLIENT])
         clock.advance(days=40)  # period 1 (and its grace) is over, period 2 runs
         with pytest.raises(grpc.RpcError) as caught:
-            stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-                caseworker_id=CW, client_id=CLIENT, template="weekly",
-                start_date=(clock.today - timedelta(days=30)).isoformat()), metadata=cw)
+            stub.SetObligationPolicy(
+                pb.SetObligationPolicyRequest(
+                    caseworker_id=CW,
+                    client_id=CLIENT,
+                    template="weekly",
+                    start_date=(clock.today - timedelta(days=30)).isoformat(),
+                ),
+                metadata=cw,
+            )
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert "start_date" in violations(caught.value)
 
     def test_a_deviation_from_the_template_is_stored_with_its_reason(self, stub, token_for, clock):
         cw = token_for("caseworker", CW, caseload=[CLIENT])
-        rule = pb.ObligationRule(required_activities=2, period_weeks=4, grace_days=7,
-                                 counting_types=[pb.ACTIVITY_TYPE_VACANCY_APPLICATION, pb.ACTIVITY_TYPE_TRAINING],
-                                 caps=[pb.TypeCap(type=pb.ACTIVITY_TYPE_TRAINING, max_per_period=1)])
-        reply = stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-            caseworker_id=CW, client_id=CLIENT, template="uwv-ww", rule=rule, start_date=clock.today.isoformat(),
-            deviation_reason="Werkt 20 uur per week"), metadata=cw)
+        rule = pb.ObligationRule(
+            required_activities=2,
+            period_weeks=4,
+            grace_days=7,
+            counting_types=[pb.ACTIVITY_TYPE_VACANCY_APPLICATION, pb.ACTIVITY_TYPE_TRAINING],
+            caps=[pb.TypeCap(type=pb.ACTIVITY_TYPE_TRAINING, max_per_period=1)],
+        )
+        reply = stub.SetObligationPolicy(
+            pb.SetObligationPolicyRequest(
+                caseworker_id=CW,
+                client_id=CLIENT,
+                template="uwv-ww",
+                rule=rule,
+                start_date=clock.today.isoformat(),
+                deviation_reason="Werkt 20 uur per week",
+            ),
+            metadata=cw,
+        )
         assert (reply.policy.template, reply.policy.deviation_reason) == ("custom", "Werkt 20 uur per week")
         assert reply.policy.rule.required_activities == 2
 
     def test_status_of_a_policy_that_starts_later_shows_the_first_period_open(self, served, token_for, clock):
         stub, _app = served
         cw = token_for("caseworker", CW, caseload=[OTHER])
-        stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-            caseworker_id=CW, client_id=OTHER, template="uwv-ww",
-            start_date=(clock.today + timedelta(days=7)).isoformat()), metadata=cw)
+        stub.SetObligationPolicy(
+            pb.SetObligationPolicyRequest(
+                caseworker_id=CW,
+                client_id=OTHER,
+                template="uwv-ww",
+                start_date=(clock.today + timedelta(days=7)).isoformat(),
+            ),
+            metadata=cw,
+        )
         status = stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id=OTHER), metadata=cw)
         assert (status.current.status, status.current.start_date) == (
-            pb.PERIOD_STATUS_OPEN, (clock.today + timedelta(days=7)).isoformat())
+            pb.PERIOD_STATUS_OPEN,
+            (clock.today + timedelta(days=7)).isoformat(),
+        )
 
     def test_status_without_any_policy_is_not_found(self, served, token_for):
         stub, _app = served
         with pytest.raises(grpc.RpcError) as caught:
-            stub.GetObligationStatus(pb.GetObligationStatusRequest(client_id="c-none"),
-                                     metadata=token_for("client", "c-none"))
+            stub.GetObligationStatus(
+                pb.GetObligationStatusRequest(client_id="c-none"), metadata=token_for("client", "c-none")
+            )
         assert caught.value.code() is grpc.StatusCode.NOT_FOUND
 
 
@@ -272,15 +373,19 @@ class TestListingBadInput:
     )
     def test_a_bad_list_request_names_the_field(self, stub, token_for, fields, field):
         with pytest.raises(grpc.RpcError) as caught:
-            stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT, **fields),
-                                metadata=token_for("client", CLIENT))
+            stub.ListActivities(
+                pb.ListActivitiesRequest(client_id=CLIENT, **fields), metadata=token_for("client", CLIENT)
+            )
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert field in violations(caught.value)
 
     def test_an_activity_of_another_client_is_not_found(self, stub, token_for, clock):
         activity = stub.LogActivity(log_request(clock), metadata=token_for("client", CLIENT)).activity
         with pytest.raises(grpc.RpcError) as caught:
-            stub.UpdateActivityOutcome(pb.UpdateActivityOutcomeRequest(
-                client_id=OTHER, activity_id=activity.activity_id, outcome=pb.OUTCOME_INVITED),
-                metadata=token_for("client", OTHER))
+            stub.UpdateActivityOutcome(
+                pb.UpdateActivityOutcomeRequest(
+                    client_id=OTHER, activity_id=activity.activity_id, outcome=pb.OUTCOME_INVITED
+                ),
+                metadata=token_for("client", OTHER),
+            )
         assert caught.value.code() is grpc.StatusCode.NOT_FOUND

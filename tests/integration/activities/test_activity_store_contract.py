@@ -17,9 +17,17 @@ DAY = date(2026, 3, 2)
 
 
 def activity(n: int, client: str = "c-1", *, day: date = DAY, **changes) -> Activity:
-    base = dict(activity_id=f"a-{client}-{n:03d}", client_id=client, request_id=f"r-{n}",
-                type=ActivityType.OPEN_APPLICATION, date=day, employer="Werkgever B.V.", position="Monteur",
-                channel=Channel.LETTER, logged_at=datetime.combine(day, datetime.min.time(), UTC))
+    base = dict(
+        activity_id=f"a-{client}-{n:03d}",
+        client_id=client,
+        request_id=f"r-{n}",
+        type=ActivityType.OPEN_APPLICATION,
+        date=day,
+        employer="Werkgever B.V.",
+        position="Monteur",
+        channel=Channel.LETTER,
+        logged_at=datetime.combine(day, datetime.min.time(), UTC),
+    )
     return Activity(**(base | changes))
 
 
@@ -36,7 +44,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         from services.common.search.outbox import EngineOutbox
 
         with search_leg(request.param, [*INDEX_SPECS, OUTBOX]) as (client, prefix):
-            outbox = EngineOutbox(client, prefix, OUTBOX_SERVICE, "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities")
+            outbox = EngineOutbox(
+                client, prefix, OUTBOX_SERVICE, "urn:nld:oin:00000000000000000000:systeem:jobmatch-activities"
+            )
             adapter: Any = ElasticsearchActivitiesStore(client, prefix, outbox)
             yield adapter
             adapter.close()
@@ -50,8 +60,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 
 class TestActivityStoreContract:
     def test_an_added_activity_reads_back_equal(self, store):
-        original = activity(1, evidence=Evidence(document_name="brief.pdf", sha256_digest="0" * 64), note="notitie",
-                            contact_role="recruiter", vacancy_id="v-1")
+        original = activity(
+            1,
+            evidence=Evidence(document_name="brief.pdf", sha256_digest="0" * 64),
+            note="notitie",
+            contact_role="recruiter",
+            vacancy_id="v-1",
+        )
         stored, created = store.add_activity(original, [])
         assert created and stored == original
         assert store.get_activity("c-1", original.activity_id) == original
@@ -72,8 +87,14 @@ class TestActivityStoreContract:
 
     def test_saved_changes_read_back(self, store):
         original, _ = store.add_activity(activity(1), [])
-        changed = original.model_copy(update={"outcome": Outcome.INVITED, "verification": Verification.REJECTED,
-                                              "verification_reason": "onvindbaar", "verified_by": "cw-1"})
+        changed = original.model_copy(
+            update={
+                "outcome": Outcome.INVITED,
+                "verification": Verification.REJECTED,
+                "verification_reason": "onvindbaar",
+                "verified_by": "cw-1",
+            }
+        )
         store.save_activity(changed, [])
         assert store.get_activity("c-1", original.activity_id) == changed
 
@@ -82,8 +103,9 @@ class TestActivityStoreContract:
             store.add_activity(activity(n, day=DAY - timedelta(days=n)), [])
         gone = store.get_activity("c-1", "a-c-1-002")
         store.save_activity(gone.model_copy(update={"withdrawn_at": datetime.now(UTC)}), [])
-        listed = store.list_activities("c-1", from_date=DAY - timedelta(days=4), to_date=DAY - timedelta(days=1),
-                                       limit=10)
+        listed = store.list_activities(
+            "c-1", from_date=DAY - timedelta(days=4), to_date=DAY - timedelta(days=1), limit=10
+        )
         assert [a.activity_id for a in listed] == ["a-c-1-001", "a-c-1-003", "a-c-1-004"]
         page = store.list_activities("c-1", from_date=None, to_date=None, limit=2, after=(listed[0].date, "a-c-1-001"))
         assert [a.activity_id for a in page] == ["a-c-1-003", "a-c-1-004"]
@@ -110,8 +132,15 @@ def policy(client: str, version: int, start: date = DAY) -> Any:
     from services.activities.domain.policy import PolicyVersion, build_rule
 
     template, rule = build_rule("uwv-ww", None)
-    return PolicyVersion(client_id=client, version=version, template=template, rule=rule, start_date=start,
-                         set_by="cw-1", set_at=datetime.combine(start, datetime.min.time(), UTC))
+    return PolicyVersion(
+        client_id=client,
+        version=version,
+        template=template,
+        rule=rule,
+        start_date=start,
+        set_by="cw-1",
+        set_at=datetime.combine(start, datetime.min.time(), UTC),
+    )
 
 
 class TestObligationStoreContract:

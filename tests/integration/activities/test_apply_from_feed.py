@@ -25,11 +25,16 @@ def publish_vacancy(bootstrap: str, vacancy: vacancy_pb2.Vacancy) -> None:
     """What the vacancies service puts on its topic when a vacancy is published."""
     from kafka import KafkaProducer
 
-    event = CloudEvent(id=str(uuid.uuid4()), source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
-                       type="nl.werk.vacancy-published.v1", subject=f"vacancy/{vacancy.vacancy_id}",
-                       time=datetime.now(UTC), sequence=1,
-                       data=vev.VacancyPublished(vacancy=vacancy).SerializeToString(),
-                       dataschema="proto:jobmatch.events.v1.VacancyPublished")
+    event = CloudEvent(
+        id=str(uuid.uuid4()),
+        source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
+        type="nl.werk.vacancy-published.v1",
+        subject=f"vacancy/{vacancy.vacancy_id}",
+        time=datetime.now(UTC),
+        sequence=1,
+        data=vev.VacancyPublished(vacancy=vacancy).SerializeToString(),
+        dataschema="proto:jobmatch.events.v1.VacancyPublished",
+    )
     headers, value = to_kafka(event)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     try:
@@ -52,26 +57,37 @@ class TestApplyFromFeed:
         self, settings, online_app, clock, broker, token_for, read_events
     ):
         client, vacancy_id = f"c-{uuid.uuid4().hex[:8]}", f"v-{uuid.uuid4().hex[:8]}"
-        online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww",
-                                                                start_date=clock.today - timedelta(days=7)))
-        publish_vacancy(broker, vacancy_pb2.Vacancy(vacancy_id=vacancy_id, title="Medewerker klantenservice",
-                                                    employer="Energiebedrijf Stroomvast",
-                                                    application_url="https://example.org/solliciteer"))
+        online_app.obligations.set_policy(
+            c.SetObligationPolicy("cw-1", client, "uwv-ww", start_date=clock.today - timedelta(days=7))
+        )
+        publish_vacancy(
+            broker,
+            vacancy_pb2.Vacancy(
+                vacancy_id=vacancy_id,
+                title="Medewerker klantenservice",
+                employer="Energiebedrijf Stroomvast",
+                application_url="https://example.org/solliciteer",
+            ),
+        )
         assert wait_for(lambda: online_app.store.vacancy(vacancy_id) is not None), "vacancy event not consumed"
 
         server, port, _ = create_server(settings, "127.0.0.1:0", online_app)
         try:
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
                 stub = activities_pb2_grpc.ActivityServiceStub(channel)
-                reply = stub.LogActivity(pb.LogActivityRequest(client_id=client, request_id="feed-1",
-                                                               vacancy_id=vacancy_id),
-                                         metadata=token_for("client", client))
+                reply = stub.LogActivity(
+                    pb.LogActivityRequest(client_id=client, request_id="feed-1", vacancy_id=vacancy_id),
+                    metadata=token_for("client", client),
+                )
         finally:
             server.stop(0).wait()
         activity = reply.activity
         assert (activity.employer, activity.position) == ("Energiebedrijf Stroomvast", "Medewerker klantenservice")
         assert (activity.type, activity.channel, activity.date) == (
-            pb.ACTIVITY_TYPE_VACANCY_APPLICATION, pb.CHANNEL_ONLINE, clock.today.isoformat())
+            pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+            pb.CHANNEL_ONLINE,
+            clock.today.isoformat(),
+        )
 
         assert online_app.relay().flush(30)
         [logged] = [e for e in read_events(broker, ACTIVITIES, client) if e.type == ACTIVITY_LOGGED]
@@ -82,19 +98,20 @@ class TestApplyFromFeed:
         stub, app = served
         app.obligations.set_policy(c.SetObligationPolicy("cw-1", "c-1", "uwv-ww", start_date=clock.today))
         with pytest.raises(grpc.RpcError) as caught:
-            stub.LogActivity(pb.LogActivityRequest(client_id="c-1", request_id="r", vacancy_id="v-unknown"),
-                             metadata=token_for("client", "c-1"))
+            stub.LogActivity(
+                pb.LogActivityRequest(client_id="c-1", request_id="r", vacancy_id="v-unknown"),
+                metadata=token_for("client", "c-1"),
+            )
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
 
 
 class TestFeedItemShowsApplied:
     """Across services: vacancies' event → matching feed → "I applied" here → matching shows applied."""
 
-    def test_the_feed_item_shows_as_applied_after_logging_from_it(
-        self, settings, online_app, clock, broker, token_for
-    ):
+    def test_the_feed_item_shows_as_applied_after_logging_from_it(self, settings, online_app, clock, broker, token_for):
         matching_bootstrap = pytest.importorskip(
-            "services.matching.bootstrap", reason="matching service not available in this checkout")
+            "services.matching.bootstrap", reason="matching service not available in this checkout"
+        )
         from jobmatch.matching.v1 import matching_service_pb2 as mpb
         from jobmatch.matching.v1 import matching_service_pb2_grpc as mgrpc
         from services.common.reference import occupations, places
@@ -110,18 +127,42 @@ class TestFeedItemShowsApplied:
         try:
             assert matching.consumer().wait_until_assigned(60)
             feed = mgrpc.MatchingServiceStub(grpc.insecure_channel(f"127.0.0.1:{m_port}"))
-            feed.SetSearchProfile(mpb.SetSearchProfileRequest(client_id=client, profile=mpb.SearchProfile(
-                occupations=[mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)],
-                home_place_name="Utrecht", max_travel_km=30, hours_min=24, hours_max=40)), metadata=me)
-            online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww",
-                                                                    start_date=clock.today - timedelta(days=7)))
-            publish_vacancy(broker, vacancy_pb2.Vacancy(
-                vacancy_id=vacancy_id, title="Kok", employer="Restaurant De Gouden Lepel",
-                occupation=vacancy_pb2.Occupation(esco_uri=cook.uri, isco_code=cook.isco_code, label=cook.label_nl),
-                location=vacancy_pb2.Location(place_name=utrecht.name, latitude=utrecht.latitude,
-                                              longitude=utrecht.longitude, has_coordinates=True, country_code="NL"),
-                hours_min=32, hours_max=38, date_posted=datetime.now(UTC).date().isoformat(),
-                application_url="https://example.org/kok"))
+            feed.SetSearchProfile(
+                mpb.SetSearchProfileRequest(
+                    client_id=client,
+                    profile=mpb.SearchProfile(
+                        occupations=[mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)],
+                        home_place_name="Utrecht",
+                        max_travel_km=30,
+                        hours_min=24,
+                        hours_max=40,
+                    ),
+                ),
+                metadata=me,
+            )
+            online_app.obligations.set_policy(
+                c.SetObligationPolicy("cw-1", client, "uwv-ww", start_date=clock.today - timedelta(days=7))
+            )
+            publish_vacancy(
+                broker,
+                vacancy_pb2.Vacancy(
+                    vacancy_id=vacancy_id,
+                    title="Kok",
+                    employer="Restaurant De Gouden Lepel",
+                    occupation=vacancy_pb2.Occupation(esco_uri=cook.uri, isco_code=cook.isco_code, label=cook.label_nl),
+                    location=vacancy_pb2.Location(
+                        place_name=utrecht.name,
+                        latitude=utrecht.latitude,
+                        longitude=utrecht.longitude,
+                        has_coordinates=True,
+                        country_code="NL",
+                    ),
+                    hours_min=32,
+                    hours_max=38,
+                    date_posted=datetime.now(UTC).date().isoformat(),
+                    application_url="https://example.org/kok",
+                ),
+            )
 
             def item():
                 items = feed.GetFeed(mpb.GetFeedRequest(client_id=client), metadata=me).items
@@ -132,8 +173,9 @@ class TestFeedItemShowsApplied:
             assert wait_for(lambda: online_app.store.vacancy(vacancy_id) is not None)
 
             activities = activities_pb2_grpc.ActivityServiceStub(grpc.insecure_channel(f"127.0.0.1:{a_port}"))
-            logged = activities.LogActivity(pb.LogActivityRequest(client_id=client, request_id="from-feed",
-                                                                  vacancy_id=vacancy_id), metadata=me).activity
+            logged = activities.LogActivity(
+                pb.LogActivityRequest(client_id=client, request_id="from-feed", vacancy_id=vacancy_id), metadata=me
+            ).activity
             assert (logged.employer, logged.position) == ("Restaurant De Gouden Lepel", "Kok")
             assert wait_for(lambda: item().applied), "the feed item was not marked applied"
         finally:

@@ -26,10 +26,17 @@ def outbox_types(app, key: str) -> list[str]:
 
 def platform_event(kind: str, caseworker: str, client: str, event_id: str) -> CloudEvent:
     message = (ev.CaseloadAssigned if kind == CASELOAD_ASSIGNED else ev.CaseloadUnassigned)(
-        caseworker_id=caseworker, client_id=client)
-    return CloudEvent(id=event_id, source="urn:nld:oin:00000000000000000000:systeem:klantmanagerplatform",
-                      type=kind, subject=f"caseload/{caseworker}/{client}", time=datetime.now(UTC), sequence=1,
-                      data=message.SerializeToString())
+        caseworker_id=caseworker, client_id=client
+    )
+    return CloudEvent(
+        id=event_id,
+        source="urn:nld:oin:00000000000000000000:systeem:klantmanagerplatform",
+        type=kind,
+        subject=f"caseload/{caseworker}/{client}",
+        time=datetime.now(UTC),
+        sequence=1,
+        data=message.SerializeToString(),
+    )
 
 
 @pytest.fixture
@@ -40,8 +47,9 @@ def service(token_for):
 class TestAssigningClients:
     def test_a_caseworker_token_without_a_caseload_claim_sees_the_assigned_clients(self, served, service, token_for):
         stub, _app = served
-        assigned = stub.AssignClients(pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, OTHER]),
-                                      metadata=service)
+        assigned = stub.AssignClients(
+            pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, OTHER]), metadata=service
+        )
         assert list(assigned.assigned_client_ids) == [CLIENT, OTHER]
         me = token_for("caseworker", CW)  # no caseload claim
         entries = stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id=CW), metadata=me).entries
@@ -52,18 +60,21 @@ class TestAssigningClients:
     def test_assigning_twice_stores_and_publishes_once(self, served, service):
         stub, app = served
         stub.AssignClients(pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT]), metadata=service)
-        again = stub.AssignClients(pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, CLIENT]),
-                                   metadata=service)
+        again = stub.AssignClients(
+            pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, CLIENT]), metadata=service
+        )
         assert list(again.assigned_client_ids) == []
         assert outbox_types(app, CLIENT) == [CASELOAD_ASSIGNED]
         assert [r.processing_activity_id.rsplit(":", 1)[-1] for r in app.processing_log.list_for_subject(CLIENT)] == [
-            "caseload-assignment"]
+            "caseload-assignment"
+        ]
 
     def test_an_unassigned_client_is_refused_with_a_denied_record(self, served, service, token_for):
         stub, app = served
         stub.AssignClients(pb.AssignClientsRequest(caseworker_id=CW, client_ids=[CLIENT]), metadata=service)
-        removed = stub.UnassignClients(pb.UnassignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, OTHER]),
-                                       metadata=service)
+        removed = stub.UnassignClients(
+            pb.UnassignClientsRequest(caseworker_id=CW, client_ids=[CLIENT, OTHER]), metadata=service
+        )
         assert list(removed.unassigned_client_ids) == [CLIENT]
         with pytest.raises(grpc.RpcError) as caught:
             stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=token_for("caseworker", CW))
@@ -71,8 +82,10 @@ class TestAssigningClients:
         denied = [r for r in app.processing_log.list_for_subject(CLIENT) if r.status == "denied"]
         assert [(r.actor, r.name) for r in denied] == [(f"caseworker:{CW}", "ListActivities")]
         assert outbox_types(app, CLIENT) == [CASELOAD_ASSIGNED, CASELOAD_UNASSIGNED]
-        assert stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id=CW), metadata=token_for("caseworker", CW)
-                                ).entries == []
+        assert (
+            stub.GetCaseload(pb.GetCaseloadRequest(caseworker_id=CW), metadata=token_for("caseworker", CW)).entries
+            == []
+        )
 
     def test_only_the_platform_with_a_service_token_may_assign(self, served, token_for):
         stub, _app = served
@@ -99,7 +112,9 @@ class TestTheCaseloadClaim:
                 stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=claim)
             assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
             app.caseloads.assign(CW, [CLIENT])
-            assert list(stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=claim).activities) == []
+            assert (
+                list(stub.ListActivities(pb.ListActivitiesRequest(client_id=CLIENT), metadata=claim).activities) == []
+            )
         finally:
             channel.close()
             server.stop(0).wait()

@@ -26,8 +26,8 @@ def non_white_pixels(png: bytes) -> int:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width = 8, b"", 0
     while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        body = png[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        body = png[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, _height, depth, colour = struct.unpack(">IIBB", body[:10])
             assert depth == 8 and colour in (2, 6)
@@ -40,7 +40,7 @@ def non_white_pixels(png: bytes) -> int:
     previous = bytearray(stride)
     count = 0
     for row in range(len(raw) // (stride + 1)):
-        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)])
         for i in range(stride):
             left = line[i - channels] if i >= channels else 0
             up, upleft = previous[i], previous[i - channels] if i >= channels else 0
@@ -54,7 +54,7 @@ def non_white_pixels(png: bytes) -> int:
                 p = left + up - upleft
                 pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
                 line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else upleft)) & 0xFF
-        count += sum(1 for x in range(0, stride, channels) if line[x:x + 3] != b"\xff\xff\xff")
+        count += sum(1 for x in range(0, stride, channels) if line[x : x + 3] != b"\xff\xff\xff")
         previous = line
     return count
 
@@ -90,14 +90,25 @@ class TestCaseloadReport:
     def test_headless_chromium_renders_the_chart(self, report, tmp_path):
         if not CHROMIUM.exists():
             pytest.skip("chromium not installed (apt-get install chromium)")
-        flags = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1200,900"]
+        flags = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            "--window-size=1200,900",
+        ]
         png = tmp_path / "report.png"
         subprocess.run([*flags, f"--screenshot={png}", report.as_uri()], capture_output=True, timeout=120, check=True)
         assert png.exists() and non_white_pixels(png.read_bytes()) > 50_000
-        dom = subprocess.run([*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120,
-                             check=True).stdout
+        dom = subprocess.run(
+            [*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120, check=True
+        ).stdout
         assert dom.count('<svg class="timeline"') == len(CLIENTS)
         assert "<circle" in dom and "<rect" in dom
         shutil.rmtree(tmp_path / "chromium", ignore_errors=True)
@@ -121,15 +132,21 @@ class TestTheReportGoesThroughTheFrontDoor:
     def test_another_caseworkers_caseload_is_refused(self, api, offline_settings, tmp_path, capsys):
         out = tmp_path / "other.html"
         token = mint_token(offline_settings, subject="cw-intruder", role="caseworker")
-        assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out), "--target", api,
-                         "--token", token]) == 1
+        assert (
+            jobmatch(
+                ["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out), "--target", api, "--token", token]
+            )
+            == 1
+        )
         assert not out.exists() and "PERMISSION_DENIED" in capsys.readouterr().err
 
     def test_the_report_needs_the_running_service(self, offline_settings, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv("JOBMATCH_TOKEN_SECRET", offline_settings.token_secret.get_secret_value())
         out = tmp_path / "down.html"
-        assert jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out),
-                         "--target", "127.0.0.1:1"]) == 1
+        assert (
+            jobmatch(["report", "caseload", "--caseworker", CASEWORKER, "--out", str(out), "--target", "127.0.0.1:1"])
+            == 1
+        )
         assert not out.exists() and "127.0.0.1:1" in capsys.readouterr().err
 
 

@@ -40,14 +40,22 @@ def clock() -> datetime:
 
 def policy(days_ago: int, caseworker: str = "") -> Callable[[Activities], None]:
     def set_policy(service: Activities) -> None:
-        service.obligations.set_policy(c.SetObligationPolicy(caseworker, CLIENT, "uwv-ww",
-                                                             start_date=TODAY - timedelta(days=days_ago)))
+        service.obligations.set_policy(
+            c.SetObligationPolicy(caseworker, CLIENT, "uwv-ww", start_date=TODAY - timedelta(days=days_ago))
+        )
+
     return set_policy
 
 
 def draft(request_id: str = "r-1", days_ago: int = 1) -> ActivityDraft:
-    return ActivityDraft(request_id=request_id, type=ActivityType.OPEN_APPLICATION, date=TODAY - timedelta(days=days_ago),
-                         employer="Installatiebedrijf Noord", position="Monteur", channel=Channel.PHONE)
+    return ActivityDraft(
+        request_id=request_id,
+        type=ActivityType.OPEN_APPLICATION,
+        date=TODAY - timedelta(days=days_ago),
+        employer="Installatiebedrijf Noord",
+        position="Monteur",
+        channel=Channel.PHONE,
+    )
 
 
 def logged(service: Activities) -> None:
@@ -58,18 +66,35 @@ def logged(service: Activities) -> None:
 def old_and_young_activities(service: Activities) -> None:
     for n, days_ago in ((1, 731), (2, 10)):
         day = TODAY - timedelta(days=days_ago)
-        service.store.add_activity(Activity(
-            activity_id=f"a-{n}", client_id=CLIENT, request_id=f"r-{n}", type=ActivityType.OPEN_APPLICATION, date=day,
-            employer="Werkgever", position="Monteur", channel=Channel.LETTER,
-            logged_at=datetime.combine(day, datetime.min.time(), UTC)), [])
+        service.store.add_activity(
+            Activity(
+                activity_id=f"a-{n}",
+                client_id=CLIENT,
+                request_id=f"r-{n}",
+                type=ActivityType.OPEN_APPLICATION,
+                date=day,
+                employer="Werkgever",
+                position="Monteur",
+                channel=Channel.LETTER,
+                logged_at=datetime.combine(day, datetime.min.time(), UTC),
+            ),
+            [],
+        )
 
 
 def caseload_event(kind: str) -> Callable[[Activities], None]:
-    message = (caseload_events_pb2.CaseloadAssigned if kind == e.CASELOAD_ASSIGNED
-               else caseload_events_pb2.CaseloadUnassigned)(caseworker_id=CW, client_id=CLIENT)
-    event = CloudEvent(id=f"platform-{kind}", source="urn:nld:oin:00000000000000000000:systeem:caseload-platform",
-                       type=kind, subject=f"caseload/{CW}/{CLIENT}", time=NOW, sequence=1,
-                       data=message.SerializeToString())
+    message = (
+        caseload_events_pb2.CaseloadAssigned if kind == e.CASELOAD_ASSIGNED else caseload_events_pb2.CaseloadUnassigned
+    )(caseworker_id=CW, client_id=CLIENT)
+    event = CloudEvent(
+        id=f"platform-{kind}",
+        source="urn:nld:oin:00000000000000000000:systeem:caseload-platform",
+        type=kind,
+        subject=f"caseload/{CW}/{CLIENT}",
+        time=NOW,
+        sequence=1,
+        data=message.SerializeToString(),
+    )
     return lambda service: CaseloadEventHandler(service.caseloads)(event)
 
 
@@ -90,28 +115,60 @@ class Operation:
 
 
 OPERATIONS = [
-    Operation("LogActivity retried with the same request id", policy(30),
-              lambda s: s.feed.log_activity(c.LogActivity(CLIENT, draft())), [e.ACTIVITY_LOGGED], True),
-    Operation("ClientApplied redelivered", policy(30),
-              lambda s: s.feed.client_applied(CLIENT, "vac-1", TODAY, "Hotel B.V.", "Kok"), [e.ACTIVITY_LOGGED], True),
-    Operation("UpdateActivityOutcome retried", logged,
-              lambda s: s.activities.update_outcome(c.UpdateActivityOutcome(CLIENT, "act-p0-1", Outcome.INVITED)),
-              [e.ACTIVITY_OUTCOME_UPDATED], False),
+    Operation(
+        "LogActivity retried with the same request id",
+        policy(30),
+        lambda s: s.feed.log_activity(c.LogActivity(CLIENT, draft())),
+        [e.ACTIVITY_LOGGED],
+        True,
+    ),
+    Operation(
+        "ClientApplied redelivered",
+        policy(30),
+        lambda s: s.feed.client_applied(CLIENT, "vac-1", TODAY, "Hotel B.V.", "Kok"),
+        [e.ACTIVITY_LOGGED],
+        True,
+    ),
+    Operation(
+        "UpdateActivityOutcome retried",
+        logged,
+        lambda s: s.activities.update_outcome(c.UpdateActivityOutcome(CLIENT, "act-p0-1", Outcome.INVITED)),
+        [e.ACTIVITY_OUTCOME_UPDATED],
+        False,
+    ),
     Operation("WithdrawActivity retried", logged, withdraw, [e.ACTIVITY_WITHDRAWN], False),
-    Operation("VerifyActivity after the deadline retried (verified and reassessed in one commit document)",
-              lambda s: (policy(60, CW)(s), s.activities.log_activity(c.LogActivity(CLIENT, draft(days_ago=59)))),
-              lambda s: s.activities.verify(c.VerifyActivity(CW, CLIENT, "act-p0-1", approve=True)),
-              [e.ACTIVITY_VERIFIED, e.OBLIGATION_PERIOD_REASSESSED], False),
-    Operation("CaseloadAssigned redelivered", policy(30), caseload_event(e.CASELOAD_ASSIGNED),
-              [e.CASELOAD_ASSIGNED], True),
-    Operation("CaseloadUnassigned redelivered", policy(30, CW), caseload_event(e.CASELOAD_UNASSIGNED),
-              [e.CASELOAD_UNASSIGNED], True),
-    Operation("CaseloadAssigned again after an unassignment, redelivered",
-              lambda s: (policy(30, CW)(s), caseload_event(e.CASELOAD_UNASSIGNED)(s)),
-              caseload_event(e.CASELOAD_ASSIGNED), [e.CASELOAD_ASSIGNED], True),
+    Operation(
+        "VerifyActivity after the deadline retried (verified and reassessed in one commit document)",
+        lambda s: (policy(60, CW)(s), s.activities.log_activity(c.LogActivity(CLIENT, draft(days_ago=59)))),
+        lambda s: s.activities.verify(c.VerifyActivity(CW, CLIENT, "act-p0-1", approve=True)),
+        [e.ACTIVITY_VERIFIED, e.OBLIGATION_PERIOD_REASSESSED],
+        False,
+    ),
+    Operation(
+        "CaseloadAssigned redelivered", policy(30), caseload_event(e.CASELOAD_ASSIGNED), [e.CASELOAD_ASSIGNED], True
+    ),
+    Operation(
+        "CaseloadUnassigned redelivered",
+        policy(30, CW),
+        caseload_event(e.CASELOAD_UNASSIGNED),
+        [e.CASELOAD_UNASSIGNED],
+        True,
+    ),
+    Operation(
+        "CaseloadAssigned again after an unassignment, redelivered",
+        lambda s: (policy(30, CW)(s), caseload_event(e.CASELOAD_UNASSIGNED)(s)),
+        caseload_event(e.CASELOAD_ASSIGNED),
+        [e.CASELOAD_ASSIGNED],
+        True,
+    ),
     Operation("the period sweep run again", policy(16), lambda s: s.obligations.sweep(), [e.OBLIGATION_AT_RISK], False),
-    Operation("EraseClientData retried the same day", old_and_young_activities,
-              lambda s: s.eraser.erase_client_data(CLIENT, "AVG art. 17"), [EVENT_TYPE_ERASED], True),
+    Operation(
+        "EraseClientData retried the same day",
+        old_and_young_activities,
+        lambda s: s.eraser.erase_client_data(CLIENT, "AVG art. 17"),
+        [EVENT_TYPE_ERASED],
+        True,
+    ),
 ]
 
 
@@ -152,9 +209,18 @@ _PROCESS = re.compile(rb"act-p[0-9]-")
 
 
 def comparable(events: list[dict[str, Any]]) -> list[tuple[bytes, ...]]:
-    return [tuple(_PROCESS.sub(b"act-p?-", part) for part in (
-        event["type"].encode(), event["key"].encode(), event["subject"].encode(), base64.b64decode(event["data"])))
-        for event in events]
+    return [
+        tuple(
+            _PROCESS.sub(b"act-p?-", part)
+            for part in (
+                event["type"].encode(),
+                event["key"].encode(),
+                event["subject"].encode(),
+                base64.b64decode(event["data"]),
+            )
+        )
+        for event in events
+    ]
 
 
 def same_ids(documents: dict[str, Any]) -> bytes:
@@ -163,16 +229,18 @@ def same_ids(documents: dict[str, Any]) -> bytes:
 
 def about_stored_activities(run: Run) -> bool:
     """Every activity event names an activity that is stored (with the id its claim gave it)."""
-    named = {event["subject"].removeprefix("activity/") for event in run.events
-             if event["subject"].startswith("activity/")}
+    named = {
+        event["subject"].removeprefix("activity/") for event in run.events if event["subject"].startswith("activity/")
+    }
     return named <= set(run.documents["activities"])
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[op.name for op in OPERATIONS])
 def test_a_crash_before_any_write_then_retry_and_sweep_leaves_what_a_run_without_a_crash_leaves(
-        operation: Operation) -> None:
+    operation: Operation,
+) -> None:
     baseline = run(operation, None)
-    assert [event["type"] for event in baseline.events[baseline.prepared:]] == operation.announces
+    assert [event["type"] for event in baseline.events[baseline.prepared :]] == operation.announces
     assert baseline.writes >= 2, "an operation that announces writes its commit document and settles it"
     assert baseline.pending_before_sweep == []  # a process that lives settles its own events
     assert about_stored_activities(baseline)

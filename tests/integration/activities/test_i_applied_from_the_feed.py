@@ -1,4 +1,4 @@
-""""I applied" in the feed (matching's RecordFeedback APPLIED) logs the sollicitatie activity
+""" "I applied" in the feed (matching's RecordFeedback APPLIED) logs the sollicitatie activity
 here, once, linked to the vacancy, through the real broker; LogActivity for the same vacancy
 returns that activity; a redelivered event logs nothing twice; nothing loops back."""
 
@@ -33,9 +33,16 @@ CLIENT_APPLIED = "nl.werk.client-applied.v1"
 def publish(bootstrap: str, topic: str, key: str, event_type: str, message: Message, event_id: str = "") -> None:
     from kafka import KafkaProducer
 
-    event = CloudEvent(id=event_id or str(uuid.uuid4()), source="urn:nld:oin:00000000000000000000:systeem:test",
-                       type=event_type, subject=key, time=datetime.now(UTC), sequence=1,
-                       data=message.SerializeToString(), dataschema=f"proto:{message.DESCRIPTOR.full_name}")
+    event = CloudEvent(
+        id=event_id or str(uuid.uuid4()),
+        source="urn:nld:oin:00000000000000000000:systeem:test",
+        type=event_type,
+        subject=key,
+        time=datetime.now(UTC),
+        sequence=1,
+        data=message.SerializeToString(),
+        dataschema=f"proto:{message.DESCRIPTOR.full_name}",
+    )
     headers, value = to_kafka(event)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     try:
@@ -61,8 +68,9 @@ def applications(app: Any, client: str, vacancy_id: str) -> list[Any]:
 @pytest.fixture
 def client_with_policy(online_app, clock) -> str:
     client = f"c-{uuid.uuid4().hex[:8]}"
-    online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww",
-                                                            start_date=clock.today - timedelta(days=7)))
+    online_app.obligations.set_policy(
+        c.SetObligationPolicy("cw-1", client, "uwv-ww", start_date=clock.today - timedelta(days=7))
+    )
     return client
 
 
@@ -87,45 +95,79 @@ def cook_vacancy(vacancy_id: str) -> vacancy_pb2.Vacancy:
     cook = next(o for o in occupations.by_isco_prefix("5120") if o.label_nl == "kok")
     utrecht = places.lookup("Utrecht")
     return vacancy_pb2.Vacancy(
-        vacancy_id=vacancy_id, title="Kok", employer="Restaurant De Gouden Lepel",
+        vacancy_id=vacancy_id,
+        title="Kok",
+        employer="Restaurant De Gouden Lepel",
         occupation=vacancy_pb2.Occupation(esco_uri=cook.uri, isco_code=cook.isco_code, label=cook.label_nl),
-        location=vacancy_pb2.Location(place_name=utrecht.name, latitude=utrecht.latitude,
-                                      longitude=utrecht.longitude, has_coordinates=True, country_code="NL"),
-        hours_min=32, hours_max=38, date_posted=datetime.now(UTC).date().isoformat(),
-        application_url="https://example.org/kok")
+        location=vacancy_pb2.Location(
+            place_name=utrecht.name,
+            latitude=utrecht.latitude,
+            longitude=utrecht.longitude,
+            has_coordinates=True,
+            country_code="NL",
+        ),
+        hours_min=32,
+        hours_max=38,
+        date_posted=datetime.now(UTC).date().isoformat(),
+        application_url="https://example.org/kok",
+    )
 
 
 class TestIAppliedFromTheFeed:
     def test_applied_in_the_feed_logs_one_activity_linked_to_the_vacancy_and_says_it_counts(
-            self, settings, online_app, matching, client_with_policy, broker, token_for, read_events):
+        self, settings, online_app, matching, client_with_policy, broker, token_for, read_events
+    ):
         client, vacancy_id = client_with_policy, f"v-{uuid.uuid4().hex[:8]}"
         m_app, feed = matching
         me = token_for("client", client)
         cook = next(o for o in occupations.by_isco_prefix("5120") if o.label_nl == "kok")
-        feed.SetSearchProfile(mpb.SetSearchProfileRequest(client_id=client, profile=mpb.SearchProfile(
-            occupations=[mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)],
-            home_place_name="Utrecht", max_travel_km=30, hours_min=24, hours_max=40)), metadata=me)
-        publish(broker, VACANCIES, vacancy_id, "nl.werk.vacancy-published.v1",
-                vev.VacancyPublished(vacancy=cook_vacancy(vacancy_id)))
+        feed.SetSearchProfile(
+            mpb.SetSearchProfileRequest(
+                client_id=client,
+                profile=mpb.SearchProfile(
+                    occupations=[mpb.OccupationWish(esco_uri=cook.uri, breadth=mpb.OCCUPATION_BREADTH_UNIT_GROUP)],
+                    home_place_name="Utrecht",
+                    max_travel_km=30,
+                    hours_min=24,
+                    hours_max=40,
+                ),
+            ),
+            metadata=me,
+        )
+        publish(
+            broker,
+            VACANCIES,
+            vacancy_id,
+            "nl.werk.vacancy-published.v1",
+            vev.VacancyPublished(vacancy=cook_vacancy(vacancy_id)),
+        )
         assert wait_for(lambda: m_app.store.get_vacancy(vacancy_id) is not None), "matching never saw the vacancy"
 
-        reply = feed.RecordFeedback(mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id,
-                                                              kind=mpb.FEEDBACK_KIND_APPLIED), metadata=me)
+        reply = feed.RecordFeedback(
+            mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id, kind=mpb.FEEDBACK_KIND_APPLIED),
+            metadata=me,
+        )
         assert reply.activity_logged and "sollicitatieplicht" in reply.notice
 
         assert wait_for(lambda: applications(online_app, client, vacancy_id)), "no activity was logged"
         [activity] = applications(online_app, client, vacancy_id)
         assert (activity.employer, activity.position, activity.type.value) == (
-            "Restaurant De Gouden Lepel", "Kok", "vacancy_application")
+            "Restaurant De Gouden Lepel",
+            "Kok",
+            "vacancy_application",
+        )
 
         # Said again in the feed, and once more with LogActivity: still that one activity.
-        feed.RecordFeedback(mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id,
-                                                      kind=mpb.FEEDBACK_KIND_APPLIED), metadata=me)
+        feed.RecordFeedback(
+            mpb.RecordFeedbackRequest(client_id=client, vacancy_id=vacancy_id, kind=mpb.FEEDBACK_KIND_APPLIED),
+            metadata=me,
+        )
         server, port, _ = create_server(settings, "127.0.0.1:0", online_app)
         try:
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
                 logged = activities_pb2_grpc.ActivityServiceStub(channel).LogActivity(
-                    pb.LogActivityRequest(client_id=client, request_id="mine", vacancy_id=vacancy_id), metadata=me)
+                    pb.LogActivityRequest(client_id=client, request_id="mine", vacancy_id=vacancy_id), metadata=me
+                )
         finally:
             server.stop(0).wait()
         assert (logged.activity.activity_id, logged.created) == (activity.activity_id, False)
@@ -140,10 +182,12 @@ class TestIAppliedFromTheFeed:
         assert len(applications(online_app, client, vacancy_id)) == 1
 
     def test_a_redelivered_or_repeated_client_applied_event_logs_nothing_twice(
-            self, online_app, client_with_policy, broker):
+        self, online_app, client_with_policy, broker
+    ):
         client, vacancy_id = client_with_policy, f"v-{uuid.uuid4().hex[:8]}"
-        said = mev.ClientApplied(client_id=client, vacancy_id=vacancy_id, employer="Bakkerij Brood & Co",
-                                 position="Bakker")
+        said = mev.ClientApplied(
+            client_id=client, vacancy_id=vacancy_id, employer="Bakkerij Brood & Co", position="Bakker"
+        )
         first = str(uuid.uuid4())
         for event_id in (first, first, str(uuid.uuid4())):
             publish(broker, MATCHING, client, CLIENT_APPLIED, said, event_id)
@@ -153,17 +197,30 @@ class TestIAppliedFromTheFeed:
         assert (activity.employer, activity.channel.value) == ("Bakkerij Brood & Co", "online")
 
     def test_a_client_applied_the_rules_refuse_is_skipped_without_stopping_the_consumer(
-            self, online_app, clock, broker):
+        self, online_app, clock, broker
+    ):
         client, vacancy_id = f"c-{uuid.uuid4().hex[:8]}", f"v-{uuid.uuid4().hex[:8]}"
-        online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", client, "uwv-ww",
-                                                                start_date=clock.today + timedelta(days=30)))
-        publish(broker, MATCHING, client, CLIENT_APPLIED,
-                mev.ClientApplied(client_id=client, vacancy_id=vacancy_id, employer="X", position="Y"))
+        online_app.obligations.set_policy(
+            c.SetObligationPolicy("cw-1", client, "uwv-ww", start_date=clock.today + timedelta(days=30))
+        )
+        publish(
+            broker,
+            MATCHING,
+            client,
+            CLIENT_APPLIED,
+            mev.ClientApplied(client_id=client, vacancy_id=vacancy_id, employer="X", position="Y"),
+        )
         later = f"v-{uuid.uuid4().hex[:8]}"
         other = f"c-{uuid.uuid4().hex[:8]}"
-        online_app.obligations.set_policy(c.SetObligationPolicy("cw-1", other, "uwv-ww",
-                                                                start_date=clock.today - timedelta(days=7)))
-        publish(broker, MATCHING, other, CLIENT_APPLIED,
-                mev.ClientApplied(client_id=other, vacancy_id=later, employer="Bakkerij", position="Bakker"))
+        online_app.obligations.set_policy(
+            c.SetObligationPolicy("cw-1", other, "uwv-ww", start_date=clock.today - timedelta(days=7))
+        )
+        publish(
+            broker,
+            MATCHING,
+            other,
+            CLIENT_APPLIED,
+            mev.ClientApplied(client_id=other, vacancy_id=later, employer="Bakkerij", position="Bakker"),
+        )
         assert wait_for(lambda: applications(online_app, other, later)), "the consumer stopped at the refused event"
         assert applications(online_app, client, vacancy_id) == []

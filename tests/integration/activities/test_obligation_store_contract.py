@@ -15,16 +15,28 @@ START = date(2026, 1, 5)
 
 
 def version(n: int, client: str = "c-1", **changes) -> PolicyVersion:
-    base = dict(client_id=client, version=n, template="uwv-ww", rule=TEMPLATES["uwv-ww"], start_date=START,
-                set_by="cw-1", set_at=datetime(2026, 1, 1, tzinfo=UTC))
+    base = dict(
+        client_id=client,
+        version=n,
+        template="uwv-ww",
+        rule=TEMPLATES["uwv-ww"],
+        start_date=START,
+        set_by="cw-1",
+        set_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     return PolicyVersion(**(base | changes))
 
 
 class TestObligationStoreContract:
     def test_versions_read_back_equal_in_version_order(self, store):
         custom = TEMPLATES["uwv-ww"].model_copy(update={"caps": {ActivityType.NETWORKING_CONTACT: 1}})
-        second = version(2, template="custom", rule=custom, deviation_reason="deeltijd",
-                         exemptions=(Exemption(start_date=START, end_date=START, reason=ExemptionReason.ILLNESS),))
+        second = version(
+            2,
+            template="custom",
+            rule=custom,
+            deviation_reason="deeltijd",
+            exemptions=(Exemption(start_date=START, end_date=START, reason=ExemptionReason.ILLNESS),),
+        )
         store.add_policy_version(second, "cw-1")
         store.add_policy_version(version(1), "cw-1")
         assert store.policy_versions(["c-1", "c-2"]) == {"c-1": [version(1), second], "c-2": []}
@@ -47,7 +59,10 @@ class TestObligationStoreContract:
         assert store.record_signal("c-1", START, "at_risk", [])
         assert not store.record_signal("c-1", START, "at_risk", [])
         assert store.record_signal("c-1", START, "assessed", [])
-        assert store.recorded_signals(["c-1", "c-2"]) == {"c-1": {(START, "at_risk"), (START, "assessed")}, "c-2": set()}
+        assert store.recorded_signals(["c-1", "c-2"]) == {
+            "c-1": {(START, "at_risk"), (START, "assessed")},
+            "c-2": set(),
+        }
 
 
 class TestCaseloadAssignmentContract:

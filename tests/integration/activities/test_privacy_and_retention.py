@@ -12,10 +12,20 @@ from services.activities.service_layer import commands as c
 
 def stored(app, client: str, n: int, days_ago: int) -> None:
     day = app.clock().date() - timedelta(days=days_ago)
-    app.store.add_activity(Activity(
-        activity_id=f"a-{client}-{n}", client_id=client, request_id=f"r-{n}", type=ActivityType.OPEN_APPLICATION,
-        date=day, employer="Werkgever", position="Monteur", channel=Channel.LETTER,
-        logged_at=datetime.combine(day, datetime.min.time(), UTC)), [])
+    app.store.add_activity(
+        Activity(
+            activity_id=f"a-{client}-{n}",
+            client_id=client,
+            request_id=f"r-{n}",
+            type=ActivityType.OPEN_APPLICATION,
+            date=day,
+            employer="Werkgever",
+            position="Monteur",
+            channel=Channel.LETTER,
+            logged_at=datetime.combine(day, datetime.min.time(), UTC),
+        ),
+        [],
+    )
 
 
 class TestRetention:
@@ -33,8 +43,10 @@ class TestErasureOnRequest:
         stored(app, "c-1", 1, 800)
         stored(app, "c-1", 2, 10)
         privacy = privacy_pb2_grpc.PrivacyServiceStub(channel)
-        reply = privacy.EraseClientData(privacy_pb2.EraseClientDataRequest(client_id="c-1", reason="AVG art. 17"),
-                                        metadata=token_for("service", "privacy-desk"))
+        reply = privacy.EraseClientData(
+            privacy_pb2.EraseClientDataRequest(client_id="c-1", reason="AVG art. 17"),
+            metadata=token_for("service", "privacy-desk"),
+        )
         assert {i.kind: i.count for i in reply.erased} == {"sollicitatie_activities": 1}
         assert {i.kind: i.count for i in reply.retained} == {"sollicitatie_activities": 1}
         assert "2 jaar" in reply.retained_reason

@@ -19,8 +19,9 @@ class TestSeed:
 
     def test_activities_are_verified_rejected_or_open_and_never_in_the_future(self, offline_app, clock):
         seed_sample_data(offline_app)
-        everything = [a for c in CLIENTS for a in offline_app.store.list_activities(
-            c, from_date=None, to_date=None, limit=10_000)]
+        everything = [
+            a for c in CLIENTS for a in offline_app.store.list_activities(c, from_date=None, to_date=None, limit=10_000)
+        ]
         assert len(everything) > 20 * 10
         assert {a.verification for a in everything} == set(Verification)
         assert all(a.date <= clock.today and a.logged_at <= clock.now for a in everything)

@@ -11,10 +11,12 @@ from services.activities.domain.vacancy import VacancySummary
 class TestVacancyProjectionContract:
     def test_an_upserted_vacancy_reads_back_and_updates_replace_it(self, store):
         store.upsert_vacancy(VacancySummary(vacancy_id="v-1", title="Kok", employer="Restaurant Aan Zee"))
-        store.upsert_vacancy(VacancySummary(vacancy_id="v-1", title="Chef-kok", employer="Restaurant Aan Zee",
-                                            channel=Channel.LETTER))
-        assert store.vacancy("v-1") == VacancySummary(vacancy_id="v-1", title="Chef-kok",
-                                                      employer="Restaurant Aan Zee", channel=Channel.LETTER)
+        store.upsert_vacancy(
+            VacancySummary(vacancy_id="v-1", title="Chef-kok", employer="Restaurant Aan Zee", channel=Channel.LETTER)
+        )
+        assert store.vacancy("v-1") == VacancySummary(
+            vacancy_id="v-1", title="Chef-kok", employer="Restaurant Aan Zee", channel=Channel.LETTER
+        )
 
     def test_a_closed_vacancy_is_kept_but_no_longer_open(self, store):
         store.upsert_vacancy(VacancySummary(vacancy_id="v-1", title="Kok", employer="Restaurant Aan Zee"))

@@ -25,8 +25,10 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-grouptest"
 PARTITIONS = 4
 # The session's consumer-group timing (tests/conftest.py: 3 s session, 1 s heartbeats, where
 # the services' default is 6 s / 1 s). A join or rebalance takes about half a session on Tansu.
-GROUP_TIMING = {"session_timeout_ms": int(os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"]),
-                "heartbeat_interval_ms": int(os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"])}
+GROUP_TIMING = {
+    "session_timeout_ms": int(os.environ["JOBMATCH_KAFKA_SESSION_TIMEOUT_MS"]),
+    "heartbeat_interval_ms": int(os.environ["JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS"]),
+}
 SESSION_SECONDS = GROUP_TIMING["session_timeout_ms"] / 1000
 
 
@@ -36,13 +38,18 @@ def produce(broker: str, topic: str, count: int, *, first: int = 0) -> list[str]
     ids: list[str] = []
     try:
         for number in range(first, first + count):
-            event = CloudEvent(id=str(uuid.uuid4()), source=SOURCE, type="nl.werk.group-test.v1",
-                               subject=str(number), time=datetime.now(UTC), sequence=number + 1,
-                               data=StringValue(value=str(number)).SerializeToString(),
-                               dataschema="proto:google.protobuf.StringValue")
+            event = CloudEvent(
+                id=str(uuid.uuid4()),
+                source=SOURCE,
+                type="nl.werk.group-test.v1",
+                subject=str(number),
+                time=datetime.now(UTC),
+                sequence=number + 1,
+                data=StringValue(value=str(number)).SerializeToString(),
+                dataschema="proto:google.protobuf.StringValue",
+            )
             headers, value = to_kafka(event)
-            producer.send(topic, key=str(number).encode(), value=value, headers=headers,
-                          partition=number % PARTITIONS)
+            producer.send(topic, key=str(number).encode(), value=value, headers=headers, partition=number % PARTITIONS)
             ids.append(event.id)
         producer.flush(30)
     finally:
@@ -131,9 +138,22 @@ CHILD_MEMBER = textwrap.dedent(
 def spawn_member(broker: str, topic: str, group: str, db: Path, out: Path) -> subprocess.Popen[str]:
     """A member in a process of its own (to SIGKILL it); its handled ids go to `out`."""
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD_MEMBER, broker, topic, group, str(db), str(out),
-         str(GROUP_TIMING["session_timeout_ms"]), str(GROUP_TIMING["heartbeat_interval_ms"])],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-c",
+            CHILD_MEMBER,
+            broker,
+            topic,
+            group,
+            str(db),
+            str(out),
+            str(GROUP_TIMING["session_timeout_ms"]),
+            str(GROUP_TIMING["heartbeat_interval_ms"]),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "assigned", "child member never got partitions"

@@ -58,21 +58,34 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def provider_id_token(issuer: str, subject: str, claims: dict[str, Any]) -> str:
     """An ID token the provider signs for `subject` (authorization-code flow, as a browser
     would run it). The provider copies the user's claims into the token, after its own."""
-    put = urllib.request.Request(f"{issuer}/users/{urllib.parse.quote(subject)}", data=json.dumps(claims).encode(),
-                                 method="PUT", headers={"content-type": "application/json"})
+    put = urllib.request.Request(
+        f"{issuer}/users/{urllib.parse.quote(subject)}",
+        data=json.dumps(claims).encode(),
+        method="PUT",
+        headers={"content-type": "application/json"},
+    )
     urllib.request.urlopen(put, timeout=10).close()
-    query = urllib.parse.urlencode({"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "response_type": "code",
-                                    "scope": "openid"})
-    consent = urllib.request.Request(f"{issuer}/oauth2/authorize?{query}",
-                                     data=urllib.parse.urlencode({"sub": subject}).encode())
+    query = urllib.parse.urlencode(
+        {"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "response_type": "code", "scope": "openid"}
+    )
+    consent = urllib.request.Request(
+        f"{issuer}/oauth2/authorize?{query}", data=urllib.parse.urlencode({"sub": subject}).encode()
+    )
     try:
         urllib.request.build_opener(_NoRedirect).open(consent, timeout=10)
         raise AssertionError("the provider did not redirect with a code")
     except urllib.error.HTTPError as redirect:
         location = redirect.headers["Location"]
     code = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["code"][0]
-    body = urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-                                   "client_id": CLIENT_ID, "client_secret": "any"}).encode()
+    body = urllib.parse.urlencode(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": CLIENT_ID,
+            "client_secret": "any",
+        }
+    ).encode()
     with urllib.request.urlopen(urllib.request.Request(f"{issuer}/oauth2/token", data=body), timeout=10) as answer:
         return str(json.load(answer)["id_token"])
 
@@ -131,8 +144,10 @@ def _probe_messages() -> tuple[type, type]:
     file.message_type.add(name="ReadResponse").field.add(name="text", number=1, type=9, label=1)
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file)
-    return (message_factory.GetMessageClass(pool.FindMessageTypeByName("jobmatch.probe.v1.ReadRequest")),
-            message_factory.GetMessageClass(pool.FindMessageTypeByName("jobmatch.probe.v1.ReadResponse")))
+    return (
+        message_factory.GetMessageClass(pool.FindMessageTypeByName("jobmatch.probe.v1.ReadRequest")),
+        message_factory.GetMessageClass(pool.FindMessageTypeByName("jobmatch.probe.v1.ReadResponse")),
+    )
 
 
 Request, Response = _probe_messages()
@@ -143,15 +158,28 @@ class ProbeServer:
 
     def __init__(self, settings: Settings, tmp: Path) -> None:
         self.log = SqliteProcessingLog(tmp / "plog.sqlite")
-        handler = grpc.method_handlers_generic_handler(SERVICE, {"Read": grpc.unary_unary_rpc_method_handler(
-            lambda request, context: Response(text=f"data of {request.client_id}"),
-            Request.FromString, Response.SerializeToString)})
+        handler = grpc.method_handlers_generic_handler(
+            SERVICE,
+            {
+                "Read": grpc.unary_unary_rpc_method_handler(
+                    lambda request, context: Response(text=f"data of {request.client_id}"),
+                    Request.FromString,
+                    Response.SerializeToString,
+                )
+            },
+        )
         self._server, port = create_grpc_server(
-            "127.0.0.1:0", settings=settings, service_names=[SERVICE],
+            "127.0.0.1:0",
+            settings=settings,
+            service_names=[SERVICE],
             register=lambda srv: srv.add_generic_rpc_handlers((handler,)),
-            access={f"/{SERVICE}/Read": MethodPolicy(frozenset({"client", "caseworker", "service"}),
-                                                     "tailored-vacancy-feed")},
-            processing_log=self.log)
+            access={
+                f"/{SERVICE}/Read": MethodPolicy(
+                    frozenset({"client", "caseworker", "service"}), "tailored-vacancy-feed"
+                )
+            },
+            processing_log=self.log,
+        )
         self.address = f"127.0.0.1:{port}"
 
     def read(self, client_id: str, token: str) -> grpc.StatusCode:

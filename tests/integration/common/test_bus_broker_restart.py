@@ -104,8 +104,11 @@ class TestEmbeddedBroker:
 
     def test_the_broker_dies_with_the_process_that_started_it(self) -> None:
         parent = subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(
-                """
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(
+                    """
                 import sys, time
                 from services.common.bus import EmbeddedBroker
                 broker = EmbeddedBroker()
@@ -113,8 +116,11 @@ class TestEmbeddedBroker:
                 print(broker.pid, flush=True)
                 time.sleep(60)
                 """
-            )],
-            cwd=REPO, stdout=subprocess.PIPE, text=True,
+                ),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         try:
             assert parent.stdout is not None
@@ -145,9 +151,14 @@ class TestDeliveryThroughABrokerCrash:
         def add_events() -> None:
             for number in range(1, total + 1):
                 with store:
-                    outbox.add(store, topic=topic, key=f"client-{number % 4}",
-                               event_type="nl.werk.crash-test.v1", subject=str(number),
-                               message=StringValue(value=f"event {number}"))
+                    outbox.add(
+                        store,
+                        topic=topic,
+                        key=f"client-{number % 4}",
+                        event_type="nl.werk.crash-test.v1",
+                        subject=str(number),
+                        message=StringValue(value=f"event {number}"),
+                    )
                 time.sleep(0.02)
 
         relay.start()
@@ -158,7 +169,7 @@ class TestDeliveryThroughABrokerCrash:
             writer.start()
             assert wait_for(lambda: len(calls) >= 15, timeout=30)
             own_broker.kill()  # crash: in-memory topics, offsets and groups are gone
-            time.sleep(0.5)    # events keep being added while it is down
+            time.sleep(0.5)  # events keep being added while it is down
             own_broker.start()
             writer.join(30)
             assert relay.flush(60)
@@ -180,8 +191,14 @@ class TestDeliveryThroughABrokerCrash:
 def add_events(outbox: SqliteOutbox, store: sqlite3.Connection, topic: str, count: int) -> None:
     with store:
         for number in range(1, count + 1):
-            outbox.add(store, topic=topic, key=f"key-{number}", event_type="nl.werk.crash-test.v1",
-                       subject=str(number), message=StringValue(value=f"event {number}"))
+            outbox.add(
+                store,
+                topic=topic,
+                key=f"key-{number}",
+                event_type="nl.werk.crash-test.v1",
+                subject=str(number),
+                message=StringValue(value=f"event {number}"),
+            )
 
 
 class TestRelayAgainstAnUnavailableBroker:

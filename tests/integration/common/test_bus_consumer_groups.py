@@ -105,7 +105,11 @@ class TestTwoMembersOfOneGroup:
 
 class TestAMemberThatComesBack:
     def test_a_restarted_member_resumes_at_the_committed_offsets_of_the_group(
-        self, broker: str, topic: str, group: str, tmp_path: Path,
+        self,
+        broker: str,
+        topic: str,
+        group: str,
+        tmp_path: Path,
         members: list[tuple[EventConsumer, Recorder]],
     ) -> None:
         (a, a_calls), (b, b_calls) = members
@@ -159,8 +163,9 @@ class TestAMemberThatComesBack:
 
 
 class TestAMemberStoppedWhileJoining:
-    def test_it_does_not_hold_up_the_next_member_of_the_group(self, broker: str, topic: str, group: str,
-                                                               tmp_path: Path) -> None:
+    def test_it_does_not_hold_up_the_next_member_of_the_group(
+        self, broker: str, topic: str, group: str, tmp_path: Path
+    ) -> None:
         """Stopped at once, its JoinGroup is still in flight. Closed mid-join, Tansu answered that
         join after the LeaveGroup and kept a member nobody ran: the next member waited over 60 s
         for partitions (the `test_apply_from_feed` failure). It now finishes the join, then leaves."""

@@ -66,8 +66,9 @@ def start_consumer(broker: str, tmp_path: Path) -> Iterator[Callable[..., EventC
 
     def start(topic: str, handler: Recorder, **options: object) -> EventConsumer:
         processed = SqliteProcessedEvents(tmp_path / f"consumer-{len(started)}.db")
-        consumer = EventConsumer(broker, [topic], f"group-{uuid.uuid4().hex[:8]}", handler, processed,
-                                 retry_backoff=0.01, **options)  # type: ignore[arg-type]
+        consumer = EventConsumer(
+            broker, [topic], f"group-{uuid.uuid4().hex[:8]}", handler, processed, retry_backoff=0.01, **options
+        )  # type: ignore[arg-type]
         consumer.start()
         started.append(consumer)
         return consumer
@@ -94,8 +95,9 @@ def produce_raw(broker: str, topic: str, records: list[tuple[list[tuple[str, byt
 
 
 def read_topic(broker: str, topic: str, count: int) -> list:
-    consumer = KafkaConsumer(topic, bootstrap_servers=broker, group_id=None, auto_offset_reset="earliest",
-                             consumer_timeout_ms=10_000)
+    consumer = KafkaConsumer(
+        topic, bootstrap_servers=broker, group_id=None, auto_offset_reset="earliest", consumer_timeout_ms=10_000
+    )
     try:
         found = []
         for record in consumer:
@@ -110,10 +112,16 @@ def read_topic(broker: str, topic: str, count: int) -> list:
 def a_cloud_event(subject: str, sequence: int) -> CloudEvent:
     from datetime import UTC, datetime
 
-    return CloudEvent(id=str(uuid.uuid4()), source=SOURCE, type=TYPE, subject=subject,
-                      time=datetime.now(UTC), sequence=sequence,
-                      data=payload(subject=subject).SerializeToString(),
-                      dataschema="proto:google.protobuf.Struct")
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source=SOURCE,
+        type=TYPE,
+        subject=subject,
+        time=datetime.now(UTC),
+        sequence=sequence,
+        data=payload(subject=subject).SerializeToString(),
+        dataschema="proto:google.protobuf.Struct",
+    )
 
 
 PRODUCER_PROCESS = textwrap.dedent(
@@ -149,7 +157,10 @@ class TestDeliveryAcrossProcesses:
     ) -> None:
         done = subprocess.run(
             [sys.executable, "-c", PRODUCER_PROCESS, str(tmp_path / "vacancies.db"), SOURCE, topic, broker],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         handler = Recorder()
@@ -167,8 +178,16 @@ class TestDeliveryAcrossProcesses:
         [record] = read_topic(broker, topic, 1)
         assert record.key == b"vac-1"
         assert {name for name, _ in record.headers} == {
-            "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time",
-            "ce_sequence", "ce_sequencetype", "ce_dataschema", "content-type",
+            "ce_specversion",
+            "ce_id",
+            "ce_source",
+            "ce_type",
+            "ce_subject",
+            "ce_time",
+            "ce_sequence",
+            "ce_sequencetype",
+            "ce_dataschema",
+            "content-type",
         }
         assert from_kafka(record.headers, record.value) == event
 

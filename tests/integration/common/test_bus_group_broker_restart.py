@@ -64,8 +64,14 @@ def test_after_a_broker_restart_the_group_rejoins_and_every_event_is_handled_onc
     def add_events() -> None:
         for number in range(1, TOTAL + 1):
             with store:
-                outbox.add(store, topic=topic, key=f"client-{number % 8}", event_type="nl.werk.crash-test.v1",
-                           subject=str(number), message=StringValue(value=f"event {number}"))
+                outbox.add(
+                    store,
+                    topic=topic,
+                    key=f"client-{number % 8}",
+                    event_type="nl.werk.crash-test.v1",
+                    subject=str(number),
+                    message=StringValue(value=f"event {number}"),
+                )
             time.sleep(0.03)
 
     relay.start()
@@ -91,8 +97,10 @@ def test_after_a_broker_restart_the_group_rejoins_and_every_event_is_handled_onc
         stop_member(b)
         relay.stop()
         store.close()
-    print(f"after the restart: every event handled within {all_handled_after:.1f}s, "
-          f"group split again within {rejoined_after:.1f}s")
+    print(
+        f"after the restart: every event handled within {all_handled_after:.1f}s, "
+        f"group split again within {rejoined_after:.1f}s"
+    )
     assert relay.republished_count > 0  # the new broker really had lost the early events
     twice = {event_id: n for event_id, n in Counter(e.id for e in calls.events).items() if n > 1}
     assert not twice

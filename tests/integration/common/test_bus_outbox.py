@@ -53,8 +53,9 @@ def relay_conn(outbox: SqliteOutbox, store_conn: sqlite3.Connection) -> Iterator
 
 
 def add(outbox: SqliteOutbox, conn: sqlite3.Connection, text: str, topic: str = "t") -> int:
-    return outbox.add(conn, topic=topic, key=f"key-{text}", event_type=TYPE, subject=text,
-                      message=StringValue(value=text)).sequence
+    return outbox.add(
+        conn, topic=topic, key=f"key-{text}", event_type=TYPE, subject=text, message=StringValue(value=text)
+    ).sequence
 
 
 class TestSequence:
@@ -82,8 +83,14 @@ class TestSequence:
         self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
     ) -> None:
         batch = [
-            PendingEvent("t", f"key-{n}", TYPE, f"batch-{n}", StringValue(value=str(n)).SerializeToString(),
-                         "google.protobuf.StringValue")
+            PendingEvent(
+                "t",
+                f"key-{n}",
+                TYPE,
+                f"batch-{n}",
+                StringValue(value=str(n)).SerializeToString(),
+                "google.protobuf.StringValue",
+            )
             for n in range(3)
         ]
         with store_conn:
@@ -93,8 +100,9 @@ class TestSequence:
         assert [e.event.subject for e in outbox.pending(relay_conn)] == ["single", "batch-0", "batch-1", "batch-2"]
         assert {e.event.dataschema for e in outbox.pending(relay_conn)} == {"proto:google.protobuf.StringValue"}
 
-    def test_sources_sharing_a_file_count_separately(self, tmp_path: Path, store_conn: sqlite3.Connection,
-                                                     outbox: SqliteOutbox) -> None:
+    def test_sources_sharing_a_file_count_separately(
+        self, tmp_path: Path, store_conn: sqlite3.Connection, outbox: SqliteOutbox
+    ) -> None:
         other = SqliteOutbox(outbox.db_path, SOURCE.replace("jobmatch-test", "jobmatch-other"))
         with store_conn:
             add(outbox, store_conn, "a")
@@ -106,8 +114,9 @@ class TestAddedEvent:
         self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, clock: MovableClock
     ) -> None:
         with store_conn:
-            event = outbox.add(store_conn, topic="t", key="vac-1", event_type=TYPE, subject="vac-1",
-                               message=StringValue(value="hallo"))
+            event = outbox.add(
+                store_conn, topic="t", key="vac-1", event_type=TYPE, subject="vac-1", message=StringValue(value="hallo")
+            )
         assert uuid.UUID(event.id).version == 4
         assert event.source == SOURCE
         assert event.time == clock.now
@@ -119,8 +128,9 @@ class TestAddedEvent:
         self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
     ) -> None:
         with store_conn:
-            event = outbox.add(store_conn, topic="t", key="vac-1", event_type=TYPE, subject="vac-1",
-                               message=StringValue(value="hallo"))
+            event = outbox.add(
+                store_conn, topic="t", key="vac-1", event_type=TYPE, subject="vac-1", message=StringValue(value="hallo")
+            )
         [entry] = outbox.pending(relay_conn)
         assert (entry.topic, entry.key, entry.event) == ("t", "vac-1", event)
 
@@ -145,8 +155,12 @@ class TestBadInput:
         ],
     )
     def test_bad_arguments_are_refused_and_store_nothing(
-        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection,
-        changes: dict[str, str], message: str,
+        self,
+        outbox: SqliteOutbox,
+        store_conn: sqlite3.Connection,
+        relay_conn: sqlite3.Connection,
+        changes: dict[str, str],
+        message: str,
     ) -> None:
         arguments = {"topic": "t", "key": "k", "event_type": TYPE, "subject": "s"} | changes
         with pytest.raises(ValueError, match=message), store_conn:
@@ -155,7 +169,9 @@ class TestBadInput:
         with store_conn:
             assert add(outbox, store_conn, "first real one") == 1
 
-    def test_autocommit_without_a_transaction_is_refused(self, outbox: SqliteOutbox, store_conn: sqlite3.Connection) -> None:
+    def test_autocommit_without_a_transaction_is_refused(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection
+    ) -> None:
         autocommit = sqlite3.connect(outbox.db_path, isolation_level=None)
         try:
             with pytest.raises(RuntimeError, match="transaction"):
@@ -206,7 +222,10 @@ class TestPublishingAndRetention:
         assert [e.topic for e in outbox.pending(relay_conn)] == ["lost"]
 
     def test_published_rows_are_purged_after_retention_but_the_sequence_goes_on(
-        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection,
+        self,
+        outbox: SqliteOutbox,
+        store_conn: sqlite3.Connection,
+        relay_conn: sqlite3.Connection,
         clock: MovableClock,
     ) -> None:
         with store_conn:

@@ -32,8 +32,15 @@ def open_outbox(path: Path, source: str) -> tuple[SqliteOutbox, sqlite3.Connecti
 
 def add(outbox: SqliteOutbox, conn: sqlite3.Connection, topic: str, subject: str, event_id: str | None = None):
     with conn:
-        return outbox.add(conn, topic=topic, key=subject, event_type=TYPE, subject=subject,
-                          message=StringValue(value=subject), event_id=event_id)
+        return outbox.add(
+            conn,
+            topic=topic,
+            key=subject,
+            event_type=TYPE,
+            subject=subject,
+            message=StringValue(value=subject),
+            event_id=event_id,
+        )
 
 
 def count_rows(conn: sqlite3.Connection) -> int:
@@ -76,9 +83,11 @@ class TestIdempotentOnEventId:
 class TestASourcePerReplica:
     def test_a_replica_id_becomes_the_last_part_of_the_source_urn(self) -> None:
         assert Settings(oin="00000001234567890000").source_urn("jobmatch-matching") == (
-            "urn:nld:oin:00000001234567890000:systeem:jobmatch-matching")
+            "urn:nld:oin:00000001234567890000:systeem:jobmatch-matching"
+        )
         assert Settings(oin="00000001234567890000", replica_id="2").source_urn("jobmatch-matching") == (
-            "urn:nld:oin:00000001234567890000:systeem:jobmatch-matching:replica-2")
+            "urn:nld:oin:00000001234567890000:systeem:jobmatch-matching:replica-2"
+        )
 
     def test_the_replica_id_is_read_from_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("JOBMATCH_REPLICA_ID", "matching-7")

@@ -67,9 +67,16 @@ class TestSearchProcessedEvents:
 def send_copies(broker: str, topic: str, event_id: str, partitions: range) -> None:
     """The same CloudEvent (same id) once on each of `partitions`: as a relay that re-sends after
     a broker loss, or a producer retry, would deliver it again."""
-    event = CloudEvent(id=event_id, source=SOURCE, type="nl.werk.group-test.v1", subject="s",
-                       time=datetime.now(UTC), sequence=1, data=StringValue(value="x").SerializeToString(),
-                       dataschema="proto:google.protobuf.StringValue")
+    event = CloudEvent(
+        id=event_id,
+        source=SOURCE,
+        type="nl.werk.group-test.v1",
+        subject="s",
+        time=datetime.now(UTC),
+        sequence=1,
+        data=StringValue(value="x").SerializeToString(),
+        dataschema="proto:google.protobuf.StringValue",
+    )
     headers, value = to_kafka(event)
     producer = KafkaProducer(bootstrap_servers=broker, enable_idempotence=False)
     try:
@@ -111,8 +118,10 @@ class TestTwoReplicasOnTheSearchStore:
         ensure_topics(broker, [topic, topic + ".dlq"], partitions=PARTITIONS)
         group = f"group-{uuid.uuid4().hex[:8]}"
         # One recorder for both members: it counts handlings across the group.
-        members = [EventConsumer(broker, [topic], group, calls, SearchProcessedEvents(*engine, group),
-                                 **GROUP_TIMING) for _ in range(2)]
+        members = [
+            EventConsumer(broker, [topic], group, calls, SearchProcessedEvents(*engine, group), **GROUP_TIMING)
+            for _ in range(2)
+        ]
         for member in members:
             member.start()
         try:
@@ -131,7 +140,6 @@ class TestTwoReplicasOnTheSearchStore:
                 member.stop()
 
 
-
 class TestBatchesOnTheSearchStore:
     def test_each_partition_s_events_come_in_order_in_batches_and_a_failing_batch_is_handled_one_by_one(
         self, broker: str, engine: Engine
@@ -142,8 +150,16 @@ class TestBatchesOnTheSearchStore:
         ids = produce(broker, topic, 40)
         poison = ids[21]
         calls = BatchRecorder(poison=frozenset({poison}))
-        member = EventConsumer(broker, [topic], group, calls, SearchProcessedEvents(*engine, group),
-                               max_attempts=2, retry_backoff=0.01, **GROUP_TIMING)
+        member = EventConsumer(
+            broker,
+            [topic],
+            group,
+            calls,
+            SearchProcessedEvents(*engine, group),
+            max_attempts=2,
+            retry_backoff=0.01,
+            **GROUP_TIMING,
+        )
         member.start()
         try:
             assert wait_for(lambda: committed_total(broker, group, topic) == 40, timeout=60)

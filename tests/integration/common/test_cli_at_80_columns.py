@@ -33,7 +33,9 @@ def lines_of(console: Console) -> list[str]:
     return console.export_text().splitlines()
 
 
-def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+def leaf_commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, argparse.ArgumentParser]]:
     subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     if not subs:
         yield " ".join(path), parser
@@ -44,9 +46,14 @@ def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -
 
 class TestTablesAt80Columns:
     def test_the_vacancy_search_table_fits_and_shows_each_id_whole_on_one_line(self) -> None:
-        hit = {"title": "Medewerker klantenservice energie en telecom (32-40 uur, vast contract)",
-               "employer": "Energiebedrijf Stroomvast Nederland B.V.", "place_name": "Alphen aan den Rijn",
-               "distance_km": 12.4, "date_posted": "2026-11-20", "vacancy_id": VACANCY_ID}
+        hit = {
+            "title": "Medewerker klantenservice energie en telecom (32-40 uur, vast contract)",
+            "employer": "Energiebedrijf Stroomvast Nederland B.V.",
+            "place_name": "Alphen aan den Rijn",
+            "distance_km": 12.4,
+            "date_posted": "2026-11-20",
+            "vacancy_id": VACANCY_ID,
+        }
         console = at_80_columns()
         render_search(1, [hit, {**hit, "distance_km": None}], console)
         lines = lines_of(console)
@@ -59,8 +66,13 @@ class TestTablesAt80Columns:
         stamp = timestamp_pb2.Timestamp()
         stamp.FromDatetime(datetime(2026, 11, 20, 9, 30))
         record = privacy_pb2.ProcessingLogRecord(
-            start_time=stamp, service="activities", name="/jobmatch.activities.v1.ActivityService/GetCaseload",
-            processing_activity_name_nl="Overzicht caseload klantmanager", actor=ACTOR, status="ok")
+            start_time=stamp,
+            service="activities",
+            name="/jobmatch.activities.v1.ActivityService/GetCaseload",
+            processing_activity_name_nl="Overzicht caseload klantmanager",
+            actor=ACTOR,
+            status="ok",
+        )
         console = at_80_columns()
         render_log("c-demo-001", [record, record], console)
         lines = lines_of(console)
@@ -71,8 +83,11 @@ class TestTablesAt80Columns:
 
 class TestJsonEverywhere:
     def test_every_command_that_prints_something_has_a_json_option(self) -> None:
-        missing = [name for name, parser in leaf_commands(build_parser())
-                   if name not in SERVERS and not any("--json" in a.option_strings for a in parser._actions)]
+        missing = [
+            name
+            for name, parser in leaf_commands(build_parser())
+            if name not in SERVERS and not any("--json" in a.option_strings for a in parser._actions)
+        ]
         assert missing == []
 
 
@@ -82,9 +97,24 @@ class TestClosedPipe:
         os.close(read_end)  # as `| head -1` after its first line: every write now fails with EPIPE
         env = {**os.environ, "JOBMATCH_TOKEN_SECRET": secrets.token_hex(32)}
         try:
-            done = subprocess.run([sys.executable, "-m", "services.cli", "token", "--role", "client",
-                                   "--subject", "c-demo-001", "--json"], stdout=write_end, stderr=subprocess.PIPE,
-                                  env=env, timeout=60, check=False)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "services.cli",
+                    "token",
+                    "--role",
+                    "client",
+                    "--subject",
+                    "c-demo-001",
+                    "--json",
+                ],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                env=env,
+                timeout=60,
+                check=False,
+            )
         finally:
             os.close(write_end)
         assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, done.stderr.decode()

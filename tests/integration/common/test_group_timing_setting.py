@@ -31,8 +31,11 @@ def test_a_heartbeat_longer_than_a_third_of_the_session_is_refused_naming_both_s
     assert "JOBMATCH_KAFKA_SESSION_TIMEOUT_MS" in str(refused.value)
 
 
-@pytest.mark.parametrize(("module", "member_kind"), [(matching, EventConsumer), (activities, EventConsumer),
-                                                      (vacancies, GroupLease)], ids=["matching", "activities", "vacancies"])
+@pytest.mark.parametrize(
+    ("module", "member_kind"),
+    [(matching, EventConsumer), (activities, EventConsumer), (vacancies, GroupLease)],
+    ids=["matching", "activities", "vacancies"],
+)
 def test_each_service_joins_its_group_with_the_configured_timing(settings: Settings, module, member_kind) -> None:
     app = module.build_app(settings.model_copy(update=TIMING))
     try:

@@ -32,7 +32,9 @@ class RecordingEraser:
 
     def erase_client_data(self, client_id: str, reason: str) -> ErasureReport:
         self.calls.append((client_id, reason))
-        return ErasureReport(erased={"search_profile": 1}, retained={"activity": 3}, retained_reason="wettelijke bewaartermijn")
+        return ErasureReport(
+            erased={"search_profile": 1}, retained={"activity": 3}, retained_reason="wettelijke bewaartermijn"
+        )
 
 
 def _probe_messages() -> tuple[type, type]:
@@ -56,7 +58,9 @@ Request, Response = _probe_messages()
 
 def get_thing(request, context):  # grpc handler signature
     if request.amount < 0:
-        raise InvalidArgument([FieldViolation("amount", t("Het bedrag mag niet negatief zijn.", "Amount must not be negative."))])
+        raise InvalidArgument(
+            [FieldViolation("amount", t("Het bedrag mag niet negatief zijn.", "Amount must not be negative."))]
+        )
     if request.amount == 13:
         raise RuntimeError("boom with secret detail")
     if request.amount == 7:
@@ -87,7 +91,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings, SqliteProcessingLog]
         register=register,
         access={f"/{SERVICE}/GetThing": MethodPolicy(frozenset({"client", "caseworker"}), "tailored-vacancy-feed")},
         processing_log=plog,
-        privacy=PrivacyServicer(plog, RecordingEraser(), PageTokens.derived(settings.token_secret.get_secret_value(), "list")),
+        privacy=PrivacyServicer(
+            plog, RecordingEraser(), PageTokens.derived(settings.token_secret.get_secret_value(), "list")
+        ),
     )
     yield f"127.0.0.1:{port}", settings, plog
     shutdown(srv, 0)
@@ -114,7 +120,9 @@ class TestHealthAndReflection:
         address, _, _ = server
         with grpc.insecure_channel(address) as channel:
             stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-            replies = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+            replies = stub.ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5
+            )
             names = {s.name for reply in replies for s in reply.list_services_response.service}
         assert {SERVICE, "grpc.health.v1.Health"} <= names
 
@@ -198,8 +206,11 @@ class TestErrorMapping:
         [(field, description)] = field_violations(info.value)
         assert field == "amount" and "negatief" in description  # Dutch unless asked otherwise
         with pytest.raises(grpc.RpcError) as asked_english:
-            _call(address, Request(client_id="c-1", amount=-1),
-                  (*_bearer(settings, "client", "c-1"), ("accept-language", "en-GB")))
+            _call(
+                address,
+                Request(client_id="c-1", amount=-1),
+                (*_bearer(settings, "client", "c-1"), ("accept-language", "en-GB")),
+            )
         [(field, description)] = field_violations(asked_english.value)
         assert field == "amount" and "negative" in description and "negatief" not in description
 
@@ -227,7 +238,9 @@ class TestPrivacyService:
             _call(address, Request(client_id="c-1"), metadata)
         with grpc.insecure_channel(address) as channel:
             stub = privacy_pb2_grpc.PrivacyServiceStub(channel)
-            first = stub.ListProcessingLog(privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_size=2), metadata=metadata, timeout=5)
+            first = stub.ListProcessingLog(
+                privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_size=2), metadata=metadata, timeout=5
+            )
             second = stub.ListProcessingLog(
                 privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_size=2, page_token=first.next_page_token),
                 metadata=metadata,
@@ -246,7 +259,9 @@ class TestPrivacyService:
             metadata = _bearer(settings, "service", "privacy-desk")
             for _ in range(2):
                 _call(address, Request(client_id="c-2"), _bearer(settings, "client", "c-2"))
-            page = stub.ListProcessingLog(privacy_pb2.ListProcessingLogRequest(client_id="c-2", page_size=1), metadata=metadata, timeout=5)
+            page = stub.ListProcessingLog(
+                privacy_pb2.ListProcessingLogRequest(client_id="c-2", page_size=1), metadata=metadata, timeout=5
+            )
             with pytest.raises(grpc.RpcError) as info:
                 stub.ListProcessingLog(
                     privacy_pb2.ListProcessingLogRequest(client_id="c-1", page_token=page.next_page_token),

@@ -31,14 +31,22 @@ def started(tmp_path: Path) -> Iterator[list[grpc.Server]]:
 
 def serve(settings: Settings, port: int, tmp_path: Path, servers: list[grpc.Server]) -> int:
     log = SqliteProcessingLog(tmp_path / f"log-{len(servers)}.db")
-    server, bound = create_grpc_server(f"127.0.0.1:{port}", settings=settings, service_names=["test.v1.Nothing"],
-                                       register=lambda _: None, access={}, processing_log=log)
+    server, bound = create_grpc_server(
+        f"127.0.0.1:{port}",
+        settings=settings,
+        service_names=["test.v1.Nothing"],
+        register=lambda _: None,
+        access={},
+        processing_log=log,
+    )
     servers.append(server)
     return bound
 
 
 class TestSharedPort:
-    def test_two_servers_share_a_port_when_the_setting_says_so(self, tmp_path: Path, started: list[grpc.Server]) -> None:
+    def test_two_servers_share_a_port_when_the_setting_says_so(
+        self, tmp_path: Path, started: list[grpc.Server]
+    ) -> None:
         settings = Settings(data_dir=tmp_path, so_reuseport=True)
         port = free_port()
         assert serve(settings, port, tmp_path, started) == serve(settings, port, tmp_path, started) == port

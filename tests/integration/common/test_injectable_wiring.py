@@ -35,26 +35,49 @@ def replica(settings: Settings, tmp_path: Path, name: str, **changes: object) ->
 
 
 def profile_input(client_id: str) -> SearchProfileInput:
-    return SearchProfileInput(client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-                              home_place_name="Utrecht", max_travel_km=25, hours_min=24, hours_max=36)
+    return SearchProfileInput(
+        client_id=client_id,
+        occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+        home_place_name="Utrecht",
+        max_travel_km=25,
+        hours_min=24,
+        hours_max=36,
+    )
 
 
 def developer_in_utrecht(vacancy_id: str) -> OpenVacancy:
     occupation = occupations.by_isco_prefix("2512")[0]
     where = places.lookup("Utrecht")
     assert where is not None
-    return OpenVacancy(vacancy_id=vacancy_id, title=occupation.label_nl, employer="Voorbeeld B.V.",
-                       esco_uri=occupation.uri, isco_code=occupation.isco_code, place_name=where.name,
-                       latitude=where.latitude, longitude=where.longitude, has_coordinates=True,
-                       hours_min=32, hours_max=36, date_posted="2026-11-20", received_at=NOW)
+    return OpenVacancy(
+        vacancy_id=vacancy_id,
+        title=occupation.label_nl,
+        employer="Voorbeeld B.V.",
+        esco_uri=occupation.uri,
+        isco_code=occupation.isco_code,
+        place_name=where.name,
+        latitude=where.latitude,
+        longitude=where.longitude,
+        has_coordinates=True,
+        hours_min=32,
+        hours_max=36,
+        date_posted="2026-11-20",
+        received_at=NOW,
+    )
 
 
 def test_replicas_on_one_store_accept_each_others_feed_tokens_and_another_secret_is_refused(
-        offline_settings: Settings, tmp_path: Path) -> None:
+    offline_settings: Settings, tmp_path: Path
+) -> None:
     shared = MemoryMatchingStore()  # what replicas on one search engine share
     first, second, stranger = (
         matching.build_app(replica(offline_settings, tmp_path, name, **extra), store=shared, clock=lambda: NOW)
-        for name, extra in (("one", {}), ("two", {}), ("other", {"token_secret": SecretStr("another deployment's secret " * 2)})))
+        for name, extra in (
+            ("one", {}),
+            ("two", {}),
+            ("other", {"token_secret": SecretStr("another deployment's secret " * 2)}),
+        )
+    )
     try:
         first.handlers.set_search_profile(profile_input("c-1"))
         for n in range(3):
@@ -76,9 +99,19 @@ def test_a_given_store_and_signer_are_the_ones_the_activities_use_cases_use(offl
     try:
         app.obligations.set_policy(c.SetObligationPolicy("cw-1", "c-1", "uwv-ww", start_date=NOW.date()))
         for n in range(2):
-            app.activities.log_activity(c.LogActivity("c-1", ActivityDraft(
-                request_id=f"r-{n}", type=ActivityType.OPEN_APPLICATION, date=NOW.date(), employer="Werkgever B.V.",
-                position="Monteur", channel=Channel.LETTER)))
+            app.activities.log_activity(
+                c.LogActivity(
+                    "c-1",
+                    ActivityDraft(
+                        request_id=f"r-{n}",
+                        type=ActivityType.OPEN_APPLICATION,
+                        date=NOW.date(),
+                        employer="Werkgever B.V.",
+                        position="Monteur",
+                        channel=Channel.LETTER,
+                    ),
+                )
+            )
         assert store.count_for_client("c-1") == 2 and app.outbox is store.outbox
         _, token = app.activities.list_activities(c.ListActivities("c-1", page_size=1))
         assert tokens.read(token, '["c-1", "", ""]')  # signed by the given signer, for this query
@@ -87,13 +120,15 @@ def test_a_given_store_and_signer_are_the_ones_the_activities_use_cases_use(offl
 
 
 @pytest.mark.parametrize("module", [vacancies, matching, activities], ids=lambda m: m.__name__.split(".")[1])
-def test_a_given_search_engine_client_is_used_instead_of_the_settings_url(
-        module, offline_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_given_search_engine_client_is_used_instead_of_the_settings_url(module, offline_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     with migrated_cluster() as url:
         engine = create_engine(Connection(url=url, kind="opensearch"))
         try:
-            app = module.build_app(offline_settings.model_copy(update={"search_index_prefix": "jobmatch"}),
-                                   client=engine, clock=lambda: NOW)
+            app = module.build_app(
+                offline_settings.model_copy(update={"search_index_prefix": "jobmatch"}),
+                client=engine,
+                clock=lambda: NOW,
+            )
             try:
                 assert offline_settings.search_engine_url is None
                 assert app.store._es is engine and app.processing_log is not None

@@ -56,31 +56,42 @@ class TestTheProvidersTokens:
         token = provider_id_token(issuer, "c-oidc-1", client_claims())
         assert probe.read("c-oidc-1", token) == OK
 
-    def test_the_client_reaches_only_its_own_data_with_the_providers_token(self, issuer: str,
-                                                                         probe: ProbeServer) -> None:
+    def test_the_client_reaches_only_its_own_data_with_the_providers_token(
+        self, issuer: str, probe: ProbeServer
+    ) -> None:
         token = provider_id_token(issuer, "c-oidc-2", client_claims())
         assert probe.read("c-oidc-3", token) == grpc.StatusCode.PERMISSION_DENIED
 
     def test_nested_role_claims_map_onto_our_roles_by_configuration(self, issuer: str, tmp_path: Path) -> None:
-        settings = Settings(token_secret="", oidc_issuer=issuer, oidc_audience="jobmatch",
-                            oidc_role_claim="realm_access.roles", oidc_role_map={"klantmanager": "caseworker"})
+        settings = Settings(
+            token_secret="",
+            oidc_issuer=issuer,
+            oidc_audience="jobmatch",
+            oidc_role_claim="realm_access.roles",
+            oidc_role_map={"klantmanager": "caseworker"},
+        )
         server = ProbeServer(settings, tmp_path)
         try:
-            token = provider_id_token(issuer, "cw-oidc", {"realm_access": {"roles": ["klantmanager", "offline"]},
-                                                          "caseload": ["c-9"]})
+            token = provider_id_token(
+                issuer, "cw-oidc", {"realm_access": {"roles": ["klantmanager", "offline"]}, "caseload": ["c-9"]}
+            )
             assert server.read("c-9", token) == OK
             assert server.read("c-8", token) == grpc.StatusCode.PERMISSION_DENIED
         finally:
             server.close()
 
-    @pytest.mark.parametrize(("case", "claims"), [
-        ("wrong issuer", {"iss": "https://login.elders.example"}),
-        ("wrong audience", {"aud": "another-system"}),
-        ("expired", {"exp": int(time.time()) - 3600}),
-        ("not yet valid", {"nbf": int(time.time()) + 3600}),
-    ])
-    def test_a_provider_signed_token_with_bad_claims_is_refused(self, issuer: str, probe: ProbeServer,
-                                                                case: str, claims: dict[str, Any]) -> None:
+    @pytest.mark.parametrize(
+        ("case", "claims"),
+        [
+            ("wrong issuer", {"iss": "https://login.elders.example"}),
+            ("wrong audience", {"aud": "another-system"}),
+            ("expired", {"exp": int(time.time()) - 3600}),
+            ("not yet valid", {"nbf": int(time.time()) + 3600}),
+        ],
+    )
+    def test_a_provider_signed_token_with_bad_claims_is_refused(
+        self, issuer: str, probe: ProbeServer, case: str, claims: dict[str, Any]
+    ) -> None:
         token = provider_id_token(issuer, "c-oidc-4", client_claims(**claims))
         refused_and_logged(probe, "c-oidc-4", token)
 
@@ -95,14 +106,17 @@ class TestForgedTokens:
 
     def test_hs256_signed_with_the_providers_public_key_is_refused(self, issuer: str, probe: ProbeServer) -> None:
         jwk = provider_jwks(issuer)["keys"][0]
-        public_pem = jwt.PyJWK(jwk).key.public_bytes(serialization.Encoding.PEM,
-                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
-        token = hs256_signed_with(public_pem, {"alg": "HS256", "typ": "JWT", "kid": jwk["kid"]},
-                                  self.valid_claims(issuer))
+        public_pem = jwt.PyJWK(jwk).key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        token = hs256_signed_with(
+            public_pem, {"alg": "HS256", "typ": "JWT", "kid": jwk["kid"]}, self.valid_claims(issuer)
+        )
         refused_and_logged(probe, "c-oidc-5", token)
 
-    def test_a_token_signed_by_another_key_under_the_providers_key_id_is_refused(self, issuer: str,
-                                                                                  probe: ProbeServer) -> None:
+    def test_a_token_signed_by_another_key_under_the_providers_key_id_is_refused(
+        self, issuer: str, probe: ProbeServer
+    ) -> None:
         kid = provider_jwks(issuer)["keys"][0]["kid"]
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         token = jwt.encode(self.valid_claims(issuer), other, algorithm="RS256", headers={"kid": kid})
@@ -133,8 +147,9 @@ class TestKeyRotation:
         old = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         new = ec.generate_private_key(ec.SECP256R1())
         jwks.keys = [public_jwk(old, "2026-01")]
-        settings = Settings(token_secret="", oidc_issuer=self.ISSUER, oidc_jwks_url=jwks.url,
-                            oidc_jwks_refresh_seconds=0)
+        settings = Settings(
+            token_secret="", oidc_issuer=self.ISSUER, oidc_jwks_url=jwks.url, oidc_jwks_refresh_seconds=0
+        )
         probe = ProbeServer(settings, tmp_path)
         try:
             assert probe.read("c-rot-1", self.token(old, "2026-01", "RS256")) == OK
@@ -146,16 +161,20 @@ class TestKeyRotation:
             probe.close()
 
     def test_unknown_key_ids_do_not_make_the_service_fetch_the_jwks_more_than_the_refresh_rate_allows(
-            self, jwks: JwksServer, tmp_path: Path) -> None:
+        self, jwks: JwksServer, tmp_path: Path
+    ) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         jwks.keys = [public_jwk(key, "only")]
-        settings = Settings(token_secret="", oidc_issuer=self.ISSUER, oidc_jwks_url=jwks.url,
-                            oidc_jwks_refresh_seconds=600)
+        settings = Settings(
+            token_secret="", oidc_issuer=self.ISSUER, oidc_jwks_url=jwks.url, oidc_jwks_refresh_seconds=600
+        )
         probe = ProbeServer(settings, tmp_path)
         try:
             assert probe.read("c-rot-2", self.token(key, "only", "RS256", "c-rot-2")) == OK
             for _ in range(10):
-                assert probe.read("c-rot-2", self.token(key, secrets.token_hex(8), "RS256", "c-rot-2")) == UNAUTHENTICATED
+                assert (
+                    probe.read("c-rot-2", self.token(key, secrets.token_hex(8), "RS256", "c-rot-2")) == UNAUTHENTICATED
+                )
             assert jwks.fetches == 1
         finally:
             probe.close()

@@ -28,9 +28,18 @@ def log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 
 def record(subject: str, n: int, status: str = "ok") -> ProcessingRecord:
     moment = datetime(2026, 11, 25, 9, 0, n, tzinfo=UTC)
-    return ProcessingRecord(trace_id=f"t{n}", span_id="s", name="/x", start_time=moment, end_time=moment,
-                            status=status, processing_activity_id="tailored-vacancy-feed",  # type: ignore[arg-type]
-                            data_subject_id=subject, actor="c-1", service="matching")
+    return ProcessingRecord(
+        trace_id=f"t{n}",
+        span_id="s",
+        name="/x",
+        start_time=moment,
+        end_time=moment,
+        status=status,
+        processing_activity_id="tailored-vacancy-feed",  # type: ignore[arg-type]
+        data_subject_id=subject,
+        actor="c-1",
+        service="matching",
+    )
 
 
 class TestProcessingLogContract:
@@ -38,7 +47,10 @@ class TestProcessingLogContract:
         log.write_many([record("c-1", 3), record("c-2", 1), record("c-1", 1)])
         log.write(record("c-1", 2, "denied"))
         assert [(r.trace_id, r.status) for r in log.list_for_subject("c-1")] == [
-            ("t3", "ok"), ("t1", "ok"), ("t2", "denied")]
+            ("t3", "ok"),
+            ("t1", "ok"),
+            ("t2", "denied"),
+        ]
         assert log.list_for_subject("c-1")[0] == record("c-1", 3)
 
     def test_pages_by_limit_and_offset(self, log) -> None:  # type: ignore[no-untyped-def]

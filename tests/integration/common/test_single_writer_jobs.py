@@ -28,8 +28,14 @@ def search_url() -> Iterator[str]:
 
 
 def replica_settings(url: str, broker: str, data_dir: Path, replica: int) -> Settings:
-    return Settings(data_dir=data_dir / f"replica-{replica}", kafka_bootstrap_servers=broker, search_url=url,
-                    search_engine="opensearch", elasticsearch_url=None, replica_id=str(replica))
+    return Settings(
+        data_dir=data_dir / f"replica-{replica}",
+        kafka_bootstrap_servers=broker,
+        search_url=url,
+        search_engine="opensearch",
+        elasticsearch_url=None,
+        replica_id=str(replica),
+    )
 
 
 def runs(job: SingleWriter | None) -> int:

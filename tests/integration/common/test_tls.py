@@ -24,11 +24,55 @@ def _openssl(*args: str, cwd: Path) -> None:
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("pki")
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=jobmatch test CA", cwd=d)
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=jobmatch test CA",
+        cwd=d,
+    )
     (d / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
     for name in ("server", "client"):
-        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
-        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", f"{name}.pem", "-days", "2", "-extfile", "san.cnf", cwd=d)
+        _openssl(
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.csr",
+            "-subj",
+            f"/CN={name}",
+            cwd=d,
+        )
+        _openssl(
+            "x509",
+            "-req",
+            "-in",
+            f"{name}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            f"{name}.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.cnf",
+            cwd=d,
+        )
     return d
 
 
@@ -49,7 +93,9 @@ def _health(settings: Settings, port: int) -> int:
 
 
 class TestTls:
-    def test_tls_server_answers_a_client_that_trusts_its_ca_and_refuses_plaintext(self, pki: Path, tmp_path: Path) -> None:
+    def test_tls_server_answers_a_client_that_trusts_its_ca_and_refuses_plaintext(
+        self, pki: Path, tmp_path: Path
+    ) -> None:
         server_settings = Settings(data_dir=tmp_path, tls_cert_file=pki / "server.pem", tls_key_file=pki / "server.key")
         server, port = _serve(server_settings, tmp_path)
         try:
@@ -68,7 +114,11 @@ class TestTls:
         )
         server, port = _serve(server_settings, tmp_path)
         try:
-            with_cert = Settings(tls_ca_file=pki / "ca.pem", tls_client_cert_file=pki / "client.pem", tls_client_key_file=pki / "client.key")
+            with_cert = Settings(
+                tls_ca_file=pki / "ca.pem",
+                tls_client_cert_file=pki / "client.pem",
+                tls_client_key_file=pki / "client.key",
+            )
             assert _health(with_cert, port) == health_pb2.HealthCheckResponse.SERVING
             with pytest.raises(grpc.RpcError):
                 _health(Settings(tls_ca_file=pki / "ca.pem"), port)

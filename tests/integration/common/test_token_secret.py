@@ -38,13 +38,16 @@ def git(*args: str) -> str:
 
 
 class TestWhichSecretsAreRefused:
-    @pytest.mark.parametrize(("secret", "reason"), [
-        (None, "is not set"),
-        ("", "is not set"),
-        ("x7Gq2LmP9", "shorter than 32 bytes"),
-        ("please-change-me-before-going-live-0123456789", "is public"),
-        ("a" * 40, "not random enough"),
-    ])
+    @pytest.mark.parametrize(
+        ("secret", "reason"),
+        [
+            (None, "is not set"),
+            ("", "is not set"),
+            ("x7Gq2LmP9", "shorter than 32 bytes"),
+            ("please-change-me-before-going-live-0123456789", "is public"),
+            ("a" * 40, "not random enough"),
+        ],
+    )
     def test_a_weak_secret_is_refused_with_its_reason(self, secret: str | None, reason: str) -> None:
         problem = secret_problem(secret)
         assert problem is not None and reason in problem[1]

@@ -27,8 +27,12 @@ def closed_port() -> int:
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     nowhere = f"127.0.0.1:{closed_port()}"
-    app = build_app(Settings(token_secret="x" * 40), GatewaySettings(
-        vacancies_target=nowhere, matching_target=nowhere, activities_target=nowhere, call_timeout_seconds=2))
+    app = build_app(
+        Settings(token_secret="x" * 40),
+        GatewaySettings(
+            vacancies_target=nowhere, matching_target=nowhere, activities_target=nowhere, call_timeout_seconds=2
+        ),
+    )
     api = next(route.app for route in app.routes if getattr(route, "path", "") == "/api/v1")
 
     @api.get("/broken", include_in_schema=False)

@@ -33,7 +33,8 @@ def test_the_gateway_starts_answers_with_its_api_document_and_stops(monkeypatch:
 
 
 def test_a_taken_port_leaves_the_gateway_out_with_a_message_in_dutch_and_english(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -34,8 +34,13 @@ def issuer() -> Iterator[str]:
 @pytest.fixture
 def gateway(issuer: str) -> Iterator[tuple[TestClient, Settings]]:
     settings = Settings(token_secret=secrets.token_urlsafe(48), oidc_issuer=issuer, oidc_audience=CLIENT_ID)
-    config = GatewaySettings(oidc_client_id=CLIENT_ID, oidc_redirect_url="http://testserver/inloggen/terug",
-                             oidc_client_secret="any", oidc_token="id_token", cookie_secure=False)
+    config = GatewaySettings(
+        oidc_client_id=CLIENT_ID,
+        oidc_redirect_url="http://testserver/inloggen/terug",
+        oidc_client_secret="any",
+        oidc_token="id_token",
+        cookie_secure=False,
+    )
     with TestClient(build_app(settings, config), follow_redirects=False) as client:
         yield client, settings
 

@@ -24,16 +24,31 @@ class MovableClock:
         self.now += timedelta(hours=hours, days=days)
 
 
-def make_vacancy(vacancy_id: str, place: str, isco: str = "2512", hours: tuple[float, float] = (32, 36),
-                 received_at: datetime = NOW, **fields: Any) -> OpenVacancy:
+def make_vacancy(
+    vacancy_id: str,
+    place: str,
+    isco: str = "2512",
+    hours: tuple[float, float] = (32, 36),
+    received_at: datetime = NOW,
+    **fields: Any,
+) -> OpenVacancy:
     occupation = occupations.by_isco_prefix(isco)[0]
     where = places.lookup(place)
     assert where is not None, place
     values: dict[str, Any] = dict(
-        vacancy_id=vacancy_id, title=f"{occupation.label_nl} ({place})", employer="Voorbeeld B.V.",
-        esco_uri=occupation.uri, isco_code=occupation.isco_code, place_name=where.name,
-        latitude=where.latitude, longitude=where.longitude, has_coordinates=True,
-        hours_min=hours[0], hours_max=hours[1], date_posted="2026-11-20", received_at=received_at,
+        vacancy_id=vacancy_id,
+        title=f"{occupation.label_nl} ({place})",
+        employer="Voorbeeld B.V.",
+        esco_uri=occupation.uri,
+        isco_code=occupation.isco_code,
+        place_name=where.name,
+        latitude=where.latitude,
+        longitude=where.longitude,
+        has_coordinates=True,
+        hours_min=hours[0],
+        hours_max=hours[1],
+        date_posted="2026-11-20",
+        received_at=received_at,
     )
     values.update(fields)
     return OpenVacancy(**values)

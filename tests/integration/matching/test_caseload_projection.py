@@ -39,10 +39,17 @@ def projection(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Casel
 
 def caseload_event(kind: str, client: str, caseworker: str = CW) -> CloudEvent:
     message = (ev.CaseloadAssigned if kind == CASELOAD_ASSIGNED else ev.CaseloadUnassigned)(
-        caseworker_id=caseworker, client_id=client)
-    return CloudEvent(id=f"{kind}-{client}", source="urn:nld:oin:00000000000000000000:systeem:jobmatch-activities",
-                      type=kind, subject=f"caseload/{caseworker}/{client}", time=datetime.now(UTC), sequence=1,
-                      data=message.SerializeToString())
+        caseworker_id=caseworker, client_id=client
+    )
+    return CloudEvent(
+        id=f"{kind}-{client}",
+        source="urn:nld:oin:00000000000000000000:systeem:jobmatch-activities",
+        type=kind,
+        subject=f"caseload/{caseworker}/{client}",
+        time=datetime.now(UTC),
+        sequence=1,
+        data=message.SerializeToString(),
+    )
 
 
 class TestCaseloadProjectionContract:
@@ -63,28 +70,32 @@ class TestCaseloadProjectionContract:
 
 
 class TestCaseloadThroughGrpc:
-    def test_a_caseworker_token_without_a_claim_sees_the_assigned_clients(self, matching_stub, matching_app,
-                                                                          token_for) -> None:
+    def test_a_caseworker_token_without_a_claim_sees_the_assigned_clients(
+        self, matching_stub, matching_app, token_for
+    ) -> None:
         set_profile(matching_stub, token_for, CLIENT)
         set_profile(matching_stub, token_for, OTHER)
         open_utrecht_vacancies(matching_app)
         matching_app.event_handler()(caseload_event(CASELOAD_ASSIGNED, OTHER))
         me = token_for("caseworker", CW)
-        response = matching_stub.ListMatchingProfiles(pb.ListMatchingProfilesRequest(
-            caseworker_id=CW, vacancy_id="vac-zeist"), metadata=me)
+        response = matching_stub.ListMatchingProfiles(
+            pb.ListMatchingProfilesRequest(caseworker_id=CW, vacancy_id="vac-zeist"), metadata=me
+        )
         assert [m.client_id for m in response.matches] == [OTHER]
         profile = matching_stub.GetSearchProfile(pb.GetSearchProfileRequest(client_id=OTHER), metadata=me)
         assert profile.profile.client_id == OTHER
 
-    def test_a_caseworker_not_assigned_is_refused_with_a_denied_record(self, matching_stub, matching_app,
-                                                                      token_for) -> None:
+    def test_a_caseworker_not_assigned_is_refused_with_a_denied_record(
+        self, matching_stub, matching_app, token_for
+    ) -> None:
         set_profile(matching_stub, token_for, OTHER)
         handle = matching_app.event_handler()
         handle(caseload_event(CASELOAD_ASSIGNED, OTHER))
         handle(caseload_event(CASELOAD_UNASSIGNED, OTHER))
         with pytest.raises(grpc.RpcError) as caught:
-            matching_stub.GetSearchProfile(pb.GetSearchProfileRequest(client_id=OTHER),
-                                           metadata=token_for("caseworker", CW))
+            matching_stub.GetSearchProfile(
+                pb.GetSearchProfileRequest(client_id=OTHER), metadata=token_for("caseworker", CW)
+            )
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
         denied = [r for r in matching_app.processing_log.list_for_subject(OTHER) if r.status == "denied"]
         assert [(r.actor, r.name) for r in denied] == [(f"caseworker:{CW}", "GetSearchProfile")]

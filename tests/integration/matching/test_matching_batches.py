@@ -79,16 +79,18 @@ def vacancies_they_want(profiles: list[Any]) -> list[Any]:
     for n, profile in enumerate(profiles):
         wish = profile.occupations[0]
         place = profile.home_place_name if n % 2 else PLACES[n % len(PLACES)]
-        out.append(make_vacancy(f"vac-{n:03d}", place, isco=wish.isco_code,
-                                hours=(profile.hours_min, profile.hours_max)))
+        out.append(
+            make_vacancy(f"vac-{n:03d}", place, isco=wish.isco_code, hours=(profile.hours_min, profile.hours_max))
+        )
     out.append(make_vacancy("vac-remote", "Groningen", isco=profiles[0].occupations[0].isco_code, remote=True))
     out.append(make_vacancy("vac-nowhere", "Utrecht", has_coordinates=False))
     return out
 
 
 @pytest.mark.parametrize("shared", [True, False], ids=["candidates read once", "one msearch"])
-def test_the_reverse_matches_of_a_batch_equal_each_vacancy_s_own(engine: SearchEngine, shared: bool,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_reverse_matches_of_a_batch_equal_each_vacancy_s_own(
+    engine: SearchEngine, shared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store, _ = fresh_store(engine)
     profiles = random_profiles(store, 60)
     # The plan is chosen by the number of candidates: allow all of them, or none.
@@ -104,19 +106,36 @@ def vacancy_message(vacancy_id: str, place: str, updated_hours: int) -> vacancy_
     where = places.lookup(place)
     assert where is not None
     message = vacancy_pb2.Vacancy(
-        vacancy_id=vacancy_id, title="Python-ontwikkelaar", employer="Voorbeeld B.V.",
+        vacancy_id=vacancy_id,
+        title="Python-ontwikkelaar",
+        employer="Voorbeeld B.V.",
         occupation=vacancy_pb2.Occupation(esco_uri=occupation.uri, isco_code=occupation.isco_code),
-        location=vacancy_pb2.Location(place_name=place, latitude=where.latitude, longitude=where.longitude,
-                                      has_coordinates=True, country_code="NL"),
-        hours_min=32, hours_max=36, date_posted="2026-11-24")
+        location=vacancy_pb2.Location(
+            place_name=place,
+            latitude=where.latitude,
+            longitude=where.longitude,
+            has_coordinates=True,
+            country_code="NL",
+        ),
+        hours_min=32,
+        hours_max=36,
+        date_posted="2026-11-24",
+    )
     message.updated_at.FromDatetime(NOW + timedelta(hours=updated_hours))
     return message
 
 
 def event(n: int, event_type: str, message: Any) -> CloudEvent:
-    return CloudEvent(id=f"evt-{n}", source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
-                      type=event_type, subject="", time=NOW, sequence=n + 1, data=message.SerializeToString(),
-                      dataschema="proto:" + message.DESCRIPTOR.full_name)
+    return CloudEvent(
+        id=f"evt-{n}",
+        source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
+        type=event_type,
+        subject="",
+        time=NOW,
+        sequence=n + 1,
+        data=message.SerializeToString(),
+        dataschema="proto:" + message.DESCRIPTOR.full_name,
+    )
 
 
 def a_day_of_vacancy_events() -> list[CloudEvent]:
@@ -149,9 +168,19 @@ def test_a_batch_of_vacancy_events_decides_and_stores_what_one_at_a_time_does(en
     for together in (False, True):
         store, prefix = fresh_store(engine)
         for client_id, place in (("c-utrecht", "Utrecht"), ("c-amersfoort", "Amersfoort"), ("c-zeist", "Zeist")):
-            store.save_profile(make_search_profile(SearchProfileInput(
-                client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-                home_place_name=place, max_travel_km=12, hours_min=24, hours_max=40), now=NOW))
+            store.save_profile(
+                make_search_profile(
+                    SearchProfileInput(
+                        client_id=client_id,
+                        occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+                        home_place_name=place,
+                        max_travel_km=12,
+                        hours_min=24,
+                        hours_max=40,
+                    ),
+                    now=NOW,
+                )
+            )
         handler = MatchingEventHandler(MatchingHandlers(store, store, store, lambda: NOW), lambda: NOW)
         if together:
             handler.handle_batch(a_day_of_vacancy_events(), lambda e: handling(e.id))

@@ -72,9 +72,19 @@ def start(engine: Any, prefix: str) -> Replica:
 
 
 def profile(replica: Replica, client_id: str, place: str, km: int) -> None:
-    replica.store.save_profile(make_search_profile(SearchProfileInput(
-        client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-        home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36), now=NOW))
+    replica.store.save_profile(
+        make_search_profile(
+            SearchProfileInput(
+                client_id=client_id,
+                occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+                home_place_name=place,
+                max_travel_km=km,
+                hours_min=24,
+                hours_max=36,
+            ),
+            now=NOW,
+        )
+    )
 
 
 def matched_in_amersfoort(replica: Replica) -> None:
@@ -90,17 +100,22 @@ def moved_to_utrecht(replica: Replica) -> None:
     """c-utrecht still matches (updated), c-amersfoort no longer (unmatched), c-zeist now (added)."""
     with handling("evt-moved"):
         replica.handlers.vacancy_opened_or_changed(
-            make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1)))
+            make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1))
+        )
 
 
 def moved_and_another_opened_in_one_batch(replica: Replica) -> None:
     """The consumer's batch path: vac-1 moves to Utrecht (as above) and vac-2 opens in Zeist,
     two events handled together (one read, one msearch, one bulk of commit documents, one settle)."""
-    replica.handlers.vacancies_opened_or_changed([
-        IncomingVacancy(make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1)),
-                        partial(handling, "evt-moved")),
-        IncomingVacancy(make_vacancy("vac-2", "Zeist", source_updated_at=NOW), partial(handling, "evt-opened-2")),
-    ])
+    replica.handlers.vacancies_opened_or_changed(
+        [
+            IncomingVacancy(
+                make_vacancy("vac-1", "Utrecht", source_updated_at=NOW + timedelta(hours=1)),
+                partial(handling, "evt-moved"),
+            ),
+            IncomingVacancy(make_vacancy("vac-2", "Zeist", source_updated_at=NOW), partial(handling, "evt-opened-2")),
+        ]
+    )
 
 
 def closed(replica: Replica) -> None:
@@ -156,8 +171,9 @@ def observe(engine: SearchEngine, prefix: str, replica: Replica, operation: Oper
     aliases = {name: spec.alias(prefix) for name, spec in STATE.items()}
     assert still_pending(engine, {**aliases, "erasures": m.ERASURES.alias(prefix)}) == []
     assert engine.count(index=m.ERASURES.alias(prefix)) == 0
-    events = Counter((e.event.type, e.key, e.event.subject, e.event.data if operation.compare_data else b"")
-                     for e in entries)
+    events = Counter(
+        (e.event.type, e.key, e.event.subject, e.event.data if operation.compare_data else b"") for e in entries
+    )
     return Outcome(0, False, events, stored_documents(engine, aliases))
 
 
@@ -213,12 +229,17 @@ def test_an_erasure_announces_once_and_leaves_no_trace_of_the_client(engine: Sea
 def test_a_closure_before_the_sweep_keeps_the_events_a_dead_writer_left_in_the_vacancy(engine: SearchEngine) -> None:
     """The update's writer dies after writing the vacancy document (its events inside) and before
     settling them; the closure comes first, removes that document, and must take them along."""
+
     def moved_then_closed(replica: Replica) -> None:
         moved_to_utrecht(replica)
         closed(replica)
 
-    clean = run(engine, Operation("moved then closed", matched_in_amersfoort, moved_then_closed),
-                crash_at=None, sweep_first=False)
+    clean = run(
+        engine,
+        Operation("moved then closed", matched_in_amersfoort, moved_then_closed),
+        crash_at=None,
+        sweep_first=False,
+    )
     prefix = f"crash-{next(_prefixes)}"
     migrate(engine, SPECS, prefix)
     matched_in_amersfoort(start(engine, prefix))
@@ -241,8 +262,9 @@ def test_a_replica_never_writes_over_a_match_set_it_did_not_decide_against(engin
     before = first.store.match_set("vac-1")  # the first replica reads, then the second one writes
     moved_to_utrecht(second)
     with pytest.raises(Conflict):
-        first.store.apply_vacancy(make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
-                                  [], sorted(before), [])
+        first.store.apply_vacancy(
+            make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)), [], sorted(before), []
+        )
     assert sorted(first.store.match_set("vac-1")) == ["c-utrecht", "c-zeist"]
 
 
@@ -265,7 +287,12 @@ def test_a_batch_never_writes_over_a_match_set_it_did_not_decide_against(engine:
     matched_in_amersfoort(first)
     read = first.store.read_vacancies(["vac-1"])[0]
     moved_to_utrecht(second)
-    stale = VacancyChange(read, make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
-                          [], sorted(read.match_set), [])
+    stale = VacancyChange(
+        read,
+        make_vacancy("vac-1", "Amersfoort", source_updated_at=NOW + timedelta(hours=1)),
+        [],
+        sorted(read.match_set),
+        [],
+    )
     assert first.store.apply_vacancies([stale]) == [None]
     assert sorted(first.store.match_set("vac-1")) == ["c-utrecht", "c-zeist"]

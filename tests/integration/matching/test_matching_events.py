@@ -81,20 +81,36 @@ def utrecht_developer_vacancy(vacancy_id: str) -> vacancy_pb2.Vacancy:
     occupation = occupations.by_isco_prefix("2512")[0]
     utrecht = places.lookup("Utrecht")
     return vacancy_pb2.Vacancy(
-        vacancy_id=vacancy_id, title="Python-ontwikkelaar", employer="Voorbeeld B.V.",
+        vacancy_id=vacancy_id,
+        title="Python-ontwikkelaar",
+        employer="Voorbeeld B.V.",
         occupation=vacancy_pb2.Occupation(esco_uri=occupation.uri, isco_code=occupation.isco_code),
         required_skills=["Python", "SQL"],
-        location=vacancy_pb2.Location(place_name="Utrecht", latitude=utrecht.latitude, longitude=utrecht.longitude,
-                                      has_coordinates=True, country_code="NL", province_code="09"),
-        workplace_type=vacancy_pb2.WORKPLACE_TYPE_HYBRID, hours_min=32, hours_max=36,
-        contract_type=vacancy_pb2.CONTRACT_TYPE_PERMANENT, salary_min=3500, salary_max=4500, salary_currency="EUR",
-        salary_period=vacancy_pb2.SALARY_PERIOD_MONTH, languages=["nl"], date_posted="2026-11-24",
+        location=vacancy_pb2.Location(
+            place_name="Utrecht",
+            latitude=utrecht.latitude,
+            longitude=utrecht.longitude,
+            has_coordinates=True,
+            country_code="NL",
+            province_code="09",
+        ),
+        workplace_type=vacancy_pb2.WORKPLACE_TYPE_HYBRID,
+        hours_min=32,
+        hours_max=36,
+        contract_type=vacancy_pb2.CONTRACT_TYPE_PERMANENT,
+        salary_min=3500,
+        salary_max=4500,
+        salary_currency="EUR",
+        salary_period=vacancy_pb2.SALARY_PERIOD_MONTH,
+        languages=["nl"],
+        date_posted="2026-11-24",
     )
 
 
 class TestReverseMatchingThroughTheBroker:
     def test_publishing_a_vacancy_emits_match_events_for_exactly_the_profiles_brute_force_finds(
-            self, online_app: App, vacancy_publisher, settings: Settings, clock: MovableClock) -> None:
+        self, online_app: App, vacancy_publisher, settings: Settings, clock: MovableClock
+    ) -> None:
         rng = random.Random(7)
         drafts = [random_profile_input(rng, f"c-ev-{i:03d}") for i in range(150)]
         for i, draft in enumerate(drafts[:60]):  # many near Utrecht in ICT, so there are matches to find
@@ -108,7 +124,13 @@ class TestReverseMatchingThroughTheBroker:
         vacancy_id = f"vac-{uuid.uuid4().hex[:12]}"
         vacancy = utrecht_developer_vacancy(vacancy_id)
         outbox, relay = vacancy_publisher
-        publish(outbox, relay, "nl.werk.vacancy-published.v1", vacancy_id, vacancy_events_pb2.VacancyPublished(vacancy=vacancy))
+        publish(
+            outbox,
+            relay,
+            "nl.werk.vacancy-published.v1",
+            vacancy_id,
+            vacancy_events_pb2.VacancyPublished(vacancy=vacancy),
+        )
         assert wait_for(lambda: online_app.store.get_vacancy(vacancy_id) is not None)
         assert online_app.relay().flush(30)
 
@@ -130,7 +152,10 @@ class TestReverseMatchingThroughTheBroker:
         assert wait_for(lambda: online_app.store.get_vacancy(vacancy_id) is None)
         assert online_app.relay().flush(30)
         after = read_matching_events(settings.kafka_bootstrap_servers, vacancy_id)
-        unmatched = [matching_events_pb2.VacancyUnmatched.FromString(e.data) for _, e in after
-                     if e.type == "nl.werk.vacancy-unmatched.v1"]
+        unmatched = [
+            matching_events_pb2.VacancyUnmatched.FromString(e.data)
+            for _, e in after
+            if e.type == "nl.werk.vacancy-unmatched.v1"
+        ]
         assert {u.client_id for u in unmatched} == set(matched)
         assert {u.reason for u in unmatched} == {matching_events_pb2.VACANCY_UNMATCH_REASON_CLOSED}

@@ -20,7 +20,9 @@ class TestSeed:
         assert sorted(first) == DEMO_CLIENTS and matching_app.store.profile_count() == 20
         assert {p.client_id: p for p in matching_app.store.all_profiles()} == first
 
-    def test_the_acceptance_client_wants_isco_2512_within_25_km_of_utrecht_for_24_to_36_hours(self, matching_app: App) -> None:
+    def test_the_acceptance_client_wants_isco_2512_within_25_km_of_utrecht_for_24_to_36_hours(
+        self, matching_app: App
+    ) -> None:
         seed_sample_data(matching_app)
         p = matching_app.store.get_profile("c-demo-001")
         assert [(w.isco_code, w.esco_uri) for w in p.occupations] == [("2512", "")]
@@ -29,9 +31,16 @@ class TestSeed:
 
 class TestErasure:
     def test_erasing_a_client_removes_profile_feedback_and_visits_and_stops_matching(self, matching_app: App) -> None:
-        matching_app.handlers.set_search_profile(SearchProfileInput(
-            client_id="c-1", occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-            home_place_name="Utrecht", max_travel_km=25, hours_min=24, hours_max=36))
+        matching_app.handlers.set_search_profile(
+            SearchProfileInput(
+                client_id="c-1",
+                occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+                home_place_name="Utrecht",
+                max_travel_km=25,
+                hours_min=24,
+                hours_max=36,
+            )
+        )
         matching_app.handlers.vacancy_opened_or_changed(make_vacancy("vac-1", "Utrecht"))
         matching_app.handlers.client_applied("c-1", "vac-1")
         matching_app.store.record_visit("c-1", matching_app.clock())
@@ -43,9 +52,16 @@ class TestErasure:
         assert matching_app.store.find_matching(vacancy, matching_app.clock().date()) == []
 
     def test_erasing_a_client_announces_it_on_the_privacy_topic_without_personal_data(self, matching_app: App) -> None:
-        matching_app.handlers.set_search_profile(SearchProfileInput(
-            client_id="c-2", occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-            home_place_name="Utrecht", max_travel_km=25, hours_min=24, hours_max=36))
+        matching_app.handlers.set_search_profile(
+            SearchProfileInput(
+                client_id="c-2",
+                occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+                home_place_name="Utrecht",
+                max_travel_km=25,
+                hours_min=24,
+                hours_max=36,
+            )
+        )
         MatchingEraser(matching_app.store).erase_client_data("c-2", "verzoek van de klant")
         conn = matching_app.outbox.connect()
         try:

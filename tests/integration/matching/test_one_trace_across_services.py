@@ -59,17 +59,33 @@ def developer_in_utrecht(vacancy_id: str) -> vacancy_pb2.Vacancy:
     occupation = occupations.by_isco_prefix("2512")[0]
     utrecht = places.lookup("Utrecht")
     return vacancy_pb2.Vacancy(
-        vacancy_id=vacancy_id, source="trace-test", external_id=vacancy_id, title="Python-ontwikkelaar", employer="Voorbeeld B.V.",
+        vacancy_id=vacancy_id,
+        source="trace-test",
+        external_id=vacancy_id,
+        title="Python-ontwikkelaar",
+        employer="Voorbeeld B.V.",
         occupation=vacancy_pb2.Occupation(esco_uri=occupation.uri, isco_code=occupation.isco_code),
         required_skills=["Python", "SQL"],
-        location=vacancy_pb2.Location(place_name="Utrecht", latitude=utrecht.latitude, longitude=utrecht.longitude,
-                                      has_coordinates=True, country_code="NL", province_code="09"),
-        workplace_type=vacancy_pb2.WORKPLACE_TYPE_HYBRID, hours_min=32, hours_max=36,
-        contract_type=vacancy_pb2.CONTRACT_TYPE_PERMANENT, languages=["nl"], date_posted="2026-11-24")
+        location=vacancy_pb2.Location(
+            place_name="Utrecht",
+            latitude=utrecht.latitude,
+            longitude=utrecht.longitude,
+            has_coordinates=True,
+            country_code="NL",
+            province_code="09",
+        ),
+        workplace_type=vacancy_pb2.WORKPLACE_TYPE_HYBRID,
+        hours_min=32,
+        hours_max=36,
+        contract_type=vacancy_pb2.CONTRACT_TYPE_PERMANENT,
+        languages=["nl"],
+        date_posted="2026-11-24",
+    )
 
 
 def test_an_import_and_the_matches_it_causes_are_one_trace_across_the_services(
-        spans: InMemorySpanExporter, settings: Settings, tmp_path, token_for) -> None:  # type: ignore[no-untyped-def]
+    spans: InMemorySpanExporter, settings: Settings, tmp_path, token_for
+) -> None:  # type: ignore[no-untyped-def]
     ensure_topics(settings.kafka_bootstrap_servers, list(ALL_TOPICS))
     matching = build_matching(settings.model_copy(update={"data_dir": tmp_path / "matching"}))
     vacancies = build_vacancies(settings.model_copy(update={"data_dir": tmp_path / "vacancies"}))
@@ -91,14 +107,18 @@ def test_an_import_and_the_matches_it_causes_are_one_trace_across_the_services(
         with open_channel(settings, f"127.0.0.1:{port}") as channel:
             reply = vacancy_service_pb2_grpc.VacancyServiceStub(channel).UpsertVacancy(
                 vacancy_service_pb2.UpsertVacancyRequest(vacancy=developer_in_utrecht(f"vac-{uuid.uuid4().hex[:12]}")),
-                metadata=token_for("service", "importer", settings=settings), timeout=30)
+                metadata=token_for("service", "importer", settings=settings),
+                timeout=30,
+            )
         vacancy_id = reply.vacancy.vacancy_id
         assert wait_for(lambda: matching.store.get_vacancy(vacancy_id) is not None)
         assert matching.relay().flush(30)
-        matched = [e for _, e in read_topic_events(settings.kafka_bootstrap_servers, MATCHING)
-                   if e.subject == vacancy_id]
-        published = [e for _, e in read_topic_events(settings.kafka_bootstrap_servers, VACANCIES)
-                     if e.subject == vacancy_id]
+        matched = [
+            e for _, e in read_topic_events(settings.kafka_bootstrap_servers, MATCHING) if e.subject == vacancy_id
+        ]
+        published = [
+            e for _, e in read_topic_events(settings.kafka_bootstrap_servers, VACANCIES) if e.subject == vacancy_id
+        ]
     finally:
         server.stop(None)
         vacancies.close()
@@ -111,8 +131,11 @@ def test_an_import_and_the_matches_it_causes_are_one_trace_across_the_services(
     server_span = [s for s in finished if s.kind is SpanKind.SERVER and s.name.endswith("/UpsertVacancy")]
     assert [s.parent.span_id for s in server_span] == [client[0].context.span_id]
     assert [trace_of(e.traceparent) for e in published] == [trace_id]
-    consumed = [s for s in finished if s.kind is SpanKind.CONSUMER
-                and s.attributes.get("messaging.message.id") == published[0].id]
+    consumed = [
+        s
+        for s in finished
+        if s.kind is SpanKind.CONSUMER and s.attributes.get("messaging.message.id") == published[0].id
+    ]
     assert len(consumed) == 1 and format(consumed[0].context.trace_id, "032x") == trace_id
     assert matched, "the profiles near Utrecht match the vacancy"
     assert {e.type for e in matched} == {"nl.werk.vacancy-matched.v1"}

@@ -27,9 +27,18 @@ TODAY = date(2026, 11, 25)
 
 
 def profile(client_id: str, place: str = "Utrecht", km: int = 25, status: int = 1) -> SearchProfile:
-    return make_search_profile(SearchProfileInput(
-        client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-        home_place_name=place, max_travel_km=km, hours_min=24, hours_max=36, status=status), now=NOW)
+    return make_search_profile(
+        SearchProfileInput(
+            client_id=client_id,
+            occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+            home_place_name=place,
+            max_travel_km=km,
+            hours_min=24,
+            hours_max=36,
+            status=status,
+        ),
+        now=NOW,
+    )
 
 
 @pytest.fixture(params=["memory", "sqlite", "osmem", "elasticsearch"])
@@ -44,8 +53,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ProfileSto
         from services.matching.adapters.elasticsearch_store import ElasticsearchMatchingStore
 
         with search_leg(request.param, [*INDEX_SPECS, engine_outbox.outbox_index_spec("matching")]) as (client, prefix):
-            es_store = ElasticsearchMatchingStore(client, prefix,
-                                                  engine_outbox.EngineOutbox(client, prefix, "matching", outbox.source))
+            es_store = ElasticsearchMatchingStore(
+                client, prefix, engine_outbox.EngineOutbox(client, prefix, "matching", outbox.source)
+            )
             yield es_store
             es_store.close()
         return
@@ -141,8 +151,10 @@ class TestFeedStateStoreContract:
         store.add_feedback("c-1", "vac-1", FeedbackKind.SAVE, NOW)
         store.add_feedback("c-1", "vac-1", FeedbackKind.APPLIED, NOW)
         store.add_feedback("c-1", "vac-2", FeedbackKind.DISMISS, NOW)
-        assert store.feedback_of("c-1") == {"vac-1": {FeedbackKind.SAVE, FeedbackKind.APPLIED},
-                                            "vac-2": {FeedbackKind.DISMISS}}
+        assert store.feedback_of("c-1") == {
+            "vac-1": {FeedbackKind.SAVE, FeedbackKind.APPLIED},
+            "vac-2": {FeedbackKind.DISMISS},
+        }
         assert store.feedback_of("c-2") == {}
 
 

@@ -72,8 +72,13 @@ class FaultyClient:
         engine.client = faulty  # type: ignore[attr-defined]
         return faulty
 
-    def refuse(self, match: ItemMatch, status: int = 429, times: int | None = 1,
-               error_type: str = "es_rejected_execution_exception") -> None:
+    def refuse(
+        self,
+        match: ItemMatch,
+        status: int = 429,
+        times: int | None = 1,
+        error_type: str = "es_rejected_execution_exception",
+    ) -> None:
         self.refusals.append(Refusal(match, status, times, error_type))
 
     def refuse_requests(self, status: int, times: int) -> None:
@@ -96,9 +101,14 @@ class FaultyClient:
             source = lines[1] if len(lines) > 1 else None
             for refusal in self.refusals:
                 if refusal.applies(kind, meta, source):
-                    refused[position] = {kind: {"_index": meta.get("_index", ""), "_id": meta.get("_id", ""),
-                                                "status": refusal.status,
-                                                "error": {"type": refusal.error_type, "reason": "refused by the test"}}}
+                    refused[position] = {
+                        kind: {
+                            "_index": meta.get("_index", ""),
+                            "_id": meta.get("_id", ""),
+                            "status": refusal.status,
+                            "error": {"type": refusal.error_type, "reason": "refused by the test"},
+                        }
+                    }
                     break
         sent = [line for position, lines in enumerate(actions) if position not in refused for line in lines]
         answer = dict(self._real.bulk(body=sent, **kwargs)) if sent else {"took": 0, "errors": False, "items": []}
@@ -111,7 +121,7 @@ def _actions(lines: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     actions, i = [], 0
     while i < len(lines):
         size = 1 if "delete" in lines[i] else 2
-        actions.append(lines[i:i + size])
+        actions.append(lines[i : i + size])
         i += size
     return actions
 
@@ -158,5 +168,15 @@ def engine_of(app: Any) -> SearchEngine:
 
 def search_settings(url: str, data_dir: Path, **more: Any) -> Settings:
     """What a service reads from JOBMATCH_SEARCH_URL=<url> and JOBMATCH_SEARCH_ENGINE=opensearch."""
-    return Settings(**({"data_dir": data_dir, "search_url": url, "search_engine": "opensearch",
-                        "elasticsearch_url": None, "kafka_bootstrap_servers": None} | more))
+    return Settings(
+        **(
+            {
+                "data_dir": data_dir,
+                "search_url": url,
+                "search_engine": "opensearch",
+                "elasticsearch_url": None,
+                "kafka_bootstrap_servers": None,
+            }
+            | more
+        )
+    )

@@ -34,14 +34,21 @@ def quick_retries(faults_engine: object) -> None:
 
 
 def log_request(request_id: str) -> pb.LogActivityRequest:
-    return pb.LogActivityRequest(client_id=CLIENT, request_id=request_id, type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
-                                 date=(NOW.date() - timedelta(days=1)).isoformat(), employer="Zorggroep Rijnstad",
-                                 position="Verzorgende IG", channel=pb.CHANNEL_ONLINE)
+    return pb.LogActivityRequest(
+        client_id=CLIENT,
+        request_id=request_id,
+        type=pb.ACTIVITY_TYPE_VACANCY_APPLICATION,
+        date=(NOW.date() - timedelta(days=1)).isoformat(),
+        employer="Zorggroep Rijnstad",
+        position="Verzorgende IG",
+        channel=pb.CHANNEL_ONLINE,
+    )
 
 
 class TestRpcsWhileTheEngineIsDown:
     def test_a_write_answers_unavailable_in_dutch_and_english_and_nothing_accepted_is_lost(
-            self, cluster: str, tmp_path: Path, token_for) -> None:  # type: ignore[no-untyped-def]
+        self, cluster: str, tmp_path: Path, token_for
+    ) -> None:  # type: ignore[no-untyped-def]
         from services.activities.bootstrap import build_app, create_server
 
         settings = search_settings(cluster, tmp_path)
@@ -54,10 +61,15 @@ class TestRpcsWhileTheEngineIsDown:
         try:
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
                 stub = activities_pb2_grpc.ActivityServiceStub(channel)
-                stub.SetObligationPolicy(pb.SetObligationPolicyRequest(
-                    caseworker_id=CW, client_id=CLIENT, template="uwv-ww",
-                    start_date=(NOW.date() - timedelta(days=14)).isoformat()),
-                    metadata=token_for("caseworker", CW, caseload=[CLIENT]))
+                stub.SetObligationPolicy(
+                    pb.SetObligationPolicyRequest(
+                        caseworker_id=CW,
+                        client_id=CLIENT,
+                        template="uwv-ww",
+                        start_date=(NOW.date() - timedelta(days=14)).isoformat(),
+                    ),
+                    metadata=token_for("caseworker", CW, caseload=[CLIENT]),
+                )
                 first = stub.LogActivity(log_request("r-1"), metadata=me)
 
                 faults.down.set()
@@ -88,10 +100,16 @@ def publish(bootstrap: str, kind: str, vacancy_id: str, title: str = "Kok") -> N
 
     vacancy = vacancy_pb2.Vacancy(vacancy_id=vacancy_id, title=title, employer="Hotel B.V.")
     message = vev.VacancyClosed(vacancy_id=vacancy_id) if kind == "closed" else vev.VacancyPublished(vacancy=vacancy)
-    event = CloudEvent(id=str(uuid.uuid4()), source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
-                       type=f"nl.werk.vacancy-{kind}.v1", subject=f"vacancy/{vacancy_id}", time=datetime.now(UTC),
-                       sequence=1, data=message.SerializeToString(),
-                       dataschema=f"proto:jobmatch.events.v1.{type(message).__name__}")
+    event = CloudEvent(
+        id=str(uuid.uuid4()),
+        source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
+        type=f"nl.werk.vacancy-{kind}.v1",
+        subject=f"vacancy/{vacancy_id}",
+        time=datetime.now(UTC),
+        sequence=1,
+        data=message.SerializeToString(),
+        dataschema=f"proto:jobmatch.events.v1.{type(message).__name__}",
+    )
     headers, value = to_kafka(event)
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     try:
@@ -102,7 +120,8 @@ def publish(bootstrap: str, kind: str, vacancy_id: str, title: str = "Kok") -> N
 
 class TestConsumersWhileTheEngineIsDown:
     def test_vacancy_events_wait_for_the_engine_and_are_all_applied_none_dead_lettered(
-            self, cluster: str, tmp_path: Path, broker: str) -> None:
+        self, cluster: str, tmp_path: Path, broker: str
+    ) -> None:
         from services.activities.bootstrap import build_app
         from services.common.bus.broker import ensure_topics
         from services.common.bus.tail import read_topic_events
@@ -127,8 +146,14 @@ class TestConsumersWhileTheEngineIsDown:
             attempts = RetryPolicy(attempts=2).attempts
             assert wait_for(lambda: faults.requests_while_down >= attempts * (consumer.max_attempts + 3), 60)
             faults.down.clear()
-            assert wait_for(lambda: (app.store.vacancy(opened) is not None and app.store.vacancy(closed) is not None
-                                     and not app.store.vacancy(closed).open), 60)
+            assert wait_for(
+                lambda: (
+                    app.store.vacancy(opened) is not None
+                    and app.store.vacancy(closed) is not None
+                    and not app.store.vacancy(closed).open
+                ),
+                60,
+            )
             assert app.store.vacancy(opened).open and consumer.dead_lettered_count == 0
         finally:
             app.close()

@@ -30,8 +30,15 @@ def leg() -> Iterator[tuple[SearchEngine, str]]:
 
 
 def _event(n: int, topic: str = "jobmatch.test.v1", event_id: str | None = None) -> PendingEvent:
-    return PendingEvent(topic=topic, key=f"thing-{n}", event_type="nl.werk.thing-changed.v1", subject=f"thing/{n}",
-                        data=f"payload {n}".encode(), schema="jobmatch.test.v1.ThingChanged", event_id=event_id)
+    return PendingEvent(
+        topic=topic,
+        key=f"thing-{n}",
+        event_type="nl.werk.thing-changed.v1",
+        subject=f"thing/{n}",
+        data=f"payload {n}".encode(),
+        schema="jobmatch.test.v1.ThingChanged",
+        event_id=event_id,
+    )
 
 
 def _write_thing(engine: SearchEngine, prefix: str, outbox: EngineOutbox, n: int, events: list[PendingEvent]) -> str:
@@ -50,18 +57,27 @@ def test_settled_events_are_pending_once_with_gap_free_sequence(leg: tuple[Searc
     assert "pending_events" not in {k for k, v in engine.get(index=index, id="thing-0")["_source"].items() if v}
     pending = outbox.pending(outbox.connect())
     assert [(e.event.id, e.event.source, e.event.sequence) for e in pending] == [
-        ("e0", SOURCE_A, 1), ("e1", SOURCE_A, 2), ("e2", SOURCE_A, 3)]
+        ("e0", SOURCE_A, 1),
+        ("e1", SOURCE_A, 2),
+        ("e2", SOURCE_A, 3),
+    ]
     assert pending[0].event.data == b"payload 0" and pending[0].key == "thing-0"
 
 
 def test_the_same_event_staged_by_two_replicas_enters_the_outbox_once(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
-    replica_a, replica_b = EngineOutbox(engine, prefix, "test", SOURCE_A), EngineOutbox(engine, prefix, "test", SOURCE_B)
+    replica_a, replica_b = (
+        EngineOutbox(engine, prefix, "test", SOURCE_A),
+        EngineOutbox(engine, prefix, "test", SOURCE_B),
+    )
     assert replica_a.stage([_event(1, event_id="same"), _event(2, event_id="a-only")]) == 2
     assert replica_b.stage([_event(1, event_id="same"), _event(3, event_id="b-only")]) == 1
     pending = replica_a.pending(replica_a.connect())
     assert sorted((e.event.id, e.event.source, e.event.sequence) for e in pending) == [
-        ("a-only", SOURCE_A, 2), ("b-only", SOURCE_B, 1), ("same", SOURCE_A, 1)]
+        ("a-only", SOURCE_A, 2),
+        ("b-only", SOURCE_B, 1),
+        ("same", SOURCE_A, 1),
+    ]
 
 
 def test_a_restarted_replica_numbers_on_after_its_last_stored_event(leg: tuple[SearchEngine, str]) -> None:
@@ -78,8 +94,13 @@ def test_overwriting_a_commit_document_keeps_its_unsettled_events(leg: tuple[Sea
     outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
     index = _write_thing(engine, prefix, outbox, 1, [_event(1, event_id="first")])
     stored = engine.get(index=index, id="thing-1")["_source"]
-    engine.index(index=index, id="thing-1", document=outbox.embed(
-        {"name": "renamed"}, [_event(1, event_id="second"), _event(1, event_id="first")], already=stored))
+    engine.index(
+        index=index,
+        id="thing-1",
+        document=outbox.embed(
+            {"name": "renamed"}, [_event(1, event_id="second"), _event(1, event_id="first")], already=stored
+        ),
+    )
     assert outbox.settle(index, "thing-1") == 2
     assert [e.event.id for e in outbox.pending(outbox.connect())] == ["first", "second"]
 
@@ -104,7 +125,8 @@ def test_bad_events_are_refused_before_anything_is_written(leg: tuple[SearchEngi
 
 
 def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
-        leg: tuple[SearchEngine, str], broker: str) -> None:
+    leg: tuple[SearchEngine, str], broker: str
+) -> None:
     engine, prefix = leg
     topic = f"jobmatch.outbox-test-{uuid.uuid4().hex[:8]}.v1"
     outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
@@ -118,8 +140,9 @@ def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
         assert relay.flush(timeout=20.0)
     finally:
         relay.stop()
-    consumer = kafka_clients.consumer(broker, auto_offset_reset="earliest", enable_auto_commit=False,
-                                      consumer_timeout_ms=3000, group_id=None)
+    consumer = kafka_clients.consumer(
+        broker, auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=3000, group_id=None
+    )
     consumer.subscribe([topic])
     try:
         records = list(consumer)
@@ -137,9 +160,17 @@ def test_the_relay_publishes_staged_events_in_order_and_only_while_it_leads(
 def test_an_event_keeps_the_trace_context_it_was_decided_in(leg: tuple[SearchEngine, str]) -> None:
     engine, prefix = leg
     outbox = EngineOutbox(engine, prefix, "test", SOURCE_A)
-    traced = PendingEvent(topic="jobmatch.test.v1", key="k", event_type="nl.werk.thing-changed.v1", subject="s",
-                          data=b"x", schema="jobmatch.test.v1.ThingChanged", event_id="traced",
-                          traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate="jm=1")
+    traced = PendingEvent(
+        topic="jobmatch.test.v1",
+        key="k",
+        event_type="nl.werk.thing-changed.v1",
+        subject="s",
+        data=b"x",
+        schema="jobmatch.test.v1.ThingChanged",
+        event_id="traced",
+        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        tracestate="jm=1",
+    )
     index = _write_thing(engine, prefix, outbox, 1, [traced])
     outbox.settle(index, "thing-1")
     (entry,) = outbox.pending(outbox.connect())

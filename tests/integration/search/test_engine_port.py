@@ -62,7 +62,7 @@ class TestBulkItemRetries:
         assert engine.count(index=alias) == 9
         policy = RetryPolicy()
         assert len(sleeps) == policy.attempts - 1
-        assert all(0 <= s <= min(policy.max_seconds, policy.base_seconds * 2 ** n) for n, s in enumerate(sleeps))
+        assert all(0 <= s <= min(policy.max_seconds, policy.base_seconds * 2**n) for n, s in enumerate(sleeps))
 
     def test_an_item_refused_for_a_reason_other_than_load_is_not_sent_again(self, leg) -> None:
         engine, alias, faults, sleeps = leg

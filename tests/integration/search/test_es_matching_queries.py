@@ -25,8 +25,17 @@ from matching_strategies import NOW, TODAY, scenarios
 
 
 def vacancy(**fields) -> OpenVacancy:  # type: ignore[no-untyped-def]
-    base = dict(vacancy_id="vac-1", esco_uri="http://data.europa.eu/esco/occupation/x", isco_code="2512",
-                latitude=52.09, longitude=5.12, has_coordinates=True, hours_min=32.0, hours_max=36.5, received_at=NOW)
+    base = dict(
+        vacancy_id="vac-1",
+        esco_uri="http://data.europa.eu/esco/occupation/x",
+        isco_code="2512",
+        latitude=52.09,
+        longitude=5.12,
+        has_coordinates=True,
+        hours_min=32.0,
+        hours_max=36.5,
+        received_at=NOW,
+    )
     return OpenVacancy(**(base | fields))
 
 
@@ -47,7 +56,9 @@ class TestMatchingMappings:
 class TestTravelPolygon:
     @pytest.mark.parametrize("radius", [1, 5, 25, 60, 150, 300])
     @pytest.mark.parametrize("home", [(50.75, 5.69), (52.09, 5.12), (53.45, 6.83)])
-    def test_every_point_of_the_travel_circle_lies_inside_the_polygon(self, radius: int, home: tuple[float, float]) -> None:
+    def test_every_point_of_the_travel_circle_lies_inside_the_polygon(
+        self, radius: int, home: tuple[float, float]
+    ) -> None:
         ring = m.travel_polygon(*home, radius)["coordinates"][0]
         for step in range(720):
             lat, lon = m.destination(*home, step / 2, radius)
@@ -68,31 +79,60 @@ class TestTravelPolygon:
 class TestReverseMatchQuery:
     def test_a_vacancy_is_one_bool_filter_on_status_occupation_place_and_hours(self) -> None:
         query = m.reverse_match_query(compile_vacancy(vacancy()))
-        assert query == {"bool": {"filter": [
-            {"term": {"active": True}},
-            {"terms": {"occupation_keys": ["g3|251", "g4|2512", "u|http://data.europa.eu/esco/occupation/x"]}},
-            {"bool": {"should": [{"geo_shape": {"travel_area": {
-                "shape": {"type": "point", "coordinates": [5.12, 52.09]}, "relation": "intersects"}}}],
-                "minimum_should_match": 1}},
-            {"range": {"hours": {"gte": 32, "lte": 37, "relation": "intersects"}}}]}}
+        assert query == {
+            "bool": {
+                "filter": [
+                    {"term": {"active": True}},
+                    {"terms": {"occupation_keys": ["g3|251", "g4|2512", "u|http://data.europa.eu/esco/occupation/x"]}},
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "geo_shape": {
+                                        "travel_area": {
+                                            "shape": {"type": "point", "coordinates": [5.12, 52.09]},
+                                            "relation": "intersects",
+                                        }
+                                    }
+                                }
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                    {"range": {"hours": {"gte": 32, "lte": 37, "relation": "intersects"}}},
+                ]
+            }
+        }
 
     def test_a_remote_vacancy_also_reaches_profiles_that_accept_remote_work(self) -> None:
         place = m.reverse_match_query(compile_vacancy(vacancy(remote=True)))["bool"]["filter"][2]  # type: ignore[index]
         assert place["bool"]["should"][0] == {"term": {"remote_acceptable": True}}
         only_remote = m.reverse_match_query(compile_vacancy(vacancy(remote=True, has_coordinates=False)))
-        assert only_remote["bool"]["filter"][2] == {"bool": {"should": [{"term": {"remote_acceptable": True}}],  # type: ignore[index]
-                                                             "minimum_should_match": 1}}
+        assert only_remote["bool"]["filter"][2] == {
+            "bool": {
+                "should": [{"term": {"remote_acceptable": True}}],  # type: ignore[index]
+                "minimum_should_match": 1,
+            }
+        }
 
     def test_no_place_or_no_occupation_means_no_query_at_all(self) -> None:
         assert m.reverse_match_query(compile_vacancy(vacancy(has_coordinates=False))) is None
         assert m.reverse_match_query(compile_vacancy(vacancy(esco_uri="", isco_code=""))) is None
 
     def test_contract_and_licence_filter_only_when_the_vacancy_names_them(self) -> None:
-        query = m.reverse_match_query(compile_vacancy(vacancy(contract_type=1, driving_licence_required=True, hours_min=0,
-                                                              hours_max=0)))
+        query = m.reverse_match_query(
+            compile_vacancy(vacancy(contract_type=1, driving_licence_required=True, hours_min=0, hours_max=0))
+        )
         filters = query["bool"]["filter"]  # type: ignore[index]
-        assert filters[3] == {"bool": {"should": [{"bool": {"must_not": [{"exists": {"field": "contract_types"}}]}},
-                                                  {"term": {"contract_types": 1}}], "minimum_should_match": 1}}
+        assert filters[3] == {
+            "bool": {
+                "should": [
+                    {"bool": {"must_not": [{"exists": {"field": "contract_types"}}]}},
+                    {"term": {"contract_types": 1}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
         assert filters[4] == {"term": {"has_driving_licence": True}}
         assert len(filters) == 5  # no hours given: no hours filter
 
@@ -101,19 +141,45 @@ class TestForwardMatchQuery:
     def test_a_profile_asks_for_its_occupations_within_reach_or_remote_with_overlapping_or_unknown_hours(self) -> None:
         from services.matching.domain.model import OccupationWishInput, SearchProfileInput, make_search_profile
 
-        profile = compile_profile(make_search_profile(SearchProfileInput(
-            client_id="c-1", occupations=[OccupationWishInput(isco_code="2512", breadth=1)], home_place_name="Utrecht",
-            max_travel_km=20, hours_min=24, hours_max=36, remote_acceptable=True), now=NOW))
+        profile = compile_profile(
+            make_search_profile(
+                SearchProfileInput(
+                    client_id="c-1",
+                    occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+                    home_place_name="Utrecht",
+                    max_travel_km=20,
+                    hours_min=24,
+                    hours_max=36,
+                    remote_acceptable=True,
+                ),
+                now=NOW,
+            )
+        )
         query = m.forward_match_query(profile)
         assert query["bool"]["filter"][0] == {"terms": {"occupation_keys": ["g4|2512"]}}  # type: ignore[index]
         assert query["bool"]["filter"][1]["bool"]["should"] == [  # type: ignore[index]
             {"term": {"remote": True}},
-            {"geo_distance": {"distance": f"{20 * m.MARGIN_FACTOR + m.MARGIN_KM}km", "distance_type": "arc",
-                              "location": {"lat": profile.latitude, "lon": profile.longitude}}}]
-        assert query["bool"]["filter"][2] == {"bool": {"should": [  # type: ignore[index]
-            {"range": {"hours_high": {"lte": 0}}},
-            {"bool": {"filter": [{"range": {"hours_low": {"lte": 36}}}, {"range": {"hours_high": {"gte": 24}}}]}}],
-            "minimum_should_match": 1}}
+            {
+                "geo_distance": {
+                    "distance": f"{20 * m.MARGIN_FACTOR + m.MARGIN_KM}km",
+                    "distance_type": "arc",
+                    "location": {"lat": profile.latitude, "lon": profile.longitude},
+                }
+            },
+        ]
+        assert query["bool"]["filter"][2] == {
+            "bool": {
+                "should": [  # type: ignore[index]
+                    {"range": {"hours_high": {"lte": 0}}},
+                    {
+                        "bool": {
+                            "filter": [{"range": {"hours_low": {"lte": 36}}}, {"range": {"hours_high": {"gte": 24}}}]
+                        }
+                    },
+                ],
+                "minimum_should_match": 1,
+            }
+        }
 
 
 def _in_polygon(x: float, y: float, ring: list[list[float]]) -> bool:
@@ -146,12 +212,16 @@ class TestQueriesNeverDropAMatch:
     def test_reverse_candidates_hold_every_match_so_rules_on_them_equal_brute_force(self, osmem, scenario) -> None:  # type: ignore[no-untyped-def]
         profiles, vacancies = scenario
         compiled = {p.client_id: compile_profile(p) for p in profiles}
-        es = _filled(osmem, m.SEARCH_PROFILES, [(c, m.profile_document(p, {}, NOW.isoformat())) for c, p in compiled.items()])
+        es = _filled(
+            osmem, m.SEARCH_PROFILES, [(c, m.profile_document(p, {}, NOW.isoformat())) for c, p in compiled.items()]
+        )
         for open_vacancy in vacancies:
             vac = compile_vacancy(open_vacancy)
             expected = brute_force_matches(list(compiled.values()), vac, TODAY)
             query = m.reverse_match_query(vac)
-            hits = [] if query is None else es.search(index="t-search-profiles", query=query, size=10_000)["hits"]["hits"]
+            hits = (
+                [] if query is None else es.search(index="t-search-profiles", query=query, size=10_000)["hits"]["hits"]
+            )
             candidates = [compiled[h["_id"]] for h in hits]
             assert brute_force_matches(candidates, vac, TODAY) == expected
 
@@ -164,6 +234,9 @@ class TestQueriesNeverDropAMatch:
         for profile in map(compile_profile, profiles):
             expected = {i for i, v in compiled.items() if evaluate(profile, v) is not None}
             query = m.forward_match_query(profile)
-            hits = [] if query is None else es.search(index="t-matching-vacancies", query=query, size=10_000)["hits"]["hits"]
+            hits = (
+                []
+                if query is None
+                else es.search(index="t-matching-vacancies", query=query, size=10_000)["hits"]["hits"]
+            )
             assert expected <= {h["_id"] for h in hits}
-

@@ -9,11 +9,32 @@ from search_legs import osmem_cluster
 from services import search_cli
 from services.cli import main
 
-EXPECTED = {"processing-log", "counters", "vacancies", "vacancy-sources", "vacancy-changes", "search-profiles",
-            "matching-vacancies", "matching-erasures", "feedback", "feed-state", "activities", "activity-requests",
-            "policy-versions", "caseload", "period-signals", "activities-vacancy-projection", "activities-legal-holds",
-            "matching-closed-vacancies", "processed-events", "matching-caseload", "activities-erasures",
-            "vacancies-outbox", "matching-outbox", "activities-outbox"}
+EXPECTED = {
+    "processing-log",
+    "counters",
+    "vacancies",
+    "vacancy-sources",
+    "vacancy-changes",
+    "search-profiles",
+    "matching-vacancies",
+    "matching-erasures",
+    "feedback",
+    "feed-state",
+    "activities",
+    "activity-requests",
+    "policy-versions",
+    "caseload",
+    "period-signals",
+    "activities-vacancy-projection",
+    "activities-legal-holds",
+    "matching-closed-vacancies",
+    "processed-events",
+    "matching-caseload",
+    "activities-erasures",
+    "vacancies-outbox",
+    "matching-outbox",
+    "activities-outbox",
+}
 
 
 def index_lines(out: str) -> list[str]:
@@ -55,7 +76,9 @@ class TestMigrateCommand:
 
     def test_indices_lists_alias_and_versioned_index(self, capsys) -> None:  # type: ignore[no-untyped-def]
         assert main(["es", "indices", "--prefix", "demo"]) == 0
-        assert any(line.startswith("demo-vacancies -> demo-vacancies-v") for line in capsys.readouterr().out.splitlines())
+        assert any(
+            line.startswith("demo-vacancies -> demo-vacancies-v") for line in capsys.readouterr().out.splitlines()
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -50,16 +50,33 @@ def activities(tmp_path: Path) -> Iterator[tuple[object, RecordingEngine]]:
 def profile(client_id: str = "c-1"):  # type: ignore[no-untyped-def]
     from services.matching.domain.model import OccupationWishInput, SearchProfileInput, make_search_profile
 
-    return make_search_profile(SearchProfileInput(
-        client_id=client_id, occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
-        home_place_name="Utrecht", max_travel_km=25, hours_min=24, hours_max=36), now=NOW)
+    return make_search_profile(
+        SearchProfileInput(
+            client_id=client_id,
+            occupations=[OccupationWishInput(isco_code="2512", breadth=1)],
+            home_place_name="Utrecht",
+            max_travel_km=25,
+            hours_min=24,
+            hours_max=36,
+        ),
+        now=NOW,
+    )
 
 
 def open_vacancy(vacancy_id: str = "vac-1", hours_max: float = 36.0):  # type: ignore[no-untyped-def]
     from services.matching.domain.model import OpenVacancy
 
-    return OpenVacancy(vacancy_id=vacancy_id, esco_uri="", isco_code="2512", latitude=52.09, longitude=5.12,
-                       has_coordinates=True, hours_min=32.0, hours_max=hours_max, received_at=NOW)
+    return OpenVacancy(
+        vacancy_id=vacancy_id,
+        esco_uri="",
+        isco_code="2512",
+        latitude=52.09,
+        longitude=5.12,
+        has_coordinates=True,
+        hours_min=32.0,
+        hours_max=hours_max,
+        received_at=NOW,
+    )
 
 
 class TestMatchingRefresh:
@@ -104,14 +121,22 @@ class TestMatchingRefresh:
 def activity(activity_id: str = "a-1", request_id: str = "r-1"):  # type: ignore[no-untyped-def]
     from services.activities.domain.model import Activity, ActivityType, Channel
 
-    return Activity(activity_id=activity_id, client_id="c-1", request_id=request_id, type=ActivityType.OPEN_APPLICATION,
-                    date=date(2026, 3, 2), employer="Werkgever B.V.", channel=Channel.LETTER,
-                    logged_at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC))
+    return Activity(
+        activity_id=activity_id,
+        client_id="c-1",
+        request_id=request_id,
+        type=ActivityType.OPEN_APPLICATION,
+        date=date(2026, 3, 2),
+        employer="Werkgever B.V.",
+        channel=Channel.LETTER,
+        logged_at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC),
+    )
 
 
 class TestActivitiesRefresh:
     def test_a_logged_activity_refreshes_once_so_the_clients_list_shows_it_and_its_claim_is_read_by_id(
-            self, activities) -> None:  # type: ignore[no-untyped-def]
+        self, activities
+    ) -> None:  # type: ignore[no-untyped-def]
         store, recorder = activities
         store.add_activity(activity(), [])
         assert recorder.refreshed() == [("index", store._activities, True)]  # the claim: none
@@ -134,8 +159,9 @@ class TestActivitiesRefresh:
         from services.activities.domain.vacancy import VacancySummary
 
         store, recorder = activities
-        store.upsert_vacancy(VacancySummary(vacancy_id="v-1", title="Kok", employer="Hotel B.V.", channel=Channel.ONLINE,
-                                            open=True))
+        store.upsert_vacancy(
+            VacancySummary(vacancy_id="v-1", title="Kok", employer="Hotel B.V.", channel=Channel.ONLINE, open=True)
+        )
         store.close_vacancy("v-1")
         assert store.record_signal("c-1", date(2026, 3, 2), "at_risk", [])
         assert not store.record_signal("c-1", date(2026, 3, 2), "at_risk", [])  # decided by the engine, not a read

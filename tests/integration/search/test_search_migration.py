@@ -20,8 +20,11 @@ from services.common.search.indices import IndexSpec, ReindexWatch, migrate
 
 PREFIX = "jobmatch-test"
 V1 = IndexSpec("things", 1, {"dynamic": "strict", "properties": {"n": {"type": "long"}, "k": {"type": "keyword"}}})
-V2 = IndexSpec("things", 2, {"dynamic": "strict", "properties": {"n": {"type": "long"}, "k": {"type": "keyword"},
-                                                                  "note": {"type": "text"}}})
+V2 = IndexSpec(
+    "things",
+    2,
+    {"dynamic": "strict", "properties": {"n": {"type": "long"}, "k": {"type": "keyword"}, "note": {"type": "text"}}},
+)
 DOCUMENTS = 50_000
 
 
@@ -40,8 +43,9 @@ class CountingAliasMoves:
         return getattr(self._engine, name)
 
 
-def keep_writing(engine: SearchEngine, alias: str, stop: threading.Event, accepted: list[str],
-                 refused: list[str]) -> None:
+def keep_writing(
+    engine: SearchEngine, alias: str, stop: threading.Event, accepted: list[str], refused: list[str]
+) -> None:
     """Write new documents until told to stop; a refused write is tried again, as callers do."""
     n = 0
     while not stop.is_set():
@@ -66,8 +70,14 @@ def test_an_upgrade_during_writes_loses_nothing_and_moves_the_alias_once() -> No
         migrate(engine, [V1], PREFIX)
         alias = V1.alias(PREFIX)
         for start in range(0, DOCUMENTS, 5_000):
-            bulk_write(engine, [line for n in range(start, start + 5_000)
-                                for line in index_op(alias, f"doc-{n}", {"n": n, "k": "seed"})])
+            bulk_write(
+                engine,
+                [
+                    line
+                    for n in range(start, start + 5_000)
+                    for line in index_op(alias, f"doc-{n}", {"n": n, "k": "seed"})
+                ],
+            )
         writer_engine = create_engine(Connection(url=url, kind="opensearch"))
         stop, accepted, refused = threading.Event(), [], []
         writer = threading.Thread(target=keep_writing, args=(writer_engine, alias, stop, accepted, refused))
@@ -88,8 +98,12 @@ def test_an_upgrade_during_writes_loses_nothing_and_moves_the_alias_once() -> No
         assert any(line.startswith(f"reindexed {V1.index(PREFIX)} -> {V2.index(PREFIX)} (") for line in done), done
         engine.refresh(index=alias)
         assert engine.count(index=alias, query={"term": {"k": "seed"}}) == DOCUMENTS
-        live = {hit["_id"] for hit in engine.search(index=alias, query={"term": {"k": "live"}},
-                                                     size=10_000, source=False)["hits"]["hits"]}
+        live = {
+            hit["_id"]
+            for hit in engine.search(index=alias, query={"term": {"k": "live"}}, size=10_000, source=False)["hits"][
+                "hits"
+            ]
+        }
         assert set(accepted) == live  # every accepted write, none invented
         print(f"{len(accepted)} writes accepted during the test, {len(refused)} refused and retried")
         # The old index stays (roll back = swap back) and takes writes again.

@@ -25,12 +25,15 @@ def engine():  # type: ignore[no-untyped-def]
 
 class TestMigration:
     def test_an_upgrade_keeps_the_documents_and_moves_the_alias_and_a_second_run_changes_nothing(
-            self, engine: SearchEngine) -> None:
+        self, engine: SearchEngine
+    ) -> None:
         migrate(engine, [V1], "p")
         engine.index(index="p-things", id="1", document={"a": "x"})
         assert migrate(engine, [V2], "p", ReindexWatch(poll_seconds=0.05)) == [
-            "created p-things-v2", "reindexed p-things-v1 -> p-things-v2 (1 documents)",
-            "alias p-things: p-things-v1 -> p-things-v2"]
+            "created p-things-v2",
+            "reindexed p-things-v1 -> p-things-v2 (1 documents)",
+            "alias p-things: p-things-v1 -> p-things-v2",
+        ]
         assert engine.alias_targets("p-things") == ["p-things-v2"]
         assert engine.get(index="p-things", id="1")["_source"] == {"a": "x"}
         engine.index(index="p-things", id="2", document={"a": "y", "b": 3})  # the new field is known now

@@ -67,20 +67,26 @@ class TestServicesOnTheSearchEngine:
             seed_sample_data(sqlite_app)
             seed_sample_data(search_app)
             seed_sample_data(search_app)  # idempotent there too
-            for criteria in (SearchCriteria(include_facets=True), SearchCriteria(isco_prefixes=("2",)),
-                             SearchCriteria(geo=GeoFilter(latitude=52.09, longitude=5.12, radius_km=30)),
-                             SearchCriteria(text=parse_text_query("medewerker"), hours_min=32)):
+            for criteria in (
+                SearchCriteria(include_facets=True),
+                SearchCriteria(isco_prefixes=("2",)),
+                SearchCriteria(geo=GeoFilter(latitude=52.09, longitude=5.12, radius_km=30)),
+                SearchCriteria(text=parse_text_query("medewerker"), hours_min=32),
+            ):
                 expected = sqlite_app.store.search(criteria, 20, None)
                 found = search_app.store.search(criteria, 20, None)
                 assert found.total_count == expected.total_count > 0
                 assert found.facets == expected.facets
                 if criteria.sort == "date_posted":
                     assert [h.vacancy.content.date_posted for h in found.hits] == [
-                        h.vacancy.content.date_posted for h in expected.hits]
+                        h.vacancy.content.date_posted for h in expected.hits
+                    ]
             assert search_app.store.last_change_sequence() == sqlite_app.store.last_change_sequence()
             assert outbox_event_types(search_app) == outbox_event_types(sqlite_app)
 
-    def test_activities_seeded_on_both_stores_give_the_same_caseload_and_lists(self, cluster: str, tmp_path: Path) -> None:
+    def test_activities_seeded_on_both_stores_give_the_same_caseload_and_lists(
+        self, cluster: str, tmp_path: Path
+    ) -> None:
         from services.activities import bootstrap
         from services.activities.seed import CASEWORKER, seed_sample_data
 
@@ -96,7 +102,9 @@ class TestServicesOnTheSearchEngine:
             assert search_app.store.last_activity_dates(clients) == sqlite_app.store.last_activity_dates(clients)
             assert sorted(outbox_event_types(search_app)) == sorted(outbox_event_types(sqlite_app))
 
-    def test_matching_profiles_seeded_on_both_stores_match_the_same_vacancies(self, cluster: str, tmp_path: Path) -> None:
+    def test_matching_profiles_seeded_on_both_stores_match_the_same_vacancies(
+        self, cluster: str, tmp_path: Path
+    ) -> None:
         import random
 
         from services.common.reference import occupations
@@ -107,13 +115,18 @@ class TestServicesOnTheSearchEngine:
 
         rng = random.Random(7)
         software = occupations.by_isco_prefix("2512")
-        vacancies = [random_vacancy(rng, f"vac-{n}", today=NOW.date(), received_at=NOW,
-                                    occupation=rng.choice(software) if n % 2 else None) for n in range(200)]
+        vacancies = [
+            random_vacancy(
+                rng, f"vac-{n}", today=NOW.date(), received_at=NOW, occupation=rng.choice(software) if n % 2 else None
+            )
+            for n in range(200)
+        ]
         for sqlite_app, search_app in both_apps(bootstrap, cluster, tmp_path):
             seed_sample_data(sqlite_app)
             seed_sample_data(search_app)
             assert [p.client_id for p in search_app.store.all_profiles()] == [
-                p.client_id for p in sqlite_app.store.all_profiles()]
+                p.client_id for p in sqlite_app.store.all_profiles()
+            ]
             matched = 0
             for vacancy in vacancies:
                 expected = sqlite_app.store.find_matching(compile_vacancy(vacancy), NOW.date())
@@ -125,13 +138,18 @@ class TestServicesOnTheSearchEngine:
 def kitchen_batch(*titles: str) -> list[Any]:
     from services.vacancies.domain.model import VacancyContent
 
-    return [VacancyContent(source="werkbank", external_id=str(n), title=title, employer="Hotel B.V.",
-                           date_posted="2026-11-20") for n, title in enumerate(titles, start=1)]
+    return [
+        VacancyContent(
+            source="werkbank", external_id=str(n), title=title, employer="Hotel B.V.", date_posted="2026-11-20"
+        )
+        for n, title in enumerate(titles, start=1)
+    ]
 
 
 class TestBulkItemFailures:
     def test_a_failed_item_is_named_and_the_others_are_stored_with_their_changes_and_events(
-            self, cluster: str, tmp_path: Path) -> None:
+        self, cluster: str, tmp_path: Path
+    ) -> None:
         from services.common.search.bulk import BulkError
         from services.vacancies import bootstrap
         from services.vacancies.domain.search import SearchCriteria
@@ -139,8 +157,12 @@ class TestBulkItemFailures:
         app = bootstrap.build_app(search_settings(cluster, tmp_path), clock=lambda: NOW)
         try:
             faults = FaultyClient.around(engine_of(app))
-            faults.refuse(lambda action, meta, source: bool(source) and source.get("external_id") == "2"
-                          and "title" in source, status=400, times=None, error_type="mapper_parsing_exception")
+            faults.refuse(
+                lambda action, meta, source: bool(source) and source.get("external_id") == "2" and "title" in source,
+                status=400,
+                times=None,
+                error_type="mapper_parsing_exception",
+            )
             with pytest.raises(BulkError) as raised:
                 app.ingest(kitchen_batch("Kok 1", "Kok 2", "Kok 3"))
             assert [f.status for f in raised.value.failures] == [400]
@@ -155,7 +177,8 @@ class TestBulkItemFailures:
 
 class TestOptimisticConcurrency:
     def test_a_withdrawal_between_reading_and_writing_an_update_wins_and_the_update_stays_quiet(
-            self, cluster: str, tmp_path: Path) -> None:
+        self, cluster: str, tmp_path: Path
+    ) -> None:
         from services.vacancies import bootstrap
 
         app = bootstrap.build_app(search_settings(cluster, tmp_path), clock=lambda: NOW)
@@ -175,7 +198,11 @@ class TestOptimisticConcurrency:
             faults.after_mget = withdraw_after_the_second_read
             app.ingest(kitchen_batch("Chef-kok"))
             stored = app.store.get(first.vacancy_id)
-            assert raced and (stored.status, stored.closed_reason, stored.content.title) == ("closed", "vervuld", "Chef-kok")
+            assert raced and (stored.status, stored.closed_reason, stored.content.title) == (
+                "closed",
+                "vervuld",
+                "Chef-kok",
+            )
             assert [c.change_type for c in app.store.changes_after(0, 10)] == ["published", "removed"]
         finally:
             app.close()

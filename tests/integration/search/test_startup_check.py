@@ -66,8 +66,11 @@ def refusing_credentials() -> Iterator[str]:
 
 
 def bilingual(message: str) -> bool:
-    return " / " in message and ("controleer" in message or "zet " in message) and (
-        "check" in message or "set " in message)
+    return (
+        " / " in message
+        and ("controleer" in message or "zet " in message)
+        and ("check" in message or "set " in message)
+    )
 
 
 class TestStartupCheck:
@@ -82,7 +85,8 @@ class TestStartupCheck:
         assert message.count("JOBMATCH_SEARCH_URL") == 2 and bilingual(message)
 
     def test_an_engine_that_never_answers_is_given_up_on_at_the_deadline_not_after_the_retries(
-            self, silent_engine: str) -> None:
+        self, silent_engine: str
+    ) -> None:
         started = time.monotonic()
         with pytest.raises(SearchEngineStartupError, match="JOBMATCH_SEARCH_URL"):
             connect_checked(Connection(url=silent_engine, kind="opensearch"), deadline=2.0)
@@ -95,7 +99,9 @@ class TestStartupCheck:
         assert deadline + 5.0 <= ACCEPTANCE_SECONDS
         assert deadline >= search_client.PROBE_TIMEOUT_SECONDS
 
-    def test_wrong_credentials_are_refused_at_once_naming_the_credential_settings(self, refusing_credentials: str) -> None:
+    def test_wrong_credentials_are_refused_at_once_naming_the_credential_settings(
+        self, refusing_credentials: str
+    ) -> None:
         with pytest.raises(SearchEngineStartupError) as refused:
             connect_checked(Connection(url=refusing_credentials, kind="opensearch", api_key="wrong"), deadline=20.0)
         message = str(refused.value)
@@ -118,21 +124,37 @@ class TestStartupCheck:
 
 def run_vacancies(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("JOBMATCH_", "ELASTICSEARCH_", "KAFKA_"))}
-    return subprocess.run([sys.executable, "-m", "services.vacancies"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=ACCEPTANCE_SECONDS + 30, env=clean | {
-                              "JOBMATCH_DATA_DIR": str(tmp_path), "JOBMATCH_VACANCIES_PORT": "0",
-                              # a production start needs its own secret (issue 18); the test's own
-                              "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],
-                              "JOBMATCH_SEED_SAMPLE_DATA": "false"} | env)
+    return subprocess.run(
+        [sys.executable, "-m", "services.vacancies"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=ACCEPTANCE_SECONDS + 30,
+        env=clean
+        | {
+            "JOBMATCH_DATA_DIR": str(tmp_path),
+            "JOBMATCH_VACANCIES_PORT": "0",
+            # a production start needs its own secret (issue 18); the test's own
+            "JOBMATCH_TOKEN_SECRET": os.environ["JOBMATCH_TOKEN_SECRET"],
+            "JOBMATCH_SEED_SAMPLE_DATA": "false",
+        }
+        | env,
+    )
 
 
 class TestAServiceProcess:
     def test_with_a_dead_search_url_it_exits_non_zero_in_time_printing_the_message_not_a_traceback(
-            self, tmp_path: Path) -> None:
+        self, tmp_path: Path
+    ) -> None:
         started = time.monotonic()
-        done = run_vacancies({"JOBMATCH_SEARCH_URL": f"http://127.0.0.1:{closed_port()}",
-                              "JOBMATCH_SEARCH_ENGINE": "opensearch",
-                              "JOBMATCH_SEARCH_STARTUP_SECONDS": "2"}, tmp_path)
+        done = run_vacancies(
+            {
+                "JOBMATCH_SEARCH_URL": f"http://127.0.0.1:{closed_port()}",
+                "JOBMATCH_SEARCH_ENGINE": "opensearch",
+                "JOBMATCH_SEARCH_STARTUP_SECONDS": "2",
+            },
+            tmp_path,
+        )
         assert time.monotonic() - started < ACCEPTANCE_SECONDS
         assert done.returncode == 2, done.stderr
         assert "niet bereikbaar" in done.stderr and "cannot be reached" in done.stderr

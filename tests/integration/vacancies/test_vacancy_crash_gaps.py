@@ -124,8 +124,10 @@ def observe(engine: SearchEngine, prefix: str, replica: Replica) -> Outcome:
     entries = outbox.pending(outbox.connect(), limit=10_000)
     assert len({e.event.id for e in entries}) == len(entries)
     assert gap_free_per_source(entries), [(e.event.source, e.event.sequence) for e in entries]
-    aliases = {name: spec.alias(prefix) for name, spec in (("vacancies", m.VACANCIES), ("sources", m.VACANCY_SOURCES),
-                                                           ("changes", m.VACANCY_CHANGES))}
+    aliases = {
+        name: spec.alias(prefix)
+        for name, spec in (("vacancies", m.VACANCIES), ("sources", m.VACANCY_SOURCES), ("changes", m.VACANCY_CHANGES))
+    }
     assert still_pending(engine, {"vacancies": aliases["vacancies"]}) == []
     stored = stored_documents(engine, aliases)
     by_position = sorted(stored["vacancies"].values(), key=lambda doc: doc["position"])
@@ -133,8 +135,11 @@ def observe(engine: SearchEngine, prefix: str, replica: Replica) -> Outcome:
     stream = [(c["vacancy_id"], c["change_type"], c["changed_at"]) for c in changes]
     assert len(set(stream)) == len(stream), stream  # each change once in the change stream
     numbered = ("position", "pending_changes")  # reserved numbers: compared by order (above), not by value
-    documents = {"vacancies in storage order": [{k: v for k, v in doc.items() if k not in numbered} for doc in by_position],
-                 "sources": stored["sources"], "change stream": stream}
+    documents = {
+        "vacancies in storage order": [{k: v for k, v in doc.items() if k not in numbered} for doc in by_position],
+        "sources": stored["sources"],
+        "change stream": stream,
+    }
     events = Counter((e.event.type, e.key, e.event.subject, e.event.data) for e in entries)
     return Outcome(0, False, events, documents)
 

@@ -24,11 +24,14 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 @pytest.fixture(params=SEARCH_LEGS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     with search_store(request.param, tmp_path) as es_store:
-        IngestVacancies(es_store, MovableClock(NOW))([
-            vacancy("fiets", title="Koerier op de fiets", description="Bezorgen in de binnenstad."),
-            vacancy("koks", title="Koks gezocht", description="Voor ons restaurant."),
-            vacancy("kok", title="Kok", description="Zelfstandig werkend kok."),
-            vacancy("lasser", title="Lasser", description="Staal en constructie.")])
+        IngestVacancies(es_store, MovableClock(NOW))(
+            [
+                vacancy("fiets", title="Koerier op de fiets", description="Bezorgen in de binnenstad."),
+                vacancy("koks", title="Koks gezocht", description="Voor ons restaurant."),
+                vacancy("kok", title="Kok", description="Zelfstandig werkend kok."),
+                vacancy("lasser", title="Lasser", description="Staal en constructie."),
+            ]
+        )
         yield es_store
 
 

@@ -41,11 +41,14 @@ class TestVacancyEventsOnTheBus:
         ids = {r.vacancy_id for r in first}
         found = events_for(settings.kafka_bootstrap_servers, ids)
         assert sorted((key, event.type) for key, event in found) == sorted(
-            (vacancy_id, "nl.werk.vacancy-published.v1") for vacancy_id in {first[0].vacancy_id, first[1].vacancy_id})
+            (vacancy_id, "nl.werk.vacancy-published.v1") for vacancy_id in {first[0].vacancy_id, first[1].vacancy_id}
+        )
         published = events_pb.VacancyPublished.FromString(found[0][1].data)
         assert published.vacancy.vacancy_id == found[0][0] and published.vacancy.title == "Medewerker"
 
-    def test_the_expiry_sweep_closes_a_vacancy_whose_date_passed_and_a_closed_event_appears(self, online_app, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    def test_the_expiry_sweep_closes_a_vacancy_whose_date_passed_and_a_closed_event_appears(
+        self, online_app, settings, clock
+    ) -> None:  # type: ignore[no-untyped-def]
         (result,) = online_app.ingest([vacancy("ends", valid_through="2026-11-30")])
         clock.advance(days=6)  # 1 December in the Netherlands
         online_app.start_background(expiry_interval=0.1)

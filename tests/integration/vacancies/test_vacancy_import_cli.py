@@ -11,8 +11,12 @@ from vacancies_support import FIXTURES
 
 from services.vacancies.entrypoints.cli import register
 
-ALL_FILES = [FIXTURES / "werkbank_graph.jsonld", FIXTURES / "malformed.json", FIXTURES / "jobboard_array.json",
-             FIXTURES / "feed.ndjson"]
+ALL_FILES = [
+    FIXTURES / "werkbank_graph.jsonld",
+    FIXTURES / "malformed.json",
+    FIXTURES / "jobboard_array.json",
+    FIXTURES / "feed.ndjson",
+]
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], port: int, *argv: str) -> tuple[int, str]:
@@ -32,10 +36,21 @@ class TestImport:
     def test_the_summary_counts_every_record_and_names_each_problem(self, served, capsys) -> None:  # type: ignore[no-untyped-def]
         summary = import_json(capsys, served[1], *ALL_FILES)
         assert {k: summary[k] for k in ("accepted", "updated", "unchanged", "duplicate", "rejected")} == {
-            "accepted": 5, "updated": 0, "unchanged": 0, "duplicate": 1, "rejected": 6}
+            "accepted": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "duplicate": 1,
+            "rejected": 6,
+        }
         problems = {(Path(e["file"]).name, e["record"]): e["reason"] for e in summary["errors"]}
-        assert set(problems) == {("werkbank_graph.jsonld", 4), ("werkbank_graph.jsonld", 5), ("werkbank_graph.jsonld", 6),
-                                 ("malformed.json", 0), ("jobboard_array.json", 2), ("feed.ndjson", 2)}
+        assert set(problems) == {
+            ("werkbank_graph.jsonld", 4),
+            ("werkbank_graph.jsonld", 5),
+            ("werkbank_graph.jsonld", 6),
+            ("malformed.json", 0),
+            ("jobboard_array.json", 2),
+            ("feed.ndjson", 2),
+        }
         assert "geen JobPosting" in problems[("werkbank_graph.jsonld", 4)]
         assert problems[("werkbank_graph.jsonld", 5)].startswith("title:")
         assert "Geen geldige JSON" in problems[("malformed.json", 0)]
@@ -69,9 +84,13 @@ class TestImport:
         assert "<" not in stored.content.description and "alert" not in stored.content.description
         assert "- API's bouwen\n- Code reviews & testen" in stored.content.description
 
-    def test_an_address_without_geo_is_placed_from_the_dutch_places_and_a_foreign_one_is_not(self, served, app, capsys) -> None:  # type: ignore[no-untyped-def]
+    def test_an_address_without_geo_is_placed_from_the_dutch_places_and_a_foreign_one_is_not(
+        self, served, app, capsys
+    ) -> None:  # type: ignore[no-untyped-def]
         import_json(capsys, served[1], FIXTURES / "werkbank_graph.jsonld")
-        by_place = {v.content.location.place_name: v.content.location for _, v in app.store.open_vacancies_after(0, 100)}
+        by_place = {
+            v.content.location.place_name: v.content.location for _, v in app.store.open_vacancies_after(0, 100)
+        }
         assert by_place["Amersfoort"].has_coordinates and by_place["Amersfoort"].province_code == "09"
         assert not by_place["Antwerpen"].has_coordinates
 
@@ -84,8 +103,9 @@ class TestImport:
 class TestSearchCommand:
     def test_search_near_a_place_prints_the_hits_as_json(self, served, capsys) -> None:  # type: ignore[no-untyped-def]
         import_json(capsys, served[1], FIXTURES / "werkbank_graph.jsonld")
-        code, out = run_cli(capsys, served[1], "vacancies", "search", "--near", "Utrecht", "--radius", "25",
-                            "--isco", "25", "--json")
+        code, out = run_cli(
+            capsys, served[1], "vacancies", "search", "--near", "Utrecht", "--radius", "25", "--isco", "25", "--json"
+        )
         result = json.loads(out)
         assert code == 0
         assert [h["title"] for h in result["hits"]] == ["Softwareontwikkelaar Python (m/v/x)"]
@@ -109,27 +129,37 @@ class TestReadingFiles:
         from services.vacancies.entrypoints.feed_reader import read_file
 
         path = tmp_path / "mixed.json"
-        path.write_bytes(b'[{"@type": "JobPosting", "title": "Caf\xe9 medewerker", "url": "https://x.example/1",'
-                         b' "hiringOrganization": "Caf\xc3\xa9 Zwolle", "jobLocation": "Zwolle"},'
-                         b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2",'
-                         b' "hiringOrganization": "Restaurant Zwolle", "jobLocation": "Zwolle"}]')
+        path.write_bytes(
+            b'[{"@type": "JobPosting", "title": "Caf\xe9 medewerker", "url": "https://x.example/1",'
+            b' "hiringOrganization": "Caf\xc3\xa9 Zwolle", "jobLocation": "Zwolle"},'
+            b' {"@type": "JobPosting", "title": "Kok", "url": "https://x.example/2",'
+            b' "hiringOrganization": "Restaurant Zwolle", "jobLocation": "Zwolle"}]'
+        )
         records = list(read_file(path))
-        assert [(r.record, r.problems) for r in records] == [(1, ("title: Deze tekst is geen geldige UTF-8.",)), (2, ())]
+        assert [(r.record, r.problems) for r in records] == [
+            (1, ("title: Deze tekst is geen geldige UTF-8.",)),
+            (2, ()),
+        ]
         assert records[0].problems[0].en == "title: This text is not valid UTF-8."
 
     def test_one_object_per_line_in_a_json_file_is_read_as_ndjson(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from services.vacancies.entrypoints.feed_reader import read_file
 
         path = tmp_path / "lines.json"
-        path.write_text('{"@type": "JobPosting", "title": "A", "url": "https://x.example/a", "description": "a",'
-                        ' "jobLocationType": "TELECOMMUTE"}\n'
-                        '{"@type": "JobPosting", "title": "B", "url": "https://x.example/b", "description": "b",'
-                        ' "jobLocationType": "TELECOMMUTE"}\n', encoding="utf-8")
+        path.write_text(
+            '{"@type": "JobPosting", "title": "A", "url": "https://x.example/a", "description": "a",'
+            ' "jobLocationType": "TELECOMMUTE"}\n'
+            '{"@type": "JobPosting", "title": "B", "url": "https://x.example/b", "description": "b",'
+            ' "jobLocationType": "TELECOMMUTE"}\n',
+            encoding="utf-8",
+        )
         assert [r.vacancy.title for r in read_file(path) if r.vacancy] == ["A", "B"]
 
     def test_a_missing_file_is_reported_and_the_next_file_is_still_read(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         from services.vacancies.entrypoints.feed_reader import read_files
 
         records = list(read_files([tmp_path / "missing.json", FIXTURES / "feed.ndjson"]))
-        assert records[0].error.startswith("Bestand niet te lezen") and records[0].error.en.startswith("cannot read file")
+        assert records[0].error.startswith("Bestand niet te lezen") and records[0].error.en.startswith(
+            "cannot read file"
+        )
         assert [r.vacancy.external_id for r in records[1:] if r.vacancy] == ["F-1", "F-3"]

@@ -54,25 +54,31 @@ def test_ingest_close_and_expiry_write_without_waiting_for_a_refresh(recorded) -
 
 # read -> (what it answers, what it must answer) after WB-1 was stored and JB-0 linked to it.
 READS: dict[str, tuple[Callable[[Any, str], object], Callable[[str], object]]] = {
-    "search": (lambda store, vid: [h.vacancy.vacancy_id for h in store.search(SearchCriteria(), 10, None).hits],
-               lambda vid: [vid]),
+    "search": (
+        lambda store, vid: [h.vacancy.vacancy_id for h in store.search(SearchCriteria(), 10, None).hits],
+        lambda vid: [vid],
+    ),
     "change stream": (lambda store, vid: [c.vacancy_id for c in store.changes_after(0, 10)], lambda vid: [vid]),
-    "snapshot of open vacancies": (lambda store, vid: [v.vacancy_id for _, v in store.open_vacancies_after(0, 10)],
-                                   lambda vid: [vid]),
+    "snapshot of open vacancies": (
+        lambda store, vid: [v.vacancy_id for _, v in store.open_vacancies_after(0, 10)],
+        lambda vid: [vid],
+    ),
     "last change sequence": (lambda store, vid: store.last_change_sequence(), lambda vid: 1),
     "vacancy by id with its linked sources": (
         lambda store, vid: [(s.source, s.external_id) for s in store.get(vid).linked_sources],
-        lambda vid: [("jobboard", "JB-0")]),
+        lambda vid: [("jobboard", "JB-0")],
+    ),
     "duplicate look-up of the next batch": (
-        lambda store, vid: [r.duplicate_of for r in ingest(store, vacancy("JB-1", source="jobboard",
-                                                                          employer="Werkgever WB-1"))],
-        lambda vid: [vid]),
+        lambda store, vid: [
+            r.duplicate_of for r in ingest(store, vacancy("JB-1", source="jobboard", employer="Werkgever WB-1"))
+        ],
+        lambda vid: [vid],
+    ),
 }
 
 
 @pytest.mark.parametrize("read", list(READS))
-def test_a_read_that_needs_earlier_writes_refreshes_once_first_and_not_again_without_new_writes(
-        recorded, read) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_that_needs_earlier_writes_refreshes_once_first_and_not_again_without_new_writes(recorded, read) -> None:  # type: ignore[no-untyped-def]
     store, engine = recorded
     answer_of, expected = READS[read]
     (own,) = ingest(store, vacancy("WB-1", employer="Werkgever WB-1"))

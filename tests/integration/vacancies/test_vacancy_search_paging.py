@@ -39,8 +39,12 @@ def ingest(store, *contents) -> None:  # type: ignore[no-untyped-def]
 
 def job(n: int, *, posted: str = "", title: str = "") -> object:
     """Vacancy `doc-n`: dates spread over November, titles giving several distinct scores for "kok"."""
-    return vacancy(f"doc-{n}", title=title or ("Kok", "Kok en kok", "Kok, kok en kok")[n % 3],
-                   date_posted=posted or f"2026-11-{1 + n % 20:02d}", valid_through="2026-12-31")
+    return vacancy(
+        f"doc-{n}",
+        title=title or ("Kok", "Kok en kok", "Kok, kok en kok")[n % 3],
+        date_posted=posted or f"2026-11-{1 + n % 20:02d}",
+        valid_through="2026-12-31",
+    )
 
 
 def writes_between_pages(page: int, seen: set[str]) -> list[object]:
@@ -50,8 +54,12 @@ def writes_between_pages(page: int, seen: set[str]) -> list[object]:
     read = sorted(int(i.removeprefix("doc-")) for i in seen if i.startswith("doc-"))
     changes = [job(n, posted=NEWEST, title="Kok, kok, kok en kok") for n in unseen[page::7][:3]]
     changes += [job(n, posted=OLDEST, title="Kok in de keuken") for n in read[page::5][:2]]
-    changes += [vacancy(f"new-{page}-{k}", title="Kok, kok en kok", date_posted=(NEWEST, OLDEST)[k % 2],
-                        valid_through="2026-12-31") for k in range(WRITES_PER_PAGE - len(changes))]
+    changes += [
+        vacancy(
+            f"new-{page}-{k}", title="Kok, kok en kok", date_posted=(NEWEST, OLDEST)[k % 2], valid_through="2026-12-31"
+        )
+        for k in range(WRITES_PER_PAGE - len(changes))
+    ]
     return changes
 
 
@@ -74,7 +82,8 @@ def read_all_pages_while_writing(store, criteria: SearchCriteria) -> tuple[list[
 
 @pytest.mark.parametrize("sort", ["date_posted", "relevance"])
 def test_pages_read_while_200_writes_happen_show_every_vacancy_that_existed_throughout_exactly_once(
-        store, sort, request) -> None:  # type: ignore[no-untyped-def]
+    store, sort, request
+) -> None:  # type: ignore[no-untyped-def]
     if sort == "relevance":
         osmem_lacks(request, OSMEM_SCORE_TIE_BREAK)
     for start in range(0, DOCUMENTS, 250):

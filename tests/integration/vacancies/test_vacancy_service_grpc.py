@@ -41,11 +41,17 @@ def status_name(value: int) -> str:
 
 class TestIngestStream:
     def test_each_batch_gets_one_result_per_item_in_order(self, stub, service) -> None:  # type: ignore[no-untyped-def]
-        responses = ingest(stub, service, [town_vacancy("1", "Utrecht"), town_vacancy("2", "Zeist")],
-                           [town_vacancy("1", "Utrecht"), town_vacancy("3", "Houten")])
+        responses = ingest(
+            stub,
+            service,
+            [town_vacancy("1", "Utrecht"), town_vacancy("2", "Zeist")],
+            [town_vacancy("1", "Utrecht"), town_vacancy("3", "Houten")],
+        )
         assert [r.batch_id for r in responses] == ["b0", "b1"]
         assert [[status_name(x.status) for x in r.results] for r in responses] == [
-            ["accepted", "accepted"], ["unchanged", "accepted"]]
+            ["accepted", "accepted"],
+            ["unchanged", "accepted"],
+        ]
         assert responses[1].results[0].vacancy_id == responses[0].results[0].vacancy_id
 
     def test_bad_items_get_precise_violations_store_nothing_and_the_batch_goes_on(self, stub, service) -> None:  # type: ignore[no-untyped-def]
@@ -53,10 +59,15 @@ class TestIngestStream:
             "empty-title": (town_vacancy("e1", "Utrecht", title=" "), "vacancies[0].title"),
             "unknown-contract": (town_vacancy("e2", "Utrecht"), "vacancies[1].contract_type"),
             "latitude": (town_vacancy("e3", "Utrecht"), "vacancies[2].location.latitude"),
-            "closing-before-posting": (town_vacancy("e4", "Utrecht", date_posted="2026-11-20", valid_through="2026-11-01"),
-                                       "vacancies[3].valid_through"),
+            "closing-before-posting": (
+                town_vacancy("e4", "Utrecht", date_posted="2026-11-20", valid_through="2026-11-01"),
+                "vacancies[3].valid_through",
+            ),
             "salary": (town_vacancy("e5", "Utrecht", salary_min=5000, salary_max=3000), "vacancies[4].salary_min"),
-            "long-description": (town_vacancy("e6", "Utrecht", description="x" * (65 * 1024)), "vacancies[5].description"),
+            "long-description": (
+                town_vacancy("e6", "Utrecht", description="x" * (65 * 1024)),
+                "vacancies[5].description",
+            ),
             "control-characters": (town_vacancy("e7", "Utrecht", title="Kok\x07"), "vacancies[6].title"),
         }
         items = [item for item, _ in bad.values()]
@@ -121,7 +132,8 @@ class TestUpsertGetWithdraw:
     def test_a_withdrawn_vacancy_is_closed_and_no_longer_searchable(self, stub, service) -> None:  # type: ignore[no-untyped-def]
         created = stub.UpsertVacancy(svc.UpsertVacancyRequest(vacancy=proto(vacancy("1"))), metadata=service)
         withdrawn = stub.WithdrawVacancy(
-            svc.WithdrawVacancyRequest(vacancy_id=created.vacancy.vacancy_id, reason="vervuld"), metadata=service)
+            svc.WithdrawVacancyRequest(vacancy_id=created.vacancy.vacancy_id, reason="vervuld"), metadata=service
+        )
         assert (withdrawn.vacancy.status, withdrawn.vacancy.closed_reason) == (pb.VACANCY_STATUS_CLOSED, "vervuld")
         assert stub.SearchVacancies(svc.SearchVacanciesRequest(), metadata=service).total_count == 0
 
@@ -134,8 +146,9 @@ class TestSearchOverGrpc:
         return names
 
     def test_a_dutch_place_name_and_radius_select_exactly_the_towns_inside(self, stub, towns, token_for) -> None:  # type: ignore[no-untyped-def]
-        response = stub.SearchVacancies(svc.SearchVacanciesRequest(near_place="utrecht", radius_km=10),
-                                        metadata=token_for("client", "c-1"))
+        response = stub.SearchVacancies(
+            svc.SearchVacanciesRequest(near_place="utrecht", radius_km=10), metadata=token_for("client", "c-1")
+        )
         assert {h.vacancy.external_id for h in response.hits} == {"Utrecht", "De Bilt", "Bunnik", "Zeist"}
         assert all(h.HasField("distance_km") and h.distance_km <= 10 for h in response.hits)
 
@@ -157,8 +170,10 @@ class TestSearchOverGrpc:
 
     def test_a_page_token_of_another_query_or_tampered_is_invalid_argument(self, stub, towns, service) -> None:  # type: ignore[no-untyped-def]
         token = stub.SearchVacancies(svc.SearchVacanciesRequest(page_size=2), metadata=service).next_page_token
-        for request in (svc.SearchVacanciesRequest(page_size=2, page_token=token, query="utrecht"),
-                        svc.SearchVacanciesRequest(page_size=2, page_token=token[:-2] + "xx")):
+        for request in (
+            svc.SearchVacanciesRequest(page_size=2, page_token=token, query="utrecht"),
+            svc.SearchVacanciesRequest(page_size=2, page_token=token[:-2] + "xx"),
+        ):
             with pytest.raises(grpc.RpcError) as error:
                 stub.SearchVacancies(request, metadata=service)
             assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -174,7 +189,9 @@ class TestSearchOverGrpc:
 
 class TestChangeStreamOverGrpc:
     def test_paging_from_a_cursor_returns_every_change_once_in_order(self, stub, service, app, clock) -> None:  # type: ignore[no-untyped-def]
-        (_first,) = ingest(stub, service, [town_vacancy(str(n), "Utrecht", valid_through="2026-11-30") for n in range(5)])
+        (_first,) = ingest(
+            stub, service, [town_vacancy(str(n), "Utrecht", valid_through="2026-11-30") for n in range(5)]
+        )
         ingest(stub, service, [town_vacancy("0", "Utrecht", title="Ander werk", valid_through="2026-11-30")])
         start = stub.ListVacancyChanges(svc.ListVacancyChangesRequest(page_size=2), metadata=service)
         cursor = start.cursor
@@ -182,22 +199,26 @@ class TestChangeStreamOverGrpc:
         app.expire()
         seen = [(c.type, c.vacancy.external_id) for c in start.changes]
         while True:
-            page = stub.ListVacancyChanges(svc.ListVacancyChangesRequest(since_cursor=cursor, page_size=2),
-                                           metadata=service)
+            page = stub.ListVacancyChanges(
+                svc.ListVacancyChangesRequest(since_cursor=cursor, page_size=2), metadata=service
+            )
             seen += [(c.type, c.vacancy.external_id) for c in page.changes]
             if not page.changes:
                 break
             cursor = page.cursor
         published, updated, removed = svc.CHANGE_TYPE_PUBLISHED, svc.CHANGE_TYPE_UPDATED, svc.CHANGE_TYPE_REMOVED
-        assert seen == [(published, str(n)) for n in range(5)] + [(updated, "0")] + [(removed, str(n)) for n in range(5)]
+        assert seen == [(published, str(n)) for n in range(5)] + [(updated, "0")] + [
+            (removed, str(n)) for n in range(5)
+        ]
 
     def test_a_snapshot_lists_every_open_vacancy_and_a_cursor_to_follow_from(self, stub, service) -> None:  # type: ignore[no-untyped-def]
         (response,) = ingest(stub, service, [town_vacancy(str(n), "Utrecht") for n in range(5)])
         stub.WithdrawVacancy(svc.WithdrawVacancyRequest(vacancy_id=response.results[0].vacancy_id), metadata=service)
         seen, token, cursor = [], "", ""
         while True:
-            page = stub.ListVacancyChanges(svc.ListVacancyChangesRequest(snapshot=True, page_size=3, page_token=token),
-                                           metadata=service)
+            page = stub.ListVacancyChanges(
+                svc.ListVacancyChangesRequest(snapshot=True, page_size=3, page_token=token), metadata=service
+            )
             seen += [c.vacancy.external_id for c in page.changes]
             cursor, token = page.cursor, page.next_page_token
             if not token:

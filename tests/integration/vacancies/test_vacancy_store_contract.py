@@ -81,8 +81,12 @@ class TestStoringAndDeduplicating:
 
     def test_the_same_vacancy_from_two_sources_is_stored_once_and_linked(self, store) -> None:  # type: ignore[no-untyped-def]
         (own,) = ingest(store, software_job("WB-1", employer="ICT-bedrijf Utrecht"))
-        (other,) = ingest(store, software_job("JB-77", source="jobboard", title="Softwareontwikkelaar (m/v/x)",
-                                              employer="ICT-bedrijf Utrecht"))
+        (other,) = ingest(
+            store,
+            software_job(
+                "JB-77", source="jobboard", title="Softwareontwikkelaar (m/v/x)", employer="ICT-bedrijf Utrecht"
+            ),
+        )
         assert (other.status, other.duplicate_of) == ("duplicate", own.vacancy_id)
         stored = store.get(own.vacancy_id)
         assert [(s.source, s.external_id) for s in stored.linked_sources] == [("jobboard", "JB-77")]
@@ -116,8 +120,12 @@ class TestClosing:
         assert [c.change_type for c in store.changes_after(0, 10)] == ["published", "removed"]
 
     def test_expiry_closes_exactly_the_vacancies_whose_last_day_has_passed(self, store) -> None:  # type: ignore[no-untyped-def]
-        ingest(store, vacancy("ends-30", valid_through="2026-11-30"), vacancy("ends-1dec", valid_through="2026-12-01"),
-               vacancy("no-end", valid_through=""))
+        ingest(
+            store,
+            vacancy("ends-30", valid_through="2026-11-30"),
+            vacancy("ends-1dec", valid_through="2026-12-01"),
+            vacancy("no-end", valid_through=""),
+        )
         assert store.expire("2026-11-30", NOW) == []
         expired = store.expire("2026-12-01", NOW)
         assert [store.get(i).content.external_id for i in expired] == ["ends-30"]
@@ -152,27 +160,57 @@ class TestClosing:
 class TestSearch:
     @pytest.fixture
     def around_utrecht(self, store):  # type: ignore[no-untyped-def]
-        towns = ["Utrecht", "De Bilt", "Bunnik", "Nieuwegein", "Zeist", "Houten", "Maarssen", "IJsselstein",
-                 "Hilversum", "Amersfoort", "Amsterdam"]
+        towns = [
+            "Utrecht",
+            "De Bilt",
+            "Bunnik",
+            "Nieuwegein",
+            "Zeist",
+            "Houten",
+            "Maarssen",
+            "IJsselstein",
+            "Hilversum",
+            "Amersfoort",
+            "Amsterdam",
+        ]
         ingest(store, *[vacancy(town, place=town) for town in towns])
         return store
 
     def test_a_10_km_radius_around_utrecht_holds_exactly_the_towns_within_10_km(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
-        page = search(around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=10))
-        assert ids_of(page) == {"Utrecht", "De Bilt", "Bunnik", "Nieuwegein", "Zeist", "Houten", "Maarssen", "IJsselstein"}
+        page = search(
+            around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=10)
+        )
+        assert ids_of(page) == {
+            "Utrecht",
+            "De Bilt",
+            "Bunnik",
+            "Nieuwegein",
+            "Zeist",
+            "Houten",
+            "Maarssen",
+            "IJsselstein",
+        }
 
     def test_a_point_in_the_corner_of_the_bounding_box_but_outside_the_circle_is_left_out(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
         # Maarssen lies 5.4 km north and 5.5 km west of Utrecht: inside a 7.5 km box, 7.69 km away.
-        page = search(around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=7.5))
+        page = search(
+            around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=7.5)
+        )
         assert ids_of(page) == {"Utrecht", "De Bilt", "Bunnik", "Nieuwegein"}
 
     def test_hits_carry_their_distance(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
-        page = search(around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=5))
-        assert {h.vacancy.content.external_id: h.distance_km for h in page.hits} == {"Utrecht": 0.0, "De Bilt": pytest.approx(4.52, abs=0.005)}
+        page = search(
+            around_utrecht, geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=5)
+        )
+        assert {h.vacancy.content.external_id: h.distance_km for h in page.hits} == {
+            "Utrecht": 0.0,
+            "De Bilt": pytest.approx(4.52, abs=0.005),
+        }
 
     def test_near_a_place_sorted_by_distance_the_nearest_comes_first_on_every_page(self, around_utrecht) -> None:  # type: ignore[no-untyped-def]
-        criteria = SearchCriteria(sort="distance", geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude,
-                                                                 radius_km=50))
+        criteria = SearchCriteria(
+            sort="distance", geo=GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=50)
+        )
         seen, after = [], None
         while len(seen) <= 20:
             page = around_utrecht.search(criteria, 3, after)
@@ -187,26 +225,38 @@ class TestSearch:
         assert ids_of(search(around_utrecht, province_codes=("07",))) == {"Hilversum", "Amsterdam"}
 
     def test_the_hour_window_returns_exactly_the_overlapping_vacancies(self, store) -> None:  # type: ignore[no-untyped-def]
-        ingest(store, vacancy("16-24", hours_min=16, hours_max=24), vacancy("24-32", hours_min=24, hours_max=32),
-               vacancy("32-40", hours_min=32, hours_max=40), vacancy("38-40", hours_min=38, hours_max=40),
-               vacancy("unknown"))
+        ingest(
+            store,
+            vacancy("16-24", hours_min=16, hours_max=24),
+            vacancy("24-32", hours_min=24, hours_max=32),
+            vacancy("32-40", hours_min=32, hours_max=40),
+            vacancy("38-40", hours_min=38, hours_max=40),
+            vacancy("unknown"),
+        )
         assert ids_of(search(store, hours_min=30, hours_max=36)) == {"24-32", "32-40"}
         assert ids_of(search(store, hours_min=38)) == {"32-40", "38-40"}
 
     def test_an_isco_prefix_matches_exactly_the_occupations_below_it(self, store) -> None:  # type: ignore[no-untyped-def]
         from services.vacancies.domain.model import Occupation
 
-        ingest(store, vacancy("dev", occupation=Occupation(isco_code="2512")),
-               vacancy("analyst", occupation=Occupation(isco_code="2511")),
-               vacancy("nurse", occupation=Occupation(isco_code="2221")), vacancy("none"))
+        ingest(
+            store,
+            vacancy("dev", occupation=Occupation(isco_code="2512")),
+            vacancy("analyst", occupation=Occupation(isco_code="2511")),
+            vacancy("nurse", occupation=Occupation(isco_code="2221")),
+            vacancy("none"),
+        )
         assert ids_of(search(store, isco_prefixes=("25",))) == {"dev", "analyst"}
         assert ids_of(search(store, isco_prefixes=("2512",))) == {"dev"}
         assert ids_of(search(store, isco_prefixes=("2",))) == {"dev", "analyst", "nurse"}
 
     def test_text_search_supports_phrases_and_exclusions(self, store) -> None:  # type: ignore[no-untyped-def]
-        ingest(store, vacancy("a", title="Agile coach", description="Begeleid teams."),
-               vacancy("b", title="Coach", description="Agile werken en nachtdiensten."),
-               vacancy("c", title="Verpleegkundige", description="Ook nachtdiensten."))
+        ingest(
+            store,
+            vacancy("a", title="Agile coach", description="Begeleid teams."),
+            vacancy("b", title="Coach", description="Agile werken en nachtdiensten."),
+            vacancy("c", title="Verpleegkundige", description="Ook nachtdiensten."),
+        )
         assert ids_of(search(store, text=parse_text_query('"agile coach"'))) == {"a"}
         assert ids_of(search(store, text=parse_text_query("agile coach"))) == {"a", "b"}
         assert ids_of(search(store, text=parse_text_query("-nachtdiensten"))) == {"a"}
@@ -221,21 +271,30 @@ class TestSearch:
         assert ids_of(search(store, text=parse_text_query("magazijnmedewerker"))) == {"abroad"}
 
     def test_relevance_puts_title_matches_first(self, store) -> None:  # type: ignore[no-untyped-def]
-        ingest(store, vacancy("in-text", title="Medewerker", description="Ervaring als lasser is fijn."),
-               vacancy("in-title", title="Lasser", description="Wij zoeken iemand."))
+        ingest(
+            store,
+            vacancy("in-text", title="Medewerker", description="Ervaring als lasser is fijn."),
+            vacancy("in-title", title="Lasser", description="Wij zoeken iemand."),
+        )
         page = store.search(SearchCriteria(text=parse_text_query("lasser"), sort="relevance"), 10, None)
         assert [h.vacancy.content.external_id for h in page.hits] == ["in-title", "in-text"]
 
     def test_facets_count_every_match_per_group(self, store) -> None:  # type: ignore[no-untyped-def]
         from services.vacancies.domain.model import Occupation
 
-        ingest(store, vacancy("1", place="Utrecht", contract_type="permanent", occupation=Occupation(isco_code="2512")),
-               vacancy("2", place="Amsterdam", contract_type="permanent", occupation=Occupation(isco_code="2221")),
-               vacancy("3", place="Zeist", contract_type="temporary", occupation=Occupation(isco_code="5120")))
+        ingest(
+            store,
+            vacancy("1", place="Utrecht", contract_type="permanent", occupation=Occupation(isco_code="2512")),
+            vacancy("2", place="Amsterdam", contract_type="permanent", occupation=Occupation(isco_code="2221")),
+            vacancy("3", place="Zeist", contract_type="temporary", occupation=Occupation(isco_code="5120")),
+        )
         page = store.search(SearchCriteria(include_facets=True), 1, None)
         facets = {name: {f.value: f.count for f in values} for name, values in page.facets.items()}
-        assert facets == {"isco_major_group": {"2": 2, "5": 1}, "province": {"09": 2, "07": 1},
-                          "contract_type": {"permanent": 2, "temporary": 1}}
+        assert facets == {
+            "isco_major_group": {"2": 2, "5": 1},
+            "province": {"09": 2, "07": 1},
+            "contract_type": {"permanent": 2, "temporary": 1},
+        }
         assert page.total_count == 3 and len(page.hits) == 1
 
     @pytest.mark.parametrize("sort", ["date_posted", "valid_through", "relevance"])
@@ -243,10 +302,24 @@ class TestSearch:
     def test_paging_by_sort_key_returns_every_match_once_in_order(self, store, sort, radius, request) -> None:  # type: ignore[no-untyped-def]
         if sort == "relevance":
             osmem_lacks(request, OSMEM_SCORE_TIE_BREAK)
-        ingest(store, *[vacancy(str(n), title="Kok" if n % 2 else "Kok en kok", date_posted=f"2026-11-{10 + n % 5:02d}",
-                                valid_through="" if n % 3 == 0 else f"2026-12-{10 + n % 4:02d}") for n in range(9)],
-               *[vacancy(f"other-{n}", title="Lasser") for n in range(20)])
-        geo = None if radius is None else GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=radius)
+        ingest(
+            store,
+            *[
+                vacancy(
+                    str(n),
+                    title="Kok" if n % 2 else "Kok en kok",
+                    date_posted=f"2026-11-{10 + n % 5:02d}",
+                    valid_through="" if n % 3 == 0 else f"2026-12-{10 + n % 4:02d}",
+                )
+                for n in range(9)
+            ],
+            *[vacancy(f"other-{n}", title="Lasser") for n in range(20)],
+        )
+        geo = (
+            None
+            if radius is None
+            else GeoFilter(latitude=UTRECHT.latitude, longitude=UTRECHT.longitude, radius_km=radius)
+        )
         criteria = SearchCriteria(sort=sort, geo=geo, text=parse_text_query("kok"))
         everything = store.search(criteria, 100, None).hits
         seen, after = [], None
@@ -275,7 +348,11 @@ class TestChangeStream:
         store.close(results[1].vacancy_id, "withdrawn", NOW)
         changes = store.changes_after(0, 100)
         assert [(c.change_type, c.vacancy.content.external_id) for c in changes] == [
-            ("published", "1"), ("published", "2"), ("updated", "1"), ("removed", "2")]
+            ("published", "1"),
+            ("published", "2"),
+            ("updated", "1"),
+            ("removed", "2"),
+        ]
         assert [c.sequence for c in changes] == sorted({c.sequence for c in changes})
         assert store.changes_after(changes[1].sequence, 100) == changes[2:]
         assert store.last_change_sequence() == changes[-1].sequence

@@ -22,13 +22,19 @@ class MovableClock:
         self.now += timedelta(**delta)
 
 
-def vacancy(external_id: str, *, source: str = "werkbank", title: str = "Medewerker", place: str = "Utrecht",
-            **fields: object) -> VacancyContent:
+def vacancy(
+    external_id: str, *, source: str = "werkbank", title: str = "Medewerker", place: str = "Utrecht", **fields: object
+) -> VacancyContent:
     """A valid vacancy in `place` (coordinates come from the shipped places)."""
     values: dict[str, object] = {
-        "source": source, "external_id": external_id, "title": title, "employer": f"Werkgever {external_id}",
-        "description": f"Vacature {title} in {place}.", "location": Location(place_name=place),
-        "date_posted": "2026-11-20", "valid_through": "2026-12-31",
+        "source": source,
+        "external_id": external_id,
+        "title": title,
+        "employer": f"Werkgever {external_id}",
+        "description": f"Vacature {title} in {place}.",
+        "location": Location(place_name=place),
+        "date_posted": "2026-11-20",
+        "valid_through": "2026-12-31",
     }
     values.update(fields)
     return VacancyContent(**values)  # type: ignore[arg-type]

@@ -19,8 +19,10 @@ from search_legs import search_leg
 from services.common.search.indices import IndexSpec
 
 URN = "urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies"
-OSMEM_NO_DUTCH_STEMMER = ("osmem has no Dutch stemmer (its analyzer answers 'the stemmer language [dutch] is not "
-                          "supported'); the osmem leg runs the .nl fields unstemmed — covered by the elasticsearch leg")
+OSMEM_NO_DUTCH_STEMMER = (
+    "osmem has no Dutch stemmer (its analyzer answers 'the stemmer language [dutch] is not "
+    "supported'); the osmem leg runs the .nl fields unstemmed — covered by the elasticsearch leg"
+)
 
 
 def index_specs(kind: str) -> list[IndexSpec]:
@@ -39,8 +41,9 @@ def search_store(kind: str, tmp_path: Path, wrap: Any = None) -> Iterator[Any]:
 
     with search_leg(kind, index_specs(kind)) as (engine, prefix):
         # The outbox talks to the engine itself: its calls are not the store's to record.
-        store = ElasticsearchVacancyStore(wrap(engine) if wrap else engine, prefix,
-                                          EngineOutbox(engine, prefix, "vacancies", URN))
+        store = ElasticsearchVacancyStore(
+            wrap(engine) if wrap else engine, prefix, EngineOutbox(engine, prefix, "vacancies", URN)
+        )
         try:
             yield store
         finally:

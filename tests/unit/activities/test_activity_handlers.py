@@ -28,19 +28,33 @@ def store() -> MemoryActivitiesStore:
     """A store where client c-1 has a job-search obligation (activities are logged against it)."""
     store = MemoryActivitiesStore()
     ObligationHandlers(store, store, lambda: NOW).set_policy(
-        c.SetObligationPolicy("cw-intake", "c-1", "uwv-ww", start_date=NOW.date() - timedelta(days=30)))
+        c.SetObligationPolicy("cw-intake", "c-1", "uwv-ww", start_date=NOW.date() - timedelta(days=30))
+    )
     return store
 
 
 def handlers_on(store: MemoryActivitiesStore, secret: str = SECRET) -> ActivityHandlers:
     numbers = itertools.count(1)
-    return ActivityHandlers(store, store, store, lambda: NOW, new_id=lambda: f"act-{next(numbers):03d}",
-                            record=lambda activity, subjects: None, tokens=PageTokens.derived(secret, "list"))
+    return ActivityHandlers(
+        store,
+        store,
+        store,
+        lambda: NOW,
+        new_id=lambda: f"act-{next(numbers):03d}",
+        record=lambda activity, subjects: None,
+        tokens=PageTokens.derived(secret, "list"),
+    )
 
 
 def draft(request_id: str, day: date = TODAY, **changes: object) -> ActivityDraft:
-    fields: dict[str, object] = dict(request_id=request_id, type=ActivityType.OPEN_APPLICATION, date=day,
-                                     employer="Werkgever B.V.", position="Monteur", channel=Channel.LETTER)
+    fields: dict[str, object] = dict(
+        request_id=request_id,
+        type=ActivityType.OPEN_APPLICATION,
+        date=day,
+        employer="Werkgever B.V.",
+        position="Monteur",
+        channel=Channel.LETTER,
+    )
     return ActivityDraft(**(fields | changes))  # type: ignore[arg-type]
 
 
@@ -57,17 +71,20 @@ class TestLogging:
         assert logged(store) == ["c-1"]
 
     def test_a_known_vacancy_fills_employer_position_and_channel(self, store) -> None:
-        store.upsert_vacancy(VacancySummary(vacancy_id="v-1", title="Lasser", employer="Metaal B.V.",
-                                            channel=Channel.ONLINE))
-        activity, _ = handlers_on(store).log_activity(c.LogActivity("c-1", ActivityDraft(
-            request_id="r-1", type=None, date=None, vacancy_id="v-1")))
+        store.upsert_vacancy(
+            VacancySummary(vacancy_id="v-1", title="Lasser", employer="Metaal B.V.", channel=Channel.ONLINE)
+        )
+        activity, _ = handlers_on(store).log_activity(
+            c.LogActivity("c-1", ActivityDraft(request_id="r-1", type=None, date=None, vacancy_id="v-1"))
+        )
         assert (activity.employer, activity.position, activity.channel) == ("Metaal B.V.", "Lasser", Channel.ONLINE)
         assert activity.type is ActivityType.VACANCY_APPLICATION and activity.date == NOW.date()
 
     def test_an_unknown_vacancy_without_an_employer_is_refused_on_the_vacancy_id(self, store) -> None:
         with pytest.raises(InvalidArgument) as caught:
-            handlers_on(store).log_activity(c.LogActivity("c-1", ActivityDraft(
-                request_id="r-1", type=None, date=None, vacancy_id="v-unknown")))
+            handlers_on(store).log_activity(
+                c.LogActivity("c-1", ActivityDraft(request_id="r-1", type=None, date=None, vacancy_id="v-unknown"))
+            )
         assert [v.field for v in caught.value.violations] == ["vacancy_id"]
 
 

@@ -36,8 +36,14 @@ DIGEST = "a" * 64
 
 
 def draft(**changes) -> ActivityDraft:
-    base = dict(request_id="r-1", type=ActivityType.VACANCY_APPLICATION, date=date(2026, 3, 9),
-                employer="Bakkerij De Korenschoof", position="Verkoper", channel=Channel.ONLINE)
+    base = dict(
+        request_id="r-1",
+        type=ActivityType.VACANCY_APPLICATION,
+        date=date(2026, 3, 9),
+        employer="Bakkerij De Korenschoof",
+        position="Verkoper",
+        channel=Channel.ONLINE,
+    )
     return ActivityDraft(**(base | changes))
 
 
@@ -53,8 +59,8 @@ class TestNewActivity:
     @pytest.mark.parametrize(
         ("changes", "field"),
         [
-            ({"date": date(2026, 3, 11)}, "date"),                      # in the future
-            ({"date": date(2026, 1, 4)}, "date"),                       # before the first policy
+            ({"date": date(2026, 3, 11)}, "date"),  # in the future
+            ({"date": date(2026, 1, 4)}, "date"),  # before the first policy
             ({"date": None}, "date"),
             ({"type": None}, "type"),
             ({"type": ActivityType.OTHER}, "type_description"),
@@ -81,7 +87,10 @@ class TestNewActivity:
         assert "SHA" not in texts and "verzoeknummer" not in texts and "request id" not in texts
 
     def test_a_contact_role_is_enough_without_a_position(self):
-        assert make(type=ActivityType.NETWORKING_CONTACT, position="", contact_role="teamleider").contact_role == "teamleider"
+        assert (
+            make(type=ActivityType.NETWORKING_CONTACT, position="", contact_role="teamleider").contact_role
+            == "teamleider"
+        )
 
     def test_evidence_with_a_valid_digest_is_kept(self):
         assert make(evidence=Evidence(document_name="brief.pdf", sha256_digest=DIGEST)).evidence is not None
@@ -102,7 +111,7 @@ class TestOutcomeTransitions:
             (Outcome.HIRED, Outcome.SENT, False),
             (Outcome.REJECTED, Outcome.INVITED, False),
             (Outcome.INVITED, Outcome.SENT, False),
-            (Outcome.INVITED, Outcome.INVITED, True),   # same outcome: nothing changes
+            (Outcome.INVITED, Outcome.INVITED, True),  # same outcome: nothing changes
         ],
     )
     def test_outcomes_only_move_forward(self, start, to, allowed):
@@ -134,13 +143,23 @@ class TestWithdrawAndVerify:
         with pytest.raises(InvalidArgument):
             verified(make(), approve=False, reason=" ", caseworker_id="cw")
         rejected = verified(make(), approve=False, reason="Geen werkgever te vinden", caseworker_id="cw")
-        assert (rejected.verification, rejected.verification_reason) == (Verification.REJECTED, "Geen werkgever te vinden")
+        assert (rejected.verification, rejected.verification_reason) == (
+            Verification.REJECTED,
+            "Geen werkgever te vinden",
+        )
 
 
 class TestPolicyChecks:
     def version(self, start: date, **changes) -> PolicyVersion:
-        base = dict(client_id="c", version=1, template="uwv-ww", rule=TEMPLATES["uwv-ww"], start_date=start,
-                    set_by="cw", set_at=NOW)
+        base = dict(
+            client_id="c",
+            version=1,
+            template="uwv-ww",
+            rule=TEMPLATES["uwv-ww"],
+            start_date=start,
+            set_by="cw",
+            set_at=NOW,
+        )
         return PolicyVersion(**(base | changes))
 
     @pytest.mark.parametrize(
@@ -162,21 +181,28 @@ class TestPolicyChecks:
 
     def test_a_version_starting_before_the_latest_overlaps(self):
         with pytest.raises(InvalidArgument) as caught:
-            check_new_version([self.version(date(2026, 2, 1))], self.version(date(2026, 1, 20), version=2),
-                              current_period_start=None)
+            check_new_version(
+                [self.version(date(2026, 2, 1))], self.version(date(2026, 1, 20), version=2), current_period_start=None
+            )
         assert caught.value.violations[0].field == "start_date"
 
     def test_a_version_may_not_reach_into_a_closed_period(self):
         with pytest.raises(InvalidArgument):
-            check_new_version([self.version(date(2026, 1, 5))], self.version(date(2026, 2, 1), version=2),
-                              current_period_start=date(2026, 3, 2))
+            check_new_version(
+                [self.version(date(2026, 1, 5))],
+                self.version(date(2026, 2, 1), version=2),
+                current_period_start=date(2026, 3, 2),
+            )
 
     def test_a_deviation_needs_a_reason_and_exemptions_may_not_overlap(self):
-        exemptions = (Exemption(start_date=date(2026, 3, 1), end_date=date(2026, 3, 10), reason=ExemptionReason.ILLNESS),
-                      Exemption(start_date=date(2026, 3, 5), end_date=date(2026, 3, 20), reason=ExemptionReason.OTHER))
+        exemptions = (
+            Exemption(start_date=date(2026, 3, 1), end_date=date(2026, 3, 10), reason=ExemptionReason.ILLNESS),
+            Exemption(start_date=date(2026, 3, 5), end_date=date(2026, 3, 20), reason=ExemptionReason.OTHER),
+        )
         with pytest.raises(InvalidArgument) as caught:
-            check_new_version([], self.version(date(2026, 3, 1), template="custom", exemptions=exemptions),
-                              current_period_start=None)
+            check_new_version(
+                [], self.version(date(2026, 3, 1), template="custom", exemptions=exemptions), current_period_start=None
+            )
         assert {v.field for v in caught.value.violations} == {"deviation_reason", "exemptions[1]"}
 
 

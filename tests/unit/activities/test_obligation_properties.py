@@ -31,24 +31,48 @@ rules = st.builds(
 ).filter(lambda r: r.min_per_week * r.period_weeks <= r.required_activities)
 
 
-def _fact(n: int, kind: ActivityType, day: int, late: int, v: Verification, employer: str, vacancy: int) -> ActivityFact:
-    return ActivityFact(f"a-{n}", kind, START + timedelta(days=day), START + timedelta(days=day + late), v,
-                        employer, f"v-{vacancy}" if vacancy else "")
+def _fact(
+    n: int, kind: ActivityType, day: int, late: int, v: Verification, employer: str, vacancy: int
+) -> ActivityFact:
+    return ActivityFact(
+        f"a-{n}",
+        kind,
+        START + timedelta(days=day),
+        START + timedelta(days=day + late),
+        v,
+        employer,
+        f"v-{vacancy}" if vacancy else "",
+    )
 
 
 facts = st.lists(
-    st.builds(_fact, st.integers(0, 10**6), st.sampled_from(list(ActivityType)), st.integers(-3, 45),
-              st.integers(0, 20), st.sampled_from(list(Verification)), st.sampled_from(EMPLOYERS), st.integers(0, 3)),
-    max_size=30, unique_by=lambda f: f.activity_id,
+    st.builds(
+        _fact,
+        st.integers(0, 10**6),
+        st.sampled_from(list(ActivityType)),
+        st.integers(-3, 45),
+        st.integers(0, 20),
+        st.sampled_from(list(Verification)),
+        st.sampled_from(EMPLOYERS),
+        st.integers(0, 3),
+    ),
+    max_size=30,
+    unique_by=lambda f: f.activity_id,
 )
 
 
 def first_period(rule: ObligationRule):
-    policy = PolicyVersion(client_id="c", version=1, template="custom", rule=rule, start_date=START,
-                           deviation_reason="test", set_by="cw", set_at=datetime(2026, 1, 1, tzinfo=UTC))
+    policy = PolicyVersion(
+        client_id="c",
+        version=1,
+        template="custom",
+        rule=rule,
+        start_date=START,
+        deviation_reason="test",
+        set_by="cw",
+        set_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     return periods_until([policy], START)[0]
-
-
 
 
 class TestAssessmentProperties:
@@ -59,8 +83,13 @@ class TestAssessmentProperties:
         result = assess(period, done, START + timedelta(days=today_offset))
         by_id = {f.activity_id: f for f in done}
         counted = [by_id[i] for i in result.counted_ids]
-        assert all(f.type in rule.counting_types and f.verification is not Verification.REJECTED
-                   and period.start <= f.date <= period.end and f.logged_on <= period.deadline for f in counted)
+        assert all(
+            f.type in rule.counting_types
+            and f.verification is not Verification.REJECTED
+            and period.start <= f.date <= period.end
+            and f.logged_on <= period.deadline
+            for f in counted
+        )
         for kind, cap in rule.caps.items():
             assert sum(1 for f in counted if f.type is kind) <= cap
         assert result.counted == len(counted) and 0 <= result.counted_unverified <= result.counted
@@ -78,16 +107,29 @@ class TestAssessmentProperties:
             assert result.status in (PeriodStatus.MET, PeriodStatus.NOTICE, PeriodStatus.MISSED)
 
     @settings(max_examples=300, deadline=None)
-    @given(rule=rules, done=facts, day=st.integers(0, 41), today_offset=st.integers(0, 90),
-           verification=st.sampled_from([Verification.APPROVED, Verification.UNVERIFIED]),
-           employer=st.sampled_from(EMPLOYERS), pick=st.integers(0, 20))
-    def test_one_more_counting_activity_never_lowers_the_count(self, rule, done, day, today_offset, verification,
-                                                               employer, pick):
+    @given(
+        rule=rules,
+        done=facts,
+        day=st.integers(0, 41),
+        today_offset=st.integers(0, 90),
+        verification=st.sampled_from([Verification.APPROVED, Verification.UNVERIFIED]),
+        employer=st.sampled_from(EMPLOYERS),
+        pick=st.integers(0, 20),
+    )
+    def test_one_more_counting_activity_never_lowers_the_count(
+        self, rule, done, day, today_offset, verification, employer, pick
+    ):
         period = first_period(rule)
         today = START + timedelta(days=today_offset)
         kinds = sorted(rule.counting_types)
-        extra = ActivityFact("a-extra", kinds[pick % len(kinds)], START + timedelta(days=day),
-                             START + timedelta(days=day), verification, employer)
+        extra = ActivityFact(
+            "a-extra",
+            kinds[pick % len(kinds)],
+            START + timedelta(days=day),
+            START + timedelta(days=day),
+            verification,
+            employer,
+        )
         before, after = assess(period, done, today), assess(period, [*done, extra], today)
         assert after.counted >= before.counted
         assert after.still_needed <= before.still_needed
@@ -100,8 +142,14 @@ class TestAssessmentProperties:
         period = first_period(rule)
         today = START + timedelta(days=today_offset)
         kinds = sorted(rule.counting_types - set(rule.caps)) or sorted(rule.counting_types)
-        extra = ActivityFact("a-extra", kinds[pick % len(kinds)], START + timedelta(days=day),
-                             START + timedelta(days=day), Verification.APPROVED, "")
+        extra = ActivityFact(
+            "a-extra",
+            kinds[pick % len(kinds)],
+            START + timedelta(days=day),
+            START + timedelta(days=day),
+            Verification.APPROVED,
+            "",
+        )
         before, after = assess(period, done, today), assess(period, [*done, extra], today)
         if extra.type not in rule.caps:
             assert len(after.weeks_below_minimum) <= len(before.weeks_below_minimum) or rule.min_per_week > 1

@@ -36,7 +36,9 @@ class TestTokens:
             verify_token(SETTINGS, token)
 
     def test_unsigned_token_is_refused(self) -> None:
-        unsigned = jwt.encode({"sub": "c-1", "role": "client", "aud": "jobmatch", "exp": 4_000_000_000}, None, algorithm="none")
+        unsigned = jwt.encode(
+            {"sub": "c-1", "role": "client", "aud": "jobmatch", "exp": 4_000_000_000}, None, algorithm="none"
+        )
         with pytest.raises(Unauthenticated):
             verify_token(SETTINGS, unsigned)
 
@@ -81,19 +83,24 @@ class TestNoBuiltInSecret:
     def test_without_a_secret_no_development_token_is_accepted(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
         unset = Settings()
-        forged = jwt.encode({"sub": "c-1", "role": "client", "aud": "jobmatch", "iss": ISSUER,
-                             "exp": int(time.time()) + 60}, unset.token_secret.get_secret_value(), algorithm="HS256")
+        forged = jwt.encode(
+            {"sub": "c-1", "role": "client", "aud": "jobmatch", "iss": ISSUER, "exp": int(time.time()) + 60},
+            unset.token_secret.get_secret_value(),
+            algorithm="HS256",
+        )
         with pytest.raises(Unauthenticated):
             verify_token(unset, forged)
 
-    def test_minting_without_a_secret_anywhere_says_how_to_get_one(self, monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
+    def test_minting_without_a_secret_anywhere_says_how_to_get_one(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
         monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)
         with pytest.raises(NoTokenSecret, match="JOBMATCH_TOKEN_SECRET"):
             mint_token(Settings(data_dir=tmp_path), subject="c-1", role="client")
 
-    def test_minting_uses_the_secret_jobmatch_up_generated_in_the_data_dir(self, monkeypatch: pytest.MonkeyPatch,
-                                                                          tmp_path: Path) -> None:
+    def test_minting_uses_the_secret_jobmatch_up_generated_in_the_data_dir(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
         from services.common.token_secret import ensure_dev_secret
 
         monkeypatch.delenv("JOBMATCH_TOKEN_SECRET", raising=False)

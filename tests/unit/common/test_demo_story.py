@@ -95,8 +95,15 @@ def test_a_demo_clients_job_places_lie_within_half_their_travel_distance() -> No
             assert km <= client.max_travel_km / 2
 
 
-@pytest.mark.parametrize(("isco", "sector"), [("2512", "ICT-bedrijf"), ("5120", "Horecabedrijf"),
-                                              ("5223", "Winkelbedrijf"), ("7231", "Garagebedrijf"),
-                                              ("0110", "Defensieonderdeel")])
+@pytest.mark.parametrize(
+    ("isco", "sector"),
+    [
+        ("2512", "ICT-bedrijf"),
+        ("5120", "Horecabedrijf"),
+        ("5223", "Winkelbedrijf"),
+        ("7231", "Garagebedrijf"),
+        ("0110", "Defensieonderdeel"),
+    ],
+)
 def test_the_longest_isco_prefix_picks_the_sector(isco: str, sector: str) -> None:
     assert demo_story.sector(isco) == sector

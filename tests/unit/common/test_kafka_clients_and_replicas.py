@@ -16,12 +16,20 @@ class TestKafkaSecurityOptions:
         assert security_options(Settings()) == {"security_protocol": "PLAINTEXT"}
 
     def test_sasl_over_tls_passes_mechanism_credentials_and_the_ca(self, tmp_path: Path) -> None:
-        settings = Settings(kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="SCRAM-SHA-512",
-                            kafka_sasl_username="jobmatch", kafka_sasl_password="s3cret",
-                            kafka_ssl_cafile=tmp_path / "ca.pem")
+        settings = Settings(
+            kafka_security_protocol="SASL_SSL",
+            kafka_sasl_mechanism="SCRAM-SHA-512",
+            kafka_sasl_username="jobmatch",
+            kafka_sasl_password="s3cret",
+            kafka_ssl_cafile=tmp_path / "ca.pem",
+        )
         assert security_options(settings) == {
-            "security_protocol": "SASL_SSL", "ssl_cafile": str(tmp_path / "ca.pem"),
-            "sasl_mechanism": "SCRAM-SHA-512", "sasl_plain_username": "jobmatch", "sasl_plain_password": "s3cret"}
+            "security_protocol": "SASL_SSL",
+            "ssl_cafile": str(tmp_path / "ca.pem"),
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": "jobmatch",
+            "sasl_plain_password": "s3cret",
+        }
 
     def test_sasl_without_credentials_is_refused_naming_the_settings(self) -> None:
         with pytest.raises(KafkaSecurityError, match="KAFKA_SASL_USERNAME"):
@@ -38,7 +46,8 @@ class TestReplicaEnvironment:
         assert env == {"JOBMATCH_DATA_DIR": str(tmp_path), "JOBMATCH_SEED_SAMPLE_DATA": "1"}
 
     def test_each_replica_has_its_id_its_own_data_dir_a_shared_port_and_only_the_first_seeds(
-            self, tmp_path: Path) -> None:
+        self, tmp_path: Path
+    ) -> None:
         first, second = (replica_env({}, tmp_path, n, 2, seed=True) for n in (1, 2))
         assert (first["JOBMATCH_REPLICA_ID"], second["JOBMATCH_REPLICA_ID"]) == ("1", "2")
         assert second["JOBMATCH_DATA_DIR"] == str((tmp_path / "replica-2").resolve())

@@ -49,12 +49,23 @@ class TestText:
 
 
 class TestTheCallersLanguage:
-    @pytest.mark.parametrize(("header", "language"), [
-        (None, "nl"), ("", "nl"), ("en", "en"), ("en-GB,en;q=0.9", "en"), ("nl-NL,nl;q=0.9,en;q=0.8", "nl"),
-        ("fr-FR,en;q=0.5,nl;q=0.9", "nl"), ("fr-FR", "nl"), ("de-DE,en-US;q=0.7", "en"), ("en;q=0", "nl"),
-    ])
+    @pytest.mark.parametrize(
+        ("header", "language"),
+        [
+            (None, "nl"),
+            ("", "nl"),
+            ("en", "en"),
+            ("en-GB,en;q=0.9", "en"),
+            ("nl-NL,nl;q=0.9,en;q=0.8", "nl"),
+            ("fr-FR,en;q=0.5,nl;q=0.9", "nl"),
+            ("fr-FR", "nl"),
+            ("de-DE,en-US;q=0.7", "en"),
+            ("en;q=0", "nl"),
+        ],
+    )
     def test_the_accept_language_header_chooses_dutch_or_english_and_dutch_is_the_default(
-            self, header: str | None, language: str) -> None:
+        self, header: str | None, language: str
+    ) -> None:
         assert language_from_header(header) == language
 
     def test_the_header_is_found_in_grpc_metadata_whatever_its_case(self) -> None:

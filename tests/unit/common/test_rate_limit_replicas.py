@@ -41,8 +41,9 @@ def person() -> Principal:
 
 class TestTheWriteLimitIsPerReplica:
     @pytest.mark.parametrize("replicas", [1, 2, 3])
-    def test_spread_over_n_replicas_with_the_setting_divided_a_person_gets_the_total(self, replicas: int,
-                                                                                       person: Principal) -> None:
+    def test_spread_over_n_replicas_with_the_setting_divided_a_person_gets_the_total(
+        self, replicas: int, person: Principal
+    ) -> None:
         assert allowed(replicas_with_the_setting_divided(replicas), person, 100) == TOTAL_BURST
 
     @pytest.mark.parametrize("replicas", [2, 3])

@@ -51,7 +51,9 @@ class TestPlaceLookup:
         small = [place for place in places.all_places() if 0 < place.population < 1000]
         assert len(small) > 300 and places.lookup(small[0].name) is not None
 
-    @pytest.mark.parametrize(("typed", "meant"), [("Rotterdm", "Rotterdam"), ("Eindhovn", "Eindhoven"), ("Zwole", "Zwolle")])
+    @pytest.mark.parametrize(
+        ("typed", "meant"), [("Rotterdm", "Rotterdam"), ("Eindhovn", "Eindhoven"), ("Zwole", "Zwolle")]
+    )
     def test_a_misspelt_place_gets_the_nearest_names_as_suggestions(self, typed: str, meant: str) -> None:
         assert places.lookup(typed) is None and places.suggest(typed)[0] == meant
         assert places.did_you_mean(typed) == (f" Bedoelt u {meant}?", f" Did you mean {meant}?")
@@ -122,12 +124,17 @@ class TestProvinces:
 
     @pytest.mark.parametrize(
         ("code", "largest_place"),
-        [("01", "Assen"), ("02", "Leeuwarden"), ("05", "Maastricht"), ("07", "Amsterdam"),
-         ("10", "Middelburg"), ("15", "Enschede"), ("16", "Almere Stad")],
+        [
+            ("01", "Assen"),
+            ("02", "Leeuwarden"),
+            ("05", "Maastricht"),
+            ("07", "Amsterdam"),
+            ("10", "Middelburg"),
+            ("15", "Enschede"),
+            ("16", "Almere Stad"),
+        ],
     )
-    def test_the_code_mapping_matches_the_largest_place_of_each_province(
-        self, code: str, largest_place: str
-    ) -> None:
+    def test_the_code_mapping_matches_the_largest_place_of_each_province(self, code: str, largest_place: str) -> None:
         in_province = [p for p in places.all_places() if p.province_code == code]
         assert max(in_province, key=lambda p: p.population).name == largest_place
 

@@ -40,9 +40,10 @@ class TestSkillsForOccupation:
 
     def test_an_occupation_outside_ict_has_no_skills(self) -> None:
         # A technical director (theatre), ISCO 2654.
-        assert skills.skills_for_occupation(
-            "http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34"
-        ) == ()
+        assert (
+            skills.skills_for_occupation("http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34")
+            == ()
+        )
 
 
 class TestNormaliseSkill:

@@ -14,9 +14,16 @@ ATTRIBUTE_NAME = re.compile(r"^[a-z0-9]{1,20}$")
 
 
 def event(**trace: str) -> CloudEvent:
-    return CloudEvent(id="e-1", source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
-                      type="nl.werk.vacancy-published.v1", subject="vac-1",
-                      time=datetime(2026, 11, 25, tzinfo=UTC), sequence=1, data=b"x", **trace)
+    return CloudEvent(
+        id="e-1",
+        source="urn:nld:oin:00000000000000000000:systeem:jobmatch-vacancies",
+        type="nl.werk.vacancy-published.v1",
+        subject="vac-1",
+        time=datetime(2026, 11, 25, tzinfo=UTC),
+        sequence=1,
+        data=b"x",
+        **trace,
+    )
 
 
 def test_traceparent_and_tracestate_become_ce_headers_with_valid_attribute_names() -> None:

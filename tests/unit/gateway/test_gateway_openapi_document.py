@@ -19,7 +19,8 @@ def test_the_document_is_valid_openapi_3() -> None:
 
 def test_the_committed_document_is_the_served_one() -> None:
     assert COMMITTED.read_text() == render(current_document()), (
-        "services/gateway/openapi.json is stale: python -m services.gateway.openapi > services/gateway/openapi.json")
+        "services/gateway/openapi.json is stale: python -m services.gateway.openapi > services/gateway/openapi.json"
+    )
 
 
 def test_paths_are_kebab_case_without_trailing_slash_under_the_major_version() -> None:
@@ -37,7 +38,9 @@ def test_every_operation_answers_errors_as_problem_json_and_names_its_json_schem
         for method, operation in operations.items():
             codes = operation["responses"]
             assert "422" not in codes and {"400", "401", "403"} <= set(codes), (method, path)
-            assert all(list(codes[c]["content"]) == ["application/problem+json"] for c in codes if c.startswith(("4", "5")))
+            assert all(
+                list(codes[c]["content"]) == ["application/problem+json"] for c in codes if c.startswith(("4", "5"))
+            )
             ok = [c for c in codes if c.startswith("2")]
             assert ok, (method, path)
             assert re.fullmatch(r"[a-z][A-Za-z]+", operation["operationId"]), operation["operationId"]

@@ -12,15 +12,23 @@ def test_a_refused_field_is_named_as_the_api_spells_it() -> None:
 
 
 def test_an_invalid_argument_is_a_400_with_the_services_texts_in_both_languages_and_its_fields() -> None:
-    document = problem("INVALID_ARGUMENT", language="en", instance="/api/v1/clients/c-1/activities",
-                       localized={"nl-NL": "Niet alle gegevens kloppen.", "en-GB": "Some data is not valid."},
-                       violations=[("contact_person", "Too long.")])
+    document = problem(
+        "INVALID_ARGUMENT",
+        language="en",
+        instance="/api/v1/clients/c-1/activities",
+        localized={"nl-NL": "Niet alle gegevens kloppen.", "en-GB": "Some data is not valid."},
+        violations=[("contact_person", "Too long.")],
+    )
     assert (document["status"], document["code"], document["type"]) == (
-        400, "invalid-argument", "urn:nl:jobmatch:problem:invalid-argument")
+        400,
+        "invalid-argument",
+        "urn:nl:jobmatch:problem:invalid-argument",
+    )
     assert (document["title"], document["detail"]) == ("Some data is not valid", "Some data is not valid.")
     assert document["localized"] == [
         {"locale": "nl-NL", "title": "Niet alle gegevens kloppen", "detail": "Niet alle gegevens kloppen."},
-        {"locale": "en-GB", "title": "Some data is not valid", "detail": "Some data is not valid."}]
+        {"locale": "en-GB", "title": "Some data is not valid", "detail": "Some data is not valid."},
+    ]
     assert document["invalidParams"] == [{"name": "contactPerson", "reason": "Too long."}]
     assert MEDIA_TYPE == "application/problem+json"
 

@@ -18,9 +18,17 @@ from jobmatch.privacy.v1 import privacy_pb2 as ppb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as vspb
 from services.gateway.entrypoints.proto_json import reference_json, to_json
 
-ANSWERS = [mpb.GetFeedResponse, mpb.SearchProfile, mpb.RecordFeedbackResponse, vspb.SearchVacanciesResponse,
-           apb.LogActivityResponse, apb.ListActivitiesResponse, apb.GetObligationStatusResponse,
-           apb.GetCaseloadResponse, ppb.ListProcessingLogResponse]
+ANSWERS = [
+    mpb.GetFeedResponse,
+    mpb.SearchProfile,
+    mpb.RecordFeedbackResponse,
+    vspb.SearchVacanciesResponse,
+    apb.LogActivityResponse,
+    apb.ListActivitiesResponse,
+    apb.GetObligationStatusResponse,
+    apb.GetCaseloadResponse,
+    ppb.ListProcessingLogResponse,
+]
 DOUBLES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1e308, 0.1]))
 
 
@@ -50,7 +58,9 @@ def scalar(field: FieldDescriptor) -> st.SearchStrategy[Any]:
 def messages(descriptor: Descriptor, depth: int = 0) -> st.SearchStrategy[Message]:
     cls = GetMessageClass(descriptor)
     if descriptor.full_name == "google.protobuf.Timestamp":
-        return st.builds(lambda s, n: cls(seconds=s, nanos=n), st.integers(0, 253402300799), st.integers(0, 999_999_999))
+        return st.builds(
+            lambda s, n: cls(seconds=s, nanos=n), st.integers(0, 253402300799), st.integers(0, 999_999_999)
+        )
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for field in descriptor.fields:
         if field.message_type is not None and depth >= 3:

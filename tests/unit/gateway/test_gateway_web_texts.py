@@ -9,25 +9,29 @@ from services.gateway.entrypoints.web_texts import WORDS, status_sentence
 
 
 def period(**fields: object) -> apb.ObligationPeriod:
-    return apb.ObligationPeriod(start_date="2026-03-02", end_date="2026-03-29", deadline_date="2026-04-05",
-                                required=4, **fields)  # type: ignore[arg-type]
+    return apb.ObligationPeriod(
+        start_date="2026-03-02", end_date="2026-03-29", deadline_date="2026-04-05", required=4, **fields
+    )  # type: ignore[arg-type]
 
 
 def test_an_open_period_says_how_many_are_done_how_many_are_needed_and_by_when() -> None:
     open_period = period(status=apb.PERIOD_STATUS_OPEN, counted=1, still_needed=3)
     assert status_sentence(open_period, "nl") == (
         "U heeft 1 van de 4 activiteiten gedaan die meetellen. Doe er nog 3 vóór of op 29 maart 2026 "
-        "en geef ze uiterlijk 5 april 2026 door.")
+        "en geef ze uiterlijk 5 april 2026 door."
+    )
     assert status_sentence(open_period, "en") == (
         "You have done 1 of the 4 activities that count. Do 3 more by 29 March 2026 "
-        "and tell us by 5 April 2026 at the latest.")
+        "and tell us by 5 April 2026 at the latest."
+    )
 
 
 def test_a_met_exempt_or_notice_period_says_so_without_asking_for_more() -> None:
     assert "genoeg" in status_sentence(period(status=apb.PERIOD_STATUS_MET, counted=4), "nl")
     assert "niet te solliciteren" in status_sentence(period(status=apb.PERIOD_STATUS_EXEMPT), "nl")
-    notice = status_sentence(period(status=apb.PERIOD_STATUS_NOTICE, counted=2, still_needed=2,
-                                    respond_by_date="2026-04-12"), "nl")
+    notice = status_sentence(
+        period(status=apb.PERIOD_STATUS_NOTICE, counted=2, still_needed=2, respond_by_date="2026-04-12"), "nl"
+    )
     assert "12 april 2026" in notice and "Doe er nog" not in notice
 
 

@@ -36,26 +36,32 @@ themes = st.sampled_from(ALL_OCCUPATIONS)
 
 
 def related_occupation(rnd: random.Random, theme: occupations.Occupation) -> occupations.Occupation:
-    pool = rnd.choice((
-        (theme,),
-        occupations.by_isco_prefix(theme.isco_code),
-        occupations.by_isco_prefix(theme.isco_code[:3]),
-        ALL_OCCUPATIONS,
-    ))
+    pool = rnd.choice(
+        (
+            (theme,),
+            occupations.by_isco_prefix(theme.isco_code),
+            occupations.by_isco_prefix(theme.isco_code[:3]),
+            ALL_OCCUPATIONS,
+        )
+    )
     return rnd.choice(pool)
 
 
-def random_profile(rnd: random.Random, theme: occupations.Occupation, client_id: str, near: places.Place) -> SearchProfile:
+def random_profile(
+    rnd: random.Random, theme: occupations.Occupation, client_id: str, near: places.Place
+) -> SearchProfile:
     """A valid profile; values lean on the edges (1/25/300 km, empty sets, paused)."""
     wishes = []
     for _ in range(rnd.randint(1, 3)):
         occupation = related_occupation(rnd, theme)
         bare = rnd.random() < 0.25
-        wishes.append(OccupationWishInput(
-            esco_uri="" if bare else occupation.uri,
-            isco_code=occupation.isco_code if bare or rnd.random() < 0.5 else "",
-            breadth=rnd.randint(0, 3),
-        ))
+        wishes.append(
+            OccupationWishInput(
+                esco_uri="" if bare else occupation.uri,
+                isco_code=occupation.isco_code if bare or rnd.random() < 0.5 else "",
+                breadth=rnd.randint(0, 3),
+            )
+        )
     home = near if rnd.random() < 0.5 else rnd.choice(ALL_PLACES)
     hours_max = rnd.randint(1, 60)
     status = rnd.choice((0, 1, 1, 2))
@@ -83,20 +89,30 @@ def point_at(lat: float, lon: float, km: float, bearing: float) -> tuple[float, 
     angular = km / EARTH_RADIUS_KM
     lat1, lon1 = math.radians(lat), math.radians(lon)
     lat2 = math.asin(math.sin(lat1) * math.cos(angular) + math.cos(lat1) * math.sin(angular) * math.cos(bearing))
-    lon2 = lon1 + math.atan2(math.sin(bearing) * math.sin(angular) * math.cos(lat1),
-                             math.cos(angular) - math.sin(lat1) * math.sin(lat2))
+    lon2 = lon1 + math.atan2(
+        math.sin(bearing) * math.sin(angular) * math.cos(lat1), math.cos(angular) - math.sin(lat1) * math.sin(lat2)
+    )
     return math.degrees(lat2), math.degrees(lon2)
 
 
-def random_vacancy(rnd: random.Random, theme: occupations.Occupation, near: places.Place, vacancy_id: str = "vac-1",
-                   around: list[SearchProfile] = ()) -> OpenVacancy:
+def random_vacancy(
+    rnd: random.Random,
+    theme: occupations.Occupation,
+    near: places.Place,
+    vacancy_id: str = "vac-1",
+    around: list[SearchProfile] = (),
+) -> OpenVacancy:
     """A vacancy near `near`, or (half the time) right around the edge of one profile's travel area."""
     occupation = related_occupation(rnd, theme)
     place = near if rnd.random() < 0.5 else rnd.choice(ALL_PLACES)
     if around and rnd.random() < 0.5:
         edge = rnd.choice(around)
-        lat, lon = point_at(edge.home_latitude, edge.home_longitude,
-                            edge.max_travel_km * rnd.uniform(0.85, 1.03), rnd.uniform(0, 2 * math.pi))
+        lat, lon = point_at(
+            edge.home_latitude,
+            edge.home_longitude,
+            edge.max_travel_km * rnd.uniform(0.85, 1.03),
+            rnd.uniform(0, 2 * math.pi),
+        )
     else:
         lat, lon = random_point_near(rnd, place, rnd.choice((0.0, 0.0, 1.0, 10.0, 40.0)))
     salary = rnd.choice((0, 1800, 2999, 3000, 5000))

@@ -26,13 +26,18 @@ def index_of(*vacancies) -> VacancyIndex:
 
 def ranked_ids(p, index, feedback=None, previous=None) -> list[str]:
     criteria = compile_profile(p)
-    return [r.vac.vacancy.vacancy_id for r in feed.rank(criteria, index.matches(criteria), feedback or {}, TODAY, previous)]
+    return [
+        r.vac.vacancy.vacancy_id for r in feed.rank(criteria, index.matches(criteria), feedback or {}, TODAY, previous)
+    ]
 
 
 class TestRanking:
     def test_equal_scores_are_ordered_by_newest_posting_then_id(self) -> None:
-        index = index_of(vacancy(vacancy_id="vac-b"), vacancy(vacancy_id="vac-a"),
-                         vacancy(vacancy_id="vac-c", date_posted="2026-11-24"))
+        index = index_of(
+            vacancy(vacancy_id="vac-b"),
+            vacancy(vacancy_id="vac-a"),
+            vacancy(vacancy_id="vac-c", date_posted="2026-11-24"),
+        )
         assert ranked_ids(profile(), index) == ["vac-c", "vac-a", "vac-b"]
 
     def test_dismissed_vacancies_are_left_out(self) -> None:
@@ -49,8 +54,10 @@ class TestRanking:
         assert ranked_ids(profile(remote_acceptable=True), index) == ["vac-a"] and "vac-b" not in index
 
     def test_only_vacancies_received_after_the_previous_visit_are_new(self) -> None:
-        index = index_of(vacancy(vacancy_id="vac-old", received_at=NOW - timedelta(days=2)),
-                         vacancy(vacancy_id="vac-new", received_at=NOW))
+        index = index_of(
+            vacancy(vacancy_id="vac-old", received_at=NOW - timedelta(days=2)),
+            vacancy(vacancy_id="vac-new", received_at=NOW),
+        )
         criteria = compile_profile(profile())
         ranked = feed.rank(criteria, index.matches(criteria), {}, TODAY, NOW - timedelta(days=1))
         assert {r.vac.vacancy.vacancy_id for r in ranked if r.is_new} == {"vac-new"}
@@ -60,8 +67,12 @@ class TestPages:
     def test_a_token_carries_offset_and_visit_and_bad_tokens_are_refused(self) -> None:
         cursor = feed.FeedCursor(40, NOW)
         assert feed.decode_cursor(feed.encode_cursor(cursor, TOKENS), TOKENS) == cursor
-        for bad in ("x", "eyJvIjogLTF9", feed.encode_cursor(feed.FeedCursor(0, None), TOKENS)[:-4],
-                    feed.encode_cursor(cursor, PageTokens(b"another-deployment"))):
+        for bad in (
+            "x",
+            "eyJvIjogLTF9",
+            feed.encode_cursor(feed.FeedCursor(0, None), TOKENS)[:-4],
+            feed.encode_cursor(cursor, PageTokens(b"another-deployment")),
+        ):
             with pytest.raises(InvalidArgument):
                 feed.decode_cursor(bad, TOKENS)
 
@@ -125,8 +136,10 @@ class TestFeedScore:
         from services.matching.domain.ranking import score_rule_match
 
         criteria = compile_profile(profile(skills=["Python", "SQL"]))
-        index = index_of(vacancy(place="Zeist", required_skills=("Python", "Kubernetes"), optional_skills=("SQL",)),
-                         vacancy(vacancy_id="vac-2", place="Amersfoort", hours_min=20, hours_max=40))
+        index = index_of(
+            vacancy(place="Zeist", required_skills=("Python", "Kubernetes"), optional_skills=("SQL",)),
+            vacancy(vacancy_id="vac-2", place="Amersfoort", hours_min=20, hours_max=40),
+        )
         ranked = feed.rank(criteria, index.matches(criteria), {"vac-2": {FeedbackKind.SAVE}}, TODAY, None)
         for r in ranked:
             bonus = 0.05 if r.saved else 0.0

@@ -54,7 +54,8 @@ class TestFeed:
             handlers.get_feed(GetFeed("c-2", page_size=1, page_token=token))
         with pytest.raises(InvalidArgument):
             handlers_on(store, PageTokens.derived("another secret", "list")).get_feed(
-                GetFeed("c-1", page_size=1, page_token=token))
+                GetFeed("c-1", page_size=1, page_token=token)
+            )
 
     def test_a_vacancy_is_new_until_the_next_visit(self, store) -> None:
         handlers = handlers_on(store)
@@ -93,10 +94,14 @@ class TestReverseMatch:
         for client in ("c-1", "c-2", "c-3"):
             store.save_profile(profile(client_id=client))
         handlers.vacancy_opened_or_changed(vacancy())
-        page = handlers.list_matching_profiles(ListMatchingProfiles("vac-1", page_size=1,
-                                                                    caseload=frozenset({"c-1", "c-3"})))
-        rest = handlers.list_matching_profiles(ListMatchingProfiles("vac-1", page_size=1, page_token=page.next_page_token,
-                                                                    caseload=frozenset({"c-1", "c-3"})))
+        page = handlers.list_matching_profiles(
+            ListMatchingProfiles("vac-1", page_size=1, caseload=frozenset({"c-1", "c-3"}))
+        )
+        rest = handlers.list_matching_profiles(
+            ListMatchingProfiles(
+                "vac-1", page_size=1, page_token=page.next_page_token, caseload=frozenset({"c-1", "c-3"})
+            )
+        )
         assert page.total_size == 2 and {m.client_id for m in (*page.matches, *rest.matches)} == {"c-1", "c-3"}
         assert handlers.vacancy_closed("vac-1")
         unmatched = sorted(key for kind, key in events(store) if kind == match_events.EVENT_UNMATCHED)

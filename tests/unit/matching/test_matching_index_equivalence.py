@@ -14,7 +14,9 @@ from services.matching.domain.vacancy_index import VacancyIndex
 
 
 class TestProfileIndexEquivalence:
-    @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
     @given(scenarios())
     def test_reverse_match_equals_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
         profile_list, vacancy_list = scenario
@@ -42,7 +44,9 @@ class TestNumpyScanEquivalence:
 
 
 class TestVacancyIndexEquivalence:
-    @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
     @given(scenarios())
     def test_feed_candidates_equal_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
         profile_list, vacancy_list = scenario

@@ -42,13 +42,25 @@ def profile(**overrides: Any) -> SearchProfile:
     return make_search_profile(SearchProfileInput(**fields), now=NOW)
 
 
-def vacancy(place: str = "Utrecht", occupation: occupations.Occupation = SOFTWARE_DEVELOPER, **overrides: Any) -> OpenVacancy:
+def vacancy(
+    place: str = "Utrecht", occupation: occupations.Occupation = SOFTWARE_DEVELOPER, **overrides: Any
+) -> OpenVacancy:
     where = places.lookup(place)
     assert where is not None
     fields: dict[str, Any] = dict(
-        vacancy_id="vac-1", title=occupation.label_nl, employer="Gemeente Utrecht", esco_uri=occupation.uri,
-        isco_code=occupation.isco_code, place_name=where.name, latitude=where.latitude, longitude=where.longitude,
-        has_coordinates=True, hours_min=32, hours_max=36, date_posted="2026-11-20", received_at=NOW,
+        vacancy_id="vac-1",
+        title=occupation.label_nl,
+        employer="Gemeente Utrecht",
+        esco_uri=occupation.uri,
+        isco_code=occupation.isco_code,
+        place_name=where.name,
+        latitude=where.latitude,
+        longitude=where.longitude,
+        has_coordinates=True,
+        hours_min=32,
+        hours_max=36,
+        date_posted="2026-11-20",
+        received_at=NOW,
     )
     fields.update(overrides)
     return OpenVacancy(**fields)
@@ -62,10 +74,16 @@ class TestProfileValidation:
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            ({"occupations": [OccupationWishInput(esco_uri="http://data.europa.eu/esco/occupation/nope")]}, "profile.occupations[0].esco_uri"),
+            (
+                {"occupations": [OccupationWishInput(esco_uri="http://data.europa.eu/esco/occupation/nope")]},
+                "profile.occupations[0].esco_uri",
+            ),
             ({"occupations": [OccupationWishInput(isco_code="25X2")]}, "profile.occupations[0].isco_code"),
             ({"occupations": [OccupationWishInput(isco_code="9999")]}, "profile.occupations[0].isco_code"),
-            ({"occupations": [OccupationWishInput(esco_uri=SOFTWARE_DEVELOPER.uri, isco_code="2221")]}, "profile.occupations[0].isco_code"),
+            (
+                {"occupations": [OccupationWishInput(esco_uri=SOFTWARE_DEVELOPER.uri, isco_code="2221")]},
+                "profile.occupations[0].isco_code",
+            ),
             ({"occupations": []}, "profile.occupations"),
             ({"max_travel_km": 0}, "profile.max_travel_km"),
             ({"max_travel_km": -5}, "profile.max_travel_km"),
@@ -85,7 +103,11 @@ class TestProfileValidation:
     def test_all_violations_are_reported_at_once(self) -> None:
         with pytest.raises(InvalidArgument) as caught:
             profile(max_travel_km=0, hours_min=40, hours_max=30, occupations=[])
-        assert {v.field for v in caught.value.violations} >= {"profile.max_travel_km", "profile.hours_min", "profile.occupations"}
+        assert {v.field for v in caught.value.violations} >= {
+            "profile.max_travel_km",
+            "profile.hours_min",
+            "profile.occupations",
+        }
 
     def test_a_paused_profile_may_have_no_occupations(self) -> None:
         assert not profile(occupations=[], status=2).active
@@ -149,11 +171,25 @@ class TestOtherCriteria:
         assert match(profile(languages=["nl"]), vacancy(languages=("nl", "en"))) is None
         assert match(profile(), vacancy(driving_licence_required=True)) is None
         assert match(profile(min_salary_monthly=3500), vacancy(salary_min=2800, salary_max=3200)) is None
-        found = match(profile(contract_types=[1], education_level=10, languages=["nl", "en"], has_driving_licence=True,
-                              min_salary_monthly=3000), vacancy(contract_type=1, education_level=7, languages=("en",),
-                                                                driving_licence_required=True, salary_max=3200))
-        assert set(found.criteria) >= {Criterion.CONTRACT_TYPE, Criterion.EDUCATION, Criterion.LANGUAGES,
-                                       Criterion.DRIVING_LICENCE, Criterion.SALARY}
+        found = match(
+            profile(
+                contract_types=[1],
+                education_level=10,
+                languages=["nl", "en"],
+                has_driving_licence=True,
+                min_salary_monthly=3000,
+            ),
+            vacancy(
+                contract_type=1, education_level=7, languages=("en",), driving_licence_required=True, salary_max=3200
+            ),
+        )
+        assert set(found.criteria) >= {
+            Criterion.CONTRACT_TYPE,
+            Criterion.EDUCATION,
+            Criterion.LANGUAGES,
+            Criterion.DRIVING_LICENCE,
+            Criterion.SALARY,
+        }
 
     def test_a_paused_profile_matches_nothing(self) -> None:
         assert match(profile(status=2), vacancy()) is None

@@ -79,8 +79,13 @@ class TestOrder:
 
 class TestProfileMatchesInBulk:
     def test_bulk_built_matches_equal_constructed_ones_and_stay_frozen(self) -> None:
-        built = profile_matches(["c-1", "c-2"], [0.5, 0.25], [OccupationMatch.EXACT, OccupationMatch.MINOR_GROUP], [1.5, None])
-        assert built == [ProfileMatch("c-1", 0.5, OccupationMatch.EXACT, 1.5), ProfileMatch("c-2", 0.25, OccupationMatch.MINOR_GROUP, None)]
+        built = profile_matches(
+            ["c-1", "c-2"], [0.5, 0.25], [OccupationMatch.EXACT, OccupationMatch.MINOR_GROUP], [1.5, None]
+        )
+        assert built == [
+            ProfileMatch("c-1", 0.5, OccupationMatch.EXACT, 1.5),
+            ProfileMatch("c-2", 0.25, OccupationMatch.MINOR_GROUP, None),
+        ]
         assert hash(built[0]) == hash(ProfileMatch("c-1", 0.5, OccupationMatch.EXACT, 1.5))
         with pytest.raises(dataclasses.FrozenInstanceError):
             built[0].score = 1.0  # type: ignore[misc]

@@ -31,10 +31,15 @@ class TestMaskingInText:
 
 class TestJobAdAtIngest:
     def test_a_bsn_in_the_description_is_masked_before_the_ad_is_stored_and_the_rest_stays(self) -> None:
-        ad = VacancyContent(source="werk.nl", external_id="1", title="Softwareontwikkelaar",
-                            description="Vragen? Mail Jan (jan@bedrijf.nl). Kandidaat BSN 1112.22.333.",
-                            employer="ICT-bedrijf Utrecht", occupation=Occupation(esco_uri=SOFTWARE_DEVELOPER),
-                            location=Location(place_name="Utrecht"))
+        ad = VacancyContent(
+            source="werk.nl",
+            external_id="1",
+            title="Softwareontwikkelaar",
+            description="Vragen? Mail Jan (jan@bedrijf.nl). Kandidaat BSN 1112.22.333.",
+            employer="ICT-bedrijf Utrecht",
+            occupation=Occupation(esco_uri=SOFTWARE_DEVELOPER),
+            location=Location(place_name="Utrecht"),
+        )
         cleaned, violations = check_content(ad, today=TODAY)
         assert violations == [] and cleaned is not None
         assert cleaned.description == f"Vragen? Mail Jan (jan@bedrijf.nl). Kandidaat BSN {BSN_MASK}."

@@ -10,23 +10,34 @@ import pytest
 
 from services.vacancies.entrypoints.feed_reader import read_file
 
-POSTING = {"@type": "JobPosting", "title": "Kok", "hiringOrganization": "Restaurant Zwolle",
-           "jobLocation": {"address": {"addressLocality": "Zwolle"}}, "url": "https://r.example/1"}
+POSTING = {
+    "@type": "JobPosting",
+    "title": "Kok",
+    "hiringOrganization": "Restaurant Zwolle",
+    "jobLocation": {"address": {"addressLocality": "Zwolle"}},
+    "url": "https://r.example/1",
+}
 
 
 def titles(path: Path, fmt: str = "auto") -> list[str]:
     return [r.vacancy.title if r.vacancy else f"ERROR {r.error}" for r in read_file(path, fmt=fmt)]
 
 
-@pytest.mark.parametrize("document", [
-    POSTING,
-    [POSTING],
-    {"@context": "http://schema.org", "@graph": [POSTING]},
-    {"@context": "https://schema.org/", "@type": "ItemList", "itemListElement": [
-        {"@type": "ListItem", "position": 1, "item": POSTING}]},
-    {"@type": "ItemList", "itemListElement": [POSTING]},
-    {"type": "JobPosting", **{k: v for k, v in POSTING.items() if k != "@type"}},
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        POSTING,
+        [POSTING],
+        {"@context": "http://schema.org", "@graph": [POSTING]},
+        {
+            "@context": "https://schema.org/",
+            "@type": "ItemList",
+            "itemListElement": [{"@type": "ListItem", "position": 1, "item": POSTING}],
+        },
+        {"@type": "ItemList", "itemListElement": [POSTING]},
+        {"type": "JobPosting", **{k: v for k, v in POSTING.items() if k != "@type"}},
+    ],
+)
 def test_every_json_ld_wrapper_yields_the_posting(document: object, tmp_path: Path) -> None:
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -34,8 +45,12 @@ def test_every_json_ld_wrapper_yields_the_posting(document: object, tmp_path: Pa
 
 
 def test_an_organization_referenced_by_id_in_a_graph_is_context_not_an_error(tmp_path: Path) -> None:
-    graph = {"@graph": [{"@type": "Organization", "@id": "#org", "name": "Gemeente Zwolle"},
-                        {**POSTING, "hiringOrganization": {"@id": "#org"}}]}
+    graph = {
+        "@graph": [
+            {"@type": "Organization", "@id": "#org", "name": "Gemeente Zwolle"},
+            {**POSTING, "hiringOrganization": {"@id": "#org"}},
+        ]
+    }
     path = tmp_path / "graph.jsonld"
     path.write_text(json.dumps(graph), encoding="utf-8")
     (record,) = read_file(path)
@@ -53,10 +68,13 @@ def test_invalid_json_is_one_error_with_line_column_and_excerpt(tmp_path: Path) 
 
 def test_a_saved_html_page_yields_the_postings_of_all_its_json_ld_blocks(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
-    path.write_text("<html><head><script type='application/ld+json'>{\"@type\": \"WebSite\", \"name\": \"x\"}</script>"
-                    f"<script type='application/ld+json'>{json.dumps(POSTING)}</script></head><body>"
-                    f"<script type=\"application/ld+json\">{json.dumps({**POSTING, 'title': 'Bakker'})}</script>"
-                    "</body></html>", encoding="utf-8")
+    path.write_text(
+        '<html><head><script type=\'application/ld+json\'>{"@type": "WebSite", "name": "x"}</script>'
+        f"<script type='application/ld+json'>{json.dumps(POSTING)}</script></head><body>"
+        f'<script type="application/ld+json">{json.dumps({**POSTING, "title": "Bakker"})}</script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
     assert titles(path) == ["Kok", "Bakker"]
 
 
@@ -82,7 +100,12 @@ def test_an_indeed_style_xml_feed_is_read_with_the_same_tolerance(tmp_path: Path
     (record,) = read_file(path)
     v = record.vacancy
     assert v is not None and not record.warnings
-    assert (v.title, v.external_id, v.employer, v.location.country_code) == ("Verpleegkundige", "V-1", "Zorggroep Zwolle", "NL")
+    assert (v.title, v.external_id, v.employer, v.location.country_code) == (
+        "Verpleegkundige",
+        "V-1",
+        "Zorggroep Zwolle",
+        "NL",
+    )
     assert (v.salary_min, v.salary_max, v.salary_currency, v.valid_through) == (3100, 4200, "EUR", "2036-01-31")
 
 

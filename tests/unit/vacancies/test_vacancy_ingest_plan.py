@@ -6,7 +6,9 @@ from services.vacancies.domain.ingest import KnownSource, PreparedItem, plan_ing
 from services.vacancies.domain.model import VacancyContent
 
 
-def item(index: int, source: str = "werkbank", external_id: str = "1", fp: str = "fp-a", hash_: str = "h1") -> PreparedItem:
+def item(
+    index: int, source: str = "werkbank", external_id: str = "1", fp: str = "fp-a", hash_: str = "h1"
+) -> PreparedItem:
     content = VacancyContent(source=source, external_id=external_id, title="Kok")
     return PreparedItem(index, content, fp, hash_)
 
@@ -77,7 +79,9 @@ class TestPlanIngest:
         assert [(r.status, r.duplicate_of) for r in results] == [("unchanged", "vac_9")]
 
     def test_a_linked_copy_that_changes_after_its_vacancy_closed_becomes_a_vacancy_of_its_own(self) -> None:
-        known = {("jobboard", "1"): KnownSource("vac_9", "old", canonical=False, is_open=False, closed_reason="vervuld")}
+        known = {
+            ("jobboard", "1"): KnownSource("vac_9", "old", canonical=False, is_open=False, closed_reason="vervuld")
+        }
         decided, results = plan([item(0, source="jobboard")], known)
         assert [(r.status, r.vacancy_id, r.duplicate_of) for r in results] == [("accepted", "vac_1", "")]
         assert [n.vacancy_id for n in decided.new] == ["vac_1"]

@@ -14,9 +14,11 @@ POSTING = {
     "validThrough": "2026-12-31T23:59",
     "employmentType": ["FULL_TIME", "TEMPORARY"],
     "hiringOrganization": {"@type": "Organization", "name": "Restaurant Zwolle"},
-    "jobLocation": {"@type": "Place", "address": {"addressLocality": "Zwolle", "postalCode": "8011 AA",
-                                                  "addressCountry": {"name": "NL"}},
-                    "geo": {"latitude": "52.51", "longitude": "6.09"}},
+    "jobLocation": {
+        "@type": "Place",
+        "address": {"addressLocality": "Zwolle", "postalCode": "8011 AA", "addressCountry": {"name": "NL"}},
+        "geo": {"latitude": "52.51", "longitude": "6.09"},
+    },
     "baseSalary": {"currency": "EUR", "value": {"minValue": 14, "maxValue": 17.5, "unitText": "HOUR"}},
     "occupationalCategory": "5120 Cooks",
     "skills": "koken, hygiëne",
@@ -28,7 +30,12 @@ POSTING = {
 class TestJobPostingMapping:
     def test_the_google_for_jobs_properties_are_mapped(self) -> None:
         v = job_posting_to_vacancy(POSTING)
-        assert (v.source, v.external_id, v.title, v.employer) == ("werkbank.example", "WB-1", "Kok", "Restaurant Zwolle")
+        assert (v.source, v.external_id, v.title, v.employer) == (
+            "werkbank.example",
+            "WB-1",
+            "Kok",
+            "Restaurant Zwolle",
+        )
         assert v.description == "Koken\n\n- vers"
         assert (v.date_posted, v.valid_through) == ("2026-11-01", "2026-12-31")
         assert v.contract_type == pb.CONTRACT_TYPE_TEMPORARY
@@ -67,12 +74,15 @@ class TestJobPostingMapping:
         v = job_posting_to_vacancy({**POSTING, "occupationalCategory": "15-1132.00 Software Developers"})
         assert v.occupation.isco_code == ""
 
-    @pytest.mark.parametrize(("change", "reason"), [
-        ({"@type": "Organization"}, "geen JobPosting"),
-        ({"title": True}, "title"),
-        ({"datePosted": True}, "datePosted"),
-        ({"title": "", "name": ""}, "title"),
-    ])
+    @pytest.mark.parametrize(
+        ("change", "reason"),
+        [
+            ({"@type": "Organization"}, "geen JobPosting"),
+            ({"title": True}, "title"),
+            ({"datePosted": True}, "datePosted"),
+            ({"title": "", "name": ""}, "title"),
+        ],
+    )
     def test_records_that_cannot_be_understood_give_a_reason(self, change: dict, reason: str) -> None:  # type: ignore[type-arg]
         with pytest.raises(RecordError, match=reason):
             job_posting_to_vacancy({**POSTING, **change})
@@ -88,15 +98,25 @@ class TestJobPostingMapping:
 
 
 class TestTolerantFields:
-    @pytest.mark.parametrize(("change", "field"), [
-        ({"employmentType": "SOMETIMES"}, "employmentType"),
-        ({"datePosted": "gisteren"}, "datePosted"),
-        ({"jobLocation": {"address": {"addressLocality": "Zwolle"}, "geo": {"latitude": "noord", "longitude": 5}}},
-         "jobLocation.geo"),
-        ({"baseSalary": {"currency": "EUR", "value": "marktconform"}}, "baseSalary"),
-        ({"workHours": "8am - 5pm"}, "workHours"),
-        ({"occupationalCategory": "9999"}, "occupationalCategory"),
-    ])
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"employmentType": "SOMETIMES"}, "employmentType"),
+            ({"datePosted": "gisteren"}, "datePosted"),
+            (
+                {
+                    "jobLocation": {
+                        "address": {"addressLocality": "Zwolle"},
+                        "geo": {"latitude": "noord", "longitude": 5},
+                    }
+                },
+                "jobLocation.geo",
+            ),
+            ({"baseSalary": {"currency": "EUR", "value": "marktconform"}}, "baseSalary"),
+            ({"workHours": "8am - 5pm"}, "workHours"),
+            ({"occupationalCategory": "9999"}, "occupationalCategory"),
+        ],
+    )
     def test_an_unreadable_optional_value_is_a_warning_and_the_posting_is_kept(self, change: dict, field: str) -> None:  # type: ignore[type-arg]
         mapped = map_job_posting({**POSTING, **change})
         assert mapped.vacancy is not None and not mapped.errors
@@ -108,16 +128,33 @@ class TestTolerantFields:
         assert mapped.vacancy is not None
         assert (mapped.vacancy.salary_min, mapped.vacancy.salary_max, mapped.vacancy.salary_currency) == (0, 0, "")
 
-    @pytest.mark.parametrize(("salary", "expected"), [
-        ({"@type": "MonetaryAmount", "currency": "EUR", "value": {"@type": "QuantitativeValue", "value": "2.800,50",
-                                                                   "unitText": "MONTH"}}, (2800.5, 2800.5, "EUR", pb.SALARY_PERIOD_MONTH)),
-        ("€ 2.800 - € 3.400 per maand", (2800, 3400, "EUR", pb.SALARY_PERIOD_MONTH)),
-        ("$50K per year", (50000, 50000, "USD", pb.SALARY_PERIOD_YEAR)),
-        ({"@type": "PriceSpecification", "priceCurrency": "EUR", "minPrice": 14, "maxPrice": 17, "unitText": "HOUR"},
-         (14, 17, "EUR", pb.SALARY_PERIOD_HOUR)),
-        ({"currency": "CHF", "minValue": 90000, "maxValue": 110000}, (90000, 110000, "CHF", 0)),
-        ({"currency": "EUR", "value": "45000"}, (45000, 45000, "EUR", 0)),
-    ])
+    @pytest.mark.parametrize(
+        ("salary", "expected"),
+        [
+            (
+                {
+                    "@type": "MonetaryAmount",
+                    "currency": "EUR",
+                    "value": {"@type": "QuantitativeValue", "value": "2.800,50", "unitText": "MONTH"},
+                },
+                (2800.5, 2800.5, "EUR", pb.SALARY_PERIOD_MONTH),
+            ),
+            ("€ 2.800 - € 3.400 per maand", (2800, 3400, "EUR", pb.SALARY_PERIOD_MONTH)),
+            ("$50K per year", (50000, 50000, "USD", pb.SALARY_PERIOD_YEAR)),
+            (
+                {
+                    "@type": "PriceSpecification",
+                    "priceCurrency": "EUR",
+                    "minPrice": 14,
+                    "maxPrice": 17,
+                    "unitText": "HOUR",
+                },
+                (14, 17, "EUR", pb.SALARY_PERIOD_HOUR),
+            ),
+            ({"currency": "CHF", "minValue": 90000, "maxValue": 110000}, (90000, 110000, "CHF", 0)),
+            ({"currency": "EUR", "value": "45000"}, (45000, 45000, "EUR", 0)),
+        ],
+    )
     def test_salaries_in_every_published_shape_are_read(self, salary: object, expected: tuple) -> None:  # type: ignore[type-arg]
         v = job_posting_to_vacancy({**POSTING, "baseSalary": salary})
         assert (v.salary_min, v.salary_max, v.salary_currency, v.salary_period) == expected
@@ -127,20 +164,25 @@ class TestTolerantFields:
         assert mapped.vacancy is not None and mapped.vacancy.salary_min == 0
         assert mapped.warnings[0].startswith("baseSalary:")
 
-    @pytest.mark.parametrize(("value", "contract", "workplace"), [
-        ("Vollzeit, unbefristet", pb.CONTRACT_TYPE_PERMANENT, 0),
-        (["CDD", "TEMPS_PLEIN"], pb.CONTRACT_TYPE_TEMPORARY, 0),
-        ("fulltime_permanent", pb.CONTRACT_TYPE_PERMANENT, 0),
-        ("Uitzendwerk", pb.CONTRACT_TYPE_TEMPORARY_AGENCY, 0),
-        ("REMOTE", 0, pb.WORKPLACE_TYPE_REMOTE),
-    ])
+    @pytest.mark.parametrize(
+        ("value", "contract", "workplace"),
+        [
+            ("Vollzeit, unbefristet", pb.CONTRACT_TYPE_PERMANENT, 0),
+            (["CDD", "TEMPS_PLEIN"], pb.CONTRACT_TYPE_TEMPORARY, 0),
+            ("fulltime_permanent", pb.CONTRACT_TYPE_PERMANENT, 0),
+            ("Uitzendwerk", pb.CONTRACT_TYPE_TEMPORARY_AGENCY, 0),
+            ("REMOTE", 0, pb.WORKPLACE_TYPE_REMOTE),
+        ],
+    )
     def test_local_and_ats_employment_types_are_mapped(self, value: object, contract: int, workplace: int) -> None:
         mapped = map_job_posting({**POSTING, "employmentType": value})
         assert mapped.vacancy is not None and not mapped.warnings
         assert (mapped.vacancy.contract_type, mapped.vacancy.workplace_type) == (contract, workplace)
 
-    @pytest.mark.parametrize(("country", "code"), [("NLD", "NL"), ("Netherlands", "NL"), ("Deutschland", "DE"),
-                                                   ({"@type": "Country", "name": "FR"}, "FR")])
+    @pytest.mark.parametrize(
+        ("country", "code"),
+        [("NLD", "NL"), ("Netherlands", "NL"), ("Deutschland", "DE"), ({"@type": "Country", "name": "FR"}, "FR")],
+    )
     def test_a_country_as_alpha3_or_a_name_becomes_alpha2(self, country: object, code: str) -> None:
         posting = {**POSTING, "jobLocation": {"address": {"addressLocality": "X", "addressCountry": country}}}
         assert job_posting_to_vacancy(posting).location.country_code == code

@@ -14,10 +14,18 @@ SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-a
 
 def content(**changes: object) -> VacancyContent:
     base = VacancyContent(
-        source="werkbank", external_id="WB-1", title="Softwareontwikkelaar (m/v/x)",
-        description="Bouw mee aan onze API's.", employer="ICT-bedrijf Utrecht",
-        occupation=Occupation(esco_uri=SOFTWARE_DEVELOPER), location=Location(place_name="Utrecht"),
-        contract_type="permanent", hours_min=32, hours_max=40, date_posted="2026-11-20", valid_through="2026-12-31",
+        source="werkbank",
+        external_id="WB-1",
+        title="Softwareontwikkelaar (m/v/x)",
+        description="Bouw mee aan onze API's.",
+        employer="ICT-bedrijf Utrecht",
+        occupation=Occupation(esco_uri=SOFTWARE_DEVELOPER),
+        location=Location(place_name="Utrecht"),
+        contract_type="permanent",
+        hours_min=32,
+        hours_max=40,
+        date_posted="2026-11-20",
+        valid_through="2026-12-31",
     )
     return base.model_copy(update=changes)
 
@@ -146,9 +154,14 @@ class TestCheckContentRejectsBadInput:
 
 class TestFingerprint:
     def test_gender_markers_case_and_postcode_spacing_do_not_matter(self) -> None:
-        a = content(title="Softwareontwikkelaar (m/v/x)", location=Location(place_name="Utrecht", postal_code="3511 AB"))
-        b = content(title="SOFTWAREONTWIKKELAAR m/v", source="jobboard",
-                    location=Location(place_name="Utrecht", postal_code="3511AB"))
+        a = content(
+            title="Softwareontwikkelaar (m/v/x)", location=Location(place_name="Utrecht", postal_code="3511 AB")
+        )
+        b = content(
+            title="SOFTWAREONTWIKKELAAR m/v",
+            source="jobboard",
+            location=Location(place_name="Utrecht", postal_code="3511AB"),
+        )
         assert fingerprint(a) == fingerprint(b)
 
     def test_another_employer_is_another_vacancy(self) -> None:

@@ -32,7 +32,9 @@ class TestHtmlToTextProperties:
         result = html_to_text(text)
         assert "\n\n\n" not in result and result == result.strip()
 
-    @given(st.lists(st.sampled_from(["<p>", "</p>", "<li>", "<b>", "</b>", "<br>", "woord", " ", "&amp;"]), max_size=30))
+    @given(
+        st.lists(st.sampled_from(["<p>", "</p>", "<li>", "<b>", "</b>", "<br>", "woord", " ", "&amp;"]), max_size=30)
+    )
     def test_markup_soup_becomes_text_without_tags(self, parts: list[str]) -> None:
         result = html_to_text("".join(parts))
         assert "<" not in result and ">" not in result

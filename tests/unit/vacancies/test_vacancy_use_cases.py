@@ -36,8 +36,13 @@ class FakeVacancyStore:
     def apply_ingest(self, plan: IngestPlan, now: datetime) -> None:
         self.plans.append(plan)
         for new in plan.new:
-            self.vacancies[new.vacancy_id] = Vacancy(vacancy_id=new.vacancy_id, content=new.item.content,
-                                                     fingerprint=new.item.fingerprint, created_at=now, updated_at=now)
+            self.vacancies[new.vacancy_id] = Vacancy(
+                vacancy_id=new.vacancy_id,
+                content=new.item.content,
+                fingerprint=new.item.fingerprint,
+                created_at=now,
+                updated_at=now,
+            )
             self.sources[new.item.content.key] = KnownSource(new.vacancy_id, new.item.content_hash, True, True)
 
     def get(self, vacancy_id: str) -> Vacancy | None:
@@ -56,8 +61,13 @@ class FakeVacancyStore:
 
 
 def content(external_id: str, **changes: object) -> VacancyContent:
-    values: dict[str, object] = {"source": "werkbank", "external_id": external_id, "title": "Kok",
-                                 "employer": f"Restaurant {external_id}", "location": Location(place_name="Zwolle")}
+    values: dict[str, object] = {
+        "source": "werkbank",
+        "external_id": external_id,
+        "title": "Kok",
+        "employer": f"Restaurant {external_id}",
+        "location": Location(place_name="Zwolle"),
+    }
     values.update(changes)
     return VacancyContent(**values)  # type: ignore[arg-type]
 
