@@ -45,7 +45,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.bus.broker import free_loopback_port
 from services.common.settings import Settings
-from services.vacancies.seed import sample_vacancies
+from services.vacancies.seed import demo_jobs, sample_vacancies
 from services.vacancies.service_layer.proto_codec import content_to_proto
 
 REPO = Path(__file__).resolve().parent.parent
@@ -223,10 +223,14 @@ class Traffic:
         (updates: events and re-matching go on while the data set stays the same size)."""
         today = datetime.now(UTC).date()
         if not self.pool:
-            # The first sample vacancies of every seed are the same Utrecht software jobs: skip them.
-            return list(sample_vacancies(INGEST_BATCH + 8, today=today, seed=10_000 + number, source="soak"))[8:]
+            # The first sample vacancies of every seed are the same demo clients' jobs: skip them.
+            skip = len(demo_jobs())
+            return list(sample_vacancies(INGEST_BATCH + skip, today=today, seed=10_000 + number, source="soak"))[skip:]
         if not self.pool_contents:
-            self.pool_contents = list(sample_vacancies(self.pool + 8, today=today, seed=777, source="soak-pool"))[8:]
+            skip = len(demo_jobs())
+            self.pool_contents = list(sample_vacancies(self.pool + skip, today=today, seed=777, source="soak-pool"))[
+                skip:
+            ]
         first = number * INGEST_BATCH
         picked = []
         for position in range(first, first + INGEST_BATCH):

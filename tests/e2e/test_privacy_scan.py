@@ -45,7 +45,7 @@ from services.common.auth import mint_token
 from services.common.bus import VACANCIES
 from services.common.bus.cloudevents import InvalidEvent, from_kafka
 from services.common.settings import Settings
-from services.vacancies.seed import sample_vacancies
+from services.vacancies.seed import demo_jobs, sample_vacancies
 from services.vacancies.service_layer.proto_codec import content_to_proto
 
 CASEWORKER = "cw-demo"
@@ -175,8 +175,10 @@ def read_every_topic(bootstrap: str) -> list[ScannedEvent]:
 def job_ads_with_planted_contacts(count: int) -> vsvc.IngestVacanciesRequest:
     request = vsvc.IngestVacanciesRequest(batch_id="privacy")
     today = datetime.now(UTC).date()
-    # The first few sample vacancies are fixed Utrecht software jobs: the seeded stack has them already.
-    for content in list(sample_vacancies(count + 8, today=today, seed=4242, source="privacy-scan"))[8:]:
+    # The first sample vacancies are the demo clients' jobs, the same for every seed: the seeded
+    # stack has them already (a duplicate, not a new ad).
+    skip = len(demo_jobs())
+    for content in list(sample_vacancies(count + skip, today=today, seed=4242, source="privacy-scan"))[skip:]:
         vacancy = content_to_proto(content, request.vacancies.add())
         vacancy.description = f"{vacancy.description}\n\n{VACANCY_CONTACT}"
         vacancy.application_email = PLANTED_EMAILS[0]
