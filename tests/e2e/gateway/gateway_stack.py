@@ -1,4 +1,4 @@
-"""`jobmatch up` with the gateway, on the session's Tansu broker, and the data the gateway
+"""`jobmatch up` with the gateway, on a Tansu broker of its own (see conftest.py), and the data the gateway
 tests read: demo client c-demo-001 with a search profile (cook near Utrecht), an obligation
 policy (uwv-ww, from two weeks ago) and three cook vacancies in Utrecht in its feed."""
 
