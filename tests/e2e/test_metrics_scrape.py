@@ -116,11 +116,14 @@ def walk(ports: dict[str, int], token: str) -> None:
 
 
 def wait_for_matches(url: str, timeout: float = 120.0) -> dict:
-    """Matching takes in the sample vacancies at its own pace: scrape until it handled events."""
+    """Matching takes in the sample vacancies at its own pace: scrape until it handled events and
+    reported its lag (measured at most once a second, from the broker's answers to its fetches)."""
     deadline = time.monotonic() + timeout
     while True:
         samples = scrape(url)
-        if total(samples, "jobmatch_consumer_events_total", outcome="handled") > 0 or time.monotonic() > deadline:
+        handled = total(samples, "jobmatch_consumer_events_total", outcome="handled") > 0
+        lag_known = any(name == "jobmatch_consumer_lag" for name, _ in samples)
+        if (handled and lag_known) or time.monotonic() > deadline:
             return samples
         time.sleep(0.5)
 
