@@ -19,6 +19,7 @@ EXPECTED = {
     "reverse-match.p99",
     "reverse-match.p50",
     "reverse-match.vs-brute-force",
+    "reverse-match.vs-numpy-scan",
     "reverse-match.index-rss",
     "reverse-match.p99-with-updates",
     "feed.p99",
