@@ -20,6 +20,7 @@ EXPECTED = {
     "reverse-match.p50",
     "reverse-match.vs-brute-force",
     "reverse-match.vs-numpy-scan",
+    "index-memory.rss",
     "reverse-match.index-rss",
     "reverse-match.p99-with-updates",
     "feed.p99",
