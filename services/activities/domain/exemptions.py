@@ -73,8 +73,11 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _public_holidays(day.year)
 
 
-def working_days(start: date, end: date) -> list[date]:
-    return [d for i in range((end - start).days + 1) if is_working_day(d := start + timedelta(days=i))]
+@lru_cache(maxsize=4096)
+def working_days(start: date, end: date) -> tuple[date, ...]:
+    """Cached: the clients of a caseload mostly share their periods' windows, so each window's
+    working days are worked out once and not again per client (and per call)."""
+    return tuple(d for i in range((end - start).days + 1) if is_working_day(d := start + timedelta(days=i)))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -111,6 +111,8 @@ def _weeks(period: Period, exempt: set[date], today: date) -> list[WeekNeed]:
 
 def _quiet_days(policy_exempt, since: date, today: date, enough: int) -> int:
     """Days after `since` up to today without exemption (counting stops at `enough`)."""
+    if policy_exempt is None:  # a policy without exemptions: every day counts
+        return max(min((today - since).days, enough), 0)
     quiet, day = 0, today
     while day > since and quiet < enough:
         quiet += not policy_exempt(day)
@@ -146,7 +148,7 @@ def assess(
         per_type[f.type] = per_type.get(f.type, 0) + 1
     counts = {k: (v, per_type.get(k, 0)) for k, v in logged.items()}
     unverified = sum(1 for f in counted if f.verification is Verification.UNVERIFIED)
-    own_days = [d for d in working_days(start, end) if d not in exempt]
+    own_days = [d for d in working_days(start, end) if d not in exempt] if exempt else working_days(start, end)
     if not own_days:
         return PeriodAssessment(period, PeriodStatus.EXEMPT, 0, len(counted), unverified, 0, counts, counted_ids)
 
@@ -170,12 +172,17 @@ def assess(
     else:
         if below:
             reasons.append(AtRiskReason.WEEKLY_MINIMUM)
-        days_left = sum(1 for i in range(max((end - today).days + 1, 0)) if (today + timedelta(days=i)) not in exempt)
+        days_left = max((end - today).days + 1, 0)  # the days up to the end, less the exempt ones
+        if exempt:
+            days_left -= sum(1 for i in range(days_left) if (today + timedelta(days=i)) in exempt)
         if days_left < still_needed * rule.at_risk_days_per_activity:
             reasons.append(AtRiskReason.DAYS_LEFT)
         quiet_since = max(d for d in (last_activity, policy.start_date) if d is not None)
         threshold = rule.at_risk_inactivity_days
-        if threshold and _quiet_days(policy.exempt_on, quiet_since, today, threshold) >= threshold:
+        if (
+            threshold
+            and _quiet_days(policy.exempt_on if policy.exemptions else None, quiet_since, today, threshold) >= threshold
+        ):
             reasons.append(AtRiskReason.INACTIVITY)
         status = PeriodStatus.AT_RISK if reasons else PeriodStatus.OPEN
     needed = needed_texts(period, still_needed, missing_running, below, status)

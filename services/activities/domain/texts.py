@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -30,10 +31,14 @@ ADVISER: dict[Organisation | None, tuple[str, str]] = {
 }
 
 
+# Memoised: Babel looks the locale's patterns up on every call, and a caseload's texts name
+# the same few dates (period ends, week starts) for hundreds of clients.
+@lru_cache(maxsize=4096)
 def day_nl(day: date) -> str:
     return format_date(day, "EEEE d MMMM y", locale="nl")
 
 
+@lru_cache(maxsize=4096)
 def day_en(day: date) -> str:
     return format_date(day, "EEEE d MMMM y", locale="en")
 
