@@ -125,6 +125,9 @@ class MemoryActivitiesStore:
                 result[c] = max(done)
         return result
 
+    def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
+        return None  # like the search store: callers assess afresh
+
     def _erase(self, cutoff: date, client_id: str | None = None) -> int:
         gone = [
             a.activity_id

@@ -145,6 +145,11 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
                     result[bucket["key"]] = date.fromisoformat(bucket["last"]["value_as_string"])
         return result
 
+    def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
+        # Replicas write the indices side by side and nothing here counts a client's changes
+        # yet: every caseload call assesses afresh.
+        return None
+
     def _delete(self, query: dict[str, Any]) -> int:
         self._es.delete_by_query(index=self._requests, query=query, refresh=True, conflicts="proceed")
         return int(

@@ -48,6 +48,38 @@ CREATE TABLE IF NOT EXISTS period_signal (
 CREATE TABLE IF NOT EXISTS legal_hold (
     client_id TEXT NOT NULL, kind TEXT NOT NULL, set_at TEXT NOT NULL, PRIMARY KEY (client_id, kind)
 );
+-- A number per client that every change of its activities or policy versions raises, kept
+-- by triggers so that no write path can forget it: the caseload keeps a client's assessment
+-- while the number stays the same (ActivityStore.revisions).
+CREATE TABLE IF NOT EXISTS client_revision (client_id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS activity_inserted AFTER INSERT ON activity BEGIN
+    INSERT INTO client_revision VALUES (NEW.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS activity_updated AFTER UPDATE ON activity BEGIN
+    INSERT INTO client_revision VALUES (OLD.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+    INSERT INTO client_revision VALUES (NEW.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS activity_deleted AFTER DELETE ON activity BEGIN
+    INSERT INTO client_revision VALUES (OLD.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS policy_version_inserted AFTER INSERT ON policy_version BEGIN
+    INSERT INTO client_revision VALUES (NEW.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS policy_version_updated AFTER UPDATE ON policy_version BEGIN
+    INSERT INTO client_revision VALUES (OLD.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+    INSERT INTO client_revision VALUES (NEW.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS policy_version_deleted AFTER DELETE ON policy_version BEGIN
+    INSERT INTO client_revision VALUES (OLD.client_id, 1)
+        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
+END;
 CREATE TABLE IF NOT EXISTS vacancy_projection (
     vacancy_id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,
     channel TEXT NOT NULL, open INTEGER NOT NULL

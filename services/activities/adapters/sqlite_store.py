@@ -212,6 +212,16 @@ class SqliteActivitiesStore:
             result.update({r[0]: date.fromisoformat(r[1]) for r in rows if r[1] is not None})
         return result
 
+    def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
+        result: dict[str, int] = {}
+        for start in range(0, len(client_ids), 500):
+            chunk = list(client_ids[start : start + 500])
+            rows = self._query(
+                f"SELECT client_id, revision FROM client_revision WHERE client_id IN ({placeholders(chunk)})", chunk
+            )
+            result.update({r[0]: r[1] for r in rows})
+        return result
+
     def erase_before(self, cutoff: date) -> int:
         with self._transaction() as conn:
             return conn.execute(

@@ -20,6 +20,7 @@ from services.activities.domain.policy import PolicyVersion, build_rule, check_n
 from services.activities.domain.templates import TEMPLATE_INFO
 from services.activities.service_layer import commands as c
 from services.activities.service_layer import events
+from services.activities.service_layer.assessment_memo import AssessmentMemo
 from services.activities.service_layer.paging import decode_token, encode_token, page_size
 from services.activities.service_layer.ports import ActivityStore, ObligationStore
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, t
@@ -63,6 +64,8 @@ class ObligationHandlers:
     record: Recorder = lambda activity, subjects: None
     # Signs the caseload page tokens; the app's, from the token secret (a random key when not given).
     tokens: PageTokens = field(default_factory=PageTokens.process_local)
+    # Rows of unchanged clients kept between caseload calls (see assessment_memo).
+    memo: AssessmentMemo = field(default_factory=AssessmentMemo)
 
     def set_policy(self, cmd: c.SetObligationPolicy) -> PolicyVersion:
         now = self.clock()
@@ -141,6 +144,11 @@ class ObligationHandlers:
 
     def current_rows(self, clients: list[str], today: date) -> list[CaseloadRow]:
         """Each client's current period as assessed today (None where no period runs)."""
+        # The revisions first: they must not be newer than the facts the rows are computed from.
+        revisions = self.activities.revisions(clients)
+        return self.memo.rows(clients, today, revisions, lambda stale: self._assess_rows(stale, today))
+
+    def _assess_rows(self, clients: list[str], today: date) -> list[CaseloadRow]:
         versions = self.obligations.policy_versions(clients)
         periods = {cid: period_containing(versions[cid], today) for cid in clients}
         starts = [p.start for p in periods.values() if p is not None]

@@ -56,6 +56,12 @@ class ActivityStore(Protocol):
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]: ...
 
+    def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
+        """A number per client that changes with every change of its activities or policy versions
+        (a client without one: none since the store began keeping them), read before the facts
+        it vouches for. None: the store keeps no such number, so callers assess afresh."""
+        ...
+
     def erase_before(self, cutoff: date) -> int:
         """Retention: delete activities dated before the cutoff, except of clients under a legal hold."""
         ...
