@@ -2,7 +2,9 @@
 
 - `log-activity`: LogActivity unary RPCs from 4 client threads; baseline: an empty unary
   LogActivity (same server setup, same interceptor chain, servicer returns at once).
-- `caseload`: GetCaseload for 300 clients with a year of activities each.
+- `caseload`: GetCaseload for 300 clients with a year of activities each: the first call
+  (nothing assessed yet, as after a restart or on a new day), repeated calls, and calls after
+  a few clients each logged an activity (only they are assessed again).
 
 Each returns metric dicts (name, value, unit, baseline, ratio, size); `python -m
 bench.activities_server [--quick]` prints them as JSON lines.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import secrets
 import tempfile
@@ -191,7 +194,23 @@ def seed_caseload(app: Any, clients: int, days: int) -> list[str]:
     return ids
 
 
-def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> list[dict[str, Any]]:
+def _latency_metric(name: str, latencies: list[float], q: float, clients: int, **notes: Any) -> dict[str, Any]:
+    metric = {
+        "name": name,
+        "value": round(_percentile(latencies, q) * 1000, 2),
+        "unit": "ms",
+        "baseline": None,
+        "ratio": None,
+        "size": clients,
+    }
+    return metric | ({"notes": notes} if notes else {})
+
+
+def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200, changed: int = 10) -> list[dict[str, Any]]:
+    """Wall latency of GetCaseload (client and server in this process; CPU per call is the
+    process's CPU time over the calls, both sides). Three kinds of call: the first (no client
+    assessed yet: after a start or on a new day), repeated ones (nothing changed), and ones
+    after `changed` clients each logged an activity (stored outside the timing)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48))
         app = build_app(settings)
@@ -202,6 +221,7 @@ def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> lis
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
         token = mint_token(settings, subject="cw-load", role="caseworker")
         metadata = (("authorization", f"Bearer {token}"),)
+        today = app.clock().date()
         try:
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
                 stub = activities_pb2_grpc.ActivityServiceStub(channel)
@@ -209,33 +229,49 @@ def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200) -> lis
                 # service assesses every client of the caseload on every call, whatever the page.
                 shown = min(clients, MAX_PAGE_SIZE)
                 request = pb.GetCaseloadRequest(caseworker_id="cw-load", page_size=shown)
+                stub.ListActivities(pb.ListActivitiesRequest(client_id=ids[0]), metadata=metadata)  # channel up
+                started = time.perf_counter()
                 first = stub.GetCaseload(request, metadata=metadata)
+                cold = time.perf_counter() - started
                 assert len(first.entries) == shown and bool(first.next_page_token) == (clients > shown)
                 latencies = []
+                cpu_started = time.process_time()
                 for _ in range(calls):
                     started = time.perf_counter()
                     stub.GetCaseload(request, metadata=metadata)
                     latencies.append(time.perf_counter() - started)
+                cpu_ms = (time.process_time() - cpu_started) / calls * 1000
+                after_changes = []
+                for n in range(max(calls // 4, 1)):
+                    for k in range(changed):
+                        cid = ids[(n * changed + k) % clients]
+                        app.store.add_activity(
+                            Activity(
+                                activity_id=f"act-{cid}-new-{n}",
+                                client_id=cid,
+                                request_id=f"r-new-{n}",
+                                type=ActivityType.VACANCY_APPLICATION,
+                                date=today,
+                                employer=f"Werkgever {n}",
+                                position="Medewerker",
+                                channel=Channel.ONLINE,
+                                logged_at=app.clock(),
+                            ),
+                            [],
+                        )
+                    started = time.perf_counter()
+                    stub.GetCaseload(request, metadata=metadata)
+                    after_changes.append(time.perf_counter() - started)
         finally:
             server.stop(0).wait()
             app.close()
+    load = [round(x, 1) for x in os.getloadavg()]
     return [
-        {
-            "name": "caseload.p99",
-            "value": round(_percentile(latencies, 0.99) * 1000, 2),
-            "unit": "ms",
-            "baseline": None,
-            "ratio": None,
-            "size": clients,
-        },
-        {
-            "name": "caseload.p50",
-            "value": round(_percentile(latencies, 0.5) * 1000, 2),
-            "unit": "ms",
-            "baseline": None,
-            "ratio": None,
-            "size": clients,
-        },
+        _latency_metric("caseload.p99", latencies, 0.99, clients, cpu_ms_per_call=round(cpu_ms, 2), load=load),
+        _latency_metric("caseload.p50", latencies, 0.5, clients),
+        _latency_metric("caseload.first_call", [cold], 0.5, clients),
+        _latency_metric("caseload.changed_p99", after_changes, 0.99, clients, changed_per_call=changed),
+        _latency_metric("caseload.changed_p50", after_changes, 0.5, clients, changed_per_call=changed),
     ]
 
 

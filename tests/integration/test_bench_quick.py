@@ -31,6 +31,8 @@ EXPECTED = {
     "event-latency.p50",
     "caseload.p99",
     "caseload.p50",
+    "caseload.first_call",
+    "caseload.changed_p99",
     "replica-consume.vacancy-events-per-s",
     "import.jsonld-throughput",
     "observability.log-activity-throughput",

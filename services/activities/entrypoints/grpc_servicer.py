@@ -8,6 +8,7 @@ from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.activities.v1 import activities_pb2_grpc as pb_grpc
 from services.activities.domain.model import parse_date
 from services.activities.entrypoints import mapping as m
+from services.activities.entrypoints.caseload_entries import CaseloadEntries
 from services.activities.service_layer import commands as c
 from services.activities.service_layer.activity_handlers import ActivityHandlers
 from services.activities.service_layer.caseload import CaseloadHandlers
@@ -51,6 +52,7 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         self._o = obligations
         self._c = caseloads or CaseloadHandlers(obligations.obligations, obligations.clock)
         self._accept_claim = accept_caseload_claim
+        self._entries = CaseloadEntries()
 
     def LogActivity(self, request: pb.LogActivityRequest, context: grpc.ServicerContext) -> pb.LogActivityResponse:
         activity, created = FeedApplications(self._a).log_activity(m.log_command(request))
@@ -125,7 +127,7 @@ class ActivityServicer(pb_grpc.ActivityServiceServicer):
         rows, token = self._o.caseload(
             c.GetCaseload(request.caseworker_id, request.page_size, request.page_token, also=claim)
         )
-        return pb.GetCaseloadResponse(entries=[m.caseload_entry_pb(r) for r in rows], next_page_token=token)
+        return pb.GetCaseloadResponse(entries=self._entries.entries(rows), next_page_token=token)
 
     def SetLegalHold(self, request: pb.SetLegalHoldRequest, context: grpc.ServicerContext) -> pb.SetLegalHoldResponse:
         active = self._o.set_legal_hold(

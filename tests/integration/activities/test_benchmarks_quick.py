@@ -12,5 +12,14 @@ class TestBenchmarksQuick:
         assert metrics["log-activity.throughput"]["baseline"] > 0 and metrics["log-activity.throughput"]["size"] == 40
 
     def test_caseload_reports_percentiles_for_the_requested_size(self):
-        metrics = {m["name"]: m for m in bench_caseload(clients=5, days=30, calls=3)}
+        metrics = {m["name"]: m for m in bench_caseload(clients=5, days=30, calls=3, changed=2)}
+        assert set(metrics) == {
+            "caseload.p99",
+            "caseload.p50",
+            "caseload.first_call",
+            "caseload.changed_p99",
+            "caseload.changed_p50",
+        }
         assert metrics["caseload.p99"]["size"] == 5 and metrics["caseload.p99"]["unit"] == "ms"
+        assert metrics["caseload.p99"]["notes"]["cpu_ms_per_call"] > 0
+        assert metrics["caseload.changed_p99"]["notes"]["changed_per_call"] == 2

@@ -8,6 +8,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
+from jobmatch.activities.v1 import activities_pb2 as pb
 from services.activities.adapters.sqlite_store import SqliteActivitiesStore
 from services.activities.domain.model import Activity, ActivityType, Channel, Verification
 from services.activities.domain.policy import Exemption, ExemptionReason
@@ -143,3 +144,22 @@ class TestKeptRows:
                 clock.advance(days=rng.randrange(1, 4))
             kept = offline_app.obligations.caseload_rows(CW, clock.today)
             assert kept == fresh_rows(offline_app, clock.today), f"step {step}"
+
+
+class TestKeptEntries:
+    def test_repeated_caseload_calls_answer_alike_in_each_language_and_show_a_change(self, served, token_for, clock):
+        stub, app = served
+        for client in ("c-1", "c-2"):
+            set_policy(app, client, clock.today - timedelta(days=3))
+        me = token_for("caseworker", CW)
+        english = (*me, ("accept-language", "en"))
+        request = pb.GetCaseloadRequest(caseworker_id=CW)
+        dutch_first, english_first = stub.GetCaseload(request, metadata=me), stub.GetCaseload(request, metadata=english)
+        assert dutch_first.entries[0].current.needed[0].startswith("Nog ")
+        assert "activities more up to and including" in english_first.entries[0].current.needed[0]
+        assert stub.GetCaseload(request, metadata=me) == dutch_first
+        assert stub.GetCaseload(request, metadata=english) == english_first
+        app.store.add_activity(activity("c-1", 1, clock.today), [])
+        after = {e.client_id: e for e in stub.GetCaseload(request, metadata=english).entries}
+        assert after["c-1"].current.counted == 1 and after["c-1"].last_activity_date == clock.today.isoformat()
+        assert after["c-2"] == {e.client_id: e for e in english_first.entries}["c-2"]
