@@ -16,6 +16,12 @@ from .retry import TRANSIENT_STATUSES, RetryPolicy, bulk_with_item_retries
 
 T = TypeVar("T")
 
+# Starting a reindex is one request that is never sent twice (it is not idempotent). Elasticsearch
+# and OpenSearch answer it at once with a task id, but an OpenSearch-API server may copy the
+# documents before it answers: osmem took 53 s for 50 000 documents on a loaded 2-core machine
+# (tests/integration/search/test_search_migration.py), past the 30 s of every other request.
+REINDEX_START_TIMEOUT_SECONDS = 600.0
+
 
 def _body_of(response: Any) -> Any:
     return getattr(response, "body", response)
@@ -86,6 +92,50 @@ class _Engine:
     def _raw_bulk(self, lines: list[dict[str, Any]], refresh: Refresh) -> dict[str, Any]:
         raise NotImplementedError
 
+    def index(
+        self,
+        *,
+        index: str,
+        id: str,
+        document: dict[str, Any],
+        op_type: str | None = None,
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        version: int | None = None,
+        version_type: str | None = None,
+    ) -> dict[str, Any]:
+        params = _present(
+            op_type=op_type,
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+            version=version,
+            version_type=version_type,
+        )
+        return dict(_body_of(self._call(lambda: self._raw_index(index, id, document, refresh, params))))
+
+    def _raw_index(
+        self, index: str, id: str, document: dict[str, Any], refresh: Refresh, params: dict[str, Any]
+    ) -> Any:
+        raise NotImplementedError
+
+    def update(
+        self,
+        *,
+        index: str,
+        id: str,
+        doc: dict[str, Any],
+        refresh: Refresh = False,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        retry_on_conflict: int | None = None,
+    ) -> dict[str, Any]:
+        params = _present(if_seq_no=if_seq_no, if_primary_term=if_primary_term, retry_on_conflict=retry_on_conflict)
+        return dict(_body_of(self._call(lambda: self._raw_update(index, id, doc, refresh, params))))
+
+    def _raw_update(self, index: str, id: str, doc: dict[str, Any], refresh: Refresh, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
     def count(self, *, index: str, query: dict[str, Any] | None = None) -> int:
         body = {"query": query} if query is not None else {}
         return int(self._call(lambda: self._raw_count(index, body))["count"])
@@ -153,29 +203,10 @@ class ElasticsearchEngine(_Engine):
 
         return int(error.meta.status) if isinstance(error, ApiError) else None
 
-    def index(
-        self,
-        *,
-        index: str,
-        id: str,
-        document: dict[str, Any],
-        op_type: str | None = None,
-        refresh: Refresh = False,
-        if_seq_no: int | None = None,
-        if_primary_term: int | None = None,
-        version: int | None = None,
-        version_type: str | None = None,
-    ) -> dict[str, Any]:
-        params = _present(
-            op_type=op_type,
-            if_seq_no=if_seq_no,
-            if_primary_term=if_primary_term,
-            version=version,
-            version_type=version_type,
-        )
-        return dict(
-            self._call(lambda: self.client.index(index=index, id=id, document=document, refresh=refresh, **params)).body
-        )
+    def _raw_index(
+        self, index: str, id: str, document: dict[str, Any], refresh: Refresh, params: dict[str, Any]
+    ) -> Any:
+        return self.client.index(index=index, id=id, document=document, refresh=refresh, **params)
 
     def get(self, *, index: str, id: str) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.get(index=index, id=id)).body)
@@ -183,19 +214,8 @@ class ElasticsearchEngine(_Engine):
     def mget(self, *, index: str, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.mget(index=index, ids=list(ids))).body)
 
-    def update(
-        self,
-        *,
-        index: str,
-        id: str,
-        doc: dict[str, Any],
-        refresh: Refresh = False,
-        if_seq_no: int | None = None,
-        if_primary_term: int | None = None,
-        retry_on_conflict: int | None = None,
-    ) -> dict[str, Any]:
-        params = _present(if_seq_no=if_seq_no, if_primary_term=if_primary_term, retry_on_conflict=retry_on_conflict)
-        return dict(self._call(lambda: self.client.update(index=index, id=id, doc=doc, refresh=refresh, **params)).body)
+    def _raw_update(self, index: str, id: str, doc: dict[str, Any], refresh: Refresh, params: dict[str, Any]) -> Any:
+        return self.client.update(index=index, id=id, doc=doc, refresh=refresh, **params)
 
     def delete(self, *, index: str, id: str, refresh: Refresh = False) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.delete(index=index, id=id, refresh=refresh)).body)
@@ -247,7 +267,7 @@ class ElasticsearchEngine(_Engine):
 
     def start_reindex(self, *, source: str, dest: str) -> str:
         answer = self._call(
-            lambda: self.client.reindex(
+            lambda: self.client.options(request_timeout=REINDEX_START_TIMEOUT_SECONDS).reindex(
                 source={"index": source}, dest={"index": dest}, wait_for_completion=False, refresh=True
             ),
             idempotent=False,
@@ -277,28 +297,11 @@ class OpenSearchEngine(_Engine):
         status = getattr(error, "status_code", None)
         return status if isinstance(status, int) else None
 
-    def index(
-        self,
-        *,
-        index: str,
-        id: str,
-        document: dict[str, Any],
-        op_type: str | None = None,
-        refresh: Refresh = False,
-        if_seq_no: int | None = None,
-        if_primary_term: int | None = None,
-        version: int | None = None,
-        version_type: str | None = None,
-    ) -> dict[str, Any]:
-        params = _present(
-            op_type=op_type,
-            if_seq_no=if_seq_no,
-            if_primary_term=if_primary_term,
-            version=version,
-            version_type=version_type,
-            refresh=_refresh(refresh),
-        )
-        return dict(self._call(lambda: self.client.index(index=index, id=id, body=document, params=params)))
+    def _raw_index(
+        self, index: str, id: str, document: dict[str, Any], refresh: Refresh, params: dict[str, Any]
+    ) -> Any:
+        params = _present(refresh=_refresh(refresh), **params)
+        return self.client.index(index=index, id=id, body=document, params=params)
 
     def get(self, *, index: str, id: str) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.get(index=index, id=id)))
@@ -306,24 +309,9 @@ class OpenSearchEngine(_Engine):
     def mget(self, *, index: str, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._call(lambda: self.client.mget(index=index, body={"ids": list(ids)})))
 
-    def update(
-        self,
-        *,
-        index: str,
-        id: str,
-        doc: dict[str, Any],
-        refresh: Refresh = False,
-        if_seq_no: int | None = None,
-        if_primary_term: int | None = None,
-        retry_on_conflict: int | None = None,
-    ) -> dict[str, Any]:
-        params = _present(
-            if_seq_no=if_seq_no,
-            if_primary_term=if_primary_term,
-            refresh=_refresh(refresh),
-            retry_on_conflict=retry_on_conflict,
-        )
-        return dict(self._call(lambda: self.client.update(index=index, id=id, body={"doc": doc}, params=params)))
+    def _raw_update(self, index: str, id: str, doc: dict[str, Any], refresh: Refresh, params: dict[str, Any]) -> Any:
+        params = _present(refresh=_refresh(refresh), **params)
+        return self.client.update(index=index, id=id, body={"doc": doc}, params=params)
 
     def delete(self, *, index: str, id: str, refresh: Refresh = False) -> dict[str, Any]:
         return dict(
@@ -373,7 +361,11 @@ class OpenSearchEngine(_Engine):
         answer = self._call(
             lambda: self.client.reindex(
                 body={"source": {"index": source}, "dest": {"index": dest}},
-                params={"wait_for_completion": "false", "refresh": "true"},
+                params={
+                    "wait_for_completion": "false",
+                    "refresh": "true",
+                    "request_timeout": REINDEX_START_TIMEOUT_SECONDS,
+                },
             ),
             idempotent=False,
         )
