@@ -133,6 +133,14 @@ class SqliteOutbox:
         self.source = source
         self.retention = timedelta(days=retention_days)
         self._clock: Clock = clock or utc_now
+        self._on_add: list[Callable[[], None]] = []
+
+    def on_add(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (cheap, e.g. `Event.set`) whenever rows are added: the relay of this
+        process wakes instead of waiting for its next poll. It runs inside the adding
+        transaction, before the commit (sqlite3 offers no commit hook), so the relay waits for
+        the writer with `wait_for_writers` when it finds nothing new."""
+        self._on_add.append(listener)
 
     # -- store side (caller's connection and transaction) ---------------------------
     def create_schema(self, conn: sqlite3.Connection) -> None:
@@ -206,6 +214,9 @@ class SqliteOutbox:
                 fresh.append(item)
         events = self._insert(conn, fresh)
         mark_handled_in(conn)
+        if fresh:
+            for listener in self._on_add:
+                listener()
         return [events[slot] if isinstance(slot, int) else stored[slot] for slot in slots]
 
     def _stored_events(self, conn: sqlite3.Connection, event_ids: list[str]) -> dict[str, CloudEvent]:
@@ -326,6 +337,18 @@ class SqliteOutbox:
             )
             for row in rows
         ]
+
+    def wait_for_writers(self, conn: sqlite3.Connection) -> None:
+        """Return once no write transaction is open on the file: one that added rows has then
+        committed (or rolled back), so a read sees them. Taking the write lock for an empty
+        transaction waits for the writer through SQLite's own busy handler (1, 2, 5, 10 ms...).
+        A writer still busy after the busy timeout is left to the next poll."""
+        try:
+            with immediate_transaction(conn):
+                pass
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
 
     def pending_count(self, conn: sqlite3.Connection) -> int:
         (count,) = conn.execute(

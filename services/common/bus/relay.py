@@ -31,7 +31,11 @@ class Connection(Protocol):
 
 class RelaySource(Protocol):
     """What the relay reads and marks: the SQLite outbox (one per process) or the engine's
-    (services.common.search.outbox, shared by the replicas)."""
+    (services.common.search.outbox, shared by the replicas).
+
+    A source may also offer `on_add(listener)` (called when this process adds rows) and
+    `wait_for_writers(conn)` (returns once an open adding transaction has ended): the relay
+    then publishes rows this process adds at once, and polls only for the rest."""
 
     source: str
 
@@ -61,7 +65,7 @@ class OutboxRelay(threading.Thread):
         purge_interval: float = 600.0,
         max_backoff: float = 2.0,
         request_timeout_ms: int = 3000,
-        linger_ms: int = 20,
+        linger_ms: int = 2,
         producer_batch_bytes: int = 256 * 1024,
         idempotent: bool = False,
     ) -> None:
@@ -80,6 +84,11 @@ class OutboxRelay(threading.Thread):
         self.idempotent = idempotent
         self.producer_batch_bytes = producer_batch_bytes
         self._stopping = threading.Event()
+        # Set when this process adds outbox rows (or on stop): ends the wait between polls.
+        self._added = threading.Event()
+        subscribe = getattr(outbox, "on_add", None)
+        if subscribe is not None:
+            subscribe(self._added.set)
         self._producer: Any = None
         self._admin: Any = None
         self._needs_check = True  # at start the broker may have lost what we sent before
@@ -119,6 +128,7 @@ class OutboxRelay(threading.Thread):
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the thread and close the Kafka clients. Safe to call twice."""
         self._stopping.set()
+        self._added.set()
         if self.is_alive() and threading.current_thread() is not self:
             self.join(timeout)
 
@@ -129,10 +139,16 @@ class OutboxRelay(threading.Thread):
         try:
             while not self._stopping.is_set():
                 try:
-                    sent = self._cycle(conn)
+                    # Cleared before reading, and only when set: a row added from here on
+                    # either is read by this cycle (which waits for open writers) or sets
+                    # the flag again for the next.
+                    added = self._added.is_set()
+                    if added:
+                        self._added.clear()
+                    sent = self._cycle(conn, added)
                     backoff = 0.1
-                    if sent == 0:
-                        self._stopping.wait(self.poll_interval)
+                    if sent == 0:  # the poll stays, for rows other processes (or replicas) add
+                        self._added.wait(self.poll_interval)
                 except Exception as exc:  # noqa: BLE001 - broker down, timeouts, busy DB: retry later
                     self.gauges.errors.inc()
                     log.warning(
@@ -149,7 +165,8 @@ class OutboxRelay(threading.Thread):
             self._reset_clients()
             conn.close()
 
-    def _cycle(self, conn: Any) -> int:
+    def _cycle(self, conn: Any, added: bool = False) -> int:
+        """One round; `added`: woken because this process added rows, perhaps not committed yet."""
         self.gauges.observe(self.outbox, conn)  # first: it must go on while the broker is down
         if self.leads is not None and not self.leads():
             self._high_water = None  # another relay acks meanwhile: our offsets go stale
@@ -165,6 +182,11 @@ class OutboxRelay(threading.Thread):
             self._needs_check = False
             self._last_check = time.monotonic()
         entries = self.outbox.pending(conn, self.batch_size)
+        wait_for_writers = getattr(self.outbox, "wait_for_writers", None)
+        if not entries and added and wait_for_writers is not None:
+            # Woken from inside the adding transaction and read before its commit.
+            wait_for_writers(conn)
+            entries = self.outbox.pending(conn, self.batch_size)
         if not entries:
             return 0
         return self._publish(conn, entries)
@@ -266,9 +288,6 @@ class OutboxRelay(threading.Thread):
                 # broker runs without; consumers dedupe on the event id either way.
                 enable_idempotence=self.idempotent,
                 max_in_flight_requests_per_connection=1,  # retries must not reorder
-                # Each cycle ends in flush(), which sends at once whatever linger would hold, so a
-                # longer linger costs no latency; 2 ms woke the sender for part-filled requests
-                # while a cycle's sends were still coming: ~70 us CPU per event more (bench ingest).
                 linger_ms=self.linger_ms,
                 # Records travel in batches: one record per request capped the relay at
                 # ~1k events/s. Tansu 0.6 answers ListOffsets(latest) with the base offset of
