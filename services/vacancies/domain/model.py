@@ -8,7 +8,7 @@ failing on the wire.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -58,6 +58,22 @@ ChangeType = Literal["published", "updated", "removed"]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """An instance from values already of their fields' types (every field given), without
+        validation: what the proto mapping (protobuf types each field) and the checks (which
+        build each value) hand over. Ingest makes three per vacancy; pydantic's own
+        `model_construct` is slower than validating (18 µs for a VacancyContent, validating
+        11 µs), this 3 µs. It sets what `model_construct` sets; tests hold what the mapping and
+        the checks build equal to the validated model (a missing field would show there)."""
+        instance = cls.__new__(cls)
+        setattr_ = object.__setattr__
+        setattr_(instance, "__dict__", values)
+        setattr_(instance, "__pydantic_fields_set__", set(values))
+        setattr_(instance, "__pydantic_extra__", None)
+        setattr_(instance, "__pydantic_private__", None)
+        return instance
 
 
 class Occupation(_Frozen):

@@ -15,7 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
 
-from ..domain.model import Occupation, SourceReference, Vacancy, VacancyContent
+from ..domain.model import Location, Occupation, SourceReference, Vacancy, VacancyContent
 
 E = TypeVar("E", bound=int)
 
@@ -50,27 +50,29 @@ def timestamp(moment: datetime) -> Timestamp:
 
 
 def content_from_proto(msg: pb.Vacancy) -> VacancyContent:
+    """The content as the message carries it, not validated: protobuf already guarantees every
+    field's type, and `check_content` (ingest, upsert) is the one check of the values. Skipping
+    pydantic's validation here saves ~35 µs a vacancy on the ingest path."""
     loc = msg.location
     has_point = loc.has_coordinates or bool(loc.latitude or loc.longitude)
-    # Occupation and location as plain dicts: the whole vacancy is validated in one pydantic
-    # call instead of three (ingest maps thousands of these per second).
-    return VacancyContent(
+    occupation = msg.occupation
+    return VacancyContent.trusted(
         source=msg.source,
         external_id=msg.external_id,
         title=msg.title,
         description=msg.description,
         employer=msg.employer,
-        occupation={"esco_uri": msg.occupation.esco_uri, "isco_code": msg.occupation.isco_code},
+        occupation=Occupation.trusted(esco_uri=occupation.esco_uri, isco_code=occupation.isco_code, label=""),
         required_skills=tuple(msg.required_skills),
         optional_skills=tuple(msg.optional_skills),
-        location={
-            "place_name": loc.place_name,
-            "postal_code": loc.postal_code,
-            "country_code": loc.country_code,
-            "province_code": loc.province_code,
-            "latitude": loc.latitude if has_point else None,
-            "longitude": loc.longitude if has_point else None,
-        },
+        location=Location.trusted(
+            place_name=loc.place_name,
+            postal_code=loc.postal_code,
+            country_code=loc.country_code,
+            province_code=loc.province_code,
+            latitude=loc.latitude if has_point else None,
+            longitude=loc.longitude if has_point else None,
+        ),
         workplace_type=enum_to_domain(msg.workplace_type, WORKPLACE),
         hours_min=msg.hours_min or None,
         hours_max=msg.hours_max or None,

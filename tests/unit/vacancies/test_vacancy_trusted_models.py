@@ -1,0 +1,75 @@
+"""The ingest path builds its models without pydantic validation (`_Frozen.trusted`): from the
+proto mapping and from the checks. What they build must be what validating the same values
+builds, field for field and byte for byte in the JSON the content hash is taken of."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from jobmatch.vacancies.v1 import vacancy_pb2 as pb
+from services.vacancies.domain.fingerprints import content_hash
+from services.vacancies.domain.model import Location, Occupation, VacancyContent
+from services.vacancies.domain.rules import check_content
+from services.vacancies.seed import sample_vacancies
+from services.vacancies.service_layer.proto_codec import content_from_proto, content_to_proto
+
+TODAY = date(2026, 11, 25)
+
+
+def validated_again(model: BaseModel) -> BaseModel:
+    return type(model).model_validate(model.model_dump())
+
+
+def assert_same_as_validated(model: BaseModel) -> None:
+    again = validated_again(model)
+    assert model == again
+    assert model.model_dump_json() == again.model_dump_json()
+    assert model.model_fields_set == again.model_fields_set
+
+
+def samples() -> list[VacancyContent]:
+    plain = VacancyContent(source="s", external_id="1", title="Kok")  # every optional field empty
+    abroad = VacancyContent(
+        source="s",
+        external_id="2",
+        title="Kok",
+        location=Location(place_name="Aken", country_code="DE", latitude=50.77, longitude=6.08),
+        salary_min=3000,
+        hours_min=20,
+    )
+    return [plain, abroad, *sample_vacancies(150, today=TODAY, seed=3, source="trusted")]
+
+
+@pytest.mark.parametrize("content", samples(), ids=lambda c: c.external_id)
+def test_the_proto_mapping_builds_what_validation_builds(content: VacancyContent) -> None:
+    mapped = content_from_proto(content_to_proto(content))
+    assert_same_as_validated(mapped)
+    assert_same_as_validated(mapped.location)
+    assert_same_as_validated(mapped.occupation)
+
+
+@pytest.mark.parametrize("content", samples(), ids=lambda c: c.external_id)
+def test_the_checks_build_what_validation_builds(content: VacancyContent) -> None:
+    cleaned, violations = check_content(content_from_proto(content_to_proto(content)), today=TODAY)
+    assert cleaned is not None, violations
+    assert_same_as_validated(cleaned)
+    assert_same_as_validated(cleaned.location)
+    assert_same_as_validated(cleaned.occupation)
+    assert content_hash(cleaned) == content_hash(validated_again(cleaned))  # type: ignore[arg-type]
+
+
+def test_a_trusted_model_is_frozen_and_copies_like_a_validated_one() -> None:
+    occupation = Occupation.trusted(esco_uri="", isco_code="2512", label="")
+    with pytest.raises(ValidationError):
+        occupation.isco_code = "1"  # type: ignore[misc]
+    assert occupation.model_copy(update={"label": "Ontwikkelaar"}) == Occupation(isco_code="2512", label="Ontwikkelaar")
+    assert hash(occupation) == hash(Occupation(isco_code="2512"))
+
+
+def test_the_mapping_reads_an_empty_message_as_empty_content() -> None:
+    mapped = content_from_proto(pb.Vacancy())
+    assert mapped == VacancyContent(source="", external_id="", title="")
+    assert mapped.location.latitude is None and not mapped.required_skills
