@@ -133,6 +133,12 @@ class EngineOutbox:
         self._clock: Clock = clock or _utc_now
         self._lock = threading.Lock()
         self._last_sequence: int | None = None  # loaded on the first stage
+        self._on_add: list[Callable[[], None]] = []
+
+    def on_add(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (cheap, e.g. `Event.set`) after this process stages events: the
+        relay, when it leads on this replica, publishes them at once instead of at its next poll."""
+        self._on_add.append(listener)
 
     # -- store side ----------------------------------------------------------------------
     def embed(
@@ -223,6 +229,13 @@ class EngineOutbox:
         return self.stage_encoded([encode(event, now) for event in events])
 
     def stage_encoded(self, items: Sequence[dict[str, Any]]) -> int:
+        staged = self._stage_encoded(items)
+        if staged:
+            for listener in self._on_add:
+                listener()
+        return staged
+
+    def _stage_encoded(self, items: Sequence[dict[str, Any]]) -> int:
         if not items:
             return 0
         with self._lock:

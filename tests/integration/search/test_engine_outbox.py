@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from polling import wait_for
 
-from services.common.bus import kafka_clients
+from services.common.bus import ensure_topics, kafka_clients
 from services.common.bus.cloudevents import from_kafka
-from services.common.bus.outbox import PendingEvent
+from services.common.bus.outbox import OutboxEntry, PendingEvent
 from services.common.bus.relay import OutboxRelay
+from services.common.bus.tail import read_topic_events
 from services.common.search.engine import SearchEngine
 from services.common.search.indices import IndexSpec
 from services.common.search.outbox import PENDING_FIELDS, EngineOutbox, outbox_index_spec
@@ -175,3 +177,32 @@ def test_an_event_keeps_the_trace_context_it_was_decided_in(leg: tuple[SearchEng
     outbox.settle(index, "thing-1")
     (entry,) = outbox.pending(outbox.connect())
     assert (entry.event.traceparent, entry.event.tracestate) == (traced.traceparent, "jm=1")
+
+
+class ReadCountingOutbox(EngineOutbox):
+    reads = 0
+
+    def pending(self, conn: object, limit: int = 500) -> list[OutboxEntry]:
+        entries = super().pending(conn, limit)
+        self.reads += 1
+        return entries
+
+
+def test_events_this_process_stages_are_published_without_waiting_for_the_poll(
+    leg: tuple[SearchEngine, str], broker: str
+) -> None:
+    engine, prefix = leg
+    topic = f"jobmatch.outbox-test-{uuid.uuid4().hex[:8]}.v1"
+    ensure_topics(broker, [topic])
+    outbox = ReadCountingOutbox(engine, prefix, "test", SOURCE_A)
+    relay = OutboxRelay(outbox, broker, poll_interval=3600.0)  # polls once an hour
+    relay.start()
+    try:
+        assert wait_for(lambda: outbox.reads >= 1, timeout=20)  # its first round found nothing: it waits now
+        outbox.stage([_event(0, topic=topic, event_id="w0")])
+        assert wait_for(lambda: relay.published_count == 1, timeout=20)
+        outbox.stage([_event(n, topic=topic, event_id=f"w{n}") for n in (1, 2)])
+        assert wait_for(lambda: relay.published_count == 3, timeout=20)
+    finally:
+        relay.stop()
+    assert [event.subject for _, event in read_topic_events(broker, topic)] == ["thing/0", "thing/1", "thing/2"]
