@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import grpc
 
+from bench.ingest_cpu import CpuSnapshot
 from bench.report import Goal, Metric
 from bench.stack import GRPC_OPTIONS, embedded_broker, service_metadata, temp_settings
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
@@ -108,6 +109,7 @@ def run(size: int) -> list[Metric]:
             _stream(port, warmup, metadata)
             relay.flush(60)
             started, cpu_started = time.perf_counter(), time.process_time()
+            threads_before = CpuSnapshot.take()
             statuses = _stream(port, requests, metadata)
             stored_seconds = time.perf_counter() - started
             published = relay.flush(300)
@@ -115,6 +117,7 @@ def run(size: int) -> list[Metric]:
             # CPU of this process (client, server, relay; not the broker's): unlike the rate,
             # it hardly moves when colleagues load the machine.
             cpu_seconds = time.process_time() - cpu_started
+            cpu_by_part = CpuSnapshot.take().us_per_item_since(threads_before, size)
             conn = app.outbox.connect()
             try:
                 (published_count,) = conn.execute(
@@ -141,6 +144,8 @@ def run(size: int) -> list[Metric]:
                 "accepted": accepted,
                 "all_published": published,
                 "process_cpu_us_per_vacancy": round(cpu_seconds / size * 1e6, 1),
+                # Per thread group and the broker: which part would limit the rate on 2 cores.
+                "cpu_us_per_vacancy_by_part": cpu_by_part,
                 "events_published_incl_warmup": published_count,
             },
         ),
