@@ -9,6 +9,7 @@ Both services run in this process from their own bootstrap (`create_server`, `bu
 background of random profiles plus, for every measured vacancy, one profile that wants its
 occupation near its place, so every measured vacancy causes at least one match event.
 Vacancies are sent one at a time (the next after the previous one's match arrived).
+The p95 metric's notes split the path into hops (`per_hop_ms`, see bench/event_stages.py).
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from datetime import UTC, datetime
 
 import grpc
 
+from bench.event_stages import StageMarks, TimedHandler
 from bench.report import Goal, Metric, percentile
 from bench.stack import GRPC_OPTIONS, embedded_broker, service_metadata, temp_settings
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.cloudevents import from_kafka
-from services.common.bus.topics import MATCHING
+from services.common.bus.consumer import FETCH_MAX_WAIT_MS
+from services.common.bus.topics import MATCHING, VACANCIES
 from services.matching import bootstrap as matching
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
+from services.matching.entrypoints.events import VACANCY_PUBLISHED
 from services.matching.sample_data import random_profile_input
 from services.matching.service_layer.match_events import EVENT_MATCHED
 from services.vacancies import bootstrap as vacancies
@@ -42,9 +46,10 @@ ARRIVAL_TIMEOUT_S = 15.0
 
 
 class MatchEventWatcher(threading.Thread):
-    """Reads the matching topic from its end and notes when each vacancy's first match arrives."""
+    """Reads the matching topic from its end and notes when each vacancy's first match arrives;
+    on the way it marks the stages both events record (written, handed to the broker)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, marks: StageMarks) -> None:
         super().__init__(name="bench-match-watcher", daemon=True)
         from kafka import KafkaConsumer, TopicPartition
 
@@ -53,15 +58,19 @@ class MatchEventWatcher(threading.Thread):
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="latest",
-            fetch_max_wait_ms=100,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # read as promptly as the services' consumers
         )
-        partitions = [TopicPartition(MATCHING, p) for p in sorted(self._consumer.partitions_for_topic(MATCHING) or {0})]
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in (MATCHING, VACANCIES)
+            for p in sorted(self._consumer.partitions_for_topic(topic) or {0})
+        ]
         self._consumer.assign(partitions)
         self._consumer.seek_to_end(*partitions)
         for partition in partitions:
             self._consumer.position(partition)  # resolve "end" now, before anything is sent
         self.arrived: dict[str, float] = {}
-        self.written_at: dict[str, float] = {}  # wall clock: when the matching service wrote the event
+        self.marks = marks
         self._changed = threading.Condition()
         self._stopping = threading.Event()
 
@@ -69,13 +78,17 @@ class MatchEventWatcher(threading.Thread):
         try:
             while not self._stopping.is_set():
                 for records in self._consumer.poll(timeout_ms=100).values():
-                    now = time.perf_counter()
+                    now, now_wall = time.perf_counter(), time.time()
                     for record in records:
                         event = from_kafka(record.headers, record.value)
+                        if event.type == VACANCY_PUBLISHED:
+                            self.marks.mark(event.subject, "vacancy_written", event.time.timestamp())
+                            self.marks.mark(event.subject, "vacancy_relayed", record.timestamp / 1000)
                         if event.type == EVENT_MATCHED and event.subject not in self.arrived:
+                            self.marks.mark(event.subject, "match_relayed", record.timestamp / 1000)
+                            self.marks.mark(event.subject, "match_read", now_wall)
                             with self._changed:
                                 self.arrived[event.subject] = now
-                                self.written_at[event.subject] = event.time.timestamp()
                                 self._changed.notify_all()
         finally:
             self._consumer.close()
@@ -111,10 +124,14 @@ def run(size: int) -> list[Metric]:
     contents = list(sample_vacancies(size, today=today, seed=31, source="bench-latency"))
     background = BACKGROUND_PROFILES if size >= 20 else 200
     latencies: list[float] = []
-    first_leg: list[float] = []
+    measured: list[str] = []
+    marks = StageMarks()
     skipped = missing = 0
     with embedded_broker() as bootstrap, temp_settings(bootstrap) as settings:
         matching_app = matching.build_app(settings)
+        # The consumer that start_background builds gets the service's handler, timed.
+        handler = matching_app.event_handler()
+        matching_app.event_handler = lambda: TimedHandler(handler, marks, time.time)  # type: ignore[method-assign]
         vacancy_server, vacancy_port, vacancy_app = vacancies.create_server(settings)
         watcher = None
         try:
@@ -129,7 +146,7 @@ def run(size: int) -> list[Metric]:
             consumer = matching_app.consumer()
             if consumer is None or not consumer.wait_until_assigned(60):
                 raise RuntimeError("the matching consumer got no partition within 60 s")
-            watcher = MatchEventWatcher(bootstrap)
+            watcher = MatchEventWatcher(bootstrap, marks)
             watcher.start()
             metadata = service_metadata(settings)
             with grpc.insecure_channel(f"127.0.0.1:{vacancy_port}", options=GRPC_OPTIONS) as channel:
@@ -147,10 +164,8 @@ def run(size: int) -> list[Metric]:
                         missing += 1
                         continue
                     latencies.append(arrived - sent)
-                    # Split at the moment the matching service wrote the match event (its event
-                    # time): ingest + vacancy relay + broker + matching consumer + match, then
-                    # matching relay + broker + our consumer. Same machine, same clock.
-                    first_leg.append(watcher.written_at[response.vacancy.vacancy_id] - sent_wall)
+                    measured.append(response.vacancy.vacancy_id)
+                    marks.mark(response.vacancy.vacancy_id, "sent", sent_wall)
                     time.sleep(rng.uniform(0.02, 0.1))  # do not line up with the pollers' rhythm
         finally:
             if watcher is not None:
@@ -166,10 +181,7 @@ def run(size: int) -> list[Metric]:
         "no_event_within_s": missing,
         "background_profiles": background,
         "max_ms": round(max(latencies) * 1000, 1),
-        "p50_until_match_event_written_ms": round(percentile(first_leg, 0.5) * 1000, 1),
-        "p50_match_event_written_to_consumed_ms": round(
-            percentile([total - first for total, first in zip(latencies, first_leg, strict=True)], 0.5) * 1000, 1
-        ),
+        "per_hop_ms": marks.per_hop_ms(measured),
     }
     return [
         Metric(
