@@ -125,6 +125,9 @@ class MemoryActivitiesStore:
                 result[c] = max(done)
         return result
 
+    def assessment_facts(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        return self.facts_for(client_ids, since)
+
     def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
         return None  # like the search store: callers assess afresh
 

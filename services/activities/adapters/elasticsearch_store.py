@@ -145,6 +145,9 @@ class ElasticsearchActivitiesStore(ElasticsearchObligations):
                     result[bucket["key"]] = date.fromisoformat(bucket["last"]["value_as_string"])
         return result
 
+    def assessment_facts(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        return self.facts_for(client_ids, since)  # every earlier registration: allowed, and one query
+
     def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
         # Replicas write the indices side by side and nothing here counts a client's changes
         # yet: every caseload call assesses afresh.

@@ -44,6 +44,10 @@ class Outbox(Protocol):
     ) -> Any: ...
 
 
+# ISO dates read back as dates: a caseload's thousands of facts share a few hundred days.
+_parsed_days: dict[str, date] = {}
+
+
 class SqliteActivitiesStore:
     """Implements ActivityStore, ObligationStore and VacancyProjection on one SQLite file."""
 
@@ -174,28 +178,55 @@ class SqliteActivitiesStore:
         return [activity_from_row(r) for r in self._query(sql, [*params, limit])]
 
     def facts_for(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        # Agency registrations of every date: one counts once per agency, across all periods.
+        return self._facts(
+            client_ids,
+            since,
+            """SELECT client_id, activity_id, type, date, logged_on, verification, employer, vacancy_id
+                FROM activity WHERE client_id IN ({clients}) AND withdrawn_at IS NULL
+                AND (date >= ? OR type IN ('agency_registration', 'staffing_pool'))""",
+        )
+
+    def assessment_facts(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        # Of the earlier registrations one per agency name (the earliest: SQLite gives the bare
+        # columns of the MIN row), so a client's years of re-registrations are not read each time.
+        return self._facts(
+            client_ids,
+            since,
+            """SELECT client_id, activity_id, type, date, logged_on, verification, employer, vacancy_id
+                FROM activity WHERE client_id IN ({clients}) AND withdrawn_at IS NULL AND date >= ?
+            UNION ALL
+            SELECT client_id, activity_id, type, MIN(date), logged_on, verification, employer, vacancy_id
+                FROM activity WHERE client_id IN ({clients}) AND withdrawn_at IS NULL AND date < ?
+                AND type IN ('agency_registration', 'staffing_pool') AND verification != 'rejected'
+                GROUP BY client_id, employer""",
+        )
+
+    def _facts(self, client_ids: Sequence[str], since: date, sql: str) -> dict[str, list[ActivityFact]]:
         result: dict[str, list[ActivityFact]] = {c: [] for c in client_ids}
         for start in range(0, len(client_ids), 500):
             chunk = list(client_ids[start : start + 500])
-            # Agency registrations of every date: one counts once per agency, across all periods.
-            rows = self._query(
-                f"""SELECT client_id, activity_id, type, date, logged_on, verification, employer, vacancy_id
-                    FROM activity WHERE client_id IN ({placeholders(chunk)}) AND withdrawn_at IS NULL
-                    AND (date >= ? OR type IN ('agency_registration', 'staffing_pool'))""",
-                [*chunk, since.isoformat()],
-            )
+            query = sql.format(clients=placeholders(chunk))
+            params = [*chunk, since.isoformat()] * sql.count("{clients}")  # each part: its clients, since
+            with self._lock:
+                cursor = self._conn.cursor()
+                cursor.row_factory = None  # plain tuples: a caseload reads thousands of these rows
+                rows = cursor.execute(query, params).fetchall()
+            days = _parsed_days
             for r in rows:
                 result[r[0]].append(
                     ActivityFact(
                         r[1],
                         TYPES[r[2]],
-                        date.fromisoformat(r[3]),
-                        date.fromisoformat(r[4]),
+                        days.get(r[3]) or days.setdefault(r[3], date.fromisoformat(r[3])),
+                        days.get(r[4]) or days.setdefault(r[4], date.fromisoformat(r[4])),
                         VERIFICATIONS[r[5]],
                         employer_key(r[6]),
                         r[7],
                     )
                 )
+            if len(days) > 20_000:  # a few decades of days; a bound, not a working set
+                days.clear()
         return result
 
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]:

@@ -152,7 +152,7 @@ class ObligationHandlers:
         versions = self.obligations.policy_versions(clients)
         periods = {cid: period_containing(versions[cid], today) for cid in clients}
         starts = [p.start for p in periods.values() if p is not None]
-        facts = self.activities.facts_for(clients, min(starts)) if starts else {}
+        facts = self.activities.assessment_facts(clients, min(starts)) if starts else {}
         last = self.activities.last_activity_dates(clients)
         return [
             CaseloadRow(

@@ -54,6 +54,12 @@ class ActivityStore(Protocol):
         registrations of any date: one counts once per agency), per client."""
         ...
 
+    def assessment_facts(self, client_ids: Sequence[str], since: date) -> dict[str, list[ActivityFact]]:
+        """As `facts_for`, except that of the agency and staffing-pool registrations dated before
+        `since` only the first not rejected one per agency name must be there (an adapter may
+        give them all): the assessment asks of those only whether the agency was registered with."""
+        ...
+
     def last_activity_dates(self, client_ids: Sequence[str]) -> dict[str, date]: ...
 
     def revisions(self, client_ids: Sequence[str]) -> dict[str, int] | None:
