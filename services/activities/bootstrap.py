@@ -12,6 +12,8 @@ import grpc
 
 from jobmatch.activities.v1 import activities_pb2_grpc
 from services.activities.adapters.sqlite_store import SqliteActivitiesStore
+from services.activities.domain.exemptions import working_days
+from services.activities.domain.texts import day_en, day_nl
 from services.activities.entrypoints.caseload_events import CaseloadEventHandler
 from services.activities.entrypoints.grpc_servicer import (
     ACCESS,
@@ -226,6 +228,11 @@ def create_server(
     from services.common.privacy import PrivacyServicer
 
     app = app or build_app(settings)
+    # The holiday calendars and Babel's date patterns load on first use (tens of milliseconds):
+    # now, not in the first caseload call.
+    today = app.clock().date()
+    working_days(today, today)
+    day_nl(today), day_en(today)
     servicer = ActivityServicer(
         app.activities, app.obligations, app.caseloads, accept_caseload_claim=settings.accept_caseload_claim
     )
