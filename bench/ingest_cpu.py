@@ -2,7 +2,8 @@
 
 All of them share the machine's cores, so the rate alone cannot say which part limits it;
 CPU time per vacancy can, and hardly moves when colleagues load the machine. Read from
-/proc (Linux): utime + stime of every thread of this process and of the Tansu child.
+/proc (Linux): utime + stime of every thread of this process, of the Tansu child and of
+the relay process when the relay runs in one.
 """
 
 from __future__ import annotations
@@ -56,13 +57,16 @@ class CpuSnapshot:
     by_group: dict[str, float]
 
     @classmethod
-    def take(cls) -> CpuSnapshot:
+    def take(cls, processes: dict[str, int] | None = None) -> CpuSnapshot:
+        """`processes`: other processes to count, by group name (e.g. a relay process)."""
         names = {t.native_id: t.name for t in threading.enumerate()}
         groups: dict[str, float] = {}
         for task in Path("/proc/self/task").iterdir():
             group = _group(names.get(int(task.name)))
             groups[group] = groups.get(group, 0.0) + _cpu_seconds(task / "stat")
         groups["broker"] = sum(_cpu_seconds(Path(f"/proc/{pid}/stat")) for pid in _broker_pids())
+        for group, pid in (processes or {}).items():
+            groups[group] = _cpu_seconds(Path(f"/proc/{pid}/stat"))
         return cls(groups)
 
     def us_per_item_since(self, before: CpuSnapshot, items: int) -> dict[str, float]:

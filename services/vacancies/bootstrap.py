@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 
@@ -30,11 +30,17 @@ from .service_layer.ingest import IngestVacancies, UpsertVacancy
 from .service_layer.lifecycle import ExpireVacancies, GetVacancy, WithdrawVacancy
 from .service_layer.search import ListVacancyChanges, SearchVacancies
 
+if TYPE_CHECKING:
+    from .relay_process import RelayProcess
+
 log = logging.getLogger("jobmatch.vacancies")
 Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-vacancies"
 EXPIRY_INTERVAL_SECONDS = 60.0
 EXPIRY_INTERVAL_ENV = "JOBMATCH_VACANCY_EXPIRY_INTERVAL_SECONDS"
+# 1: the SQLite outbox's relay runs in a process of its own (see relay_process), so bulk ingest
+# stores on one core while the relay publishes on another.
+RELAY_PROCESS_ENV = "JOBMATCH_VACANCIES_RELAY_PROCESS"
 # Vacancies consume no topic, so the expiry sweep's lease is a group of its own on the
 # vacancies topic (members never read it): the owner of partition 0 sweeps.
 LEASE_GROUP = "jobmatch-vacancies-jobs"
@@ -65,7 +71,7 @@ class App:
     background: BackgroundWork = field(default_factory=lambda: BackgroundWork("vacancies"))
     expiry_job: SingleWriter | None = None
 
-    def start_background(self, *, expiry_interval: float | None = None) -> None:
+    def start_background(self, *, expiry_interval: float | None = None, relay_process: bool | None = None) -> None:
         """The outbox relay (when a broker is configured) and the expiry sweeper, which runs on
         one replica only: the one holding the group lease (every replica without a broker). On
         the search path the outbox is the engine's, shared by the replicas: the lease holder
@@ -78,7 +84,13 @@ class App:
         if bootstrap and (expiry_interval > 0 or shared):
             lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP, **self.settings.group_timing()))
         leads = owner_of(lease, VACANCIES)
-        if bootstrap:
+        if relay_process is None:
+            relay_process = os.environ.get(RELAY_PROCESS_ENV, "") == "1"
+        if bootstrap and relay_process and isinstance(self.outbox, SqliteOutbox):
+            from .relay_process import RelayProcess
+
+            self.background.start(RelayProcess(self.outbox, self.settings))
+        elif bootstrap:
             self.background.start(
                 OutboxRelay.from_settings(self.outbox, self.settings, leads=leads if shared else None)
             )
@@ -94,8 +106,10 @@ class App:
         if closed:
             log.info("expired vacancies closed", extra={"count": len(closed)})
 
-    def relay(self) -> OutboxRelay | None:
-        return self.background.find(OutboxRelay)
+    def relay(self) -> OutboxRelay | RelayProcess | None:
+        from .relay_process import RelayProcess
+
+        return self.background.find(OutboxRelay) or self.background.find(RelayProcess)
 
     def close(self) -> None:
         self.background.stop()
