@@ -41,6 +41,13 @@ def _folded_title(title: str) -> str:
     return fold(_GENDER_MARKER.sub(" ", title.casefold()))
 
 
+_CONTENT_JSON = VacancyContent.__pydantic_serializer__.to_json
+
+
 def content_hash(content: VacancyContent) -> str:
-    """Changes whenever anything the source sent changes (unchanged re-sends are detected by it)."""
-    return hashlib.blake2b(content.model_dump_json().encode(), digest_size=16).hexdigest()
+    """Changes whenever anything the source sent changes (unchanged re-sends are detected by it).
+
+    The hash of `model_dump_json()`'s bytes, as stored hashes were made; taken from the
+    serializer's bytes directly (model_dump_json decodes them to str, which we encoded back:
+    ~4 µs a vacancy on the ingest path)."""
+    return hashlib.blake2b(_CONTENT_JSON(content), digest_size=16).hexdigest()

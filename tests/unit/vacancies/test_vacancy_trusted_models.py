@@ -4,6 +4,7 @@ builds, field for field and byte for byte in the JSON the content hash is taken 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -59,6 +60,16 @@ def test_the_checks_build_what_validation_builds(content: VacancyContent) -> Non
     assert_same_as_validated(cleaned.location)
     assert_same_as_validated(cleaned.occupation)
     assert content_hash(cleaned) == content_hash(validated_again(cleaned))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("content", samples()[:20], ids=lambda c: c.external_id)
+def test_the_content_hash_is_the_hash_of_the_model_json_that_stored_hashes_were_made_of(
+    content: VacancyContent,
+) -> None:
+    cleaned, _ = check_content(content, today=TODAY)
+    assert cleaned is not None
+    made_before = hashlib.blake2b(cleaned.model_dump_json().encode(), digest_size=16).hexdigest()
+    assert content_hash(cleaned) == made_before
 
 
 def test_a_trusted_model_is_frozen_and_copies_like_a_validated_one() -> None:
