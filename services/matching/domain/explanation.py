@@ -26,6 +26,24 @@ class Explanation:
     parts: ScoreParts
 
 
+# Built once: a feed page explains up to 100 vacancies, and reading an enum member is slow in 3.11.
+_REMOTE, _HOURS = Criterion.REMOTE, Criterion.HOURS
+_OTHER_NL = {
+    Criterion.CONTRACT_TYPE: "het soort contract",
+    Criterion.EDUCATION: "uw opleiding",
+    Criterion.LANGUAGES: "de talen die u spreekt",
+    Criterion.DRIVING_LICENCE: "uw rijbewijs",
+    Criterion.SALARY: "uw minimumsalaris",
+}
+_OTHER_EN = {
+    Criterion.CONTRACT_TYPE: "the contract type",
+    Criterion.EDUCATION: "your education",
+    Criterion.LANGUAGES: "the languages you speak",
+    Criterion.DRIVING_LICENCE: "your driving licence",
+    Criterion.SALARY: "your minimum salary",
+}
+
+
 def _hours(low: float, high: float) -> str:
     low_text, high_text = f"{low:g}", f"{high:g}"
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
@@ -55,7 +73,7 @@ def explain(
     missing_display = tuple(labels[s] for s in vac.required_skills if s not in profile.skills)
     nl, en = _occupation_text(vacancy, match.occupation_match)
     lines_nl, lines_en = [nl], [en]
-    if Criterion.REMOTE in match.criteria:
+    if _REMOTE in match.criteria:
         lines_nl.append("U kunt dit werk op afstand doen, dat wilde u ook.")
         lines_en.append("You can do this work remotely, as you wanted.")
     elif match.distance_km is not None:
@@ -67,28 +85,14 @@ def explain(
             f"Het werk is {km_nl} km van {home_place_name}. Dat is binnen uw grens van {profile.max_km} km."
         )
         lines_en.append(f"The work is {km_en} km from {home_place_name}, within your limit of {profile.max_km} km.")
-    if Criterion.HOURS in match.criteria:
+    if _HOURS in match.criteria:
         hours = _hours(vacancy.hours_min or vacancy.hours_max, vacancy.hours_max or vacancy.hours_min)
         lines_nl.append(f"Het werk is {hours} uur per week. U zoekt {profile.hours_min}–{profile.hours_max} uur.")
         lines_en.append(f"The job is {hours} hours a week; you want {profile.hours_min}–{profile.hours_max} hours.")
-    other_nl = {
-        Criterion.CONTRACT_TYPE: "het soort contract",
-        Criterion.EDUCATION: "uw opleiding",
-        Criterion.LANGUAGES: "de talen die u spreekt",
-        Criterion.DRIVING_LICENCE: "uw rijbewijs",
-        Criterion.SALARY: "uw minimumsalaris",
-    }
-    other_en = {
-        Criterion.CONTRACT_TYPE: "the contract type",
-        Criterion.EDUCATION: "your education",
-        Criterion.LANGUAGES: "the languages you speak",
-        Criterion.DRIVING_LICENCE: "your driving licence",
-        Criterion.SALARY: "your minimum salary",
-    }
-    also = [c for c in match.criteria if c in other_nl]
+    also = [c for c in match.criteria if c in _OTHER_NL]
     if also:
-        lines_nl.append("Het past ook bij " + ", ".join(other_nl[c] for c in also) + ".")
-        lines_en.append("It also fits " + ", ".join(other_en[c] for c in also) + ".")
+        lines_nl.append("Het past ook bij " + ", ".join(_OTHER_NL[c] for c in also) + ".")
+        lines_en.append("It also fits " + ", ".join(_OTHER_EN[c] for c in also) + ".")
     if common_display:
         word_nl = (
             "vaardigheid (naam in het Engels)" if len(common_display) == 1 else "vaardigheden (namen in het Engels)"

@@ -24,6 +24,7 @@ from services.matching.domain.scoring import (
     WEIGHT_OCCUPATION,
     WEIGHT_RECENCY,
     WEIGHT_SKILLS,
+    ScoreParts,
     combine,
     distance_part,
     hours_part,
@@ -115,9 +116,10 @@ class RankedFeed(Sequence[RankedVacancy]):
         is_new: np.ndarray,
         saved: np.ndarray,
         applied: np.ndarray,
+        recency: np.ndarray,
     ) -> None:
         self._matches, self._positions, self._scores = matches, positions, scores
-        self._is_new, self._saved, self._applied = is_new, saved, applied
+        self._is_new, self._saved, self._applied, self._recency = is_new, saved, applied, recency
 
     @property
     def new_count(self) -> int:
@@ -131,6 +133,20 @@ class RankedFeed(Sequence[RankedVacancy]):
         vac, match = self._matches.pair(i)
         return RankedVacancy(
             vac, match, self._scores[i], bool(self._is_new[i]), bool(self._saved[i]), bool(self._applied[i])
+        )
+
+    def parts(self, k: int) -> ScoreParts:
+        """The score parts of item k from the arrays it was ranked by: the numbers
+        `ranking.score_rule_match` gives (the index computes them with the same functions)."""
+        i, m = self._positions[k], self._matches
+        feedback = (FEEDBACK_SAVED if self._saved[i] else 0.0) + (FEEDBACK_APPLIED if self._applied[i] else 0.0)
+        return ScoreParts(
+            float(m.occupation[i]),
+            float(m.skills[i]),
+            float(m.distance[i]),
+            float(m.hours[i]),
+            float(self._recency[i]),
+            feedback,
         )
 
     @overload
@@ -165,12 +181,13 @@ def _rank_vectorised(
     distinct = np.unique(matches.date_ids)
     recency_of = np.zeros(len(texts))
     recency_of[distinct] = [recency_part(texts[d], today) for d in distinct.tolist()]
+    recency = recency_of[matches.date_ids]
     totals = (
         WEIGHT_OCCUPATION * matches.occupation
         + WEIGHT_SKILLS * matches.skills
         + WEIGHT_DISTANCE * matches.distance
         + WEIGHT_HOURS * matches.hours
-        + WEIGHT_RECENCY * recency_of[matches.date_ids]
+        + WEIGHT_RECENCY * recency
         + bonus
     )
     scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
@@ -178,12 +195,12 @@ def _rank_vectorised(
     date_rank = np.zeros(len(texts), dtype=np.int64)
     date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
     kept = np.flatnonzero(~dismissed)
-    vacancies = matches.vacancies
+    vacancies, kept_list = matches.vacancies, kept.tolist()  # a list: indexing a numpy array per tie is slow
     order = order_by(
-        (-scores[kept], -date_rank[matches.date_ids[kept]]), lambda k: vacancies[kept[k]].vacancy.vacancy_id
+        (-scores[kept], -date_rank[matches.date_ids[kept]]), lambda k: vacancies[kept_list[k]].vacancy.vacancy_id
     )
     is_new = matches.received_after(previous_visit_at) if previous_visit_at is not None else np.zeros(n, dtype=bool)
-    return RankedFeed(matches, kept[order].tolist(), scores.tolist(), is_new, saved, applied)
+    return RankedFeed(matches, kept[order].tolist(), scores.tolist(), is_new, saved, applied, recency)
 
 
 def rank(
@@ -244,13 +261,17 @@ def page(
     page's token signed by `tokens`."""
     window = ranked[cursor.offset : cursor.offset + page_size]
     items = []
-    for r in window:
-        parts = score_rule_match(
-            profile,
-            r.vac,
-            r.match,
-            today,
-            (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0),
+    for k, r in enumerate(window, start=cursor.offset):
+        parts = (
+            ranked.parts(k)
+            if isinstance(ranked, RankedFeed)
+            else score_rule_match(
+                profile,
+                r.vac,
+                r.match,
+                today,
+                (FEEDBACK_SAVED if r.saved else 0.0) + (FEEDBACK_APPLIED if r.applied else 0.0),
+            )
         )
         items.append(
             FeedItem(

@@ -175,12 +175,21 @@ class VacancyIndex:
         return self._scored(profile, *best_per_slot(rows, closeness))
 
     def _check(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The hard criteria of `rules.evaluate` except the exact distance (rows may repeat)."""
+        """The hard criteria of `rules.evaluate` except the exact distance (rows may repeat).
+
+        The place first: at a million vacancies a client's occupations post tens of thousands
+        of rows from all over the country, and the north-south gap alone (as in evaluate)
+        rules out most of them, so the other columns are gathered only for the rows left.
+        """
         columns = self._columns
         flags = columns["flags"][rows]
-        keep = flags != 0
+        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
+        lat = columns["lat"][rows]
+        near = (flags & _COORDINATES != 0) & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
+        keep = (flags != 0) & (via_remote | near)
+        rows, closeness, flags, via_remote, lat = rows[keep], closeness[keep], flags[keep], via_remote[keep], lat[keep]
         high = columns["hours_high"][rows]
-        keep &= (high <= 0) | ((columns["hours_low"][rows] <= p.hours_max) & (high >= p.hours_min))
+        keep = (high <= 0) | ((columns["hours_low"][rows] <= p.hours_max) & (high >= p.hours_min))
         if p.contract_types:
             accepted = np.zeros(256, dtype=bool)
             accepted[[0, *p.contract_types]] = True
@@ -192,30 +201,18 @@ class VacancyIndex:
         if p.min_salary:
             salary = columns["salary"][rows]
             keep &= (salary == 0) | (salary >= p.min_salary)
-        rows, closeness, flags = rows[keep], closeness[keep], flags[keep]
         spoken = sum(
             1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS
         )
-        keep = columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
-        rare = np.flatnonzero(flags & _RARE_LANGUAGE)
-        for i in rare.tolist():
+        keep &= columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
+        for i in np.flatnonzero(keep & (flags & _RARE_LANGUAGE != 0)).tolist():
             keep[i] = self._vacs[rows[i]].languages <= p.languages
-        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
-        lat = columns["lat"][rows]
-        # As evaluate: the north-south gap alone already too far, then the distance (numpy's,
-        # with a margin: the exact distance decides in `_scored`).
-        maybe = (
-            keep
-            & ~via_remote
-            & (flags & _COORDINATES != 0)
-            & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
-        )
-        within = maybe.copy()
-        within[maybe] = (
+        # The distance (numpy's, with a margin: the exact distance decides in `_scored`).
+        maybe = np.flatnonzero(keep & ~via_remote)
+        keep[maybe] = (
             haversine_km(lat[maybe], columns["lon"][rows[maybe]], p.latitude, p.longitude)
             <= p.max_km + DISTANCE_MARGIN_KM
         )
-        keep &= via_remote | within
         return rows[keep], closeness[keep]
 
     def _scored(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> VacancyMatches:
