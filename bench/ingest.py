@@ -2,6 +2,9 @@
 embedded stack (Tansu broker, outbox relay running), timed from the first batch sent until
 every result is back AND the relay has published every event (outbox empty).
 
+With JOBMATCH_VACANCIES_RELAY_PROCESS=1 the relay runs in a process of its own (see
+services/vacancies/relay_process.py); the notes give CPU per vacancy by part either way.
+
 Baseline: a streaming servicer on the same server setup (`create_grpc_server` with the
 shared interceptor chain, same token, same channel options) that receives and decodes the
 same batches and answers one result per vacancy, storing nothing.

@@ -7,21 +7,25 @@ core while the servicer stores. The child reads the same SQLite outbox file thro
 connection, exactly as the relay thread does (WAL, busy timeout), so order, acks and the
 resend-after-broker-loss logic are the relay's own, unchanged.
 
-What differs from the thread: its outbox gauges live in the child (the service's /metrics
-does not show them), and it dies with the process that started it (PDEATHSIG on Linux).
+The child is `python -m services.vacancies.relay_process`, not a multiprocessing spawn: spawn
+imports the parent's __main__ again in the child, which for a service is the service itself.
+It gets its settings as a pickle on stdin (secrets stay off the command line), says "ready"
+on stdout, and stops when its stdin closes. It dies with the thread that started it
+(PDEATHSIG on Linux). Its outbox gauges live in the child: the service's /metrics lacks them.
 """
 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
+import pickle
+import select
 import signal
+import subprocess
 import sys
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from services.common.bus import kafka_clients
 from services.common.bus.outbox import SqliteOutbox
@@ -29,32 +33,14 @@ from services.common.bus.relay import OutboxRelay
 from services.common.settings import Settings
 
 _PR_SET_PDEATHSIG = 1
+_READY = b"ready\n"
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `services` is importable from
 
 
 def _die_with_parent() -> None:
-    """SIGKILL this process when the thread that started it ends (Linux; elsewhere best effort)."""
-    if not sys.platform.startswith("linux"):  # pragma: no cover
-        return
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _run(settings: Settings, db_path: str, source: str, ready: Connection, stop: Any) -> None:
-    """The child: relay the outbox until `stop` is set (or the parent goes)."""
-    parent = os.getppid()
-    _die_with_parent()
-    if os.getppid() != parent:  # the parent went before the death signal was armed
-        return
-    from services.vacancies.bootstrap import tune_garbage_collection
-
-    tune_garbage_collection()
-    kafka_clients.configure(settings)
-    outbox = SqliteOutbox(Path(db_path), source, settings.outbox_retention_days)
-    relay = OutboxRelay.from_settings(outbox, settings)
-    relay.start()
-    ready.send(True)
-    ready.close()
-    stop.wait()
-    relay.stop()
+    """Runs in the child before exec: SIGKILL it when the thread that started it ends."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class RelayProcess:
@@ -65,32 +51,35 @@ class RelayProcess:
             raise ValueError("no KAFKA_BOOTSTRAP_SERVERS: nothing to relay to")
         self.outbox = outbox
         self._settings = settings
-        # spawn, not fork: the parent runs gRPC and kafka threads, which a fork would copy half-way.
-        self._context = multiprocessing.get_context("spawn")
-        self._stop = self._context.Event()
-        self._process: Any = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> None:
-        ready, child_end = self._context.Pipe(duplex=False)
-        self._process = self._context.Process(
-            target=_run,
-            args=(self._settings, str(self.outbox.db_path), self.outbox.source, child_end, self._stop),
-            name=f"outbox-relay-process[{self.outbox.source}]",
-            daemon=True,
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        process = subprocess.Popen(  # fixed argv, no shell
+            [sys.executable, "-m", "services.vacancies.relay_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            preexec_fn=_die_with_parent,  # only a prctl call before exec, as the broker's
         )
-        self._process.start()
-        child_end.close()
-        if not ready.poll(timeout):
+        self._process = process
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(pickle.dumps((self._settings, str(self.outbox.db_path), self.outbox.source)))
+        process.stdin.flush()
+        answered, _, _ = select.select([process.stdout], [], [], timeout)
+        if not answered or process.stdout.readline() != _READY:
             self.stop(0)
             raise RuntimeError("the outbox relay process did not start")
-        ready.recv()
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
     def is_alive(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        return self._process is not None and self._process.poll() is None
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until no row is pending; True when that happened within `timeout`."""
@@ -106,12 +95,34 @@ class RelayProcess:
             conn.close()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the child to stop (it closes its Kafka clients), kill it after `timeout`. Safe twice."""
+        """Close the child's stdin (it stops its relay and exits), kill it after `timeout`. Safe twice."""
         process, self._process = self._process, None
         if process is None:
             return
-        self._stop.set()
-        process.join(timeout)
-        if process.is_alive():
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
             process.kill()
-            process.join(5)
+            process.wait(5)
+
+
+def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The child: relay the outbox until stdin closes."""
+    settings, db_path, source = pickle.load(stdin)  # from our own parent only
+    from services.vacancies.bootstrap import tune_garbage_collection
+
+    tune_garbage_collection()
+    kafka_clients.configure(settings)
+    relay = OutboxRelay.from_settings(SqliteOutbox(Path(db_path), source, settings.outbox_retention_days), settings)
+    relay.start()
+    stdout.write(_READY)
+    stdout.flush()
+    stdin.read()  # returns when the parent closes our stdin (or goes)
+    relay.stop()
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)
