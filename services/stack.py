@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.auth import mint_token
 from services.common.grpc_server import open_channel
+from services.common.ports import free_loopback_port
 from services.common.settings import Settings
 from services.common.token_secret import ensure_dev_secret, startup_refusal
 from services.replicas import replica_env, replicas_refusal, wait_until_listening
@@ -77,9 +77,7 @@ def metrics_port_for(settings: Settings, service: str, replica: int, replicas: i
     configured = settings.metrics_port_of(service)
     if configured and replicas == 1:
         return configured
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_loopback_port()
 
 
 def _still_running(process: subprocess.Popen[bytes]) -> Callable[[], bool]:

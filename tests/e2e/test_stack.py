@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -21,17 +20,13 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from services.common.ports import free_loopback_port as free_port
+
 SERVICES = {
     "vacancies": "jobmatch.vacancies.v1.VacancyService",
     "matching": "jobmatch.matching.v1.MatchingService",
     "activities": "jobmatch.activities.v1.ActivityService",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def descendants(pid: int) -> set[int]:

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from ..ports import free_loopback_port
+
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
@@ -29,13 +31,6 @@ _PR_SET_PDEATHSIG = 1
 
 class BrokerStartError(RuntimeError):
     """The broker process did not come up (binary missing, exited, or never answered)."""
-
-
-def free_loopback_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _die_with_parent() -> None:

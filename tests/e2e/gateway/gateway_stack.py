@@ -5,7 +5,6 @@ policy (uwv-ww, from two weeks ago) and three cook vacancies in Utrecht in its f
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from jobmatch.matching.v1 import matching_service_pb2_grpc
 from jobmatch.vacancies.v1 import vacancy_pb2, vacancy_service_pb2_grpc
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as vspb
 from services.common.auth import mint_token
+from services.common.ports import free_loopback_port as free_port
 from services.common.reference import occupations, places
 from services.common.settings import Settings
 
@@ -32,12 +32,6 @@ CLIENT = "c-demo-001"
 OTHER_CLIENT = "c-demo-002"
 CASEWORKER = "cw-demo"
 EMPLOYERS = ("Restaurant De Gouden Lepel", "Eetcafé Het Hoekje", "Hotel Domzicht")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 60.0, every: float = 0.2) -> Any:

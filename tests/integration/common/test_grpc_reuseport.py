@@ -3,7 +3,6 @@ without JOBMATCH_SO_REUSEPORT a port that is taken stays an error."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +10,9 @@ import grpc
 import pytest
 
 from services.common.grpc_server import create_grpc_server
+from services.common.ports import free_loopback_port as free_port
 from services.common.processing_log import SqliteProcessingLog
 from services.common.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -9,13 +9,8 @@ import socket
 import httpx
 import pytest
 
+from services.common.ports import free_loopback_port as free_port
 from services.gateway.launch import launch_gateway, stop_gateway
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_the_gateway_starts_answers_with_its_api_document_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
