@@ -33,7 +33,6 @@ from services.matching.domain.scoring import (
 )
 from services.matching.domain.vacancy_index import VacancyMatches
 from services.matching.domain.vectorised import (
-    SCORE_DECIMALS,
     order_by,
     round_like_python,
 )
@@ -135,19 +134,11 @@ class RankedFeed(Sequence[RankedVacancy]):
             vac, match, self._scores[i], bool(self._is_new[i]), bool(self._saved[i]), bool(self._applied[i])
         )
 
-    def parts(self, k: int) -> ScoreParts:
-        """The score parts of item k from the arrays it was ranked by: the numbers
-        `ranking.score_rule_match` gives (the index computes them with the same functions)."""
-        i, m = self._positions[k], self._matches
+    def parts(self, k: int, match: RuleMatch) -> ScoreParts:
+        """The score parts of item k (`match`: its RuleMatch), as `ranking.score_rule_match` gives them."""
+        i = self._positions[k]
         feedback = (FEEDBACK_SAVED if self._saved[i] else 0.0) + (FEEDBACK_APPLIED if self._applied[i] else 0.0)
-        return ScoreParts(
-            float(m.occupation[i]),
-            float(m.skills[i]),
-            float(m.distance[i]),
-            float(m.hours[i]),
-            float(self._recency[i]),
-            feedback,
-        )
+        return self._matches.exact_parts(i, match, float(self._recency[i]), feedback)
 
     @overload
     def __getitem__(self, k: int) -> RankedVacancy: ...
@@ -190,7 +181,11 @@ def _rank_vectorised(
         + WEIGHT_RECENCY * recency
         + bonus
     )
-    scores = round_like_python(totals, lambda i: round(float(totals[i]), SCORE_DECIMALS))
+    # Next to a half the parts' last bits matter (see VacancyMatches): score those exactly.
+    scores = round_like_python(
+        totals,
+        lambda i: matches.exact_parts(i, matches.pair(i)[1], float(recency[i]), float(bonus[i])).total,
+    )
     # Newest posted first among equal scores: ISO dates sort as text, so rank the texts.
     date_rank = np.zeros(len(texts), dtype=np.int64)
     date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
@@ -263,7 +258,7 @@ def page(
     items = []
     for k, r in enumerate(window, start=cursor.offset):
         parts = (
-            ranked.parts(k)
+            ranked.parts(k, r.match)
             if isinstance(ranked, RankedFeed)
             else score_rule_match(
                 profile,

@@ -30,12 +30,18 @@ from services.matching.domain.rules import (
     VacancyCriteria,
     evaluate,
 )
-from services.matching.domain.scoring import OCCUPATION_CLOSENESS, hours_part, skills_part
+from services.matching.domain.scoring import (
+    DISTANCE_SCALE_KM,
+    OCCUPATION_CLOSENESS,
+    ScoreParts,
+    distance_part,
+    hours_part,
+    skills_part,
+)
 from services.matching.domain.vectorised import (
     DISTANCE_MARGIN_KM,
     best_per_slot,
     exact_distance_km,
-    exact_distance_parts,
     haversine_km,
     per_unique,
     segment_counts,
@@ -222,15 +228,20 @@ class VacancyIndex:
         has_coordinates = flags & _COORDINATES != 0
         distances = np.full(len(rows), np.nan)
         measured = np.flatnonzero(has_coordinates & ~via_remote)  # a remote match scores 1.0 at any distance
-        distances[measured] = exact_distance_km(
-            p.latitude, p.longitude, columns["lat"][rows[measured]], columns["lon"][rows[measured]]
-        )
+        lat, lon = columns["lat"][rows[measured]], columns["lon"][rows[measured]]
+        # numpy's distance, a few ulps from the rules' one, decides unless it lies within the
+        # margin of the limit; there the exact one does. (Exact distances for all, through
+        # math's functions element by element, were most of a feed with thousands of matches.)
+        approx = haversine_km(lat, lon, p.latitude, p.longitude)
+        unsure = np.flatnonzero(np.abs(approx - p.max_km) <= DISTANCE_MARGIN_KM)
+        approx[unsure] = exact_distance_km(p.latitude, p.longitude, lat[unsure], lon[unsure])
+        distances[measured] = approx
         keep = via_remote | (distances <= p.max_km)  # nan (no coordinates) is never within reach
         if not keep.all():
             rows, closeness, via_remote, distances = rows[keep], closeness[keep], via_remote[keep], distances[keep]
         distance_parts = np.ones(len(rows))
         measured = np.flatnonzero(~via_remote & ~np.isnan(distances))
-        distance_parts[measured] = exact_distance_parts(distances[measured])
+        distance_parts[measured] = np.exp(-distances[measured] / DISTANCE_SCALE_KM)
         starts, required, optional = columns["skill_start"][rows], columns["required"][rows], columns["optional"][rows]
         known = np.array([i for s in p.skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
         pool = self._skill_pool["skill"]
@@ -261,6 +272,11 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
     Reads as a sequence of `(vacancy, rules.evaluate(profile, vacancy))`; the pairs are built
     when read, so ranking thousands of matches never builds thousands of RuleMatch objects.
     Holds copies, not views: it stays valid while the index changes.
+
+    The parts are `scoring`'s, bit for bit, except `distance`: numpy's exp of numpy's distance,
+    within a few ulps of `scoring.distance_part` — far below what rounding a score to six
+    decimals can see, except next to a half, where the feed scores the item exactly
+    (`exact_score`). Whatever is shown comes from the pair (`rules.evaluate`).
     """
 
     def __init__(
@@ -304,6 +320,17 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         match = evaluate(self.profile, vac)
         assert match is not None, "the index and the rules disagree"
         return vac, match
+
+    def exact_parts(self, i: int, match: RuleMatch, recency: float, feedback: float) -> ScoreParts:
+        """Item i's score parts as `ranking.score_rule_match` gives them (`match`: its pair's)."""
+        return ScoreParts(
+            float(self.occupation[i]),
+            float(self.skills[i]),
+            distance_part(match.distance_km, match.via_remote),
+            float(self.hours[i]),
+            recency,
+            feedback,
+        )
 
     @overload
     def __getitem__(self, i: int) -> tuple[VacancyCriteria, RuleMatch]: ...
