@@ -28,7 +28,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus.cloudevents import from_kafka
 from services.common.bus.consumer import FETCH_MAX_WAIT_MS
-from services.common.bus.topics import MATCHING, VACANCIES
+from services.common.bus.topics import MATCHING
 from services.matching import bootstrap as matching
 from services.matching.domain.model import OccupationWishInput, SearchProfileInput
 from services.matching.entrypoints.events import VACANCY_PUBLISHED
@@ -46,8 +46,8 @@ ARRIVAL_TIMEOUT_S = 15.0
 
 
 class MatchEventWatcher(threading.Thread):
-    """Reads the matching topic from its end and notes when each vacancy's first match arrives;
-    on the way it marks the stages both events record (written, handed to the broker)."""
+    """Reads the matching topic from its end and notes when each vacancy's first match arrives,
+    and when the matching relay handed that event to its producer (the record's CreateTime)."""
 
     def __init__(self, bootstrap: str, marks: StageMarks) -> None:
         super().__init__(name="bench-match-watcher", daemon=True)
@@ -60,11 +60,7 @@ class MatchEventWatcher(threading.Thread):
             auto_offset_reset="latest",
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # read as promptly as the services' consumers
         )
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in (MATCHING, VACANCIES)
-            for p in sorted(self._consumer.partitions_for_topic(topic) or {0})
-        ]
+        partitions = [TopicPartition(MATCHING, p) for p in sorted(self._consumer.partitions_for_topic(MATCHING) or {0})]
         self._consumer.assign(partitions)
         self._consumer.seek_to_end(*partitions)
         for partition in partitions:
@@ -81,9 +77,6 @@ class MatchEventWatcher(threading.Thread):
                     now, now_wall = time.perf_counter(), time.time()
                     for record in records:
                         event = from_kafka(record.headers, record.value)
-                        if event.type == VACANCY_PUBLISHED:
-                            self.marks.mark(event.subject, "vacancy_written", event.time.timestamp())
-                            self.marks.mark(event.subject, "vacancy_relayed", record.timestamp / 1000)
                         if event.type == EVENT_MATCHED and event.subject not in self.arrived:
                             self.marks.mark(event.subject, "match_relayed", record.timestamp / 1000)
                             self.marks.mark(event.subject, "match_read", now_wall)
@@ -167,6 +160,7 @@ def run(size: int) -> list[Metric]:
                     measured.append(response.vacancy.vacancy_id)
                     marks.mark(response.vacancy.vacancy_id, "sent", sent_wall)
                     time.sleep(rng.uniform(0.02, 0.1))  # do not line up with the pollers' rhythm
+            marks.mark_outbox_rows(vacancy_app.outbox.db_path, VACANCY_PUBLISHED, "vacancy_written", "vacancy_acked")
         finally:
             if watcher is not None:
                 watcher.stop()
