@@ -65,7 +65,7 @@ class OutboxRelay(threading.Thread):
         purge_interval: float = 600.0,
         max_backoff: float = 2.0,
         request_timeout_ms: int = 3000,
-        linger_ms: int = 2,
+        linger_ms: int = 20,
         producer_batch_bytes: int = 256 * 1024,
         idempotent: bool = False,
     ) -> None:
@@ -288,6 +288,9 @@ class OutboxRelay(threading.Thread):
                 # broker runs without; consumers dedupe on the event id either way.
                 enable_idempotence=self.idempotent,
                 max_in_flight_requests_per_connection=1,  # retries must not reorder
+                # Each cycle ends in flush(), which sends at once whatever linger would hold, so a
+                # longer linger costs no latency; 2 ms woke the sender for part-filled requests
+                # while a cycle's sends were still coming: ~70 us CPU per event more (bench ingest).
                 linger_ms=self.linger_ms,
                 # Records travel in batches: one record per request capped the relay at
                 # ~1k events/s. Tansu 0.6 answers ListOffsets(latest) with the base offset of
