@@ -33,7 +33,6 @@ from services.matching.domain.scoring import (
 )
 from services.matching.domain.vacancy_index import VacancyMatches
 from services.matching.domain.vectorised import (
-    order_by,
     round_like_python,
 )
 
@@ -104,13 +103,35 @@ def decode_cursor(token: str, tokens: PageTokens, scope: str = "") -> FeedCursor
     return FeedCursor(offset, visit, scope)
 
 
+def _tied_runs(keys: Sequence[np.ndarray], order: np.ndarray) -> list[tuple[int, int]]:
+    """The runs [lo, hi) of `order` whose items are equal in every key (as `vectorised.order_by`)."""
+    if len(order) < 2:
+        return []
+    same = np.ones(len(order) - 1, dtype=bool)
+    for key in keys:
+        ordered = key[order]
+        same &= ordered[1:] == ordered[:-1]
+    tied = np.flatnonzero(same)  # position p ties with p + 1
+    if not len(tied):
+        return []
+    breaks = np.diff(tied) != 1
+    starts = tied[np.concatenate(([True], breaks))].tolist()
+    ends = (tied[np.concatenate((breaks, [True]))] + 2).tolist()
+    return list(zip(starts, ends, strict=True))
+
+
 class RankedFeed(Sequence[RankedVacancy]):
-    """The ranked feed of `VacancyMatches`: order and scores as arrays, items built when read."""
+    """The ranked feed of `VacancyMatches`: order and scores as arrays, items built when read.
+
+    Items of equal score and posting date are ordered by vacancy id only when a page reaches
+    them: a feed of thousands often has long runs of ties, and a page reads fifty items.
+    """
 
     def __init__(
         self,
         matches: VacancyMatches,
         positions: list[int],
+        tied_runs: list[tuple[int, int]],
         scores: list[float],
         is_new: np.ndarray,
         saved: np.ndarray,
@@ -119,6 +140,15 @@ class RankedFeed(Sequence[RankedVacancy]):
     ) -> None:
         self._matches, self._positions, self._scores = matches, positions, scores
         self._is_new, self._saved, self._applied, self._recency = is_new, saved, applied, recency
+        self._tied_runs, self._next_run = tied_runs, 0
+
+    def _order_ties_before(self, end: int) -> None:
+        """Order by vacancy id every run of ties that starts before position `end`."""
+        runs, positions, vacancies = self._tied_runs, self._positions, self._matches.vacancies
+        while self._next_run < len(runs) and runs[self._next_run][0] < end:
+            lo, hi = runs[self._next_run]
+            positions[lo:hi] = sorted(positions[lo:hi], key=lambda i: vacancies[i].vacancy.vacancy_id)
+            self._next_run += 1
 
     @property
     def new_count(self) -> int:
@@ -128,6 +158,7 @@ class RankedFeed(Sequence[RankedVacancy]):
         return len(self._positions)
 
     def _item(self, k: int) -> RankedVacancy:
+        self._order_ties_before(k + 1)
         i = self._positions[k]
         vac, match = self._matches.pair(i)
         return RankedVacancy(
@@ -136,6 +167,7 @@ class RankedFeed(Sequence[RankedVacancy]):
 
     def parts(self, k: int, match: RuleMatch) -> ScoreParts:
         """The score parts of item k (`match`: its RuleMatch), as `ranking.score_rule_match` gives them."""
+        self._order_ties_before(k + 1)
         i = self._positions[k]
         feedback = (FEEDBACK_SAVED if self._saved[i] else 0.0) + (FEEDBACK_APPLIED if self._applied[i] else 0.0)
         return self._matches.exact_parts(i, match, float(self._recency[i]), feedback)
@@ -190,12 +222,12 @@ def _rank_vectorised(
     date_rank = np.zeros(len(texts), dtype=np.int64)
     date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
     kept = np.flatnonzero(~dismissed)
-    vacancies, kept_list = matches.vacancies, kept.tolist()  # a list: indexing a numpy array per tie is slow
-    order = order_by(
-        (-scores[kept], -date_rank[matches.date_ids[kept]]), lambda k: vacancies[kept_list[k]].vacancy.vacancy_id
-    )
+    keys = (-scores[kept], -date_rank[matches.date_ids[kept]])
+    order = np.lexsort(tuple(reversed(keys)))
     is_new = matches.received_after(previous_visit_at) if previous_visit_at is not None else np.zeros(n, dtype=bool)
-    return RankedFeed(matches, kept[order].tolist(), scores.tolist(), is_new, saved, applied, recency)
+    return RankedFeed(
+        matches, kept[order].tolist(), _tied_runs(keys, order), scores.tolist(), is_new, saved, applied, recency
+    )
 
 
 def rank(
