@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
 
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.rules import ProfileCriteria, RuleMatch, VacancyCriteria, evaluate
@@ -29,6 +32,9 @@ _PROFILE_MATCH_SLOTS: tuple[Any, ...] = tuple(
 )
 
 
+_OCCUPATION_MATCHES = [OccupationMatch(i) for i in range(4)]
+
+
 def profile_matches(
     client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch], distances: list[float | None]
 ) -> list[ProfileMatch]:
@@ -43,6 +49,74 @@ def profile_matches(
     for slot, values in zip(_PROFILE_MATCH_SLOTS, columns, strict=True):
         deque(map(slot.__set__, matches, values), maxlen=0)
     return matches
+
+
+class ProfileMatches(Sequence[ProfileMatch]):
+    """The answer of a reverse match as columns; `ProfileMatch` objects are built only for
+    the items a caller reads (one at a time by index, or all at once by iterating).
+
+    Equal to any sequence of the same matches in the same order (a list included).
+    """
+
+    __slots__ = ("client_ids", "distances", "occupation_codes", "scores")
+
+    def __init__(
+        self, client_ids: list[str], scores: np.ndarray, occupation_codes: np.ndarray, distances: np.ndarray | None
+    ) -> None:
+        self.client_ids = client_ids
+        self.scores = scores  # float64, rounded as `scoring.combine` rounds
+        self.occupation_codes = occupation_codes  # OccupationMatch values
+        self.distances = distances  # km; None when the vacancy has no coordinates
+
+    def __len__(self) -> int:
+        return len(self.client_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> ProfileMatch: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ProfileMatch]: ...
+    def __getitem__(self, index: int | slice) -> ProfileMatch | list[ProfileMatch]:
+        if isinstance(index, slice):
+            return self.to_list()[index] if len(self) else []
+        distance = None if self.distances is None else float(self.distances[index])
+        return ProfileMatch(
+            self.client_ids[index],
+            float(self.scores[index]),
+            _OCCUPATION_MATCHES[int(self.occupation_codes[index])],
+            distance,
+        )
+
+    def __iter__(self) -> Iterator[ProfileMatch]:
+        return iter(self.to_list())
+
+    def to_list(self) -> list[ProfileMatch]:
+        distances = [None] * len(self) if self.distances is None else self.distances.tolist()
+        occupation = [_OCCUPATION_MATCHES[c] for c in self.occupation_codes.tolist()]
+        return profile_matches(self.client_ids, self.scores.tolist(), occupation, distances)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ProfileMatches):
+            if not self.client_ids and not other.client_ids:
+                return True
+            same_distances = (
+                other.distances is None
+                if self.distances is None
+                else other.distances is not None and np.array_equal(self.distances, other.distances)
+            )
+            return (
+                self.client_ids == other.client_ids
+                and np.array_equal(self.scores, other.scores)
+                and np.array_equal(self.occupation_codes, other.occupation_codes)
+                and same_distances
+            )
+        if isinstance(other, Sequence):
+            return self.to_list() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable columns, like a list
+
+    def __repr__(self) -> str:
+        return f"ProfileMatches({self.to_list()!r})"
 
 
 def score_rule_match(

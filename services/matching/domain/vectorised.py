@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from services.matching.domain.rules import EARTH_RADIUS_KM
+from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
 from services.matching.domain.scoring import DISTANCE_SCALE_KM
 
 SCORE_DECIMALS = 6  # as scoring.combine
@@ -163,3 +163,35 @@ def order_by(keys: Sequence[np.ndarray], name_of: Callable[[int], str]) -> list[
         for lo, hi in zip(run_starts, run_ends, strict=True):
             positions[lo:hi] = sorted(positions[lo:hi], key=name_of)
     return positions
+
+
+MAX_TRAVEL_KM = 300  # profile_index.RADIUS_CLASSES_KM[-1]: no profile travels further
+
+
+def cos_lat_lower_bound(lat2: float) -> float:
+    """A lower bound of cos(phi1) * cos(phi2) for phi2 = radians(lat2) and every home phi1
+    that passed the north-south shortcut of `rules.evaluate` (within MAX_TRAVEL_KM of lat2)."""
+    band = MAX_TRAVEL_KM / KM_PER_DEGREE_LAT_LOWER_BOUND
+    far = min(90.0, abs(lat2) + band)
+    return max(0.0, math.cos(math.radians(far)) * math.cos(math.radians(lat2)) * (1 - 1e-12))
+
+
+def distance_lower_bound_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float, cos_low: float) -> np.ndarray:
+    """A lower bound of `rules.distance_km` with no trigonometry per element (a pre-check:
+    whatever it puts above a limit, the exact distance is above it too).
+
+    The haversine a = sin²(dphi/2) + cos(phi1)cos(phi2) sin²(dlambda/2), with sin²(x) >=
+    x²(1 - x²/3) for |x| <= pi/2, cos(phi1)cos(phi2) >= cos_low (`cos_lat_lower_bound`), and
+    2R asin(sqrt(a)) >= 2R sqrt(a). Rounding in this bound is ~1e-15 relative: callers compare
+    with a margin of 1e-9.
+    """
+    half_phi = np.abs(lat1 - lat2) * (_DEGREES_TO_RADIANS / 2)
+    d_lon = np.abs(lon1 - lon2)
+    half_lambda = np.minimum(d_lon, 360.0 - d_lon) * (_DEGREES_TO_RADIANS / 2)
+    phi2, lambda2 = half_phi * half_phi, half_lambda * half_lambda
+    a = phi2 * (1 - phi2 / 3) + cos_low * lambda2 * (1 - lambda2 / 3)
+    return 2 * EARTH_RADIUS_KM * np.sqrt(a)
+
+
+# A pre-check rejects only beyond limit * (1 + LOWER_BOUND_MARGIN) + LOWER_BOUND_MARGIN km.
+LOWER_BOUND_MARGIN = 1e-9

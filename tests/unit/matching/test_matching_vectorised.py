@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 from services.common.reference import places
 from services.matching.domain.columns import PostingLists
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch, profile_matches
+from services.matching.domain.ranking import ProfileMatch, ProfileMatches, profile_matches
 from services.matching.domain.rules import distance_km
 from services.matching.domain.scoring import distance_part
 from services.matching.domain.vectorised import (
+    MAX_TRAVEL_KM,
+    cos_lat_lower_bound,
+    distance_lower_bound_km,
     exact_distance_km,
     exact_distance_parts,
     order_by,
@@ -45,6 +48,47 @@ class TestExactDistances:
         for target in PLACES[::50]:
             expected = [distance_km(p.latitude, p.longitude, target.latitude, target.longitude) for p in PLACES]
             assert exact_distance_km(lat, lon, target.latitude, target.longitude).tolist() == expected
+
+
+class TestDistanceLowerBound:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(st.tuples(st.floats(-90.0, 90.0), st.floats(-180.0, 180.0)), min_size=1, max_size=50),
+        st.tuples(st.floats(-90.0, 90.0), st.floats(-180.0, 180.0)),
+        st.floats(0.0, MAX_TRAVEL_KM),
+    )
+    def test_the_bound_never_exceeds_the_exact_distance_of_a_home_within_the_north_south_reach(
+        self, homes, vacancy, spread
+    ) -> None:
+        # Homes the pre-check sees have passed the rules' north-south shortcut: pull them within it.
+        lat = np.clip(np.array([h[0] for h in homes]), vacancy[0] - spread / 111.0, vacancy[0] + spread / 111.0)
+        lon = np.array([h[1] for h in homes])
+        bound = distance_lower_bound_km(lat, lon, *vacancy, cos_lat_lower_bound(vacancy[0]))
+        exact = exact_distance_km(lat, lon, *vacancy)
+        assert (bound <= exact * (1 + 1e-9) + 1e-9).all()
+
+    def test_the_bound_is_within_a_few_percent_at_dutch_distances(self) -> None:
+        lat = np.array([p.latitude for p in PLACES])
+        lon = np.array([p.longitude for p in PLACES])
+        utrecht = places.lookup("Utrecht")
+        assert utrecht is not None
+        exact = exact_distance_km(lat, lon, utrecht.latitude, utrecht.longitude)
+        bound = distance_lower_bound_km(lat, lon, utrecht.latitude, utrecht.longitude, cos_lat_lower_bound(52.09))
+        assert (bound <= exact).all() and (bound >= 0.9 * exact).all()
+
+
+class TestProfileMatchesColumns:
+    def test_columns_read_as_the_list_of_matches_they_hold(self) -> None:
+        columns = ProfileMatches(["c-1", "c-2"], np.array([0.9, 0.8]), np.array([1, 3], dtype=np.int8), None)
+        expected = [
+            ProfileMatch("c-1", 0.9, OccupationMatch.EXACT, None),
+            ProfileMatch("c-2", 0.8, OccupationMatch.MINOR_GROUP, None),
+        ]
+        assert columns == expected and expected == columns and list(columns) == expected
+        assert columns[1] == expected[1] and columns[:1] == expected[:1] and len(columns) == 2
+        assert columns != expected[:1] and columns != [*expected[:1], dataclasses.replace(expected[1], score=0.7)]
+        with_distances = ProfileMatches(["c-1"], np.array([0.9]), np.array([1], dtype=np.int8), np.array([2.5]))
+        assert with_distances.to_list() == [ProfileMatch("c-1", 0.9, OccupationMatch.EXACT, 2.5)]
 
 
 class TestRounding:
