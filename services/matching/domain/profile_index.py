@@ -21,8 +21,9 @@ retired slots are dropped when the posting lists are merged.
 
 from __future__ import annotations
 
+import ctypes
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from operator import itemgetter
 
@@ -37,14 +38,14 @@ from services.matching.domain.columns import (
     level_of,
 )
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch, profile_matches
+from services.matching.domain.ranking import ProfileMatch, ProfileMatches
 from services.matching.domain.rules import (
     KM_PER_DEGREE_LAT_LOWER_BOUND,
     ProfileCriteria,
     VacancyCriteria,
 )
 from services.matching.domain.scoring import OCCUPATION_CLOSENESS, recency_part
-from services.matching.domain.vectorised import SCORE_DECIMALS
+from services.matching.domain.vectorised import SCORE_DECIMALS, cos_lat_lower_bound
 
 RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
 # Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
@@ -55,12 +56,11 @@ _CELL_HEIGHTS = np.array([h for h, _ in _CELL_SIZES])
 _CELL_WIDTHS = np.array([w for _, w in _CELL_SIZES])
 _N_CLASSES = len(RADIUS_CLASSES_KM)
 REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote work
-_NEIGHBOURS = np.array([(dy << 16) + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)], dtype=np.int64)
 
 _ACTIVE, _LICENCE, _REMOTE = 1, 2, 4
 _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, OccupationMatch.MINOR_GROUP
 _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
-_LANGUAGE_BITS = 64  # languages beyond the 64th interned one are checked in Python (never in practice)
+_LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Python (never in practice)
 
 # attrs packs what the first filters read: flags (bits 0-7), hours_min (8-15), hours_max
 # (16-23), contract type bits (24-31), education level (32-39), max_km (40-55). name_hi and
@@ -70,7 +70,7 @@ PROFILE_COLUMNS = {
     "attrs": "u8",
     "lat": "f8",
     "lon": "f8",
-    "languages": "u8",
+    "languages": "u4",
     "name_hi": "u8",
     "name_lo": "u8",
     "min_salary": "u4",
@@ -82,10 +82,21 @@ PROFILE_COLUMNS = {
     "flags": "u1",
     "key_count": "u1",
 }
-_PAYLOAD = ("attrs", "lat", "lon", "languages", "min_salary")  # stored beside the postings
 
 
-_OCCUPATION_MATCHES = [OccupationMatch(i) for i in range(4)]
+_NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
+
+
+def _buffers(capacity: int) -> tuple[np.ndarray, ...]:
+    """The pass's output columns: slots, closeness, distances, scores, totals, near-half flags."""
+    return (
+        np.empty(capacity, dtype=np.int32),
+        np.empty(capacity, dtype=np.int8),
+        np.empty(capacity, dtype=np.float64),
+        np.empty(capacity, dtype=np.float64),
+        np.empty(capacity, dtype=np.float64),
+        np.empty(capacity, dtype=np.bool_),
+    )
 
 
 def _pick(items: list, positions: list[int]) -> list:
@@ -94,6 +105,22 @@ def _pick(items: list, positions: list[int]) -> list:
         return []
     picked = itemgetter(*positions)(items)
     return list(picked) if len(positions) > 1 else [picked]
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+_PAYLOAD_FIELDS = ("attrs", "lat", "lon", "languages", "min_salary")  # reverse_pass.POSTING_PAYLOAD
+
+
+def _release_freed_memory() -> None:
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def radius_class(max_km: int) -> int:
@@ -117,7 +144,7 @@ class ProfileMatchIndex:
         self._client_ids: list[str | None] = []
         self._slot_of: dict[str, int] = {}
         self._columns = GrowableColumns(PROFILE_COLUMNS)
-        self._languages: list[int] = []  # full masks (bit per interned language), ints shared
+        self._wide_languages: dict[int, int] = {}  # slot -> full mask, where it has bits beyond _LANGUAGE_BITS
         self._skill_pool = GrowableColumns({"skill": "i4"})
         self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
         self._key_ids: dict[tuple[str, str, int], int] = {}  # (kind, code, closeness) -> id
@@ -129,6 +156,7 @@ class ProfileMatchIndex:
         # The pass's scratch, all zero between queries: one query at a time (the store holds its lock).
         self._seen = np.zeros(1024, dtype=np.int32)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
+        self._out = _buffers(4096)  # grown when a vacancy matches more
         self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
         self._retired = 0
 
@@ -165,7 +193,8 @@ class ProfileMatchIndex:
         self._client_ids.append(profile.client_id)
         self._slot_of[profile.client_id] = slot
         languages = self._language_mask(profile.languages)
-        self._languages.append(languages)
+        if languages >= 2**_LANGUAGE_BITS:
+            self._wide_languages[slot] = languages
         flags = (
             _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
         )
@@ -215,16 +244,24 @@ class ProfileMatchIndex:
         slot = self._slot_of.pop(client_id, None)
         if slot is not None:
             self._client_ids[slot] = None
+            self._wide_languages.pop(slot, None)
             self._columns["flags"][slot] = 0
             self._retired += 1
 
-    def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray]:
         """What the hard criteria read, stored along the postings (fixed for a slot's lifetime)."""
-        return tuple(self._columns[name][slots] for name in _PAYLOAD)
+        records = np.empty(len(slots), dtype=reverse_pass.POSTING_PAYLOAD)
+        for name in _PAYLOAD_FIELDS:
+            records[name] = self._columns[name][slots]
+        return (records,)
 
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
         self._postings.merge(self._columns["flags"] != 0)
+        # A merge frees the old level and its temporaries, tens of MiB that glibc's malloc keeps
+        # in the heap (its mmap threshold rises after large frees); hand the pages back, or a
+        # million-profile index carries ~160 B per profile of freed memory (bench index-memory).
+        _release_freed_memory()
 
     def _query_keys(self, vac: VacancyCriteria) -> list[tuple[int, OccupationMatch]]:
         """Key ids to look up, with the closeness a profile posted under them has."""
@@ -239,24 +276,16 @@ class ProfileMatchIndex:
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
+        return self.matches(vac, today).to_list()
+
+    def matches(self, vac: VacancyCriteria, today: date) -> ProfileMatches:
+        """`find_matching` as columns: `ProfileMatch` objects only for what the caller reads."""
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
-        v = vac.vacancy
         query_keys = self._query_keys(vac)
         key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
         closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
-        lookup, lookup_closeness = reverse_pass.lookup_keys(
-            key_ids,
-            closeness,
-            _CELL_HEIGHTS,
-            _CELL_WIDTHS,
-            _NEIGHBOURS,
-            float(v.latitude or 0.0),
-            float(v.longitude or 0.0),
-            bool(v.has_coordinates),
-            bool(v.remote),
-        )
-        return self._answer(self._postings.levels(), lookup, lookup_closeness, vac, today)
+        return self._answer(self._postings.levels(), key_ids, closeness, True, vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot's keys (no postings): the in-index brute force."""
@@ -278,20 +307,21 @@ class ProfileMatchIndex:
         level = level_of(np.array(best_of, dtype=np.int64), np.array(slots, dtype=np.int32), self._posting_payload)
         empty = level_of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), self._posting_payload)
         keys = np.array([1, 2, 3], dtype=np.int64)
-        return self._answer((level, empty), keys, keys.astype(np.int8), vac, today)
+        return self._answer((level, empty), keys, keys.astype(np.int8), False, vac, today).to_list()
 
     def _answer(
         self,
         levels: tuple[Level, Level],
-        lookup: np.ndarray,
-        lookup_closeness: np.ndarray,
+        key_ids: np.ndarray,
+        key_closeness: np.ndarray,
+        geo: bool,
         vac: VacancyCriteria,
         today: date,
-    ) -> list[ProfileMatch]:
+    ) -> ProfileMatches:
         v = vac.vacancy
         language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
-        if language_mask is None or len(lookup) == 0:
-            return []
+        if language_mask is None or len(key_ids) == 0:
+            return _NO_MATCHES
         skill_group = self._skill_group
         if len(skill_group) <= len(self._skill_ids):
             self._skill_group = skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
@@ -303,14 +333,16 @@ class ProfileMatchIndex:
         ]
         for i, group in skills:
             skill_group[i] = group
+        latitude = v.latitude or 0.0
         qf = np.array(
             [
                 vac.hours_low,
                 vac.hours_high,
-                v.latitude or 0.0,
+                latitude,
                 v.longitude or 0.0,
                 recency_part(v.date_posted, today),
                 2.0,
+                cos_lat_lower_bound(latitude),
             ]
         )
         qi = np.array(
@@ -323,53 +355,67 @@ class ProfileMatchIndex:
                 max(v.salary_max, v.salary_min),
                 len(vac.required_skills),
                 len(vac.optional_skills),
+                geo,
             ],
             dtype=np.int64,
         )
         flags, skill_start, skill_count, pool, hours_min, hours_max, name_hi, name_lo = self._columns_for_pass()
+        pass_levels = tuple((keys, bounds, slots, payload[0]) for keys, bounds, slots, payload in levels)
+        mask = np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64)
         try:
-            slots, closeness, distances, scores, near_half, ties, totals = reverse_pass.reverse_match(
-                tuple((keys, bounds, slots, *payload) for keys, bounds, slots, payload in levels),
-                lookup,
-                lookup_closeness,
-                flags,
-                self._seen,
-                skill_start,
-                skill_count,
-                pool,
-                skill_group,
-                hours_min,
-                hours_max,
-                name_hi,
-                name_lo,
-                _CLOSENESS_VALUE,
-                qf,
-                qi,
-                np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64),
-            )
+            while True:
+                out = self._out
+                n, near_halves, ties = reverse_pass.reverse_match(
+                    pass_levels,
+                    key_ids,
+                    key_closeness,
+                    _CELL_HEIGHTS,
+                    _CELL_WIDTHS,
+                    flags,
+                    self._seen,
+                    skill_start,
+                    skill_count,
+                    pool,
+                    skill_group,
+                    hours_min,
+                    hours_max,
+                    name_hi,
+                    name_lo,
+                    _CLOSENESS_VALUE,
+                    qf,
+                    qi,
+                    mask,
+                    *out,
+                )
+                if n >= 0:
+                    break
+                self._out = _buffers(2 * len(out[0]))
         finally:
             for i, _ in skills:
                 skill_group[i] = 0
-        if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 64 languages only
-            keep = [not language_mask & ~self._languages[s] for s in slots.tolist()]
-            slots, closeness, distances, scores, totals = (
-                a[keep] for a in (slots, closeness, distances, scores, totals)
+        slots, closeness, distances, scores, totals, near_half = (column[:n] for column in out)
+        if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 32 languages only
+            keep = np.array([not language_mask & ~self._wide_languages.get(s, 0) for s in slots.tolist()], dtype=bool)
+            slots, closeness, distances, scores, totals, near_half = (
+                a[keep] for a in (slots, closeness, distances, scores, totals, near_half)
             )
-            near_half = np.flatnonzero(np.isin(np.flatnonzero(keep), near_half))
-        score_list = scores.tolist()
-        for i in near_half.tolist():  # within rounding error of a half: Python's round decides
-            exact = round(float(totals[i]), SCORE_DECIMALS)
-            ties |= exact != score_list[i]
-            score_list[i] = exact
         names = _pick(self._client_ids, slots.tolist())
-        distance_list = distances.tolist() if v.has_coordinates else [None] * len(names)
-        matches = _pick(_OCCUPATION_MATCHES, closeness.tolist())
+        result = ProfileMatches(names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None)
+        if near_halves:  # within rounding error of a half: Python's round decides
+            for i in np.flatnonzero(near_half).tolist():
+                exact = round(float(totals[i]), SCORE_DECIMALS)
+                ties |= exact != result.scores[i]
+                result.scores[i] = exact
         if ties:  # equal scores and id prefixes, or a score Python rounded otherwise: order in Python
+            score_list = result.scores.tolist()
             order = sorted(range(len(names)), key=lambda i: (-score_list[i], names[i]))
-            names, score_list, matches, distance_list = (
-                _pick(c, order) for c in (names, score_list, matches, distance_list)
+            result = ProfileMatches(
+                _pick(names, order),
+                result.scores[order],
+                result.occupation_codes[order],
+                None if result.distances is None else result.distances[order],
             )
-        return profile_matches(names, score_list, matches, distance_list)
+        return result
 
     def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
         """The slot columns the pass reads (views, kept until the next write), and `seen` grown to fit."""

@@ -2,10 +2,13 @@
 
 `profile_index` stores every field a hard criterion reads beside the postings (packed
 attributes, home coordinates, language mask, minimum salary), so the pass reads each
-candidate's posting once: it looks the posting keys up, deduplicates slots (keeping the
-closest occupation match), checks every rule, scores the matches and orders them, and
-answers with arrays. Only the live-flag, skills and name-prefix columns are gathered by slot,
-and only for survivors.
+candidate's posting once, in order: it finds the posting ranges of the vacancy's keys (per
+occupation key and radius class one binary search, then one per row of the 3x3 cells inside
+that small range), checks the rules on the posting, and only for a candidate that passes
+them touches its slot (dedupe, liveness, skills, name prefix). A distance lower bound without
+trigonometry (`vectorised.distance_lower_bound_km`) goes before the exact haversine. It
+scores and orders the matches and writes them into the caller's buffers: one call per
+query, nothing boxed but a few integers.
 
 Exactness (the answers must equal `rules.evaluate` + `scoring.combine` bit for bit):
 - sin, cos, asin and exp compile to calls of the C library's functions, the same ones Python's
@@ -36,22 +39,31 @@ from services.matching.domain.scoring import (
     WEIGHT_RECENCY,
     WEIGHT_SKILLS,
 )
-from services.matching.domain.vectorised import ROUNDING_MARGIN
+from services.matching.domain.vectorised import LOWER_BOUND_MARGIN, ROUNDING_MARGIN
+
+# Stored beside the postings as one packed record each: a query reads a posting range with
+# one cache miss, not one per field (most ranges hold a few postings).
+POSTING_PAYLOAD = np.dtype([("attrs", "u8"), ("lat", "f8"), ("lon", "f8"), ("languages", "u4"), ("min_salary", "u4")])
 
 # Query parameters, packed so the compiled signature stays fixed.
-HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, TWO = range(6)  # float64 values
-CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL = range(8)  # int64 values
+HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, TWO, COS_LOW = range(7)  # float64 values
+CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL, GEO = range(9)  # int64 values
 _LICENCE_BIT, _REMOTE_BIT = 2, 4  # profile_index's flag bits
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
+_HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
+_MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
 
 
 @njit(cache=True, nogil=True)
-def _positions(level_keys, lookup):
-    """Position in the level's keys of every lookup key; -1 when absent."""
-    if len(level_keys) == 0:
-        return np.full(len(lookup), -1, dtype=np.int64)
-    pos = np.searchsorted(level_keys, lookup)
-    return np.where((pos < len(level_keys)) & (level_keys[np.minimum(pos, len(level_keys) - 1)] == lookup), pos, -1)
+def _first_at_least(keys, lo, hi, value):
+    """The first position in keys[lo:hi] (sorted) whose key is >= value, else hi."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @njit(cache=True, nogil=True)
@@ -67,117 +79,130 @@ def _distance_km(lat1, lon1, lat2, lon2, two):
 
 
 @njit(cache=True, nogil=True)
-def _passes(packed, lat, lon, languages, min_salary, qf, qi, language_mask):
-    """Every hard criterion but the occupation (the posting key) and liveness; the distance
-    when the vacancy has coordinates (NaN otherwise); whether the place passed via remote."""
+def _too_far(lat, lon, max_km, qf):
+    """True when the home is surely beyond max_km: the rules' north-south shortcut, then
+    `vectorised.distance_lower_bound_km` (the same bound, the same margin)."""
+    if abs(lat - qf[LAT]) * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km:
+        return True
+    half_phi = abs(lat - qf[LAT]) * _HALF_DEGREE_TO_RADIANS
+    d_lon = abs(lon - qf[LON])
+    half_lambda = min(d_lon, 360.0 - d_lon) * _HALF_DEGREE_TO_RADIANS
+    phi2, lambda2 = half_phi * half_phi, half_lambda * half_lambda
+    a = phi2 * (1 - phi2 / 3) + qf[COS_LOW] * lambda2 * (1 - lambda2 / 3)
+    return 2 * EARTH_RADIUS_KM * math.sqrt(a) > max_km * (1 + LOWER_BOUND_MARGIN) + LOWER_BOUND_MARGIN
+
+
+@njit(cache=True, nogil=True)
+def _fails_attributes(packed, languages, min_salary, qf, qi, language_mask):
+    """Every hard criterion but the occupation (the posting key), the place and liveness."""
     attrs = np.int64(packed)  # bits 0-55 used; int64 keeps numba's integer maths in integers
     hours_min, hours_max = (attrs >> 8) & 0xFF, (attrs >> 16) & 0xFF
     if qf[HOURS_HIGH] > 0 and (hours_max < qf[HOURS_LOW] or hours_min > qf[HOURS_HIGH]):
-        return False, np.nan, False
+        return True
     contracts = (attrs >> 24) & 0xFF
     if qi[CONTRACT] and contracts != 0 and (contracts >> qi[CONTRACT]) & 1 == 0:
-        return False, np.nan, False
+        return True
     education = (attrs >> 32) & 0xFF
     if qi[EDUCATION] and education != 0 and education < qi[EDUCATION]:
-        return False, np.nan, False
+        return True
     if qi[LICENCE] and attrs & _LICENCE_BIT == 0:
-        return False, np.nan, False
+        return True
     if languages & language_mask != language_mask:
-        return False, np.nan, False
-    if qi[SALARY] and min_salary != 0 and min_salary > qi[SALARY]:
-        return False, np.nan, False
-    via_remote = qi[REMOTE] != 0 and attrs & _REMOTE_BIT != 0
-    max_km = (attrs >> 40) & 0xFFFF
-    distance = np.nan
-    if qi[HAS_COORDS]:
-        if not via_remote and abs(lat - qf[LAT]) * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km:
-            return False, np.nan, False
-        distance = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO])
-    if not via_remote and (not qi[HAS_COORDS] or distance > max_km):
-        return False, np.nan, False
-    return True, distance, via_remote
+        return True
+    return qi[SALARY] != 0 and min_salary != 0 and min_salary > qi[SALARY]
 
 
 @njit(cache=True, nogil=True)
-def _collect(
-    level,
-    found_at,
-    lookup_closeness,
-    flags,
-    seen,
-    touched,
-    n_touched,
-    found,
-    closeness,
-    distance,
-    remote,
-    n_found,
-    qf,
-    qi,
-    language_mask,
-):
-    """Check every posting under `lookup` in one level; first sight of a slot decides it
-    (`seen`: 0 unseen, -1 failed, else 1 + its position in `found`)."""
-    _, bounds, slots, attrs, lat, lon, languages, min_salary = level
-    for k in range(len(found_at)):
-        at = found_at[k]
-        if at < 0:
-            continue
-        for e in range(bounds[at], bounds[at + 1]):
+def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
+    """The key ranges (start, end, closeness) of one level the vacancy's keys select:
+    with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
+    class (the float operations of `profile_index._cell`) and of the remote class; without,
+    `key_ids` are posting keys themselves. Returns how many were written to `out`."""
+    n_keys = len(level_keys)
+    n = 0
+    if not qi[GEO]:
+        for i in range(len(key_ids)):
+            at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
+            if at < n_keys and level_keys[at] == key_ids[i]:
+                out[n, 0], out[n, 1], out[n, 2] = at, at + 1, key_closeness[i]
+                n += 1
+        return n
+    n_classes = len(cell_heights)
+    lat, lon = qf[LAT], qf[LON]
+    for i in range(len(key_ids)):
+        first_class = 0 if qi[HAS_COORDS] else n_classes
+        last_class = n_classes if qi[REMOTE] else n_classes - 1
+        # The key's postings of every class are adjacent: two searches over the whole level,
+        # then searches inside that small range (in cache).
+        key_lo = _first_at_least(level_keys, 0, n_keys, (key_ids[i] * (n_classes + 1) + first_class) << 32)
+        key_hi = _first_at_least(level_keys, key_lo, n_keys, (key_ids[i] * (n_classes + 1) + last_class + 1) << 32)
+        for c in range(first_class, last_class + 1):
+            if key_lo == key_hi:
+                break
+            prefix = (key_ids[i] * (n_classes + 1) + c) << 32
+            lo = _first_at_least(level_keys, key_lo, key_hi, prefix)
+            if lo == key_hi or level_keys[lo] >> 32 != prefix >> 32:
+                continue
+            hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
+            if c == n_classes:  # the remote class: one key per occupation key
+                if level_keys[lo] == prefix:
+                    out[n, 0], out[n, 1], out[n, 2] = lo, lo + 1, key_closeness[i]
+                    n += 1
+                continue
+            cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
+            cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
+            for dy in (-1, 0, 1):
+                row = ((cy << 16) | cx) + (dy << 16)  # the cells row - 1 .. row + 1
+                start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
+                end = _first_at_least(level_keys, start, hi, prefix + row + 2)
+                if start < end and row + 1 >= 0:
+                    out[n, 0], out[n, 1], out[n, 2] = start, end, key_closeness[i]
+                    n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _collect(level, ranges, n_ranges, flags, seen, found, closeness, distance, remote, n_found, qf, qi, mask):
+    """Check every posting of the ranges; a slot that passes is recorded once, with its
+    closest occupation match (`seen`: 0 unseen, else 1 + its position in `found`). Returns
+    the new count, or -1 when `found` is full."""
+    _, bounds, slots, payload = level
+    has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
+    for r in range(n_ranges):
+        key_closeness = ranges[r, 2]
+        for e in range(bounds[ranges[r, 0]], bounds[ranges[r, 1]]):  # ranges of keys, bounds of postings
+            posting = payload[e]
+            attrs = posting.attrs
+            if _fails_attributes(attrs, posting.languages, posting.min_salary, qf, qi, mask):
+                continue
+            via_remote = remote_vacancy and attrs & _REMOTE_BIT != 0
+            max_km = np.float64((np.int64(attrs) >> 40) & 0xFFFF)
+            lat, lon = posting.lat, posting.lon
+            if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
+                continue
             slot = slots[e]
             mark = seen[slot]
-            if mark > 0:
-                closeness[mark - 1] = min(closeness[mark - 1], lookup_closeness[k])
+            if mark > 0:  # passed under another key: the same checks, perhaps a closer match
+                closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
                 continue
-            if mark < 0:
+            km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
+            if (not via_remote and km > max_km) or flags[slot] == 0:  # a posting outlives its slot until a merge
                 continue
-            touched[n_touched] = slot
-            n_touched += 1
-            ok, km, via_remote = _passes(attrs[e], lat[e], lon[e], languages[e], min_salary[e], qf, qi, language_mask)
-            if not ok or flags[slot] == 0:  # flags: a posting outlives its slot until the next merge
-                seen[slot] = -1
-                continue
-            found[n_found], closeness[n_found], distance[n_found], remote[n_found] = (
-                slot,
-                lookup_closeness[k],
-                km,
-                via_remote,
-            )
+            if n_found == len(found):
+                return -1
+            found[n_found], closeness[n_found], distance[n_found], remote[n_found] = slot, key_closeness, km, via_remote
             n_found += 1
             seen[slot] = n_found
-    return n_touched, n_found
-
-
-@njit(cache=True, nogil=True)
-def lookup_keys(key_ids, key_closeness, cell_heights, cell_widths, neighbours, lat, lon, has_coords, remote):
-    """The posting keys of `profile_index._posting_key` a vacancy looks up, with the
-    closeness of each (the same float operations as `profile_index._cell`)."""
-    n_classes = len(cell_heights)
-    per_key = (n_classes * len(neighbours) if has_coords else 0) + (1 if remote else 0)
-    keys = np.empty(len(key_ids) * per_key, dtype=np.int64)
-    closeness = np.empty(len(key_ids) * per_key, dtype=np.int8)
-    n = 0
-    for i in range(len(key_ids)):
-        if has_coords:
-            for c in range(n_classes):
-                cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
-                cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
-                for nb in neighbours:
-                    keys[n] = ((key_ids[i] * (n_classes + 1) + c) << 32) | (((cy << 16) | cx) + nb)
-                    closeness[n] = key_closeness[i]
-                    n += 1
-        if remote:
-            keys[n] = (key_ids[i] * (n_classes + 1) + n_classes) << 32
-            closeness[n] = key_closeness[i]
-            n += 1
-    return keys, closeness
+    return n_found
 
 
 @njit(cache=True, nogil=True)
 def reverse_match(
     levels,
-    lookup,
-    lookup_closeness,
+    key_ids,
+    key_closeness,
+    cell_heights,
+    cell_widths,
     flags,
     seen,
     skill_start,
@@ -192,50 +217,42 @@ def reverse_match(
     qf,
     qi,
     language_mask,
+    out_slots,
+    out_closeness,
+    out_distances,
+    out_scores,
+    out_totals,
+    out_near_half,
 ):
-    """Matches of one vacancy, best first: (slots, closeness, distance km or NaN, scores,
-    near-half positions to round in Python, whether equal keys remain to order by full name,
-    the unrounded totals).
+    """The matches of one vacancy, best first, written to the out_ buffers (slots, closeness,
+    distance km or NaN, scores, unrounded totals, within rounding error of a half: to round in
+    Python). Returns (count or -1 when the buffers are too small, near-half count, whether
+    equal keys remain to order by full name).
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
     strings where those differ); `seen` must be all zero and is left so.
     """
-    capacity = 0
-    positions = [_positions(level[0], lookup) for level in levels]
-    for j in range(len(levels)):
-        for at in positions[j]:
-            if at >= 0:
-                capacity += levels[j][1][at + 1] - levels[j][1][at]
-    touched = np.empty(capacity, dtype=np.int32)
+    capacity = len(out_slots)
     found = np.empty(capacity, dtype=np.int32)
     closeness = np.empty(capacity, dtype=np.int8)
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
-    n_touched, n = 0, 0
-    mask = language_mask[0]
-    for j in range(len(levels)):
-        n_touched, n = _collect(
-            levels[j],
-            positions[j],
-            lookup_closeness,
-            flags,
-            seen,
-            touched,
-            n_touched,
-            found,
-            closeness,
-            distance,
-            remote,
-            n,
-            qf,
-            qi,
-            mask,
+    ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 3), dtype=np.int64)
+    n = 0
+    for level in levels:
+        n_ranges = _ranges(level[0], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
+        grown = _collect(
+            level, ranges, n_ranges, flags, seen, found, closeness, distance, remote, n, qf, qi, language_mask[0]
         )
-    for i in range(n_touched):
-        seen[touched[i]] = 0
+        if grown < 0:
+            for i in range(n):
+                seen[found[i]] = 0
+            return -1, 0, False
+        n = grown
+    for i in range(n):
+        seen[found[i]] = 0
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
-    near_half = np.zeros(n, dtype=np.bool_)
     n_required, n_optional = qi[N_REQUIRED], qi[N_OPTIONAL]
     denominator = 2 * n_required + n_optional
     low, high = qf[HOURS_LOW], qf[HOURS_HIGH]
@@ -265,56 +282,42 @@ def reverse_match(
             + WEIGHT_RECENCY * qf[RECENCY]
         )
         totals[i] = total
-        scaled = total * 1e6
-        scores[i] = np.rint(scaled) / 1e6
-        near_half[i] = abs(scaled - math.floor(scaled) - 0.5) < ROUNDING_MARGIN
+        scores[i] = np.rint(total * 1e6) / 1e6
     # Stable sorts, least significant key first.
     order = np.argsort(name_lo[found[:n]], kind="mergesort")
     order = order[np.argsort(name_hi[found[:n]][order], kind="mergesort")]
     order = order[np.argsort(-scores[order], kind="mergesort")]
-    slots = found[:n][order]
-    ties = False
-    for i in range(1, n):
-        a, b = slots[i - 1], slots[i]
-        if scores[order[i]] == scores[order[i - 1]] and name_hi[a] == name_hi[b] and name_lo[a] == name_lo[b]:
-            ties = True
-    return (
-        slots,
-        closeness[:n][order],
-        distance[:n][order],
-        scores[order],
-        np.flatnonzero(near_half[order]),
-        ties,
-        totals[order],
-    )
+    near_halves, ties = 0, False
+    for i in range(n):
+        at = order[i]
+        slot = found[at]
+        out_slots[i], out_closeness[i], out_distances[i] = slot, closeness[at], distance[at]
+        out_scores[i], out_totals[i] = scores[at], totals[at]
+        scaled = totals[at] * 1e6
+        out_near_half[i] = abs(scaled - math.floor(scaled) - 0.5) < ROUNDING_MARGIN
+        near_halves += out_near_half[i]
+        if i and out_scores[i] == out_scores[i - 1] and name_hi[slot] == name_hi[out_slots[i - 1]]:
+            ties |= name_lo[slot] == name_lo[out_slots[i - 1]]
+    return n, near_halves, ties
 
 
-def _empty_level() -> tuple[np.ndarray, ...]:
+def _empty_level(payload: np.dtype) -> tuple[np.ndarray, ...]:
     keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
-    f8, u8 = np.empty(0, dtype=np.float64), np.empty(0, dtype=np.uint64)
-    return keys, bounds, slots, u8, f8, f8, u8, np.empty(0, dtype=np.uint32)
+    return keys, bounds, slots, np.empty(0, dtype=payload)
 
 
 def warm_up() -> None:
     """Compile the pass, or load it from numba's cache, for the argument types the index
     passes: call once at service start so the first vacancy does not wait for it."""
-    lookup, closeness = lookup_keys(
+
+    u1, u2, u4 = (np.zeros(1, dtype=t) for t in (np.uint8, np.uint16, np.uint32))
+    u8, f8 = np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.float64)
+    reverse_match(
+        (_empty_level(POSTING_PAYLOAD), _empty_level(POSTING_PAYLOAD)),
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
         np.ones(2),
         np.ones(2),
-        np.zeros(9, dtype=np.int64),
-        52.0,
-        5.0,
-        True,
-        True,
-    )
-    u1, u2, u4 = (np.zeros(1, dtype=t) for t in (np.uint8, np.uint16, np.uint32))
-    u8 = np.zeros(1, dtype=np.uint64)
-    reverse_match(
-        (_empty_level(), _empty_level()),
-        lookup,
-        closeness,
         u1,
         np.zeros(1, dtype=np.int32),
         u4,
@@ -326,7 +329,13 @@ def warm_up() -> None:
         u8,
         u8,
         np.zeros(4),
-        np.zeros(6),
-        np.zeros(8, dtype=np.int64),
+        np.zeros(7),
+        np.zeros(9, dtype=np.int64),
         u8,
+        np.zeros(1, dtype=np.int32),
+        np.zeros(1, dtype=np.int8),
+        f8,
+        f8,
+        f8,
+        np.zeros(1, dtype=np.bool_),
     )
