@@ -140,7 +140,7 @@ def _posting_key(key_id: int, class_index: int, cy: int = 0, cx: int = 0) -> int
 
 
 class ProfileMatchIndex:
-    def __init__(self) -> None:
+    def __init__(self, answer_capacity: int = 4096) -> None:
         self._client_ids: list[str | None] = []
         self._slot_of: dict[str, int] = {}
         self._columns = GrowableColumns(PROFILE_COLUMNS)
@@ -156,7 +156,7 @@ class ProfileMatchIndex:
         # The pass's scratch, all zero between queries: one query at a time (the store holds its lock).
         self._seen = np.zeros(1024, dtype=np.int32)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
-        self._out = _buffers(4096)  # grown when a vacancy matches more
+        self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
         self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
         self._retired = 0
 

@@ -244,8 +244,8 @@ def reverse_match(
         grown = _collect(
             level, ranges, n_ranges, flags, seen, found, closeness, distance, remote, n, qf, qi, language_mask[0]
         )
-        if grown < 0:
-            for i in range(n):
+        if grown < 0:  # full: every entry of found holds a marked slot
+            for i in range(capacity):
                 seen[found[i]] = 0
             return -1, 0, False
         n = grown

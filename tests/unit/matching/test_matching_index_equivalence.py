@@ -30,6 +30,31 @@ class TestProfileIndexEquivalence:
             assert index.find_matching(vac, TODAY) == expected
             assert index.scan(vac, TODAY) == expected
 
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_an_answer_larger_than_the_pass_buffers_grows_them_and_stays_the_same(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        criteria = [compile_profile(p) for p in profile_list]
+        index = ProfileMatchIndex(answer_capacity=1)
+        for profile in criteria:
+            index.upsert(profile)
+        for vacancy in vacancy_list:
+            vac = compile_vacancy(vacancy)
+            assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
+    def test_a_vacancy_matching_more_profiles_than_the_pass_buffers_hold_gets_all_of_them(self) -> None:
+        from test_matching_rules import profile, vacancy
+
+        criteria = [compile_profile(profile(client_id=f"c-{i}", max_travel_km=30)) for i in range(5)]
+        index = ProfileMatchIndex(answer_capacity=1)
+        for profile_criteria in criteria:
+            index.upsert(profile_criteria)
+        vac = compile_vacancy(vacancy(place="Amersfoort"))
+        expected = brute_force_matches(criteria, vac, TODAY)
+        assert len(expected) == 5
+        assert index.find_matching(vac, TODAY) == expected
+        assert index.find_matching(vac, TODAY) == expected  # and no slot is left marked as seen
+
 
 class TestNumpyScanEquivalence:
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
