@@ -23,6 +23,7 @@ from typing import Any
 from services.common.observability.consumer import ConsumerObserver
 
 from . import kafka_clients
+from .absent_leader import watch_for_absent_leader
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
 from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
@@ -209,6 +210,7 @@ class EventConsumer(threading.Thread):
         # log that no longer exists: this client reads its first partitions from the start.
         from_beginning, self._rewind_pending = self._rewind_pending, False
         self._ownership.follow(consumer)
+        watch_for_absent_leader(consumer)  # Tansu can keep a leader that left mid-rebalance
         consumer.subscribe(
             self.topics,
             listener=GroupListener(consumer, self.group_id, self._ownership, self._uncommitted, rewind=from_beginning),

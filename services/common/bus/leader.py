@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from . import kafka_clients
+from .absent_leader import watch_for_absent_leader
 from .consumer import _close_quietly
 from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
 
@@ -121,6 +122,7 @@ class GroupLease(threading.Thread):
                     allow_auto_create_topics=False,
                 )
                 self._ownership.follow(client)
+                watch_for_absent_leader(client)  # see absent_leader.py
                 client.subscribe(
                     [self.topic],
                     listener=_PausingListener(client, self.group_id, self._ownership, UncommittedOffsets()),

@@ -1,0 +1,97 @@
+"""A consumer group whose leader left mid-rebalance, on Tansu: the members still there recover it.
+
+What Tansu 0.6 does (reproduced in tests/integration/common/test_bus_group_absent_leader.py):
+when the member that leads a group sends LeaveGroup while a generation it leads waits for its
+SyncGroup (kafka-python leaves by itself when its poll loop was away longer than
+max_poll_interval_ms, e.g. a handler stuck on a loaded machine; a replica that stops leaves too),
+Tansu drops the member but keeps it as the group's leader. From then on every JoinGroup is answered
+with that same generation under that same leader; each follower's SyncGroup waits for an assignment
+nobody will send, is answered RebalanceInProgress after about 0.8 of a session timeout (or times
+out in the client on a loaded machine), and the member joins again: for ever, for fresh members
+too, even after every member left. Nobody owns a partition, so no replica leads and no single-writer
+job runs (the scale suite: no activity events for minutes after a replica was killed).
+
+Tansu gives up a leader only when it evicts it for a missed session timeout, and it evicts only
+members it knows. So a member that is answered the same generation under the same other leader
+twice (the leader missed two whole sync windows) sends one JoinGroup under that leader's member
+id: Tansu takes it in as a member again, nobody heartbeats for it, and a session timeout later it
+evicts it and with it the leadership; the next join elects a live member. A leader that is alive
+but slow loses nothing: that join counts as its own, and its heartbeats keep it in the group.
+On Kafka the situation does not arise (a leaving leader ends the generation), and a JoinGroup
+under an id the group does not know is refused with UNKNOWN_MEMBER_ID: harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Answers with the same generation and the same other leader before that leader is taken for gone.
+# The first is the normal one; a second means the leader let a whole sync window pass.
+SAME_ANSWERS_BEFORE_EVICTING = 2
+
+
+class AbsentLeaderWatch:
+    """Watches the JoinGroup answers of one kafka-python group member (on its IO thread, where
+    kafka-python processes them) and has Tansu evict a leader that no longer takes part."""
+
+    def __init__(self, client: Any) -> None:
+        self._coordinator = client._coordinator
+        self._answer: tuple[int, str] | None = None  # (generation, leader) of the last answer
+        self._same_answers = 0
+        self.evictions_asked = 0
+        process = self._coordinator._process_join_group_response
+
+        def observed(response: Any, send_time: float) -> Any:
+            self._answered(response)
+            return process(response, send_time)
+
+        self._coordinator._process_join_group_response = observed
+
+    def _answered(self, response: Any) -> None:
+        if response.error_code != 0 or not response.leader or response.leader == response.member_id:
+            self._answer, self._same_answers = None, 0  # no answer yet, or this member leads
+            return
+        answer = (response.generation_id, response.leader)
+        self._same_answers = self._same_answers + 1 if answer == self._answer else 1
+        self._answer = answer
+        # Every so many same answers, not once: should the first eviction not take, try again.
+        if self._same_answers % SAME_ANSWERS_BEFORE_EVICTING == 0:
+            self.evictions_asked += 1
+            log.warning(
+                "group %s: generation %d still waits for leader %s to assign partitions; joining "
+                "once under its member id so the broker evicts it after a session timeout",
+                self._coordinator.group_id,
+                response.generation_id,
+                response.leader,
+            )
+            self._coordinator._manager.call_soon(self._join_as, response.leader)
+
+    async def _join_as(self, member_id: str) -> None:
+        from kafka.protocol.consumer import JoinGroupRequest
+
+        coordinator = self._coordinator
+        config = coordinator.config
+        request = JoinGroupRequest(
+            group_id=coordinator.group_id,
+            session_timeout_ms=config["session_timeout_ms"],
+            rebalance_timeout_ms=config["max_poll_interval_ms"],
+            member_id=member_id,
+            group_instance_id=None,
+            protocol_type=coordinator.protocol_type(),
+            protocols=coordinator.group_protocols(),
+            max_version=7,
+        )
+        try:
+            # The broker may hold a join up to the rebalance timeout, as kafka-python allows its own.
+            timeout_ms = max(config["request_timeout_ms"], config["max_poll_interval_ms"] + 5000)
+            await coordinator._manager.send(request, node_id=coordinator.coordinator_id, request_timeout_ms=timeout_ms)
+        except Exception as exc:  # noqa: BLE001 - more of the same answers try again
+            log.warning("group %s: joining as absent leader %s failed: %s", coordinator.group_id, member_id, exc)
+
+
+def watch_for_absent_leader(client: Any) -> AbsentLeaderWatch:
+    """Recover `client`'s group from a leader that left mid-rebalance (see the module docstring)."""
+    return AbsentLeaderWatch(client)
