@@ -16,8 +16,11 @@ run: $(STAMP)
 	$(VENV)/bin/jobmatch up
 
 ## test: the whole test suite (unit, integration, e2e) against a real broker and real servers
+# In TEST_WORKERS processes (pytest-xdist), a test file's tests on one of them: most tests wait
+# on brokers, services and group joins, so three share two cores well. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 3
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench all

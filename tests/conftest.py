@@ -103,10 +103,40 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     """The matching service's compiled reverse match into numba's on-disk cache before any test
     starts a service process: several processes starting on a cold cache would each compile it
-    (~20 s of CPU) inside their start-up time; warm, this is a load of about a second."""
+    (~20 s of CPU) inside their start-up time; warm, this is a load of about a second. In the
+    main process only, before pytest-xdist starts its workers: they and the services they start
+    load it from the cache."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the main process warmed the cache
+        return
     from services.matching.domain import reverse_pass
 
     reverse_pass.warm_up()
+
+
+# The files that take longest go to the workers first (`make test` runs pytest-xdist with
+# `--dist loadfile`: a file's tests stay on one worker, in file order). Started last, the scale
+# suite alone (~3 minutes) would end the run minutes after every other worker is idle.
+LONGEST_FIRST = (
+    "tests/scale/",
+    "tests/e2e/test_stack_replicas.py",
+    "tests/e2e/test_stack_on_search.py",
+    "tests/faults/test_consumer_killed_mid_burst.py",
+    "tests/integration/test_bench_quick.py",
+    "tests/integration/search/test_services_on_the_search_engine.py",
+    "tests/unit/matching/test_matching_index_equivalence.py",
+    "tests/integration/search/test_search_migration.py",
+    "tests/faults/",
+    "tests/e2e/",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((rank for rank, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)  # stable: within a rank, and within a file, the collected order stays
