@@ -87,9 +87,23 @@ class AbsentLeaderWatch:
         try:
             # The broker may hold a join up to the rebalance timeout, as kafka-python allows its own.
             timeout_ms = max(config["request_timeout_ms"], config["max_poll_interval_ms"] + 5000)
-            await coordinator._manager.send(request, node_id=coordinator.coordinator_id, request_timeout_ms=timeout_ms)
+            await coordinator._manager.send(
+                request, node_id=_broker_connection(coordinator.coordinator_id), request_timeout_ms=timeout_ms
+            )
         except Exception as exc:  # noqa: BLE001 - more of the same answers try again
             log.warning("group %s: joining as absent leader %s failed: %s", coordinator.group_id, member_id, exc)
+
+
+def _broker_connection(coordinator_id: Any) -> Any:
+    """The coordinator broker's ordinary connection. Not the coordinator connection: Tansu answers
+    the requests of one connection in order, so there this join would wait behind the member's own
+    SyncGroup, which Tansu holds, and which a loaded client gives up on, closing the connection
+    and this request with it (seen in the scale suite: "Request timed out after 4999 ms")."""
+    prefix = "coordinator-"  # kafka-python's name for the dedicated connection to broker N
+    if isinstance(coordinator_id, str) and coordinator_id.startswith(prefix):
+        broker = coordinator_id.removeprefix(prefix)
+        return int(broker) if broker.isdigit() else broker
+    return coordinator_id
 
 
 def watch_for_absent_leader(client: Any) -> AbsentLeaderWatch:
