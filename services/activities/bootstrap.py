@@ -118,6 +118,7 @@ class App:
                     self.event_handler(),
                     self.processed_events(),
                     **self.settings.group_timing(),
+                    fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
                 )
             )
         leads = owner_of(consumer, VACANCIES)

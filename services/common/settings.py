@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     kafka_heartbeat_interval_ms: int = Field(
         1000, ge=100, validation_alias=_env("JOBMATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "kafka_heartbeat_interval_ms")
     )
+    # How long the broker may hold an empty fetch: on Tansu it bounds each hop's delay (see
+    # FETCH_MAX_WAIT_MS in bus/consumer.py); longer costs less CPU while idle.
+    kafka_fetch_max_wait_ms: int = Field(
+        50, ge=1, le=5000, validation_alias=_env("JOBMATCH_KAFKA_FETCH_MAX_WAIT_MS", "kafka_fetch_max_wait_ms")
+    )
     # N replicas of a service on one host share its port (SO_REUSEPORT); off by default so a
     # port that is already taken is an error, not a silent second listener.
     so_reuseport: bool = Field(False, validation_alias=_env("JOBMATCH_SO_REUSEPORT", "so_reuseport"))

@@ -82,6 +82,7 @@ class App:
             self.event_handler(),
             self.processed_events(),
             **self.settings.group_timing(),
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
         )
         if self.search is None:
             self.background.start(OutboxRelay.from_settings(self.outbox, self.settings))
