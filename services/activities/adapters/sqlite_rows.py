@@ -17,7 +17,25 @@ from services.activities.domain.model import (
     Verification,
 )
 
-SCHEMA = """
+
+def _revision_triggers(table: str) -> str:
+    """Triggers that raise the revision of the client whose row of `table` changed (of both
+    clients, should an update move a row)."""
+    bump = (
+        "    INSERT INTO client_revision VALUES ({row}.client_id, 1)\n"
+        "        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;\n"
+    )
+    changes = {"inserted": ("INSERT", ["NEW"]), "updated": ("UPDATE", ["OLD", "NEW"]), "deleted": ("DELETE", ["OLD"])}
+    return "".join(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_{name} AFTER {event} ON {table} BEGIN\n"
+        + "".join(bump.format(row=row) for row in rows)
+        + "END;\n"
+        for name, (event, rows) in changes.items()
+    )
+
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS activity (
     activity_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, request_id TEXT NOT NULL,
     type TEXT NOT NULL, type_description TEXT NOT NULL, date TEXT NOT NULL,
@@ -52,39 +70,14 @@ CREATE TABLE IF NOT EXISTS legal_hold (
 -- by triggers so that no write path can forget it: the caseload keeps a client's assessment
 -- while the number stays the same (ActivityStore.revisions).
 CREATE TABLE IF NOT EXISTS client_revision (client_id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS activity_inserted AFTER INSERT ON activity BEGIN
-    INSERT INTO client_revision VALUES (NEW.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS activity_updated AFTER UPDATE ON activity BEGIN
-    INSERT INTO client_revision VALUES (OLD.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-    INSERT INTO client_revision VALUES (NEW.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS activity_deleted AFTER DELETE ON activity BEGIN
-    INSERT INTO client_revision VALUES (OLD.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS policy_version_inserted AFTER INSERT ON policy_version BEGIN
-    INSERT INTO client_revision VALUES (NEW.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS policy_version_updated AFTER UPDATE ON policy_version BEGIN
-    INSERT INTO client_revision VALUES (OLD.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-    INSERT INTO client_revision VALUES (NEW.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS policy_version_deleted AFTER DELETE ON policy_version BEGIN
-    INSERT INTO client_revision VALUES (OLD.client_id, 1)
-        ON CONFLICT (client_id) DO UPDATE SET revision = revision + 1;
-END;
-CREATE TABLE IF NOT EXISTS vacancy_projection (
+"""
+    + "".join(_revision_triggers(table) for table in ("activity", "policy_version"))
+    + """CREATE TABLE IF NOT EXISTS vacancy_projection (
     vacancy_id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,
     channel TEXT NOT NULL, open INTEGER NOT NULL
 );
 """
+)
 
 COLUMNS = (
     "activity_id, client_id, request_id, type, type_description, date, employer, position, channel, "
