@@ -26,7 +26,7 @@ from . import kafka_clients
 from .absent_leader import watch_for_absent_leader
 from .cloudevents import DEAD_LETTER_REASON_HEADER, CloudEvent, InvalidEvent, from_kafka
 from .consumer_watch import BrokerIncarnation, LogReplaced, Stalled, StallWatch
-from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
+from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining, request_timeout_ms
 from .handling import handling
 from .processed import ProcessedEvents, SqliteProcessedEvents
 from .topics import DEAD_LETTER_SUFFIX
@@ -197,8 +197,7 @@ class EventConsumer(threading.Thread):
             reconnect_backoff_max_ms=1000,
             metadata_max_age_ms=2000,  # see (re)created topics and partitions quickly
             fetch_max_wait_ms=self.fetch_max_wait_ms,
-            # A fetch that Tansu never answers (seen after restarts) is given up quickly.
-            request_timeout_ms=5000,
+            request_timeout_ms=request_timeout_ms(self.session_timeout_ms),
             allow_auto_create_topics=False,  # topics belong to their producers
         )
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from . import kafka_clients
 from .absent_leader import watch_for_absent_leader
 from .consumer import _close_quietly
-from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining
+from .group import GroupListener, PartitionOwnership, UncommittedOffsets, finish_joining, request_timeout_ms
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class GroupLease(threading.Thread):
                     auto_offset_reset="latest",
                     reconnect_backoff_max_ms=1000,
                     metadata_max_age_ms=2000,
-                    request_timeout_ms=5000,
+                    request_timeout_ms=request_timeout_ms(self.session_timeout_ms),
                     allow_auto_create_topics=False,
                 )
                 self._ownership.follow(client)
