@@ -44,6 +44,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as vsvc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.auth import mint_token
 from services.common.bus.broker import free_loopback_port
+from services.common.child_process import dying_with_parent
 from services.common.settings import Settings
 from services.vacancies.seed import demo_jobs, sample_vacancies
 from services.vacancies.service_layer.proto_codec import content_to_proto
@@ -70,15 +71,6 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         return None
     return None
-
-
-def _die_with_parent() -> None:
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except OSError:
-        pass
 
 
 @dataclass
@@ -112,13 +104,12 @@ class Stack:
         for name in SERVICES:
             with open(self.log_path(name), "wb") as log:
                 self.processes[name] = subprocess.Popen(  # our interpreter and module
-                    [sys.executable, "-m", f"services.{name}"],
+                    dying_with_parent([sys.executable, "-m", f"services.{name}"]),
                     cwd=REPO,
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=log,
-                    preexec_fn=_die_with_parent,
                 )
         for name, full_name in SERVICES.items():
             if not wait_serving(f"127.0.0.1:{self.ports[name]}", full_name, timeout):

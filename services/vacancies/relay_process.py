@@ -16,11 +16,9 @@ on stdout, and stops when its stdin closes. It dies with the thread that started
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import select
-import signal
 import subprocess
 import sys
 import time
@@ -30,17 +28,11 @@ from typing import IO
 from services.common.bus import kafka_clients
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
+from services.common.child_process import dying_with_parent
 from services.common.settings import Settings
 
-_PR_SET_PDEATHSIG = 1
 _READY = b"ready\n"
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `services` is importable from
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: SIGKILL it when the thread that started it ends."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class RelayProcess:
@@ -59,11 +51,10 @@ class RelayProcess:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
         }
         process = subprocess.Popen(  # fixed argv, no shell
-            [sys.executable, "-m", "services.vacancies.relay_process"],
+            dying_with_parent([sys.executable, "-m", "services.vacancies.relay_process"]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
-            preexec_fn=_die_with_parent,  # only a prctl call before exec, as the broker's
         )
         self._process = process
         assert process.stdin is not None and process.stdout is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import queue
@@ -26,6 +25,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2 as svc
 from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 from services.common.bus import ALL_TOPICS, dead_letter, free_loopback_port
 from services.common.bus.cloudevents import InvalidEvent, from_kafka
+from services.common.child_process import dying_with_parent
 from services.vacancies.adapters.proto_codec import content_to_proto
 from services.vacancies.seed import sample_vacancies
 
@@ -102,14 +102,6 @@ def matched_events(rows: list[tuple[str, bytes]]) -> Counter[tuple[str, str, int
     return seen
 
 
-def _die_with_parent() -> None:
-    """Child side, before exec: SIGKILL when the test process dies (no orphaned services)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except OSError:  # pragma: no cover - not Linux
-        pass
-
-
 def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -166,13 +158,12 @@ class ServiceProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_path(), "wb") as log_file:
             self.process = subprocess.Popen(  # our interpreter, our module
-                [sys.executable, "-m", f"services.{self.name}"],
+                dying_with_parent([sys.executable, "-m", f"services.{self.name}"]),
                 cwd=REPO,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=log_file,
-                preexec_fn=_die_with_parent,
             )
         if not self.wait_serving(timeout):
             self.stop()

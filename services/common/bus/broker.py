@@ -7,14 +7,12 @@ event consumer are built to survive.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
 import socket
 import struct
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterable
@@ -22,29 +20,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from ..child_process import dying_with_parent
 from ..ports import free_loopback_port
 
 log = logging.getLogger(__name__)
 
-_PR_SET_PDEATHSIG = 1
-
 
 class BrokerStartError(RuntimeError):
     """The broker process did not come up (binary missing, exited, or never answered)."""
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: ask Linux to SIGKILL it when the parent dies.
-
-    Without this an aborted test run leaves brokers behind that hold ports and memory.
-    Note: the signal fires when the *thread* that spawned the child exits, so start the
-    broker from a long-lived thread (pytest fixtures run in the main thread).
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except OSError:  # pragma: no cover - not Linux/glibc: best effort only
-        pass
 
 
 def port_is_free(port: int) -> bool:
@@ -209,13 +192,11 @@ class EmbeddedBroker:
             output: IO[bytes] | int = self._log_file
         else:
             output = subprocess.DEVNULL
-        preexec = _die_with_parent if sys.platform.startswith("linux") else None
         self._process = subprocess.Popen(  # fixed argv, no shell
-            command,
+            dying_with_parent(command),
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=output,
-            preexec_fn=preexec,
             # Its own session: a Ctrl-C in the terminal reaches the stack, which stops the
             # services first and the broker last (the broker dying first makes every client error).
             start_new_session=True,
