@@ -117,6 +117,16 @@ def _broker_connection(coordinator_id: Any) -> Any:
     return coordinator_id
 
 
-def watch_for_absent_leader(client: Any) -> AbsentLeaderWatch:
-    """Recover `client`'s group from a leader that left mid-rebalance (see the module docstring)."""
+# kafka-python 3.0's coordinator internals the watch hooks into (pinned in pyproject.toml).
+_HOOKED = ("_process_join_group_response", "_process_sync_group_response", "_manager", "group_id", "config")
+
+
+def watch_for_absent_leader(client: Any) -> AbsentLeaderWatch | None:
+    """Recover `client`'s group from a leader that left mid-rebalance (see the module docstring).
+    A kafka-python without the internals it hooks gets no watch (and a warning), not a crash."""
+    coordinator = getattr(client, "_coordinator", None)
+    missing = [name for name in _HOOKED if not hasattr(coordinator, name)]
+    if missing:
+        log.warning("no absent-leader watch: this kafka-python's group coordinator lacks %s", ", ".join(missing))
+        return None
     return AbsentLeaderWatch(client)
