@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -62,7 +62,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict
         assert set(urls) == set(SERVICES), banner
         token = re.search(r"authorization: Bearer ([\w.-]+)", banner).group(1)  # type: ignore[union-attr]
         walk(ports, token)
-        yield {name: wait_for_matches(url) if name == "matching" else scrape(url) for name, url in urls.items()}
+        yield {name: WAITS.get(name, scrape)(url) for name, url in urls.items()}
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)
@@ -115,17 +115,33 @@ def walk(ports: dict[str, int], token: str) -> None:
         )
 
 
-def wait_for_matches(url: str, timeout: float = 120.0) -> dict:
-    """Matching takes in the sample vacancies at its own pace: scrape until it handled events and
-    reported its lag (measured at most once a second, from the broker's answers to its fetches)."""
+def scrape_until(url: str, ready: Callable[[dict], bool], timeout: float = 120.0) -> dict:
+    """Scrape until `ready` holds for what the endpoint shows (or the time is up: the tests then
+    say what is missing)."""
     deadline = time.monotonic() + timeout
     while True:
         samples = scrape(url)
-        handled = total(samples, "jobmatch_consumer_events_total", outcome="handled") > 0
-        lag_known = any(name == "jobmatch_consumer_lag" for name, _ in samples)
-        if (handled and lag_known) or time.monotonic() > deadline:
+        if ready(samples) or time.monotonic() > deadline:
             return samples
         time.sleep(0.5)
+
+
+def matches_handled(samples: dict) -> bool:
+    """Matching takes in the sample vacancies at its own pace: it handled events and reported its
+    lag (measured at most once a second, from the broker's answers to its fetches)."""
+    handled = total(samples, "jobmatch_consumer_events_total", outcome="handled") > 0
+    return handled and any(name == "jobmatch_consumer_lag" for name, _ in samples)
+
+
+def activity_published(samples: dict) -> bool:
+    """The relay sends the logged activity's event after the RPC answered, at its own pace."""
+    return total(samples, "jobmatch_relay_published_events_total", service="activities") > 0
+
+
+WAITS: dict[str, Callable[[str], dict]] = {
+    "matching": lambda url: scrape_until(url, matches_handled),
+    "activities": lambda url: scrape_until(url, activity_published),
+}
 
 
 class TestMetricsAfterAShortJourney:
