@@ -69,6 +69,11 @@ def _drop_cancelled_on_shutdown(record: logging.LogRecord) -> bool:
         # cores, the GIL shared with our handlers) a step takes longer now and then. Nothing is
         # lost or late by it: a note for kafka-python's authors, not an operator's warning.
         return False
+    if _shutting_down and record.name == "kafka.net.transport" and "Error receiving network data" in message:
+        # Closing: a read kafka-python 3.0 had scheduled runs on a transport closed a moment
+        # before and fails inside it ("'NoneType' object has no attribute 'recv'"). Our own close,
+        # seen once at Ctrl-C in a fresh-clone run (tests/e2e/test_stack.py); nothing is lost.
+        return False
     if "Metadata refresh" not in message:
         return True
     return not ("Cancelled" in message or (_shutting_down and "closed" in message))

@@ -35,3 +35,10 @@ def test_a_slow_step_of_kafkas_io_loop_is_not_a_warning_of_ours() -> None:
 
 def test_other_kafka_warnings_still_reach_the_log() -> None:
     assert "broker down" in _emit("kafka.net.selector", logging.WARNING, "broker down")
+
+
+def test_a_read_on_a_connection_closed_while_shutting_down_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    closed_read = "<KafkaTCPTransport [none] (closed)>: Error receiving network data closing socket"
+    assert "Error receiving" in _emit("kafka.net.transport", logging.ERROR, closed_read)  # while serving: shown
+    monkeypatch.setattr(logs, "_shutting_down", True)
+    assert _emit("kafka.net.transport", logging.ERROR, closed_read) == ""
