@@ -70,25 +70,33 @@ class _EmptyServicer(activities_pb2_grpc.ActivityServiceServicer):
         return pb.LogActivityResponse()
 
 
+def clients_with_a_policy(app: Any, calls: int) -> list[str]:
+    """One client per ten calls (at least 40), each under the UWV WW template since 30 days ago:
+    LogActivity needs a policy to log against."""
+    today = app.clock().date()
+    clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
+    for cid in clients:
+        app.store.add_policy_version(
+            PolicyVersion(
+                client_id=cid,
+                version=1,
+                template="uwv-ww",
+                rule=TEMPLATES["uwv-ww"],
+                start_date=today - timedelta(days=30),
+                set_by="cw-bench",
+                set_at=app.clock(),
+            ),
+            "cw-bench",
+        )
+    return clients
+
+
 def bench_log_activity(calls: int = 4000, threads: int = 4) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), kafka_bootstrap_servers=None, token_secret=secrets.token_urlsafe(48))
         app = build_app(settings)
+        clients = clients_with_a_policy(app, calls)
         today = app.clock().date()
-        clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
-        for cid in clients:
-            app.store.add_policy_version(
-                PolicyVersion(
-                    client_id=cid,
-                    version=1,
-                    template="uwv-ww",
-                    rule=TEMPLATES["uwv-ww"],
-                    start_date=today - timedelta(days=30),
-                    set_by="cw-bench",
-                    set_at=app.clock(),
-                ),
-                "cw-bench",
-            )
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
         empty_log = SqliteProcessingLog(Path(tmp) / "empty_log.db")
         empty, empty_port = create_grpc_server(

@@ -16,12 +16,11 @@ from typing import Any
 
 import grpc
 
-from bench.activities_server import _hammer
+from bench.activities_server import _hammer, clients_with_a_policy
 from bench.report import REPEATS, Goal, Metric, median
 from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.activities.v1 import activities_pb2_grpc
 from services.activities.bootstrap import build_app, create_server
-from services.activities.domain.policy import TEMPLATES, PolicyVersion
 from services.common.auth import mint_token
 from services.common.observability import tracing
 from services.common.reference import occupations
@@ -47,21 +46,8 @@ def _round(calls: int, observed: bool) -> float:
             tracing=observed,
         )
         app = build_app(settings)
+        clients = clients_with_a_policy(app, calls)
         today = app.clock().date()
-        clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
-        for cid in clients:
-            app.store.add_policy_version(
-                PolicyVersion(
-                    client_id=cid,
-                    version=1,
-                    template="uwv-ww",
-                    rule=TEMPLATES["uwv-ww"],
-                    start_date=today - timedelta(days=30),
-                    set_by="cw-bench",
-                    set_at=app.clock(),
-                ),
-                "cw-bench",
-            )
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
         metadata = (("authorization", f"Bearer {mint_token(settings, subject='bench', role='service')}"),)
         labels = [o.label_nl for o in occupations.by_isco_prefix("5223")]
