@@ -29,7 +29,7 @@ import grpc
 
 from jobmatch.activities.v1 import activities_pb2 as pb
 from jobmatch.activities.v1 import activities_pb2_grpc
-from services.activities.bootstrap import build_app, create_server
+from services.activities.bootstrap import build_app, create_server, settle_startup_heap
 from services.activities.domain.model import Activity, ActivityType, Channel, Verification
 from services.activities.domain.policy import TEMPLATES, PolicyVersion
 from services.activities.entrypoints.grpc_servicer import ACCESS, SERVICE_NAME
@@ -227,6 +227,7 @@ def bench_caseload(clients: int = 300, days: int = 365, calls: int = 200, change
         # claim of 1 000 client ids is ~19 KB, past gRPC's 16 KiB metadata limit.
         app.caseloads.assign("cw-load", ids)
         server, port, _ = create_server(settings, "127.0.0.1:0", app)
+        settle_startup_heap()  # as the service's main() does after create_server
         token = mint_token(settings, subject="cw-load", role="caseworker")
         metadata = (("authorization", f"Bearer {token}"),)
         today = app.clock().date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,7 +252,22 @@ def create_server(
     return server, port, app
 
 
+def settle_startup_heap() -> None:
+    """Take what start-up built (modules, gRPC, the app, the warmed calendars: ~90 000 objects)
+    out of the cyclic collector's view. They live as long as the process, yet each full (gen-2)
+    collection walked them all: ~50 ms, about once every hundred caseload calls, which set the
+    caseload's p99 (issue 20, P7). The collection first, so no garbage is frozen with them."""
+    gc.collect()
+    gc.freeze()
+
+
+def _create_server_and_settle(settings: Settings, address: str, app: App) -> tuple[grpc.Server, int, App]:
+    created = create_server(settings, address, app)
+    settle_startup_heap()
+    return created
+
+
 def main() -> None:
     from services.activities.seed import seed_sample_data
 
-    run_service("activities", build_app, create_server, seed_sample_data)
+    run_service("activities", build_app, _create_server_and_settle, seed_sample_data)
