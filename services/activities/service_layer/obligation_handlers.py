@@ -39,6 +39,10 @@ class CaseloadRow:
     last_activity: date | None
 
 
+def _at_risk_first(row: CaseloadRow) -> tuple[int, date, str]:
+    return (STATUS_ORDER[row.current.status] if row.current else 9, row.last_activity or date.min, row.client_id)
+
+
 @dataclass(frozen=True)
 class SweepReport:
     at_risk_signals: int
@@ -137,10 +141,7 @@ class ObligationHandlers:
     def caseload_rows(self, caseworker_id: str, today: date, also: frozenset[str] = frozenset()) -> list[CaseloadRow]:
         """Every client of the caseworker (stored, plus `also`) with the current period, at-risk first."""
         rows = self.current_rows(sorted(set(self.obligations.caseload(caseworker_id)) | also), today)
-        rows.sort(
-            key=lambda r: (STATUS_ORDER[r.current.status] if r.current else 9, r.last_activity or date.min, r.client_id)
-        )
-        return rows
+        return self.memo.in_order(rows, _at_risk_first)
 
     def current_rows(self, clients: list[str], today: date) -> list[CaseloadRow]:
         """Each client's current period as assessed today (None where no period runs)."""

@@ -145,6 +145,18 @@ class TestKeptRows:
             kept = offline_app.obligations.caseload_rows(CW, clock.today)
             assert kept == fresh_rows(offline_app, clock.today), f"step {step}"
 
+    def test_a_repeated_caseload_comes_in_the_kept_order_and_a_change_reorders_it(self, offline_app, clock):
+        for client in ("c-1", "c-2", "c-3"):
+            set_policy(offline_app, client, clock.today - timedelta(days=10))
+        first = offline_app.obligations.caseload_rows(CW, clock.today)
+        shown = [row.client_id for row in first]
+        first.reverse()  # the caller's list is its own: the kept order stays
+        again = offline_app.obligations.caseload_rows(CW, clock.today)
+        assert [row.client_id for row in again] == shown and again == fresh_rows(offline_app, clock.today)
+        offline_app.store.add_activity(activity(shown[0], 1, clock.today), [])
+        after = offline_app.obligations.caseload_rows(CW, clock.today)
+        assert after == fresh_rows(offline_app, clock.today) and [r.client_id for r in after] != shown
+
 
 class TestKeptEntries:
     def test_repeated_caseload_calls_answer_alike_in_each_language_and_show_a_change(self, served, token_for, clock):
