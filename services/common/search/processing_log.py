@@ -88,6 +88,9 @@ class SearchProcessingLog:
         # The log is append-only and read rarely: no refresh on the request path.
         bulk_write(self._client, operations, refresh=False)
 
+    def write_for_subjects(self, record: ProcessingRecord, subject_ids: Sequence[str]) -> None:
+        self.write_many([record.model_copy(update={"data_subject_id": s}) for s in subject_ids])
+
     def list_for_subject(self, data_subject_id: str, limit: int = 1000, offset: int = 0) -> list[ProcessingRecord]:
         self._client.refresh(index=self._alias)  # an inspection must see what was just written
         hits = self._client.search(index=self._alias, **list_request(data_subject_id, limit, offset))["hits"]["hits"]

@@ -63,3 +63,8 @@ class TestProcessingLogContract:
         assert log.erase_subject("c-1") == 2
         assert log.list_for_subject("c-1") == [] and [r.trace_id for r in log.list_for_subject("c-2")] == ["t2"]
         assert log.erase_subject("c-unknown") == 0
+
+    def test_one_record_for_several_subjects_lists_like_a_record_written_for_each(self, log) -> None:  # type: ignore[no-untyped-def]
+        log.write_for_subjects(record("c-1", 4), ["c-1", "c-2", "c-3"])
+        for subject in ("c-1", "c-2", "c-3"):
+            assert log.list_for_subject(subject) == [record(subject, 4)]
