@@ -108,16 +108,17 @@ def shared_data() -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The matching service's compiled reverse match into numba's on-disk cache before any test
-    starts a service process: several processes starting on a cold cache would each compile it
-    (~20 s of CPU) inside their start-up time; warm, this is a load of about a second. In the
+    """The matching service's compiled passes (reverse match, feed) into numba's on-disk cache
+    before any test starts a service process: several processes starting on a cold cache would
+    each compile them (~20 s of CPU) inside their start-up time; warm, this is a load of about a second. In the
     main process only, before pytest-xdist starts its workers: they and the services they start
     load it from the cache."""
     if hasattr(config, "workerinput"):  # an xdist worker: the main process warmed the cache
         return
-    from services.matching.domain import reverse_pass
+    from services.matching.domain import feed_pass, reverse_pass
 
     reverse_pass.warm_up()
+    feed_pass.warm_up()
 
 
 # The files that take longest go to the workers first (`make test` runs pytest-xdist with

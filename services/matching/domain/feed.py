@@ -144,10 +144,10 @@ class RankedFeed(Sequence[RankedVacancy]):
 
     def _order_ties_before(self, end: int) -> None:
         """Order by vacancy id every run of ties that starts before position `end`."""
-        runs, positions, vacancies = self._tied_runs, self._positions, self._matches.vacancies
+        runs, positions, vacancy_id = self._tied_runs, self._positions, self._matches.vacancy_id
         while self._next_run < len(runs) and runs[self._next_run][0] < end:
             lo, hi = runs[self._next_run]
-            positions[lo:hi] = sorted(positions[lo:hi], key=lambda i: vacancies[i].vacancy.vacancy_id)
+            positions[lo:hi] = sorted(positions[lo:hi], key=vacancy_id)
             self._next_run += 1
 
     @property

@@ -1,8 +1,10 @@
-"""In-memory index of open vacancies for feeds: occupation key -> vacancy rows, fields in columns.
+"""In-memory index of open vacancies for feeds: (occupation key, map cell) -> vacancy rows.
 
-Each open vacancy is one row of numpy columns (`columns.GrowableColumns`); every occupation
-key of a vacancy that can be reached (it has coordinates or is remote) posts its row. A feed
-looks up the rows of the client's keys at once, then applies every hard criterion of
+Each open vacancy is one row of numpy columns (`columns.GrowableColumns`, the vacancy object
+itself in an object column); every occupation key of a vacancy that can be reached (it has
+coordinates or is remote) posts its row under the key and its map cell (`vacancy_cells`). A
+feed looks up the rows of the client's keys in the cells its travel radius can reach at
+once, then applies every hard criterion of
 `rules.evaluate` vectorised (numpy's haversine only as a prefilter with a margin; the exact
 distance decides, see `vectorised`) and computes the score parts that do not depend on the
 day or on feedback. The answer (`VacancyMatches`) builds `(vacancy, RuleMatch)` pairs only
@@ -20,10 +22,11 @@ from typing import overload
 
 import numpy as np
 
+from services.matching.domain import feed_pass
 from services.matching.domain.columns import MERGE_THRESHOLD, GrowableColumns, PostingLists
 from services.matching.domain.model import OccupationMatch
+from services.matching.domain.reverse_pass import COS_LOW, LAT, LON, TWO
 from services.matching.domain.rules import (
-    KM_PER_DEGREE_LAT_LOWER_BOUND,
     OccupationKey,
     ProfileCriteria,
     RuleMatch,
@@ -31,23 +34,20 @@ from services.matching.domain.rules import (
     evaluate,
 )
 from services.matching.domain.scoring import (
-    DISTANCE_SCALE_KM,
     OCCUPATION_CLOSENESS,
     ScoreParts,
     distance_part,
-    hours_part,
-    skills_part,
 )
-from services.matching.domain.vectorised import (
-    DISTANCE_MARGIN_KM,
-    best_per_slot,
-    exact_distance_km,
-    haversine_km,
-    per_unique,
-    segment_counts,
-)
+from services.matching.domain.vacancy_cells import cell_of, posting_key, query_ranges
+from services.matching.domain.vectorised import cos_lat_lower_bound
 
-_ALIVE, _COORDINATES, _REMOTE, _LICENCE, _RARE_LANGUAGE = 1, 2, 4, 8, 16
+_ALIVE, _COORDINATES, _REMOTE, _LICENCE, _RARE_LANGUAGE = (
+    feed_pass.ALIVE,
+    feed_pass.COORDINATES,
+    feed_pass.REMOTE,
+    feed_pass.LICENCE,
+    feed_pass.RARE_LANGUAGE,
+)
 _LANGUAGE_BITS = 64  # a vacancy needing a language beyond the 64th interned one is checked in Python
 _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -69,6 +69,7 @@ VACANCY_COLUMNS = {
     "contract": "u1",
     "education": "u1",
     "flags": "u1",
+    "vac": "O",  # the VacancyCriteria (None once retired): gathered into answers in C
 }
 
 
@@ -79,7 +80,6 @@ def _microseconds(at: datetime) -> int:
 
 class VacancyIndex:
     def __init__(self) -> None:
-        self._vacs: list[VacancyCriteria | None] = []
         self._row_of: dict[str, int] = {}
         self._columns = GrowableColumns(VACANCY_COLUMNS)
         self._skill_pool = GrowableColumns({"skill": "i4"})
@@ -88,7 +88,8 @@ class VacancyIndex:
         self._language_bits: dict[str, int] = {}
         self._dates: dict[str, int] = {}  # date_posted text -> id
         self._date_texts: list[str] = []
-        self._postings = PostingLists()
+        self._postings = PostingLists(self._payload_of)
+        self._seen = np.zeros(0, dtype=np.int32)  # feed_pass's dedupe marks, one per row
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -98,16 +99,23 @@ class VacancyIndex:
 
     def get(self, vacancy_id: str) -> VacancyCriteria | None:
         row = self._row_of.get(vacancy_id)
-        return None if row is None else self._vacs[row]
+        return None if row is None else self._columns["vac"][row]
 
     def all(self) -> list[VacancyCriteria]:
-        return [self._vacs[row] for row in self._row_of.values()]  # type: ignore[misc]
+        vacs = self._columns["vac"]
+        return [vacs[row] for row in self._row_of.values()]
+
+    def _payload_of(self, rows: np.ndarray) -> tuple[np.ndarray]:
+        """The fields the feed pass checks, stored beside the postings (they never change for a row)."""
+        payload = np.empty(len(rows), dtype=feed_pass.FEED_PAYLOAD)
+        for name in feed_pass.FEED_PAYLOAD.names or ():
+            payload[name] = self._columns[name][rows]
+        return (payload,)
 
     def upsert(self, vac: VacancyCriteria) -> None:
         v = vac.vacancy
         self.remove(v.vacancy_id)
-        row = len(self._vacs)
-        self._vacs.append(vac)
+        row = len(self._columns)
         self._row_of[v.vacancy_id] = row
         languages = 0
         for code in vac.languages:
@@ -142,19 +150,21 @@ class VacancyIndex:
             int(v.contract_type),
             int(v.education_level),
             flags,
+            vac,
         )
         if v.has_coordinates or v.remote:  # otherwise no profile can reach it
+            cell = cell_of(v.latitude, v.longitude, v.remote)
             for key in vac.keys:
-                self._postings.add(self._key_ids.setdefault(key, len(self._key_ids)), row)
+                self._postings.add(posting_key(self._key_ids.setdefault(key, len(self._key_ids)), cell), row)
 
     def remove(self, vacancy_id: str) -> VacancyCriteria | None:
         row = self._row_of.pop(vacancy_id, None)
         if row is None:
             return None
-        vac = self._vacs[row]
-        self._vacs[row] = None
+        vac: VacancyCriteria = self._columns["vac"][row]
+        self._columns["vac"][row] = None
         self._columns["flags"][row] = 0
-        retired = len(self._vacs) - len(self._row_of)
+        retired = len(self._columns) - len(self._row_of)
         if retired > len(self._row_of) and retired >= MIN_ROWS_TO_COMPACT:
             self._compact()
         return vac
@@ -175,95 +185,83 @@ class VacancyIndex:
         wanted = [(key_id, int(c)) for key, c in profile.keys.items() if (key_id := self._key_ids.get(key)) is not None]
         if not wanted:
             return VacancyMatches.empty(profile)
-        rows, which, _ = self._postings.lookup(np.array([key_id for key_id, _ in wanted], dtype=np.int64))
-        closeness = np.array([c for _, c in wanted], dtype=np.int8)[which]
-        rows, closeness = self._check(profile, rows, closeness)
-        return self._scored(profile, *best_per_slot(rows, closeness))
-
-    def _check(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The hard criteria of `rules.evaluate` except the exact distance (rows may repeat).
-
-        The place first: at a million vacancies a client's occupations post tens of thousands
-        of rows from all over the country, and the north-south gap alone (as in evaluate)
-        rules out most of them, so the other columns are gathered only for the rows left.
-        """
-        columns = self._columns
-        flags = columns["flags"][rows]
-        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
-        lat = columns["lat"][rows]
-        near = (flags & _COORDINATES != 0) & (np.abs(p.latitude - lat) * KM_PER_DEGREE_LAT_LOWER_BOUND <= p.max_km)
-        keep = (flags != 0) & (via_remote | near)
-        rows, closeness, flags, via_remote, lat = rows[keep], closeness[keep], flags[keep], via_remote[keep], lat[keep]
-        high = columns["hours_high"][rows]
-        keep = (high <= 0) | ((columns["hours_low"][rows] <= p.hours_max) & (high >= p.hours_min))
-        if p.contract_types:
-            accepted = np.zeros(256, dtype=bool)
-            accepted[[0, *p.contract_types]] = True
-            keep &= accepted[columns["contract"][rows]]
-        if p.education_level:
-            keep &= columns["education"][rows] <= p.education_level
-        if not p.has_driving_licence:
-            keep &= flags & _LICENCE == 0
-        if p.min_salary:
-            salary = columns["salary"][rows]
-            keep &= (salary == 0) | (salary >= p.min_salary)
-        spoken = sum(
-            1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS
+        p = profile
+        lo, hi, key_of_range = query_ranges(
+            np.array([key_id for key_id, _ in wanted], dtype=np.int64), p.latitude, p.longitude, p.max_km
         )
-        keep &= columns["languages"][rows] & np.uint64(~spoken & (2**_LANGUAGE_BITS - 1)) == 0
-        for i in np.flatnonzero(keep & (flags & _RARE_LANGUAGE != 0)).tolist():
-            keep[i] = self._vacs[rows[i]].languages <= p.languages
-        # The distance (numpy's, with a margin: the exact distance decides in `_scored`).
-        maybe = np.flatnonzero(keep & ~via_remote)
-        keep[maybe] = (
-            haversine_km(lat[maybe], columns["lon"][rows[maybe]], p.latitude, p.longitude)
-            <= p.max_km + DISTANCE_MARGIN_KM
+        range_closeness = np.array([c for _, c in wanted], dtype=np.int8)[key_of_range]
+        levels, postings = [], 0
+        for keys, bounds, slots, (payload,) in self._postings.levels():
+            starts, ends = bounds[np.searchsorted(keys, lo)], bounds[np.searchsorted(keys, hi)]
+            levels.append((starts, ends, range_closeness, slots, payload))
+            postings += int((ends - starts).sum())
+        if len(self._seen) < len(self._columns):
+            self._seen = np.zeros(2 * len(self._columns), dtype=np.int32)
+        rows, closeness = np.empty(postings, dtype=np.int32), np.empty(postings, dtype=np.int8)
+        rare, parts = np.empty(postings, dtype=np.bool_), np.empty((postings, 4))
+        qf, qi, spoken, accepted = self._parameters(p)
+        n = feed_pass.feed_candidates(
+            tuple(levels),
+            self._columns["flags"],
+            self._seen,
+            self._skill_pool["skill"],
+            self._known_skills(p),
+            qf,
+            qi,
+            spoken,
+            accepted,
+            rows,
+            closeness,
+            rare,
+            parts,
         )
-        return rows[keep], closeness[keep]
-
-    def _scored(self, p: ProfileCriteria, rows: np.ndarray, closeness: np.ndarray) -> VacancyMatches:
+        rows, closeness, parts = rows[:n], closeness[:n], parts[:n]
+        if rare[:n].any():  # a language beyond the masks: the sets decide
+            vacs = self._columns["vac"]
+            keep = [not r or vacs[row].languages <= p.languages for row, r in zip(rows, rare[:n], strict=True)]
+            rows, closeness, parts = rows[keep], closeness[keep], parts[keep]
+        order = np.argsort(rows, kind="stable")  # row order: answers do not depend on the postings' order
+        rows, closeness, parts = rows[order], closeness[order], parts[order]
         columns = self._columns
-        flags = columns["flags"][rows]
-        via_remote = (flags & _REMOTE != 0) if p.remote_acceptable else np.zeros(len(rows), dtype=bool)
-        has_coordinates = flags & _COORDINATES != 0
-        distances = np.full(len(rows), np.nan)
-        measured = np.flatnonzero(has_coordinates & ~via_remote)  # a remote match scores 1.0 at any distance
-        lat, lon = columns["lat"][rows[measured]], columns["lon"][rows[measured]]
-        # numpy's distance, a few ulps from the rules' one, decides unless it lies within the
-        # margin of the limit; there the exact one does. (Exact distances for all, through
-        # math's functions element by element, were most of a feed with thousands of matches.)
-        approx = haversine_km(lat, lon, p.latitude, p.longitude)
-        unsure = np.flatnonzero(np.abs(approx - p.max_km) <= DISTANCE_MARGIN_KM)
-        approx[unsure] = exact_distance_km(p.latitude, p.longitude, lat[unsure], lon[unsure])
-        distances[measured] = approx
-        keep = via_remote | (distances <= p.max_km)  # nan (no coordinates) is never within reach
-        if not keep.all():
-            rows, closeness, via_remote, distances = rows[keep], closeness[keep], via_remote[keep], distances[keep]
-        distance_parts = np.ones(len(rows))
-        measured = np.flatnonzero(~via_remote & ~np.isnan(distances))
-        distance_parts[measured] = np.exp(-distances[measured] / DISTANCE_SCALE_KM)
-        starts, required, optional = columns["skill_start"][rows], columns["required"][rows], columns["optional"][rows]
-        known = np.array([i for s in p.skills if (i := self._skill_ids.get(s)) is not None], dtype=np.int32)
-        pool = self._skill_pool["skill"]
-        common_required = segment_counts(starts, required, pool, known)
-        common_optional = segment_counts(starts.astype(np.int64) + required, optional, pool, known)
-        # One code per (common required, required, common optional, optional): few distinct.
-        m = int(max(required.max(), optional.max())) + 1 if len(rows) else 1
-        code = ((common_required * m + required.astype(np.int64)) * m + common_optional) * m + optional
-        skills = per_unique(code, lambda c: skills_part(c // m**3, c // m**2 % m, c // m % m, c % m))
-        low, high = columns["hours_low"][rows], columns["hours_high"][rows]
-        hours = per_unique(low + 1j * high, lambda lh: hours_part(lh.real, lh.imag, p.hours_min, p.hours_max))
         return VacancyMatches(
             profile=p,
-            vacancies=[self._vacs[r] for r in rows.tolist()],
+            vacancies=columns["vac"][rows],
             occupation=_CLOSENESS_VALUE[closeness],
-            skills=skills,
-            distance=distance_parts,
-            hours=hours,
+            skills=parts[:, feed_pass.SKILLS],
+            distance=parts[:, feed_pass.DISTANCE],
+            hours=parts[:, feed_pass.HOURS],
             date_ids=columns["date"][rows],
             date_texts=list(self._date_texts),
             received_us=columns["received_us"][rows],
         )
+
+    def _known_skills(self, p: ProfileCriteria) -> np.ndarray:
+        known = np.zeros(len(self._skill_ids) + 1, dtype=np.int8)
+        known[[i for s in p.skills if (i := self._skill_ids.get(s)) is not None]] = 1
+        return known
+
+    def _parameters(self, p: ProfileCriteria) -> tuple[np.ndarray, ...]:
+        """The profile as feed_pass reads it: floats, integers, language mask, accepted contracts."""
+        qf = np.zeros(feed_pass.FLOAT_PARAMETERS)
+        qf[[feed_pass.HOURS_MIN, feed_pass.HOURS_MAX, LAT, LON, TWO, COS_LOW]] = (
+            p.hours_min,
+            p.hours_max,
+            p.latitude,
+            p.longitude,
+            2.0,  # the exponent of the haversine's squares, at run time: see reverse_pass
+            cos_lat_lower_bound(p.latitude),
+        )
+        qi = np.array(
+            [p.max_km, p.education_level, p.has_driving_licence, p.min_salary, p.remote_acceptable], dtype=np.int64
+        )
+        spoken = sum(
+            1 << bit for code, bit in self._language_bits.items() if code in p.languages and bit < _LANGUAGE_BITS
+        )
+        accepted = np.ones(256, dtype=np.bool_)
+        if p.contract_types:
+            accepted[:] = False
+            accepted[[0, *p.contract_types]] = True
+        return qf, qi, np.array([spoken], dtype=np.uint64), accepted
 
 
 class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
@@ -273,7 +271,7 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
     when read, so ranking thousands of matches never builds thousands of RuleMatch objects.
     Holds copies, not views: it stays valid while the index changes.
 
-    The parts are `scoring`'s, bit for bit, except `distance`: numpy's exp of numpy's distance,
+    The parts are `scoring`'s, bit for bit, except `distance`: numpy's exp of the exact distance,
     within a few ulps of `scoring.distance_part` — far below what rounding a score to six
     decimals can see, except next to a half, where the feed scores the item exactly
     (`exact_score`). Whatever is shown comes from the pair (`rules.evaluate`).
@@ -283,7 +281,7 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         self,
         *,
         profile: ProfileCriteria,
-        vacancies: list[VacancyCriteria],
+        vacancies: np.ndarray,  # of VacancyCriteria
         occupation: np.ndarray,
         skills: np.ndarray,
         distance: np.ndarray,
@@ -302,7 +300,7 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         nothing = np.empty(0)
         return cls(
             profile=profile,
-            vacancies=[],
+            vacancies=np.empty(0, dtype=object),
             occupation=nothing,
             skills=nothing,
             distance=nothing,
@@ -314,6 +312,10 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
 
     def __len__(self) -> int:
         return len(self.vacancies)
+
+    def vacancy_id(self, i: int) -> str:
+        vac: VacancyCriteria = self.vacancies[i]
+        return vac.vacancy.vacancy_id
 
     def pair(self, i: int) -> tuple[VacancyCriteria, RuleMatch]:
         vac = self.vacancies[i]

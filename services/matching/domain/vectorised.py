@@ -6,9 +6,9 @@ sin/cos/exp may differ from `math` in the last bit, and `np.round` is not Python
 So:
 - transcendental parts are computed with the scalar functions once per distinct input
   (`per_unique`): few distinct hours windows, skill counts, homes, posting dates;
-- numpy's haversine is only a prefilter with a margin far above its error; the distances
-  themselves come from `exact_distance_km`: the rules' formula with numpy for the IEEE
-  operations and `math`'s functions mapped over the elements for the rest;
+- distances come from `exact_distance_km`: the rules' formula with numpy for the IEEE
+  operations and `math`'s functions mapped over the elements for the rest (the compiled
+  passes, `reverse_pass` and `feed_pass`, call the same C functions);
 - `round_like_python` rounds like `round(x, 6)` and falls back to it near a tie.
 """
 
@@ -26,18 +26,9 @@ from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LO
 from services.matching.domain.scoring import DISTANCE_SCALE_KM
 
 SCORE_DECIMALS = 6  # as scoring.combine
-# numpy's haversine and exp are within a few ulps of math's: 1e-6 km and 1e-4 millionths
-# (1e-10 of a score) are orders of magnitude wider than that, and still rarely hit.
-DISTANCE_MARGIN_KM = 1e-6
+# numpy's exp is within a few ulps of math's: 1e-4 millionths (1e-10 of a score) is orders
+# of magnitude wider than that, and still rarely hit.
 ROUNDING_MARGIN = 1e-4
-
-
-def haversine_km(lat: np.ndarray, lon: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
-    """`rules.distance_km` on arrays, to within a few ulps (use as a prefilter with a margin)."""
-    phi1, phi2 = np.radians(lat), np.radians(lat2)
-    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
 
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 
@@ -135,14 +126,6 @@ def segment_counts_by_group(
     hits = group_of[pool[offsets]]
     owner = np.repeat(np.arange(len(starts)), counts)
     return [np.bincount(owner[hits == number], minlength=len(starts)) for number in range(1, len(groups) + 1)]
-
-
-def best_per_slot(slots: np.ndarray, closeness: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct slot once, with its lowest (closest) closeness; slots ascending."""
-    order = np.lexsort((closeness, slots))
-    slots, closeness = slots[order], closeness[order]
-    first = np.concatenate(([True], slots[1:] != slots[:-1])) if len(slots) else np.empty(0, dtype=bool)
-    return slots[first], closeness[first]
 
 
 def order_by(keys: Sequence[np.ndarray], name_of: Callable[[int], str]) -> list[int]:

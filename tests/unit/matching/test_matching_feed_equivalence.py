@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matching_strategies import NOW, TODAY, scenarios
 
 from services.common.page_tokens import PageTokens
-from services.matching.domain import feed, vacancy_index, vectorised
+from services.matching.domain import feed, vectorised
 from services.matching.domain.model import FeedbackKind
 from services.matching.domain.rules import compile_profile, compile_vacancy, evaluate
 from services.matching.domain.vacancy_index import VacancyIndex
@@ -41,13 +41,12 @@ class TestFeedEquivalence:
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios(), st.integers(0, 2**32 - 1), st.integers(1, 7))
-    def test_the_same_when_every_distance_and_every_score_is_close_enough_to_be_decided_exactly(
+    def test_the_same_when_every_score_is_close_enough_to_a_half_to_be_decided_exactly(
         self, scenario, seed: int, page_size: int
     ) -> None:  # type: ignore[no-untyped-def]
-        # Margins so wide that the exact paths (the rules' distance at the limit, the exact
-        # score next to a rounding half) run for every item: they are rare with real margins.
+        # A margin so wide that the exact path (the exact score next to a rounding half) runs
+        # for every item: it is rare with the real margin. (Distances are always exact: feed_pass.)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(vacancy_index, "DISTANCE_MARGIN_KM", 1e4)
             patch.setattr(vectorised, "ROUNDING_MARGIN", 1.0)
             assert_same_pages(scenario, seed, page_size)
 
