@@ -9,6 +9,7 @@ actor. The record's attribute names follow LDV's `dpl.core.*` vocabulary when ex
 from __future__ import annotations
 
 import contextvars
+import logging
 import secrets
 import sqlite3
 import threading
@@ -22,6 +23,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, TypeAdapter
 
 REGISTER_BASE = "urn:jobmatch:verwerkingsactiviteit:"
+_logger = logging.getLogger("jobmatch.processing_log")
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,10 @@ class _Checkpointer:
                 if self._stopping.is_set():
                     return
                 self._written.clear()
-                self._checkpoint(conn)
+                try:
+                    self._checkpoint(conn)
+                except sqlite3.Error as failed:  # tried again after the next write: the WAL must not grow unchecked
+                    _logger.warning("processing-log checkpoint failed", extra={"error": str(failed)})
                 self._stopping.wait(self._interval)
         finally:
             conn.close()
