@@ -14,7 +14,7 @@ labels (the longest one that fits). Labels that fit several texts ("database",
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -97,6 +97,7 @@ def skills_for_occupation(uri: str) -> tuple[str, ...]:
     return _ict_skills_by_occupation().get(uri.strip(), ())
 
 
+@lru_cache(maxsize=1 << 16)  # every profile and vacancy normalises its skills: most labels recur
 def normalise_skill(label_or_uri: str) -> str:
     """The key used to compare skills: a known skill URI becomes its label, then casefolded.
 

@@ -32,9 +32,7 @@ from services.matching.domain.scoring import (
     skills_part,
 )
 from services.matching.domain.vacancy_index import VacancyMatches
-from services.matching.domain.vectorised import (
-    round_like_python,
-)
+from services.matching.domain.vectorised import SCORE_DECIMALS, round_like_python
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -137,8 +135,9 @@ class RankedFeed(Sequence[RankedVacancy]):
         saved: np.ndarray,
         applied: np.ndarray,
         recency: np.ndarray,
+        new_count: int,
     ) -> None:
-        self._matches, self._positions, self._scores = matches, positions, scores
+        self._matches, self._positions, self._scores, self._new_count = matches, positions, scores, new_count
         self._is_new, self._saved, self._applied, self._recency = is_new, saved, applied, recency
         self._tied_runs, self._next_run = tied_runs, 0
 
@@ -152,7 +151,7 @@ class RankedFeed(Sequence[RankedVacancy]):
 
     @property
     def new_count(self) -> int:
-        return int(self._is_new[self._positions].sum()) if self._positions else 0
+        return self._new_count
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -193,7 +192,7 @@ def _rank_vectorised(
     bonus, dismissed = np.zeros(n), np.zeros(n, dtype=bool)
     saved, applied = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if feedback:
-        position = {vac.vacancy.vacancy_id: i for i, vac in enumerate(matches.vacancies)}
+        position = matches.positions_of(feedback)
         for vacancy_id, kinds in feedback.items():
             i = position.get(vacancy_id)
             if i is not None and kinds:
@@ -222,11 +221,24 @@ def _rank_vectorised(
     date_rank = np.zeros(len(texts), dtype=np.int64)
     date_rank[distinct] = np.argsort(np.argsort([texts[d] for d in distinct.tolist()], kind="stable"))
     kept = np.flatnonzero(~dismissed)
-    keys = (-scores[kept], -date_rank[matches.date_ids[kept]])
-    order = np.lexsort(tuple(reversed(keys)))
+    # One integer key, score then date, best first: scores have six decimals, so score * 1e6
+    # rounds to a distinct integer per distinct score (one stable sort instead of lexsort's two).
+    key = -(
+        np.rint(scores[kept] * 10**SCORE_DECIMALS).astype(np.int64) * len(texts) + date_rank[matches.date_ids[kept]]
+    )
+    order = np.argsort(key, kind="stable")
+    keys = (key,)
     is_new = matches.received_after(previous_visit_at) if previous_visit_at is not None else np.zeros(n, dtype=bool)
     return RankedFeed(
-        matches, kept[order].tolist(), _tied_runs(keys, order), scores.tolist(), is_new, saved, applied, recency
+        matches,
+        kept[order].tolist(),
+        _tied_runs(keys, order),
+        scores.tolist(),
+        is_new,
+        saved,
+        applied,
+        recency,
+        int(is_new[kept].sum()),
     )
 
 

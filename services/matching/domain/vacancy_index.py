@@ -16,7 +16,8 @@ outnumber the open ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import overload
 
@@ -53,6 +54,9 @@ _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] fo
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 MIN_ROWS_TO_COMPACT = 1024
+# Retired vacancies kept for answers given before they retired (see VacancyObjects): far more
+# retirements than ingest makes during the few milliseconds a feed reads its answer.
+RETIRED_KEPT = 4096
 
 VACANCY_COLUMNS = {
     "lat": "f8",
@@ -78,9 +82,37 @@ def _microseconds(at: datetime) -> int:
     return (at - (_EPOCH if at.tzinfo else _EPOCH.replace(tzinfo=None))) // _MICROSECOND
 
 
+class VacancyObjects:
+    """The vacancy of a row as it was when an answer was given, without copying them all.
+
+    An answer reads the index's object column itself (a feed reads ~50 of thousands of
+    matches; gathering every object cost ~1 ms at a million vacancies). That stays valid:
+    the column only ever changes by retiring a row (None written) and by growing or
+    compacting (new arrays, the old one left as it was); a row retired after the answer is
+    found among the recently retired vacancies, kept by row.
+    """
+
+    def __init__(self, column: np.ndarray, retired: dict[int, VacancyCriteria], row_of: dict[str, int]) -> None:
+        self._column, self._retired, self._row_of = column, retired, row_of
+
+    def __getitem__(self, row: int) -> VacancyCriteria:
+        vac: VacancyCriteria | None = self._column[row]
+        if vac is None:  # retired since the answer was given
+            vac = self._retired.get(int(row))
+        if vac is None:
+            raise RuntimeError(f"the vacancy of row {row} retired too long ago: ask again")
+        return vac
+
+    def row_of(self, vacancy_id: str) -> int | None:
+        """The vacancy's current row (another than an answer's when it was replaced since)."""
+        return self._row_of.get(vacancy_id)
+
+
 class VacancyIndex:
     def __init__(self) -> None:
         self._row_of: dict[str, int] = {}
+        self._retired: dict[int, VacancyCriteria] = {}  # row -> vacancy, the last RETIRED_KEPT
+        self._retired_rows: deque[int] = deque()
         self._columns = GrowableColumns(VACANCY_COLUMNS)
         self._skill_pool = GrowableColumns({"skill": "i4"})
         self._key_ids: dict[OccupationKey, int] = {}
@@ -162,6 +194,10 @@ class VacancyIndex:
         if row is None:
             return None
         vac: VacancyCriteria = self._columns["vac"][row]
+        self._retired[row] = vac
+        self._retired_rows.append(row)
+        if len(self._retired_rows) > RETIRED_KEPT:
+            del self._retired[self._retired_rows.popleft()]
         self._columns["vac"][row] = None
         self._columns["flags"][row] = 0
         retired = len(self._columns) - len(self._row_of)
@@ -225,7 +261,8 @@ class VacancyIndex:
         columns = self._columns
         return VacancyMatches(
             profile=p,
-            vacancies=columns["vac"][rows],
+            vacancies=VacancyObjects(columns["vac"], self._retired, self._row_of),
+            rows=rows,
             occupation=_CLOSENESS_VALUE[closeness],
             skills=parts[:, feed_pass.SKILLS],
             distance=parts[:, feed_pass.DISTANCE],
@@ -269,7 +306,8 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
 
     Reads as a sequence of `(vacancy, rules.evaluate(profile, vacancy))`; the pairs are built
     when read, so ranking thousands of matches never builds thousands of RuleMatch objects.
-    Holds copies, not views: it stays valid while the index changes.
+    Holds copies of the columns and a `VacancyObjects` for the vacancies: it stays valid while
+    the index changes.
 
     The parts are `scoring`'s, bit for bit, except `distance`: numpy's exp of the exact distance,
     within a few ulps of `scoring.distance_part` — far below what rounding a score to six
@@ -281,7 +319,8 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         self,
         *,
         profile: ProfileCriteria,
-        vacancies: np.ndarray,  # of VacancyCriteria
+        vacancies: VacancyObjects | None,
+        rows: np.ndarray,
         occupation: np.ndarray,
         skills: np.ndarray,
         distance: np.ndarray,
@@ -291,7 +330,7 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         received_us: np.ndarray,
     ) -> None:
         self.profile = profile
-        self.vacancies = vacancies
+        self._vacancies, self._rows = vacancies, rows
         self.occupation, self.skills, self.distance, self.hours = occupation, skills, distance, hours
         self.date_ids, self.date_texts, self.received_us = date_ids, date_texts, received_us
 
@@ -300,7 +339,8 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         nothing = np.empty(0)
         return cls(
             profile=profile,
-            vacancies=np.empty(0, dtype=object),
+            vacancies=None,
+            rows=np.empty(0, dtype=np.int32),
             occupation=nothing,
             skills=nothing,
             distance=nothing,
@@ -311,14 +351,32 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
         )
 
     def __len__(self) -> int:
-        return len(self.vacancies)
+        return len(self._rows)
+
+    def vacancy(self, i: int) -> VacancyCriteria:
+        assert self._vacancies is not None
+        return self._vacancies[self._rows[i]]
 
     def vacancy_id(self, i: int) -> str:
-        vac: VacancyCriteria = self.vacancies[i]
-        return vac.vacancy.vacancy_id
+        return self.vacancy(i).vacancy.vacancy_id
+
+    def positions_of(self, vacancy_ids: Iterable[str]) -> dict[str, int]:
+        """The position of each of these vacancies that is in the answer. (A vacancy replaced
+        since the answer was given has a new row: it is not found, as if it did not match.)"""
+        if self._vacancies is None:
+            return {}
+        found = {}
+        for vacancy_id in vacancy_ids:
+            row = self._vacancies.row_of(vacancy_id)
+            if row is None:
+                continue
+            i = int(np.searchsorted(self._rows, row))  # rows ascending
+            if i < len(self._rows) and self._rows[i] == row and self.vacancy_id(i) == vacancy_id:
+                found[vacancy_id] = i
+        return found
 
     def pair(self, i: int) -> tuple[VacancyCriteria, RuleMatch]:
-        vac = self.vacancies[i]
+        vac = self.vacancy(i)
         match = evaluate(self.profile, vac)
         assert match is not None, "the index and the rules disagree"
         return vac, match

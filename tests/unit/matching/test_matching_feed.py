@@ -53,6 +53,22 @@ class TestRanking:
         index.remove("vac-b")
         assert ranked_ids(profile(remote_acceptable=True), index) == ["vac-a"] and "vac-b" not in index
 
+    def test_an_answer_keeps_its_vacancies_while_the_index_retires_grows_and_compacts(self) -> None:
+        index = index_of(*(vacancy(vacancy_id=f"vac-{n:02d}", title=f"Functie {n}") for n in range(12)))
+        criteria = compile_profile(profile())
+        early = index.matches(criteria)
+        for n in range(12):  # every answered vacancy retires, replaced by a new version
+            index.upsert(compile_vacancy(vacancy(vacancy_id=f"vac-{n:02d}", title=f"Nieuw {n}")))
+        late = index.matches(criteria)
+        for n in range(3_000):  # the columns grow, and retired rows outnumber open ones: a compaction
+            index.upsert(compile_vacancy(vacancy(vacancy_id="vac-churn", title=f"Churn {n}")))
+        assert [early.vacancy(i).vacancy.title for i in range(len(early))] == [f"Functie {n}" for n in range(12)]
+        assert [late.vacancy(i).vacancy.title for i in range(len(late))] == [f"Nieuw {n}" for n in range(12)]
+        # Feedback finds an answer's vacancy by its row: a vacancy replaced since is not found.
+        assert early.positions_of(["vac-03"]) == {} and late.positions_of(["vac-03", "vac-xx"]) == {"vac-03": 3}
+        now = [vac.vacancy.title for vac, _ in index.matches(criteria) if vac.vacancy.vacancy_id != "vac-churn"]
+        assert now == [f"Nieuw {n}" for n in range(12)]
+
     def test_only_vacancies_received_after_the_previous_visit_are_new(self) -> None:
         index = index_of(
             vacancy(vacancy_id="vac-old", received_at=NOW - timedelta(days=2)),
