@@ -256,8 +256,6 @@ class VacancyIndex:
             vacs = self._columns["vac"]
             keep = [not r or vacs[row].languages <= p.languages for row, r in zip(rows, rare[:n], strict=True)]
             rows, closeness, parts = rows[keep], closeness[keep], parts[keep]
-        order = np.argsort(rows, kind="stable")  # row order: answers do not depend on the postings' order
-        rows, closeness, parts = rows[order], closeness[order], parts[order]
         columns = self._columns
         return VacancyMatches(
             profile=p,
@@ -370,9 +368,9 @@ class VacancyMatches(Sequence[tuple[VacancyCriteria, RuleMatch]]):
             row = self._vacancies.row_of(vacancy_id)
             if row is None:
                 continue
-            i = int(np.searchsorted(self._rows, row))  # rows ascending
-            if i < len(self._rows) and self._rows[i] == row and self.vacancy_id(i) == vacancy_id:
-                found[vacancy_id] = i
+            at = np.flatnonzero(self._rows == row)  # a client has little feedback: no index by row
+            if len(at) and self.vacancy_id(int(at[0])) == vacancy_id:
+                found[vacancy_id] = int(at[0])
         return found
 
     def pair(self, i: int) -> tuple[VacancyCriteria, RuleMatch]:
