@@ -14,7 +14,7 @@ from google.protobuf.message import Message
 from services.common.i18n import language_from_header
 from services.gateway.domain.calls import Caller, Services
 from services.gateway.domain.problems import MEDIA_TYPE
-from services.gateway.entrypoints.proto_json import SchemaSet, to_json
+from services.gateway.entrypoints.proto_json import SchemaSet, encode, to_json
 
 M = TypeVar("M", bound=Message)
 API_VERSION = "1.0.0"
@@ -61,7 +61,14 @@ def answer(
         if next_page_token:
             links["next"] = {"href": str(request.url.path) + _query(request, next_page_token)}
         document["_links"] = links
-    return JSONResponse(document, status_code=status_code, headers=headers)
+    return ProtoJSONResponse(document, status_code=status_code, headers=headers)
+
+
+class ProtoJSONResponse(JSONResponse):
+    """A `to_json` document, written by `proto_json.encode` (the same bytes, ~15x faster)."""
+
+    def render(self, content: Any) -> bytes:
+        return encode(content)
 
 
 def _query(request: Request, page_token: str | None) -> str:

@@ -1,9 +1,11 @@
 """The API's JSON is the protobuf JSON mapping: the gateway's fast converter gives exactly what
 the protobuf library gives, for every answer type, with any fields set (defaults, NaN and
-infinities, 64-bit integers, unknown enum numbers, timestamps, nested and repeated messages)."""
+infinities, 64-bit integers, unknown enum numbers, timestamps, nested and repeated messages),
+and writes it to the very bytes the standard library's JSON encoder writes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -16,7 +18,7 @@ from jobmatch.activities.v1 import activities_pb2 as apb
 from jobmatch.matching.v1 import matching_service_pb2 as mpb
 from jobmatch.privacy.v1 import privacy_pb2 as ppb
 from jobmatch.vacancies.v1 import vacancy_service_pb2 as vspb
-from services.gateway.entrypoints.proto_json import reference_json, to_json
+from services.gateway.entrypoints.proto_json import encode, reference_json, to_json
 
 ANSWERS = [
     mpb.GetFeedResponse,
@@ -94,3 +96,23 @@ def test_an_empty_answer_still_has_every_field_without_presence_and_none_with() 
     assert empty["query"] == "" and empty["pageSize"] == 0 and empty["iscoPrefixes"] == []
     assert "latitude" not in empty and "hoursMin" not in empty  # proto3 optional: absent until set
     assert to_json(vspb.SearchVacanciesResponse(total_count=2**40))["totalCount"] == str(2**40)
+
+
+def standard_library_bytes(document: dict[str, Any]) -> bytes:
+    """What Starlette's JSONResponse writes."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ANSWERS).flatmap(lambda cls: messages(cls.DESCRIPTOR)))
+def test_any_answer_is_written_to_the_bytes_the_standard_library_writes(message: Message) -> None:
+    document = to_json(message)
+    assert encode(document) == standard_library_bytes(document)
+
+
+def test_floats_in_exponent_form_and_escaped_characters_are_written_as_the_standard_library_writes_them() -> None:
+    explanation = mpb.Explanation(explanation_nl='"tab\there"\n\x01 \\ – “ok” \u2028 😀')
+    for distance in (1e-05, 2.5e-07, 5e-324, 1e16, 1.7976931348623157e308, 0.0001, 9999999999999998.0, -0.0):
+        explanation.distance_km = distance
+        document = to_json(mpb.GetFeedResponse(items=[mpb.FeedItem(score=3e-06, explanation=explanation)]))
+        assert encode(document) == standard_library_bytes(document)
