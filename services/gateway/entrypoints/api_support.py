@@ -25,13 +25,15 @@ class BodyError(ValueError):
     """A request body that is not the JSON the operation takes (the parser's words, English)."""
 
 
-def caller(request: Request) -> Caller:
+# The two dependencies are coroutines because they never wait: FastAPI runs a plain function
+# dependency in the worker threads, a round trip between threads per dependency per request.
+async def caller(request: Request) -> Caller:
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     bearer = token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return Caller(bearer, language_from_header(request.headers.get("accept-language")))
 
 
-def clients(request: Request) -> Services:
+async def clients(request: Request) -> Services:
     clients: Services = request.app.state.clients
     return clients
 
