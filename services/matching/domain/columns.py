@@ -93,19 +93,6 @@ def level_of(keys: np.ndarray, slots: np.ndarray, payload: Payload) -> Level:
     return _csr(keys, slots, payload)
 
 
-def _lookup(level: Level, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-    """The entries of every key in [lo[i], hi[i]), with i for each (ranges may be empty)."""
-    level_keys, bounds, level_slots, payload = level
-    starts = bounds[np.searchsorted(level_keys, lo)]
-    lengths = bounds[np.searchsorted(level_keys, hi)] - starts
-    total = int(lengths.sum())
-    # Offsets of every entry of the ranges, concatenated: start of its range + rank in it.
-    first = np.cumsum(lengths) - lengths
-    offsets = np.repeat(starts - first, lengths) + np.arange(total)
-    which = np.repeat(np.arange(len(lo)), lengths)
-    return level_slots[offsets], which, tuple(column[offsets] for column in payload)
-
-
 class PostingLists:
     """int64 key -> slots (int32). Entries of retired slots stay until `merge` drops them.
 
@@ -130,23 +117,13 @@ class PostingLists:
         self._recent_slots.append(slot)
         self._recent = None
 
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-        """(slots, i, payload) for every entry under `keys`, where `keys[i]` is the key it was posted under."""
-        return self.lookup_ranges(keys, keys + 1)
-
-    def lookup_ranges(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-        """(slots, i, payload) for every entry under a key in [lo[i], hi[i])."""
-        slots, which, payload = _lookup(self._sorted, lo, hi)
-        if self._recent_slots:
-            if self._recent is None:
-                self._recent = _csr(
-                    np.array(self._recent_keys, dtype=np.int64), as_int32(self._recent_slots), self._payload
-                )
-            recent_slots, recent_which, recent_payload = _lookup(self._recent, lo, hi)
-            if len(recent_slots):
-                slots, which = np.concatenate((slots, recent_slots)), np.concatenate((which, recent_which))
-                payload = tuple(np.concatenate(pair) for pair in zip(payload, recent_payload, strict=True))
-        return slots, which, payload
+    def ranges(self, lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """Per level: (starts, ends, slots, *payload), where level slots[starts[i]:ends[i]] (and
+        the payload's same rows) are the entries under a key in [lo[i], hi[i])."""
+        found = []
+        for keys, bounds, slots, payload in self.levels():
+            found.append((bounds[np.searchsorted(keys, lo)], bounds[np.searchsorted(keys, hi)], slots, *payload))
+        return found
 
     def levels(self) -> tuple[Level, Level]:
         """The sorted level and the level of recent postings (empty when there are none)."""

@@ -227,8 +227,7 @@ class VacancyIndex:
         )
         range_closeness = np.array([c for _, c in wanted], dtype=np.int8)[key_of_range]
         levels, postings = [], 0
-        for keys, bounds, slots, (payload,) in self._postings.levels():
-            starts, ends = bounds[np.searchsorted(keys, lo)], bounds[np.searchsorted(keys, hi)]
+        for starts, ends, slots, payload in self._postings.ranges(lo, hi):
             levels.append((starts, ends, range_closeness, slots, payload))
             postings += int((ends - starts).sum())
         if len(self._seen) < len(self._columns):

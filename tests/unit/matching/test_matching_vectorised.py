@@ -136,13 +136,20 @@ class TestProfileMatchesInBulk:
 
 
 class TestPostingLists:
-    def test_lookup_finds_recent_and_merged_postings_and_merge_drops_retired_slots(self) -> None:
+    def test_ranges_find_recent_and_merged_postings_and_merge_drops_retired_slots(self) -> None:
         postings = PostingLists()
         for slot, key in enumerate([7, 3, 7, 9, 3]):
             postings.add(key, slot)
-        slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
-        assert sorted(zip(which.tolist(), slots.tolist(), strict=True)) == [(0, 1), (0, 4), (1, 0), (1, 2)]
+
+        def found(lo: list[int], hi: list[int]) -> list[tuple[int, int]]:
+            pairs = []
+            for starts, ends, slots in postings.ranges(np.array(lo), np.array(hi)):
+                for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+                    pairs += [(i, slot) for slot in slots[start:end].tolist()]
+            return sorted(pairs)
+
+        assert found([3, 7, 8], [4, 8, 9]) == [(0, 1), (0, 4), (1, 0), (1, 2)]
+        assert found([3], [9]) == [(0, 0), (0, 1), (0, 2), (0, 4)]  # a range of keys: 3 and 7, not 9
         postings.merge(np.array([True, False, True, True, True]))
         postings.add(8, 5)
-        slots, which, _ = postings.lookup(np.array([3, 7, 8], dtype=np.int64))
-        assert sorted(zip(which.tolist(), slots.tolist(), strict=True)) == [(0, 4), (1, 0), (1, 2), (2, 5)]
+        assert found([3, 7, 8], [4, 8, 9]) == [(0, 4), (1, 0), (1, 2), (2, 5)]
