@@ -23,7 +23,16 @@ import math
 import numpy as np
 from numba import njit
 
-from services.matching.domain.reverse_pass import HOURS_HIGH, HOURS_LOW, LAT, LON, TWO, _distance_km, _too_far
+from services.matching.domain.reverse_pass import (
+    HOURS_HIGH,
+    HOURS_LOW,
+    LAT,
+    LON,
+    TWO,
+    _distance_km,
+    _too_far,
+    hours_part,
+)
 from services.matching.domain.rules import KM_PER_DEGREE_LAT_LOWER_BOUND
 from services.matching.domain.scoring import DISTANCE_SCALE_KM, NEUTRAL
 
@@ -121,7 +130,7 @@ def _collect(
             out_rows[n], out_closeness[n], out_rare[n] = row, closeness, flags & RARE_LANGUAGE != 0
             out_parts[n, DISTANCE_KM], out_parts[n, DISTANCE] = distance, near
             out_parts[n, SKILLS] = _skills_part(record, skill_pool, known_skills)
-            out_parts[n, HOURS] = _hours_part(low, high, hours_min, hours_max)
+            out_parts[n, HOURS] = hours_part(low, high, hours_min, hours_max)
             n += 1
             seen[row] = n
     return n
@@ -138,16 +147,6 @@ def _skills_part(record, skill_pool, known_skills):
         common_optional += known_skills[skill_pool[p]]
     denominator = 2 * required + optional
     return NEUTRAL if denominator == 0 else (2 * common_required + common_optional) / denominator
-
-
-@njit(cache=True, nogil=True)
-def _hours_part(low, high, window_min, window_max):
-    """`scoring.hours_part`."""
-    if high <= 0:
-        return NEUTRAL
-    if high == low:
-        return 1.0 if window_min <= low <= window_max else 0.0
-    return max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
 
 
 def warm_up() -> None:

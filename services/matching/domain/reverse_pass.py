@@ -113,6 +113,16 @@ def _fails_attributes(packed, languages, min_salary, qf, qi, language_mask):
 
 
 @njit(cache=True, nogil=True)
+def hours_part(low, high, window_min, window_max):
+    """`scoring.hours_part`: the vacancy's hours low..high against a window."""
+    if high <= 0:
+        return NEUTRAL
+    if high == low:
+        return 1.0 if window_min <= low <= window_max else 0.0
+    return max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
+
+
+@njit(cache=True, nogil=True)
 def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
     """The key ranges (start, end, closeness) of one level the vacancy's keys select:
     with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
@@ -267,13 +277,7 @@ def reverse_match(
                 common_optional += 1
         skills = NEUTRAL if denominator == 0 else (2 * common_required + common_optional) / denominator
         near = 1.0 if remote[i] or not qi[HAS_COORDS] else math.exp(-distance[i] / DISTANCE_SCALE_KM)
-        window_min, window_max = np.float64(hours_min[slot]), np.float64(hours_max[slot])
-        if high <= 0:
-            hours = NEUTRAL
-        elif high == low:
-            hours = 1.0 if window_min <= low <= window_max else 0.0
-        else:
-            hours = max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
+        hours = hours_part(low, high, np.float64(hours_min[slot]), np.float64(hours_max[slot]))
         total = (
             WEIGHT_OCCUPATION * closeness_value[closeness[i]]
             + WEIGHT_SKILLS * skills
