@@ -33,11 +33,35 @@ def _final_code(context: grpc.ServicerContext, error: BaseException | None) -> g
     return grpc.StatusCode.OK if error is None else grpc.StatusCode.UNKNOWN
 
 
+class _Method:
+    """What a registered method's calls share: the span name and attributes, and its series
+    by status code. Kept per method, so a call neither splits the method name again nor looks
+    its series up by label values (a lock and a tuple of strings per `.labels`)."""
+
+    def __init__(self, service: str, method: str) -> None:
+        self.service = service
+        self.span_name = method.lstrip("/")
+        self.name = method.rsplit("/", 1)[-1]
+        self.attributes = {
+            "rpc.system": "grpc",
+            "rpc.method": self.name,
+            "rpc.service": self.span_name.split("/", 1)[0],
+        }
+        self._series: dict[grpc.StatusCode, tuple[Any, Any]] = {}
+
+    def series(self, code: grpc.StatusCode) -> tuple[Any, Any]:
+        """The (requests counter, duration histogram) children of `code`."""
+        found = self._series.get(code)
+        if found is None:
+            labels = (self.service, self.name, code.name)
+            found = self._series[code] = (RPC_REQUESTS.labels(*labels), RPC_DURATION.labels(*labels))
+        return found
+
+
 class _Observed:
     """One call: its span (when tracing is on) and its clock."""
 
-    def __init__(self, service: str, method: str, metadata: Any, traced: bool, metered: bool) -> None:
-        self.service = service
+    def __init__(self, method: _Method, metadata: Any, traced: bool, metered: bool) -> None:
         self.metered = metered
         self.method = method
         self.started = time.perf_counter()
@@ -47,24 +71,17 @@ class _Observed:
             found = {k.lower(): v for k, v in metadata or () if isinstance(v, str)}
             parent = tracing.context_from(found.get("traceparent"), found.get("tracestate"))
             self.span = tracing.tracer().start_span(
-                method.lstrip("/"),
-                context=parent,
-                kind=SpanKind.SERVER,
-                attributes={
-                    "rpc.system": "grpc",
-                    "rpc.method": method.rsplit("/", 1)[-1],
-                    "rpc.service": method.lstrip("/").split("/", 1)[0],
-                },
+                method.span_name, context=parent, kind=SpanKind.SERVER, attributes=method.attributes
             )
             self.token = otel_context.attach(trace.set_span_in_context(self.span, parent))
 
     def end(self, context: grpc.ServicerContext, error: BaseException | None) -> None:
         code = _final_code(context, error)
         elapsed = time.perf_counter() - self.started
-        method = self.method.rsplit("/", 1)[-1]
         if self.metered:
-            RPC_REQUESTS.labels(self.service, method, code.name).inc()
-            RPC_DURATION.labels(self.service, method, code.name).observe(elapsed)
+            requests, duration = self.method.series(code)
+            requests.inc()
+            duration.observe(elapsed)
         if self.span is not None:
             self.span.set_attribute("rpc.grpc.status_code", code.value[0])
             if code is not grpc.StatusCode.OK:
@@ -79,6 +96,7 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
         self._service = service
         self._traced = traced  # None: whenever the process has tracing on
         self._metered = metered
+        self._methods: dict[str, _Method] = {}  # registered methods only: a bounded set
 
     def intercept_service(
         self,
@@ -91,9 +109,12 @@ class ObservabilityServerInterceptor(grpc.ServerInterceptor):
             return handler
         metadata = handler_call_details.invocation_metadata
         traced = tracing.tracing_enabled() if self._traced is None else self._traced
+        observed = self._methods.get(method)
+        if observed is None:
+            observed = self._methods.setdefault(method, _Method(self._service, method))
 
         def begin() -> _Observed:
-            return _Observed(self._service, method, metadata, traced, self._metered)
+            return _Observed(observed, metadata, traced, self._metered)
 
         def unary(inner: Callable[[Any, grpc.ServicerContext], Any]) -> Callable[[Any, grpc.ServicerContext], Any]:
             def run(request: Any, context: grpc.ServicerContext) -> Any:
