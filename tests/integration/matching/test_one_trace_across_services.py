@@ -8,10 +8,8 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
@@ -20,7 +18,6 @@ from services.common.bus.broker import ensure_topics
 from services.common.bus.tail import read_topic_events
 from services.common.bus.topics import ALL_TOPICS, MATCHING, VACANCIES
 from services.common.grpc_server import open_channel
-from services.common.observability import tracing
 from services.common.reference import occupations, places
 from services.common.settings import Settings
 from services.matching.bootstrap import build_app as build_matching
@@ -30,16 +27,6 @@ from services.vacancies.bootstrap import build_app as build_vacancies
 from services.vacancies.bootstrap import create_server as serve_vacancies
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    processor = SimpleSpanProcessor(exporter)
-    tracing.enable_tracing("tests", processor=processor)
-    yield exporter
-    tracing.disable_tracing()
-    processor.shutdown()  # the provider outlives the test; its exporter no longer collects
 
 
 def wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]

@@ -4,13 +4,12 @@ code. An event decided in the call carries that call's span, never an earlier ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import grpc
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import REGISTRY
@@ -20,16 +19,6 @@ from services.common.observability.grpc_interceptors import ObservabilityServerI
 
 METHOD = "/jobmatch.tests.v1.ProbeService/Probe"
 CALLER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    processor = SimpleSpanProcessor(exporter)
-    tracing.enable_tracing("tests", processor=processor)
-    yield exporter
-    tracing.disable_tracing()
-    processor.shutdown()  # the provider outlives the test; its exporter no longer collects
 
 
 class Details(grpc.HandlerCallDetails):
