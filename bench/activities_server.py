@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,24 +70,29 @@ class _EmptyServicer(activities_pb2_grpc.ActivityServiceServicer):
         return pb.LogActivityResponse()
 
 
+def set_uwv_ww_policy(app: Any, client_id: str, start: date, caseworker: str, at: datetime) -> None:
+    """The client's first policy version: the UWV WW template from `start`, set by `caseworker`."""
+    app.store.add_policy_version(
+        PolicyVersion(
+            client_id=client_id,
+            version=1,
+            template="uwv-ww",
+            rule=TEMPLATES["uwv-ww"],
+            start_date=start,
+            set_by=caseworker,
+            set_at=at,
+        ),
+        caseworker,
+    )
+
+
 def clients_with_a_policy(app: Any, calls: int) -> list[str]:
     """One client per ten calls (at least 40), each under the UWV WW template since 30 days ago:
     LogActivity needs a policy to log against."""
     today = app.clock().date()
     clients = [f"c-bench-{i:04d}" for i in range(max(calls // 10, 40))]
     for cid in clients:
-        app.store.add_policy_version(
-            PolicyVersion(
-                client_id=cid,
-                version=1,
-                template="uwv-ww",
-                rule=TEMPLATES["uwv-ww"],
-                start_date=today - timedelta(days=30),
-                set_by="cw-bench",
-                set_at=app.clock(),
-            ),
-            "cw-bench",
-        )
+        set_uwv_ww_policy(app, cid, today - timedelta(days=30), "cw-bench", app.clock())
     return clients
 
 
@@ -170,18 +175,7 @@ def seed_caseload(app: Any, clients: int, days: int) -> list[str]:
     ids = [f"c-load-{i:04d}" for i in range(clients)]
     kinds = list(ActivityType)
     for cid in ids:
-        app.store.add_policy_version(
-            PolicyVersion(
-                client_id=cid,
-                version=1,
-                template="uwv-ww",
-                rule=TEMPLATES["uwv-ww"],
-                start_date=start,
-                set_by="cw-load",
-                set_at=now,
-            ),
-            "cw-load",
-        )
+        set_uwv_ww_policy(app, cid, start, "cw-load", now)
         for n in range(int(days / 7 * 1.5)):
             day = start + timedelta(days=rng.randrange(days))
             app.store.add_activity(
