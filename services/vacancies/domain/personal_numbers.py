@@ -27,10 +27,15 @@ def passes_elfproef(digits: str) -> bool:
     return total != 0 and total % 11 == 0
 
 
+def may_hold_bsn(text: str) -> bool:
+    """False when `text` surely holds no BSN-shaped number (a cheap look, no 11-proof)."""
+    nearby = _NINE_DIGITS_NEARBY_ASCII if text.isascii() else _NINE_DIGITS_NEARBY
+    return nearby.search(text) is not None
+
+
 def mask_bsn(text: str) -> str:
     """`text` with every BSN-shaped number that passes the 11-proof replaced by BSN_MASK."""
-    nearby = _NINE_DIGITS_NEARBY_ASCII if text.isascii() else _NINE_DIGITS_NEARBY
-    if not nearby.search(text):  # the common case: a cheap look and done
+    if not may_hold_bsn(text):  # the common case: a cheap look and done
         return text
 
     def replace(match: re.Match[str]) -> str:

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from services.common.errors import InvalidArgument, NotFound, ResourceExhausted, t
 
+from ..domain.batch_checks import check_batch
 from ..domain.fingerprints import content_hash, fingerprint
 from ..domain.ingest import ItemResult, PreparedItem, plan_ingest
 from ..domain.model import IngestStatus, Vacancy, VacancyContent
-from ..domain.rules import CLOSING_DATE_PASSED, check_content
+from ..domain.rules import CLOSING_DATE_PASSED
 from .ports import Clock, VacancyStore
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
@@ -99,8 +100,8 @@ class IngestVacancies:
         today = now.astimezone(DUTCH_TIME).date()
         rejected: dict[int, ItemResult] = {}
         prepared: list[PreparedItem] = []
-        for index, content in enumerate(batch):
-            cleaned, violations = check_content(content, today=today, prefix=field_prefix.format(index=index))
+        checked = check_batch(batch, today=today, prefix=field_prefix)
+        for index, (content, (cleaned, violations)) in enumerate(zip(batch, checked, strict=True)):
             if cleaned is None:
                 expired = all(v.description == CLOSING_DATE_PASSED for v in violations)
                 rejected[index] = ItemResult(

@@ -1,0 +1,177 @@
+"""`check_content` for a whole ingest batch, with a fast path for the common, clean item.
+
+Most items of a bulk feed hold no BSN-shaped number and no control character, and break no
+rule. Two regex scans over the joined texts of the batch show which items may hold such a
+number or character; for every other item a short path builds the cleaned content directly.
+Any item that path is not sure of (a possible BSN, a suspicious character, a value that
+breaks or even nears a rule) goes through `check_content` itself, so every violation, message
+and field path comes from the one reference check. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from services.common.errors import FieldViolation
+
+from .model import CONTRACT_TYPES, EDUCATION_LEVELS, SALARY_PERIODS, WORKPLACE_TYPES, VacancyContent
+from .personal_numbers import may_hold_bsn
+from .rules import (
+    _CURRENCY,
+    _EMAIL,
+    _LANGUAGE,
+    _SUSPICIOUS,
+    _SUSPICIOUS_MULTI_LINE,
+    MAX_DESCRIPTION_BYTES,
+    MAX_HOURS_PER_WEEK,
+    MAX_ID,
+    MAX_LIST_ITEMS,
+    MAX_SHORT_TEXT,
+    MAX_URL,
+    _bad_text,
+    _check_location,
+    _check_occupation,
+    _check_range,
+    _parse_date,
+    check_content,
+)
+
+_CONTRACT = frozenset(CONTRACT_TYPES)
+_WORKPLACE = frozenset(WORKPLACE_TYPES)
+_EDUCATION = frozenset(EDUCATION_LEVELS)
+_SALARY_PERIOD = frozenset(SALARY_PERIODS)
+# Up to this many characters a description is surely within MAX_DESCRIPTION_BYTES (<= 4 bytes each).
+_SURELY_SHORT_DESCRIPTION = MAX_DESCRIPTION_BYTES // 4
+
+Checked = tuple[VacancyContent | None, list[FieldViolation]]
+
+
+def check_batch(batch: Sequence[VacancyContent], *, today: date, prefix: str) -> list[Checked]:
+    """`check_content` of every item, in order (`prefix` is formatted with each item's index)."""
+    doubtful = _doubtful_items(batch)
+    checked: list[Checked] = []
+    for index, content in enumerate(batch):
+        cleaned = None if index in doubtful else _clean(content, today)
+        if cleaned is not None:
+            checked.append((cleaned, []))
+        else:
+            checked.append(check_content(content, today=today, prefix=prefix.format(index=index)))
+    return checked
+
+
+def _doubtful_items(batch: Sequence[VacancyContent]) -> set[int]:
+    """Items that may hold a BSN-shaped number or a control character (or lone surrogate).
+
+    The joins keep each text apart (a line feed is neither a digit nor a separator of the BSN
+    look, and is allowed in descriptions); a scan finds everything the per-text scans would, so
+    only when it finds something are the items looked at one by one."""
+    single_lines = [
+        f"{c.source} {c.external_id} {c.title} {c.employer} {c.application_url} {c.application_email}" for c in batch
+    ]
+    descriptions = [c.description for c in batch]
+    doubtful: set[int] = set()
+    if _SUSPICIOUS.search(" ".join(single_lines)):
+        doubtful.update(i for i, text in enumerate(single_lines) if _SUSPICIOUS.search(text))
+    if _SUSPICIOUS_MULTI_LINE.search("\n".join(descriptions)):
+        doubtful.update(i for i, text in enumerate(descriptions) if _SUSPICIOUS_MULTI_LINE.search(text))
+    public = [f"{c.title}\n{c.employer}\n{c.description}" for c in batch]  # the texts BSNs are masked in
+    if may_hold_bsn("\n".join(public)):
+        doubtful.update(i for i, text in enumerate(public) if may_hold_bsn(text))
+    return doubtful
+
+
+def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
+    """What `check_content` returns for a clean item with no BSN-shaped number; None when the
+    item breaks or nears a rule (the caller then runs `check_content`)."""
+    source, external_id, title = c.source.strip(), c.external_id.strip(), c.title.strip()
+    employer, description = c.employer.strip(), c.description.strip()
+    url, email = c.application_url.strip(), c.application_email.strip()
+    if not (source and external_id and title) or len(source) > MAX_ID or len(external_id) > MAX_ID:
+        return None
+    if len(title) > MAX_SHORT_TEXT or len(employer) > MAX_SHORT_TEXT or len(description) > _SURELY_SHORT_DESCRIPTION:
+        return None
+    if url and (len(url) > MAX_URL or not url.lower().startswith(("https://", "http://"))):
+        return None
+    if email and (len(email) > MAX_SHORT_TEXT or not _EMAIL.match(email)):
+        return None
+    if (
+        (c.contract_type and c.contract_type not in _CONTRACT)
+        or (c.workplace_type and c.workplace_type not in _WORKPLACE)
+        or (c.education_level and c.education_level not in _EDUCATION)
+        or (c.salary_period and c.salary_period not in _SALARY_PERIOD)
+    ):
+        return None
+    required, optional, languages = (
+        _clean_list(c.required_skills),
+        _clean_list(c.optional_skills),
+        _clean_list(c.languages),
+    )
+    if required is None or optional is None or languages is None:
+        return None
+    if languages:
+        languages = tuple(lang.lower() for lang in languages)
+        if not all(_LANGUAGE.match(lang) for lang in languages):
+            return None
+    found: list[FieldViolation] = []  # any violation here sends the item to check_content
+    hours_min, hours_max = c.hours_min, c.hours_max
+    if hours_min or hours_max:
+        hours_min, hours_max = _check_range("hours", hours_min, hours_max, MAX_HOURS_PER_WEEK, found)
+    else:
+        hours_min = hours_max = None
+    salary_min, salary_max = c.salary_min, c.salary_max
+    if salary_min or salary_max:
+        salary_min, salary_max = _check_range("salary", salary_min, salary_max, None, found)
+    else:
+        salary_min = salary_max = None
+    currency = c.salary_currency.strip().upper() or ("EUR" if salary_min is not None else "")
+    if currency and not _CURRENCY.match(currency):
+        return None
+    posted = _parse_date("date_posted", c.date_posted.strip(), found)
+    valid_through = _parse_date("valid_through", c.valid_through.strip(), found)
+    if valid_through and ((posted and valid_through < posted) or valid_through < today):
+        return None
+    occupation = _check_occupation(c.occupation, found)
+    location = _check_location(c.location, found)
+    if found:
+        return None
+    return VacancyContent.trusted(
+        source=source,
+        external_id=external_id,
+        title=title,
+        description=description,
+        employer=employer,
+        occupation=occupation,
+        required_skills=required,
+        optional_skills=optional,
+        location=location,
+        workplace_type=c.workplace_type,
+        hours_min=hours_min,
+        hours_max=hours_max,
+        contract_type=c.contract_type,
+        education_level=c.education_level,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        salary_currency=currency,
+        salary_period=c.salary_period,
+        languages=languages,
+        driving_licence_required=c.driving_licence_required,
+        date_posted=(posted or today).isoformat(),
+        valid_through=valid_through.isoformat() if valid_through else "",
+        application_url=url,
+        application_email=email,
+    )
+
+
+def _clean_list(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`values` when `check_content` would keep them as they are (trimmed, none empty, no
+    repeats, none too long or with a control character), else None."""
+    if not values:
+        return ()
+    if len(values) > MAX_LIST_ITEMS or len(set(values)) != len(values):
+        return None
+    found: list[FieldViolation] = []
+    for item in values:
+        if not item or item != item.strip() or len(item) > MAX_SHORT_TEXT or _bad_text("", item, True, found):
+            return None
+    return tuple(values)
