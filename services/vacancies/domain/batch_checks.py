@@ -12,10 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 
 from services.common.errors import FieldViolation
 
-from .model import CONTRACT_TYPES, EDUCATION_LEVELS, SALARY_PERIODS, WORKPLACE_TYPES, VacancyContent
+from .model import (
+    CONTRACT_TYPES,
+    EDUCATION_LEVELS,
+    SALARY_PERIODS,
+    WORKPLACE_TYPES,
+    Location,
+    Occupation,
+    VacancyContent,
+)
 from .personal_numbers import may_hold_bsn
 from .rules import (
     _CURRENCY,
@@ -44,6 +55,9 @@ _SALARY_PERIOD = frozenset(SALARY_PERIODS)
 # Up to this many characters a description is surely within MAX_DESCRIPTION_BYTES (<= 4 bytes each).
 _SURELY_SHORT_DESCRIPTION = MAX_DESCRIPTION_BYTES // 4
 
+_single_lines = attrgetter("source", "external_id", "title", "employer", "application_url", "application_email")
+_description = attrgetter("description")
+_public_texts = attrgetter("title", "employer", "description")  # the texts a BSN is masked in
 Checked = tuple[VacancyContent | None, list[FieldViolation]]
 
 
@@ -66,19 +80,32 @@ def _doubtful_items(batch: Sequence[VacancyContent]) -> set[int]:
     The joins keep each text apart (a line feed is neither a digit nor a separator of the BSN
     look, and is allowed in descriptions); a scan finds everything the per-text scans would, so
     only when it finds something are the items looked at one by one."""
-    single_lines = [
-        f"{c.source} {c.external_id} {c.title} {c.employer} {c.application_url} {c.application_email}" for c in batch
-    ]
-    descriptions = [c.description for c in batch]
     doubtful: set[int] = set()
-    if _SUSPICIOUS.search(" ".join(single_lines)):
-        doubtful.update(i for i, text in enumerate(single_lines) if _SUSPICIOUS.search(text))
-    if _SUSPICIOUS_MULTI_LINE.search("\n".join(descriptions)):
-        doubtful.update(i for i, text in enumerate(descriptions) if _SUSPICIOUS_MULTI_LINE.search(text))
-    public = [f"{c.title}\n{c.employer}\n{c.description}" for c in batch]  # the texts BSNs are masked in
-    if may_hold_bsn("\n".join(public)):
-        doubtful.update(i for i, text in enumerate(public) if may_hold_bsn(text))
+    if suspicious(" ".join(chain.from_iterable(map(_single_lines, batch))), multi_line=False):
+        doubtful.update(i for i, c in enumerate(batch) if _SUSPICIOUS.search(" ".join(_single_lines(c))))
+    if suspicious("\n".join(map(_description, batch)), multi_line=True):
+        doubtful.update(i for i, c in enumerate(batch) if _SUSPICIOUS_MULTI_LINE.search(c.description))
+    if may_hold_bsn("\n".join(chain.from_iterable(map(_public_texts, batch)))):
+        doubtful.update(i for i, c in enumerate(batch) if may_hold_bsn("\n".join(_public_texts(c))))
     return doubtful
+
+
+# What `_SUSPICIOUS` and `_SUSPICIOUS_MULTI_LINE` look for, found in the UTF-8 bytes: a lone
+# surrogate does not encode, and deleting every other byte leaves only the control characters
+# (a byte of a multi-byte character is never below 0x80). Twice as fast as the regex engine,
+# which steps through every character.
+_CONTROLS = bytes(range(0x20)) + b"\x7f"
+_ALL_BUT_CONTROLS = bytes(b for b in range(256) if b not in _CONTROLS)
+_ALL_BUT_MULTI_LINE_CONTROLS = bytes(b for b in range(256) if b not in _CONTROLS or b in b"\t\n\r")
+
+
+def suspicious(text: str, *, multi_line: bool) -> bool:
+    """A control character (tab and line breaks allowed when `multi_line`) or a lone surrogate."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return bool(raw.translate(None, _ALL_BUT_MULTI_LINE_CONTROLS if multi_line else _ALL_BUT_CONTROLS))
 
 
 def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
@@ -131,9 +158,16 @@ def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
     valid_through = _parse_date("valid_through", c.valid_through.strip(), found)
     if valid_through and ((posted and valid_through < posted) or valid_through < today):
         return None
-    occupation = _check_occupation(c.occupation, found)
-    location = _check_location(c.location, found)
     if found:
+        return None
+    occupation = _clean_occupation(c.occupation.esco_uri, c.occupation.isco_code)
+    loc = c.location
+    lat, lon = loc.latitude, loc.longitude
+    if lat == 0.0 or lon == 0.0:  # 0.0 and -0.0 are one key to the cache, but not one hash to the content
+        location = _checked_location(loc)
+    else:
+        location = _clean_location(loc.place_name, loc.postal_code, loc.country_code, loc.province_code, lat, lon)
+    if occupation is None or location is None:
         return None
     return VacancyContent.trusted(
         source=source,
@@ -161,6 +195,41 @@ def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
         application_url=url,
         application_email=email,
     )
+
+
+# Feeds name the same few thousand occupations and places over and over: each checked once.
+@lru_cache(maxsize=8192)
+def _clean_occupation(esco_uri: str, isco_code: str) -> Occupation | None:
+    found: list[FieldViolation] = []
+    occupation = _check_occupation(Occupation.trusted(esco_uri=esco_uri, isco_code=isco_code, label=""), found)
+    return None if found else occupation
+
+
+@lru_cache(maxsize=16384)
+def _clean_location(
+    place_name: str,
+    postal_code: str,
+    country_code: str,
+    province_code: str,
+    latitude: float | None,
+    longitude: float | None,
+) -> Location | None:
+    return _checked_location(
+        Location.trusted(
+            place_name=place_name,
+            postal_code=postal_code,
+            country_code=country_code,
+            province_code=province_code,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    )
+
+
+def _checked_location(location: Location) -> Location | None:
+    found: list[FieldViolation] = []
+    cleaned = _check_location(location, found)
+    return None if found else cleaned
 
 
 def _clean_list(values: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -56,6 +56,15 @@ VacancyStatus = Literal["open", "closed"]
 ChangeType = Literal["published", "updated", "removed"]
 
 
+# BaseModel's slots, set through their descriptors: direct stores, where object.__setattr__
+# first looks each name up on the type (an Occupation 3.0 -> 2.7 µs).
+_new_object = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -67,12 +76,11 @@ class _Frozen(BaseModel):
         `model_construct` is slower than validating (18 µs for a VacancyContent, validating
         11 µs), this 3 µs. It sets what `model_construct` sets; tests hold what the mapping and
         the checks build equal to the validated model (a missing field would show there)."""
-        instance = cls.__new__(cls)
-        setattr_ = object.__setattr__
-        setattr_(instance, "__dict__", values)
-        setattr_(instance, "__pydantic_fields_set__", set(values))
-        setattr_(instance, "__pydantic_extra__", None)
-        setattr_(instance, "__pydantic_private__", None)
+        instance = _new_object(cls)
+        _set_dict(instance, values)
+        _set_fields_set(instance, set(values))
+        _set_extra(instance, None)
+        _set_private(instance, None)
         return instance
 
 

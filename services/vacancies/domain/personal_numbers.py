@@ -13,10 +13,8 @@ import re
 BSN_MASK = "[BSN verwijderd]"
 # Not part of a longer word or number: ids, hashes and phone numbers stay as they are.
 _BSN_SHAPE = re.compile(r"(?<![A-Za-z0-9])(\d{4})[. ]?(\d{2})[. ]?(\d{3})(?![A-Za-z0-9])")
+# What every BSN-shaped number holds: mask_bsn looks closer only where this is found.
 _NINE_DIGITS_NEARBY = re.compile(r"\d{2}[. ]?\d{3}")
-# The same look for ASCII text, where \d and [0-9] agree: a pattern that starts with a set
-# lets the regex engine skip ahead, about three times faster over a 500-character description.
-_NINE_DIGITS_NEARBY_ASCII = re.compile(r"[0-9][0-9][. ]?[0-9]{3}")
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -27,10 +25,27 @@ def passes_elfproef(digits: str) -> bool:
     return total != 0 and total % 11 == 0
 
 
+# The same look without the regex engine, which steps through every character (~10 ns each
+# for the ASCII pattern, ~50 for \d): in the UTF-8 bytes an ASCII digit becomes "0", a
+# separator "s", any other byte "x" (a byte of a multi-byte character is never ASCII), and
+# two substring searches find the look. ~4 times faster over a batch's texts.
+_SHAPES = bytes(ord("0") if b"0"[0] <= b <= b"9"[0] else ord("s") if b in b". " else ord("x") for b in range(256))
+_ASCII = bytes(range(128))
+_DIGIT = re.compile(r"\d")
+
+
 def may_hold_bsn(text: str) -> bool:
-    """False when `text` surely holds no BSN-shaped number (a cheap look, no 11-proof)."""
-    nearby = _NINE_DIGITS_NEARBY_ASCII if text.isascii() else _NINE_DIGITS_NEARBY
-    return nearby.search(text) is not None
+    """True when `text` has the look of part of a BSN (`_NINE_DIGITS_NEARBY`): two digits, maybe
+    a separator, three digits. Digits of other scripts count for \\d too: a text holding any
+    of them is answered True (mask_bsn then looks closely)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    shapes = raw.translate(_SHAPES)
+    if b"00000" in shapes or b"00s000" in shapes:
+        return True
+    if len(raw) == len(text):  # ASCII only
+        return False
+    # Only the non-ASCII characters, each whole (the bytes of a multi-byte character are >= 128).
+    return _DIGIT.search(raw.translate(None, _ASCII).decode("utf-8", "surrogatepass")) is not None
 
 
 def mask_bsn(text: str) -> str:

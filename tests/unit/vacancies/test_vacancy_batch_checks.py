@@ -11,10 +11,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.vacancies.domain.batch_checks import check_batch
+from services.vacancies.domain.batch_checks import check_batch, suspicious
 from services.vacancies.domain.fingerprints import content_hash
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
-from services.vacancies.domain.rules import check_content
+from services.vacancies.domain.rules import _SUSPICIOUS, _SUSPICIOUS_MULTI_LINE, check_content
 from services.vacancies.seed import sample_vacancies
 from services.vacancies.service_layer.proto_codec import content_from_proto, content_to_proto
 
@@ -75,6 +75,11 @@ CHANGES: list[dict[str, Any]] = [
     {"location": Location(place_name="Utrecht", latitude=91.0, longitude=5.0)},
     {"location": Location(place_name="Utr\x01echt")},
     {"location": Location(province_code="XX")},
+    {"location": Location(place_name="Utrecht", latitude=-0.0, longitude=5.0)},
+    {"location": Location(place_name="Utrecht", latitude=0.0, longitude=5.0)},
+    {"location": Location(place_name="Utrecht", latitude=float("nan"), longitude=5.0)},
+    {"occupation": Occupation.trusted(esco_uri="", isco_code="2512", label="x")},
+    {"occupation": Occupation.trusted(esco_uri="", isco_code="2512", label="")},
 ]
 
 
@@ -115,3 +120,10 @@ TEXT = st.text(alphabet=st.sampled_from("ab 1234567890.\t\n\x07\x0béŞ٣"), max
 def test_any_texts_come_out_of_a_batch_as_check_content_gives_them(texts: list[dict[str, str]]) -> None:
     batch = [changed(BASE[i], change) for i, change in enumerate(texts)]
     assert check_batch(batch, today=TODAY, prefix=PREFIX) == one_by_one(batch)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xE000, exclude_categories=()), max_size=20))
+def test_the_byte_scan_finds_what_the_suspicious_character_patterns_find(text: str) -> None:
+    assert suspicious(text, multi_line=False) == (_SUSPICIOUS.search(text) is not None)
+    assert suspicious(text, multi_line=True) == (_SUSPICIOUS_MULTI_LINE.search(text) is not None)

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
-from services.vacancies.domain.personal_numbers import BSN_MASK, mask_bsn, passes_elfproef
+from services.vacancies.domain.personal_numbers import (
+    _NINE_DIGITS_NEARBY,
+    BSN_MASK,
+    mask_bsn,
+    may_hold_bsn,
+    passes_elfproef,
+)
 from services.vacancies.domain.rules import check_content
 
 TODAY = date(2026, 11, 25)
@@ -43,3 +52,21 @@ class TestJobAdAtIngest:
         cleaned, violations = check_content(ad, today=TODAY)
         assert violations == [] and cleaned is not None
         assert cleaned.description == f"Vragen? Mail Jan (jan@bedrijf.nl). Kandidaat BSN {BSN_MASK}."
+
+
+class TestTheCheapLook:
+    """`may_hold_bsn` finds what `_NINE_DIGITS_NEARBY` finds without the regex engine; it may
+    say True for a text with digits of another script (mask_bsn then looks closely)."""
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from("0123456789. x\n€é٣１\ud800"), max_size=40))
+    def test_it_says_true_for_every_text_the_regex_look_finds_something_in(self, text: str) -> None:
+        found = _NINE_DIGITS_NEARBY.search(text) is not None
+        if text.isascii():
+            assert may_hold_bsn(text) == found
+        else:
+            assert may_hold_bsn(text) or not found
+
+    def test_digits_of_another_script_count(self) -> None:
+        assert may_hold_bsn("nummer ١٢٣٤٥٦٧٨٩")
+        assert not may_hold_bsn("café 12 uur, 1.5 km, €3")
