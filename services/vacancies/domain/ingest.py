@@ -25,7 +25,10 @@ class KnownSource:
     closed_reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like ItemResult and NewVacancy: ingest makes one of each per vacancy, and a frozen
+# dataclass sets every field through object.__setattr__ (~2.7 µs an ItemResult, ~0.5 plain).
+# Nothing changes them after they are made.
+@dataclass(slots=True)
 class PreparedItem:
     """A checked item with its hashes computed (once, before any store access)."""
 
@@ -35,7 +38,7 @@ class PreparedItem:
     content_hash: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see PreparedItem
 class ItemResult:
     index: int
     source: str
@@ -47,7 +50,7 @@ class ItemResult:
     expired: bool = False  # rejected only because its closing date has passed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see PreparedItem
 class NewVacancy:
     vacancy_id: str
     item: PreparedItem
