@@ -17,6 +17,8 @@ PROTOBUF_CONTENT_TYPE = "application/protobuf"
 DEAD_LETTER_REASON_HEADER = "ce_deadletterreason"
 
 Headers = list[tuple[str, bytes]]
+# A Kafka record as the relay hands it over: topic, key, value, headers.
+KafkaRecord = tuple[str, bytes, bytes, Headers]
 
 
 class InvalidEvent(ValueError):
@@ -65,24 +67,61 @@ def parse_time(text: str) -> datetime:
 
 def to_kafka(event: CloudEvent) -> tuple[Headers, bytes]:
     """Headers and value of the Kafka record carrying `event` (the key is the caller's)."""
+    headers = binary_headers(
+        event.id,
+        event.source,
+        event.type,
+        event.subject,
+        format_time(event.time),
+        event.sequence,
+        event.datacontenttype,
+        event.dataschema,
+        event.traceparent,
+        event.tracestate,
+    )
+    return headers, event.data
+
+
+# Headers whose value is the same for many events (one source, a few types and schemas): the
+# relay encodes each such pair once (services/common/bus/record_batch.py).
+REPEATED_HEADERS = frozenset(
+    {"ce_specversion", "ce_source", "ce_type", "ce_sequencetype", "ce_dataschema", "content-type"}
+)
+_SPEC_VERSION = SPEC_VERSION.encode()
+
+
+def binary_headers(
+    event_id: str,
+    source: str,
+    event_type: str,
+    subject: str,
+    time_text: str,
+    sequence: int,
+    datacontenttype: str,
+    dataschema: str | None,
+    traceparent: str | None,
+    tracestate: str | None,
+) -> Headers:
+    """The `ce_*` headers of an event from its attributes as stored (`time_text` as written by
+    format_time): the relay reads outbox rows straight into these, without a CloudEvent."""
     headers: Headers = [
-        ("ce_specversion", SPEC_VERSION.encode()),
-        ("ce_id", event.id.encode()),
-        ("ce_source", event.source.encode()),
-        ("ce_type", event.type.encode()),
-        ("ce_subject", event.subject.encode()),
-        ("ce_time", format_time(event.time).encode()),
-        ("ce_sequence", str(event.sequence).encode()),
+        ("ce_specversion", _SPEC_VERSION),
+        ("ce_id", event_id.encode()),
+        ("ce_source", source.encode()),
+        ("ce_type", event_type.encode()),
+        ("ce_subject", subject.encode()),
+        ("ce_time", time_text.encode()),
+        ("ce_sequence", str(sequence).encode()),
         ("ce_sequencetype", b"Integer"),
     ]
-    if event.dataschema:
-        headers.append(("ce_dataschema", event.dataschema.encode()))
-    if event.traceparent:
-        headers.append(("ce_traceparent", event.traceparent.encode()))
-        if event.tracestate:
-            headers.append(("ce_tracestate", event.tracestate.encode()))
-    headers.append(("content-type", event.datacontenttype.encode()))
-    return headers, event.data
+    if dataschema:
+        headers.append(("ce_dataschema", dataschema.encode()))
+    if traceparent:
+        headers.append(("ce_traceparent", traceparent.encode()))
+        if tracestate:
+            headers.append(("ce_tracestate", tracestate.encode()))
+    headers.append(("content-type", datacontenttype.encode()))
+    return headers
 
 
 def header_map(headers: Iterable[tuple[str, bytes | None]] | None) -> dict[str, str]:

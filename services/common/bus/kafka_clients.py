@@ -15,7 +15,7 @@ from typing import Any
 
 from services.common.settings import Settings
 
-__all__ = ["KafkaSecurityError", "admin", "configure", "consumer", "producer", "security_options"]
+__all__ = ["KafkaSecurityError", "admin", "configure", "consumer", "net_client", "producer", "security_options"]
 
 _lock = threading.Lock()
 _configured: dict[str, Any] | None = None
@@ -85,3 +85,12 @@ def admin(bootstrap_servers: str, **config: Any) -> Any:
     from kafka import KafkaAdminClient
 
     return KafkaAdminClient(bootstrap_servers=bootstrap_servers, **_current(), **config)
+
+
+def net_client(bootstrap_servers: str, **config: Any) -> Any:
+    """kafka-python's network client alone (no producer or consumer around it), for the relay's
+    own produce requests (services/common/bus/publisher.py). Nothing drives its I/O but the
+    caller's poll: no thread of its own."""
+    from kafka.net.compat import KafkaNetClient
+
+    return KafkaNetClient(bootstrap_servers=bootstrap_servers, **_current(), **config)

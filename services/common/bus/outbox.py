@@ -21,7 +21,7 @@ from google.protobuf.message import Message
 
 from services.common.observability.tracing import current_trace_headers
 
-from .cloudevents import CloudEvent, format_time, parse_time
+from .cloudevents import CloudEvent, KafkaRecord, binary_headers, format_time, parse_time
 from .handling import PROCESSED_TABLE_DDL, mark_handled_in
 
 Clock = Callable[[], datetime]
@@ -64,6 +64,10 @@ _SCHEMA = (
         last_sequence INTEGER NOT NULL
     )""",
 )
+
+
+# What the relay publishes: event id, sequence and the Kafka record.
+PendingRecord = tuple[str, int, KafkaRecord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +342,46 @@ class SqliteOutbox:
             for row in rows
         ]
 
+    def pending_records(self, conn: sqlite3.Connection, limit: int = 500) -> list[PendingRecord]:
+        """pending() as (event id, sequence, Kafka record): the relay's fast path. The row holds
+        every header value as sent (event_time as format_time wrote it): no CloudEvent is built."""
+        rows = conn.execute(
+            """SELECT event_id, topic, message_key, event_type, subject, event_time,
+                      sequence, data, datacontenttype, dataschema, traceparent, tracestate
+               FROM event_outbox WHERE source = ? AND published_at IS NULL
+               ORDER BY sequence LIMIT ?""",
+            (self.source, limit),
+        ).fetchall()
+        source = self.source
+        return [
+            (
+                event_id,
+                sequence,
+                (
+                    topic,
+                    key.encode(),
+                    data,
+                    binary_headers(
+                        event_id, source, kind, subject, time_text, sequence, content_type, schema, parent, state
+                    ),
+                ),
+            )
+            for (
+                event_id,
+                topic,
+                key,
+                kind,
+                subject,
+                time_text,
+                sequence,
+                data,
+                content_type,
+                schema,
+                parent,
+                state,
+            ) in rows
+        ]
+
     def wait_for_writers(self, conn: sqlite3.Connection) -> None:
         """Return once no write transaction is open on the file: one that added rows has then
         committed (or rolled back), so a read sees them. Taking the write lock for an empty
@@ -373,9 +417,36 @@ class SqliteOutbox:
                 [(now, partition, offset, cluster_id, event_id) for event_id, partition, offset in acks],
             )
 
+    def mark_published_runs(
+        self, conn: sqlite3.Connection, runs: Iterable[tuple[int, int, int, int]], cluster_id: str | None = None
+    ) -> None:
+        """mark_published for acks given as runs (first sequence, last sequence, partition, first
+        offset): consecutive sequences acked at consecutive offsets of one partition. One UPDATE
+        per run instead of one per event (half the CPU per event, bench/relay_cpu.py)."""
+        now = format_time(self._clock())
+        with immediate_transaction(conn):
+            conn.executemany(
+                """UPDATE event_outbox SET published_at = ?, kafka_partition = ?,
+                          kafka_offset = ? + sequence - ?, kafka_cluster_id = ?
+                   WHERE source = ? AND sequence BETWEEN ? AND ?""",
+                [
+                    (now, partition, offset, first, cluster_id, self.source, first, last)
+                    for first, last, partition, offset in runs
+                ],
+            )
+
     def published_topics(self, conn: sqlite3.Connection) -> set[str]:
+        """Topics with retained published rows. The relay asks every second: one index seek per
+        topic (every acked row has its offset) instead of a scan of the retained rows, which
+        took ~30 ms at 40 000 rows (~12 us per event of bench ingest)."""
         rows = conn.execute(
-            "SELECT DISTINCT topic FROM event_outbox WHERE source = ? AND published_at IS NOT NULL",
+            """WITH RECURSIVE seen(topic) AS (
+                   SELECT MIN(topic) FROM event_outbox WHERE source = ?1 AND kafka_offset IS NOT NULL
+                   UNION ALL
+                   SELECT (SELECT MIN(topic) FROM event_outbox
+                           WHERE source = ?1 AND kafka_offset IS NOT NULL AND topic > seen.topic)
+                   FROM seen WHERE seen.topic IS NOT NULL
+               ) SELECT topic FROM seen WHERE topic IS NOT NULL""",
             (self.source,),
         ).fetchall()
         return {row[0] for row in rows}

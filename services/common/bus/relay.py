@@ -20,7 +20,8 @@ from services.common.settings import Settings
 
 from . import kafka_clients
 from .cloudevents import to_kafka
-from .outbox import OutboxEntry
+from .outbox import OutboxEntry, PendingRecord
+from .publisher import BatchPublisher, ProducerPublisher, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,10 @@ class RelaySource(Protocol):
 
     A source may also offer `on_add(listener)` (called when this process adds rows) and
     `wait_for_writers(conn)` (returns once an open adding transaction has ended): the relay
-    then publishes rows this process adds at once, and polls only for the rest."""
+    then publishes rows this process adds at once, and polls only for the rest. And (the
+    SQLite outbox) `pending_records(conn, limit)`: pending() as (event id, sequence, Kafka
+    record), without CloudEvent objects, and `mark_published_runs(conn, runs, cluster_id)`:
+    acks as runs of consecutive sequences at consecutive offsets of one partition."""
 
     source: str
 
@@ -89,7 +93,7 @@ class OutboxRelay(threading.Thread):
         subscribe = getattr(outbox, "on_add", None)
         if subscribe is not None:
             subscribe(self._added.set)
-        self._producer: Any = None
+        self._publisher: Publisher | None = None
         self._admin: Any = None
         self._needs_check = True  # at start the broker may have lost what we sent before
         self._last_check = 0.0
@@ -181,47 +185,49 @@ class OutboxRelay(threading.Thread):
             self._resend_what_the_broker_lost(conn)
             self._needs_check = False
             self._last_check = time.monotonic()
-        entries = self.outbox.pending(conn, self.batch_size)
+        entries = self._pending(conn)
         wait_for_writers = getattr(self.outbox, "wait_for_writers", None)
         if not entries and added and wait_for_writers is not None:
             # Woken from inside the adding transaction and read before its commit.
             wait_for_writers(conn)
-            entries = self.outbox.pending(conn, self.batch_size)
+            entries = self._pending(conn)
         if not entries:
             return 0
         return self._publish(conn, entries)
 
-    def _publish(self, conn: Any, entries: list[OutboxEntry]) -> int:
-        producer = self._get_producer()
+    def _pending(self, conn: Any) -> list[PendingRecord]:
+        read_records = getattr(self.outbox, "pending_records", None)
+        if read_records is not None:
+            records: list[PendingRecord] = read_records(conn, self.batch_size)
+            return records
+        return [_record_of(entry) for entry in self.outbox.pending(conn, self.batch_size)]
+
+    def _publish(self, conn: Any, entries: list[PendingRecord]) -> int:
+        publisher = self._get_publisher()
         if self._high_water is None:
             self._high_water = self.outbox.acked_high_water(conn)
         high_water = self._high_water
-        futures: list[tuple[OutboxEntry, Any]] = []
-        failure: Exception | None = None
-        try:
-            for entry in entries:
-                headers, value = to_kafka(entry.event)
-                futures.append(
-                    (entry, producer.send(entry.topic, key=entry.key.encode(), value=value, headers=headers))
-                )
-            producer.flush(timeout=self.request_timeout_ms * 3 / 1000)
-        except Exception as exc:  # noqa: BLE001 - whatever failed, the acked prefix is still marked below
-            failure = exc
+        acked, failure = publisher.send([record for _, _, record in entries])
         acks: list[tuple[str, int, int]] = []
+        runs: list[list[int]] = []  # [first sequence, last sequence, partition, first offset]
         lost_topics: set[str] = set()
-        for entry, future in futures:
-            # Only the acked prefix counts as published: never leave a hole in the order.
-            if not future.is_done or future.failed():
-                failure = failure or (future.exception if future.is_done else TimeoutError("no ack"))
-                break
-            metadata = future.value
-            acks.append((entry.event.id, metadata.partition, metadata.offset))
-            key = (entry.topic, metadata.partition)
-            if high_water.get(key, -1) >= metadata.offset:
-                lost_topics.add(entry.topic)  # offsets went backwards: a new, empty broker
-            high_water[key] = metadata.offset
+        for (event_id, sequence, record), (partition, offset) in zip(entries, acked, strict=False):
+            acks.append((event_id, partition, offset))
+            run = runs[-1] if runs else None
+            if run and run[1] + 1 == sequence and run[2] == partition and run[3] + sequence - run[0] == offset:
+                run[1] = sequence
+            else:
+                runs.append([sequence, sequence, partition, offset])
+            key = (record[0], partition)
+            if high_water.get(key, -1) >= offset:
+                lost_topics.add(record[0])  # offsets went backwards: a new, empty broker
+            high_water[key] = offset
         if acks:
-            self.outbox.mark_published(conn, acks, self._cluster_id)
+            mark_runs = getattr(self.outbox, "mark_published_runs", None)
+            if mark_runs is not None:
+                mark_runs(conn, runs, self._cluster_id)
+            else:
+                self.outbox.mark_published(conn, acks, self._cluster_id)
             self.published_count += len(acks)
             self.gauges.published.inc(len(acks))
         for topic in sorted(lost_topics):
@@ -276,33 +282,43 @@ class OutboxRelay(threading.Thread):
         log.warning("broker lost events of %s (%s): sending %d retained events again", topic, why, count)
 
     # -- Kafka clients -------------------------------------------------------------------
-    def _get_producer(self) -> Any:
-        if self._producer is None:
-            self._producer = kafka_clients.producer(
-                self.bootstrap_servers,
-                client_id=f"outbox-relay-{self.outbox.source.split(':systeem:')[-1].replace(':', '.')}",
-                acks="all",
-                retries=3,
-                # On a real Kafka cluster switch idempotence on (KAFKA_IDEMPOTENT_PRODUCER=1).
-                # Tansu loses producer ids on restart (UnknownProducerId), so the embedded
-                # broker runs without; consumers dedupe on the event id either way.
-                enable_idempotence=self.idempotent,
-                max_in_flight_requests_per_connection=1,  # retries must not reorder
-                # Each cycle ends in flush(), which sends at once whatever linger would hold, so a
-                # longer linger costs no latency; 2 ms woke the sender for part-filled requests
-                # while a cycle's sends were still coming: ~70 us CPU per event more (bench ingest).
-                linger_ms=self.linger_ms,
-                # Records travel in batches: one record per request capped the relay at
-                # ~1k events/s. Tansu 0.6 answers ListOffsets(latest) with the base offset of
-                # the last batch + 1, so readers must not treat end_offsets() as exact (the
-                # relay itself does not use them).
-                batch_size=self.producer_batch_bytes,
-                request_timeout_ms=self.request_timeout_ms,
-                delivery_timeout_ms=self.request_timeout_ms * 2 + 2,
-                max_block_ms=self.request_timeout_ms,
-                reconnect_backoff_max_ms=1000,
-            )
-        return self._producer
+    def _get_publisher(self) -> Publisher:
+        if self._publisher is None:
+            client_id = f"outbox-relay-{self.outbox.source.split(':systeem:')[-1].replace(':', '.')}"
+            if self.idempotent:
+                # Producer ids, epochs and sequence numbers stay KafkaProducer's (publisher.py).
+                self._publisher = ProducerPublisher(self._producer(client_id), self.request_timeout_ms * 3 / 1000)
+            else:
+                self._publisher = BatchPublisher(
+                    self.bootstrap_servers, client_id=client_id, request_timeout_ms=self.request_timeout_ms
+                )
+        return self._publisher
+
+    def _producer(self, client_id: str) -> Any:
+        return kafka_clients.producer(
+            self.bootstrap_servers,
+            client_id=client_id,
+            acks="all",
+            retries=3,
+            # On a real Kafka cluster switch idempotence on (KAFKA_IDEMPOTENT_PRODUCER=1).
+            # Tansu loses producer ids on restart (UnknownProducerId), so the embedded
+            # broker runs without; consumers dedupe on the event id either way.
+            enable_idempotence=self.idempotent,
+            max_in_flight_requests_per_connection=1,  # retries must not reorder
+            # Each cycle ends in flush(), which sends at once whatever linger would hold, so a
+            # longer linger costs no latency; 2 ms woke the sender for part-filled requests
+            # while a cycle's sends were still coming: ~70 us CPU per event more (bench ingest).
+            linger_ms=self.linger_ms,
+            # Records travel in batches: one record per request capped the relay at
+            # ~1k events/s. Tansu 0.6 answers ListOffsets(latest) with the base offset of
+            # the last batch + 1, so readers must not treat end_offsets() as exact (the
+            # relay itself does not use them).
+            batch_size=self.producer_batch_bytes,
+            request_timeout_ms=self.request_timeout_ms,
+            delivery_timeout_ms=self.request_timeout_ms * 2 + 2,
+            max_block_ms=self.request_timeout_ms,
+            reconnect_backoff_max_ms=1000,
+        )
 
     def _get_admin(self) -> Any:
         if self._admin is None:
@@ -315,12 +331,17 @@ class OutboxRelay(threading.Thread):
         return self._admin
 
     def _reset_clients(self) -> None:
-        producer, self._producer = self._producer, None
+        publisher, self._publisher = self._publisher, None
         admin, self._admin = self._admin, None
-        for client in (producer, admin):
+        for client in (publisher, admin):
             if client is None:
                 continue
             try:
-                client.close(timeout=0) if client is producer else client.close()
+                client.close()
             except Exception:  # closing a client of a dead broker may fail; we drop it anyway
                 log.debug("closing kafka client failed", exc_info=True)
+
+
+def _record_of(entry: OutboxEntry) -> PendingRecord:
+    headers, value = to_kafka(entry.event)
+    return entry.event.id, entry.event.sequence, (entry.topic, entry.key.encode(), value, headers)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 
+from services.common.bus.cloudevents import to_kafka
 from services.common.bus.outbox import PendingEvent, SqliteOutbox
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-test"
@@ -198,6 +199,69 @@ class TestPublishingAndRetention:
         outbox.mark_published(relay_conn, [(first.event.id, 0, 10)], "cluster-1")
         assert [e.event.sequence for e in outbox.pending(relay_conn)] == [2, 3]
         assert outbox.acked_high_water(relay_conn) == {("t", 0): 10}
+
+    def test_runs_of_acks_mark_each_row_with_its_own_offset_and_leave_the_rest_pending(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
+    ) -> None:
+        with store_conn:
+            for text in "abcdef":
+                add(outbox, store_conn, text)
+        # a, b, c at offsets 40..42 of partition 0; d alone at offset 7 of partition 1; e, f unacked
+        outbox.mark_published_runs(relay_conn, [(1, 3, 0, 40), (4, 4, 1, 7)], "cluster-1")
+        assert [e.event.subject for e in outbox.pending(relay_conn)] == ["e", "f"]
+        marked = relay_conn.execute(
+            "SELECT subject, kafka_partition, kafka_offset, kafka_cluster_id FROM event_outbox "
+            "WHERE published_at IS NOT NULL ORDER BY sequence"
+        ).fetchall()
+        assert marked == [
+            ("a", 0, 40, "cluster-1"),
+            ("b", 0, 41, "cluster-1"),
+            ("c", 0, 42, "cluster-1"),
+            ("d", 1, 7, "cluster-1"),
+        ]
+        assert outbox.acked_high_water(relay_conn) == {("t", 0): 42, ("t", 1): 7}
+
+    def test_published_topics_are_those_with_acked_rows_of_this_source(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
+    ) -> None:
+        other = SqliteOutbox(outbox.db_path, SOURCE + "-other")
+        with store_conn:
+            for topic in ("b", "a", "c", "b", "d", "e"):
+                add(outbox, store_conn, topic, topic=topic)
+            other.add(store_conn, topic="z", key="k", event_type=TYPE, subject="z", message=StringValue(value="z"))
+        assert outbox.published_topics(relay_conn) == set()
+        outbox.mark_published_runs(relay_conn, [(1, 4, 0, 0)], "c")  # b, a, c, b; d and e stay pending
+        other.mark_published_runs(relay_conn, [(1, 1, 0, 0)], "c")
+        assert outbox.published_topics(relay_conn) == {"a", "b", "c"}
+        outbox.republish_topic(relay_conn, "a")
+        assert outbox.published_topics(relay_conn) == {"b", "c"}
+
+    def test_pending_records_carry_the_same_record_as_the_pending_events(
+        self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection
+    ) -> None:
+        traced = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        with store_conn:
+            outbox.add_many(
+                store_conn,
+                [
+                    PendingEvent(topic="t", key="k1", event_type=TYPE, subject="plain", data=b"\x01", schema="x.Y"),
+                    PendingEvent(
+                        topic="u",
+                        key="k2",
+                        event_type=TYPE,
+                        subject="traced",
+                        data=b"",
+                        schema="x.Y",
+                        traceparent=traced,
+                        tracestate="vendor=1",
+                    ),
+                ],
+            )
+        expected = []
+        for entry in outbox.pending(relay_conn):
+            headers, value = to_kafka(entry.event)
+            expected.append((entry.event.id, entry.event.sequence, (entry.topic, entry.key.encode(), value, headers)))
+        assert outbox.pending_records(relay_conn) == expected
 
     def test_rows_acked_by_another_broker_incarnation_become_pending_again(
         self, outbox: SqliteOutbox, store_conn: sqlite3.Connection, relay_conn: sqlite3.Connection

@@ -19,7 +19,7 @@ from google.protobuf.wrappers_pb2 import StringValue
 from polling import wait_for
 
 from services.common.bus import OutboxRelay, SqliteOutbox, ensure_topics
-from services.common.bus.outbox import OutboxEntry
+from services.common.bus.outbox import PendingRecord
 from services.common.bus.tail import read_topic_events
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:jobmatch-wakeup"
@@ -36,8 +36,8 @@ class WatchedOutbox(SqliteOutbox):
         self.writer_waits = 0
         self._lock = threading.Lock()
 
-    def pending(self, conn: sqlite3.Connection, limit: int = 500) -> list[OutboxEntry]:
-        entries = super().pending(conn, limit)
+    def pending_records(self, conn: sqlite3.Connection, limit: int = 500) -> list[PendingRecord]:
+        entries = super().pending_records(conn, limit)
         with self._lock:
             self.reads += 1
         return entries
