@@ -1,8 +1,9 @@
 """`check_content` for a whole ingest batch, with a fast path for the common, clean item.
 
 Most items of a bulk feed hold no BSN-shaped number and no control character, and break no
-rule. Two regex scans over the joined texts of the batch show which items may hold such a
-number or character; for every other item a short path builds the cleaned content directly.
+rule. Scans over the joined texts of the batch (their UTF-8 bytes) show which items may hold
+such a number or character; for every other item a short path builds the cleaned content
+directly, from values checked once per batch or once per feed (see `clean_values`).
 Any item that path is not sure of (a possible BSN, a suspicious character, a value that
 breaks or even nears a rule) goes through `check_content` itself, so every violation, message
 and field path comes from the one reference check. Pure.
@@ -10,21 +11,20 @@ and field path comes from the one reference check. Pure.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
 
 from services.common.errors import FieldViolation
 
+from .clean_values import clean_date, clean_list, clean_location, clean_occupation
 from .model import (
     CONTRACT_TYPES,
     EDUCATION_LEVELS,
     SALARY_PERIODS,
     WORKPLACE_TYPES,
-    Location,
-    Occupation,
     VacancyContent,
 )
 from .personal_numbers import may_hold_bsn
@@ -37,14 +37,9 @@ from .rules import (
     MAX_DESCRIPTION_BYTES,
     MAX_HOURS_PER_WEEK,
     MAX_ID,
-    MAX_LIST_ITEMS,
     MAX_SHORT_TEXT,
     MAX_URL,
-    _bad_text,
-    _check_location,
-    _check_occupation,
     _check_range,
-    _parse_date,
     check_content,
 )
 
@@ -130,9 +125,9 @@ def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
     ):
         return None
     required, optional, languages = (
-        _clean_list(c.required_skills),
-        _clean_list(c.optional_skills),
-        _clean_list(c.languages),
+        clean_list(c.required_skills),
+        clean_list(c.optional_skills),
+        clean_list(c.languages),
     )
     if required is None or optional is None or languages is None:
         return None
@@ -141,32 +136,33 @@ def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
         if not all(_LANGUAGE.match(lang) for lang in languages):
             return None
     found: list[FieldViolation] = []  # any violation here sends the item to check_content
+    # Both ends given and in order: _check_range keeps them as they are (NaN fails every comparison).
     hours_min, hours_max = c.hours_min, c.hours_max
-    if hours_min or hours_max:
+    if hours_min and hours_max and 0.0 < hours_min <= hours_max <= MAX_HOURS_PER_WEEK:
+        pass
+    elif hours_min or hours_max:
         hours_min, hours_max = _check_range("hours", hours_min, hours_max, MAX_HOURS_PER_WEEK, found)
     else:
         hours_min = hours_max = None
     salary_min, salary_max = c.salary_min, c.salary_max
-    if salary_min or salary_max:
+    if salary_min and salary_max and 0.0 < salary_min <= salary_max < math.inf:
+        pass
+    elif salary_min or salary_max:
         salary_min, salary_max = _check_range("salary", salary_min, salary_max, None, found)
     else:
         salary_min = salary_max = None
     currency = c.salary_currency.strip().upper() or ("EUR" if salary_min is not None else "")
     if currency and not _CURRENCY.match(currency):
         return None
-    posted = _parse_date("date_posted", c.date_posted.strip(), found)
-    valid_through = _parse_date("valid_through", c.valid_through.strip(), found)
-    if valid_through and ((posted and valid_through < posted) or valid_through < today):
+    posted, valid_through = clean_date(c.date_posted), clean_date(c.valid_through)
+    if posted is None or valid_through is None:
+        return None
+    if valid_through and ((posted and valid_through[0] < posted[0]) or valid_through[0] < today):
         return None
     if found:
         return None
-    occupation = _clean_occupation(c.occupation.esco_uri, c.occupation.isco_code)
-    loc = c.location
-    lat, lon = loc.latitude, loc.longitude
-    if lat == 0.0 or lon == 0.0:  # 0.0 and -0.0 are one key to the cache, but not one hash to the content
-        location = _checked_location(loc)
-    else:
-        location = _clean_location(loc.place_name, loc.postal_code, loc.country_code, loc.province_code, lat, lon)
+    occupation = clean_occupation(c.occupation.esco_uri, c.occupation.isco_code)
+    location = clean_location(c.location)
     if occupation is None or location is None:
         return None
     return VacancyContent.trusted(
@@ -190,57 +186,8 @@ def _clean(c: VacancyContent, today: date) -> VacancyContent | None:
         salary_period=c.salary_period,
         languages=languages,
         driving_licence_required=c.driving_licence_required,
-        date_posted=(posted or today).isoformat(),
-        valid_through=valid_through.isoformat() if valid_through else "",
+        date_posted=posted[1] if posted else today.isoformat(),
+        valid_through=valid_through[1] if valid_through else "",
         application_url=url,
         application_email=email,
     )
-
-
-# Feeds name the same few thousand occupations and places over and over: each checked once.
-@lru_cache(maxsize=8192)
-def _clean_occupation(esco_uri: str, isco_code: str) -> Occupation | None:
-    found: list[FieldViolation] = []
-    occupation = _check_occupation(Occupation.trusted(esco_uri=esco_uri, isco_code=isco_code, label=""), found)
-    return None if found else occupation
-
-
-@lru_cache(maxsize=16384)
-def _clean_location(
-    place_name: str,
-    postal_code: str,
-    country_code: str,
-    province_code: str,
-    latitude: float | None,
-    longitude: float | None,
-) -> Location | None:
-    return _checked_location(
-        Location.trusted(
-            place_name=place_name,
-            postal_code=postal_code,
-            country_code=country_code,
-            province_code=province_code,
-            latitude=latitude,
-            longitude=longitude,
-        )
-    )
-
-
-def _checked_location(location: Location) -> Location | None:
-    found: list[FieldViolation] = []
-    cleaned = _check_location(location, found)
-    return None if found else cleaned
-
-
-def _clean_list(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    """`values` when `check_content` would keep them as they are (trimmed, none empty, no
-    repeats, none too long or with a control character), else None."""
-    if not values:
-        return ()
-    if len(values) > MAX_LIST_ITEMS or len(set(values)) != len(values):
-        return None
-    found: list[FieldViolation] = []
-    for item in values:
-        if not item or item != item.strip() or len(item) > MAX_SHORT_TEXT or _bad_text("", item, True, found):
-            return None
-    return tuple(values)
