@@ -8,7 +8,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .model import VacancyContent
+import orjson
+
+from .model import Location, Occupation, VacancyContent
 
 # "(m/v/x)", "m/v", "(v/m)", "(m/w/d)": gender markers differ between sources of one vacancy.
 _GENDER_MARKER = re.compile(r"\(?\b[mvwx]\s*/\s*[mvwx](\s*/\s*[mvwxd])?\b\)?")
@@ -41,13 +43,21 @@ def _folded_title(title: str) -> str:
     return fold(_GENDER_MARKER.sub(" ", title.casefold()))
 
 
-_CONTENT_JSON = VacancyContent.__pydantic_serializer__.to_json
+def _model_fields(value: object) -> dict[str, object]:
+    if isinstance(value, (Occupation, Location)):
+        return value.__dict__
+    raise TypeError(f"not part of a vacancy's content: {type(value).__name__}")
+
+
+def content_json(content: VacancyContent) -> bytes:
+    """`content.model_dump_json()` as bytes, written by orjson from the models' field dicts:
+    the same bytes (field order, floats, escapes; tests hold it to pydantic's over generated
+    contents) in ~8 µs a vacancy where pydantic's serializer took ~17."""
+    return orjson.dumps(content.__dict__, default=_model_fields)
 
 
 def content_hash(content: VacancyContent) -> str:
     """Changes whenever anything the source sent changes (unchanged re-sends are detected by it).
 
-    The hash of `model_dump_json()`'s bytes, as stored hashes were made; taken from the
-    serializer's bytes directly (model_dump_json decodes them to str, which we encoded back:
-    ~4 µs a vacancy on the ingest path)."""
-    return hashlib.blake2b(_CONTENT_JSON(content), digest_size=16).hexdigest()
+    The hash of `model_dump_json()`'s bytes, as stored hashes were made."""
+    return hashlib.blake2b(content_json(content), digest_size=16).hexdigest()

@@ -8,10 +8,12 @@ import hashlib
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from jobmatch.vacancies.v1 import vacancy_pb2 as pb
-from services.vacancies.domain.fingerprints import content_hash
+from services.vacancies.domain.fingerprints import content_hash, content_json
 from services.vacancies.domain.model import Location, Occupation, VacancyContent
 from services.vacancies.domain.rules import check_content
 from services.vacancies.seed import sample_vacancies
@@ -70,6 +72,36 @@ def test_the_content_hash_is_the_hash_of_the_model_json_that_stored_hashes_were_
     assert cleaned is not None
     made_before = hashlib.blake2b(cleaned.model_dump_json().encode(), digest_size=16).hexdigest()
     assert content_hash(cleaned) == made_before
+
+
+FLOATS = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(),
+    skills=st.lists(st.text(max_size=8), max_size=3),
+    numbers=st.tuples(FLOATS, FLOATS, FLOATS, FLOATS),
+    licence=st.booleans(),
+)
+def test_the_content_json_is_what_pydantic_writes_for_any_values(
+    text: str, skills: list[str], numbers: tuple[float | None, ...], licence: bool
+) -> None:
+    low, high, latitude, longitude = numbers
+    content = VacancyContent(
+        source="s",
+        external_id=text,
+        title=text,
+        description=f"{text}\n{text}",
+        occupation=Occupation(esco_uri=text, isco_code="2512", label=text),
+        required_skills=tuple(skills),
+        location=Location(place_name=text, latitude=latitude, longitude=longitude),
+        hours_min=low,
+        salary_max=high,
+        languages=("nl",),
+        driving_licence_required=licence,
+    )
+    assert content_json(content) == content.model_dump_json().encode()
 
 
 def test_a_trusted_model_is_frozen_and_copies_like_a_validated_one() -> None:
