@@ -49,13 +49,15 @@ def clean_location(location: Location) -> Location | None:
     name, postal_code, country_code, province_code, coordinates = place
     if lat is None and coordinates is not None:
         lat, lon = coordinates
-    return Location.trusted(
-        place_name=name,
-        postal_code=postal_code,
-        country_code=country_code,
-        province_code=province_code,
-        latitude=lat,
-        longitude=lon,
+    return Location.trusted_fields(
+        {
+            "place_name": name,
+            "postal_code": postal_code,
+            "country_code": country_code,
+            "province_code": province_code,
+            "latitude": lat,
+            "longitude": lon,
+        }
     )
 
 
@@ -66,13 +68,15 @@ def _clean_place(
     """The place fields `_check_location` makes (and the coordinates it gives a location that
     has none) for a location without coordinates; None when it finds something wrong."""
     found: list[FieldViolation] = []
-    bare = Location.trusted(
-        place_name=place_name,
-        postal_code=postal_code,
-        country_code=country_code,
-        province_code=province_code,
-        latitude=None,
-        longitude=None,
+    bare = Location.trusted_fields(
+        {
+            "place_name": place_name,
+            "postal_code": postal_code,
+            "country_code": country_code,
+            "province_code": province_code,
+            "latitude": None,
+            "longitude": None,
+        }
     )
     cleaned = _check_location(bare, found)
     if found:

@@ -76,6 +76,12 @@ class _Frozen(BaseModel):
         `model_construct` is slower than validating (18 µs for a VacancyContent, validating
         11 µs), this 3 µs. It sets what `model_construct` sets; tests hold what the mapping and
         the checks build equal to the validated model (a missing field would show there)."""
+        return cls.trusted_fields(values)
+
+    @classmethod
+    def trusted_fields(cls, values: dict[str, Any]) -> Self:
+        """`trusted` from a dict of every field, which the instance keeps as its own: ~2.7 µs
+        less for a VacancyContent than passing its 24 fields as keywords."""
         instance = _new_object(cls)
         _set_dict(instance, values)
         _set_fields_set(instance, set(values))

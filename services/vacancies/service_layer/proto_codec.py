@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -64,6 +65,12 @@ _WORKPLACE_IN, _CONTRACT_IN = _reading(WORKPLACE), _reading(CONTRACT)
 _EDUCATION_IN, _SALARY_PERIOD_IN = _reading(EDUCATION), _reading(SALARY_PERIOD)
 
 
+@lru_cache(maxsize=8192)
+def _occupation(esco_uri: str, isco_code: str) -> Occupation:
+    # Feeds name the same occupations over and over; the model is frozen, so one serves all.
+    return Occupation.trusted(esco_uri=esco_uri, isco_code=isco_code, label="")
+
+
 def content_from_proto(msg: pb.Vacancy) -> VacancyContent:
     """The content as the message carries it, not validated: protobuf already guarantees every
     field's type, and `check_content` (ingest, upsert) is the one check of the values. Skipping
@@ -77,38 +84,42 @@ def content_from_proto(msg: pb.Vacancy) -> VacancyContent:
     occupation = msg.occupation
     workplace, contract = msg.workplace_type, msg.contract_type
     education, salary_period = msg.education_level, msg.salary_period
-    return VacancyContent.trusted(
-        source=msg.source,
-        external_id=msg.external_id,
-        title=msg.title,
-        description=msg.description,
-        employer=msg.employer,
-        occupation=Occupation.trusted(esco_uri=occupation.esco_uri, isco_code=occupation.isco_code, label=""),
-        required_skills=tuple(msg.required_skills),
-        optional_skills=tuple(msg.optional_skills),
-        location=Location.trusted(
-            place_name=loc.place_name,
-            postal_code=loc.postal_code,
-            country_code=loc.country_code,
-            province_code=loc.province_code,
-            latitude=latitude,
-            longitude=longitude,
-        ),
-        workplace_type=_WORKPLACE_IN[workplace],
-        hours_min=msg.hours_min or None,
-        hours_max=msg.hours_max or None,
-        contract_type=_CONTRACT_IN[contract],
-        education_level=_EDUCATION_IN[education],
-        salary_min=msg.salary_min or None,
-        salary_max=msg.salary_max or None,
-        salary_currency=msg.salary_currency,
-        salary_period=_SALARY_PERIOD_IN[salary_period],
-        languages=tuple(msg.languages),
-        driving_licence_required=msg.driving_licence_required,
-        date_posted=msg.date_posted,
-        valid_through=msg.valid_through,
-        application_url=msg.application_url,
-        application_email=msg.application_email,
+    return VacancyContent.trusted_fields(
+        {
+            "source": msg.source,
+            "external_id": msg.external_id,
+            "title": msg.title,
+            "description": msg.description,
+            "employer": msg.employer,
+            "occupation": _occupation(occupation.esco_uri, occupation.isco_code),
+            "required_skills": tuple(msg.required_skills),
+            "optional_skills": tuple(msg.optional_skills),
+            "location": Location.trusted_fields(
+                {
+                    "place_name": loc.place_name,
+                    "postal_code": loc.postal_code,
+                    "country_code": loc.country_code,
+                    "province_code": loc.province_code,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                }
+            ),
+            "workplace_type": _WORKPLACE_IN[workplace],
+            "hours_min": msg.hours_min or None,
+            "hours_max": msg.hours_max or None,
+            "contract_type": _CONTRACT_IN[contract],
+            "education_level": _EDUCATION_IN[education],
+            "salary_min": msg.salary_min or None,
+            "salary_max": msg.salary_max or None,
+            "salary_currency": msg.salary_currency,
+            "salary_period": _SALARY_PERIOD_IN[salary_period],
+            "languages": tuple(msg.languages),
+            "driving_licence_required": msg.driving_licence_required,
+            "date_posted": msg.date_posted,
+            "valid_through": msg.valid_through,
+            "application_url": msg.application_url,
+            "application_email": msg.application_email,
+        }
     )
 
 
