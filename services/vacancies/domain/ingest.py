@@ -143,8 +143,11 @@ def plan_ingest(
                     ItemResult(item.index, source, external_id, "duplicate", existing.vacancy_id, existing.vacancy_id)
                 )
             continue
-        candidates = [*open_by_fingerprint.get(item.fingerprint, ()), *batch_fingerprints.get(item.fingerprint, ())]
-        canonical = next((vid for vid, other in candidates if other != source), None)
+        stored, in_batch = open_by_fingerprint.get(item.fingerprint), batch_fingerprints.get(item.fingerprint)
+        canonical = None
+        if stored or in_batch:  # most items have no twin: no candidate list to build
+            candidates = [*(stored or ()), *(in_batch or ())]
+            canonical = next((vid for vid, other in candidates if other != source), None)
         if canonical is not None:
             plan.links.append(SourceLink(canonical, item))
             results.append(ItemResult(item.index, source, external_id, "duplicate", canonical, canonical))

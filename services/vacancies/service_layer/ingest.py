@@ -125,6 +125,8 @@ class IngestVacancies:
             by_fingerprint = self._store.open_by_fingerprint(unknown) if unknown else {}
             plan, decided = plan_ingest(prepared, known, by_fingerprint, self._new_id)
             self._store.apply_ingest(plan, checked.now)
+        if not checked.rejected:
+            return decided  # one result per item, in the items' order
         results = dict(checked.rejected)
         for result in decided:
             results[result.index] = result
