@@ -9,9 +9,10 @@ sorted CSR level (keys, bounds, slots) plus the slots added since it was built.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 # Recent postings beyond this are merged into the sorted level at the next query; below it
 # they get their own small sorted level (rebuilt only after a change).
@@ -25,7 +26,7 @@ class GrowableColumns:
     and a gather from a 1-byte column of a million rows stays in the CPU cache.
     """
 
-    def __init__(self, dtypes: dict[str, str], capacity: int = 1024) -> None:
+    def __init__(self, dtypes: Mapping[str, DTypeLike], capacity: int = 1024) -> None:
         self._names = tuple(dtypes)
         self._data = {name: np.zeros(capacity, dtype=dtype) for name, dtype in dtypes.items()}
         self._size = 0

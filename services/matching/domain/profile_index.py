@@ -25,6 +25,7 @@ import ctypes
 import math
 from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import compress
 from operator import itemgetter
 
 import numpy as np
@@ -63,32 +64,27 @@ _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] fo
 _LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Python (never in practice)
 
 # attrs packs what the first filters read: flags (bits 0-7), hours_min (8-15), hours_max
-# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55). name_hi and
-# name_lo: the client id's first 16 UTF-8 bytes, big-endian (byte order is code point order),
-# so the pass orders equal scores by client id without the strings.
+# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55). These columns
+# are what a merge copies beside the postings, and the keys `scan` reads; what the pass reads
+# of a slot is its record (`reverse_pass.SLOT_RECORD`).
 PROFILE_COLUMNS = {
     "attrs": "u8",
     "lat": "f8",
     "lon": "f8",
     "languages": "u4",
-    "name_hi": "u8",
-    "name_lo": "u8",
     "min_salary": "u4",
-    "skill_start": "u4",
     "key_start": "u4",
-    "skill_count": "u2",
-    "hours_min": "u1",
-    "hours_max": "u1",
-    "flags": "u1",
     "key_count": "u1",
 }
+_NAME_HEAD = 16  # bytes of a client id in its slot record; the rest goes to the pool of tails
 
 
 _NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
 
 def _buffers(capacity: int) -> tuple[np.ndarray, ...]:
-    """The pass's output columns: slots, closeness, distances, scores, totals, near-half flags."""
+    """The pass's output columns: slots, closeness, distances, scores, totals, near-half flags,
+    and the client ids' bytes (room for ids of 31 bytes on average; doubled when full)."""
     return (
         np.empty(capacity, dtype=np.int32),
         np.empty(capacity, dtype=np.int8),
@@ -96,6 +92,7 @@ def _buffers(capacity: int) -> tuple[np.ndarray, ...]:
         np.empty(capacity, dtype=np.float64),
         np.empty(capacity, dtype=np.float64),
         np.empty(capacity, dtype=np.bool_),
+        np.empty(32 * capacity, dtype=np.uint8),
     )
 
 
@@ -105,6 +102,12 @@ def _pick(items: list, positions: list[int]) -> list:
         return []
     picked = itemgetter(*positions)(items)
     return list(picked) if len(positions) > 1 else [picked]
+
+
+def _names(encoded: np.ndarray, count: int) -> list[str]:
+    """The client ids the pass wrote (UTF-8, NUL between two), as strings: one decode and one
+    split in C, where reading them from a list of a million strings costs a cache miss each."""
+    return encoded.tobytes().decode().split("\0") if count else []
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -141,9 +144,10 @@ def _posting_key(key_id: int, class_index: int, cy: int = 0, cx: int = 0) -> int
 
 class ProfileMatchIndex:
     def __init__(self, answer_capacity: int = 4096) -> None:
-        self._client_ids: list[str | None] = []
         self._slot_of: dict[str, int] = {}
         self._columns = GrowableColumns(PROFILE_COLUMNS)
+        self._records = GrowableColumns({"record": reverse_pass.SLOT_RECORD})
+        self._name_tails = GrowableColumns({"byte": "u1"})  # client ids' bytes beyond _NAME_HEAD
         self._wide_languages: dict[int, int] = {}  # slot -> full mask, where it has bits beyond _LANGUAGE_BITS
         self._skill_pool = GrowableColumns({"skill": "i4"})
         self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
@@ -189,8 +193,10 @@ class ProfileMatchIndex:
         self._pass_columns = None  # appends may move the columns
         if not profile.active:
             return
-        slot = len(self._client_ids)
-        self._client_ids.append(profile.client_id)
+        name = profile.client_id.encode()
+        if b"\0" in name or len(name) >= 2**16:  # the pass writes ids NUL-separated; u2 length
+            raise ValueError(f"client id {profile.client_id!r} has a NUL or is 64 KiB or longer")
+        slot = len(self._columns)
         self._slot_of[profile.client_id] = slot
         languages = self._language_mask(profile.languages)
         if languages >= 2**_LANGUAGE_BITS:
@@ -222,30 +228,37 @@ class ProfileMatchIndex:
             | profile.education_level << 32
             | profile.max_km << 40
         )
-        name = profile.client_id.encode()[:16].ljust(16, b"\0")
         self._columns.append(
             attrs,
             profile.latitude,
             profile.longitude,
             languages & (2**_LANGUAGE_BITS - 1),
-            int.from_bytes(name[:8], "big"),
-            int.from_bytes(name[8:], "big"),
             profile.min_salary,
-            skill_start,
             key_start,
-            len(profile.skills),
-            profile.hours_min,
-            profile.hours_max,
-            flags,
             len(profile.keys),
         )
+        head = name[:_NAME_HEAD].ljust(_NAME_HEAD, b"\0")
+        tail_at = len(self._name_tails)
+        if len(name) > _NAME_HEAD:
+            self._name_tails.extend("byte", list(name[_NAME_HEAD:]))
+        record = (
+            int.from_bytes(head[:8], "big"),
+            int.from_bytes(head[8:], "big"),
+            tail_at,
+            skill_start,
+            len(profile.skills),
+            len(name),
+            flags,
+            profile.hours_min,
+            profile.hours_max,
+        )
+        self._records.append(record)
 
     def remove(self, client_id: str) -> None:
         slot = self._slot_of.pop(client_id, None)
         if slot is not None:
-            self._client_ids[slot] = None
             self._wide_languages.pop(slot, None)
-            self._columns["flags"][slot] = 0
+            self._records["record"]["flags"][slot] = 0
             self._retired += 1
 
     def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray]:
@@ -257,7 +270,7 @@ class ProfileMatchIndex:
 
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
-        self._postings.merge(self._columns["flags"] != 0)
+        self._postings.merge(self._records["record"]["flags"] != 0)
         # A merge frees the old level and its temporaries, tens of MiB that glibc's malloc keeps
         # in the heap (its mmap threshold rises after large frees); hand the pages back, or a
         # million-profile index carries ~160 B per profile of freed memory (bench index-memory).
@@ -359,33 +372,28 @@ class ProfileMatchIndex:
             ],
             dtype=np.int64,
         )
-        flags, skill_start, skill_count, pool, hours_min, hours_max, name_hi, name_lo = self._columns_for_pass()
+        records, pool, name_tails = self._columns_for_pass()
         pass_levels = tuple((keys, bounds, slots, payload[0]) for keys, bounds, slots, payload in levels)
         mask = np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64)
         try:
             while True:
                 out = self._out
-                n, near_halves, ties = reverse_pass.reverse_match(
+                n, near_halves, ties, names_end = reverse_pass.reverse_match(
                     pass_levels,
                     key_ids,
                     key_closeness,
                     _CELL_HEIGHTS,
                     _CELL_WIDTHS,
-                    flags,
+                    records,
                     self._seen,
-                    skill_start,
-                    skill_count,
                     pool,
                     skill_group,
-                    hours_min,
-                    hours_max,
-                    name_hi,
-                    name_lo,
+                    name_tails,
                     _CLOSENESS_VALUE,
                     qf,
                     qi,
                     mask,
-                    *out,
+                    out,
                 )
                 if n >= 0:
                     break
@@ -393,13 +401,14 @@ class ProfileMatchIndex:
         finally:
             for i, _ in skills:
                 skill_group[i] = 0
-        slots, closeness, distances, scores, totals, near_half = (column[:n] for column in out)
+        slots, closeness, distances, scores, totals, near_half = (column[:n] for column in out[:6])
+        names = _names(out[6][:names_end], n)
         if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 32 languages only
             keep = np.array([not language_mask & ~self._wide_languages.get(s, 0) for s in slots.tolist()], dtype=bool)
             slots, closeness, distances, scores, totals, near_half = (
                 a[keep] for a in (slots, closeness, distances, scores, totals, near_half)
             )
-        names = _pick(self._client_ids, slots.tolist())
+            names = list(compress(names, keep.tolist()))
         result = ProfileMatches(names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None)
         if near_halves:  # within rounding error of a half: Python's round decides
             for i in np.flatnonzero(near_half).tolist():
@@ -418,21 +427,11 @@ class ProfileMatchIndex:
         return result
 
     def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
-        """The slot columns the pass reads (views, kept until the next write), and `seen` grown to fit."""
+        """What the pass reads by slot (views, kept until the next write), and `seen` grown to fit."""
         if self._pass_columns is None:
             if len(self._seen) < len(self._columns):
                 self._seen = np.zeros(2 * len(self._columns), dtype=np.int32)
-            columns = self._columns
-            self._pass_columns = (
-                columns["flags"],
-                columns["skill_start"],
-                columns["skill_count"],
-                self._skill_pool["skill"],
-                columns["hours_min"],
-                columns["hours_max"],
-                columns["name_hi"],
-                columns["name_lo"],
-            )
+            self._pass_columns = (self._records["record"], self._skill_pool["skill"], self._name_tails["byte"])
         return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:

@@ -45,6 +45,26 @@ from services.matching.domain.vectorised import LOWER_BOUND_MARGIN, ROUNDING_MAR
 # one cache miss, not one per field (most ranges hold a few postings).
 POSTING_PAYLOAD = np.dtype([("attrs", "u8"), ("lat", "f8"), ("lon", "f8"), ("languages", "u4"), ("min_salary", "u4")])
 
+# What the pass reads of a slot once one of its postings passed the filters, in one record
+# (one cache miss, not one per column): the client id's first 16 UTF-8 bytes big-endian (byte
+# order is code point order, so equal scores are ordered without the strings), where the rest
+# of a longer one starts in the pool of name tails, its length in bytes, where its skills
+# start in the skill pool and how many, flags (0: retired) and hours.
+SLOT_RECORD = np.dtype(
+    [
+        ("name_hi", "u8"),
+        ("name_lo", "u8"),
+        ("tail_at", "u4"),
+        ("skill_start", "u4"),
+        ("skill_count", "u2"),
+        ("name_len", "u2"),
+        ("flags", "u1"),
+        ("hours_min", "u1"),
+        ("hours_max", "u1"),
+    ],
+    align=True,
+)
+
 # Query parameters, packed so the compiled signature stays fixed.
 HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, TWO, COS_LOW = range(7)  # float64 values
 CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL, GEO = range(9)  # int64 values
@@ -96,20 +116,16 @@ def _too_far(lat, lon, max_km, qf):
 def _fails_attributes(packed, languages, min_salary, qf, qi, language_mask):
     """Every hard criterion but the occupation (the posting key), the place and liveness."""
     attrs = np.int64(packed)  # bits 0-55 used; int64 keeps numba's integer maths in integers
-    hours_min, hours_max = (attrs >> 8) & 0xFF, (attrs >> 16) & 0xFF
-    if qf[HOURS_HIGH] > 0 and (hours_max < qf[HOURS_LOW] or hours_min > qf[HOURS_HIGH]):
-        return True
-    contracts = (attrs >> 24) & 0xFF
-    if qi[CONTRACT] and contracts != 0 and (contracts >> qi[CONTRACT]) & 1 == 0:
-        return True
-    education = (attrs >> 32) & 0xFF
-    if qi[EDUCATION] and education != 0 and education < qi[EDUCATION]:
-        return True
-    if qi[LICENCE] and attrs & _LICENCE_BIT == 0:
-        return True
-    if languages & language_mask != language_mask:
-        return True
-    return qi[SALARY] != 0 and min_salary != 0 and min_salary > qi[SALARY]
+    hours_min, hours_max = np.float64((attrs >> 8) & 0xFF), np.float64((attrs >> 16) & 0xFF)
+    contracts, education = (attrs >> 24) & 0xFF, (attrs >> 32) & 0xFF
+    # & and | where Python would write `and` and `or`: no branch per criterion. Most
+    # candidates fail one, unpredictably; a mispredicted branch costs more than all the checks.
+    fails = (qf[HOURS_HIGH] > 0) & ((hours_max < qf[HOURS_LOW]) | (hours_min > qf[HOURS_HIGH]))
+    fails |= (qi[CONTRACT] != 0) & (contracts != 0) & ((contracts >> qi[CONTRACT]) & 1 == 0)
+    fails |= (qi[EDUCATION] != 0) & (education != 0) & (education < qi[EDUCATION])
+    fails |= (qi[LICENCE] != 0) & (attrs & _LICENCE_BIT == 0)
+    fails |= languages & language_mask != language_mask
+    return fails | ((qi[SALARY] != 0) & (min_salary != 0) & (min_salary > qi[SALARY]))
 
 
 @njit(cache=True, nogil=True)
@@ -172,7 +188,7 @@ def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, q
 
 
 @njit(cache=True, nogil=True)
-def _collect(level, ranges, n_ranges, flags, seen, found, closeness, distance, remote, n_found, qf, qi, mask):
+def _collect(level, ranges, n_ranges, records, seen, found, closeness, distance, remote, n_found, qf, qi, mask):
     """Check every posting of the ranges; a slot that passes is recorded once, with its
     closest occupation match (`seen`: 0 unseen, else 1 + its position in `found`). Returns
     the new count, or -1 when `found` is full."""
@@ -196,7 +212,7 @@ def _collect(level, ranges, n_ranges, flags, seen, found, closeness, distance, r
                 closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
                 continue
             km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
-            if (not via_remote and km > max_km) or flags[slot] == 0:  # a posting outlives its slot until a merge
+            if (not via_remote and km > max_km) or records[slot].flags == 0:  # a posting outlives its slot
                 continue
             if n_found == len(found):
                 return -1
@@ -207,41 +223,48 @@ def _collect(level, ranges, n_ranges, flags, seen, found, closeness, distance, r
 
 
 @njit(cache=True, nogil=True)
+def _write_name(record, name_tails, names, at):
+    """The client id's UTF-8 bytes into names[at:]: the first 16 from the record, the rest
+    from the pool of tails. Returns the end."""
+    length = np.int64(record.name_len)
+    head = min(length, 16)
+    for i in range(head):
+        word = record.name_hi if i < 8 else record.name_lo
+        names[at + i] = (word >> np.uint64(56 - 8 * (i % 8))) & np.uint64(0xFF)
+    tail = np.int64(record.tail_at)
+    for i in range(length - head):
+        names[at + head + i] = name_tails[tail + i]
+    return at + length
+
+
+@njit(cache=True, nogil=True)
 def reverse_match(
     levels,
     key_ids,
     key_closeness,
     cell_heights,
     cell_widths,
-    flags,
+    records,
     seen,
-    skill_start,
-    skill_count,
     skill_pool,
     skill_group,
-    hours_min,
-    hours_max,
-    name_hi,
-    name_lo,
+    name_tails,
     closeness_value,
     qf,
     qi,
     language_mask,
-    out_slots,
-    out_closeness,
-    out_distances,
-    out_scores,
-    out_totals,
-    out_near_half,
+    out,
 ):
-    """The matches of one vacancy, best first, written to the out_ buffers (slots, closeness,
+    """The matches of one vacancy, best first, written to the out buffers (slots, closeness,
     distance km or NaN, scores, unrounded totals, within rounding error of a half: to round in
-    Python). Returns (count or -1 when the buffers are too small, near-half count, whether
-    equal keys remain to order by full name).
+    Python; the client ids' UTF-8 bytes, NUL between two). Returns (count or -1 when a buffer
+    is too small, near-half count, whether equal keys remain to order by full name,
+    the end of the client ids' bytes).
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
     strings where those differ); `seen` must be all zero and is left so.
     """
+    out_slots, out_closeness, out_distances, out_scores, out_totals, out_near_half, out_names = out
     capacity = len(out_slots)
     found = np.empty(capacity, dtype=np.int32)
     closeness = np.empty(capacity, dtype=np.int8)
@@ -252,32 +275,37 @@ def reverse_match(
     for level in levels:
         n_ranges = _ranges(level[0], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
         grown = _collect(
-            level, ranges, n_ranges, flags, seen, found, closeness, distance, remote, n, qf, qi, language_mask[0]
+            level, ranges, n_ranges, records, seen, found, closeness, distance, remote, n, qf, qi, language_mask[0]
         )
         if grown < 0:  # full: every entry of found holds a marked slot
             for i in range(capacity):
                 seen[found[i]] = 0
-            return -1, 0, False
+            return -1, 0, False, 0
         n = grown
     for i in range(n):
         seen[found[i]] = 0
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
+    name_hi = np.empty(n, dtype=np.uint64)
+    name_lo = np.empty(n, dtype=np.uint64)
     n_required, n_optional = qi[N_REQUIRED], qi[N_OPTIONAL]
     denominator = 2 * n_required + n_optional
     low, high = qf[HOURS_LOW], qf[HOURS_HIGH]
     for i in range(n):
-        slot = found[i]
+        record = records[found[i]]
+        name_hi[i], name_lo[i] = record.name_hi, record.name_lo
         common_required, common_optional = 0, 0
-        for p in range(skill_start[slot], skill_start[slot] + skill_count[slot]):
-            group = skill_group[skill_pool[p]]
-            if group == 1:
-                common_required += 1
-            elif group == 2:
-                common_optional += 1
+        if denominator:
+            start = np.int64(record.skill_start)
+            for p in range(start, start + record.skill_count):
+                group = skill_group[skill_pool[p]]
+                if group == 1:
+                    common_required += 1
+                elif group == 2:
+                    common_optional += 1
         skills = NEUTRAL if denominator == 0 else (2 * common_required + common_optional) / denominator
         near = 1.0 if remote[i] or not qi[HAS_COORDS] else math.exp(-distance[i] / DISTANCE_SCALE_KM)
-        hours = hours_part(low, high, np.float64(hours_min[slot]), np.float64(hours_max[slot]))
+        hours = hours_part(low, high, np.float64(record.hours_min), np.float64(record.hours_max))
         total = (
             WEIGHT_OCCUPATION * closeness_value[closeness[i]]
             + WEIGHT_SKILLS * skills
@@ -288,10 +316,10 @@ def reverse_match(
         totals[i] = total
         scores[i] = np.rint(total * 1e6) / 1e6
     # Stable sorts, least significant key first.
-    order = np.argsort(name_lo[found[:n]], kind="mergesort")
-    order = order[np.argsort(name_hi[found[:n]][order], kind="mergesort")]
+    order = np.argsort(name_lo, kind="mergesort")
+    order = order[np.argsort(name_hi[order], kind="mergesort")]
     order = order[np.argsort(-scores[order], kind="mergesort")]
-    near_halves, ties = 0, False
+    near_halves, ties, names_end = 0, False, 0
     for i in range(n):
         at = order[i]
         slot = found[at]
@@ -300,9 +328,16 @@ def reverse_match(
         scaled = totals[at] * 1e6
         out_near_half[i] = abs(scaled - math.floor(scaled) - 0.5) < ROUNDING_MARGIN
         near_halves += out_near_half[i]
-        if i and out_scores[i] == out_scores[i - 1] and name_hi[slot] == name_hi[out_slots[i - 1]]:
-            ties |= name_lo[slot] == name_lo[out_slots[i - 1]]
-    return n, near_halves, ties
+        if i:
+            previous = order[i - 1]
+            if out_scores[i] == out_scores[i - 1] and name_hi[at] == name_hi[previous]:
+                ties |= name_lo[at] == name_lo[previous]
+            out_names[names_end] = 0
+            names_end += 1
+        if names_end + records[slot].name_len > len(out_names):
+            return -1, 0, False, 0
+        names_end = _write_name(records[slot], name_tails, out_names, names_end)
+    return n, near_halves, ties, names_end
 
 
 def _empty_level(payload: np.dtype) -> tuple[np.ndarray, ...]:
@@ -314,32 +349,29 @@ def warm_up() -> None:
     """Compile the pass, or load it from numba's cache, for the argument types the index
     passes: call once at service start so the first vacancy does not wait for it."""
 
-    u1, u2, u4 = (np.zeros(1, dtype=t) for t in (np.uint8, np.uint16, np.uint32))
-    u8, f8 = np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.float64)
+    f8 = np.zeros(1, dtype=np.float64)
     reverse_match(
         (_empty_level(POSTING_PAYLOAD), _empty_level(POSTING_PAYLOAD)),
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
         np.ones(2),
         np.ones(2),
-        u1,
+        np.zeros(1, dtype=SLOT_RECORD),
         np.zeros(1, dtype=np.int32),
-        u4,
-        u2,
         np.zeros(0, dtype=np.int32),
         np.zeros(1, dtype=np.int8),
-        u1,
-        u1,
-        u8,
-        u8,
+        np.zeros(0, dtype=np.uint8),
         np.zeros(4),
         np.zeros(7),
         np.zeros(9, dtype=np.int64),
-        u8,
-        np.zeros(1, dtype=np.int32),
-        np.zeros(1, dtype=np.int8),
-        f8,
-        f8,
-        f8,
-        np.zeros(1, dtype=np.bool_),
+        np.zeros(1, dtype=np.uint64),
+        (
+            np.zeros(1, dtype=np.int32),
+            np.zeros(1, dtype=np.int8),
+            f8,
+            f8,
+            f8,
+            np.zeros(1, dtype=np.bool_),
+            np.zeros(1, dtype=np.uint8),
+        ),
     )

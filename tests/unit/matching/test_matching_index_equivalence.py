@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from matching_strategies import TODAY, scenarios
 
@@ -35,6 +37,24 @@ class TestProfileIndexEquivalence:
     def test_an_answer_larger_than_the_pass_buffers_grows_them_and_stays_the_same(self, scenario) -> None:
         profile_list, vacancy_list = scenario
         criteria = [compile_profile(p) for p in profile_list]
+        index = ProfileMatchIndex(answer_capacity=1)
+        for profile in criteria:
+            index.upsert(profile)
+        for vacancy in vacancy_list:
+            vac = compile_vacancy(vacancy)
+            assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios())
+    def test_long_client_ids_sharing_their_first_16_bytes_come_back_whole_and_in_order(self, scenario) -> None:
+        profile_list, vacancy_list = scenario
+        # Up to 64 bytes (the model's limit), one prefix of 24: the pass's record holds 16 bytes
+        # of an id, the rest comes from the pool of tails, and equal scores are ordered by
+        # the whole id. A capacity of one makes the names buffer (32 bytes) grow too.
+        criteria = [
+            replace(compile_profile(p), client_id=f"uwv-klant-met-lang-id-{i:02d}" + "x" * (40 - 3 * i))
+            for i, p in enumerate(profile_list)
+        ]
         index = ProfileMatchIndex(answer_capacity=1)
         for profile in criteria:
             index.upsert(profile)
