@@ -174,18 +174,24 @@ class SqliteVacancyStore:
         if not plan.new:
             return
         (last_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM vacancies").fetchone()
-        rows, texts, sources, changes = [], [], [], []
+        rows, sources, changes = [], [], []
         moment = timestamp(now)
         for offset, new in enumerate(plan.new, start=1):
             item, row_id = new.item, last_id + offset
             doc = self._document(new.vacancy_id, item, moment, moment).SerializeToString()
             rows.append((row_id, new.vacancy_id, *item.content.key, *_filter_columns(item), stamp, doc))
-            texts.append((row_id, item.content.title, item.content.description))
             sources.append((*item.content.key, new.vacancy_id, item.content_hash))
             changes.append((new.vacancy_id, "published", stamp))
             events.add(new.vacancy_id, PUBLISHED, wrap_vacancy(doc), PUBLISHED_SCHEMA)
         conn.executemany(_INSERT_VACANCY, rows)
-        conn.executemany("INSERT INTO vacancy_text (rowid, title, description) VALUES (?, ?, ?)", texts)
+        # The text index from the rows just written, in one statement: SQLite tokenises the
+        # whole batch in one step, which releases the GIL for all of it (a step per row took
+        # the GIL back per row, and waited for it while the next batch was being checked).
+        conn.execute(
+            "INSERT INTO vacancy_text (rowid, title, description) SELECT id, title, description FROM vacancies"
+            " WHERE id > ? ORDER BY id",
+            (last_id,),
+        )
         # A former link (of a closed vacancy) becomes the source of its own vacancy.
         conn.executemany(
             """INSERT INTO vacancy_sources (source, external_id, vacancy_id, content_hash, canonical)
