@@ -96,6 +96,12 @@ def _buffers(capacity: int) -> tuple[np.ndarray, ...]:
     )
 
 
+def _seen_table(capacity: int) -> np.ndarray:
+    """The pass's hash table of slots seen (`reverse_pass._seen_entry`): a power of two, at
+    least four entries per answer the buffers hold; all zero between queries."""
+    return np.zeros(1 << (4 * capacity - 1).bit_length(), dtype=np.int64)
+
+
 def _pick(items: list, positions: list[int]) -> list:
     """[items[p] for p in positions], in C."""
     if not positions:
@@ -158,7 +164,7 @@ class ProfileMatchIndex:
         self._masks: dict[int, int] = {}
         self._postings = PostingLists(self._posting_payload)
         # The pass's scratch, all zero between queries: one query at a time (the store holds its lock).
-        self._seen = np.zeros(1024, dtype=np.int32)
+        self._seen = _seen_table(answer_capacity)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
         self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
@@ -398,6 +404,7 @@ class ProfileMatchIndex:
                 if n >= 0:
                     break
                 self._out = _buffers(2 * len(out[0]))
+                self._seen = _seen_table(2 * len(out[0]))
         finally:
             for i, _ in skills:
                 skill_group[i] = 0
@@ -427,10 +434,8 @@ class ProfileMatchIndex:
         return result
 
     def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
-        """What the pass reads by slot (views, kept until the next write), and `seen` grown to fit."""
+        """What the pass reads by slot (views, kept until the next write)."""
         if self._pass_columns is None:
-            if len(self._seen) < len(self._columns):
-                self._seen = np.zeros(2 * len(self._columns), dtype=np.int32)
             self._pass_columns = (self._records["record"], self._skill_pool["skill"], self._name_tails["byte"])
         return self._pass_columns
 

@@ -102,14 +102,17 @@ def _distance_km(lat1, lon1, lat2, lon2, two):
 def _too_far(lat, lon, max_km, qf):
     """True when the home is surely beyond max_km: the rules' north-south shortcut, then
     `vectorised.distance_lower_bound_km` (the same bound, the same margin)."""
-    if abs(lat - qf[LAT]) * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km:
-        return True
-    half_phi = abs(lat - qf[LAT]) * _HALF_DEGREE_TO_RADIANS
+    d_lat = abs(lat - qf[LAT])
+    half_phi = d_lat * _HALF_DEGREE_TO_RADIANS
     d_lon = abs(lon - qf[LON])
     half_lambda = min(d_lon, 360.0 - d_lon) * _HALF_DEGREE_TO_RADIANS
     phi2, lambda2 = half_phi * half_phi, half_lambda * half_lambda
     a = phi2 * (1 - phi2 / 3) + qf[COS_LOW] * lambda2 * (1 - lambda2 / 3)
-    return 2 * EARTH_RADIUS_KM * math.sqrt(a) > max_km * (1 + LOWER_BOUND_MARGIN) + LOWER_BOUND_MARGIN
+    # Both checks, joined with | rather than `or`: which one rejects a home is unpredictable.
+    beyond_north_south = d_lat * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km
+    return beyond_north_south | (
+        2 * EARTH_RADIUS_KM * math.sqrt(a) > max_km * (1 + LOWER_BOUND_MARGIN) + LOWER_BOUND_MARGIN
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -188,10 +191,26 @@ def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, q
 
 
 @njit(cache=True, nogil=True)
-def _collect(level, ranges, n_ranges, records, seen, found, closeness, distance, remote, n_found, qf, qi, mask):
+def _seen_entry(seen, slot):
+    """Where slot's entry is in `seen`, or the empty entry where it goes. `seen` is a hash
+    table, linear probing, of (slot + 1) << 32 | 1 + the slot's position in `found` (0: empty),
+    at least four times the size of `found`: it stays in the CPU cache where an array by
+    slot (megabytes) costs a cache miss per lookup."""
+    wanted = np.int64(slot) + 1
+    mask = len(seen) - 1
+    at = ((wanted * 2654435761) >> 12) & mask
+    while seen[at] != 0 and seen[at] >> 32 != wanted:
+        at = (at + 1) & mask
+    return at
+
+
+@njit(cache=True, nogil=True)
+def _collect(
+    level, ranges, n_ranges, records, seen, found, found_at, closeness, distance, remote, n_found, qf, qi, mask
+):
     """Check every posting of the ranges; a slot that passes is recorded once, with its
-    closest occupation match (`seen`: 0 unseen, else 1 + its position in `found`). Returns
-    the new count, or -1 when `found` is full."""
+    closest occupation match (found_at: its entry in `seen`). Returns the new count, or -1
+    when `found` is full."""
     _, bounds, slots, payload = level
     has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
     for r in range(n_ranges):
@@ -207,8 +226,9 @@ def _collect(level, ranges, n_ranges, records, seen, found, closeness, distance,
             if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
                 continue
             slot = slots[e]
-            mark = seen[slot]
-            if mark > 0:  # passed under another key: the same checks, perhaps a closer match
+            at = _seen_entry(seen, slot)
+            if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
+                mark = seen[at] & 0xFFFFFFFF
                 closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
                 continue
             km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
@@ -217,8 +237,9 @@ def _collect(level, ranges, n_ranges, records, seen, found, closeness, distance,
             if n_found == len(found):
                 return -1
             found[n_found], closeness[n_found], distance[n_found], remote[n_found] = slot, key_closeness, km, via_remote
+            found_at[n_found] = at
             n_found += 1
-            seen[slot] = n_found
+            seen[at] = (np.int64(slot) + 1) << 32 | n_found
     return n_found
 
 
@@ -262,11 +283,12 @@ def reverse_match(
     the end of the client ids' bytes).
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
-    strings where those differ); `seen` must be all zero and is left so.
+    strings where those differ); `seen` (`_seen_entry`) must be all zero and is left so.
     """
     out_slots, out_closeness, out_distances, out_scores, out_totals, out_near_half, out_names = out
     capacity = len(out_slots)
     found = np.empty(capacity, dtype=np.int32)
+    found_at = np.empty(capacity, dtype=np.int64)
     closeness = np.empty(capacity, dtype=np.int8)
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
@@ -275,15 +297,26 @@ def reverse_match(
     for level in levels:
         n_ranges = _ranges(level[0], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
         grown = _collect(
-            level, ranges, n_ranges, records, seen, found, closeness, distance, remote, n, qf, qi, language_mask[0]
+            level,
+            ranges,
+            n_ranges,
+            records,
+            seen,
+            found,
+            found_at,
+            closeness,
+            distance,
+            remote,
+            n,
+            qf,
+            qi,
+            language_mask[0],
         )
         if grown < 0:  # full: every entry of found holds a marked slot
-            for i in range(capacity):
-                seen[found[i]] = 0
+            seen[found_at] = 0
             return -1, 0, False, 0
         n = grown
-    for i in range(n):
-        seen[found[i]] = 0
+    seen[found_at[:n]] = 0
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
     name_hi = np.empty(n, dtype=np.uint64)
@@ -357,7 +390,7 @@ def warm_up() -> None:
         np.ones(2),
         np.ones(2),
         np.zeros(1, dtype=SLOT_RECORD),
-        np.zeros(1, dtype=np.int32),
+        np.zeros(4, dtype=np.int64),
         np.zeros(0, dtype=np.int32),
         np.zeros(1, dtype=np.int8),
         np.zeros(0, dtype=np.uint8),
