@@ -66,6 +66,12 @@ _SCHEMA = (
 )
 
 
+# The unpublished rows of one source, oldest sequence first (pending and pending_records).
+_PENDING_ROWS = """SELECT topic, message_key, event_id, event_type, subject, event_time,
+                      sequence, data, datacontenttype, dataschema, traceparent, tracestate
+               FROM event_outbox WHERE source = ? AND published_at IS NULL
+               ORDER BY sequence LIMIT ?"""
+
 # What the relay publishes: event id, sequence and the Kafka record.
 PendingRecord = tuple[str, int, KafkaRecord]
 
@@ -315,10 +321,7 @@ class SqliteOutbox:
     def pending(self, conn: sqlite3.Connection, limit: int = 500) -> list[OutboxEntry]:
         """Unpublished events of this source, oldest sequence first."""
         rows = conn.execute(
-            """SELECT topic, message_key, event_id, event_type, subject, event_time,
-                      sequence, data, datacontenttype, dataschema, traceparent, tracestate
-               FROM event_outbox WHERE source = ? AND published_at IS NULL
-               ORDER BY sequence LIMIT ?""",
+            _PENDING_ROWS,
             (self.source, limit),
         ).fetchall()
         return [
@@ -346,10 +349,7 @@ class SqliteOutbox:
         """pending() as (event id, sequence, Kafka record): the relay's fast path. The row holds
         every header value as sent (event_time as format_time wrote it): no CloudEvent is built."""
         rows = conn.execute(
-            """SELECT event_id, topic, message_key, event_type, subject, event_time,
-                      sequence, data, datacontenttype, dataschema, traceparent, tracestate
-               FROM event_outbox WHERE source = ? AND published_at IS NULL
-               ORDER BY sequence LIMIT ?""",
+            _PENDING_ROWS,
             (self.source, limit),
         ).fetchall()
         source = self.source
@@ -367,9 +367,9 @@ class SqliteOutbox:
                 ),
             )
             for (
-                event_id,
                 topic,
                 key,
+                event_id,
                 kind,
                 subject,
                 time_text,

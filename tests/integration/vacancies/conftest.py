@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import grpc
@@ -35,3 +35,16 @@ def served(offline_settings: Settings, app: App) -> Iterator[tuple[vacancy_servi
     finally:
         channel.close()
         server.stop(None)
+
+
+@pytest.fixture
+def stub(
+    served: tuple[vacancy_service_pb2_grpc.VacancyServiceStub, int],
+) -> vacancy_service_pb2_grpc.VacancyServiceStub:
+    return served[0]
+
+
+@pytest.fixture
+def service(token_for: Callable[..., tuple[tuple[str, str], ...]]) -> tuple[tuple[str, str], ...]:
+    """Call metadata with a service token (subject tests)."""
+    return token_for("service", "tests")

@@ -16,16 +16,6 @@ from services.vacancies.service_layer import ingest as ingest_use_case
 from services.vacancies.service_layer.proto_codec import content_to_proto
 
 
-@pytest.fixture
-def stub(served):  # type: ignore[no-untyped-def]
-    return served[0]
-
-
-@pytest.fixture
-def service(token_for):  # type: ignore[no-untyped-def]
-    return token_for("service", "tests")
-
-
 def batch(number: int, size: int) -> svc.IngestVacanciesRequest:
     return svc.IngestVacanciesRequest(
         batch_id=f"b{number}",

@@ -20,16 +20,6 @@ def town_vacancy(external_id: str, place: str, **fields: object) -> pb.Vacancy:
     return proto(vacancy(external_id, place=place, **fields))
 
 
-@pytest.fixture
-def stub(served):  # type: ignore[no-untyped-def]
-    return served[0]
-
-
-@pytest.fixture
-def service(token_for):  # type: ignore[no-untyped-def]
-    return token_for("service", "tests")
-
-
 def ingest(stub, service, *batches: list[pb.Vacancy]) -> list[svc.IngestVacanciesResponse]:  # type: ignore[no-untyped-def]
     requests = [svc.IngestVacanciesRequest(batch_id=f"b{n}", vacancies=batch) for n, batch in enumerate(batches)]
     return list(stub.IngestVacancies(iter(requests), metadata=service))
