@@ -15,6 +15,17 @@ from services.matching.domain.rules import compile_profile, compile_vacancy, eva
 from services.matching.domain.vacancy_index import VacancyIndex
 
 
+def assert_one_slot_buffers_answer_as_brute_force(criteria: list, vacancy_list: list) -> None:
+    """An index whose pass buffers hold one match (so every larger answer grows them) answers
+    every vacancy exactly as rule-by-rule evaluation does."""
+    index = ProfileMatchIndex(answer_capacity=1)
+    for profile in criteria:
+        index.upsert(profile)
+    for vacancy in vacancy_list:
+        vac = compile_vacancy(vacancy)
+        assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
+
 class TestProfileIndexEquivalence:
     @settings(
         max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -37,12 +48,7 @@ class TestProfileIndexEquivalence:
     def test_an_answer_larger_than_the_pass_buffers_grows_them_and_stays_the_same(self, scenario) -> None:
         profile_list, vacancy_list = scenario
         criteria = [compile_profile(p) for p in profile_list]
-        index = ProfileMatchIndex(answer_capacity=1)
-        for profile in criteria:
-            index.upsert(profile)
-        for vacancy in vacancy_list:
-            vac = compile_vacancy(vacancy)
-            assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+        assert_one_slot_buffers_answer_as_brute_force(criteria, vacancy_list)
 
     @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
@@ -55,12 +61,7 @@ class TestProfileIndexEquivalence:
             replace(compile_profile(p), client_id=f"uwv-klant-met-lang-id-{i:02d}" + "x" * (40 - 3 * i))
             for i, p in enumerate(profile_list)
         ]
-        index = ProfileMatchIndex(answer_capacity=1)
-        for profile in criteria:
-            index.upsert(profile)
-        for vacancy in vacancy_list:
-            vac = compile_vacancy(vacancy)
-            assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+        assert_one_slot_buffers_answer_as_brute_force(criteria, vacancy_list)
 
     def test_a_vacancy_matching_more_profiles_than_the_pass_buffers_hold_gets_all_of_them(self) -> None:
         from test_matching_rules import profile, vacancy
