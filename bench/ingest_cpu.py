@@ -31,9 +31,9 @@ def _group(name: str | None) -> str:
     if name.startswith("rpc"):
         return "servicer"  # the gRPC server's worker pool: decode, check, store, answer
     if name.startswith("outbox-relay["):
-        return "relay"  # read the outbox, producer.send, mark published
+        return "relay"  # read the outbox, build and send record batches, mark published
     if "kafka" in name or "network-thread" in name or name.startswith("outbox-relay-"):
-        return "kafka_io"  # kafka-python's sender and admin I/O threads
+        return "kafka_io"  # kafka-python's I/O threads (admin; the producer's sender with an idempotent relay)
     if name == "MainThread":
         return "client"  # the benchmark's own stream: send batches, read results
     return "other"
