@@ -4,11 +4,12 @@
 attributes, home coordinates, language mask, minimum salary), so the pass reads each
 candidate's posting once, in order: it finds the posting ranges of the vacancy's keys (per
 occupation key and radius class one binary search, then one per row of the 3x3 cells inside
-that small range), checks the rules on the posting, and only for a candidate that passes
-them touches its slot (dedupe, liveness, skills, name prefix). A distance lower bound without
-trigonometry (`vectorised.distance_lower_bound_km`) goes before the exact haversine. It
-scores and orders the matches and writes them into the caller's buffers: one call per
-query, nothing boxed but a few integers.
+that small range), checks the rules on the posting (the attributes without a branch, a chunk
+at a time), and only for a candidate that passes them touches its slot (dedupe; then, for
+all found at once with their cache misses overlapping, liveness, skills, name prefix). A
+distance lower bound without trigonometry (`vectorised.distance_lower_bound_km`) goes
+before the exact haversine. It scores and orders the matches and writes them into the
+caller's buffers: one call per query, nothing boxed but a few integers.
 
 Exactness (the answers must equal `rules.evaluate` + `scoring.combine` bit for bit):
 - sin, cos, asin and exp compile to calls of the C library's functions, the same ones Python's
@@ -29,6 +30,7 @@ import math
 import numpy as np
 from numba import njit
 
+from services.matching.domain.cpu_prefetch import prefetch
 from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
 from services.matching.domain.scoring import (
     DISTANCE_SCALE_KM,
@@ -72,6 +74,7 @@ _LICENCE_BIT, _REMOTE_BIT = 2, 4  # profile_index's flag bits
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+_FILTER_CHUNK = 256  # postings the attribute filter checks before the survivors' other checks
 
 
 @njit(cache=True, nogil=True)
@@ -206,41 +209,68 @@ def _seen_entry(seen, slot):
 
 @njit(cache=True, nogil=True)
 def _collect(
-    level, ranges, n_ranges, records, seen, found, found_at, closeness, distance, remote, n_found, qf, qi, mask
+    level, ranges, n_ranges, passed, seen, found, found_at, closeness, distance, remote, n_found, qf, qi, mask
 ):
     """Check every posting of the ranges; a slot that passes is recorded once, with its
-    closest occupation match (found_at: its entry in `seen`). Returns the new count, or -1
-    when `found` is full."""
+    closest occupation match (found_at: its entry in `seen`), retired slots too (the caller
+    drops them). Returns the new count, or -1 when `found` is full."""
     _, bounds, slots, payload = level
     has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
     for r in range(n_ranges):
         key_closeness = ranges[r, 2]
-        for e in range(bounds[ranges[r, 0]], bounds[ranges[r, 1]]):  # ranges of keys, bounds of postings
-            posting = payload[e]
-            attrs = posting.attrs
-            if _fails_attributes(attrs, posting.languages, posting.min_salary, qf, qi, mask):
-                continue
-            via_remote = remote_vacancy and attrs & _REMOTE_BIT != 0
-            max_km = np.float64((np.int64(attrs) >> 40) & 0xFFFF)
-            lat, lon = posting.lat, posting.lon
-            if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
-                continue
-            slot = slots[e]
-            at = _seen_entry(seen, slot)
-            if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
-                mark = seen[at] & 0xFFFFFFFF
-                closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
-                continue
-            km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
-            if (not via_remote and km > max_km) or records[slot].flags == 0:  # a posting outlives its slot
-                continue
-            if n_found == len(found):
-                return -1
-            found[n_found], closeness[n_found], distance[n_found], remote[n_found] = slot, key_closeness, km, via_remote
-            found_at[n_found] = at
-            n_found += 1
-            seen[at] = (np.int64(slot) + 1) << 32 | n_found
+        end = bounds[ranges[r, 1]]
+        e = bounds[ranges[r, 0]]  # ranges of keys, bounds of postings
+        while e < end:
+            # The attribute filter first, over a chunk, without a branch: each position is
+            # written and kept (the count moves) only when it passes. Most postings fail one
+            # criterion, unpredictably; a mispredicted branch per posting cost more than all
+            # the checks (bench reverse-match: ~14 us of ~105 in this loop at 1 M profiles).
+            n_passed = 0
+            for p in range(e, min(end, e + len(passed))):
+                posting = payload[p]
+                passed[n_passed] = p
+                n_passed += not _fails_attributes(posting.attrs, posting.languages, posting.min_salary, qf, qi, mask)
+            e = min(end, e + len(passed))
+            for c in range(n_passed):
+                p = passed[c]
+                posting = payload[p]
+                attrs = posting.attrs
+                via_remote = remote_vacancy and attrs & _REMOTE_BIT != 0
+                max_km = np.float64((np.int64(attrs) >> 40) & 0xFFFF)
+                lat, lon = posting.lat, posting.lon
+                if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
+                    continue
+                slot = slots[p]
+                at = _seen_entry(seen, slot)
+                if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
+                    mark = seen[at] & 0xFFFFFFFF
+                    closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
+                    continue
+                km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
+                if not via_remote and km > max_km:
+                    continue
+                if n_found == len(found):
+                    return -1
+                found[n_found], closeness[n_found], distance[n_found] = slot, key_closeness, km
+                remote[n_found], found_at[n_found] = via_remote, at
+                n_found += 1
+                seen[at] = (np.int64(slot) + 1) << 32 | n_found
     return n_found
+
+
+@njit(cache=True, nogil=True)
+def _drop_retired(records, n, found, closeness, distance, remote):
+    """Keep the found slots whose profile is live (a posting outlives its slot until the next
+    merge), in order; returns how many. The liveness check waits until here, off the filter
+    loop: reading a slot's record is a cache miss, and here the misses overlap (prefetched)."""
+    for i in range(n):
+        prefetch(records, found[i])
+    kept = 0
+    for i in range(n):
+        if records[found[i]].flags != 0:
+            found[kept], closeness[kept], distance[kept], remote[kept] = found[i], closeness[i], distance[i], remote[i]
+            kept += 1
+    return kept
 
 
 @njit(cache=True, nogil=True)
@@ -293,6 +323,7 @@ def reverse_match(
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
     ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 3), dtype=np.int64)
+    passed = np.empty(_FILTER_CHUNK, dtype=np.int64)
     n = 0
     for level in levels:
         n_ranges = _ranges(level[0], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
@@ -300,7 +331,7 @@ def reverse_match(
             level,
             ranges,
             n_ranges,
-            records,
+            passed,
             seen,
             found,
             found_at,
@@ -317,6 +348,9 @@ def reverse_match(
             return -1, 0, False, 0
         n = grown
     seen[found_at[:n]] = 0
+    n = _drop_retired(records, n, found, closeness, distance, remote)
+    for i in range(n):  # the skill lists the scores read: their misses overlap
+        prefetch(skill_pool, records[found[i]].skill_start)
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
     name_hi = np.empty(n, dtype=np.uint64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from matching_strategies import TODAY, scenarios
 
 from bench.numpy_scan import NumpyScan
@@ -42,6 +43,26 @@ class TestProfileIndexEquivalence:
             expected = brute_force_matches(criteria, vac, TODAY)
             assert index.find_matching(vac, TODAY) == expected
             assert index.scan(vac, TODAY) == expected
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios(), scenarios(), st.booleans())
+    def test_replaced_profiles_are_matched_by_their_latest_version_only(self, first, second, merged) -> None:
+        # A replaced profile's postings outlive its slot (until a merge when `merged` is
+        # false, in the sorted level when true): the pass must drop them, not the live ones.
+        old_profiles, vacancy_list = first
+        old = [compile_profile(p) for p in old_profiles]
+        new = [replace(compile_profile(p), client_id=old[i % len(old)].client_id) for i, p in enumerate(second[0])]
+        index = ProfileMatchIndex()
+        for profile in old:
+            index.upsert(profile)
+        if merged:
+            index.freeze()
+        for profile in new:
+            index.upsert(profile)
+        latest = list({p.client_id: p for p in old + new}.values())
+        for vacancy in vacancy_list:
+            vac = compile_vacancy(vacancy)
+            assert index.find_matching(vac, TODAY) == brute_force_matches(latest, vac, TODAY)
 
     @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios())
