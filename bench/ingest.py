@@ -2,8 +2,9 @@
 embedded stack (Tansu broker, outbox relay running), timed from the first batch sent until
 every result is back AND the relay has published every event (outbox empty).
 
-With JOBMATCH_VACANCIES_RELAY_PROCESS=1 the relay runs in a process of its own (see
-services/vacancies/relay_process.py); the notes give CPU per vacancy by part either way.
+The service as it runs by default: the relay in a process of its own (see
+services/vacancies/relay_process.py); JOBMATCH_VACANCIES_RELAY_PROCESS=0 measures the relay as
+a thread of the service. The notes give CPU per vacancy by part either way.
 
 Baseline: a streaming servicer on the same server setup (`create_grpc_server` with the
 shared interceptor chain, same token, same channel options) that receives and decodes the
@@ -112,7 +113,7 @@ def run(size: int) -> list[Metric]:
             _stream(port, warmup, metadata)
             relay.flush(60)
             started, cpu_started = time.perf_counter(), time.process_time()
-            # A relay in a process of its own (JOBMATCH_VACANCIES_RELAY_PROCESS=1) is counted too.
+            # The relay's own process (the default) is counted too.
             relay_pid = getattr(relay, "pid", None)
             processes = {"relay_process": relay_pid} if relay_pid else {}
             threads_before = CpuSnapshot.take(processes)

@@ -38,8 +38,8 @@ Clock = Callable[[], datetime]
 SOURCE_SYSTEM = "jobmatch-vacancies"
 EXPIRY_INTERVAL_SECONDS = 60.0
 EXPIRY_INTERVAL_ENV = "JOBMATCH_VACANCY_EXPIRY_INTERVAL_SECONDS"
-# 1: the SQLite outbox's relay runs in a process of its own (see relay_process), so bulk ingest
-# stores on one core while the relay publishes on another.
+# The SQLite outbox's relay runs in a process of its own (see relay_process), so bulk ingest
+# stores on one core while the relay publishes on another; "0": a thread of this process.
 RELAY_PROCESS_ENV = "JOBMATCH_VACANCIES_RELAY_PROCESS"
 # Vacancies consume no topic, so the expiry sweep's lease is a group of its own on the
 # vacancies topic (members never read it): the owner of partition 0 sweeps.
@@ -75,7 +75,9 @@ class App:
         """The outbox relay (when a broker is configured) and the expiry sweeper, which runs on
         one replica only: the one holding the group lease (every replica without a broker). On
         the search path the outbox is the engine's, shared by the replicas: the lease holder
-        also relays it and sweeps what a replica that died left pending."""
+        also relays it and sweeps what a replica that died left pending. The SQLite outbox's
+        relay runs in a child process unless `relay_process` is False (by default: unless
+        JOBMATCH_VACANCIES_RELAY_PROCESS is 0)."""
         if expiry_interval is None:
             expiry_interval = float(os.environ.get(EXPIRY_INTERVAL_ENV, EXPIRY_INTERVAL_SECONDS))
         shared = not isinstance(self.outbox, SqliteOutbox)
@@ -85,7 +87,7 @@ class App:
             lease = self.background.start(GroupLease(bootstrap, VACANCIES, LEASE_GROUP, **self.settings.group_timing()))
         leads = owner_of(lease, VACANCIES)
         if relay_process is None:
-            relay_process = os.environ.get(RELAY_PROCESS_ENV, "") == "1"
+            relay_process = os.environ.get(RELAY_PROCESS_ENV, "1").strip() != "0"
         if bootstrap and relay_process and isinstance(self.outbox, SqliteOutbox):
             from .relay_process import RelayProcess
 

@@ -1,9 +1,10 @@
-"""The outbox relay in a process of its own, beside the service process (opt-in).
+"""The outbox relay in a process of its own, beside the service process (the default with the
+SQLite outbox and a broker; JOBMATCH_VACANCIES_RELAY_PROCESS=0 keeps it a thread).
 
 Ingest's servicer and the relay are both Python: in one process they take turns on one GIL,
-so a second core cannot help (bench ingest: ~390 µs CPU per vacancy in the servicer, ~190 in
-the relay thread, one after the other). In a child process the relay publishes on the other
-core while the servicer stores. The child reads the same SQLite outbox file through its own
+so a second core cannot help (bench ingest: ~70 µs CPU per vacancy in the servicer, ~15 in
+the relay, one after the other). In a child process the relay publishes on the other core
+while the servicer stores. The child reads the same SQLite outbox file through its own
 connection, exactly as the relay thread does (WAL, busy timeout), so order, acks and the
 resend-after-broker-loss logic are the relay's own, unchanged.
 
@@ -11,16 +12,26 @@ The child is `python -m services.vacancies.relay_process`, not a multiprocessing
 imports the parent's __main__ again in the child, which for a service is the service itself.
 It gets its settings as a pickle on stdin (secrets stay off the command line), says "ready"
 on stdout, and stops when its stdin closes. It dies with the thread that started it
-(PDEATHSIG on Linux). Its outbox gauges live in the child: the service's /metrics lacks them.
+(PDEATHSIG on Linux). When the service adds outbox rows it writes a byte to the child's stdin,
+which wakes the relay as `on_add` wakes the thread: an event waits for no poll (50 ms).
+
+The service's /metrics shows the same outbox series as with the thread, from two places: the
+child reports its published and failed-round totals on stdout (a line when they changed, at
+most every REPORT_INTERVAL, and one when it stops), and the parent reads the backlog and the
+age of the oldest pending event from the outbox file itself, once a second. So a child that
+died shows as a backlog that grows and ages (the alert on the age fires), not as gauges
+frozen at their last value.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import select
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -29,9 +40,13 @@ from services.common.bus import kafka_clients
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.child_process import dying_with_parent
+from services.common.observability.metrics import OutboxGauges
 from services.common.settings import Settings
 
+log = logging.getLogger(__name__)
 _READY = b"ready\n"
+_COUNTS = b"counts"  # b"counts <published> <errors>\n": the child's totals since it started
+REPORT_INTERVAL = 0.25  # seconds; how stale the service's relay counters may be
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `services` is importable from
 
 
@@ -44,6 +59,13 @@ class RelayProcess:
         self.outbox = outbox
         self._settings = settings
         self._process: subprocess.Popen[bytes] | None = None
+        self.gauges = OutboxGauges(outbox.source)  # this process's: what its /metrics serves
+        self.published_count = 0  # the child's totals as last reported
+        self.error_count = 0
+        self._watcher: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._stdin_lock = threading.Lock()  # no wake-up byte to a closed (perhaps reused) descriptor
+        outbox.on_add(self._wake)
 
     def start(self, timeout: float = 60.0) -> None:
         env = {
@@ -54,16 +76,26 @@ class RelayProcess:
             dying_with_parent([sys.executable, "-m", "services.vacancies.relay_process"]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,  # both ways: wake-ups go out at once, reports wait in no buffer (read with os.read)
             env=env,
         )
         self._process = process
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(pickle.dumps((self._settings, str(self.outbox.db_path), self.outbox.source)))
-        process.stdin.flush()
+        unsent = memoryview(pickle.dumps((self._settings, str(self.outbox.db_path), self.outbox.source)))
+        with self._stdin_lock:  # no wake-up byte in the middle of the settings
+            while unsent:
+                unsent = unsent[process.stdin.write(unsent) or 0 :]
         answered, _, _ = select.select([process.stdout], [], [], timeout)
         if not answered or process.stdout.readline() != _READY:
             self.stop(0)
             raise RuntimeError("the outbox relay process did not start")
+        os.set_blocking(process.stdin.fileno(), False)  # a full pipe already holds a wake-up
+        self.published_count = self.error_count = 0
+        self._stopping.clear()
+        self._watcher = threading.Thread(
+            target=self._watch, args=(process.stdout,), name=f"outbox-relay-watch[{process.pid}]", daemon=True
+        )
+        self._watcher.start()
 
     @property
     def pid(self) -> int | None:
@@ -86,22 +118,73 @@ class RelayProcess:
             conn.close()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Close the child's stdin (it stops its relay and exits), kill it after `timeout`. Safe twice."""
+        """Close the child's stdin (it stops its relay, reports and exits), kill it after
+        `timeout`, take its last report. Safe twice."""
         process, self._process = self._process, None
         if process is None:
             return
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                pipe.close()
+        self._stopping.set()
+        with self._stdin_lock:
+            if process.stdin is not None:
+                process.stdin.close()
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.join(timeout)  # the child is gone: its stdout ends, the watcher returns
+        if process.stdout is not None:
+            process.stdout.close()
+
+    def _wake(self) -> None:
+        """Rows were added (inside the adding transaction): one byte tells the child's relay."""
+        with self._stdin_lock:
+            process = self._process
+            if process is None or process.stdin is None or process.stdin.closed:
+                return
+            try:
+                os.write(process.stdin.fileno(), b"+")
+            except OSError:  # full (a wake-up is waiting anyway) or the child is gone
+                pass
+
+    def _watch(self, reports: IO[bytes]) -> None:
+        """Until stopped: mirror the child's reported totals in this process's counters and
+        observe the backlog from the outbox file (on after the child died: then it grows)."""
+        conn = self.outbox.connect()
+        unread, reading = b"", True
+        try:
+            while reading or not self._stopping.is_set():
+                try:
+                    self.gauges.observe(self.outbox, conn)  # at most once a second, as the relay does
+                except Exception:  # a busy or closing database: the next round reads again
+                    log.debug("outbox gauges not read", exc_info=True)
+                if not reading:
+                    self._stopping.wait(1.0)
+                    continue
+                if not select.select([reports], [], [], 1.0)[0]:
+                    continue
+                chunk = os.read(reports.fileno(), 4096)
+                reading = bool(chunk)  # b"": the child exited
+                *lines, unread = (unread + chunk).split(b"\n")
+                if lines:
+                    self._take(lines[-1])  # totals: the last line says all
+        finally:
+            conn.close()
+
+    def _take(self, report: bytes) -> None:
+        parts = report.split()
+        if len(parts) != 3 or parts[0] != _COUNTS:
+            return  # not a report: skipped (the next one's totals catch up)
+        published_total, error_total = int(parts[1]), int(parts[2])
+        self.gauges.published.inc(max(0, published_total - self.published_count))
+        self.gauges.errors.inc(max(0, error_total - self.error_count))
+        self.published_count, self.error_count = published_total, error_total
 
 
 def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
-    """The child: relay the outbox until stdin closes."""
+    """The child: relay the outbox and report its totals until stdin closes."""
     settings, db_path, source = pickle.load(stdin)  # from our own parent only
     from services.vacancies.bootstrap import tune_garbage_collection
 
@@ -111,8 +194,29 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     relay.start()
     stdout.write(_READY)
     stdout.flush()
-    stdin.read()  # returns when the parent closes our stdin (or goes)
+    reported, next_report = (0, 0), time.monotonic()
+    # After the settings the parent writes wake-up bytes only; end of file: it closed stdin (or went).
+    while True:
+        if select.select([stdin], [], [], REPORT_INTERVAL)[0]:
+            if not os.read(stdin.fileno(), 4096):
+                break
+            relay.wake()
+        if time.monotonic() >= next_report:
+            reported, next_report = _report(relay, stdout, reported), time.monotonic() + REPORT_INTERVAL
     relay.stop()
+    _report(relay, stdout, reported)
+
+
+def _report(relay: OutboxRelay, stdout: IO[bytes], reported: tuple[int, int]) -> tuple[int, int]:
+    """Write the relay's totals when they changed since `reported`; the totals written."""
+    counts = (relay.published_count, relay.error_count)
+    if counts != reported:
+        try:
+            stdout.write(b"%s %d %d\n" % (_COUNTS, *counts))
+            stdout.flush()
+        except OSError:  # the parent is gone or no longer listening
+            return reported
+    return counts
 
 
 if __name__ == "__main__":

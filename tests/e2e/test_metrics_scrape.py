@@ -138,9 +138,16 @@ def activity_published(samples: dict) -> bool:
     return total(samples, "jobmatch_relay_published_events_total", service="activities") > 0
 
 
+def sample_vacancies_published(samples: dict) -> bool:
+    """The vacancies relay runs in a process of its own, which reports its count to the service
+    a moment after it published."""
+    return total(samples, "jobmatch_relay_published_events_total", service="vacancies") > 0
+
+
 WAITS: dict[str, Callable[[str], dict]] = {
     "matching": lambda url: scrape_until(url, matches_handled),
     "activities": lambda url: scrape_until(url, activity_published),
+    "vacancies": lambda url: scrape_until(url, sample_vacancies_published),
 }
 
 

@@ -104,6 +104,7 @@ class OutboxRelay(threading.Thread):
         self._high_water: dict[tuple[str, int], int] | None = None
         self.published_count = 0
         self.republished_count = 0
+        self.error_count = 0  # failed rounds; the relay process reports these and published_count
         self.gauges = OutboxGauges(outbox.source)  # backlog, oldest age, published, errors
 
     @classmethod
@@ -128,6 +129,11 @@ class OutboxRelay(threading.Thread):
                 time.sleep(0.02)
         finally:
             conn.close()
+
+    def wake(self) -> None:
+        """Rows were added where `on_add` cannot tell (another process's outbox object): read
+        now rather than at the next poll."""
+        self._added.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the thread and close the Kafka clients. Safe to call twice."""
@@ -154,6 +160,7 @@ class OutboxRelay(threading.Thread):
                     if sent == 0:  # the poll stays, for rows other processes (or replicas) add
                         self._added.wait(self.poll_interval)
                 except Exception as exc:  # noqa: BLE001 - broker down, timeouts, busy DB: retry later
+                    self.error_count += 1
                     self.gauges.errors.inc()
                     log.warning(
                         "outbox relay cannot publish yet, retrying in %.1fs: %s: %s",

@@ -1,15 +1,19 @@
-"""The outbox relay in a process of its own (JOBMATCH_VACANCIES_RELAY_PROCESS=1) publishes what
-the thread would: every event once, each vacancy's events in outbox order, on the real broker."""
+"""The outbox relay in a process of its own (the default with the SQLite outbox and a broker;
+JOBMATCH_VACANCIES_RELAY_PROCESS=0 keeps the thread) publishes what the thread would: every event
+once, each vacancy's events in outbox order, on the real broker; and the service's own metrics
+show what it published and the backlog it leaves, as they do with the thread."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from prometheus_client import REGISTRY
 from vacancies_support import MovableClock, vacancy
 
 from services.common.bus import topics
@@ -43,6 +47,21 @@ def process_is_gone(pid: int, within: float = 15.0) -> bool:
             pass
         time.sleep(0.05)
     return False
+
+
+def outbox_series(name: str) -> float:
+    """The vacancies outbox series `name` as this process's /metrics serves it (0 when absent)."""
+    return REGISTRY.get_sample_value(name, {"service": "vacancies"}) or 0.0
+
+
+def eventually(holds: Callable[[], bool], within: float = 30.0) -> bool:
+    """The child reports at its own pace and the backlog is read once a second: wait for it."""
+    deadline = time.monotonic() + within
+    while not holds():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 class TestRelayInItsOwnProcess:
@@ -101,9 +120,67 @@ class TestRelayInItsOwnProcess:
         relay.start()
         return relay
 
-    def test_without_the_setting_the_relay_stays_a_thread(
+    def test_by_default_the_relay_runs_in_its_own_process(
         self, online_app: App, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.delenv("JOBMATCH_VACANCIES_RELAY_PROCESS", raising=False)
         online_app.start_background(expiry_interval=0)
-        assert not isinstance(online_app.relay(), RelayProcess)
+        relay = online_app.relay()
+        assert isinstance(relay, RelayProcess) and relay.is_alive()
+
+    def test_set_to_0_the_relay_stays_a_thread(self, online_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("JOBMATCH_VACANCIES_RELAY_PROCESS", "0")
+        online_app.start_background(expiry_interval=0)
+        relay = online_app.relay()
+        assert relay is not None and not isinstance(relay, RelayProcess)
+
+
+class TestTheServiceMetricsOfTheRelayProcess:
+    def test_the_service_counts_what_the_child_published_and_its_backlog_drains_to_0(
+        self, online_app: App, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("JOBMATCH_VACANCIES_RELAY_PROCESS", raising=False)
+        published_before = outbox_series("jobmatch_relay_published_events_total")
+        online_app.start_background(expiry_interval=0)
+        relay = online_app.relay()
+        assert isinstance(relay, RelayProcess)
+        online_app.ingest([vacancy(str(n)) for n in range(30)])
+        online_app.withdraw(online_app.ingest([vacancy("31")])[0].vacancy_id, "vervuld")
+        assert relay.flush(timeout=60)
+
+        def published() -> float:
+            return outbox_series("jobmatch_relay_published_events_total") - published_before
+
+        assert eventually(lambda: published() >= 32)
+        assert eventually(lambda: outbox_series("jobmatch_outbox_pending_events") == 0)
+        assert published() == 32  # 31 published, 1 closed: each once
+        assert outbox_series("jobmatch_outbox_oldest_pending_age_seconds") == 0
+
+    def test_the_service_counts_the_rounds_the_child_failed(self, online_app: App) -> None:
+        errors_before = outbox_series("jobmatch_relay_errors_total")
+        online_app.start_background(expiry_interval=0, relay_process=True)
+        relay = online_app.relay()
+        assert isinstance(relay, RelayProcess)
+        online_app.ingest([vacancy("1")])
+        assert relay.flush(timeout=60)
+        # A fault that fails the child's rounds at once (a broker that is down takes a
+        # 30 s bootstrap timeout per round): its outbox table is gone.
+        conn = sqlite3.connect(online_app.outbox.db_path)
+        try:
+            conn.execute("ALTER TABLE event_outbox RENAME TO event_outbox_away")
+            assert eventually(lambda: outbox_series("jobmatch_relay_errors_total") - errors_before >= 2)
+            conn.execute("ALTER TABLE event_outbox_away RENAME TO event_outbox")
+        finally:
+            conn.close()
+        assert relay.error_count >= 2 and relay.published_count == 1
+
+    def test_a_dead_relay_process_shows_as_a_backlog_that_grows_and_ages(self, online_app: App) -> None:
+        online_app.start_background(expiry_interval=0, relay_process=True)
+        relay = online_app.relay()
+        assert isinstance(relay, RelayProcess) and relay.pid is not None
+        os.kill(relay.pid, signal.SIGKILL)
+        assert process_is_gone(relay.pid)
+        online_app.ingest([vacancy(str(n)) for n in range(5)])
+        assert eventually(lambda: outbox_series("jobmatch_outbox_pending_events") == 5)
+        age = outbox_series("jobmatch_outbox_oldest_pending_age_seconds")
+        assert eventually(lambda: outbox_series("jobmatch_outbox_oldest_pending_age_seconds") > age)
