@@ -60,6 +60,10 @@ REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote 
 
 _ACTIVE, _LICENCE, _REMOTE = 1, 2, 4
 _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, OccupationMatch.MINOR_GROUP
+# A vacancy key's kind -> the closeness values a profile posted under it can have (ints: the
+# key ids' dict is keyed by them, and int() of an enum member per lookup adds up).
+_WANTED_CLOSENESS = {"u": (int(_EXACT),), "g4": (int(_EXACT), int(_UNIT))}
+_MINOR_CLOSENESS = (int(_MINOR),)
 _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Python (never in practice)
 
@@ -110,10 +114,10 @@ def _pick(items: list, positions: list[int]) -> list:
     return list(picked) if len(positions) > 1 else [picked]
 
 
-def _names(encoded: np.ndarray, count: int) -> list[str]:
+def _names(encoded: bytes, count: int) -> list[str]:
     """The client ids the pass wrote (UTF-8, NUL between two), as strings: one decode and one
     split in C, where reading them from a list of a million strings costs a cache miss each."""
-    return encoded.tobytes().decode().split("\0") if count else []
+    return encoded.decode().split("\0") if count else []
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -282,16 +286,17 @@ class ProfileMatchIndex:
         # million-profile index carries ~160 B per profile of freed memory (bench index-memory).
         _release_freed_memory()
 
-    def _query_keys(self, vac: VacancyCriteria) -> list[tuple[int, OccupationMatch]]:
-        """Key ids to look up, with the closeness a profile posted under them has."""
-        found = []
+    def _query_keys(self, vac: VacancyCriteria) -> tuple[list[int], list[int]]:
+        """Key ids to look up, and the closeness a profile posted under each has."""
+        key_ids, closeness = [], []
+        get = self._key_ids.get
         for kind, code in vac.keys:
-            wanted = (_EXACT,) if kind == "u" else (_EXACT, _UNIT) if kind == "g4" else (_MINOR,)
-            for closeness in wanted:
-                key_id = self._key_ids.get((kind, code, int(closeness)))
+            for value in _WANTED_CLOSENESS.get(kind, _MINOR_CLOSENESS):
+                key_id = get((kind, code, value))
                 if key_id is not None:
-                    found.append((key_id, closeness))
-        return found
+                    key_ids.append(key_id)
+                    closeness.append(value)
+        return key_ids, closeness
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
@@ -301,14 +306,19 @@ class ProfileMatchIndex:
         """`find_matching` as columns: `ProfileMatch` objects only for what the caller reads."""
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
-        query_keys = self._query_keys(vac)
-        key_ids = np.array([key_id for key_id, _ in query_keys], dtype=np.int64)
-        closeness = np.array([int(c) for _, c in query_keys], dtype=np.int8)
-        return self._answer(self._postings.levels(), key_ids, closeness, True, vac, today)
+        key_ids, closeness = self._query_keys(vac)
+        return self._answer(
+            self._postings.levels(),
+            np.array(key_ids, dtype=np.int64),
+            np.array(closeness, dtype=np.int8),
+            True,
+            vac,
+            today,
+        )
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot's keys (no postings): the in-index brute force."""
-        wanted = {key_id: closeness for key_id, closeness in self._query_keys(vac)}
+        wanted = dict(zip(*self._query_keys(vac), strict=True))
         pool = self._key_pool["key"].tolist()
         starts, counts = self._columns["key_start"].tolist(), self._columns["key_count"].tolist()
         slots, best_of = [], []
@@ -409,20 +419,24 @@ class ProfileMatchIndex:
             for i, _ in skills:
                 skill_group[i] = 0
         slots, closeness, distances, scores, totals, near_half = (column[:n] for column in out[:6])
-        names = _names(out[6][:names_end], n)
+        encoded_ids = out[6][:names_end].tobytes()
+        names = None  # strings only where Python needs them: ProfileMatches decodes on first read
         if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 32 languages only
             keep = np.array([not language_mask & ~self._wide_languages.get(s, 0) for s in slots.tolist()], dtype=bool)
             slots, closeness, distances, scores, totals, near_half = (
                 a[keep] for a in (slots, closeness, distances, scores, totals, near_half)
             )
-            names = list(compress(names, keep.tolist()))
-        result = ProfileMatches(names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None)
+            names = list(compress(_names(encoded_ids, n), keep.tolist()))
+        result = ProfileMatches(
+            names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None, encoded_ids
+        )
         if near_halves:  # within rounding error of a half: Python's round decides
             for i in np.flatnonzero(near_half).tolist():
                 exact = round(float(totals[i]), SCORE_DECIMALS)
                 ties |= exact != result.scores[i]
                 result.scores[i] = exact
         if ties:  # equal scores and id prefixes, or a score Python rounded otherwise: order in Python
+            names = result.client_ids
             score_list = result.scores.tolist()
             order = sorted(range(len(names)), key=lambda i: (-score_list[i], names[i]))
             result = ProfileMatches(

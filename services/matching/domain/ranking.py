@@ -56,20 +56,35 @@ class ProfileMatches(Sequence[ProfileMatch]):
     the items a caller reads (one at a time by index, or all at once by iterating).
 
     Equal to any sequence of the same matches in the same order (a list included).
+    The client ids may come as the reverse pass wrote them, UTF-8 with a NUL between two
+    (`encoded_ids`, with `client_ids` None): they become strings when first read, since
+    making hundreds of strings costs more than the rest of a reverse match's Python.
     """
 
-    __slots__ = ("client_ids", "distances", "occupation_codes", "scores")
+    __slots__ = ("_client_ids", "_encoded_ids", "distances", "occupation_codes", "scores")
 
     def __init__(
-        self, client_ids: list[str], scores: np.ndarray, occupation_codes: np.ndarray, distances: np.ndarray | None
+        self,
+        client_ids: list[str] | None,
+        scores: np.ndarray,
+        occupation_codes: np.ndarray,
+        distances: np.ndarray | None,
+        encoded_ids: bytes = b"",
     ) -> None:
-        self.client_ids = client_ids
+        self._client_ids = client_ids
+        self._encoded_ids = encoded_ids
         self.scores = scores  # float64, rounded as `scoring.combine` rounds
         self.occupation_codes = occupation_codes  # OccupationMatch values
         self.distances = distances  # km; None when the vacancy has no coordinates
 
+    @property
+    def client_ids(self) -> list[str]:
+        if self._client_ids is None:
+            self._client_ids = self._encoded_ids.decode().split("\0") if len(self.scores) else []
+        return self._client_ids
+
     def __len__(self) -> int:
-        return len(self.client_ids)
+        return len(self.scores)
 
     @overload
     def __getitem__(self, index: int) -> ProfileMatch: ...
