@@ -40,11 +40,13 @@ from services.common.bus import kafka_clients
 from services.common.bus.outbox import SqliteOutbox
 from services.common.bus.relay import OutboxRelay
 from services.common.child_process import dying_with_parent
+from services.common.logs import configure_logging
 from services.common.observability.metrics import OutboxGauges
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
 _READY = b"ready\n"
+LOG_SERVICE_NAME = "vacancies"  # the service field of its log lines: the service's own
 _COUNTS = b"counts"  # b"counts <published> <errors>\n": the child's totals since it started
 REPORT_INTERVAL = 0.25  # seconds; how stale the service's relay counters may be
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `services` is importable from
@@ -188,6 +190,9 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     settings, db_path, source = pickle.load(stdin)  # from our own parent only
     from services.vacancies.bootstrap import tune_garbage_collection
 
+    # The relay's lines (re-sends, failed rounds) in the service's JSON log, on the stderr
+    # this child shares with it: without this, Python's last-resort handler keeps only warnings.
+    configure_logging(LOG_SERVICE_NAME, settings.log_level)
     tune_garbage_collection()
     kafka_clients.configure(settings)
     relay = OutboxRelay.from_settings(SqliteOutbox(Path(db_path), source, settings.outbox_retention_days), settings)
