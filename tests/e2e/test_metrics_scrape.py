@@ -46,6 +46,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict
     ports = {name: free_port() for name in SERVICES}
     env = new_user_env(data_dir)
     env.update({f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    env["JOBMATCH_GATEWAY_PORT"] = str(free_port())  # not 8080: other test files run stacks too
     env["PYTHONUNBUFFERED"] = "1"
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(

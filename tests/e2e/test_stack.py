@@ -81,6 +81,9 @@ def stack(stack_data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], dict[st
             "JOBMATCH_VACANCIES_PORT": str(ports["vacancies"]),
             "JOBMATCH_MATCHING_PORT": str(ports["matching"]),
             "JOBMATCH_ACTIVITIES_PORT": str(ports["activities"]),
+            # Its own web/API port: two stacks on 8080 at once (test files run side by side)
+            # race for it, and the stack whose gateway loses stops.
+            "JOBMATCH_GATEWAY_PORT": str(free_port()),
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -43,6 +43,8 @@ class Stack:
                 "JOBMATCH_DATA_DIR": str(root / "data"),
                 "PYTHONUNBUFFERED": "1",
                 **{f"JOBMATCH_{name.upper()}_PORT": str(port) for name, port in self.ports.items()},
+                # Its own web/API port: stacks on 8080 at once race for it, and the loser stops.
+                "JOBMATCH_GATEWAY_PORT": str(free_port()),
             }
         )
         self.log = root / "stack.log"
