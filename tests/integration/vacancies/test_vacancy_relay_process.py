@@ -6,11 +6,14 @@ show what it published and the backlog it leaves, as they do with the thread."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sqlite3
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -19,6 +22,7 @@ from vacancies_support import MovableClock, vacancy
 from services.common.bus import topics
 from services.common.bus.tail import read_topic_events
 from services.common.settings import Settings
+from services.vacancies import relay_process
 from services.vacancies.bootstrap import App, build_app
 from services.vacancies.relay_process import RelayProcess
 
@@ -31,6 +35,20 @@ def online_app(settings: Settings, clock: MovableClock) -> Iterator[App]:
     application = build_app(settings, clock=clock)
     yield application
     application.close()
+
+
+# A service process in miniature: the relay child started as the service starts it, then its pid.
+_SERVICE_WITH_A_RELAY_PROCESS = """
+import pickle, sys, time
+from pathlib import Path
+from services.common.bus.outbox import SqliteOutbox
+from services.vacancies.relay_process import RelayProcess
+settings, db_path, source = pickle.load(sys.stdin.buffer)
+relay = RelayProcess(SqliteOutbox(Path(db_path), source, settings.outbox_retention_days), settings)
+relay.start()
+print(relay.pid, flush=True)
+time.sleep(600)
+"""
 
 
 def process_is_gone(pid: int, within: float = 15.0) -> bool:
@@ -104,21 +122,43 @@ class TestRelayInItsOwnProcess:
         online_app.close()
         assert process_is_gone(pid)
 
-    def test_the_relay_process_dies_with_the_thread_that_started_it(self, online_app: App) -> None:
-        # What stands in for a killed service: the child must not go on publishing alone.
-        started: list[RelayProcess] = []
-        starter = threading.Thread(target=lambda: started.append(self._started(online_app)))
-        starter.start()
-        starter.join()
-        (relay,) = started
-        assert relay.pid is not None
-        assert process_is_gone(relay.pid)
+    def test_a_killed_service_leaves_no_relay_process_behind(self, online_app: App) -> None:
+        # The child must not go on publishing alone: it dies with the thread that started it,
+        # which lives as long as the service process does.
+        service = subprocess.Popen(
+            [sys.executable, "-c", _SERVICE_WITH_A_RELAY_PROCESS],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[3],
+        )
+        assert service.stdin is not None and service.stdout is not None
+        outbox = online_app.outbox
+        service.stdin.write(pickle.dumps((online_app.settings, str(outbox.db_path), outbox.source)))
+        service.stdin.close()
+        relay_pid = int(service.stdout.readline())
+        assert not process_is_gone(relay_pid, within=0.5)
+        service.kill()
+        service.wait(10)
+        service.stdout.close()
+        assert process_is_gone(relay_pid)
 
-    @staticmethod
-    def _started(app: App) -> RelayProcess:
-        relay = RelayProcess(app.outbox, app.settings)  # type: ignore[arg-type]
-        relay.start()
-        return relay
+    def test_a_relay_process_that_died_is_started_again_and_publishes_what_waited(self, online_app: App) -> None:
+        online_app.start_background(expiry_interval=0, relay_process=True)
+        relay = online_app.relay()
+        assert isinstance(relay, RelayProcess) and relay.pid is not None
+        first = relay.pid
+        os.kill(first, signal.SIGKILL)
+        assert process_is_gone(first)
+        online_app.ingest([vacancy(str(n)) for n in range(5)])
+        assert eventually(lambda: relay.pid not in (None, first) and relay.is_alive(), within=30)
+        assert relay.flush(timeout=60) and relay.restarts >= 1
+        conn = online_app.outbox.connect()
+        try:
+            ids = {row[0] for row in conn.execute("SELECT event_id FROM event_outbox")}
+        finally:
+            conn.close()
+        events = read_topic_events(online_app.settings.kafka_bootstrap_servers, topics.VACANCIES)
+        assert len(ids) == 5 and ids <= {event.id for _, event in events}
 
     def test_by_default_the_relay_runs_in_its_own_process(
         self, online_app: App, monkeypatch: pytest.MonkeyPatch
@@ -174,7 +214,10 @@ class TestTheServiceMetricsOfTheRelayProcess:
             conn.close()
         assert relay.error_count >= 2 and relay.published_count == 1
 
-    def test_a_dead_relay_process_shows_as_a_backlog_that_grows_and_ages(self, online_app: App) -> None:
+    def test_a_dead_relay_process_shows_as_a_backlog_that_grows_and_ages_until_it_is_back(
+        self, online_app: App, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(relay_process, "RESTART_DELAY_SECONDS", 3600.0)  # not back during this test
         online_app.start_background(expiry_interval=0, relay_process=True)
         relay = online_app.relay()
         assert isinstance(relay, RelayProcess) and relay.pid is not None
