@@ -12,15 +12,17 @@ The child is `python -m services.vacancies.relay_process`, not a multiprocessing
 imports the parent's __main__ again in the child, which for a service is the service itself.
 It gets its settings as a pickle on stdin (secrets stay off the command line), says "ready"
 on stdout, and stops when its stdin closes. It dies with the thread that started it
-(PDEATHSIG on Linux). When the service adds outbox rows it writes a byte to the child's stdin,
+(PDEATHSIG on Linux): a supervising thread that lives until `stop`, and starts the child again
+when it exits unasked (after 1 s, doubling to 30 s while it keeps exiting). When the service
+adds outbox rows it writes a byte to the child's stdin,
 which wakes the relay as `on_add` wakes the thread: an event waits for no poll (50 ms).
 
 The service's /metrics shows the same outbox series as with the thread, from two places: the
 child reports its published and failed-round totals on stdout (a line when they changed, at
 most every REPORT_INTERVAL, and one when it stops), and the parent reads the backlog and the
-age of the oldest pending event from the outbox file itself, once a second. So a child that
-died shows as a backlog that grows and ages (the alert on the age fires), not as gauges
-frozen at their last value.
+age of the oldest pending event from the outbox file itself, once a second. So while no child
+runs the backlog grows and ages (the alert on the age fires), rather than gauges frozen at
+their last value.
 """
 
 from __future__ import annotations
