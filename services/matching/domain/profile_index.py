@@ -39,7 +39,7 @@ from services.matching.domain.columns import (
     level_of,
 )
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch, ProfileMatches
+from services.matching.domain.ranking import ProfileMatch, ProfileMatches, decode_client_ids
 from services.matching.domain.rules import (
     KM_PER_DEGREE_LAT_LOWER_BOUND,
     ProfileCriteria,
@@ -112,12 +112,6 @@ def _pick(items: list, positions: list[int]) -> list:
         return []
     picked = itemgetter(*positions)(items)
     return list(picked) if len(positions) > 1 else [picked]
-
-
-def _names(encoded: bytes, count: int) -> list[str]:
-    """The client ids the pass wrote (UTF-8, NUL between two), as strings: one decode and one
-    split in C, where reading them from a list of a million strings costs a cache miss each."""
-    return encoded.decode().split("\0") if count else []
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -426,7 +420,7 @@ class ProfileMatchIndex:
             slots, closeness, distances, scores, totals, near_half = (
                 a[keep] for a in (slots, closeness, distances, scores, totals, near_half)
             )
-            names = list(compress(_names(encoded_ids, n), keep.tolist()))
+            names = list(compress(decode_client_ids(encoded_ids, n), keep.tolist()))
         result = ProfileMatches(
             names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None, encoded_ids
         )

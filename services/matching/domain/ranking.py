@@ -51,6 +51,13 @@ def profile_matches(
     return matches
 
 
+def decode_client_ids(encoded: bytes, count: int) -> list[str]:
+    """The `count` client ids the reverse pass wrote (UTF-8, NUL between two), as strings: one
+    decode and one split in C, where reading them from a list of a million strings costs a
+    cache miss each."""
+    return encoded.decode().split("\0") if count else []
+
+
 class ProfileMatches(Sequence[ProfileMatch]):
     """The answer of a reverse match as columns; `ProfileMatch` objects are built only for
     the items a caller reads (one at a time by index, or all at once by iterating).
@@ -80,7 +87,7 @@ class ProfileMatches(Sequence[ProfileMatch]):
     @property
     def client_ids(self) -> list[str]:
         if self._client_ids is None:
-            self._client_ids = self._encoded_ids.decode().split("\0") if len(self.scores) else []
+            self._client_ids = decode_client_ids(self._encoded_ids, len(self.scores))
         return self._client_ids
 
     def __len__(self) -> int:
