@@ -12,10 +12,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from polling import wait_for
 from prometheus_client import REGISTRY
 from vacancies_support import MovableClock, vacancy
 
@@ -70,16 +71,6 @@ def process_is_gone(pid: int, within: float = 15.0) -> bool:
 def outbox_series(name: str) -> float:
     """The vacancies outbox series `name` as this process's /metrics serves it (0 when absent)."""
     return REGISTRY.get_sample_value(name, {"service": "vacancies"}) or 0.0
-
-
-def eventually(holds: Callable[[], bool], within: float = 30.0) -> bool:
-    """The child reports at its own pace and the backlog is read once a second: wait for it."""
-    deadline = time.monotonic() + within
-    while not holds():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 class TestRelayInItsOwnProcess:
@@ -150,7 +141,7 @@ class TestRelayInItsOwnProcess:
         os.kill(first, signal.SIGKILL)
         assert process_is_gone(first)
         online_app.ingest([vacancy(str(n)) for n in range(5)])
-        assert eventually(lambda: relay.pid not in (None, first) and relay.is_alive(), within=30)
+        assert wait_for(lambda: relay.pid not in (None, first) and relay.is_alive(), 30)
         assert relay.flush(timeout=60) and relay.restarts >= 1
         conn = online_app.outbox.connect()
         try:
@@ -191,8 +182,8 @@ class TestTheServiceMetricsOfTheRelayProcess:
         def published() -> float:
             return outbox_series("jobmatch_relay_published_events_total") - published_before
 
-        assert eventually(lambda: published() >= 32)
-        assert eventually(lambda: outbox_series("jobmatch_outbox_pending_events") == 0)
+        assert wait_for(lambda: published() >= 32, 30)
+        assert wait_for(lambda: outbox_series("jobmatch_outbox_pending_events") == 0, 30)
         assert published() == 32  # 31 published, 1 closed: each once
         assert outbox_series("jobmatch_outbox_oldest_pending_age_seconds") == 0
 
@@ -208,7 +199,7 @@ class TestTheServiceMetricsOfTheRelayProcess:
         conn = sqlite3.connect(online_app.outbox.db_path)
         try:
             conn.execute("ALTER TABLE event_outbox RENAME TO event_outbox_away")
-            assert eventually(lambda: outbox_series("jobmatch_relay_errors_total") - errors_before >= 2)
+            assert wait_for(lambda: outbox_series("jobmatch_relay_errors_total") - errors_before >= 2, 30)
             conn.execute("ALTER TABLE event_outbox_away RENAME TO event_outbox")
         finally:
             conn.close()
@@ -224,6 +215,6 @@ class TestTheServiceMetricsOfTheRelayProcess:
         os.kill(relay.pid, signal.SIGKILL)
         assert process_is_gone(relay.pid)
         online_app.ingest([vacancy(str(n)) for n in range(5)])
-        assert eventually(lambda: outbox_series("jobmatch_outbox_pending_events") == 5)
+        assert wait_for(lambda: outbox_series("jobmatch_outbox_pending_events") == 5, 30)
         age = outbox_series("jobmatch_outbox_oldest_pending_age_seconds")
-        assert eventually(lambda: outbox_series("jobmatch_outbox_oldest_pending_age_seconds") > age)
+        assert wait_for(lambda: outbox_series("jobmatch_outbox_oldest_pending_age_seconds") > age, 30)
