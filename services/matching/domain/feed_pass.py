@@ -28,7 +28,6 @@ from services.matching.domain.reverse_pass import (
     HOURS_LOW,
     LAT,
     LON,
-    TWO,
     _distance_km,
     _too_far,
     hours_part,
@@ -121,7 +120,7 @@ def _collect(
                 continue
             distance, near = np.nan, 1.0
             if not via_remote:
-                distance = _distance_km(qf[LAT], qf[LON], lat, lon, qf[TWO])
+                distance = _distance_km(qf[LAT], qf[LON], lat, lon)
                 if distance > max_km:
                     continue
                 near = math.exp(-distance / DISTANCE_SCALE_KM)

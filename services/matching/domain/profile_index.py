@@ -58,7 +58,7 @@ _CELL_WIDTHS = np.array([w for _, w in _CELL_SIZES])
 _N_CLASSES = len(RADIUS_CLASSES_KM)
 REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote work
 
-_ACTIVE, _LICENCE, _REMOTE = 1, 2, 4
+_ACTIVE, _LICENCE, _REMOTE, _HIGH_SALARY = 1, 2, 4, reverse_pass.HIGH_SALARY_BIT
 _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, OccupationMatch.MINOR_GROUP
 # A vacancy key's kind -> the closeness values a profile posted under it can have (ints: the
 # key ids' dict is keyed by them, and int() of an enum member per lookup adds up).
@@ -67,19 +67,10 @@ _MINOR_CLOSENESS = (int(_MINOR),)
 _CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Python (never in practice)
 
-# attrs packs what the first filters read: flags (bits 0-7), hours_min (8-15), hours_max
-# (16-23), contract type bits (24-31), education level (32-39), max_km (40-55). These columns
-# are what a merge copies beside the postings, and the keys `scan` reads; what the pass reads
-# of a slot is its record (`reverse_pass.SLOT_RECORD`).
-PROFILE_COLUMNS = {
-    "attrs": "u8",
-    "lat": "f8",
-    "lon": "f8",
-    "languages": "u4",
-    "min_salary": "u4",
-    "key_start": "u4",
-    "key_count": "u1",
-}
+# What a merge copies beside the postings (`reverse_pass.POSTING_WORD`) and the keys `scan`
+# reads; what the pass reads of a slot is its record (`reverse_pass.SLOT_RECORD`).
+# The exact languages (first 32) and minimum salary, read only for what the word cannot tell.
+PROFILE_COLUMNS = {"word": "u8", "languages": "u4", "min_salary": "u4", "key_start": "u4", "key_count": "u1"}
 _NAME_HEAD = 16  # bytes of a client id in its slot record; the rest goes to the pool of tails
 
 
@@ -122,7 +113,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 _MALLOC_TRIM = _malloc_trim()
-_PAYLOAD_FIELDS = ("attrs", "lat", "lon", "languages", "min_salary")  # reverse_pass.POSTING_PAYLOAD
 
 
 def _release_freed_memory() -> None:
@@ -165,8 +155,11 @@ class ProfileMatchIndex:
         self._seen = _seen_table(answer_capacity)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
-        self._pass_columns: tuple[np.ndarray, ...] | None = None  # views for the pass; None after a write
+        self._pass_columns: tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray] | None = (
+            None  # views for the pass; None after a write
+        )
         self._retired = 0
+        self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]]] = []  # the last two levels converted
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -206,7 +199,10 @@ class ProfileMatchIndex:
         if languages >= 2**_LANGUAGE_BITS:
             self._wide_languages[slot] = languages
         flags = (
-            _ACTIVE | (_LICENCE if profile.has_driving_licence else 0) | (_REMOTE if profile.remote_acceptable else 0)
+            _ACTIVE
+            | (_LICENCE if profile.has_driving_licence else 0)
+            | (_REMOTE if profile.remote_acceptable else 0)
+            | (_HIGH_SALARY if profile.min_salary >= reverse_pass.SALARY_CAP else 0)
         )
         skill_start = len(self._skill_pool)
         self._skill_pool.extend(
@@ -223,23 +219,17 @@ class ProfileMatchIndex:
             if flags & _REMOTE:
                 self._postings.add(_posting_key(key_id, REMOTE_CLASS), slot)
         self._key_pool.extend("key", key_ids)
-        contracts = sum(1 << c for c in profile.contract_types)
-        attrs = (
-            flags
-            | profile.hours_min << 8
-            | profile.hours_max << 16
-            | contracts << 24
-            | profile.education_level << 32
-            | profile.max_km << 40
+        word = reverse_pass.posting_word(
+            profile.hours_min,
+            profile.hours_max,
+            sum(1 << c for c in profile.contract_types),
+            profile.education_level,
+            profile.has_driving_licence,
+            languages,
+            profile.min_salary,
         )
         self._columns.append(
-            attrs,
-            profile.latitude,
-            profile.longitude,
-            languages & (2**_LANGUAGE_BITS - 1),
-            profile.min_salary,
-            key_start,
-            len(profile.keys),
+            word, languages & (2**_LANGUAGE_BITS - 1), profile.min_salary, key_start, len(profile.keys)
         )
         head = name[:_NAME_HEAD].ljust(_NAME_HEAD, b"\0")
         tail_at = len(self._name_tails)
@@ -248,10 +238,14 @@ class ProfileMatchIndex:
         record = (
             int.from_bytes(head[:8], "big"),
             int.from_bytes(head[8:], "big"),
+            profile.latitude,
+            profile.longitude,
+            math.cos(math.radians(profile.latitude)),  # what the haversine computes: once per profile
             tail_at,
             skill_start,
             len(profile.skills),
             len(name),
+            profile.max_km,
             flags,
             profile.hours_min,
             profile.hours_max,
@@ -266,11 +260,8 @@ class ProfileMatchIndex:
             self._retired += 1
 
     def _posting_payload(self, slots: np.ndarray) -> tuple[np.ndarray]:
-        """What the hard criteria read, stored along the postings (fixed for a slot's lifetime)."""
-        records = np.empty(len(slots), dtype=reverse_pass.POSTING_PAYLOAD)
-        for name in _PAYLOAD_FIELDS:
-            records[name] = self._columns[name][slots]
-        return (records,)
+        """What the filter reads, stored along the postings (fixed for a slot's lifetime)."""
+        return (self._columns["word"][slots],)
 
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
@@ -364,10 +355,11 @@ class ProfileMatchIndex:
                 latitude,
                 v.longitude or 0.0,
                 recency_part(v.date_posted, today),
-                2.0,
                 cos_lat_lower_bound(latitude),
+                math.cos(math.radians(latitude)),
             ]
         )
+        hours = vac.hours_high > 0  # whole hours: a profile's window [min, max] must reach into the vacancy's
         qi = np.array(
             [
                 int(v.contract_type),
@@ -379,12 +371,14 @@ class ProfileMatchIndex:
                 len(vac.required_skills),
                 len(vac.optional_skills),
                 geo,
+                math.ceil(vac.hours_low) if hours else 0,
+                math.floor(vac.hours_high) if hours else 1 << 16,
+                language_mask & (2**_LANGUAGE_BITS - 1),
             ],
             dtype=np.int64,
         )
-        records, pool, name_tails = self._columns_for_pass()
-        pass_levels = tuple((keys, bounds, slots, payload[0]) for keys, bounds, slots, payload in levels)
-        mask = np.array([language_mask & (2**_LANGUAGE_BITS - 1)], dtype=np.uint64)
+        slot_columns, pool, name_tails = self._columns_for_pass()
+        pass_levels = tuple(self._pass_level(level) for level in levels)
         try:
             while True:
                 out = self._out
@@ -394,7 +388,7 @@ class ProfileMatchIndex:
                     key_closeness,
                     _CELL_HEIGHTS,
                     _CELL_WIDTHS,
-                    records,
+                    slot_columns,
                     self._seen,
                     pool,
                     skill_group,
@@ -402,7 +396,6 @@ class ProfileMatchIndex:
                     _CLOSENESS_VALUE,
                     qf,
                     qi,
-                    mask,
                     out,
                 )
                 if n >= 0:
@@ -441,10 +434,22 @@ class ProfileMatchIndex:
             )
         return result
 
-    def _columns_for_pass(self) -> tuple[np.ndarray, ...]:
+    def _pass_level(self, level: Level) -> tuple[np.ndarray, ...]:
+        """`reverse_pass.pass_level` of a posting level, kept while the level is current."""
+        for known, converted in self._pass_levels:
+            if known is level:
+                return converted
+        keys, bounds, slots, (words,) = level
+        converted = reverse_pass.pass_level(keys, bounds, slots, words)
+        self._pass_levels = [*self._pass_levels[-1:], (level, converted)]
+        return converted
+
+    def _columns_for_pass(self) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
         """What the pass reads by slot (views, kept until the next write)."""
         if self._pass_columns is None:
-            self._pass_columns = (self._records["record"], self._skill_pool["skill"], self._name_tails["byte"])
+            columns = self._columns
+            slot_columns = (self._records["record"], columns["languages"], columns["min_salary"])
+            self._pass_columns = (slot_columns, self._skill_pool["skill"], self._name_tails["byte"])
         return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:

@@ -1,21 +1,20 @@
 """The reverse match of one vacancy as one compiled pass over the posting ranges (numba).
 
-`profile_index` stores every field a hard criterion reads beside the postings (packed
-attributes, home coordinates, language mask, minimum salary), so the pass reads each
-candidate's posting once, in order: it finds the posting ranges of the vacancy's keys (per
-occupation key and radius class one binary search, then one per row of the 3x3 cells inside
-that small range), checks the rules on the posting (the attributes without a branch, a chunk
-at a time), and only for a candidate that passes them touches its slot (dedupe; then, for
-all found at once with their cache misses overlapping, liveness, skills, name prefix). A
-distance lower bound without trigonometry (`vectorised.distance_lower_bound_km`) goes
-before the exact haversine. It scores and orders the matches and writes them into the
+`profile_index` stores beside each posting an 8-byte word with what the attribute criteria
+read (`POSTING_WORD`), so the pass streams 8 bytes per candidate posting: it finds the posting
+ranges of the vacancy's keys (per occupation key and radius class one binary search, then one
+per row of the 3x3 cells inside that small range), filters the words without a branch, a
+chunk at a time, and only for the postings that pass (about one in nine) touches their slots'
+records, all of a chunk's at once so the cache misses overlap: liveness, the exact language
+and salary checks, the home (a distance lower bound without trigonometry,
+`vectorised.distance_lower_bound_km`, before the exact haversine), dedupe. It scores and
+orders the matches and writes them into the
 caller's buffers: one call per query, nothing boxed but a few integers.
 
 Exactness (the answers must equal `rules.evaluate` + `scoring.combine` bit for bit):
 - sin, cos, asin and exp compile to calls of the C library's functions, the same ones Python's
-  `math` calls; `x ** 2` in Python is the C library's pow(x, 2.0), which is not always x * x,
-  so the exponent comes in as a run-time value (`TWO`): a constant 2.0 would let LLVM
-  rewrite pow into a multiplication;
+  `math` calls; a profile's cos(latitude) is computed once, in Python, and kept in its record
+  (the same call on the same argument gives the same value);
 - no fast-math: every sum and product runs in the order written, as in the Python source;
 - `round(x, 6)` is rint(x * 1e6) / 1e6 except within ROUNDING_MARGIN of a half, where the
   pass flags the item and the caller rounds it with Python's `round`.
@@ -43,23 +42,34 @@ from services.matching.domain.scoring import (
 )
 from services.matching.domain.vectorised import LOWER_BOUND_MARGIN, ROUNDING_MARGIN
 
-# Stored beside the postings as one packed record each: a query reads a posting range with
-# one cache miss, not one per field (most ranges hold a few postings).
-POSTING_PAYLOAD = np.dtype([("attrs", "u8"), ("lat", "f8"), ("lon", "f8"), ("languages", "u4"), ("min_salary", "u4")])
+# Stored beside the postings, one 8-byte word each: what the attribute filter reads, so a
+# query streams 8 bytes per posting (most postings fail the filter and are never read again).
+# Bits: hours_min 0-7, hours_max 8-15, contract type bits 16-23, education level 24-31,
+# driving licence 32, the first 16 language bits 33-48, minimum salary 49-62 (capped at
+# SALARY_CAP: below the real value, so the filter only rejects what the exact check would).
+POSTING_WORD = np.dtype("u8")
+_WORD_LICENCE = 1 << 32
+_WORD_LANGUAGES_AT, _WORD_LANGUAGES = 33, 0xFFFF
+_WORD_SALARY_AT, SALARY_CAP = 49, (1 << 14) - 1
 
-# What the pass reads of a slot once one of its postings passed the filters, in one record
-# (one cache miss, not one per column): the client id's first 16 UTF-8 bytes big-endian (byte
-# order is code point order, so equal scores are ordered without the strings), where the rest
-# of a longer one starts in the pool of name tails, its length in bytes, where its skills
-# start in the skill pool and how many, flags (0: retired) and hours.
+# What the pass reads of a slot once one of its postings passed the filter, in one record
+# (one or two cache lines, fetched for all survivors at once): the client id's first 16 UTF-8
+# bytes big-endian (byte order is code point order, so equal scores are ordered without the
+# strings), the home, where the rest of a longer id starts in the pool of name tails, where
+# its skills start in the skill pool and how many, the exact languages (first 32 bits) and
+# minimum salary, the id's length in bytes, the travel distance, flags (0: retired) and hours.
 SLOT_RECORD = np.dtype(
     [
         ("name_hi", "u8"),
         ("name_lo", "u8"),
+        ("lat", "f8"),
+        ("lon", "f8"),
+        ("cos_lat", "f8"),
         ("tail_at", "u4"),
         ("skill_start", "u4"),
         ("skill_count", "u2"),
         ("name_len", "u2"),
+        ("max_km", "u2"),
         ("flags", "u1"),
         ("hours_min", "u1"),
         ("hours_max", "u1"),
@@ -68,13 +78,33 @@ SLOT_RECORD = np.dtype(
 )
 
 # Query parameters, packed so the compiled signature stays fixed.
-HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, TWO, COS_LOW = range(7)  # float64 values
-CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL, GEO = range(9)  # int64 values
-_LICENCE_BIT, _REMOTE_BIT = 2, 4  # profile_index's flag bits
+HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY = range(7)  # float64 values
+# int64 values: CONTRACT the vacancy's contract type, AT_LEAST/AT_MOST the whole hours a
+# profile's window must reach (ceil of the vacancy's low, floor of its high), LANGUAGES the
+# mask of the vacancy's languages (first 32).
+CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL, GEO = range(9)
+HOURS_AT_LEAST, HOURS_AT_MOST, LANGUAGES = range(9, 12)
+INT_PARAMETERS = 12
+_LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bits; salary above SALARY_CAP
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
-_FILTER_CHUNK = 256  # postings the attribute filter checks before the survivors' other checks
+_FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
+
+
+def posting_word(
+    hours_min: int, hours_max: int, contracts: int, education: int, licence: bool, languages: int, min_salary: int
+) -> int:
+    """The filter word of a profile's postings (see POSTING_WORD)."""
+    return (
+        hours_min
+        | hours_max << 8
+        | contracts << 16
+        | education << 24
+        | (_WORD_LICENCE if licence else 0)
+        | (languages & _WORD_LANGUAGES) << _WORD_LANGUAGES_AT
+        | min(min_salary, SALARY_CAP) << _WORD_SALARY_AT
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -90,15 +120,20 @@ def _first_at_least(keys, lo, hi, value):
 
 
 @njit(cache=True, nogil=True)
-def _distance_km(lat1, lon1, lat2, lon2, two):
-    """`rules.distance_km`, operation for operation."""
-    phi1 = lat1 * _DEGREES_TO_RADIANS
-    phi2 = lat2 * _DEGREES_TO_RADIANS
-    a = (
-        math.sin((phi2 - phi1) / 2) ** two
-        + math.cos(phi1) * math.cos(phi2) * math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2) ** two
-    )
+def _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2):
+    """`rules.distance_km` operation for operation, given the cosines of both latitudes in
+    radians (the same values: the same C library call on the same argument)."""
+    sin_half_phi = math.sin((lat2 * _DEGREES_TO_RADIANS - lat1 * _DEGREES_TO_RADIANS) / 2)
+    sin_half_lambda = math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2)
+    a = sin_half_phi * sin_half_phi + cos_phi1 * cos_phi2 * (sin_half_lambda * sin_half_lambda)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+@njit(cache=True, nogil=True)
+def _distance_km(lat1, lon1, lat2, lon2):
+    """`rules.distance_km`, operation for operation."""
+    cos_phi1, cos_phi2 = math.cos(lat1 * _DEGREES_TO_RADIANS), math.cos(lat2 * _DEGREES_TO_RADIANS)
+    return _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2)
 
 
 @njit(cache=True, nogil=True)
@@ -119,19 +154,21 @@ def _too_far(lat, lon, max_km, qf):
 
 
 @njit(cache=True, nogil=True)
-def _fails_attributes(packed, languages, min_salary, qf, qi, language_mask):
-    """Every hard criterion but the occupation (the posting key), the place and liveness."""
-    attrs = np.int64(packed)  # bits 0-55 used; int64 keeps numba's integer maths in integers
-    hours_min, hours_max = np.float64((attrs >> 8) & 0xFF), np.float64((attrs >> 16) & 0xFF)
-    contracts, education = (attrs >> 24) & 0xFF, (attrs >> 32) & 0xFF
-    # & and | where Python would write `and` and `or`: no branch per criterion. Most
-    # candidates fail one, unpredictably; a mispredicted branch costs more than all the checks.
-    fails = (qf[HOURS_HIGH] > 0) & ((hours_max < qf[HOURS_LOW]) | (hours_min > qf[HOURS_HIGH]))
-    fails |= (qi[CONTRACT] != 0) & (contracts != 0) & ((contracts >> qi[CONTRACT]) & 1 == 0)
-    fails |= (qi[EDUCATION] != 0) & (education != 0) & (education < qi[EDUCATION])
-    fails |= (qi[LICENCE] != 0) & (attrs & _LICENCE_BIT == 0)
-    fails |= languages & language_mask != language_mask
-    return fails | ((qi[SALARY] != 0) & (min_salary != 0) & (min_salary > qi[SALARY]))
+def _fails_filter(word, at_least, at_most, contract_bit, education, licence_bit, languages, salary):
+    """Every hard criterion but the occupation (the posting key) and the place, on a posting's
+    word: exact for hours, contract, education and licence; for languages beyond the first 16
+    and salaries above SALARY_CAP the record's exact check follows (`_check_survivors`)."""
+    w = np.int64(word)  # bit 63 is never set; int64 keeps numba's integer maths in integers
+    hours_min, hours_max = w & 0xFF, (w >> 8) & 0xFF
+    contracts, level = (w >> 16) & 0xFF, (w >> 24) & 0xFF
+    capped_salary = (w >> _WORD_SALARY_AT) & SALARY_CAP
+    # & and | where Python would write `and` and `or`: no branch, so the loop runs on vectors.
+    fails = (hours_max < at_least) | (hours_min > at_most)
+    fails |= (contracts != 0) & (contracts & contract_bit == 0)
+    fails |= (level != 0) & (level < education)
+    fails |= licence_bit & ~w != 0
+    fails |= (w >> _WORD_LANGUAGES_AT) & languages != languages
+    return fails | ((salary != 0) & (capped_salary != 0) & (capped_salary > salary))
 
 
 @njit(cache=True, nogil=True)
@@ -145,19 +182,31 @@ def hours_part(low, high, window_min, window_max):
 
 
 @njit(cache=True, nogil=True)
-def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
-    """The key ranges (start, end, closeness) of one level the vacancy's keys select:
+def _emit(out, n, key_bounds, words, start, end, closeness):
+    """Posting range n: the postings of level keys start..end; their first words are asked
+    for now, so the misses of all ranges overlap before the filter reads them."""
+    first = key_bounds[start, 1]
+    out[n, 0], out[n, 1], out[n, 2] = first, key_bounds[end, 1], closeness
+    prefetch(words, first)
+    return n + 1
+
+
+@njit(cache=True, nogil=True)
+def _ranges(key_bounds, words, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
+    """The posting ranges (start, end, closeness) of one level the vacancy's keys select:
     with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
     class (the float operations of `profile_index._cell`) and of the remote class; without,
-    `key_ids` are posting keys themselves. Returns how many were written to `out`."""
-    n_keys = len(level_keys)
+    `key_ids` are posting keys themselves. key_bounds holds (key, first posting) per level key,
+    and a last row (max, end): a search ends on the line that holds the range's start.
+    Returns how many ranges were written to `out`."""
+    level_keys = key_bounds[:, 0]
+    n_keys = len(key_bounds) - 1
     n = 0
     if not qi[GEO]:
         for i in range(len(key_ids)):
             at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
             if at < n_keys and level_keys[at] == key_ids[i]:
-                out[n, 0], out[n, 1], out[n, 2] = at, at + 1, key_closeness[i]
-                n += 1
+                n = _emit(out, n, key_bounds, words, at, at + 1, key_closeness[i])
         return n
     n_classes = len(cell_heights)
     lat, lon = qf[LAT], qf[LON]
@@ -178,8 +227,7 @@ def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, q
             hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
-                    out[n, 0], out[n, 1], out[n, 2] = lo, lo + 1, key_closeness[i]
-                    n += 1
+                    n = _emit(out, n, key_bounds, words, lo, lo + 1, key_closeness[i])
                 continue
             cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
             cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
@@ -188,8 +236,8 @@ def _ranges(level_keys, key_ids, key_closeness, cell_heights, cell_widths, qf, q
                 start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
                 end = _first_at_least(level_keys, start, hi, prefix + row + 2)
                 if start < end and row + 1 >= 0:
-                    out[n, 0], out[n, 1], out[n, 2] = start, end, key_closeness[i]
-                    n += 1
+                    n = _emit(out, n, key_bounds, words, start, end, key_closeness[i])
+                lo = end  # the next row's cells come after this row's
     return n
 
 
@@ -208,69 +256,97 @@ def _seen_entry(seen, slot):
 
 
 @njit(cache=True, nogil=True)
-def _collect(
-    level, ranges, n_ranges, passed, seen, found, found_at, closeness, distance, remote, n_found, qf, qi, mask
-):
-    """Check every posting of the ranges; a slot that passes is recorded once, with its
-    closest occupation match (found_at: its entry in `seen`), retired slots too (the caller
-    drops them). Returns the new count, or -1 when `found` is full."""
-    _, bounds, slots, payload = level
+def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi):
+    """The rest of the checks for postings that passed the filter, on their slots' records
+    (liveness, exact languages and salary, place); a slot that passes is recorded once, with
+    its closest occupation match (found_at: its entry in `seen`). The slots and records of all
+    of them are asked for first, so their cache misses overlap. Returns the new count, or -1
+    when `found` is full. slot_columns: the records, and each slot's languages (first 32) and
+    minimum salary for the rare exact checks the filter word cannot do; answer: found slots,
+    their entries in `seen`, closeness, distance, whether via remote."""
+    records, exact_languages, exact_salaries = slot_columns
+    found, found_at, closeness, distance, remote = answer
+    for i in range(n):
+        prefetch(slots, survivors[i])
+    for i in range(n):
+        survivors[i] = slots[survivors[i]]
+        prefetch(records, survivors[i])
     has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
-    for r in range(n_ranges):
-        key_closeness = ranges[r, 2]
-        end = bounds[ranges[r, 1]]
-        e = bounds[ranges[r, 0]]  # ranges of keys, bounds of postings
-        while e < end:
-            # The attribute filter first, over a chunk, without a branch: each position is
-            # written and kept (the count moves) only when it passes. Most postings fail one
-            # criterion, unpredictably; a mispredicted branch per posting cost more than all
-            # the checks (bench reverse-match: ~14 us of ~105 in this loop at 1 M profiles).
-            n_passed, chunk_end = 0, min(end, e + len(passed))
-            for p in range(e, chunk_end):
-                posting = payload[p]
-                passed[n_passed] = p
-                n_passed += not _fails_attributes(posting.attrs, posting.languages, posting.min_salary, qf, qi, mask)
-            e = chunk_end
-            for c in range(n_passed):
-                p = passed[c]
-                posting = payload[p]
-                attrs = posting.attrs
-                via_remote = remote_vacancy and attrs & _REMOTE_BIT != 0
-                max_km = np.float64((np.int64(attrs) >> 40) & 0xFFFF)
-                lat, lon = posting.lat, posting.lon
-                if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
-                    continue
-                slot = slots[p]
-                at = _seen_entry(seen, slot)
-                if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
-                    mark = seen[at] & 0xFFFFFFFF
-                    closeness[mark - 1] = min(closeness[mark - 1], key_closeness)
-                    continue
-                km = _distance_km(lat, lon, qf[LAT], qf[LON], qf[TWO]) if has_coords else np.nan
-                if not via_remote and km > max_km:
-                    continue
-                if n_found == len(found):
-                    return -1
-                found[n_found], closeness[n_found], distance[n_found] = slot, key_closeness, km
-                remote[n_found], found_at[n_found] = via_remote, at
-                n_found += 1
-                seen[at] = (np.int64(slot) + 1) << 32 | n_found
+    languages, salary = qi[LANGUAGES], qi[SALARY]
+    rare_languages = languages > _WORD_LANGUAGES  # beyond the word's 16 bits: the slot's column
+    for i in range(n):
+        slot = survivors[i]
+        record = records[slot]
+        if record.flags == 0:  # retired: its postings stay until the next merge
+            continue
+        if rare_languages and (exact_languages[slot] & languages != languages):
+            continue
+        if (salary != 0) & (record.flags & HIGH_SALARY_BIT != 0) and exact_salaries[slot] > salary:
+            continue
+        via_remote = remote_vacancy and record.flags & _REMOTE_BIT != 0
+        max_km = np.float64(record.max_km)
+        lat, lon = record.lat, record.lon
+        if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
+            continue
+        at = _seen_entry(seen, slot)
+        if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
+            mark = seen[at] & 0xFFFFFFFF
+            closeness[mark - 1] = min(closeness[mark - 1], survivor_closeness[i])
+            continue
+        km = _haversine_km(lat, lon, record.cos_lat, qf[LAT], qf[LON], qf[COS_VACANCY]) if has_coords else np.nan
+        if not via_remote and km > max_km:
+            continue
+        if n_found == len(found):
+            return -1
+        found[n_found], closeness[n_found], distance[n_found] = slot, survivor_closeness[i], km
+        remote[n_found], found_at[n_found] = via_remote, at
+        n_found += 1
+        seen[at] = (np.int64(slot) + 1) << 32 | n_found
     return n_found
 
 
 @njit(cache=True, nogil=True)
-def _drop_retired(records, n, found, closeness, distance, remote):
-    """Keep the found slots whose profile is live (a posting outlives its slot until the next
-    merge), in order; returns how many. The liveness check waits until here, off the filter
-    loop: reading a slot's record is a cache miss, and here the misses overlap (prefetched)."""
-    for i in range(n):
-        prefetch(records, found[i])
-    kept = 0
-    for i in range(n):
-        if records[found[i]].flags != 0:
-            found[kept], closeness[kept], distance[kept], remote[kept] = found[i], closeness[i], distance[i], remote[i]
-            kept += 1
-    return kept
+def _collect(
+    level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n_found, qf, qi
+):
+    """Filter every posting of the ranges, a chunk at a time, and check the survivors
+    (`_check_survivors`) whenever a chunk's worth has gathered. Returns the new count of
+    found slots, or -1 when `found` is full."""
+    _, slots, words = level
+    at_least, at_most = qi[HOURS_AT_LEAST], qi[HOURS_AT_MOST]
+    contract_bit = np.int64(1) << qi[CONTRACT] if qi[CONTRACT] != 0 else np.int64(0xFF)
+    education, salary = qi[EDUCATION], qi[SALARY]
+    licence_bit = np.int64(_WORD_LICENCE) if qi[LICENCE] != 0 else np.int64(0)
+    languages = qi[LANGUAGES] & _WORD_LANGUAGES
+    chunk = len(passes)
+    n = 0
+    for r in range(n_ranges):
+        key_closeness = ranges[r, 2]
+        e, end = ranges[r, 0], ranges[r, 1]
+        while e < end:
+            # The filter without a branch, a chunk at a time (the compiler makes it vector
+            # code), then the survivors' positions kept without a branch either: most postings
+            # fail one criterion, unpredictably, and a mispredicted branch per posting costs
+            # more than all the checks.
+            m = min(end - e, chunk)
+            for i in range(0, m, 16):  # the slots of a line of postings: read for their survivors
+                prefetch(slots, e + i)
+            for i in range(m):
+                passes[i] = not _fails_filter(
+                    words[e + i], at_least, at_most, contract_bit, education, licence_bit, languages, salary
+                )
+            for i in range(m):
+                survivors[n], survivor_closeness[n] = e + i, key_closeness
+                n += passes[i]
+            e += m
+            if n >= chunk:  # survivors has room for two chunks
+                n_found = _check_survivors(
+                    survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi
+                )
+                if n_found < 0:
+                    return -1
+                n = 0
+    return _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi)
 
 
 @njit(cache=True, nogil=True)
@@ -295,7 +371,7 @@ def reverse_match(
     key_closeness,
     cell_heights,
     cell_widths,
-    records,
+    slot_columns,
     seen,
     skill_pool,
     skill_group,
@@ -303,7 +379,6 @@ def reverse_match(
     closeness_value,
     qf,
     qi,
-    language_mask,
     out,
 ):
     """The matches of one vacancy, best first, written to the out buffers (slots, closeness,
@@ -322,33 +397,23 @@ def reverse_match(
     closeness = np.empty(capacity, dtype=np.int8)
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
+    answer = (found, found_at, closeness, distance, remote)
+    records = slot_columns[0]
     ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 3), dtype=np.int64)
-    passed = np.empty(_FILTER_CHUNK, dtype=np.int64)
+    passes = np.empty(_FILTER_CHUNK, dtype=np.bool_)
+    survivors = np.empty(2 * _FILTER_CHUNK, dtype=np.int64)
+    survivor_closeness = np.empty(2 * _FILTER_CHUNK, dtype=np.int8)
     n = 0
     for level in levels:
-        n_ranges = _ranges(level[0], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
+        n_ranges = _ranges(level[0], level[2], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
         grown = _collect(
-            level,
-            ranges,
-            n_ranges,
-            passed,
-            seen,
-            found,
-            found_at,
-            closeness,
-            distance,
-            remote,
-            n,
-            qf,
-            qi,
-            language_mask[0],
+            level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
         )
         if grown < 0:  # full: every entry of found holds a marked slot
             seen[found_at] = 0
             return -1, 0, False, 0
         n = grown
     seen[found_at[:n]] = 0
-    n = _drop_retired(records, n, found, closeness, distance, remote)
     for i in range(n):  # the skill lists the scores read: their misses overlap
         prefetch(skill_pool, records[found[i]].skill_start)
     scores = np.empty(n, dtype=np.float64)
@@ -407,9 +472,21 @@ def reverse_match(
     return n, near_halves, ties, names_end
 
 
-def _empty_level(payload: np.dtype) -> tuple[np.ndarray, ...]:
-    keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
-    return keys, bounds, slots, np.empty(0, dtype=payload)
+def pass_level(keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A posting level as the pass reads it: (key, first posting) rows (`_ranges`), slots, words."""
+    key_bounds = np.empty((len(keys) + 1, 2), dtype=np.int64)
+    key_bounds[:-1, 0], key_bounds[-1, 0] = keys, np.iinfo(np.int64).max
+    key_bounds[:, 1] = bounds
+    return key_bounds, slots, words
+
+
+def _empty_level() -> tuple[np.ndarray, ...]:
+    return pass_level(
+        np.empty(0, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.empty(0, dtype=np.int32),
+        np.empty(0, dtype=POSTING_WORD),
+    )
 
 
 def warm_up() -> None:
@@ -418,20 +495,19 @@ def warm_up() -> None:
 
     f8 = np.zeros(1, dtype=np.float64)
     reverse_match(
-        (_empty_level(POSTING_PAYLOAD), _empty_level(POSTING_PAYLOAD)),
+        (_empty_level(), _empty_level()),
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
         np.ones(2),
         np.ones(2),
-        np.zeros(1, dtype=SLOT_RECORD),
+        (np.zeros(1, dtype=SLOT_RECORD), np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.uint32)),
         np.zeros(4, dtype=np.int64),
         np.zeros(0, dtype=np.int32),
         np.zeros(1, dtype=np.int8),
         np.zeros(0, dtype=np.uint8),
         np.zeros(4),
-        np.zeros(7),
-        np.zeros(9, dtype=np.int64),
-        np.zeros(1, dtype=np.uint64),
+        np.zeros(COS_VACANCY + 1),
+        np.zeros(INT_PARAMETERS, dtype=np.int64),
         (
             np.zeros(1, dtype=np.int32),
             np.zeros(1, dtype=np.int8),

@@ -38,12 +38,15 @@ OccupationKey = tuple[str, str]
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance; the one definition both the rules and indexes use."""
+    """Great-circle (haversine) distance; the one definition both the rules and indexes use.
+
+    Squares are products (s * s, one IEEE operation everywhere), not `** 2`: that is the C
+    library's pow, which compiled and numpy code would have to call to agree bit for bit.
+    """
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((phi2 - phi1) / 2) ** 2
-        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
+    sin_half_phi = math.sin((phi2 - phi1) / 2)
+    sin_half_lambda = math.sin(math.radians(lon2 - lon1) / 2)
+    a = sin_half_phi * sin_half_phi + math.cos(phi1) * math.cos(phi2) * (sin_half_lambda * sin_half_lambda)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from services.matching.domain import feed_pass
 from services.matching.domain.columns import MERGE_THRESHOLD, GrowableColumns, PostingLists
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.reverse_pass import COS_LOW, LAT, LON, TWO
+from services.matching.domain.reverse_pass import COS_LOW, LAT, LON
 from services.matching.domain.rules import (
     OccupationKey,
     ProfileCriteria,
@@ -277,12 +277,11 @@ class VacancyIndex:
     def _parameters(self, p: ProfileCriteria) -> tuple[np.ndarray, ...]:
         """The profile as feed_pass reads it: floats, integers, language mask, accepted contracts."""
         qf = np.zeros(feed_pass.FLOAT_PARAMETERS)
-        qf[[feed_pass.HOURS_MIN, feed_pass.HOURS_MAX, LAT, LON, TWO, COS_LOW]] = (
+        qf[[feed_pass.HOURS_MIN, feed_pass.HOURS_MAX, LAT, LON, COS_LOW]] = (
             p.hours_min,
             p.hours_max,
             p.latitude,
             p.longitude,
-            2.0,  # the exponent of the haversine's squares, at run time: see reverse_pass
             cos_lat_lower_bound(p.latitude),
         )
         qi = np.array(

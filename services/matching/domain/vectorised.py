@@ -15,7 +15,6 @@ So:
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
@@ -51,7 +50,7 @@ def exact_distance_km(
     """`rules.distance_km` element by element (any argument may be an array), bit for bit.
 
     The same operations in the same order: +, -, *, / and sqrt are IEEE in numpy as in
-    Python; sin, cos, asin and `** 2` go through the very functions Python uses.
+    Python; sin, cos and asin go through the very functions Python uses.
     """
     phi1 = np.multiply(lat1, _DEGREES_TO_RADIANS)
     phi2 = np.multiply(lat2, _DEGREES_TO_RADIANS)
@@ -60,9 +59,11 @@ def exact_distance_km(
     )
     if half_phi.size == 0:
         return np.empty(half_phi.shape, dtype=np.float64)
-    sin_half_phi = _mapped(operator.pow, _mapped(math.sin, np.ascontiguousarray(half_phi)), 2)
-    sin_half_lambda = _mapped(operator.pow, _mapped(math.sin, np.ascontiguousarray(half_lambda)), 2)
-    a = sin_half_phi + _math(math.cos, phi1) * _math(math.cos, phi2) * sin_half_lambda
+    sin_half_phi = _mapped(math.sin, np.ascontiguousarray(half_phi))
+    sin_half_lambda = _mapped(math.sin, np.ascontiguousarray(half_lambda))
+    a = sin_half_phi * sin_half_phi + _math(math.cos, phi1) * _math(math.cos, phi2) * (
+        sin_half_lambda * sin_half_lambda
+    )
     return 2 * EARTH_RADIUS_KM * _mapped(math.asin, np.minimum(1.0, np.sqrt(a)))
 
 

@@ -78,7 +78,7 @@ def random_profile(
         languages=rnd.sample(LANGUAGES, rnd.randint(0, 3)),
         has_driving_licence=rnd.random() < 0.5,
         remote_acceptable=rnd.random() < 0.5,
-        min_salary_monthly=rnd.choice((0, 0, 2000, 3000, 4500)),
+        min_salary_monthly=rnd.choice((0, 0, 2000, 3000, 4500, 16383, 16384, 50000)),  # around the index's cap
         status=status,
     )
     return make_search_profile(draft, now=NOW)
@@ -115,7 +115,7 @@ def random_vacancy(
         )
     else:
         lat, lon = random_point_near(rnd, place, rnd.choice((0.0, 0.0, 1.0, 10.0, 40.0)))
-    salary = rnd.choice((0, 1800, 2999, 3000, 5000))
+    salary = rnd.choice((0, 1800, 2999, 3000, 5000, 16383, 20000))
     return OpenVacancy(
         vacancy_id=vacancy_id,
         title=occupation.label_nl,
@@ -126,8 +126,8 @@ def random_vacancy(
         longitude=lon,
         has_coordinates=rnd.random() < 0.75,
         remote=rnd.random() < 0.25,
-        hours_min=rnd.choice((0.0, 8.0, 16.0, 24.0, 32.0, 36.0, 40.0)),
-        hours_max=rnd.choice((0.0, 8.0, 24.0, 36.0, 40.0, 60.0)),
+        hours_min=rnd.choice((0.0, 7.5, 8.0, 16.0, 24.0, 32.0, 36.0, 40.0)),
+        hours_max=rnd.choice((0.0, 8.0, 24.0, 32.5, 36.0, 40.0, 60.0)),
         contract_type=ContractType(rnd.randint(0, 7)),
         education_level=EducationLevel(rnd.randint(0, 12)),
         salary_min=salary,

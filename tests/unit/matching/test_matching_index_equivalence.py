@@ -97,6 +97,29 @@ class TestProfileIndexEquivalence:
         assert index.find_matching(vac, TODAY) == expected
         assert index.find_matching(vac, TODAY) == expected  # and no slot is left marked as seen
 
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(scenarios(), st.randoms(use_true_random=True))
+    def test_languages_beyond_the_filter_words_sixteen_bits_are_checked_exactly(self, scenario, rnd) -> None:
+        # The word beside each posting holds the first 16 interned languages; a vacancy asking
+        # for a later one is checked on the slot's exact mask. 20 codes, interned in the order
+        # the profiles bring them, so later ones get bits 16 and up.
+        profile_list, vacancy_list = scenario
+        codes = ["nl", "en", "de", "fr", "pl", "tr", "ar", "uk", "es", "it", "pt", "ro", "bg", "so", "ti", "fa"]
+        codes += ["zh", "ru", "hu", "el"]
+        criteria = [
+            replace(
+                compile_profile(p), languages=frozenset(rnd.sample(codes, rnd.randint(1, 6)) + codes[:16] * (i == 0))
+            )
+            for i, p in enumerate(profile_list)
+        ]
+        index = ProfileMatchIndex()
+        for profile in criteria:
+            index.upsert(profile)
+        for vacancy in vacancy_list:
+            wanted = tuple(rnd.sample(codes[16:], rnd.randint(1, 2)) + rnd.sample(codes, rnd.randint(0, 1)))
+            vac = compile_vacancy(vacancy.model_copy(update={"languages": wanted}))
+            assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
 
 class TestNumpyScanEquivalence:
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
