@@ -159,7 +159,8 @@ class ProfileMatchIndex:
             None  # views for the pass; None after a write
         )
         self._retired = 0
-        self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]]] = []  # the last two levels converted
+        # The pass's form of the merged and the recent level, with the levels they were made of.
+        self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]] | None] = [None, None]
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -378,7 +379,14 @@ class ProfileMatchIndex:
             dtype=np.int64,
         )
         slot_columns, pool, name_tails = self._columns_for_pass()
-        pass_levels = tuple(self._pass_level(level) for level in levels)
+        # The merged level gets a table of its groups (built once per merge); the level of
+        # recent postings changes with every write, and is small enough to search. A scan's
+        # one-off levels are converted, not kept.
+        if geo:
+            pass_levels = (self._pass_level(0, levels[0], True), self._pass_level(1, levels[1], False))
+        else:
+            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0], False) for level in levels)
+            pass_levels = (merged, recent)
         try:
             while True:
                 out = self._out
@@ -434,14 +442,15 @@ class ProfileMatchIndex:
             )
         return result
 
-    def _pass_level(self, level: Level) -> tuple[np.ndarray, ...]:
-        """`reverse_pass.pass_level` of a posting level, kept while the level is current."""
-        for known, converted in self._pass_levels:
-            if known is level:
-                return converted
+    def _pass_level(self, position: int, level: Level, grouped: bool) -> tuple[np.ndarray, ...]:
+        """`reverse_pass.pass_level` of the level at `position` (0 merged, 1 recent), kept
+        while that level is current."""
+        known = self._pass_levels[position]
+        if known is not None and known[0] is level:
+            return known[1]
         keys, bounds, slots, (words,) = level
-        converted = reverse_pass.pass_level(keys, bounds, slots, words)
-        self._pass_levels = [*self._pass_levels[-1:], (level, converted)]
+        converted = reverse_pass.pass_level(keys, bounds, slots, words, grouped)
+        self._pass_levels[position] = (level, converted)
         return converted
 
     def _columns_for_pass(self) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:

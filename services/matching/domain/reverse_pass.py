@@ -192,14 +192,18 @@ def _emit(out, n, key_bounds, words, start, end, closeness):
 
 
 @njit(cache=True, nogil=True)
-def _ranges(key_bounds, words, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
+def _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
     """The posting ranges (start, end, closeness) of one level the vacancy's keys select:
     with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
     class (the float operations of `profile_index._cell`) and of the remote class; without,
     `key_ids` are posting keys themselves. key_bounds holds (key, first posting) per level key,
-    and a last row (max, end): a search ends on the line that holds the range's start.
+    and a last row (max, end): a search ends on the line that holds the range's start. Where
+    the level has one, `group_starts` gives the first level key of each (key id, class) group
+    (`pass_level`): no search over the whole level.
     Returns how many ranges were written to `out`."""
+    key_bounds, _, words, group_starts = level
     level_keys = key_bounds[:, 0]
+    has_table = len(group_starts) != 0
     n_keys = len(key_bounds) - 1
     n = 0
     if not qi[GEO]:
@@ -213,18 +217,28 @@ def _ranges(key_bounds, words, key_ids, key_closeness, cell_heights, cell_widths
     for i in range(len(key_ids)):
         first_class = 0 if qi[HAS_COORDS] else n_classes
         last_class = n_classes if qi[REMOTE] else n_classes - 1
-        # The key's postings of every class are adjacent: two searches over the whole level,
-        # then searches inside that small range (in cache).
-        key_lo = _first_at_least(level_keys, 0, n_keys, (key_ids[i] * (n_classes + 1) + first_class) << 32)
-        key_hi = _first_at_least(level_keys, key_lo, n_keys, (key_ids[i] * (n_classes + 1) + last_class + 1) << 32)
-        for c in range(first_class, last_class + 1):
-            if key_lo == key_hi:
-                break
-            prefix = (key_ids[i] * (n_classes + 1) + c) << 32
-            lo = _first_at_least(level_keys, key_lo, key_hi, prefix)
-            if lo == key_hi or level_keys[lo] >> 32 != prefix >> 32:
+        group = key_ids[i] * (n_classes + 1)
+        if has_table:
+            if group + last_class + 1 >= len(group_starts):  # a key id newer than the level
                 continue
-            hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
+        else:
+            # The key's postings of every class are adjacent: two searches over the whole
+            # level, then searches inside that small range (in cache).
+            key_lo = _first_at_least(level_keys, 0, n_keys, (group + first_class) << 32)
+            key_hi = _first_at_least(level_keys, key_lo, n_keys, (group + last_class + 1) << 32)
+        for c in range(first_class, last_class + 1):
+            prefix = (group + c) << 32
+            if has_table:
+                lo, hi = group_starts[group + c], group_starts[group + c + 1]
+                if lo == hi:
+                    continue
+            else:
+                if key_lo == key_hi:
+                    break
+                lo = _first_at_least(level_keys, key_lo, key_hi, prefix)
+                if lo == key_hi or level_keys[lo] >> 32 != prefix >> 32:
+                    continue
+                hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
                     n = _emit(out, n, key_bounds, words, lo, lo + 1, key_closeness[i])
@@ -312,7 +326,7 @@ def _collect(
     """Filter every posting of the ranges, a chunk at a time, and check the survivors
     (`_check_survivors`) whenever a chunk's worth has gathered. Returns the new count of
     found slots, or -1 when `found` is full."""
-    _, slots, words = level
+    _, slots, words, _ = level
     at_least, at_most = qi[HOURS_AT_LEAST], qi[HOURS_AT_MOST]
     contract_bit = np.int64(1) << qi[CONTRACT] if qi[CONTRACT] != 0 else np.int64(0xFF)
     education, salary = qi[EDUCATION], qi[SALARY]
@@ -405,7 +419,7 @@ def reverse_match(
     survivor_closeness = np.empty(2 * _FILTER_CHUNK, dtype=np.int8)
     n = 0
     for level in levels:
-        n_ranges = _ranges(level[0], level[2], key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
+        n_ranges = _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
         grown = _collect(
             level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
         )
@@ -472,21 +486,26 @@ def reverse_match(
     return n, near_halves, ties, names_end
 
 
-def pass_level(keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, ...]:
-    """A posting level as the pass reads it: (key, first posting) rows (`_ranges`), slots, words."""
+def pass_level(
+    keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray, grouped: bool
+) -> tuple[np.ndarray, ...]:
+    """A posting level as the pass reads it: (key, first posting) rows, slots, words, and when
+    `grouped` (a large level of place keys) the first row of every (key id, class) group
+    (`_ranges`): half a megabyte per million profiles, where a search of the whole level
+    would cost a dozen cache misses per key."""
     key_bounds = np.empty((len(keys) + 1, 2), dtype=np.int64)
     key_bounds[:-1, 0], key_bounds[-1, 0] = keys, np.iinfo(np.int64).max
     key_bounds[:, 1] = bounds
-    return key_bounds, slots, words
+    group_starts = np.empty(0, dtype=np.int64)
+    if grouped and len(keys):
+        groups = keys >> 32
+        group_starts = np.searchsorted(groups, np.arange(groups[-1] + 2)).astype(np.int64)
+    return key_bounds, slots, words, group_starts
 
 
 def _empty_level() -> tuple[np.ndarray, ...]:
-    return pass_level(
-        np.empty(0, dtype=np.int64),
-        np.zeros(1, dtype=np.int64),
-        np.empty(0, dtype=np.int32),
-        np.empty(0, dtype=POSTING_WORD),
-    )
+    keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
+    return pass_level(keys, bounds, slots, np.empty(0, dtype=POSTING_WORD), grouped=False)
 
 
 def warm_up() -> None:
