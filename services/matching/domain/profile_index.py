@@ -147,6 +147,8 @@ class ProfileMatchIndex:
         self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
         self._key_ids: dict[tuple[str, str, int], int] = {}  # (kind, code, closeness) -> id
         self._key_closeness: list[OccupationMatch] = []
+        # A vacancy's (kind, code) -> the key ids, and their closeness, it selects (`_WANTED_CLOSENESS`).
+        self._query_key_ids: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
         self._skill_ids: dict[str, int] = {}
         self._language_bits: dict[str, int] = {}
         self._masks: dict[int, int] = {}
@@ -180,9 +182,14 @@ class ProfileMatchIndex:
         return self._masks.setdefault(mask, mask)
 
     def _key_id(self, kind: str, code: str, closeness: OccupationMatch) -> int:
-        key_id = self._key_ids.setdefault((kind, code, int(closeness)), len(self._key_ids))
+        value = int(closeness)
+        key_id = self._key_ids.setdefault((kind, code, value), len(self._key_ids))
         if key_id == len(self._key_closeness):
             self._key_closeness.append(closeness)
+            if value in _WANTED_CLOSENESS.get(kind, _MINOR_CLOSENESS):  # a vacancy's key looks it up
+                ids, values = self._query_key_ids.setdefault((kind, code), ([], []))
+                ids.append(key_id)
+                values.append(value)
         return key_id
 
     def upsert(self, profile: ProfileCriteria) -> None:
@@ -274,14 +281,14 @@ class ProfileMatchIndex:
 
     def _query_keys(self, vac: VacancyCriteria) -> tuple[list[int], list[int]]:
         """Key ids to look up, and the closeness a profile posted under each has."""
-        key_ids, closeness = [], []
-        get = self._key_ids.get
-        for kind, code in vac.keys:
-            for value in _WANTED_CLOSENESS.get(kind, _MINOR_CLOSENESS):
-                key_id = get((kind, code, value))
-                if key_id is not None:
-                    key_ids.append(key_id)
-                    closeness.append(value)
+        key_ids: list[int] = []
+        closeness: list[int] = []
+        get = self._query_key_ids.get
+        for key in vac.keys:
+            found = get(key)
+            if found is not None:
+                key_ids += found[0]
+                closeness += found[1]
         return key_ids, closeness
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
