@@ -55,6 +55,7 @@ KM_PER_DEGREE_LON_LOWER_BOUND = 55.0
 _CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOWER_BOUND) for r in RADIUS_CLASSES_KM)
 _CELL_HEIGHTS = np.array([h for h, _ in _CELL_SIZES])
 _CELL_WIDTHS = np.array([w for _, w in _CELL_SIZES])
+_CELLS = (_CELL_HEIGHTS, _CELL_WIDTHS, np.array(RADIUS_CLASSES_KM, dtype=np.float64))  # as reverse_pass reads them
 _N_CLASSES = len(RADIUS_CLASSES_KM)
 REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote work
 
@@ -390,9 +391,9 @@ class ProfileMatchIndex:
         # recent postings changes with every write, and is small enough to search. A scan's
         # one-off levels are converted, not kept.
         if geo:
-            pass_levels = (self._pass_level(0, levels[0], True), self._pass_level(1, levels[1], False))
+            pass_levels = (self._pass_level(0, levels[0], _N_CLASSES + 1), self._pass_level(1, levels[1], 0))
         else:
-            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0], False) for level in levels)
+            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in levels)
             pass_levels = (merged, recent)
         try:
             while True:
@@ -401,8 +402,7 @@ class ProfileMatchIndex:
                     pass_levels,
                     key_ids,
                     key_closeness,
-                    _CELL_HEIGHTS,
-                    _CELL_WIDTHS,
+                    _CELLS,
                     slot_columns,
                     self._seen,
                     pool,
@@ -449,14 +449,14 @@ class ProfileMatchIndex:
             )
         return result
 
-    def _pass_level(self, position: int, level: Level, grouped: bool) -> tuple[np.ndarray, ...]:
+    def _pass_level(self, position: int, level: Level, group_size: int) -> tuple[np.ndarray, ...]:
         """`reverse_pass.pass_level` of the level at `position` (0 merged, 1 recent), kept
         while that level is current."""
         known = self._pass_levels[position]
         if known is not None and known[0] is level:
             return known[1]
         keys, bounds, slots, (words,) = level
-        converted = reverse_pass.pass_level(keys, bounds, slots, words, grouped)
+        converted = reverse_pass.pass_level(keys, bounds, slots, words, group_size)
         self._pass_levels[position] = (level, converted)
         return converted
 

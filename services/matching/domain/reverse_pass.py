@@ -89,6 +89,7 @@ _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bit
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+_CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 _FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
 
 
@@ -182,26 +183,43 @@ def hours_part(low, high, window_min, window_max):
 
 
 @njit(cache=True, nogil=True)
-def _emit(out, n, key_bounds, words, start, end, closeness):
-    """Posting range n: the postings of level keys start..end; their first words are asked
-    for now, so the misses of all ranges overlap before the filter reads them."""
-    first = key_bounds[start, 1]
-    out[n, 0], out[n, 1], out[n, 2] = first, key_bounds[end, 1], closeness
-    prefetch(words, first)
+def _emit(out, n, key_bounds, words, start, end, closeness, class_index):
+    """Range n: level keys start..end, the closeness of their key id and their radius class
+    (-1: not place keys). The first words of their postings are asked for now, so the misses
+    of all ranges overlap before the filter reads them."""
+    out[n, 0], out[n, 1], out[n, 2], out[n, 3] = start, end, closeness, class_index
+    prefetch(words, key_bounds[start, 1])
     return n + 1
 
 
 @njit(cache=True, nogil=True)
-def _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, out):
+def _cell_out_of_reach(key, height, width, radius_km, qf):
+    """True when no home in the key's grid cell can be within radius_km of the vacancy:
+    `_too_far` of the cell's point nearest to it (latitude and longitude each clamped into
+    the cell, widened by far more than rounding), which is a lower bound for every point of
+    the cell, since the bound grows with either difference."""
+    cy, cx = np.float64((key >> 16) & 0xFFFF), np.float64(key & 0xFFFF)
+    south, west = cy * height - 90.0, cx * width - 180.0
+    lat = min(max(qf[LAT], south - _CELL_EDGE), south + height + _CELL_EDGE)
+    lon = min(max(qf[LON], west - _CELL_EDGE), west + width + _CELL_EDGE)
+    if abs(lon - qf[LON]) + width > 179.0:  # near the antimeridian the bound is not monotonic
+        return False
+    return _too_far(lat, lon, radius_km, qf)
+
+
+@njit(cache=True, nogil=True)
+def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
     """The posting ranges (start, end, closeness) of one level the vacancy's keys select:
     with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
     class (the float operations of `profile_index._cell`) and of the remote class; without,
-    `key_ids` are posting keys themselves. key_bounds holds (key, first posting) per level key,
+    `key_ids` are posting keys themselves: ranges (first key, end key, closeness, class), see
+    `_emit`. key_bounds holds (key, first posting) per level key,
     and a last row (max, end): a search ends on the line that holds the range's start. Where
     the level has one, `group_starts` gives the first level key of each (key id, class) group
     (`pass_level`): no search over the whole level.
     Returns how many ranges were written to `out`."""
     key_bounds, _, words, group_starts = level
+    cell_heights, cell_widths, _ = cells
     level_keys = key_bounds[:, 0]
     has_table = len(group_starts) != 0
     n_keys = len(key_bounds) - 1
@@ -210,7 +228,7 @@ def _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ou
         for i in range(len(key_ids)):
             at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
             if at < n_keys and level_keys[at] == key_ids[i]:
-                n = _emit(out, n, key_bounds, words, at, at + 1, key_closeness[i])
+                n = _emit(out, n, key_bounds, words, at, at + 1, key_closeness[i], -1)
         return n
     n_classes = len(cell_heights)
     lat, lon = qf[LAT], qf[LON]
@@ -241,7 +259,7 @@ def _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ou
                 hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
-                    n = _emit(out, n, key_bounds, words, lo, lo + 1, key_closeness[i])
+                    n = _emit(out, n, key_bounds, words, lo, lo + 1, key_closeness[i], -1)
                 continue
             cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
             cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
@@ -250,7 +268,7 @@ def _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ou
                 start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
                 end = _first_at_least(level_keys, start, hi, prefix + row + 2)
                 if start < end and row + 1 >= 0:
-                    n = _emit(out, n, key_bounds, words, start, end, key_closeness[i])
+                    n = _emit(out, n, key_bounds, words, start, end, key_closeness[i], c)
                 lo = end  # the next row's cells come after this row's
     return n
 
@@ -321,12 +339,14 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
 
 @njit(cache=True, nogil=True)
 def _collect(
-    level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n_found, qf, qi
+    level, cells, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n_found, qf, qi
 ):
     """Filter every posting of the ranges, a chunk at a time, and check the survivors
-    (`_check_survivors`) whenever a chunk's worth has gathered. Returns the new count of
-    found slots, or -1 when `found` is full."""
-    _, slots, words, _ = level
+    (`_check_survivors`) whenever a chunk's worth has gathered; a grid cell out of reach of
+    its class's radius is skipped whole (a corner of the 3x3 cells, most of the time).
+    Returns the new count of found slots, or -1 when `found` is full."""
+    key_bounds, slots, words, _ = level
+    cell_heights, cell_widths, cell_radii = cells
     at_least, at_most = qi[HOURS_AT_LEAST], qi[HOURS_AT_MOST]
     contract_bit = np.int64(1) << qi[CONTRACT] if qi[CONTRACT] != 0 else np.int64(0xFF)
     education, salary = qi[EDUCATION], qi[SALARY]
@@ -335,31 +355,34 @@ def _collect(
     chunk = len(passes)
     n = 0
     for r in range(n_ranges):
-        key_closeness = ranges[r, 2]
-        e, end = ranges[r, 0], ranges[r, 1]
-        while e < end:
-            # The filter without a branch, a chunk at a time (the compiler makes it vector
-            # code), then the survivors' positions kept without a branch either: most postings
-            # fail one criterion, unpredictably, and a mispredicted branch per posting costs
-            # more than all the checks.
-            m = min(end - e, chunk)
-            for i in range(0, m, 16):  # the slots of a line of postings: read for their survivors
-                prefetch(slots, e + i)
-            for i in range(m):
-                passes[i] = not _fails_filter(
-                    words[e + i], at_least, at_most, contract_bit, education, licence_bit, languages, salary
-                )
-            for i in range(m):
-                survivors[n], survivor_closeness[n] = e + i, key_closeness
-                n += passes[i]
-            e += m
-            if n >= chunk:  # survivors has room for two chunks
-                n_found = _check_survivors(
-                    survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi
-                )
-                if n_found < 0:
-                    return -1
-                n = 0
+        key_closeness, c = ranges[r, 2], ranges[r, 3]
+        for k in range(ranges[r, 0], ranges[r, 1]):
+            if c >= 0 and _cell_out_of_reach(key_bounds[k, 0], cell_heights[c], cell_widths[c], cell_radii[c], qf):
+                continue
+            e, end = key_bounds[k, 1], key_bounds[k + 1, 1]
+            while e < end:
+                # The filter without a branch, a chunk at a time (the compiler makes it vector
+                # code), then the survivors' positions kept without a branch either: most
+                # postings fail one criterion, unpredictably, and a mispredicted branch per
+                # posting costs more than all the checks.
+                m = min(end - e, chunk)
+                for i in range(0, m, 16):  # the slots of a line of postings: read for their survivors
+                    prefetch(slots, e + i)
+                for i in range(m):
+                    passes[i] = not _fails_filter(
+                        words[e + i], at_least, at_most, contract_bit, education, licence_bit, languages, salary
+                    )
+                for i in range(m):
+                    survivors[n], survivor_closeness[n] = e + i, key_closeness
+                    n += passes[i]
+                e += m
+                if n >= chunk:  # survivors has room for two chunks
+                    n_found = _check_survivors(
+                        survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi
+                    )
+                    if n_found < 0:
+                        return -1
+                    n = 0
     return _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen, answer, n_found, qf, qi)
 
 
@@ -383,8 +406,7 @@ def reverse_match(
     levels,
     key_ids,
     key_closeness,
-    cell_heights,
-    cell_widths,
+    cells,
     slot_columns,
     seen,
     skill_pool,
@@ -413,15 +435,15 @@ def reverse_match(
     remote = np.empty(capacity, dtype=np.bool_)
     answer = (found, found_at, closeness, distance, remote)
     records = slot_columns[0]
-    ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 3), dtype=np.int64)
+    ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 4), dtype=np.int64)
     passes = np.empty(_FILTER_CHUNK, dtype=np.bool_)
     survivors = np.empty(2 * _FILTER_CHUNK, dtype=np.int64)
     survivor_closeness = np.empty(2 * _FILTER_CHUNK, dtype=np.int8)
     n = 0
     for level in levels:
-        n_ranges = _ranges(level, key_ids, key_closeness, cell_heights, cell_widths, qf, qi, ranges)
+        n_ranges = _ranges(level, key_ids, key_closeness, cells, qf, qi, ranges)
         grown = _collect(
-            level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
+            level, cells, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
         )
         if grown < 0:  # full: every entry of found holds a marked slot
             seen[found_at] = 0
@@ -487,25 +509,26 @@ def reverse_match(
 
 
 def pass_level(
-    keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray, grouped: bool
+    keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray, group_size: int = 0
 ) -> tuple[np.ndarray, ...]:
-    """A posting level as the pass reads it: (key, first posting) rows, slots, words, and when
-    `grouped` (a large level of place keys) the first row of every (key id, class) group
-    (`_ranges`): half a megabyte per million profiles, where a search of the whole level
-    would cost a dozen cache misses per key."""
+    """A posting level as the pass reads it: (key, first posting) rows, slots, words, and for a
+    large level of place keys (`group_size`: classes per key id) the first row of every (key
+    id, class) group of every key id up to the level's last (`_ranges`): half a megabyte per
+    million profiles, where a search of the whole level costs a dozen cache misses per key."""
     key_bounds = np.empty((len(keys) + 1, 2), dtype=np.int64)
     key_bounds[:-1, 0], key_bounds[-1, 0] = keys, np.iinfo(np.int64).max
     key_bounds[:, 1] = bounds
     group_starts = np.empty(0, dtype=np.int64)
-    if grouped and len(keys):
+    if group_size and len(keys):
         groups = keys >> 32
-        group_starts = np.searchsorted(groups, np.arange(groups[-1] + 2)).astype(np.int64)
+        n_groups = (groups[-1] // group_size + 1) * group_size  # all classes of the last key id
+        group_starts = np.searchsorted(groups, np.arange(n_groups + 1)).astype(np.int64)
     return key_bounds, slots, words, group_starts
 
 
 def _empty_level() -> tuple[np.ndarray, ...]:
     keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
-    return pass_level(keys, bounds, slots, np.empty(0, dtype=POSTING_WORD), grouped=False)
+    return pass_level(keys, bounds, slots, np.empty(0, dtype=POSTING_WORD))
 
 
 def warm_up() -> None:
@@ -517,8 +540,7 @@ def warm_up() -> None:
         (_empty_level(), _empty_level()),
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
-        np.ones(2),
-        np.ones(2),
+        (np.ones(2), np.ones(2), np.ones(2)),
         (np.zeros(1, dtype=SLOT_RECORD), np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.uint32)),
         np.zeros(4, dtype=np.int64),
         np.zeros(0, dtype=np.int32),

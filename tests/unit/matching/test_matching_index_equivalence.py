@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,7 @@ from matching_strategies import TODAY, scenarios
 
 from bench.numpy_scan import NumpyScan
 from services.common.reference import places
-from services.matching.domain.profile_index import ProfileMatchIndex
+from services.matching.domain.profile_index import _CELL_SIZES, RADIUS_CLASSES_KM, ProfileMatchIndex, _cell
 from services.matching.domain.ranking import brute_force_matches
 from services.matching.domain.rules import compile_profile, compile_vacancy, evaluate
 from services.matching.domain.vacancy_index import VacancyIndex
@@ -119,6 +120,55 @@ class TestProfileIndexEquivalence:
             wanted = tuple(rnd.sample(codes[16:], rnd.randint(1, 2)) + rnd.sample(codes, rnd.randint(0, 1)))
             vac = compile_vacancy(vacancy.model_copy(update={"languages": wanted}))
             assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
+    def test_a_merged_levels_last_key_is_found_whatever_radius_class_its_profiles_have(self) -> None:
+        # The merged level's table of (key id, class) groups must reach past the last key
+        # id's highest class with postings: its profiles here travel 5 km (the first class).
+        from test_matching_rules import profile, vacancy
+
+        criteria = [compile_profile(profile(client_id="c-near", home_place_name="Amersfoort", max_travel_km=5))]
+        index = ProfileMatchIndex()
+        index.upsert(criteria[0])
+        index.freeze()
+        vac = compile_vacancy(vacancy(place="Amersfoort"))
+        assert [m.client_id for m in index.find_matching(vac, TODAY)] == ["c-near"]
+        assert index.find_matching(vac, TODAY) == brute_force_matches(criteria, vac, TODAY)
+
+    def test_homes_on_the_edges_of_their_grid_cells_are_found_from_every_side(self) -> None:
+        # The pass skips a grid cell whole when its nearest point is out of the class's reach:
+        # homes a hair inside each corner of their cell, each at its class's full radius, and
+        # vacancies just within reach all around them, must match as the rules say.
+        from matching_strategies import point_at
+        from test_matching_rules import profile, vacancy
+
+        base = compile_profile(profile(client_id="c"))
+        criteria = []
+        for c, radius in enumerate(RADIUS_CLASSES_KM):
+            height, width = _CELL_SIZES[c]
+            cy, cx = _cell(52.1, 5.4, c)
+            for corner, (dy, dx) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
+                nudge = 1e-9 if dy == 0 else -1e-9, 1e-9 if dx == 0 else -1e-9
+                home = (cy + dy) * height - 90.0 + nudge[0], (cx + dx) * width - 180.0 + nudge[1]
+                criteria.append(
+                    replace(base, client_id=f"c-{c:02d}-{corner}", latitude=home[0], longitude=home[1], max_km=radius)
+                )
+        index = ProfileMatchIndex()
+        for profile_criteria in criteria:
+            index.upsert(profile_criteria)
+        matched = 0
+        for merged in (False, True):  # the recent level (searched), then the merged one (its group table)
+            if merged:
+                index.freeze()
+            for home in criteria[::3]:
+                for step in range(12):
+                    lat, lon = point_at(home.latitude, home.longitude, home.max_km * 0.999, step * math.pi / 6)
+                    vac = compile_vacancy(
+                        vacancy(place="Amersfoort").model_copy(update={"latitude": lat, "longitude": lon})
+                    )
+                    expected = brute_force_matches(criteria, vac, TODAY)
+                    assert index.find_matching(vac, TODAY) == expected
+                    matched += home.client_id in [m.client_id for m in expected]
+        assert matched == 2 * 12 * len(criteria[::3])  # every vacancy reached its own home
 
 
 class TestNumpyScanEquivalence:
