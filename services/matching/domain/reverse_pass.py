@@ -89,6 +89,7 @@ _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bit
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+_PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
 _CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 _FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
 
@@ -232,9 +233,20 @@ def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
         return n
     n_classes = len(cell_heights)
     lat, lon = qf[LAT], qf[LON]
+    first_class = 0 if qi[HAS_COORDS] else n_classes
+    last_class = n_classes if qi[REMOTE] else n_classes - 1
+    if has_table:
+        # Every class's rows (most hold a few dozen cells, a few lines) asked for at once
+        # before the searches in them: their cache misses overlap instead of one per probe.
+        for i in range(len(key_ids)):
+            group = key_ids[i] * (n_classes + 1)
+            if group + last_class + 1 < len(group_starts):
+                for c in range(first_class, last_class + 1):
+                    lo, hi = group_starts[group + c], group_starts[group + c + 1]
+                    step = 4 if hi - lo <= _PREFETCHED_ROWS else (hi - lo) // 8
+                    for at in range(lo, hi, step):  # 4 rows of (key, first posting) per cache line
+                        prefetch(level_keys, at)
     for i in range(len(key_ids)):
-        first_class = 0 if qi[HAS_COORDS] else n_classes
-        last_class = n_classes if qi[REMOTE] else n_classes - 1
         group = key_ids[i] * (n_classes + 1)
         if has_table:
             if group + last_class + 1 >= len(group_starts):  # a key id newer than the level
