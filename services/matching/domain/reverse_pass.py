@@ -89,6 +89,7 @@ _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bit
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+_PREFETCHED_POSTINGS = 512  # of a range, asked for before the filter runs
 _PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
 _CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 _FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
@@ -184,12 +185,16 @@ def hours_part(low, high, window_min, window_max):
 
 
 @njit(cache=True, nogil=True)
-def _emit(out, n, key_bounds, words, start, end, closeness, class_index):
+def _emit(out, n, key_bounds, words, slots, start, end, closeness, class_index):
     """Range n: level keys start..end, the closeness of their key id and their radius class
-    (-1: not place keys). The first words of their postings are asked for now, so the misses
-    of all ranges overlap before the filter reads them."""
+    (-1: not place keys). The words of their postings and the slots beside them (read for
+    the postings that pass) are asked for now, so the misses of all ranges overlap before the
+    filter reads them."""
     out[n, 0], out[n, 1], out[n, 2], out[n, 3] = start, end, closeness, class_index
-    prefetch(words, key_bounds[start, 1])
+    first, last = key_bounds[start, 1], key_bounds[end, 1]
+    for p in range(first, min(last, first + _PREFETCHED_POSTINGS), 8):  # 8 words, 16 slots a line
+        prefetch(words, p)
+        prefetch(slots, p)
     return n + 1
 
 
@@ -219,7 +224,7 @@ def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
     the level has one, `group_starts` gives the first level key of each (key id, class) group
     (`pass_level`): no search over the whole level.
     Returns how many ranges were written to `out`."""
-    key_bounds, _, words, group_starts = level
+    key_bounds, slots, words, group_starts = level
     cell_heights, cell_widths, _ = cells
     level_keys = key_bounds[:, 0]
     has_table = len(group_starts) != 0
@@ -229,7 +234,7 @@ def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
         for i in range(len(key_ids)):
             at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
             if at < n_keys and level_keys[at] == key_ids[i]:
-                n = _emit(out, n, key_bounds, words, at, at + 1, key_closeness[i], -1)
+                n = _emit(out, n, key_bounds, words, slots, at, at + 1, key_closeness[i], -1)
         return n
     n_classes = len(cell_heights)
     lat, lon = qf[LAT], qf[LON]
@@ -271,7 +276,7 @@ def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
                 hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
-                    n = _emit(out, n, key_bounds, words, lo, lo + 1, key_closeness[i], -1)
+                    n = _emit(out, n, key_bounds, words, slots, lo, lo + 1, key_closeness[i], -1)
                 continue
             cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
             cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
@@ -280,7 +285,7 @@ def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
                 start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
                 end = _first_at_least(level_keys, start, hi, prefix + row + 2)
                 if start < end and row + 1 >= 0:
-                    n = _emit(out, n, key_bounds, words, start, end, key_closeness[i], c)
+                    n = _emit(out, n, key_bounds, words, slots, start, end, key_closeness[i], c)
                 lo = end  # the next row's cells come after this row's
     return n
 
