@@ -158,9 +158,8 @@ class ProfileMatchIndex:
         self._seen = _seen_table(answer_capacity)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
-        self._pass_columns: tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray] | None = (
-            None  # views for the pass; None after a write
-        )
+        # Views for the pass (by slot, and the pool of client id tails); None after a write.
+        self._pass_columns: tuple[tuple[np.ndarray, ...], np.ndarray] | None = None
         self._retired = 0
         # The pass's form of the merged and the recent level, with the levels they were made of.
         self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]] | None] = [None, None]
@@ -386,7 +385,7 @@ class ProfileMatchIndex:
             ],
             dtype=np.int64,
         )
-        slot_columns, pool, name_tails = self._columns_for_pass()
+        slot_columns, name_tails = self._columns_for_pass()
         # The merged level gets a table of its groups (built once per merge); the level of
         # recent postings changes with every write, and is small enough to search. A scan's
         # one-off levels are converted, not kept.
@@ -405,7 +404,6 @@ class ProfileMatchIndex:
                     _CELLS,
                     slot_columns,
                     self._seen,
-                    pool,
                     skill_group,
                     name_tails,
                     _CLOSENESS_VALUE,
@@ -460,12 +458,17 @@ class ProfileMatchIndex:
         self._pass_levels[position] = (level, converted)
         return converted
 
-    def _columns_for_pass(self) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    def _columns_for_pass(self) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
         """What the pass reads by slot (views, kept until the next write)."""
         if self._pass_columns is None:
             columns = self._columns
-            slot_columns = (self._records["record"], columns["languages"], columns["min_salary"])
-            self._pass_columns = (slot_columns, self._skill_pool["skill"], self._name_tails["byte"])
+            slot_columns = (
+                self._records["record"],
+                columns["languages"],
+                columns["min_salary"],
+                self._skill_pool["skill"],
+            )
+            self._pass_columns = (slot_columns, self._name_tails["byte"])
         return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:

@@ -310,10 +310,11 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
     (liveness, exact languages and salary, place); a slot that passes is recorded once, with
     its closest occupation match (found_at: its entry in `seen`). The slots and records of all
     of them are asked for first, so their cache misses overlap. Returns the new count, or -1
-    when `found` is full. slot_columns: the records, and each slot's languages (first 32) and
-    minimum salary for the rare exact checks the filter word cannot do; answer: found slots,
+    when `found` is full. slot_columns: the records, each slot's languages (first 32) and
+    minimum salary for the rare exact checks the filter word cannot do, the skill pool (a found
+    slot's skills are asked for at once: the scores read them); answer: found slots,
     their entries in `seen`, closeness, distance, whether via remote."""
-    records, exact_languages, exact_salaries = slot_columns
+    records, exact_languages, exact_salaries, skill_pool = slot_columns
     found, found_at, closeness, distance, remote = answer
     for i in range(n):
         prefetch(slots, survivors[i])
@@ -347,6 +348,7 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
             continue
         if n_found == len(found):
             return -1
+        prefetch(skill_pool, record.skill_start)
         found[n_found], closeness[n_found], distance[n_found] = slot, survivor_closeness[i], km
         remote[n_found], found_at[n_found] = via_remote, at
         n_found += 1
@@ -426,7 +428,6 @@ def reverse_match(
     cells,
     slot_columns,
     seen,
-    skill_pool,
     skill_group,
     name_tails,
     closeness_value,
@@ -451,7 +452,7 @@ def reverse_match(
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
     answer = (found, found_at, closeness, distance, remote)
-    records = slot_columns[0]
+    records, _, _, skill_pool = slot_columns
     ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 4), dtype=np.int64)
     passes = np.empty(_FILTER_CHUNK, dtype=np.bool_)
     survivors = np.empty(2 * _FILTER_CHUNK, dtype=np.int64)
@@ -467,8 +468,6 @@ def reverse_match(
             return -1, 0, False, 0
         n = grown
     seen[found_at[:n]] = 0
-    for i in range(n):  # the skill lists the scores read: their misses overlap
-        prefetch(skill_pool, records[found[i]].skill_start)
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
     name_hi = np.empty(n, dtype=np.uint64)
@@ -558,9 +557,13 @@ def warm_up() -> None:
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
         (np.ones(2), np.ones(2), np.ones(2)),
-        (np.zeros(1, dtype=SLOT_RECORD), np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.uint32)),
+        (
+            np.zeros(1, dtype=SLOT_RECORD),
+            np.zeros(1, dtype=np.uint32),
+            np.zeros(1, dtype=np.uint32),
+            np.zeros(0, dtype=np.int32),
+        ),
         np.zeros(4, dtype=np.int64),
-        np.zeros(0, dtype=np.int32),
         np.zeros(1, dtype=np.int8),
         np.zeros(0, dtype=np.uint8),
         np.zeros(4),
