@@ -89,6 +89,7 @@ _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bit
 _DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 _HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
 _MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+_MILLION = 1_000_000  # a score's millionths at most
 _PREFETCHED_POSTINGS = 512  # of a range, asked for before the filter runs
 _PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
 _CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
@@ -406,6 +407,28 @@ def _collect(
 
 
 @njit(cache=True, nogil=True)
+def _order(sort_keys, name_hi, name_lo):
+    """Positions by sort key, and where keys are equal by (name_hi, name_lo): one sort of
+    integers, then an insertion sort of each run of equal keys (equal scores and id starts;
+    short)."""
+    order = np.argsort(sort_keys)
+    n, i = len(order), 0
+    while i < n:
+        j = i + 1
+        while j < n and sort_keys[order[j]] == sort_keys[order[i]]:
+            j += 1
+        for k in range(i + 1, j):
+            at = order[k]
+            m = k
+            while m > i and (name_hi[order[m - 1]], name_lo[order[m - 1]]) > (name_hi[at], name_lo[at]):
+                order[m] = order[m - 1]
+                m -= 1
+            order[m] = at
+        i = j
+    return order
+
+
+@njit(cache=True, nogil=True)
 def _write_name(record, name_tails, names, at):
     """The client id's UTF-8 bytes into names[at:]: the first 16 from the record, the rest
     from the pool of tails. Returns the end."""
@@ -472,6 +495,7 @@ def reverse_match(
     totals = np.empty(n, dtype=np.float64)
     name_hi = np.empty(n, dtype=np.uint64)
     name_lo = np.empty(n, dtype=np.uint64)
+    sort_keys = np.empty(n, dtype=np.int64)
     n_required, n_optional = qi[N_REQUIRED], qi[N_OPTIONAL]
     denominator = 2 * n_required + n_optional
     low, high = qf[HOURS_LOW], qf[HOURS_HIGH]
@@ -498,11 +522,12 @@ def reverse_match(
             + WEIGHT_RECENCY * qf[RECENCY]
         )
         totals[i] = total
-        scores[i] = np.rint(total * 1e6) / 1e6
-    # Stable sorts, least significant key first.
-    order = np.argsort(name_lo, kind="mergesort")
-    order = order[np.argsort(name_hi[order], kind="mergesort")]
-    order = order[np.argsort(-scores[order], kind="mergesort")]
+        millionths = np.rint(total * 1e6)
+        scores[i] = millionths / 1e6
+        # One sort key: the score in millionths (0..1e6, 20 bits) descending, then the id's
+        # first 43 bits; what that leaves equal is ordered by the 16-byte prefix below.
+        sort_keys[i] = (_MILLION - np.int64(millionths)) << 43 | np.int64(name_hi[i] >> np.uint64(21))
+    order = _order(sort_keys, name_hi, name_lo)
     near_halves, ties, names_end = 0, False, 0
     for i in range(n):
         at = order[i]
