@@ -19,6 +19,20 @@ from numpy.typing import DTypeLike
 MERGE_THRESHOLD = 32_768
 
 
+CACHE_LINE = 64
+
+
+def aligned_empty(length: int, dtype: DTypeLike) -> np.ndarray:
+    """np.empty, starting on a cache line: malloc gives 16-byte alignment, so a 64-byte record
+    would straddle two lines and cost two cache misses where one would do."""
+    dtype = np.dtype(dtype)
+    if dtype.hasobject:  # references: numpy must own them (and their alignment does not matter)
+        return np.empty(length, dtype=dtype)
+    raw = np.empty(length * dtype.itemsize + CACHE_LINE, dtype=np.uint8)
+    skip = -raw.ctypes.data % CACHE_LINE
+    return raw[skip : skip + length * dtype.itemsize].view(dtype)
+
+
 class GrowableColumns:
     """Named numpy columns of one length that grow by doubling; row numbers never change.
 
@@ -28,7 +42,7 @@ class GrowableColumns:
 
     def __init__(self, dtypes: Mapping[str, DTypeLike], capacity: int = 1024) -> None:
         self._names = tuple(dtypes)
-        self._data = {name: np.zeros(capacity, dtype=dtype) for name, dtype in dtypes.items()}
+        self._data = {name: aligned_empty(capacity, dtype) for name, dtype in dtypes.items()}
         self._size = 0
 
     def __len__(self) -> int:
@@ -40,7 +54,7 @@ class GrowableColumns:
         if row == len(self._data[self._names[0]]):
             for name, column in self._data.items():
                 # np.empty: pages beyond the copied part are untouched, so they cost no memory yet.
-                grown = np.empty(2 * len(column), dtype=column.dtype)
+                grown = aligned_empty(2 * len(column), column.dtype)
                 grown[:row] = column
                 self._data[name] = grown
         for name, value in zip(self._names, values, strict=True):
@@ -53,7 +67,7 @@ class GrowableColumns:
         column = self._data[name]
         end = self._size + len(values)
         if end > len(column):
-            grown = np.empty(max(end, 2 * len(column)), dtype=column.dtype)
+            grown = aligned_empty(max(end, 2 * len(column)), column.dtype)
             grown[: self._size] = column[: self._size]
             self._data[name] = column = grown
         column[self._size : end] = values

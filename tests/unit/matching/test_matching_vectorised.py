@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.common.reference import places
-from services.matching.domain.columns import PostingLists
+from services.matching.domain.columns import CACHE_LINE, GrowableColumns, PostingLists
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, ProfileMatches, profile_matches
 from services.matching.domain.rules import distance_km
@@ -153,3 +153,16 @@ class TestPostingLists:
         postings.merge(np.array([True, False, True, True, True]))
         postings.add(8, 5)
         assert found([3, 7, 8], [4, 8, 9]) == [(0, 4), (1, 0), (1, 2), (2, 5)]
+
+
+class TestGrowableColumns:
+    def test_columns_start_on_a_cache_line_and_keep_their_rows_as_they_grow(self) -> None:
+        # A 64-byte slot record read at random must be one cache line, not two (malloc aligns
+        # to 16 bytes only).
+        record = np.dtype([("a", "u8"), ("b", "f8"), ("rest", "u1", (48,))], align=True)
+        columns = GrowableColumns({"record": record, "name": object}, capacity=2)
+        for row in range(100):
+            columns.append((row, row / 2, np.zeros(48, dtype=np.uint8)), f"c-{row}")
+            assert columns["record"].ctypes.data % CACHE_LINE == 0
+        assert columns["record"]["a"].tolist() == list(range(100))
+        assert columns["name"].tolist() == [f"c-{row}" for row in range(100)]
