@@ -344,17 +344,14 @@ class ProfileMatchIndex:
         language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
         if language_mask is None or len(key_ids) == 0:
             return _NO_MATCHES
-        skill_group = self._skill_group
-        if len(skill_group) <= len(self._skill_ids):
-            self._skill_group = skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
-        skills = [
-            (i, group)
-            for group, names in ((1, vac.required_skills), (2, vac.optional_skills))
-            for s in names
-            if (i := self._skill_ids.get(s)) is not None
-        ]
-        for i, group in skills:
-            skill_group[i] = group
+        if len(self._skill_group) <= len(self._skill_ids):
+            self._skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
+        skill_id = self._skill_ids.get
+        skills = np.array(  # id * 4 + group (1 required, 2 optional): the pass sets skill_group
+            [i * 4 + 1 for s in vac.required_skills if (i := skill_id(s)) is not None]
+            + [i * 4 + 2 for s in vac.optional_skills if (i := skill_id(s)) is not None],
+            dtype=np.int64,
+        )
         latitude = v.latitude or 0.0
         qf = np.array(
             [
@@ -394,42 +391,41 @@ class ProfileMatchIndex:
         else:
             merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in levels)
             pass_levels = (merged, recent)
-        try:
-            while True:
-                out = self._out
-                n, near_halves, ties, names_end = reverse_pass.reverse_match(
-                    pass_levels,
-                    key_ids,
-                    key_closeness,
-                    _CELLS,
-                    slot_columns,
-                    self._seen,
-                    skill_group,
-                    name_tails,
-                    _CLOSENESS_VALUE,
-                    qf,
-                    qi,
-                    out,
-                )
-                if n >= 0:
-                    break
-                self._out = _buffers(2 * len(out[0]))
-                self._seen = _seen_table(2 * len(out[0]))
-        finally:
-            for i, _ in skills:
-                skill_group[i] = 0
-        slots, closeness, distances, scores, totals, near_half = (column[:n] for column in out[:6])
+        while True:
+            out = self._out
+            n, near_halves, ties, names_end = reverse_pass.reverse_match(
+                pass_levels,
+                key_ids,
+                key_closeness,
+                _CELLS,
+                slot_columns,
+                self._seen,
+                self._skill_group,
+                skills,
+                name_tails,
+                _CLOSENESS_VALUE,
+                qf,
+                qi,
+                out,
+            )
+            if n >= 0:
+                break
+            self._out = _buffers(2 * len(out[0]))
+            self._seen = _seen_table(2 * len(out[0]))
+        # Copies: the buffers serve the next query.
+        scores, closeness, distances = out[3][:n].copy(), out[1][:n].copy(), out[2][:n].copy()
+        totals, near_half = out[4][:n], out[5][:n]
         encoded_ids = out[6][:names_end].tobytes()
         names = None  # strings only where Python needs them: ProfileMatches decodes on first read
         if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 32 languages only
-            keep = np.array([not language_mask & ~self._wide_languages.get(s, 0) for s in slots.tolist()], dtype=bool)
-            slots, closeness, distances, scores, totals, near_half = (
-                a[keep] for a in (slots, closeness, distances, scores, totals, near_half)
+            keep = np.array(
+                [not language_mask & ~self._wide_languages.get(s, 0) for s in out[0][:n].tolist()], dtype=bool
+            )
+            scores, closeness, distances, totals, near_half = (
+                a[keep] for a in (scores, closeness, distances, totals, near_half)
             )
             names = list(compress(decode_client_ids(encoded_ids, n), keep.tolist()))
-        result = ProfileMatches(
-            names, scores.copy(), closeness.copy(), distances.copy() if v.has_coordinates else None, encoded_ids
-        )
+        result = ProfileMatches(names, scores, closeness, distances if v.has_coordinates else None, encoded_ids)
         if near_halves:  # within rounding error of a half: Python's round decides
             for i in np.flatnonzero(near_half).tolist():
                 exact = round(float(totals[i]), SCORE_DECIMALS)

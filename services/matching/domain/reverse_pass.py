@@ -452,6 +452,7 @@ def reverse_match(
     slot_columns,
     seen,
     skill_group,
+    skills,
     name_tails,
     closeness_value,
     qf,
@@ -465,8 +466,25 @@ def reverse_match(
     the end of the client ids' bytes).
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
-    strings where those differ); `seen` (`_seen_entry`) must be all zero and is left so.
+    strings where those differ); `seen` (`_seen_entry`) must be all zero and is left so, as is
+    `skill_group` (by skill id: 1 required, 2 optional, set here from `skills`, the vacancy's
+    skills the index knows as id * 4 + group).
     """
+    for i in range(len(skills)):
+        skill_group[skills[i] >> 2] = skills[i] & 3
+    answer = _matches(
+        levels, key_ids, key_closeness, cells, slot_columns, seen, skill_group, name_tails, closeness_value, qf, qi, out
+    )
+    for i in range(len(skills)):
+        skill_group[skills[i] >> 2] = 0
+    return answer
+
+
+@njit(cache=True, nogil=True)
+def _matches(
+    levels, key_ids, key_closeness, cells, slot_columns, seen, skill_group, name_tails, closeness_value, qf, qi, out
+):
+    """`reverse_match` with the vacancy's skill groups set."""
     out_slots, out_closeness, out_distances, out_scores, out_totals, out_near_half, out_names = out
     capacity = len(out_slots)
     found = np.empty(capacity, dtype=np.int32)
@@ -590,6 +608,7 @@ def warm_up() -> None:
         ),
         np.zeros(4, dtype=np.int64),
         np.zeros(1, dtype=np.int8),
+        np.zeros(0, dtype=np.int64),
         np.zeros(0, dtype=np.uint8),
         np.zeros(4),
         np.zeros(COS_VACANCY + 1),
