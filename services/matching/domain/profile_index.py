@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import compress
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
@@ -75,6 +76,9 @@ PROFILE_COLUMNS = {"word": "u8", "languages": "u4", "min_salary": "u4", "key_sta
 _NAME_HEAD = 16  # bytes of a client id in its slot record; the rest goes to the pool of tails
 
 
+# The compiled pass, called with the index's arguments unpacked first (mypy's view of a numba
+# dispatcher counts its parameters without the unpacking).
+_REVERSE_MATCH: Callable[..., tuple[int, int, bool, int]] = reverse_pass.reverse_match
 _NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
 
@@ -161,6 +165,7 @@ class ProfileMatchIndex:
         # Views for the pass (by slot, and the pool of client id tails); None after a write.
         self._pass_columns: tuple[tuple[np.ndarray, ...], np.ndarray] | None = None
         self._retired = 0
+        self._pass_arguments: tuple[Any, ...] | None = None  # `_index_side`, None after a write
         # The pass's form of the merged and the recent level, with the levels they were made of.
         self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]] | None] = [None, None]
 
@@ -195,7 +200,7 @@ class ProfileMatchIndex:
     def upsert(self, profile: ProfileCriteria) -> None:
         """Add or replace a profile; a profile that is not active is only removed."""
         self.remove(profile.client_id)
-        self._pass_columns = None  # appends may move the columns
+        self._pass_columns = self._pass_arguments = None  # appends may move the columns
         if not profile.active:
             return
         name = profile.client_id.encode()
@@ -274,6 +279,7 @@ class ProfileMatchIndex:
     def freeze(self) -> None:
         """Merge recent postings into the sorted level (and drop retired slots' postings)."""
         self._postings.merge(self._records["record"]["flags"] != 0)
+        self._pass_arguments = None
         # A merge frees the old level and its temporaries, tens of MiB that glibc's malloc keeps
         # in the heap (its mmap threshold rises after large frees); hand the pages back, or a
         # million-profile index carries ~160 B per profile of freed memory (bench index-memory).
@@ -300,14 +306,7 @@ class ProfileMatchIndex:
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
         key_ids, closeness = self._query_keys(vac)
-        return self._answer(
-            self._postings.levels(),
-            np.array(key_ids, dtype=np.int64),
-            np.array(closeness, dtype=np.int8),
-            True,
-            vac,
-            today,
-        )
+        return self._answer(np.array(key_ids, dtype=np.int64), np.array(closeness, dtype=np.int8), vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot's keys (no postings): the in-index brute force."""
@@ -329,23 +328,25 @@ class ProfileMatchIndex:
         level = level_of(np.array(best_of, dtype=np.int64), np.array(slots, dtype=np.int32), self._posting_payload)
         empty = level_of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), self._posting_payload)
         keys = np.array([1, 2, 3], dtype=np.int64)
-        return self._answer((level, empty), keys, keys.astype(np.int8), False, vac, today).to_list()
+        return self._answer(keys, keys.astype(np.int8), vac, today, scan_levels=(level, empty)).to_list()
 
     def _answer(
         self,
-        levels: tuple[Level, Level],
         key_ids: np.ndarray,
         key_closeness: np.ndarray,
-        geo: bool,
         vac: VacancyCriteria,
         today: date,
+        scan_levels: tuple[Level, Level] | None = None,
     ) -> ProfileMatches:
+        """The pass over the index's posting levels, or over `scan_levels` (keyed by closeness,
+        not by place: `scan`)."""
         v = vac.vacancy
         language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
         if language_mask is None or len(key_ids) == 0:
             return _NO_MATCHES
         if len(self._skill_group) <= len(self._skill_ids):
             self._skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
+            self._pass_arguments = None
         skill_id = self._skill_ids.get
         skills = np.array(  # id * 4 + group (1 required, 2 optional): the pass sets skill_group
             [i * 4 + 1 for s in vac.required_skills if (i := skill_id(s)) is not None]
@@ -375,43 +376,24 @@ class ProfileMatchIndex:
                 max(v.salary_max, v.salary_min),
                 len(vac.required_skills),
                 len(vac.optional_skills),
-                geo,
+                scan_levels is None,
                 math.ceil(vac.hours_low) if hours else 0,
                 math.floor(vac.hours_high) if hours else 1 << 16,
                 language_mask & (2**_LANGUAGE_BITS - 1),
             ],
             dtype=np.int64,
         )
-        slot_columns, name_tails = self._columns_for_pass()
-        # The merged level gets a table of its groups (built once per merge); the level of
-        # recent postings changes with every write, and is small enough to search. A scan's
-        # one-off levels are converted, not kept.
-        if geo:
-            pass_levels = (self._pass_level(0, levels[0], _N_CLASSES + 1), self._pass_level(1, levels[1], 0))
-        else:
-            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in levels)
-            pass_levels = (merged, recent)
         while True:
-            out = self._out
-            n, near_halves, ties, names_end = reverse_pass.reverse_match(
-                pass_levels,
-                key_ids,
-                key_closeness,
-                _CELLS,
-                slot_columns,
-                self._seen,
-                self._skill_group,
-                skills,
-                name_tails,
-                _CLOSENESS_VALUE,
-                qf,
-                qi,
-                out,
-            )
+            index_side = self._pass_arguments if scan_levels is None else None
+            if index_side is None:
+                index_side = self._index_side(scan_levels)
+            out = index_side[-1]
+            n, near_halves, ties, names_end = _REVERSE_MATCH(*index_side, key_ids, key_closeness, skills, qf, qi)
             if n >= 0:
                 break
             self._out = _buffers(2 * len(out[0]))
             self._seen = _seen_table(2 * len(out[0]))
+            self._pass_arguments = None
         # Copies: the buffers serve the next query.
         scores, closeness, distances = out[3][:n].copy(), out[1][:n].copy(), out[2][:n].copy()
         totals, near_half = out[4][:n], out[5][:n]
@@ -442,6 +424,32 @@ class ProfileMatchIndex:
                 None if result.distances is None else result.distances[order],
             )
         return result
+
+    def _index_side(self, scan_levels: tuple[Level, Level] | None) -> tuple[Any, ...]:
+        """The pass's arguments that come from the index, not the vacancy (kept until the next
+        write for the index's own levels)."""
+        if scan_levels is None:
+            # The merged level gets a table of its groups (built once per merge); the level of
+            # recent postings changes with every write, and is small enough to search.
+            levels = self._postings.levels()
+            pass_levels = (self._pass_level(0, levels[0], _N_CLASSES + 1), self._pass_level(1, levels[1], 0))
+        else:  # one-off levels: converted, not kept
+            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in scan_levels)
+            pass_levels = (merged, recent)
+        slot_columns, name_tails = self._columns_for_pass()
+        index_side: tuple[Any, ...] = (
+            pass_levels,
+            _CELLS,
+            slot_columns,
+            self._seen,
+            self._skill_group,
+            name_tails,
+            _CLOSENESS_VALUE,
+            self._out,
+        )
+        if scan_levels is None:
+            self._pass_arguments = index_side
+        return index_side
 
     def _pass_level(self, position: int, level: Level, group_size: int) -> tuple[np.ndarray, ...]:
         """`reverse_pass.pass_level` of the level at `position` (0 merged, 1 recent), kept

@@ -446,18 +446,18 @@ def _write_name(record, name_tails, names, at):
 @njit(cache=True, nogil=True)
 def reverse_match(
     levels,
-    key_ids,
-    key_closeness,
     cells,
     slot_columns,
     seen,
     skill_group,
-    skills,
     name_tails,
     closeness_value,
+    out,
+    key_ids,
+    key_closeness,
+    skills,
     qf,
     qi,
-    out,
 ):
     """The matches of one vacancy, best first, written to the out buffers (slots, closeness,
     distance km or NaN, scores, unrounded totals, within rounding error of a half: to round in
@@ -597,8 +597,6 @@ def warm_up() -> None:
     f8 = np.zeros(1, dtype=np.float64)
     reverse_match(
         (_empty_level(), _empty_level()),
-        np.zeros(1, dtype=np.int64),
-        np.ones(1, dtype=np.int8),
         (np.ones(2), np.ones(2), np.ones(2)),
         (
             np.zeros(1, dtype=SLOT_RECORD),
@@ -608,11 +606,8 @@ def warm_up() -> None:
         ),
         np.zeros(4, dtype=np.int64),
         np.zeros(1, dtype=np.int8),
-        np.zeros(0, dtype=np.int64),
         np.zeros(0, dtype=np.uint8),
         np.zeros(4),
-        np.zeros(COS_VACANCY + 1),
-        np.zeros(INT_PARAMETERS, dtype=np.int64),
         (
             np.zeros(1, dtype=np.int32),
             np.zeros(1, dtype=np.int8),
@@ -622,4 +617,9 @@ def warm_up() -> None:
             np.zeros(1, dtype=np.bool_),
             np.zeros(1, dtype=np.uint8),
         ),
+        np.zeros(1, dtype=np.int64),
+        np.ones(1, dtype=np.int8),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(COS_VACANCY + 1),
+        np.zeros(INT_PARAMETERS, dtype=np.int64),
     )
