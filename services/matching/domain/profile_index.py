@@ -8,10 +8,10 @@ array, and candidates come from posting lists, so a query never scans all profil
   at least that class's radius wide and high; so every profile within reach of a vacancy sits
   in the 3x3 cells around the vacancy in its class;
 - profiles that accept remote work are also posted under (key id, REMOTE_CLASS).
-A query is one compiled pass over the posting ranges (`reverse_pass`): every field a hard
-criterion reads is stored beside the postings, so the pass deduplicates, filters, scores
-exactly (the numbers of `rules.evaluate` and `scoring`) and orders without Python per
-candidate; objects are built only for the answer.
+A query is one compiled pass over the posting ranges (`reverse_pass`): a word of the attribute
+criteria is stored beside each posting and a slot's record holds the rest, so the pass filters,
+deduplicates, scores exactly (the numbers of `rules.evaluate` and `scoring`) and orders without
+Python per candidate; objects are built only for the answer.
 `tests/unit/matching/test_matching_index_equivalence.py` proves the answers equal
 `ranking.brute_force_matches`.
 
