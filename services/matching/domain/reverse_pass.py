@@ -1,15 +1,17 @@
 """The reverse match of one vacancy as one compiled pass over the posting ranges (numba).
 
 `profile_index` stores beside each posting an 8-byte word with what the attribute criteria
-read (`POSTING_WORD`), so the pass streams 8 bytes per candidate posting: it finds the posting
-ranges of the vacancy's keys (per occupation key and radius class one binary search, then one
-per row of the 3x3 cells inside that small range), filters the words without a branch, a
-chunk at a time, and only for the postings that pass (about one in nine) touches their slots'
-records, all of a chunk's at once so the cache misses overlap: liveness, the exact language
-and salary checks, the home (a distance lower bound without trigonometry,
-`vectorised.distance_lower_bound_km`, before the exact haversine), dedupe. It scores and
-orders the matches and writes them into the
-caller's buffers: one call per query, nothing boxed but a few integers.
+read (`POSTING_WORD`), so the pass streams 8 bytes per candidate posting. It finds the ranges of
+the vacancy's keys: for the merged level a table gives each (key id, radius class)'s rows, for
+the small level of recent postings binary searches do; inside a class, one search per row of
+the 3x3 cells. The rows, and then each range's words and slots, are asked for before they are
+read, so the cache misses of all ranges overlap. It skips cells out of reach whole, filters
+the words without a branch, a chunk at a time, and only for the postings that pass (about
+one in nine) touches their slots' records, all of a chunk's at once: liveness, the exact
+language and salary checks the word cannot do, the home (a distance lower bound without
+trigonometry, `vectorised.distance_lower_bound_km`, before the exact haversine), dedupe. It
+scores and orders the matches and writes them into the caller's buffers: one call per query,
+nothing boxed but a few integers.
 
 Exactness (the answers must equal `rules.evaluate` + `scoring.combine` bit for bit):
 - sin, cos, asin and exp compile to calls of the C library's functions, the same ones Python's
@@ -52,12 +54,14 @@ _WORD_LICENCE = 1 << 32
 _WORD_LANGUAGES_AT, _WORD_LANGUAGES = 33, 0xFFFF
 _WORD_SALARY_AT, SALARY_CAP = 49, (1 << 14) - 1
 
-# What the pass reads of a slot once one of its postings passed the filter, in one record
-# (one or two cache lines, fetched for all survivors at once): the client id's first 16 UTF-8
-# bytes big-endian (byte order is code point order, so equal scores are ordered without the
-# strings), the home, where the rest of a longer id starts in the pool of name tails, where
-# its skills start in the skill pool and how many, the exact languages (first 32 bits) and
-# minimum salary, the id's length in bytes, the travel distance, flags (0: retired) and hours.
+# What the pass reads of a slot once one of its postings passed the filter, in one record of
+# 64 bytes (one cache line: `columns.aligned_empty`; fetched for a chunk's survivors at once):
+# the client id's first 16 UTF-8 bytes big-endian (byte order is code point order, so equal
+# scores are ordered without the strings), the home and cos(radians(latitude)), where the rest
+# of a longer id starts in the pool of name tails, where its skills start in the skill pool and
+# how many, the id's length in bytes, the travel distance, flags (0: retired) and hours. The
+# exact languages and minimum salary sit in columns of their own, read only when the word
+# cannot tell (a language beyond the 16th, a salary above SALARY_CAP).
 SLOT_RECORD = np.dtype(
     [
         ("name_hi", "u8"),
@@ -216,15 +220,13 @@ def _cell_out_of_reach(key, height, width, radius_km, qf):
 
 @njit(cache=True, nogil=True)
 def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
-    """The posting ranges (start, end, closeness) of one level the vacancy's keys select:
-    with GEO, `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius
-    class (the float operations of `profile_index._cell`) and of the remote class; without,
-    `key_ids` are posting keys themselves: ranges (first key, end key, closeness, class), see
-    `_emit`. key_bounds holds (key, first posting) per level key,
-    and a last row (max, end): a search ends on the line that holds the range's start. Where
-    the level has one, `group_starts` gives the first level key of each (key id, class) group
-    (`pass_level`): no search over the whole level.
-    Returns how many ranges were written to `out`."""
+    """The ranges the vacancy's keys select in one level, written to `out` (`_emit`: first and
+    end level key, the key id's closeness, the radius class or -1); returns how many. With GEO,
+    `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius class (the
+    float operations of `profile_index._cell`) and of the remote class; without, `key_ids` are
+    posting keys themselves. key_bounds holds (key, first posting) per level key and a last row
+    (max, end); where the level has one, `group_starts` gives the first key of each (key id,
+    class) group (`pass_level`): no search over the whole level."""
     key_bounds, slots, words, group_starts = level
     cell_heights, cell_widths, _ = cells
     level_keys = key_bounds[:, 0]
@@ -386,7 +388,7 @@ def _collect(
                 # postings fail one criterion, unpredictably, and a mispredicted branch per
                 # posting costs more than all the checks.
                 m = min(end - e, chunk)
-                for i in range(0, m, 16):  # the slots of a line of postings: read for their survivors
+                for i in range(0, m, 16):  # slots beyond what `_emit` asked for (long ranges)
                     prefetch(slots, e + i)
                 for i in range(m):
                     passes[i] = not _fails_filter(
