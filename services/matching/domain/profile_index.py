@@ -162,8 +162,6 @@ class ProfileMatchIndex:
         self._seen = _seen_table(answer_capacity)
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
-        # Views for the pass (by slot, and the pool of client id tails); None after a write.
-        self._pass_columns: tuple[tuple[np.ndarray, ...], np.ndarray] | None = None
         self._retired = 0
         self._pass_arguments: tuple[Any, ...] | None = None  # `_index_side`, None after a write
         # The pass's form of the merged and the recent level, with the levels they were made of.
@@ -200,7 +198,7 @@ class ProfileMatchIndex:
     def upsert(self, profile: ProfileCriteria) -> None:
         """Add or replace a profile; a profile that is not active is only removed."""
         self.remove(profile.client_id)
-        self._pass_columns = self._pass_arguments = None  # appends may move the columns
+        self._pass_arguments = None  # appends may move the columns
         if not profile.active:
             return
         name = profile.client_id.encode()
@@ -436,14 +434,20 @@ class ProfileMatchIndex:
         else:  # one-off levels: converted, not kept
             merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in scan_levels)
             pass_levels = (merged, recent)
-        slot_columns, name_tails = self._columns_for_pass()
+        # What the pass reads by slot (views: kept until the next write moves the columns).
+        slot_columns = (
+            self._records["record"],
+            self._columns["languages"],
+            self._columns["min_salary"],
+            self._skill_pool["skill"],
+        )
         index_side: tuple[Any, ...] = (
             pass_levels,
             _CELLS,
             slot_columns,
             self._seen,
             self._skill_group,
-            name_tails,
+            self._name_tails["byte"],
             _CLOSENESS_VALUE,
             self._out,
         )
@@ -461,19 +465,6 @@ class ProfileMatchIndex:
         converted = reverse_pass.pass_level(keys, bounds, slots, words, group_size)
         self._pass_levels[position] = (level, converted)
         return converted
-
-    def _columns_for_pass(self) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-        """What the pass reads by slot (views, kept until the next write)."""
-        if self._pass_columns is None:
-            columns = self._columns
-            slot_columns = (
-                self._records["record"],
-                columns["languages"],
-                columns["min_salary"],
-                self._skill_pool["skill"],
-            )
-            self._pass_columns = (slot_columns, self._name_tails["byte"])
-        return self._pass_columns
 
     def _language_mask_or_none(self, languages: frozenset[str]) -> int | None:
         """Mask of the vacancy's languages; None when one of them no profile speaks."""
