@@ -5,8 +5,8 @@ each, `FEED_PAYLOAD`), so a feed reads the postings of the client's keys in the 
 radius reaches in order, with no gather from million-row columns. For each posting the pass
 checks the attributes first (hours, contract, education, licence, salary, languages), then
 the place: a remote vacancy the client accepts passes at any distance; otherwise the
-north-south gap and a distance lower bound without trigonometry (`reverse_pass._too_far`)
-go before the exact haversine (`reverse_pass._distance_km`, bit for bit `rules.distance_km`).
+north-south gap and a distance lower bound without trigonometry (`pass_maths._too_far`)
+go before the exact haversine (`pass_maths._distance_km`, bit for bit `rules.distance_km`).
 A vacancy posted under several of the client's keys is kept once, with its closest match.
 
 For each match it writes the row, its closeness, whether it needs a language the masks cannot
@@ -23,7 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
-from services.matching.domain.reverse_pass import (
+from services.matching.domain.pass_maths import (
+    FLOAT_PARAMETERS,
     HOURS_HIGH,
     HOURS_LOW,
     LAT,
@@ -54,9 +55,9 @@ FEED_PAYLOAD = np.dtype(
 # The same flag bits as `vacancy_index`.
 ALIVE, COORDINATES, REMOTE, LICENCE, RARE_LANGUAGE = 1, 2, 4, 8, 16
 
-# Profile parameters: floats at reverse_pass's positions (its distance helpers read them) ...
+# Profile parameters: floats at `pass_maths`'s positions (its distance helpers read them; the
+# profile's hours window where the reverse pass has the vacancy's hours; FLOAT_PARAMETERS) ...
 HOURS_MIN, HOURS_MAX = HOURS_LOW, HOURS_HIGH
-FLOAT_PARAMETERS = 7
 # ... and integers.
 MAX_KM, EDUCATION, HAS_LICENCE, MIN_SALARY, REMOTE_OK = range(5)
 # Columns of the parts written per match.

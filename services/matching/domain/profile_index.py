@@ -41,6 +41,7 @@ from services.matching.domain.columns import (
 )
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, ProfileMatches, decode_client_ids
+from services.matching.domain.reverse_ranges import pass_level
 from services.matching.domain.rules import (
     KM_PER_DEGREE_LAT_LOWER_BOUND,
     ProfileCriteria,
@@ -432,7 +433,7 @@ class ProfileMatchIndex:
             levels = self._postings.levels()
             pass_levels = (self._pass_level(0, levels[0], _N_CLASSES + 1), self._pass_level(1, levels[1], 0))
         else:  # one-off levels: converted, not kept
-            merged, recent = (reverse_pass.pass_level(*level[:3], level[3][0]) for level in scan_levels)
+            merged, recent = (pass_level(*level[:3], level[3][0]) for level in scan_levels)
             pass_levels = (merged, recent)
         # What the pass reads by slot (views: kept until the next write moves the columns).
         slot_columns = (
@@ -456,13 +457,13 @@ class ProfileMatchIndex:
         return index_side
 
     def _pass_level(self, position: int, level: Level, group_size: int) -> tuple[np.ndarray, ...]:
-        """`reverse_pass.pass_level` of the level at `position` (0 merged, 1 recent), kept
+        """`reverse_ranges.pass_level` of the level at `position` (0 merged, 1 recent), kept
         while that level is current."""
         known = self._pass_levels[position]
         if known is not None and known[0] is level:
             return known[1]
         keys, bounds, slots, (words,) = level
-        converted = reverse_pass.pass_level(keys, bounds, slots, words, group_size)
+        converted = pass_level(keys, bounds, slots, words, group_size)
         self._pass_levels[position] = (level, converted)
         return converted
 

@@ -2,14 +2,14 @@
 
 `profile_index` stores beside each posting an 8-byte word with what the attribute criteria
 read (`POSTING_WORD`), so the pass streams 8 bytes per candidate posting. It finds the ranges of
-the vacancy's keys: for the merged level a table gives each (key id, radius class)'s rows, for
-the small level of recent postings binary searches do; inside a class, one search per row of
-the 3x3 cells. The rows, and then each range's words and slots, are asked for before they are
-read, so the cache misses of all ranges overlap. It skips cells out of reach whole, filters
+the vacancy's keys (`reverse_ranges`: for the merged level a table gives each (key id, radius
+class)'s rows, for the small level of recent postings binary searches do; inside a class, one
+search per row of the 3x3 cells; the rows, and then each range's words and slots, are asked for
+before they are read, so the cache misses of all ranges overlap). It skips cells out of reach whole, filters
 the words without a branch, a chunk at a time, and only for the postings that pass (about
 one in nine) touches their slots' records, all of a chunk's at once: liveness, the exact
 language and salary checks the word cannot do, the home (a distance lower bound without
-trigonometry, `vectorised.distance_lower_bound_km`, before the exact haversine), dedupe. It
+trigonometry before the exact haversine, both in `pass_maths`), dedupe. It
 scores and orders the matches and writes them into the caller's buffers: one call per query,
 nothing boxed but a few integers.
 
@@ -32,7 +32,20 @@ import numpy as np
 from numba import njit
 
 from services.matching.domain.cpu_prefetch import prefetch
-from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
+from services.matching.domain.pass_maths import (
+    COS_VACANCY,
+    FLOAT_PARAMETERS,
+    HOURS_HIGH,
+    HOURS_LOW,
+    LAT,
+    LON,
+    RECENCY,
+    _cell_out_of_reach,
+    _haversine_km,
+    _too_far,
+    hours_part,
+)
+from services.matching.domain.reverse_ranges import MAX_RANGES_PER_KEY, pass_level, ranges_of
 from services.matching.domain.scoring import (
     DISTANCE_SCALE_KM,
     NEUTRAL,
@@ -42,7 +55,7 @@ from services.matching.domain.scoring import (
     WEIGHT_RECENCY,
     WEIGHT_SKILLS,
 )
-from services.matching.domain.vectorised import LOWER_BOUND_MARGIN, ROUNDING_MARGIN
+from services.matching.domain.vectorised import ROUNDING_MARGIN
 
 # Stored beside the postings, one 8-byte word each: what the attribute filter reads, so a
 # query streams 8 bytes per posting (most postings fail the filter and are never read again).
@@ -81,8 +94,8 @@ SLOT_RECORD = np.dtype(
     align=True,
 )
 
-# Query parameters, packed so the compiled signature stays fixed.
-HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY = range(7)  # float64 values
+# Query parameters, packed so the compiled signature stays fixed: floats at `pass_maths`'s
+# positions (HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY), and integers:
 # int64 values: CONTRACT the vacancy's contract type, AT_LEAST/AT_MOST the whole hours a
 # profile's window must reach (ceil of the vacancy's low, floor of its high), LANGUAGES the
 # mask of the vacancy's languages (first 32).
@@ -90,13 +103,7 @@ CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL
 HOURS_AT_LEAST, HOURS_AT_MOST, LANGUAGES = range(9, 12)
 INT_PARAMETERS = 12
 _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bits; salary above SALARY_CAP
-_DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
-_HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
-_MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
 _MILLION = 1_000_000  # a score's millionths at most
-_PREFETCHED_POSTINGS = 512  # of a range, asked for before the filter runs
-_PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
-_CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 _FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
 
 
@@ -116,52 +123,6 @@ def posting_word(
 
 
 @njit(cache=True, nogil=True)
-def _first_at_least(keys, lo, hi, value):
-    """The first position in keys[lo:hi] (sorted) whose key is >= value, else hi."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True, nogil=True)
-def _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2):
-    """`rules.distance_km` operation for operation, given the cosines of both latitudes in
-    radians (the same values: the same C library call on the same argument)."""
-    sin_half_phi = math.sin((lat2 * _DEGREES_TO_RADIANS - lat1 * _DEGREES_TO_RADIANS) / 2)
-    sin_half_lambda = math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2)
-    a = sin_half_phi * sin_half_phi + cos_phi1 * cos_phi2 * (sin_half_lambda * sin_half_lambda)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-@njit(cache=True, nogil=True)
-def _distance_km(lat1, lon1, lat2, lon2):
-    """`rules.distance_km`, operation for operation."""
-    cos_phi1, cos_phi2 = math.cos(lat1 * _DEGREES_TO_RADIANS), math.cos(lat2 * _DEGREES_TO_RADIANS)
-    return _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2)
-
-
-@njit(cache=True, nogil=True)
-def _too_far(lat, lon, max_km, qf):
-    """True when the home is surely beyond max_km: the rules' north-south shortcut, then
-    `vectorised.distance_lower_bound_km` (the same bound, the same margin)."""
-    d_lat = abs(lat - qf[LAT])
-    half_phi = d_lat * _HALF_DEGREE_TO_RADIANS
-    d_lon = abs(lon - qf[LON])
-    half_lambda = min(d_lon, 360.0 - d_lon) * _HALF_DEGREE_TO_RADIANS
-    phi2, lambda2 = half_phi * half_phi, half_lambda * half_lambda
-    a = phi2 * (1 - phi2 / 3) + qf[COS_LOW] * lambda2 * (1 - lambda2 / 3)
-    # Both checks, joined with | rather than `or`: which one rejects a home is unpredictable.
-    beyond_north_south = d_lat * KM_PER_DEGREE_LAT_LOWER_BOUND > max_km
-    return beyond_north_south | (
-        2 * EARTH_RADIUS_KM * math.sqrt(a) > max_km * (1 + LOWER_BOUND_MARGIN) + LOWER_BOUND_MARGIN
-    )
-
-
-@njit(cache=True, nogil=True)
 def _fails_filter(word, at_least, at_most, contract_bit, education, licence_bit, languages, salary):
     """Every hard criterion but the occupation (the posting key) and the place, on a posting's
     word: exact for hours, contract, education and licence; for languages beyond the first 16
@@ -177,120 +138,6 @@ def _fails_filter(word, at_least, at_most, contract_bit, education, licence_bit,
     fails |= licence_bit & ~w != 0
     fails |= (w >> _WORD_LANGUAGES_AT) & languages != languages
     return fails | ((salary != 0) & (capped_salary != 0) & (capped_salary > salary))
-
-
-@njit(cache=True, nogil=True)
-def hours_part(low, high, window_min, window_max):
-    """`scoring.hours_part`: the vacancy's hours low..high against a window."""
-    if high <= 0:
-        return NEUTRAL
-    if high == low:
-        return 1.0 if window_min <= low <= window_max else 0.0
-    return max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
-
-
-@njit(cache=True, nogil=True)
-def _emit(out, n, key_bounds, words, slots, start, end, closeness, class_index):
-    """Range n: level keys start..end, the closeness of their key id and their radius class
-    (-1: not place keys). The words of their postings and the slots beside them (read for
-    the postings that pass) are asked for now, so the misses of all ranges overlap before the
-    filter reads them."""
-    out[n, 0], out[n, 1], out[n, 2], out[n, 3] = start, end, closeness, class_index
-    first, last = key_bounds[start, 1], key_bounds[end, 1]
-    for p in range(first, min(last, first + _PREFETCHED_POSTINGS), 8):  # 8 words, 16 slots a line
-        prefetch(words, p)
-        prefetch(slots, p)
-    return n + 1
-
-
-@njit(cache=True, nogil=True)
-def _cell_out_of_reach(key, height, width, radius_km, qf):
-    """True when no home in the key's grid cell can be within radius_km of the vacancy:
-    `_too_far` of the cell's point nearest to it (latitude and longitude each clamped into
-    the cell, widened by far more than rounding), which is a lower bound for every point of
-    the cell, since the bound grows with either difference."""
-    cy, cx = np.float64((key >> 16) & 0xFFFF), np.float64(key & 0xFFFF)
-    south, west = cy * height - 90.0, cx * width - 180.0
-    lat = min(max(qf[LAT], south - _CELL_EDGE), south + height + _CELL_EDGE)
-    lon = min(max(qf[LON], west - _CELL_EDGE), west + width + _CELL_EDGE)
-    if abs(lon - qf[LON]) + width > 179.0:  # near the antimeridian the bound is not monotonic
-        return False
-    return _too_far(lat, lon, radius_km, qf)
-
-
-@njit(cache=True, nogil=True)
-def _ranges(level, key_ids, key_closeness, cells, qf, qi, out):
-    """The ranges the vacancy's keys select in one level, written to `out` (`_emit`: first and
-    end level key, the key id's closeness, the radius class or -1); returns how many. With GEO,
-    `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius class (the
-    float operations of `profile_index._cell`) and of the remote class; without, `key_ids` are
-    posting keys themselves. key_bounds holds (key, first posting) per level key and a last row
-    (max, end); where the level has one, `group_starts` gives the first key of each (key id,
-    class) group (`pass_level`): no search over the whole level."""
-    key_bounds, slots, words, group_starts = level
-    cell_heights, cell_widths, _ = cells
-    level_keys = key_bounds[:, 0]
-    has_table = len(group_starts) != 0
-    n_keys = len(key_bounds) - 1
-    n = 0
-    if not qi[GEO]:
-        for i in range(len(key_ids)):
-            at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
-            if at < n_keys and level_keys[at] == key_ids[i]:
-                n = _emit(out, n, key_bounds, words, slots, at, at + 1, key_closeness[i], -1)
-        return n
-    n_classes = len(cell_heights)
-    lat, lon = qf[LAT], qf[LON]
-    first_class = 0 if qi[HAS_COORDS] else n_classes
-    last_class = n_classes if qi[REMOTE] else n_classes - 1
-    if has_table:
-        # Every class's rows (most hold a few dozen cells, a few lines) asked for at once
-        # before the searches in them: their cache misses overlap instead of one per probe.
-        for i in range(len(key_ids)):
-            group = key_ids[i] * (n_classes + 1)
-            if group + last_class + 1 < len(group_starts):
-                for c in range(first_class, last_class + 1):
-                    lo, hi = group_starts[group + c], group_starts[group + c + 1]
-                    step = 4 if hi - lo <= _PREFETCHED_ROWS else (hi - lo) // 8
-                    for at in range(lo, hi, step):  # 4 rows of (key, first posting) per cache line
-                        prefetch(level_keys, at)
-    for i in range(len(key_ids)):
-        group = key_ids[i] * (n_classes + 1)
-        if has_table:
-            if group + last_class + 1 >= len(group_starts):  # a key id newer than the level
-                continue
-        else:
-            # The key's postings of every class are adjacent: two searches over the whole
-            # level, then searches inside that small range (in cache).
-            key_lo = _first_at_least(level_keys, 0, n_keys, (group + first_class) << 32)
-            key_hi = _first_at_least(level_keys, key_lo, n_keys, (group + last_class + 1) << 32)
-        for c in range(first_class, last_class + 1):
-            prefix = (group + c) << 32
-            if has_table:
-                lo, hi = group_starts[group + c], group_starts[group + c + 1]
-                if lo == hi:
-                    continue
-            else:
-                if key_lo == key_hi:
-                    break
-                lo = _first_at_least(level_keys, key_lo, key_hi, prefix)
-                if lo == key_hi or level_keys[lo] >> 32 != prefix >> 32:
-                    continue
-                hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
-            if c == n_classes:  # the remote class: one key per occupation key
-                if level_keys[lo] == prefix:
-                    n = _emit(out, n, key_bounds, words, slots, lo, lo + 1, key_closeness[i], -1)
-                continue
-            cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
-            cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
-            for dy in (-1, 0, 1):
-                row = ((cy << 16) | cx) + (dy << 16)  # the cells row - 1 .. row + 1
-                start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
-                end = _first_at_least(level_keys, start, hi, prefix + row + 2)
-                if start < end and row + 1 >= 0:
-                    n = _emit(out, n, key_bounds, words, slots, start, end, key_closeness[i], c)
-                lo = end  # the next row's cells come after this row's
-    return n
 
 
 @njit(cache=True, nogil=True)
@@ -388,7 +235,7 @@ def _collect(
                 # postings fail one criterion, unpredictably, and a mispredicted branch per
                 # posting costs more than all the checks.
                 m = min(end - e, chunk)
-                for i in range(0, m, 16):  # slots beyond what `_emit` asked for (long ranges)
+                for i in range(0, m, 16):  # slots beyond what `ranges_of` asked for (long ranges)
                     prefetch(slots, e + i)
                 for i in range(m):
                     passes[i] = not _fails_filter(
@@ -496,13 +343,13 @@ def _matches(
     remote = np.empty(capacity, dtype=np.bool_)
     answer = (found, found_at, closeness, distance, remote)
     records, _, _, skill_pool = slot_columns
-    ranges = np.empty((len(key_ids) * _MAX_RANGES_PER_KEY, 4), dtype=np.int64)
+    ranges = np.empty((len(key_ids) * MAX_RANGES_PER_KEY, 4), dtype=np.int64)
     passes = np.empty(_FILTER_CHUNK, dtype=np.bool_)
     survivors = np.empty(2 * _FILTER_CHUNK, dtype=np.int64)
     survivor_closeness = np.empty(2 * _FILTER_CHUNK, dtype=np.int8)
     n = 0
     for level in levels:
-        n_ranges = _ranges(level, key_ids, key_closeness, cells, qf, qi, ranges)
+        n_ranges = ranges_of(level, key_ids, key_closeness, cells, qf, qi[GEO], qi[HAS_COORDS], qi[REMOTE], ranges)
         grown = _collect(
             level, cells, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
         )
@@ -569,24 +416,6 @@ def _matches(
     return n, near_halves, ties, names_end
 
 
-def pass_level(
-    keys: np.ndarray, bounds: np.ndarray, slots: np.ndarray, words: np.ndarray, group_size: int = 0
-) -> tuple[np.ndarray, ...]:
-    """A posting level as the pass reads it: (key, first posting) rows, slots, words, and for a
-    large level of place keys (`group_size`: classes per key id) the first row of every (key
-    id, class) group of every key id up to the level's last (`_ranges`): half a megabyte per
-    million profiles, where a search of the whole level costs a dozen cache misses per key."""
-    key_bounds = np.empty((len(keys) + 1, 2), dtype=np.int64)
-    key_bounds[:-1, 0], key_bounds[-1, 0] = keys, np.iinfo(np.int64).max
-    key_bounds[:, 1] = bounds
-    group_starts = np.empty(0, dtype=np.int64)
-    if group_size and len(keys):
-        groups = keys >> 32
-        n_groups = (groups[-1] // group_size + 1) * group_size  # all classes of the last key id
-        group_starts = np.searchsorted(groups, np.arange(n_groups + 1)).astype(np.int64)
-    return key_bounds, slots, words, group_starts
-
-
 def _empty_level() -> tuple[np.ndarray, ...]:
     keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
     return pass_level(keys, bounds, slots, np.empty(0, dtype=POSTING_WORD))
@@ -622,6 +451,6 @@ def warm_up() -> None:
         np.zeros(1, dtype=np.int64),
         np.ones(1, dtype=np.int8),
         np.zeros(0, dtype=np.int64),
-        np.zeros(COS_VACANCY + 1),
+        np.zeros(FLOAT_PARAMETERS),
         np.zeros(INT_PARAMETERS, dtype=np.int64),
     )

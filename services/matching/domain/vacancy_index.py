@@ -26,7 +26,7 @@ import numpy as np
 from services.matching.domain import feed_pass
 from services.matching.domain.columns import MERGE_THRESHOLD, GrowableColumns, PostingLists
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.reverse_pass import COS_LOW, LAT, LON
+from services.matching.domain.pass_maths import COS_LOW, FLOAT_PARAMETERS, LAT, LON
 from services.matching.domain.rules import (
     OccupationKey,
     ProfileCriteria,
@@ -276,7 +276,7 @@ class VacancyIndex:
 
     def _parameters(self, p: ProfileCriteria) -> tuple[np.ndarray, ...]:
         """The profile as feed_pass reads it: floats, integers, language mask, accepted contracts."""
-        qf = np.zeros(feed_pass.FLOAT_PARAMETERS)
+        qf = np.zeros(FLOAT_PARAMETERS)
         qf[[feed_pass.HOURS_MIN, feed_pass.HOURS_MAX, LAT, LON, COS_LOW]] = (
             p.hours_min,
             p.hours_max,
