@@ -32,12 +32,16 @@ class TestProfileIndexEquivalence:
     @settings(
         max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
     )
-    @given(scenarios())
-    def test_reverse_match_equals_brute_force_on_random_profiles_and_vacancies(self, scenario) -> None:
+    @given(scenarios(), st.integers(0, 16))
+    def test_reverse_match_equals_brute_force_on_random_profiles_and_vacancies(self, scenario, merged) -> None:
+        # The first `merged` profiles go into the merged level (searched through its group
+        # table), the rest into the level of recent postings (searched): both paths at once.
         profile_list, vacancy_list = scenario
         criteria = [compile_profile(p) for p in profile_list]
         index = ProfileMatchIndex()
-        for profile in criteria:
+        for number, profile in enumerate(criteria):
+            if number == merged:
+                index.freeze()
             index.upsert(profile)
         for vacancy in vacancy_list:
             vac = compile_vacancy(vacancy)
