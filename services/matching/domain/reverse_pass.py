@@ -219,8 +219,6 @@ def _collect(
                 # postings fail one criterion, unpredictably, and a mispredicted branch per
                 # posting costs more than all the checks.
                 m = min(end - e, chunk)
-                for i in range(0, m, 16):  # slots beyond what `ranges_of` asked for (long ranges)
-                    prefetch(slots, e + i)
                 for i in range(m):
                     passes[i] = not _fails_filter(
                         words[e + i], at_least, at_most, contract_bit, education, licence_bit, languages, salary
