@@ -13,12 +13,11 @@ from numba import njit
 
 from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
 from services.matching.domain.scoring import NEUTRAL
-from services.matching.domain.vectorised import LOWER_BOUND_MARGIN
+from services.matching.domain.vectorised import DEGREES_TO_RADIANS, LOWER_BOUND_MARGIN
 
 HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY = range(7)  # float64 query values
 FLOAT_PARAMETERS = 7
-_DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
-_HALF_DEGREE_TO_RADIANS = _DEGREES_TO_RADIANS / 2
+_HALF_DEGREE_TO_RADIANS = DEGREES_TO_RADIANS / 2
 _CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 
 
@@ -26,8 +25,8 @@ _CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding i
 def _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2):
     """`rules.distance_km` operation for operation, given the cosines of both latitudes in
     radians (the same values: the same C library call on the same argument)."""
-    sin_half_phi = math.sin((lat2 * _DEGREES_TO_RADIANS - lat1 * _DEGREES_TO_RADIANS) / 2)
-    sin_half_lambda = math.sin(((lon2 - lon1) * _DEGREES_TO_RADIANS) / 2)
+    sin_half_phi = math.sin((lat2 * DEGREES_TO_RADIANS - lat1 * DEGREES_TO_RADIANS) / 2)
+    sin_half_lambda = math.sin(((lon2 - lon1) * DEGREES_TO_RADIANS) / 2)
     a = sin_half_phi * sin_half_phi + cos_phi1 * cos_phi2 * (sin_half_lambda * sin_half_lambda)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
@@ -35,7 +34,7 @@ def _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2):
 @njit(cache=True, nogil=True)
 def _distance_km(lat1, lon1, lat2, lon2):
     """`rules.distance_km`, operation for operation."""
-    cos_phi1, cos_phi2 = math.cos(lat1 * _DEGREES_TO_RADIANS), math.cos(lat2 * _DEGREES_TO_RADIANS)
+    cos_phi1, cos_phi2 = math.cos(lat1 * DEGREES_TO_RADIANS), math.cos(lat2 * DEGREES_TO_RADIANS)
     return _haversine_km(lat1, lon1, cos_phi1, lat2, lon2, cos_phi2)
 
 

@@ -29,7 +29,7 @@ SCORE_DECIMALS = 6  # as scoring.combine
 # of magnitude wider than that, and still rarely hit.
 ROUNDING_MARGIN = 1e-4
 
-_DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
+DEGREES_TO_RADIANS = math.pi / 180.0  # what math.radians multiplies by
 
 
 def _mapped(function: Callable[..., float], values: np.ndarray, *more: object) -> np.ndarray:
@@ -52,10 +52,10 @@ def exact_distance_km(
     The same operations in the same order: +, -, *, / and sqrt are IEEE in numpy as in
     Python; sin, cos and asin go through the very functions Python uses.
     """
-    phi1 = np.multiply(lat1, _DEGREES_TO_RADIANS)
-    phi2 = np.multiply(lat2, _DEGREES_TO_RADIANS)
+    phi1 = np.multiply(lat1, DEGREES_TO_RADIANS)
+    phi2 = np.multiply(lat2, DEGREES_TO_RADIANS)
     half_phi, half_lambda = np.broadcast_arrays(
-        (phi2 - phi1) / 2, np.multiply(np.subtract(lon2, lon1), _DEGREES_TO_RADIANS) / 2
+        (phi2 - phi1) / 2, np.multiply(np.subtract(lon2, lon1), DEGREES_TO_RADIANS) / 2
     )
     if half_phi.size == 0:
         return np.empty(half_phi.shape, dtype=np.float64)
@@ -169,9 +169,9 @@ def distance_lower_bound_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon
     2R asin(sqrt(a)) >= 2R sqrt(a). Rounding in this bound is ~1e-15 relative: callers compare
     with a margin of 1e-9.
     """
-    half_phi = np.abs(lat1 - lat2) * (_DEGREES_TO_RADIANS / 2)
+    half_phi = np.abs(lat1 - lat2) * (DEGREES_TO_RADIANS / 2)
     d_lon = np.abs(lon1 - lon2)
-    half_lambda = np.minimum(d_lon, 360.0 - d_lon) * (_DEGREES_TO_RADIANS / 2)
+    half_lambda = np.minimum(d_lon, 360.0 - d_lon) * (DEGREES_TO_RADIANS / 2)
     phi2, lambda2 = half_phi * half_phi, half_lambda * half_lambda
     a = phi2 * (1 - phi2 / 3) + cos_low * lambda2 * (1 - lambda2 / 3)
     return 2 * EARTH_RADIUS_KM * np.sqrt(a)
