@@ -18,11 +18,9 @@ from datetime import date
 
 import numpy as np
 
-from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatches
 from services.matching.domain.rules import KM_PER_DEGREE_LAT_LOWER_BOUND, ProfileCriteria, VacancyCriteria
 from services.matching.domain.scoring import (
-    OCCUPATION_CLOSENESS,
     WEIGHT_DISTANCE,
     WEIGHT_HOURS,
     WEIGHT_OCCUPATION,
@@ -33,6 +31,7 @@ from services.matching.domain.scoring import (
     skills_part,
 )
 from services.matching.domain.vectorised import (
+    CLOSENESS_VALUE,
     LOWER_BOUND_MARGIN,
     SCORE_DECIMALS,
     cos_lat_lower_bound,
@@ -45,7 +44,6 @@ from services.matching.domain.vectorised import (
     segment_counts_by_group,
 )
 
-_CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _LICENCE, _REMOTE = 1, 2
 _EMPTY = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
@@ -192,7 +190,7 @@ class NumpyScan:
         hours = per_unique(((attrs >> 8) & 0xFFFF), lambda code: hours_part(low, high, code % 256, code // 256))
         recency = recency_part(vac.vacancy.date_posted, today)
         totals = (
-            WEIGHT_OCCUPATION * _CLOSENESS_VALUE[closeness]
+            WEIGHT_OCCUPATION * CLOSENESS_VALUE[closeness]
             + WEIGHT_SKILLS * skills
             + WEIGHT_DISTANCE * distance
             + WEIGHT_HOURS * hours

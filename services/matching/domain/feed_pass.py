@@ -23,6 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
+from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
 from services.matching.domain.pass_maths import (
     FLOAT_PARAMETERS,
     HOURS_HIGH,

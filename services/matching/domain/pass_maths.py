@@ -11,6 +11,7 @@ import math
 import numpy as np
 from numba import njit
 
+from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
 from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
 from services.matching.domain.scoring import NEUTRAL
 from services.matching.domain.vectorised import DEGREES_TO_RADIANS, LOWER_BOUND_MARGIN

@@ -41,24 +41,15 @@ from services.matching.domain.columns import (
 )
 from services.matching.domain.model import OccupationMatch
 from services.matching.domain.ranking import ProfileMatch, ProfileMatches, decode_client_ids
-from services.matching.domain.reverse_ranges import pass_level
+from services.matching.domain.reverse_ranges import CELL_SIZES, N_CLASSES, RADIUS_CLASSES_KM, pass_level
 from services.matching.domain.rules import (
-    KM_PER_DEGREE_LAT_LOWER_BOUND,
     ProfileCriteria,
     VacancyCriteria,
 )
-from services.matching.domain.scoring import OCCUPATION_CLOSENESS, recency_part
+from services.matching.domain.scoring import recency_part
 from services.matching.domain.vectorised import SCORE_DECIMALS, cos_lat_lower_bound
 
-RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
-# Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
-# 60 degrees north (1 degree longitude is 55.6 km there); homes are Dutch places (< 54 N).
-KM_PER_DEGREE_LON_LOWER_BOUND = 55.0
-_CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOWER_BOUND) for r in RADIUS_CLASSES_KM)
-_CELL_HEIGHTS = np.array([h for h, _ in _CELL_SIZES])
-_CELL_WIDTHS = np.array([w for _, w in _CELL_SIZES])
-_CELLS = (_CELL_HEIGHTS, _CELL_WIDTHS, np.array(RADIUS_CLASSES_KM, dtype=np.float64))  # as reverse_pass reads them
-_N_CLASSES = len(RADIUS_CLASSES_KM)
+_N_CLASSES = N_CLASSES
 REMOTE_CLASS = _N_CLASSES  # the posting "class" of profiles that accept remote work
 
 _ACTIVE, _LICENCE, _REMOTE, _HIGH_SALARY = 1, 2, 4, reverse_pass.HIGH_SALARY_BIT
@@ -67,7 +58,6 @@ _EXACT, _UNIT, _MINOR = OccupationMatch.EXACT, OccupationMatch.UNIT_GROUP, Occup
 # key ids' dict is keyed by them, and int() of an enum member per lookup adds up).
 _WANTED_CLOSENESS = {"u": (int(_EXACT),), "g4": (int(_EXACT), int(_UNIT))}
 _MINOR_CLOSENESS = (int(_MINOR),)
-_CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Python (never in practice)
 
 # What a merge copies beside the postings (`reverse_pass.POSTING_WORD`) and the keys `scan`
@@ -134,7 +124,7 @@ def radius_class(max_km: int) -> int:
 
 
 def _cell(lat: float, lon: float, class_index: int) -> tuple[int, int]:
-    height, width = _CELL_SIZES[class_index]
+    height, width = CELL_SIZES[class_index]
     return math.floor((lat + 90.0) / height), math.floor((lon + 180.0) / width)
 
 
@@ -153,8 +143,9 @@ class ProfileMatchIndex:
         self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
         self._key_ids: dict[tuple[str, str, int], int] = {}  # (kind, code, closeness) -> id
         self._key_closeness: list[OccupationMatch] = []
-        # A vacancy's (kind, code) -> the key ids, and their closeness, it selects (`_WANTED_CLOSENESS`).
-        self._query_key_ids: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+        # A vacancy's (kind, code) -> the key ids it selects as key id << 2 | the closeness of a
+        # profile posted under it (`_WANTED_CLOSENESS`; as `reverse_pass` reads them).
+        self._query_key_ids: dict[tuple[str, str], list[int]] = {}
         self._skill_ids: dict[str, int] = {}
         self._language_bits: dict[str, int] = {}
         self._masks: dict[int, int] = {}
@@ -191,9 +182,7 @@ class ProfileMatchIndex:
         if key_id == len(self._key_closeness):
             self._key_closeness.append(closeness)
             if value in _WANTED_CLOSENESS.get(kind, _MINOR_CLOSENESS):  # a vacancy's key looks it up
-                ids, values = self._query_key_ids.setdefault((kind, code), ([], []))
-                ids.append(key_id)
-                values.append(value)
+                self._query_key_ids.setdefault((kind, code), []).append(key_id << 2 | value)
         return key_id
 
     def upsert(self, profile: ProfileCriteria) -> None:
@@ -284,17 +273,15 @@ class ProfileMatchIndex:
         # million-profile index carries ~160 B per profile of freed memory (bench index-memory).
         _release_freed_memory()
 
-    def _query_keys(self, vac: VacancyCriteria) -> tuple[list[int], list[int]]:
-        """Key ids to look up, and the closeness a profile posted under each has."""
-        key_ids: list[int] = []
-        closeness: list[int] = []
+    def _query_keys(self, vac: VacancyCriteria) -> list[int]:
+        """Key ids to look up, each as key id << 2 | the closeness a profile posted under it has."""
+        keys: list[int] = []
         get = self._query_key_ids.get
         for key in vac.keys:
             found = get(key)
             if found is not None:
-                key_ids += found[0]
-                closeness += found[1]
-        return key_ids, closeness
+                keys += found
+        return keys
 
     def find_matching(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """Every active profile the vacancy matches, best first (see `ranking.sort_profile_matches`)."""
@@ -304,12 +291,11 @@ class ProfileMatchIndex:
         """`find_matching` as columns: `ProfileMatch` objects only for what the caller reads."""
         if self._postings.recent_size > MERGE_THRESHOLD:
             self.freeze()
-        key_ids, closeness = self._query_keys(vac)
-        return self._answer(np.array(key_ids, dtype=np.int64), np.array(closeness, dtype=np.int8), vac, today)
+        return self._answer(self._query_keys(vac), vac, today)
 
     def scan(self, vac: VacancyCriteria, today: date) -> list[ProfileMatch]:
         """The same answer by checking every slot's keys (no postings): the in-index brute force."""
-        wanted = dict(zip(*self._query_keys(vac), strict=True))
+        wanted = {key >> 2: key & 3 for key in self._query_keys(vac)}
         pool = self._key_pool["key"].tolist()
         starts, counts = self._columns["key_start"].tolist(), self._columns["key_count"].tolist()
         slots, best_of = [], []
@@ -326,13 +312,11 @@ class ProfileMatchIndex:
         # One level keyed by closeness, looked up under each closeness.
         level = level_of(np.array(best_of, dtype=np.int64), np.array(slots, dtype=np.int32), self._posting_payload)
         empty = level_of(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), self._posting_payload)
-        keys = np.array([1, 2, 3], dtype=np.int64)
-        return self._answer(keys, keys.astype(np.int8), vac, today, scan_levels=(level, empty)).to_list()
+        return self._answer([1 << 2 | 1, 2 << 2 | 2, 3 << 2 | 3], vac, today, scan_levels=(level, empty)).to_list()
 
     def _answer(
         self,
-        key_ids: np.ndarray,
-        key_closeness: np.ndarray,
+        keys: list[int],
         vac: VacancyCriteria,
         today: date,
         scan_levels: tuple[Level, Level] | None = None,
@@ -341,17 +325,15 @@ class ProfileMatchIndex:
         not by place: `scan`)."""
         v = vac.vacancy
         language_mask = self._language_mask_or_none(vac.languages) if vac.languages else 0
-        if language_mask is None or len(key_ids) == 0:
+        if language_mask is None or not keys:
             return _NO_MATCHES
         if len(self._skill_group) <= len(self._skill_ids):
             self._skill_group = np.zeros(2 * len(self._skill_ids) + 1, dtype=np.int8)
             self._pass_arguments = None
         skill_id = self._skill_ids.get
-        skills = np.array(  # id * 4 + group (1 required, 2 optional): the pass sets skill_group
-            [i * 4 + 1 for s in vac.required_skills if (i := skill_id(s)) is not None]
-            + [i * 4 + 2 for s in vac.optional_skills if (i := skill_id(s)) is not None],
-            dtype=np.int64,
-        )
+        skills = [i << 2 | 1 for s in vac.required_skills if (i := skill_id(s)) is not None] + [
+            i << 2 | 2 for s in vac.optional_skills if (i := skill_id(s)) is not None
+        ]
         latitude = v.latitude or 0.0
         qf = np.array(
             [
@@ -379,6 +361,10 @@ class ProfileMatchIndex:
                 math.ceil(vac.hours_low) if hours else 0,
                 math.floor(vac.hours_high) if hours else 1 << 16,
                 language_mask & (2**_LANGUAGE_BITS - 1),
+                len(keys),
+                len(skills),
+                *keys,
+                *skills,
             ],
             dtype=np.int64,
         )
@@ -387,7 +373,7 @@ class ProfileMatchIndex:
             if index_side is None:
                 index_side = self._index_side(scan_levels)
             out = index_side[-1]
-            n, near_halves, ties, names_end = _REVERSE_MATCH(*index_side, key_ids, key_closeness, skills, qf, qi)
+            n, near_halves, ties, names_end = _REVERSE_MATCH(*index_side, qf, qi)
             if n >= 0:
                 break
             self._out = _buffers(2 * len(out[0]))
@@ -444,12 +430,10 @@ class ProfileMatchIndex:
         )
         index_side: tuple[Any, ...] = (
             pass_levels,
-            _CELLS,
             slot_columns,
             self._seen,
             self._skill_group,
             self._name_tails["byte"],
-            _CLOSENESS_VALUE,
             self._out,
         )
         if scan_levels is None:

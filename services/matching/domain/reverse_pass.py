@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
 from services.matching.domain.cpu_prefetch import prefetch
 from services.matching.domain.pass_maths import (
     COS_VACANCY,
@@ -40,7 +41,14 @@ from services.matching.domain.pass_maths import (
     _too_far,
 )
 from services.matching.domain.reverse_answer import scored_answer
-from services.matching.domain.reverse_ranges import MAX_RANGES_PER_KEY, pass_level, ranges_of
+from services.matching.domain.reverse_ranges import (
+    CELL_HEIGHTS,
+    CELL_RADII,
+    CELL_WIDTHS,
+    MAX_RANGES_PER_KEY,
+    pass_level,
+    ranges_of,
+)
 
 # Stored beside the postings, one 8-byte word each: what the attribute filter reads, so a
 # query streams 8 bytes per posting (most postings fail the filter and are never read again).
@@ -79,14 +87,16 @@ SLOT_RECORD = np.dtype(
     align=True,
 )
 
-# Query parameters, packed so the compiled signature stays fixed: floats at `pass_maths`'s
-# positions (HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY), and integers:
-# int64 values: CONTRACT the vacancy's contract type, AT_LEAST/AT_MOST the whole hours a
-# profile's window must reach (ceil of the vacancy's low, floor of its high), LANGUAGES the
-# mask of the vacancy's languages (first 32).
+# The query, packed in two arrays (each array argument of a call costs the dispatcher time):
+# floats at `pass_maths`'s positions (HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW,
+# COS_VACANCY), and int64 values: CONTRACT the vacancy's contract type, AT_LEAST/AT_MOST the
+# whole hours a profile's window must reach (ceil of the vacancy's low, floor of its high),
+# LANGUAGES the mask of the vacancy's languages (first 32), N_KEYS and N_SKILLS how many keys
+# and skills follow the INT_PARAMETERS: key id << 2 | closeness (`reverse_ranges.ranges_of`),
+# then the vacancy's skills the index knows as id << 2 | group (1 required, 2 optional).
 CONTRACT, EDUCATION, LICENCE, REMOTE, HAS_COORDS, SALARY, N_REQUIRED, N_OPTIONAL, GEO = range(9)
-HOURS_AT_LEAST, HOURS_AT_MOST, LANGUAGES = range(9, 12)
-INT_PARAMETERS = 12
+HOURS_AT_LEAST, HOURS_AT_MOST, LANGUAGES, N_KEYS, N_SKILLS = range(9, 14)
+INT_PARAMETERS = 14
 _LICENCE_BIT, _REMOTE_BIT, HIGH_SALARY_BIT = 2, 4, 8  # profile_index's flag bits; salary above SALARY_CAP
 _FILTER_CHUNK = 256  # postings the filter checks before their survivors' records are fetched
 
@@ -192,14 +202,13 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
 
 @njit(cache=True, nogil=True)
 def _collect(
-    level, cells, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n_found, qf, qi
+    level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n_found, qf, qi
 ):
     """Filter every posting of the ranges, a chunk at a time, and check the survivors
     (`_check_survivors`) whenever a chunk's worth has gathered; a grid cell out of reach of
     its class's radius is skipped whole (a corner of the 3x3 cells, most of the time).
     Returns the new count of found slots, or -1 when `found` is full."""
     key_bounds, slots, words, _ = level
-    cell_heights, cell_widths, cell_radii = cells
     at_least, at_most = qi[HOURS_AT_LEAST], qi[HOURS_AT_MOST]
     contract_bit = np.int64(1) << qi[CONTRACT] if qi[CONTRACT] != 0 else np.int64(0xFF)
     education, salary = qi[EDUCATION], qi[SALARY]
@@ -210,7 +219,7 @@ def _collect(
     for r in range(n_ranges):
         key_closeness, c = ranges[r, 2], ranges[r, 3]
         for k in range(ranges[r, 0], ranges[r, 1]):
-            if c >= 0 and _cell_out_of_reach(key_bounds[k, 0], cell_heights[c], cell_widths[c], cell_radii[c], qf):
+            if c >= 0 and _cell_out_of_reach(key_bounds[k, 0], CELL_HEIGHTS[c], CELL_WIDTHS[c], CELL_RADII[c], qf):
                 continue
             e, end = key_bounds[k, 1], key_bounds[k + 1, 1]
             while e < end:
@@ -238,21 +247,7 @@ def _collect(
 
 
 @njit(cache=True, nogil=True)
-def reverse_match(
-    levels,
-    cells,
-    slot_columns,
-    seen,
-    skill_group,
-    name_tails,
-    closeness_value,
-    out,
-    key_ids,
-    key_closeness,
-    skills,
-    qf,
-    qi,
-):
+def reverse_match(levels, slot_columns, seen, skill_group, name_tails, out, qf, qi):
     """The matches of one vacancy, best first, written to the out buffers (slots, closeness,
     distance km or NaN, scores, unrounded totals, within rounding error of a half: to round in
     Python; the client ids' UTF-8 bytes, NUL between two). Returns (count or -1 when a buffer
@@ -261,23 +256,20 @@ def reverse_match(
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
     strings where those differ); `seen` (`_seen_entry`) must be all zero and is left so, as is
-    `skill_group` (by skill id: 1 required, 2 optional, set here from `skills`, the vacancy's
-    skills the index knows as id * 4 + group).
+    `skill_group` (by skill id: 1 required, 2 optional, set here from the query's skills).
     """
+    keys_end = INT_PARAMETERS + qi[N_KEYS]
+    keys, skills = qi[INT_PARAMETERS:keys_end], qi[keys_end : keys_end + qi[N_SKILLS]]
     for i in range(len(skills)):
         skill_group[skills[i] >> 2] = skills[i] & 3
-    answer = _matches(
-        levels, key_ids, key_closeness, cells, slot_columns, seen, skill_group, name_tails, closeness_value, qf, qi, out
-    )
+    answer = _matches(levels, keys, slot_columns, seen, skill_group, name_tails, qf, qi, out)
     for i in range(len(skills)):
         skill_group[skills[i] >> 2] = 0
     return answer
 
 
 @njit(cache=True, nogil=True)
-def _matches(
-    levels, key_ids, key_closeness, cells, slot_columns, seen, skill_group, name_tails, closeness_value, qf, qi, out
-):
+def _matches(levels, keys, slot_columns, seen, skill_group, name_tails, qf, qi, out):
     """`reverse_match` with the vacancy's skill groups set."""
     capacity = len(out[0])  # the answer's columns (`reverse_match`); found slots fit them
     found = np.empty(capacity, dtype=np.int32)
@@ -286,15 +278,15 @@ def _matches(
     distance = np.empty(capacity, dtype=np.float64)
     remote = np.empty(capacity, dtype=np.bool_)
     answer = (found, found_at, closeness, distance, remote)
-    ranges = np.empty((len(key_ids) * MAX_RANGES_PER_KEY, 4), dtype=np.int64)
+    ranges = np.empty((len(keys) * MAX_RANGES_PER_KEY, 4), dtype=np.int64)
     passes = np.empty(_FILTER_CHUNK, dtype=np.bool_)
     survivors = np.empty(2 * _FILTER_CHUNK, dtype=np.int64)
     survivor_closeness = np.empty(2 * _FILTER_CHUNK, dtype=np.int8)
     n = 0
     for level in levels:
-        n_ranges = ranges_of(level, key_ids, key_closeness, cells, qf, qi[GEO], qi[HAS_COORDS], qi[REMOTE], ranges)
+        n_ranges = ranges_of(level, keys, qf, qi[GEO], qi[HAS_COORDS], qi[REMOTE], ranges)
         grown = _collect(
-            level, cells, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
+            level, ranges, n_ranges, passes, survivors, survivor_closeness, slot_columns, seen, answer, n, qf, qi
         )
         if grown < 0:  # full: every entry of found holds a marked slot
             seen[found_at] = 0
@@ -303,17 +295,7 @@ def _matches(
     seen[found_at[:n]] = 0
     has_coords = qi[HAS_COORDS] != 0
     return scored_answer(
-        n,
-        answer,
-        slot_columns,
-        skill_group,
-        name_tails,
-        closeness_value,
-        qf,
-        qi[N_REQUIRED],
-        qi[N_OPTIONAL],
-        has_coords,
-        out,
+        n, answer, slot_columns, skill_group, name_tails, qf, qi[N_REQUIRED], qi[N_OPTIONAL], has_coords, out
     )
 
 
@@ -327,9 +309,10 @@ def warm_up() -> None:
     passes: call once at service start so the first vacancy does not wait for it."""
 
     f8 = np.zeros(1, dtype=np.float64)
+    qi = np.zeros(INT_PARAMETERS + 1, dtype=np.int64)
+    qi[N_KEYS] = 1
     reverse_match(
         (_empty_level(), _empty_level()),
-        (np.ones(2), np.ones(2), np.ones(2)),
         (
             np.zeros(1, dtype=SLOT_RECORD),
             np.zeros(1, dtype=np.uint32),
@@ -339,7 +322,6 @@ def warm_up() -> None:
         np.zeros(4, dtype=np.int64),
         np.zeros(1, dtype=np.int8),
         np.zeros(0, dtype=np.uint8),
-        np.zeros(4),
         (
             np.zeros(1, dtype=np.int32),
             np.zeros(1, dtype=np.int8),
@@ -349,9 +331,6 @@ def warm_up() -> None:
             np.zeros(1, dtype=np.bool_),
             np.zeros(1, dtype=np.uint8),
         ),
-        np.zeros(1, dtype=np.int64),
-        np.ones(1, dtype=np.int8),
-        np.zeros(0, dtype=np.int64),
         np.zeros(FLOAT_PARAMETERS),
-        np.zeros(INT_PARAMETERS, dtype=np.int64),
+        qi,
     )

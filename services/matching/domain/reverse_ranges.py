@@ -1,6 +1,7 @@
 """Where a vacancy's matches can be, in a posting level: the ranges of level keys of the
 vacancy's occupation keys, per radius class the rows of 3x3 grid cells around it (compiled,
-numba), and the level as the reverse pass reads it (`pass_level`)."""
+numba), the level as the reverse pass reads it (`pass_level`), and the radius classes with
+their grid cells (`profile_index` posts profiles by them)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,23 @@ import math
 import numpy as np
 from numba import njit
 
+from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
 from services.matching.domain.cpu_prefetch import prefetch
 from services.matching.domain.pass_maths import LAT, LON
+from services.matching.domain.rules import KM_PER_DEGREE_LAT_LOWER_BOUND
 
-MAX_RANGES_PER_KEY = 3 * 16 + 1  # rows of 3x3 cells per radius class, and the remote class
+RADIUS_CLASSES_KM = (5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 125, 150, 200, 250, 300)
+N_CLASSES = len(RADIUS_CLASSES_KM)
+# Cells are at least R km high (1 degree latitude is 111.2 km) and at least R km wide up to
+# 60 degrees north (1 degree longitude is 55.6 km there); homes are Dutch places (< 54 N).
+KM_PER_DEGREE_LON_LOWER_BOUND = 55.0
+CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOWER_BOUND) for r in RADIUS_CLASSES_KM)
+# As the compiled code reads them: constants compiled in, not arguments of every call.
+CELL_HEIGHTS = np.array([h for h, _ in CELL_SIZES])
+CELL_WIDTHS = np.array([w for _, w in CELL_SIZES])
+CELL_RADII = np.array(RADIUS_CLASSES_KM, dtype=np.float64)
+
+MAX_RANGES_PER_KEY = 3 * N_CLASSES + 1  # rows of 3x3 cells per radius class, and the remote class
 _PREFETCHED_POSTINGS = 512  # of a range, asked for before the filter runs
 _PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
 
@@ -44,44 +58,45 @@ def _emit(out, n, key_bounds, words, slots, start, end, closeness, class_index):
 
 
 @njit(cache=True, nogil=True)
-def ranges_of(level, key_ids, key_closeness, cells, qf, geo, has_coords, remote, out):
+def ranges_of(level, keys, qf, geo, has_coords, remote, out):
     """The ranges the vacancy's keys select in one level, written to `out` (`_emit`: first and
-    end level key, the key id's closeness, the radius class or -1); returns how many. With `geo`,
+    end level key, the key id's closeness, the radius class or -1); returns how many. `keys`:
+    key id << 2 | the closeness of a profile posted under it. With `geo`,
     `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius class (the
-    float operations of `profile_index._cell`) and of the remote class; without, `key_ids` are
-    posting keys themselves. key_bounds holds (key, first posting) per level key and a last row
+    float operations of `profile_index._cell`) and of the remote class; without, the key ids
+    are posting keys themselves. key_bounds holds (key, first posting) per level key and a last row
     (max, end); where the level has one, `group_starts` gives the first key of each (key id,
     class) group (`pass_level`): no search over the whole level. `has_coords`: the vacancy has a place;
     `remote`: it is remote (the remote class too)."""
     key_bounds, slots, words, group_starts = level
-    cell_heights, cell_widths, _ = cells
     level_keys = key_bounds[:, 0]
     has_table = len(group_starts) != 0
     n_keys = len(key_bounds) - 1
     n = 0
     if not geo:
-        for i in range(len(key_ids)):
-            at = _first_at_least(level_keys, 0, n_keys, key_ids[i])
-            if at < n_keys and level_keys[at] == key_ids[i]:
-                n = _emit(out, n, key_bounds, words, slots, at, at + 1, key_closeness[i], -1)
+        for i in range(len(keys)):
+            key_id = keys[i] >> 2
+            at = _first_at_least(level_keys, 0, n_keys, key_id)
+            if at < n_keys and level_keys[at] == key_id:
+                n = _emit(out, n, key_bounds, words, slots, at, at + 1, keys[i] & 3, -1)
         return n
-    n_classes = len(cell_heights)
+    n_classes = N_CLASSES
     lat, lon = qf[LAT], qf[LON]
     first_class = 0 if has_coords else n_classes
     last_class = n_classes if remote else n_classes - 1
     if has_table:
         # Every class's rows (most hold a few dozen cells, a few lines) asked for at once
         # before the searches in them: their cache misses overlap instead of one per probe.
-        for i in range(len(key_ids)):
-            group = key_ids[i] * (n_classes + 1)
+        for i in range(len(keys)):
+            group = (keys[i] >> 2) * (n_classes + 1)
             if group + last_class + 1 < len(group_starts):
                 for c in range(first_class, last_class + 1):
                     lo, hi = group_starts[group + c], group_starts[group + c + 1]
                     step = 4 if hi - lo <= _PREFETCHED_ROWS else (hi - lo) // 8
                     for at in range(lo, hi, step):  # 4 rows of (key, first posting) per cache line
                         prefetch(level_keys, at)
-    for i in range(len(key_ids)):
-        group = key_ids[i] * (n_classes + 1)
+    for i in range(len(keys)):
+        group, closeness = (keys[i] >> 2) * (n_classes + 1), keys[i] & 3
         if has_table:
             if group + last_class + 1 >= len(group_starts):  # a key id newer than the level
                 continue
@@ -105,16 +120,16 @@ def ranges_of(level, key_ids, key_closeness, cells, qf, geo, has_coords, remote,
                 hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
-                    n = _emit(out, n, key_bounds, words, slots, lo, lo + 1, key_closeness[i], -1)
+                    n = _emit(out, n, key_bounds, words, slots, lo, lo + 1, closeness, -1)
                 continue
-            cy = np.int64(math.floor((lat + 90.0) / cell_heights[c]))
-            cx = np.int64(math.floor((lon + 180.0) / cell_widths[c]))
+            cy = np.int64(math.floor((lat + 90.0) / CELL_HEIGHTS[c]))
+            cx = np.int64(math.floor((lon + 180.0) / CELL_WIDTHS[c]))
             for dy in (-1, 0, 1):
                 row = ((cy << 16) | cx) + (dy << 16)  # the cells row - 1 .. row + 1
                 start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
                 end = _first_at_least(level_keys, start, hi, prefix + row + 2)
                 if start < end and row + 1 >= 0:
-                    n = _emit(out, n, key_bounds, words, slots, start, end, key_closeness[i], c)
+                    n = _emit(out, n, key_bounds, words, slots, start, end, closeness, c)
                 lo = end  # the next row's cells come after this row's
     return n
 

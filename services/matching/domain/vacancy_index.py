@@ -25,7 +25,6 @@ import numpy as np
 
 from services.matching.domain import feed_pass
 from services.matching.domain.columns import MERGE_THRESHOLD, GrowableColumns, PostingLists
-from services.matching.domain.model import OccupationMatch
 from services.matching.domain.pass_maths import COS_LOW, FLOAT_PARAMETERS, LAT, LON
 from services.matching.domain.rules import (
     OccupationKey,
@@ -35,12 +34,11 @@ from services.matching.domain.rules import (
     evaluate,
 )
 from services.matching.domain.scoring import (
-    OCCUPATION_CLOSENESS,
     ScoreParts,
     distance_part,
 )
 from services.matching.domain.vacancy_cells import cell_of, posting_key, query_ranges
-from services.matching.domain.vectorised import cos_lat_lower_bound
+from services.matching.domain.vectorised import CLOSENESS_VALUE, cos_lat_lower_bound
 
 _ALIVE, _COORDINATES, _REMOTE, _LICENCE, _RARE_LANGUAGE = (
     feed_pass.ALIVE,
@@ -50,7 +48,6 @@ _ALIVE, _COORDINATES, _REMOTE, _LICENCE, _RARE_LANGUAGE = (
     feed_pass.RARE_LANGUAGE,
 )
 _LANGUAGE_BITS = 64  # a vacancy needing a language beyond the 64th interned one is checked in Python
-_CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 MIN_ROWS_TO_COMPACT = 1024
@@ -260,7 +257,7 @@ class VacancyIndex:
             profile=p,
             vacancies=VacancyObjects(columns["vac"], self._retired, self._row_of),
             rows=rows,
-            occupation=_CLOSENESS_VALUE[closeness],
+            occupation=CLOSENESS_VALUE[closeness],
             skills=parts[:, feed_pass.SKILLS],
             distance=parts[:, feed_pass.DISTANCE],
             hours=parts[:, feed_pass.HOURS],

@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from services.matching.domain.model import OccupationMatch
 from services.matching.domain.rules import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT_LOWER_BOUND
-from services.matching.domain.scoring import DISTANCE_SCALE_KM
+from services.matching.domain.scoring import DISTANCE_SCALE_KM, OCCUPATION_CLOSENESS
 
 SCORE_DECIMALS = 6  # as scoring.combine
 # numpy's exp is within a few ulps of math's: 1e-4 millionths (1e-10 of a score) is orders
@@ -148,6 +149,9 @@ def order_by(keys: Sequence[np.ndarray], name_of: Callable[[int], str]) -> list[
             positions[lo:hi] = sorted(positions[lo:hi], key=name_of)
     return positions
 
+
+# The occupation part of a score by OccupationMatch value (1 exact .. 3 minor group; 0 unused).
+CLOSENESS_VALUE = np.array([0.0] + [OCCUPATION_CLOSENESS[OccupationMatch(i)] for i in (1, 2, 3)])
 
 MAX_TRAVEL_KM = 300  # profile_index.RADIUS_CLASSES_KM[-1]: no profile travels further
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +12,9 @@ from matching_strategies import TODAY, scenarios
 
 from bench.numpy_scan import NumpyScan
 from services.common.reference import places
-from services.matching.domain.profile_index import _CELL_SIZES, RADIUS_CLASSES_KM, ProfileMatchIndex, _cell
+from services.matching.domain.profile_index import ProfileMatchIndex, _cell
 from services.matching.domain.ranking import brute_force_matches
+from services.matching.domain.reverse_ranges import CELL_SIZES, RADIUS_CLASSES_KM
 from services.matching.domain.rules import compile_profile, compile_vacancy, evaluate
 from services.matching.domain.vacancy_index import VacancyIndex
 
@@ -102,6 +104,33 @@ class TestProfileIndexEquivalence:
         assert index.find_matching(vac, TODAY) == expected
         assert index.find_matching(vac, TODAY) == expected  # and no slot is left marked as seen
 
+    def test_long_runs_of_equal_scores_come_back_ordered_by_client_id(self) -> None:
+        from test_matching_rules import profile, vacancy
+
+        # Profiles alike but for their ids (a long shared prefix, added in random order) score
+        # the same: runs longer than the pass orders by insertion alone; Amersfoort's homes
+        # score lower than Utrecht's for a vacancy in Utrecht (two runs).
+        rng = random.Random(7)
+        numbers = rng.sample(range(100_000), 90)
+        criteria = [
+            compile_profile(
+                profile(
+                    client_id=f"client-0000{n:05d}", max_travel_km=40, home_place_name=("Utrecht", "Amersfoort")[i % 2]
+                )
+            )
+            for i, n in enumerate(numbers)
+        ]
+        index = ProfileMatchIndex()
+        for profile_criteria in criteria:
+            index.upsert(profile_criteria)
+        vac = compile_vacancy(vacancy(place="Utrecht"))
+        found = index.find_matching(vac, TODAY)
+        assert len({m.score for m in found}) == 2
+        assert [m.client_id for m in found] == sorted(
+            c.client_id for c in criteria if c.latitude == criteria[0].latitude
+        ) + sorted(c.client_id for c in criteria if c.latitude != criteria[0].latitude)
+        assert found == brute_force_matches(criteria, vac, TODAY)
+
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(scenarios(), st.randoms(use_true_random=True))
     def test_languages_beyond_the_filter_words_sixteen_bits_are_checked_exactly(self, scenario, rnd) -> None:
@@ -148,7 +177,7 @@ class TestProfileIndexEquivalence:
         base = compile_profile(profile(client_id="c"))
         criteria = []
         for c, radius in enumerate(RADIUS_CLASSES_KM):
-            height, width = _CELL_SIZES[c]
+            height, width = CELL_SIZES[c]
             cy, cx = _cell(52.1, 5.4, c)
             for corner, (dy, dx) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
                 nudge = 1e-9 if dy == 0 else -1e-9, 1e-9 if dx == 0 else -1e-9
