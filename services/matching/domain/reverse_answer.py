@@ -53,10 +53,8 @@ def scored_answer(n, answer, slot_columns, skill_group, name_tails, qf, n_requir
             start = np.int64(record.skill_start)
             for p in range(start, start + record.skill_count):
                 group = skill_group[skill_pool[p]]
-                if group == 1:
-                    common_required += 1
-                elif group == 2:
-                    common_optional += 1
+                common_required += group == 1  # counted without a branch: which skills match is unpredictable
+                common_optional += group == 2
         skills = NEUTRAL if denominator == 0 else (2 * common_required + common_optional) / denominator
         near = 1.0 if remote[i] or not has_coords else math.exp(-distance[i] / DISTANCE_SCALE_KM)
         hours = hours_part(low, high, np.float64(record.hours_min), np.float64(record.hours_max))

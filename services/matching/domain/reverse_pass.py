@@ -168,20 +168,28 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
     has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
     languages, salary = qi[LANGUAGES], qi[SALARY]
     rare_languages = languages > _WORD_LANGUAGES  # beyond the word's 16 bits: the slot's column
+    # First the checks that reject about half of them, unpredictably: without a branch (& and
+    # | where Python would write `and` and `or`), keeping the survivors' positions as the filter
+    # does; the exact languages and salary need a load, taken only where the record asks.
+    kept = 0
     for i in range(n):
         slot = survivors[i]
         record = records[slot]
-        if record.flags == 0:  # retired: its postings stay until the next merge
-            continue
+        via_remote = remote_vacancy & (record.flags & _REMOTE_BIT != 0)
+        near = has_coords & ~_too_far(record.lat, record.lon, np.float64(record.max_km), qf)
+        keep = (record.flags != 0) & (via_remote | near)  # flags 0: retired, postings stay until a merge
         if rare_languages and (exact_languages[slot] & languages != languages):
-            continue
+            keep = False
         if (salary != 0) & (record.flags & HIGH_SALARY_BIT != 0) and exact_salaries[slot] > salary:
-            continue
+            keep = False
+        survivors[kept], survivor_closeness[kept] = slot, survivor_closeness[i]
+        kept += keep
+    for i in range(kept):
+        slot = survivors[i]
+        record = records[slot]
         via_remote = remote_vacancy and record.flags & _REMOTE_BIT != 0
         max_km = np.float64(record.max_km)
         lat, lon = record.lat, record.lon
-        if not via_remote and (not has_coords or _too_far(lat, lon, max_km, qf)):
-            continue
         at = _seen_entry(seen, slot)
         if seen[at] != 0:  # passed under another key: the same checks, perhaps a closer match
             mark = seen[at] & 0xFFFFFFFF
