@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import njit
 
 from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
@@ -19,7 +18,6 @@ from services.matching.domain.vectorised import DEGREES_TO_RADIANS, LOWER_BOUND_
 HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW, COS_VACANCY = range(7)  # float64 query values
 FLOAT_PARAMETERS = 7
 _HALF_DEGREE_TO_RADIANS = DEGREES_TO_RADIANS / 2
-_CELL_EDGE = 1e-9  # degrees a cell is widened by when skipped whole (rounding is ~1e-14)
 
 
 @njit(cache=True, nogil=True)
@@ -64,18 +62,3 @@ def hours_part(low, high, window_min, window_max):
     if high == low:
         return 1.0 if window_min <= low <= window_max else 0.0
     return max(0.0, min(high, window_max) - max(low, window_min)) / (high - low)
-
-
-@njit(cache=True, nogil=True)
-def _cell_out_of_reach(key, height, width, radius_km, qf):
-    """True when no home in the key's grid cell can be within radius_km of the vacancy:
-    `_too_far` of the cell's point nearest to it (latitude and longitude each clamped into
-    the cell, widened by far more than rounding), which is a lower bound for every point of
-    the cell, since the bound grows with either difference."""
-    cy, cx = np.float64((key >> 16) & 0xFFFF), np.float64(key & 0xFFFF)
-    south, west = cy * height - 90.0, cx * width - 180.0
-    lat = min(max(qf[LAT], south - _CELL_EDGE), south + height + _CELL_EDGE)
-    lon = min(max(qf[LON], west - _CELL_EDGE), west + width + _CELL_EDGE)
-    if abs(lon - qf[LON]) + width > 179.0:  # near the antimeridian the bound is not monotonic
-        return False
-    return _too_far(lat, lon, radius_km, qf)

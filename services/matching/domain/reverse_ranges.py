@@ -24,11 +24,9 @@ CELL_SIZES = tuple((r / KM_PER_DEGREE_LAT_LOWER_BOUND, r / KM_PER_DEGREE_LON_LOW
 # As the compiled code reads them: constants compiled in, not arguments of every call.
 CELL_HEIGHTS = np.array([h for h, _ in CELL_SIZES])
 CELL_WIDTHS = np.array([w for _, w in CELL_SIZES])
-CELL_RADII = np.array(RADIUS_CLASSES_KM, dtype=np.float64)
 
 MAX_RANGES_PER_KEY = 3 * N_CLASSES + 1  # rows of 3x3 cells per radius class, and the remote class
 _PREFETCHED_POSTINGS = 512  # of a range, asked for before the filter runs
-_PREFETCHED_ROWS = 128  # a class's rows fetched whole before its searches; larger ones at 8 points
 
 
 @njit(cache=True, nogil=True)
@@ -44,23 +42,20 @@ def _first_at_least(keys, lo, hi, value):
 
 
 @njit(cache=True, nogil=True)
-def _emit(out, n, key_bounds, words, slots, start, end, closeness, class_index):
-    """Range n: level keys start..end, the closeness of their key id and their radius class
-    (-1: not place keys). The words of their postings and the slots beside them (read for
-    the postings that pass) are asked for now, so the misses of all ranges overlap before the
-    filter reads them."""
-    out[n, 0], out[n, 1], out[n, 2], out[n, 3] = start, end, closeness, class_index
+def _emit(out, n, key_bounds, words, start, end, closeness):
+    """Range n: the postings of level keys start..end and the closeness of their key id. Their
+    words are asked for now, so the misses of all ranges overlap before the filter reads them."""
     first, last = key_bounds[start, 1], key_bounds[end, 1]
-    for p in range(first, min(last, first + _PREFETCHED_POSTINGS), 8):  # 8 words, 16 slots a line
+    out[n, 0], out[n, 1], out[n, 2] = first, last, closeness
+    for p in range(first, min(last, first + _PREFETCHED_POSTINGS), 8):  # 8 words a line
         prefetch(words, p)
-        prefetch(slots, p)
     return n + 1
 
 
 @njit(cache=True, nogil=True)
 def ranges_of(level, keys, qf, geo, has_coords, remote, out):
     """The ranges the vacancy's keys select in one level, written to `out` (`_emit`: first and
-    end level key, the key id's closeness, the radius class or -1); returns how many. `keys`:
+    end posting, the key id's closeness); returns how many. `keys`:
     key id << 2 | the closeness of a profile posted under it. With `geo`,
     `profile_index._posting_key`s of the 3x3 cells around the vacancy in every radius class (the
     float operations of `profile_index._cell`) and of the remote class; without, the key ids
@@ -68,7 +63,7 @@ def ranges_of(level, keys, qf, geo, has_coords, remote, out):
     (max, end); where the level has one, `group_starts` gives the first key of each (key id,
     class) group (`pass_level`): no search over the whole level. `has_coords`: the vacancy has a place;
     `remote`: it is remote (the remote class too)."""
-    key_bounds, slots, words, group_starts = level
+    key_bounds, _, words, group_starts = level
     level_keys = key_bounds[:, 0]
     has_table = len(group_starts) != 0
     n_keys = len(key_bounds) - 1
@@ -78,23 +73,12 @@ def ranges_of(level, keys, qf, geo, has_coords, remote, out):
             key_id = keys[i] >> 2
             at = _first_at_least(level_keys, 0, n_keys, key_id)
             if at < n_keys and level_keys[at] == key_id:
-                n = _emit(out, n, key_bounds, words, slots, at, at + 1, keys[i] & 3, -1)
+                n = _emit(out, n, key_bounds, words, at, at + 1, keys[i] & 3)
         return n
     n_classes = N_CLASSES
     lat, lon = qf[LAT], qf[LON]
     first_class = 0 if has_coords else n_classes
     last_class = n_classes if remote else n_classes - 1
-    if has_table:
-        # Every class's rows (most hold a few dozen cells, a few lines) asked for at once
-        # before the searches in them: their cache misses overlap instead of one per probe.
-        for i in range(len(keys)):
-            group = (keys[i] >> 2) * (n_classes + 1)
-            if group + last_class + 1 < len(group_starts):
-                for c in range(first_class, last_class + 1):
-                    lo, hi = group_starts[group + c], group_starts[group + c + 1]
-                    step = 4 if hi - lo <= _PREFETCHED_ROWS else (hi - lo) // 8
-                    for at in range(lo, hi, step):  # 4 rows of (key, first posting) per cache line
-                        prefetch(level_keys, at)
     for i in range(len(keys)):
         group, closeness = (keys[i] >> 2) * (n_classes + 1), keys[i] & 3
         if has_table:
@@ -120,7 +104,7 @@ def ranges_of(level, keys, qf, geo, has_coords, remote, out):
                 hi = _first_at_least(level_keys, lo, key_hi, prefix + (1 << 32))
             if c == n_classes:  # the remote class: one key per occupation key
                 if level_keys[lo] == prefix:
-                    n = _emit(out, n, key_bounds, words, slots, lo, lo + 1, closeness, -1)
+                    n = _emit(out, n, key_bounds, words, lo, lo + 1, closeness)
                 continue
             cy = np.int64(math.floor((lat + 90.0) / CELL_HEIGHTS[c]))
             cx = np.int64(math.floor((lon + 180.0) / CELL_WIDTHS[c]))
@@ -129,7 +113,7 @@ def ranges_of(level, keys, qf, geo, has_coords, remote, out):
                 start = _first_at_least(level_keys, lo, hi, prefix + max(row - 1, 0))
                 end = _first_at_least(level_keys, start, hi, prefix + row + 2)
                 if start < end and row + 1 >= 0:
-                    n = _emit(out, n, key_bounds, words, slots, start, end, closeness, c)
+                    n = _emit(out, n, key_bounds, words, start, end, closeness)
                 lo = end  # the next row's cells come after this row's
     return n
 
