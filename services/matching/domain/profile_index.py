@@ -25,8 +25,6 @@ import ctypes
 import math
 from collections.abc import Callable, Iterable
 from datetime import date
-from itertools import compress
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -40,7 +38,8 @@ from services.matching.domain.columns import (
     level_of,
 )
 from services.matching.domain.model import OccupationMatch
-from services.matching.domain.ranking import ProfileMatch, ProfileMatches, decode_client_ids
+from services.matching.domain.ranking import ProfileMatch, ProfileMatches, pick
+from services.matching.domain.reverse_answer import DISTANCE, NEAR_HALF, OUT_FLOATS, SCORE, TOTAL
 from services.matching.domain.reverse_ranges import CELL_SIZES, N_CLASSES, RADIUS_CLASSES_KM, pass_level
 from services.matching.domain.rules import (
     ProfileCriteria,
@@ -62,28 +61,23 @@ _LANGUAGE_BITS = 32  # languages beyond the 32nd interned one are checked in Pyt
 
 # What a merge copies beside the postings (`reverse_pass.POSTING_WORD`) and the keys `scan`
 # reads; what the pass reads of a slot is its record (`reverse_pass.SLOT_RECORD`).
-# The exact languages (first 32) and minimum salary, read only for what the word cannot tell.
-PROFILE_COLUMNS = {"word": "u8", "languages": "u4", "min_salary": "u4", "key_start": "u4", "key_count": "u1"}
-_NAME_HEAD = 16  # bytes of a client id in its slot record; the rest goes to the pool of tails
+PROFILE_COLUMNS = {"word": "u8", "key_start": "u4", "key_count": "u1"}
+_NAME_HEAD = 16  # bytes of a client id in its slot record (its order among equal scores)
 
 
 # The compiled pass, called with the index's arguments unpacked first (mypy's view of a numba
 # dispatcher counts its parameters without the unpacking).
-_REVERSE_MATCH: Callable[..., tuple[int, int, bool, int]] = reverse_pass.reverse_match
+_REVERSE_MATCH: Callable[..., tuple[int, int, bool]] = reverse_pass.reverse_match
 _NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
 
 def _buffers(capacity: int) -> tuple[np.ndarray, ...]:
-    """The pass's output columns: slots, closeness, distances, scores, totals, near-half flags,
-    and the client ids' bytes (room for ids of 31 bytes on average; doubled when full)."""
+    """The pass's output columns: slots, closeness, and rows of floats (`reverse_answer`:
+    distance, score, unrounded total, near-half flag); doubled when an answer is larger."""
     return (
         np.empty(capacity, dtype=np.int32),
         np.empty(capacity, dtype=np.int8),
-        np.empty(capacity, dtype=np.float64),
-        np.empty(capacity, dtype=np.float64),
-        np.empty(capacity, dtype=np.float64),
-        np.empty(capacity, dtype=np.bool_),
-        np.empty(32 * capacity, dtype=np.uint8),
+        np.empty((OUT_FLOATS, capacity), dtype=np.float64),
     )
 
 
@@ -91,14 +85,6 @@ def _seen_table(capacity: int) -> np.ndarray:
     """The pass's hash table of slots seen (`reverse_pass._seen_entry`): a power of two, at
     least four entries per answer the buffers hold; all zero between queries."""
     return np.zeros(1 << (4 * capacity - 1).bit_length(), dtype=np.int64)
-
-
-def _pick(items: list, positions: list[int]) -> list:
-    """[items[p] for p in positions], in C."""
-    if not positions:
-        return []
-    picked = itemgetter(*positions)(items)
-    return list(picked) if len(positions) > 1 else [picked]
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -137,7 +123,7 @@ class ProfileMatchIndex:
         self._slot_of: dict[str, int] = {}
         self._columns = GrowableColumns(PROFILE_COLUMNS)
         self._records = GrowableColumns({"record": reverse_pass.SLOT_RECORD})
-        self._name_tails = GrowableColumns({"byte": "u1"})  # client ids' bytes beyond _NAME_HEAD
+        self._client_ids: list[str] = []  # by slot: the answers' ids, picked when read
         self._wide_languages: dict[int, int] = {}  # slot -> full mask, where it has bits beyond _LANGUAGE_BITS
         self._skill_pool = GrowableColumns({"skill": "i4"})
         self._key_pool = GrowableColumns({"key": "i4"})  # key ids, for `scan`
@@ -191,11 +177,9 @@ class ProfileMatchIndex:
         self._pass_arguments = None  # appends may move the columns
         if not profile.active:
             return
-        name = profile.client_id.encode()
-        if b"\0" in name or len(name) >= 2**16:  # the pass writes ids NUL-separated; u2 length
-            raise ValueError(f"client id {profile.client_id!r} has a NUL or is 64 KiB or longer")
         slot = len(self._columns)
         self._slot_of[profile.client_id] = slot
+        self._client_ids.append(profile.client_id)
         languages = self._language_mask(profile.languages)
         if languages >= 2**_LANGUAGE_BITS:
             self._wide_languages[slot] = languages
@@ -229,23 +213,18 @@ class ProfileMatchIndex:
             languages,
             profile.min_salary,
         )
-        self._columns.append(
-            word, languages & (2**_LANGUAGE_BITS - 1), profile.min_salary, key_start, len(profile.keys)
-        )
-        head = name[:_NAME_HEAD].ljust(_NAME_HEAD, b"\0")
-        tail_at = len(self._name_tails)
-        if len(name) > _NAME_HEAD:
-            self._name_tails.extend("byte", list(name[_NAME_HEAD:]))
+        self._columns.append(word, key_start, len(profile.keys))
+        head = profile.client_id.encode()[:_NAME_HEAD].ljust(_NAME_HEAD, b"\0")
         record = (
             int.from_bytes(head[:8], "big"),
             int.from_bytes(head[8:], "big"),
             profile.latitude,
             profile.longitude,
             math.cos(math.radians(profile.latitude)),  # what the haversine computes: once per profile
-            tail_at,
             skill_start,
+            profile.min_salary,
+            languages & (2**_LANGUAGE_BITS - 1),
             len(profile.skills),
-            len(name),
             profile.max_km,
             flags,
             profile.hours_min,
@@ -373,26 +352,24 @@ class ProfileMatchIndex:
             if index_side is None:
                 index_side = self._index_side(scan_levels)
             out = index_side[-1]
-            n, near_halves, ties, names_end = _REVERSE_MATCH(*index_side, qf, qi)
+            n, near_halves, ties = _REVERSE_MATCH(*index_side, qf, qi)
             if n >= 0:
                 break
             self._out = _buffers(2 * len(out[0]))
             self._seen = _seen_table(2 * len(out[0]))
             self._pass_arguments = None
         # Copies: the buffers serve the next query.
-        scores, closeness, distances = out[3][:n].copy(), out[1][:n].copy(), out[2][:n].copy()
-        totals, near_half = out[4][:n], out[5][:n]
-        encoded_ids = out[6][:names_end].tobytes()
-        names = None  # strings only where Python needs them: ProfileMatches decodes on first read
+        slots, closeness, floats = out[0][:n].copy(), out[1][:n].copy(), out[2][:, :n]
+        scores, distances = floats[SCORE].copy(), floats[DISTANCE].copy()
+        totals, near_half = floats[TOTAL], floats[NEAR_HALF]
         if language_mask >= 2**_LANGUAGE_BITS:  # the pass checked the first 32 languages only
-            keep = np.array(
-                [not language_mask & ~self._wide_languages.get(s, 0) for s in out[0][:n].tolist()], dtype=bool
+            keep = np.array([not language_mask & ~self._wide_languages.get(s, 0) for s in slots.tolist()], dtype=bool)
+            slots, scores, closeness, distances, totals, near_half = (
+                a[keep] for a in (slots, scores, closeness, distances, totals, near_half)
             )
-            scores, closeness, distances, totals, near_half = (
-                a[keep] for a in (scores, closeness, distances, totals, near_half)
-            )
-            names = list(compress(decode_client_ids(encoded_ids, n), keep.tolist()))
-        result = ProfileMatches(names, scores, closeness, distances if v.has_coordinates else None, encoded_ids)
+        # The ids are picked from the list by slot when a caller reads them (ProfileMatches).
+        ids = (self._client_ids, slots)
+        result = ProfileMatches(None, scores, closeness, distances if v.has_coordinates else None, ids)
         if near_halves:  # within rounding error of a half: Python's round decides
             for i in np.flatnonzero(near_half).tolist():
                 exact = round(float(totals[i]), SCORE_DECIMALS)
@@ -403,7 +380,7 @@ class ProfileMatchIndex:
             score_list = result.scores.tolist()
             order = sorted(range(len(names)), key=lambda i: (-score_list[i], names[i]))
             result = ProfileMatches(
-                _pick(names, order),
+                pick(names, order),
                 result.scores[order],
                 result.occupation_codes[order],
                 None if result.distances is None else result.distances[order],
@@ -422,20 +399,8 @@ class ProfileMatchIndex:
             merged, recent = (pass_level(*level[:3], level[3][0]) for level in scan_levels)
             pass_levels = (merged, recent)
         # What the pass reads by slot (views: kept until the next write moves the columns).
-        slot_columns = (
-            self._records["record"],
-            self._columns["languages"],
-            self._columns["min_salary"],
-            self._skill_pool["skill"],
-        )
-        index_side: tuple[Any, ...] = (
-            pass_levels,
-            slot_columns,
-            self._seen,
-            self._skill_group,
-            self._name_tails["byte"],
-            self._out,
-        )
+        slot_columns = (self._records["record"], self._skill_pool["skill"])
+        index_side: tuple[Any, ...] = (pass_levels, slot_columns, self._seen, self._skill_group, self._out)
         if scan_levels is None:
             self._pass_arguments = index_side
         return index_side

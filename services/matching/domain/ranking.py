@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, overload
 
 import numpy as np
@@ -35,6 +36,14 @@ _PROFILE_MATCH_SLOTS: tuple[Any, ...] = tuple(
 _OCCUPATION_MATCHES = [OccupationMatch(i) for i in range(4)]
 
 
+def pick(items: list, positions: list[int]) -> list:
+    """[items[p] for p in positions], in C."""
+    if not positions:
+        return []
+    picked = itemgetter(*positions)(items)
+    return list(picked) if len(positions) > 1 else [picked]
+
+
 def profile_matches(
     client_ids: list[str], scores: list[float], occupation_matches: list[OccupationMatch], distances: list[float | None]
 ) -> list[ProfileMatch]:
@@ -51,24 +60,18 @@ def profile_matches(
     return matches
 
 
-def decode_client_ids(encoded: bytes, count: int) -> list[str]:
-    """The `count` client ids the reverse pass wrote (UTF-8, NUL between two), as strings: one
-    decode and one split in C, where reading them from a list of a million strings costs a
-    cache miss each."""
-    return encoded.decode().split("\0") if count else []
-
-
 class ProfileMatches(Sequence[ProfileMatch]):
     """The answer of a reverse match as columns; `ProfileMatch` objects are built only for
     the items a caller reads (one at a time by index, or all at once by iterating).
 
     Equal to any sequence of the same matches in the same order (a list included).
-    The client ids may come as the reverse pass wrote them, UTF-8 with a NUL between two
-    (`encoded_ids`, with `client_ids` None): they become strings when first read, since
-    making hundreds of strings costs more than the rest of a reverse match's Python.
+    The client ids may come as the reverse pass found them, as positions in a list of ids
+    (`id_source`: the list and the positions, with `client_ids` None): they are picked when
+    first read, since hundreds of reads from a list of a million ids (a cache miss each) cost
+    more than the rest of a reverse match's Python.
     """
 
-    __slots__ = ("_client_ids", "_encoded_ids", "distances", "occupation_codes", "scores")
+    __slots__ = ("_client_ids", "_id_source", "distances", "occupation_codes", "scores")
 
     def __init__(
         self,
@@ -76,10 +79,10 @@ class ProfileMatches(Sequence[ProfileMatch]):
         scores: np.ndarray,
         occupation_codes: np.ndarray,
         distances: np.ndarray | None,
-        encoded_ids: bytes = b"",
+        id_source: tuple[list[str], np.ndarray] | None = None,
     ) -> None:
         self._client_ids = client_ids
-        self._encoded_ids = encoded_ids
+        self._id_source = id_source
         self.scores = scores  # float64, rounded as `scoring.combine` rounds
         self.occupation_codes = occupation_codes  # OccupationMatch values
         self.distances = distances  # km; None when the vacancy has no coordinates
@@ -87,7 +90,8 @@ class ProfileMatches(Sequence[ProfileMatch]):
     @property
     def client_ids(self) -> list[str]:
         if self._client_ids is None:
-            self._client_ids = decode_client_ids(self._encoded_ids, len(self.scores))
+            ids, positions = self._id_source or ([], np.empty(0, dtype=np.int64))
+            self._client_ids = pick(ids, positions.tolist())
         return self._client_ids
 
     def __len__(self) -> int:

@@ -1,6 +1,6 @@
 """The answer of a reverse match, compiled (numba): the found profiles' scores (exactly
 `scoring.combine`'s numbers), their order (score descending, then client id) and the output
-buffers `profile_index` reads, client ids as UTF-8 bytes with a NUL between two."""
+buffers `profile_index` reads (slots, closeness, rows of floats: OUT_FLOATS)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from services.matching.domain.scoring import (
 )
 from services.matching.domain.vectorised import CLOSENESS_VALUE, ROUNDING_MARGIN
 
+DISTANCE, SCORE, TOTAL, NEAR_HALF = range(4)  # the rows of the answer's floats
+OUT_FLOATS = 4
 _MILLION = 1_000_000  # a score's millionths at most (20 bits)
 _SCORE_AT = 43  # where a sort key's score part starts (`scored_answer`)
 _RADIX_BITS = 7  # three passes cover the score's 20 bits
@@ -30,14 +32,14 @@ _SHORT_RUN = 16  # equal scores an insertion sort orders alone
 
 
 @njit(cache=True, nogil=True)
-def scored_answer(n, answer, slot_columns, skill_group, name_tails, qf, n_required, n_optional, has_coords, out):
+def scored_answer(n, answer, slot_columns, skill_group, qf, n_required, n_optional, has_coords, out):
     """Score the n found slots (`answer`: slots, entries in `seen`, closeness, distance, via
-    remote), order them and write them to `out`; returns (n or -1 when the names buffer is too
-    small, near-half count, whether equal keys remain to order by full name, the end of the
-    client ids' bytes). `reverse_pass.reverse_match` says what the buffers hold."""
+    remote), order them and write them to `out`; returns (n, near-half count, whether equal
+    keys remain to order by full client id). `reverse_pass.reverse_match` says what the
+    buffers hold."""
     found, _, closeness, distance, remote = answer
-    records, _, _, skill_pool = slot_columns
-    out_slots, out_closeness, out_distances, out_scores, out_totals, out_near_half, out_names = out
+    records, skill_pool = slot_columns
+    out_slots, out_closeness, out_floats = out
     scores = np.empty(n, dtype=np.float64)
     totals = np.empty(n, dtype=np.float64)
     name_hi = np.empty(n, dtype=np.uint64)
@@ -76,25 +78,23 @@ def scored_answer(n, answer, slot_columns, skill_group, name_tails, qf, n_requir
     for i in range(n):
         sort_keys[i] = sort_keys[i] << _SCORE_AT | _bits_after(name_hi[i], name_lo[i], skip)
     order = _order(sort_keys, name_hi, name_lo)
-    near_halves, ties, names_end = 0, False, 0
+    near_halves, ties = 0, False
     for i in range(n):
         at = order[i]
-        slot = found[at]
-        out_slots[i], out_closeness[i], out_distances[i] = slot, closeness[at], distance[at]
-        out_scores[i], out_totals[i] = scores[at], totals[at]
+        out_slots[i], out_closeness[i] = found[at], closeness[at]
+        out_floats[DISTANCE, i], out_floats[SCORE, i], out_floats[TOTAL, i] = distance[at], scores[at], totals[at]
         scaled = totals[at] * 1e6
-        out_near_half[i] = abs(scaled - math.floor(scaled) - 0.5) < ROUNDING_MARGIN
-        near_halves += out_near_half[i]
+        near_half = abs(scaled - math.floor(scaled) - 0.5) < ROUNDING_MARGIN
+        out_floats[NEAR_HALF, i] = near_half
+        near_halves += near_half
         if i:
             previous = order[i - 1]
-            if out_scores[i] == out_scores[i - 1] and name_hi[at] == name_hi[previous]:
-                ties |= name_lo[at] == name_lo[previous]
-            out_names[names_end] = 0
-            names_end += 1
-        if names_end + records[slot].name_len > len(out_names):
-            return -1, 0, False, 0
-        names_end = _write_name(records[slot], name_tails, out_names, names_end)
-    return n, near_halves, ties, names_end
+            ties |= (
+                (scores[at] == scores[previous])
+                & (name_hi[at] == name_hi[previous])
+                & (name_lo[at] == name_lo[previous])
+            )
+    return n, near_halves, ties
 
 
 @njit(cache=True, nogil=True)
@@ -184,18 +184,3 @@ def _order_run(order, start, end, sort_keys, name_hi, name_lo):
             order[m] = order[m - 1]
             m -= 1
         order[m] = at
-
-
-@njit(cache=True, nogil=True)
-def _write_name(record, name_tails, names, at):
-    """The client id's UTF-8 bytes into names[at:]: the first 16 from the record, the rest
-    from the pool of tails. Returns the end."""
-    length = np.int64(record.name_len)
-    head = min(length, 16)
-    for i in range(head):
-        word = record.name_hi if i < 8 else record.name_lo
-        names[at + i] = (word >> np.uint64(56 - 8 * (i % 8))) & np.uint64(0xFF)
-    tail = np.int64(record.tail_at)
-    for i in range(length - head):
-        names[at + head + i] = name_tails[tail + i]
-    return at + length

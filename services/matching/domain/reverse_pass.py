@@ -39,7 +39,7 @@ from services.matching.domain.pass_maths import (
     _haversine_km,
     _too_far,
 )
-from services.matching.domain.reverse_answer import scored_answer
+from services.matching.domain.reverse_answer import OUT_FLOATS, scored_answer
 from services.matching.domain.reverse_ranges import (
     MAX_RANGES_PER_KEY,
     pass_level,
@@ -59,11 +59,11 @@ _WORD_SALARY_AT, SALARY_CAP = 49, (1 << 14) - 1
 # What the pass reads of a slot once one of its postings passed the filter, in one record of
 # 64 bytes (one cache line: `columns.aligned_empty`; fetched for a chunk's survivors at once):
 # the client id's first 16 UTF-8 bytes big-endian (byte order is code point order, so equal
-# scores are ordered without the strings), the home and cos(radians(latitude)), where the rest
-# of a longer id starts in the pool of name tails, where its skills start in the skill pool and
-# how many, the id's length in bytes, the travel distance, flags (0: retired) and hours. The
-# exact languages and minimum salary sit in columns of their own, read only when the word
-# cannot tell (a language beyond the 16th, a salary above SALARY_CAP).
+# scores are ordered without the strings; the ids themselves stay in a Python list by slot),
+# the home and cos(radians(latitude)), where its skills start in the skill pool and how many,
+# the exact minimum salary and languages (first 32; read only where the word cannot tell: a
+# salary above SALARY_CAP, a language beyond the 16th), the travel distance, flags (0:
+# retired) and hours.
 SLOT_RECORD = np.dtype(
     [
         ("name_hi", "u8"),
@@ -71,10 +71,10 @@ SLOT_RECORD = np.dtype(
         ("lat", "f8"),
         ("lon", "f8"),
         ("cos_lat", "f8"),
-        ("tail_at", "u4"),
         ("skill_start", "u4"),
+        ("min_salary", "u4"),
+        ("languages", "u4"),
         ("skill_count", "u2"),
-        ("name_len", "u2"),
         ("max_km", "u2"),
         ("flags", "u1"),
         ("hours_min", "u1"),
@@ -82,6 +82,7 @@ SLOT_RECORD = np.dtype(
     ],
     align=True,
 )
+assert SLOT_RECORD.itemsize == 64  # one cache line
 
 # The query, packed in two arrays (each array argument of a call costs the dispatcher time):
 # floats at `pass_maths`'s positions (HOURS_LOW, HOURS_HIGH, LAT, LON, RECENCY, COS_LOW,
@@ -150,11 +151,10 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
     (liveness, exact languages and salary, place); a slot that passes is recorded once, with
     its closest occupation match (found_at: its entry in `seen`). The slots and records of all
     of them are asked for first, so their cache misses overlap. Returns the new count, or -1
-    when `found` is full. slot_columns: the records, each slot's languages (first 32) and
-    minimum salary for the rare exact checks the filter word cannot do, the skill pool (a found
-    slot's skills are asked for at once: the scores read them); answer: found slots,
-    their entries in `seen`, closeness, distance, whether via remote."""
-    records, exact_languages, exact_salaries, skill_pool = slot_columns
+    when `found` is full. slot_columns: the records and the skill pool (a found slot's skills
+    are asked for at once: the scores read them); answer: found slots, their entries in
+    `seen`, closeness, distance, whether via remote."""
+    records, skill_pool = slot_columns
     found, found_at, closeness, distance, remote = answer
     for i in range(n):
         prefetch(slots, survivors[i])
@@ -174,9 +174,9 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
         via_remote = remote_vacancy & (record.flags & _REMOTE_BIT != 0)
         near = has_coords & ~_too_far(record.lat, record.lon, np.float64(record.max_km), qf)
         keep = (record.flags != 0) & (via_remote | near)  # flags 0: retired, postings stay until a merge
-        if rare_languages and (exact_languages[slot] & languages != languages):
+        if rare_languages and (record.languages & languages != languages):
             keep = False
-        if (salary != 0) & (record.flags & HIGH_SALARY_BIT != 0) and exact_salaries[slot] > salary:
+        if (salary != 0) & (record.flags & HIGH_SALARY_BIT != 0) and record.min_salary > salary:
             keep = False
         survivors[kept], survivor_closeness[kept] = slot, survivor_closeness[i]
         kept += keep
@@ -248,12 +248,11 @@ def _collect(
 
 
 @njit(cache=True, nogil=True)
-def reverse_match(levels, slot_columns, seen, skill_group, name_tails, out, qf, qi):
-    """The matches of one vacancy, best first, written to the out buffers (slots, closeness,
-    distance km or NaN, scores, unrounded totals, within rounding error of a half: to round in
-    Python; the client ids' UTF-8 bytes, NUL between two). Returns (count or -1 when a buffer
-    is too small, near-half count, whether equal keys remain to order by full name,
-    the end of the client ids' bytes).
+def reverse_match(levels, slot_columns, seen, skill_group, out, qf, qi):
+    """The matches of one vacancy, best first, written to the out buffers: slots, closeness,
+    and rows of floats (distance km or NaN, score, unrounded total, 1.0 where the total is
+    within rounding error of a half: to round in Python). Returns (count or -1 when the buffers
+    are too small, near-half count, whether equal keys remain to order by full client id).
 
     Order: score descending, then the client id's first 16 UTF-8 bytes (the order of the
     strings where those differ); `seen` (`_seen_entry`) must be all zero and is left so, as is
@@ -263,14 +262,14 @@ def reverse_match(levels, slot_columns, seen, skill_group, name_tails, out, qf, 
     keys, skills = qi[INT_PARAMETERS:keys_end], qi[keys_end : keys_end + qi[N_SKILLS]]
     for i in range(len(skills)):
         skill_group[skills[i] >> 2] = skills[i] & 3
-    answer = _matches(levels, keys, slot_columns, seen, skill_group, name_tails, qf, qi, out)
+    answer = _matches(levels, keys, slot_columns, seen, skill_group, qf, qi, out)
     for i in range(len(skills)):
         skill_group[skills[i] >> 2] = 0
     return answer
 
 
 @njit(cache=True, nogil=True)
-def _matches(levels, keys, slot_columns, seen, skill_group, name_tails, qf, qi, out):
+def _matches(levels, keys, slot_columns, seen, skill_group, qf, qi, out):
     """`reverse_match` with the vacancy's skill groups set."""
     capacity = len(out[0])  # the answer's columns (`reverse_match`); found slots fit them
     found = np.empty(capacity, dtype=np.int32)
@@ -291,13 +290,11 @@ def _matches(levels, keys, slot_columns, seen, skill_group, name_tails, qf, qi, 
         )
         if grown < 0:  # full: every entry of found holds a marked slot
             seen[found_at] = 0
-            return -1, 0, False, 0
+            return -1, 0, False
         n = grown
     seen[found_at[:n]] = 0
     has_coords = qi[HAS_COORDS] != 0
-    return scored_answer(
-        n, answer, slot_columns, skill_group, name_tails, qf, qi[N_REQUIRED], qi[N_OPTIONAL], has_coords, out
-    )
+    return scored_answer(n, answer, slot_columns, skill_group, qf, qi[N_REQUIRED], qi[N_OPTIONAL], has_coords, out)
 
 
 def _empty_level() -> tuple[np.ndarray, ...]:
@@ -309,29 +306,14 @@ def warm_up() -> None:
     """Compile the pass, or load it from numba's cache, for the argument types the index
     passes: call once at service start so the first vacancy does not wait for it."""
 
-    f8 = np.zeros(1, dtype=np.float64)
     qi = np.zeros(INT_PARAMETERS + 1, dtype=np.int64)
     qi[N_KEYS] = 1
     reverse_match(
         (_empty_level(), _empty_level()),
-        (
-            np.zeros(1, dtype=SLOT_RECORD),
-            np.zeros(1, dtype=np.uint32),
-            np.zeros(1, dtype=np.uint32),
-            np.zeros(0, dtype=np.int32),
-        ),
+        (np.zeros(1, dtype=SLOT_RECORD), np.zeros(0, dtype=np.int32)),
         np.zeros(4, dtype=np.int64),
         np.zeros(1, dtype=np.int8),
-        np.zeros(0, dtype=np.uint8),
-        (
-            np.zeros(1, dtype=np.int32),
-            np.zeros(1, dtype=np.int8),
-            f8,
-            f8,
-            f8,
-            np.zeros(1, dtype=np.bool_),
-            np.zeros(1, dtype=np.uint8),
-        ),
+        (np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int8), np.zeros((OUT_FLOATS, 1))),
         np.zeros(FLOAT_PARAMETERS),
         qi,
     )
