@@ -135,7 +135,7 @@ def _fails_filter(word, at_least, at_most, contract_bit, education, licence_bit,
 def _seen_entry(seen, slot):
     """Where slot's entry is in `seen`, or the empty entry where it goes. `seen` is a hash
     table, linear probing, of (slot + 1) << 32 | 1 + the slot's position in `found` (0: empty),
-    at least four times the size of `found`: it stays in the CPU cache where an array by
+    at least twice the size of `found`: it stays in the CPU cache where an array by
     slot (megabytes) costs a cache miss per lookup."""
     wanted = np.int64(slot) + 1
     mask = len(seen) - 1
