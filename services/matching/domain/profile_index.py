@@ -25,11 +25,11 @@ import ctypes
 import math
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 import numpy as np
 
 from services.matching.domain import reverse_pass
+from services.matching.domain.array_table import ArrayTable
 from services.matching.domain.columns import (
     MERGE_THRESHOLD,
     GrowableColumns,
@@ -65,9 +65,8 @@ PROFILE_COLUMNS = {"word": "u8", "key_start": "u4", "key_count": "u1"}
 _NAME_HEAD = 16  # bytes of a client id in its slot record (its order among equal scores)
 
 
-# The compiled pass, called with the index's arguments unpacked first (mypy's view of a numba
-# dispatcher counts its parameters without the unpacking).
-_REVERSE_MATCH: Callable[..., tuple[int, int, bool]] = reverse_pass.reverse_match
+# The compiled pass (typed here: mypy cannot see through a numba dispatcher).
+_REVERSE_MATCH_AT: Callable[..., tuple[int, int, bool]] = reverse_pass.reverse_match_at
 _NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
 
@@ -142,7 +141,7 @@ class ProfileMatchIndex:
         self._skill_group = np.zeros(1024, dtype=np.int8)  # per query: 1 required, 2 optional; zero between
         self._out = _buffers(answer_capacity)  # doubled when a vacancy matches more
         self._retired = 0
-        self._pass_arguments: tuple[Any, ...] | None = None  # `_index_side`, None after a write
+        self._pass_arguments: ArrayTable | None = None  # `_index_side`, None after a write
         # The pass's form of the merged and the recent level, with the levels they were made of.
         self._pass_levels: list[tuple[Level, tuple[np.ndarray, ...]] | None] = [None, None]
 
@@ -352,8 +351,8 @@ class ProfileMatchIndex:
             index_side = self._pass_arguments if scan_levels is None else None
             if index_side is None:
                 index_side = self._index_side(scan_levels)
-            out = index_side[-1]
-            n, near_halves, ties = _REVERSE_MATCH(*index_side, qf, qi)
+            out = index_side.arrays[-3:]  # the output buffers the table points at
+            n, near_halves, ties = _REVERSE_MATCH_AT(index_side.table, qf, qi)
             if n >= 0:
                 break
             self._out = _buffers(2 * len(out[0]))
@@ -388,9 +387,10 @@ class ProfileMatchIndex:
             )
         return result
 
-    def _index_side(self, scan_levels: tuple[Level, Level] | None) -> tuple[Any, ...]:
-        """The pass's arguments that come from the index, not the vacancy (kept until the next
-        write for the index's own levels)."""
+    def _index_side(self, scan_levels: tuple[Level, Level] | None) -> ArrayTable:
+        """The arrays the pass reads that come from the index, not the vacancy, in their table
+        (`reverse_pass.TABLE_LAYOUT`; kept until the next write for the index's own levels:
+        a write may move them, and the table must never outlive what it points at)."""
         if scan_levels is None:
             # The merged level gets a table of its groups (built once per merge); the level of
             # recent postings changes with every write, and is small enough to search.
@@ -401,7 +401,8 @@ class ProfileMatchIndex:
             pass_levels = (merged, recent)
         # What the pass reads by slot (views: kept until the next write moves the columns).
         slot_columns = (self._records["record"], self._skill_pool["skill"])
-        index_side: tuple[Any, ...] = (pass_levels, slot_columns, self._seen, self._skill_group, self._out)
+        arrays = (*pass_levels[0], *pass_levels[1], *slot_columns, self._seen, self._skill_group, *self._out)
+        index_side = ArrayTable(arrays, reverse_pass.TABLE_LAYOUT)
         if scan_levels is None:
             self._pass_arguments = index_side
         return index_side

@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit
 
 from services.matching.domain import compiled_cache  # noqa: F401  (before any cache=True function)
+from services.matching.domain.array_table import ArrayTable, matrix, vector
 from services.matching.domain.cpu_prefetch import prefetch
 from services.matching.domain.pass_maths import (
     COS_VACANCY,
@@ -297,6 +298,41 @@ def _matches(levels, keys, slot_columns, seen, skill_group, qf, qi, out):
     return scored_answer(n, answer, slot_columns, skill_group, qf, qi[N_REQUIRED], qi[N_OPTIONAL], has_coords, out)
 
 
+# The index's arrays as `reverse_match_at` reads them from its table (`array_table`): each
+# level's key bounds, slots, words and group starts, then the slot records, the skill pool,
+# the seen table, the skill groups and the three output buffers.
+TABLE_LAYOUT = (
+    *(np.dtype(np.int64), np.dtype(np.int32), POSTING_WORD, np.dtype(np.int64)) * 2,
+    SLOT_RECORD,
+    np.dtype(np.int32),
+    np.dtype(np.int64),
+    np.dtype(np.int8),
+    np.dtype(np.int32),
+    np.dtype(np.int8),
+    np.dtype(np.float64),
+)
+
+
+@njit(cache=True, nogil=True)
+def _level_at(table, at):
+    return (
+        matrix(table, at, np.int64),
+        vector(table, at + 1, np.int32),
+        vector(table, at + 2, np.uint64),
+        vector(table, at + 3, np.int64),
+    )
+
+
+@njit(cache=True, nogil=True)
+def reverse_match_at(table, qf, qi):
+    """`reverse_match` on the arrays of an `array_table.ArrayTable` of TABLE_LAYOUT: one
+    array argument where `reverse_match` has fifteen (numba unboxes each, every call)."""
+    levels = (_level_at(table, 0), _level_at(table, 4))
+    slot_columns = (vector(table, 8, SLOT_RECORD), vector(table, 9, np.int32))
+    out = (vector(table, 12, np.int32), vector(table, 13, np.int8), matrix(table, 14, np.float64))
+    return reverse_match(levels, slot_columns, vector(table, 10, np.int64), vector(table, 11, np.int8), out, qf, qi)
+
+
 def _empty_level() -> tuple[np.ndarray, ...]:
     keys, bounds, slots = np.empty(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32)
     return pass_level(keys, bounds, slots, np.empty(0, dtype=POSTING_WORD))
@@ -308,12 +344,15 @@ def warm_up() -> None:
 
     qi = np.zeros(INT_PARAMETERS + 1, dtype=np.int64)
     qi[N_KEYS] = 1
-    reverse_match(
-        (_empty_level(), _empty_level()),
-        (np.zeros(1, dtype=SLOT_RECORD), np.zeros(0, dtype=np.int32)),
-        np.zeros(4, dtype=np.int64),
+    arrays = (
+        *_empty_level()[:4],
+        *_empty_level()[:4],
+        np.zeros(1, dtype=SLOT_RECORD),
+        np.zeros(0, dtype=np.int32),
+        np.zeros(2, dtype=np.int64),
         np.zeros(1, dtype=np.int8),
-        (np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int8), np.zeros((OUT_FLOATS, 1))),
-        np.zeros(FLOAT_PARAMETERS),
-        qi,
+        np.zeros(1, dtype=np.int32),
+        np.zeros(1, dtype=np.int8),
+        np.zeros((OUT_FLOATS, 1)),
     )
+    reverse_match_at(ArrayTable(arrays, TABLE_LAYOUT).table, np.zeros(FLOAT_PARAMETERS), qi)
