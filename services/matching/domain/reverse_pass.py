@@ -237,9 +237,11 @@ def _collect(
                 passes[i] = not _fails_filter(
                     chunk_words[i], at_least, at_most, contract_bit, education, licence_bit, languages, salary
                 )
+            at = np.uint64(n)  # unsigned: a signed index is checked for being negative at every store
             for i in range(m):
-                survivors[n], survivor_closeness[n] = e + i, key_closeness
-                n += passes[i]
+                survivors[at], survivor_closeness[at] = e + i, key_closeness
+                at += np.uint64(passes[i])
+            n = np.int64(at)
             e += m
             if n >= chunk:  # survivors has room for two chunks
                 n_found = _check_survivors(
