@@ -22,6 +22,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, TypeAdapter
 
+from services.common.sqlite_checkpoint import WalCheckpointer
+
 REGISTER_BASE = "urn:jobmatch:verwerkingsactiviteit:"
 _logger = logging.getLogger("jobmatch.processing_log")
 
@@ -123,7 +125,7 @@ class SqliteProcessingLog:
 
     A record is committed (to the write-ahead log) before the call that wrote it answers; the
     checkpoints that copy the WAL into the file and fsync both run on a thread of their own
-    (`_Checkpointer`), not in the writing request. SQLite's automatic one (every 1 000 pages)
+    (`sqlite_checkpoint.WalCheckpointer`), not in the writing request. SQLite's automatic one (every 1 000 pages)
     ran in the commit of every second caseload call of 500 clients (each record adds an entry
     to the subject index: ~600 pages a call) and its copying and fsyncs added 20-50 ms to it
     (issue 20, P7)."""
@@ -145,7 +147,7 @@ class SqliteProcessingLog:
         )
         self._conn.execute("CREATE INDEX IF NOT EXISTS processing_log_subject ON processing_log(data_subject_id, seq)")
         self._lock = threading.Lock()
-        self._checkpointer = _Checkpointer(path, self._lock)
+        self._checkpointer = WalCheckpointer(path, self._lock, name="processing-log-checkpoint")
 
     _INSERT = f"INSERT INTO processing_log ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"
 
@@ -232,81 +234,6 @@ def _rows(records: Sequence[ProcessingRecord]) -> list[tuple[str, ...]]:
         )
         for r in records
     ]
-
-
-class _Checkpointer:
-    """Checkpoints the log's WAL from a thread with its own connection, after writes, so that
-    no writing request copies pages or waits for an fsync. What a commit promises is unchanged:
-    with synchronous=NORMAL a committed record survives the process dying at any moment, and a
-    power loss once a checkpoint has fsynced it, as with SQLite's own checkpoints.
-
-    A PASSIVE checkpoint neither waits for nor blocks the writer. SQLite starts the WAL over
-    only after a checkpoint that reached the last commit, which one beside a steady writer never
-    does (the WAL grew to 776 MB in 400 caseload calls). So passes repeat while they find new
-    frames; one that finds none has reached the end, and one that finds only a few is followed
-    by a last pass holding the writer's lock (a few frames: milliseconds). Under writes that
-    never pause, the writer is held for a last pass only once the WAL is past `CAP_FRAMES`."""
-
-    CATCH_UP_FRAMES = 128  # ~0.5 MB: copied while holding the writer's lock
-    CAP_FRAMES = 65_536  # ~256 MB of WAL at most while writes never pause
-    ROUNDS = 8
-
-    def __init__(self, path: Path, writer: threading.Lock, interval: float = 1.0) -> None:
-        self._path = path
-        self._writer = writer
-        self._interval = interval
-        self._written = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._start = threading.Lock()
-
-    def wrote(self) -> None:
-        self._written.set()
-        if self._thread is None:  # started by the first write: a log nobody writes costs no thread
-            with self._start:
-                if self._thread is None and not self._stopping.is_set():
-                    self._thread = threading.Thread(target=self._run, name="processing-log-checkpoint", daemon=True)
-                    self._thread.start()
-
-    def _run(self) -> None:
-        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        try:
-            while True:
-                self._written.wait()
-                if self._stopping.is_set():
-                    return
-                self._written.clear()
-                try:
-                    self._checkpoint(conn)
-                except sqlite3.Error as failed:  # tried again after the next write: the WAL must not grow unchecked
-                    _logger.warning("processing-log checkpoint failed", extra={"error": str(failed)})
-                self._stopping.wait(self._interval)
-        finally:
-            conn.close()
-
-    def _checkpoint(self, conn: sqlite3.Connection) -> None:
-        seen = 0
-        for _ in range(self.ROUNDS):
-            _, frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            new = frames - seen if frames >= seen else frames  # fewer: the WAL started over
-            if new == 0:
-                return  # the pass before reached the last commit
-            if new <= self.CATCH_UP_FRAMES:
-                break
-            seen = frames
-        else:
-            if frames <= self.CAP_FRAMES:
-                return  # again after the pause
-        with self._writer:  # the last frames: none land after them
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-    def stop(self) -> None:
-        with self._start:
-            self._stopping.set()
-            self._written.set()
-            thread = self._thread
-        if thread is not None:
-            thread.join()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from services.activities.domain.vacancy import VacancySummary
 from services.activities.service_layer.ports import PendingEvent
 from services.common.bus.outbox import immediate_transaction
 from services.common.errors import Aborted, t
+from services.common.sqlite_checkpoint import WalCheckpointer
 
 
 class Outbox(Protocol):
@@ -63,9 +64,10 @@ class SqliteActivitiesStore:
         self._conn.execute("PRAGMA busy_timeout = 10000")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        # A checkpoint (with fsync) inside a request adds milliseconds to its latency; the
-        # sweeper checkpoints from its own connection instead. The large limit is the safety net.
-        self._conn.execute("PRAGMA wal_autocheckpoint = 20000")
+        # A checkpoint (with fsync) inside a request adds milliseconds to its latency, and the
+        # store's lock holds every other request behind it: a thread of its own checkpoints.
+        self._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpointer = WalCheckpointer(self.path, self._lock, name="activities-checkpoint")
         self._migrate()
         self._conn.executescript(SCHEMA)
         if outbox is not None:
@@ -80,6 +82,7 @@ class SqliteActivitiesStore:
                 self._conn.execute(statement)
 
     def close(self) -> None:
+        self._checkpointer.stop()
         with self._lock:
             self._conn.close()
 
@@ -95,6 +98,7 @@ class SqliteActivitiesStore:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock, immediate_transaction(self._conn) as conn:
             yield conn
+        self._checkpointer.wrote()
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

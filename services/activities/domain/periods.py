@@ -120,12 +120,17 @@ def _quiet_days(policy_exempt, since: date, today: date, enough: int) -> int:
     return quiet
 
 
-def assess(
-    period: Period, facts: Iterable[ActivityFact], today: date, last_activity: date | None = None
-) -> PeriodAssessment:
-    policy, rule = period.policy, period.policy.rule
-    start, end = period.start, period.end
-    facts = list(facts)
+@dataclass(frozen=True)
+class _Counting:
+    exempt: set[date]
+    in_period: list[ActivityFact]
+    weeks: list[WeekNeed]
+    counted_ids: frozenset[str]
+
+
+def _counting(period: Period, facts: list[ActivityFact], today: date) -> _Counting:
+    """Which of the period's activities count (the part of `assess` that LogActivity needs)."""
+    policy, start, end = period.policy, period.start, period.end
     exempt = (
         {
             start + timedelta(days=i)
@@ -138,7 +143,21 @@ def assess(
     in_period = [f for f in facts if start <= f.date <= end and f.verification is not Verification.REJECTED]
     candidates: list[Candidate] = eligible(period, facts, in_period)
     weeks = _weeks(period, exempt, today)
-    counted_ids = choose_counted(candidates, rule.caps, weeks)
+    return _Counting(exempt, in_period, weeks, choose_counted(candidates, policy.rule.caps, weeks))
+
+
+def counted_ids(period: Period, facts: Iterable[ActivityFact], today: date) -> frozenset[str]:
+    """The ids of the period's activities that count: `assess(...).counted_ids`, without the
+    rest of the assessment (status, weeks, texts)."""
+    return _counting(period, list(facts), today).counted_ids
+
+
+def assess(
+    period: Period, facts: Iterable[ActivityFact], today: date, last_activity: date | None = None
+) -> PeriodAssessment:
+    policy, rule, start, end = period.policy, period.policy.rule, period.start, period.end
+    counting = _counting(period, list(facts), today)
+    exempt, in_period, weeks, counted_ids = counting.exempt, counting.in_period, counting.weeks, counting.counted_ids
     counted = [f for f in in_period if f.activity_id in counted_ids]
     logged: dict[ActivityType, int] = {}
     for f in in_period:

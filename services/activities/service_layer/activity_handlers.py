@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from services.activities.domain import model
 from services.activities.domain.model import Activity, ActivityType
-from services.activities.domain.periods import assess, period_containing
+from services.activities.domain.periods import assess, counted_ids, period_containing
 from services.activities.domain.texts import ADVISER
 from services.activities.service_layer import commands as c
 from services.activities.service_layer import events
@@ -216,5 +216,5 @@ class ActivityHandlers:
         facts = self.activities.facts_for([client_id], min(periods))[client_id]
         counted: set[str] = set()
         for period in periods.values():
-            counted |= assess(period, facts, today).counted_ids
+            counted |= counted_ids(period, facts, today)
         return frozenset(counted)
