@@ -4,14 +4,14 @@
 read (`POSTING_WORD`), so the pass streams 8 bytes per candidate posting. It finds the ranges of
 the vacancy's keys (`reverse_ranges`: for the merged level a table gives each (key id, radius
 class)'s rows, for the small level of recent postings binary searches do; inside a class, one
-search per row of the 3x3 cells; the rows, and then each range's words and slots, are asked for
-before they are read, so the cache misses of all ranges overlap). It skips cells out of reach whole, filters
-the words without a branch, a chunk at a time, and only for the postings that pass (about
-one in nine) touches their slots' records, all of a chunk's at once: liveness, the exact
-language and salary checks the word cannot do, the home (a distance lower bound without
-trigonometry before the exact haversine, both in `pass_maths`), dedupe; `reverse_answer`
-scores and orders the matches and writes them into the caller's buffers: one call per query,
-nothing boxed but a few integers.
+search per row of the 3x3 cells; each range's words are asked for as soon as it is found, so
+the cache misses of all ranges overlap). It filters the words without a branch, a chunk at a
+time, and only for the postings that pass (about one in nine) touches their slots' records,
+all of a chunk's at once: liveness, the exact language and salary checks the word cannot do,
+the home (a distance lower bound without trigonometry before the exact haversine, both in
+`pass_maths`), dedupe; `reverse_answer` scores and orders the matches and writes them into the
+caller's buffers. One call per query (`reverse_match_at`: the index's arrays as one table of
+addresses, `array_table`), nothing boxed but a few integers.
 
 Exactness (the answers must equal `rules.evaluate` + `scoring.combine` bit for bit):
 - sin, cos, asin and exp compile to calls of the C library's functions, the same ones Python's
@@ -164,7 +164,7 @@ def _check_survivors(survivors, survivor_closeness, n, slots, slot_columns, seen
         prefetch(records, survivors[i])
     has_coords, remote_vacancy = qi[HAS_COORDS] != 0, qi[REMOTE] != 0
     languages, salary = qi[LANGUAGES], qi[SALARY]
-    rare_languages = languages > _WORD_LANGUAGES  # beyond the word's 16 bits: the slot's column
+    rare_languages = languages > _WORD_LANGUAGES  # beyond the word's 16 bits: the record's mask
     # First the checks that reject about half of them, unpredictably: without a branch (& and
     # | where Python would write `and` and `or`), keeping the survivors' positions as the filter
     # does; the exact languages and salary need a load, taken only where the record asks.
