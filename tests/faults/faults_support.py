@@ -72,16 +72,21 @@ class SteppedIngest:
 
     def send(self, batch: svc.IngestVacanciesRequest) -> svc.IngestVacanciesResponse:
         """Send one batch and wait for its answer; every result is then acknowledged."""
+        self.send_only(batch)
+        return self.receive(batch)
+
+    def send_only(self, batch: svc.IngestVacanciesRequest) -> None:
         self._requests.put(batch)
+
+    def receive(self, batch: svc.IngestVacanciesRequest) -> svc.IngestVacanciesResponse:
+        """Wait for the answer to `batch` (sent before, and not answered yet); every result is
+        then acknowledged."""
         assert self._responses is not None
         response = next(self._responses)
         assert response.batch_id == batch.batch_id
         for result in response.results:
             self.acknowledged[(result.source, result.external_id)] = result
         return response
-
-    def send_only(self, batch: svc.IngestVacanciesRequest) -> None:
-        self._requests.put(batch)
 
     def close(self) -> list[svc.IngestVacanciesResponse]:
         self._requests.put(None)

@@ -17,7 +17,7 @@ from jobmatch.vacancies.v1 import vacancy_service_pb2_grpc
 
 BATCHES = 8
 BATCH_SIZE = 150
-KILL_DURING = 5  # batches 0..4 are acknowledged, batch 5 is in flight when the process dies
+KILL_DURING = 5  # batches 0..4 are acknowledged, batch 5 is in flight when the process dies (or just answered)
 PUBLISHED = "nl.werk.vacancy-published.v1"
 
 
@@ -35,6 +35,9 @@ class TestVacanciesKilledMidStream:
             time.sleep(0.05)  # the batch is being stored
             vacancies.kill()
             with pytest.raises(grpc.RpcError) as broken:
+                # Its answer may have left before the kill (150 vacancies take ~15 ms to store):
+                # then it is acknowledged like the others, and the next batch finds no server.
+                stream.receive(batches[KILL_DURING])
                 stream.send(batches[KILL_DURING + 1])
             assert broken.value.code() in (
                 grpc.StatusCode.UNAVAILABLE,
@@ -43,7 +46,7 @@ class TestVacanciesKilledMidStream:
                 grpc.StatusCode.UNKNOWN,
             )
         acknowledged = dict(stream.acknowledged)
-        assert len(acknowledged) == KILL_DURING * BATCH_SIZE
+        assert len(acknowledged) in (KILL_DURING * BATCH_SIZE, (KILL_DURING + 1) * BATCH_SIZE)
 
         vacancies.start()  # same port, same data dir
         with grpc.insecure_channel(vacancies.address) as channel:
