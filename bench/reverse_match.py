@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from bench.data import profile_criteria, vacancy_criteria
 from bench.numpy_scan import NumpyScan
 from bench.report import REPEATS, Goal, Metric, median, percentile, rss_bytes
-from services.matching.domain import reverse_pass
+from services.matching.domain import reverse_query
 from services.matching.domain.profile_index import ProfileMatchIndex
 from services.matching.domain.ranking import brute_force_matches
 
@@ -61,7 +61,7 @@ def run(size: int) -> list[Metric]:
     scan = NumpyScan(profiles)
     scan_build_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    reverse_pass.warm_up()  # what the service does at start: compiled or loaded from numba's cache
+    reverse_query.warm_up()  # what the service does at start: compiled or loaded from numba's cache
     warm_up_seconds = time.perf_counter() - started
     for vac in queries[:20]:  # warm-up
         index.matches(vac, today)

@@ -118,9 +118,9 @@ def pytest_configure(config: pytest.Config) -> None:
     load it from the cache."""
     if hasattr(config, "workerinput"):  # an xdist worker: the main process warmed the cache
         return
-    from services.matching.domain import feed_pass, reverse_pass
+    from services.matching.domain import feed_pass, reverse_query
 
-    reverse_pass.warm_up()
+    reverse_query.warm_up()
     feed_pass.warm_up()
 
 

@@ -25,7 +25,7 @@ from services.common.runtime import BackgroundWork, run_service
 from services.common.settings import Settings
 from services.matching.adapters.caseload_projection import ElasticsearchCaseloadProjection, SqliteCaseloadProjection
 from services.matching.adapters.sqlite_store import SqliteMatchingStore
-from services.matching.domain import feed_pass, reverse_pass
+from services.matching.domain import feed_pass, reverse_query
 from services.matching.entrypoints.events import MatchingEventHandler
 from services.matching.entrypoints.grpc_servicer import (
     ACCESS,
@@ -163,7 +163,7 @@ def build_app(
                 data_dir / "matching.db", SqliteOutbox(data_dir / "matching.db", source, settings.outbox_retention_days)
             )
             # Compiled (or loaded from numba's cache) now, not on the first vacancy or feed.
-            reverse_pass.warm_up()
+            reverse_query.warm_up()
             feed_pass.warm_up()
         caseloads = SqliteCaseloadProjection(data_dir / "matching.db")
         processing_log = SqliteProcessingLog(data_dir / "processing_log.db")

@@ -2,7 +2,7 @@
 
 numba checks a cached function against its own file only, yet the machine code it keeps holds
 every function it calls and every constant it reads, from other modules too: after an edit of
-`reverse_answer`'s sort, `reverse_pass.reverse_match` came back from the cache with the old sort
+`reverse_answer`'s sort, `reverse_match` came back from the cache with the old sort
 compiled in (seen while measuring; `tests/unit/matching/test_compiled_cache.py` keeps the case).
 Importing this module first, every module here that compiles with `cache=True` gets locators
 whose stamp is a hash of all the package's modules: any edit here compiles the passes anew.

@@ -151,7 +151,7 @@ def _skills_part(record, skill_pool, known_skills):
 
 
 def warm_up() -> None:
-    """Compile the pass, or load it from numba's cache (see `reverse_pass.warm_up`)."""
+    """Compile the pass, or load it from numba's cache (see `reverse_query.warm_up`)."""
     none = np.zeros(0, dtype=np.int64)
     level = (none, none, np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=FEED_PAYLOAD))
     feed_candidates(

@@ -28,7 +28,7 @@ from datetime import date
 
 import numpy as np
 
-from services.matching.domain import reverse_pass
+from services.matching.domain import reverse_pass, reverse_query
 from services.matching.domain.array_table import ArrayTable
 from services.matching.domain.columns import (
     MERGE_THRESHOLD,
@@ -66,7 +66,7 @@ _NAME_HEAD = 16  # bytes of a client id in its slot record (its order among equa
 
 
 # The compiled pass (typed here: mypy cannot see through a numba dispatcher).
-_REVERSE_MATCH_AT: Callable[..., tuple[int, int, bool]] = reverse_pass.reverse_match_at
+_REVERSE_MATCH_AT: Callable[..., tuple[int, int, bool]] = reverse_query.reverse_match_at
 _NO_MATCHES = ProfileMatches([], np.empty(0), np.empty(0, dtype=np.int8), None)
 
 
@@ -389,7 +389,7 @@ class ProfileMatchIndex:
 
     def _index_side(self, scan_levels: tuple[Level, Level] | None) -> ArrayTable:
         """The arrays the pass reads that come from the index, not the vacancy, in their table
-        (`reverse_pass.TABLE_LAYOUT`; kept until the next write for the index's own levels:
+        (`reverse_query.TABLE_LAYOUT`; kept until the next write for the index's own levels:
         a write may move them, and the table must never outlive what it points at)."""
         if scan_levels is None:
             # The merged level gets a table of its groups (built once per merge); the level of
@@ -402,7 +402,7 @@ class ProfileMatchIndex:
         # What the pass reads by slot (views: kept until the next write moves the columns).
         slot_columns = (self._records["record"], self._skill_pool["skill"])
         arrays = (*pass_levels[0], *pass_levels[1], *slot_columns, self._seen, self._skill_group, *self._out)
-        index_side = ArrayTable(arrays, reverse_pass.TABLE_LAYOUT)
+        index_side = ArrayTable(arrays, reverse_query.TABLE_LAYOUT)
         if scan_levels is None:
             self._pass_arguments = index_side
         return index_side

@@ -35,7 +35,7 @@ _SHORT_RUN = 16  # equal scores an insertion sort orders alone
 def scored_answer(n, answer, slot_columns, skill_group, qf, n_required, n_optional, has_coords, out):
     """Score the n found slots (`answer`: slots, entries in `seen`, closeness, distance, via
     remote), order them and write them to `out`; returns (n, near-half count, whether equal
-    keys remain to order by full client id). `reverse_pass.reverse_match` says what the
+    keys remain to order by full client id). `reverse_query.reverse_match` says what the
     buffers hold."""
     found, _, closeness, distance, remote = answer
     records, skill_pool = slot_columns
