@@ -153,7 +153,6 @@ class App:
                     "erased": report.erased_activities,
                 },
             )
-        self.store.checkpoint()
 
     def relay(self) -> OutboxRelay | None:
         return self.background.find(OutboxRelay)

@@ -37,9 +37,6 @@ class MemoryActivitiesStore:
     def close(self) -> None:
         pass
 
-    def checkpoint(self) -> None:
-        pass
-
     def _emit(self, events: Sequence[PendingEvent]) -> None:
         for e in events:
             self.outbox.add(

@@ -62,9 +62,6 @@ class ElasticsearchObligations:
     def close(self) -> None:
         return None  # the engine belongs to the caller
 
-    def checkpoint(self) -> None:
-        return None  # nothing on local disk
-
     def _with_events(
         self, document: dict[str, Any], events: Sequence[PendingEvent], already: dict[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -86,14 +86,6 @@ class SqliteActivitiesStore:
         with self._lock:
             self._conn.close()
 
-    def checkpoint(self) -> None:
-        """Copy the WAL into the database file, from a connection of its own (no RPC waits)."""
-        conn = sqlite3.connect(self.path, timeout=10)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            conn.close()
-
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock, immediate_transaction(self._conn) as conn:
